@@ -1,0 +1,116 @@
+"""Rotating daily backups of the database folder, and the one-command restore."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from coach.clock import Clock
+from coach.errors import CoachError, StoreError
+from coach.fsutil import atomic_write
+from coach.records import Store
+from coach.storage import parse_tables
+
+KEEP = 7
+DAILY = re.compile(r"^coach-(\d{4}-\d{2}-\d{2})\.zip$")
+
+
+class Backups:
+    """Keeps the last `keep` daily zips of `db/`, taken before the day's first write."""
+
+    def __init__(self, db_dir: Path, backups_dir: Path, clock: Clock, keep: int = KEEP) -> None:
+        self.db_dir = db_dir
+        self.backups_dir = backups_dir
+        self.clock = clock
+        self.keep = keep
+        self._checked: date | None = None
+
+    def attach(self, store: Store) -> None:
+        """Take the day's backup inside the store's write lock, before its first write."""
+        store.before_write.append(self.backup_if_due)
+
+    def backup_if_due(self) -> Path | None:
+        """Call with the store's lock held. Returns the new backup, if one was made."""
+        today = self.clock.now().date()
+        if self._checked == today:
+            return None
+        target = self.backups_dir / f"coach-{today.isoformat()}.zip"
+        made = None
+        if not target.exists():
+            made = self._write_zip(target)
+            self._prune()
+        self._checked = today
+        return made
+
+    def _db_files(self) -> list[Path]:
+        if not self.db_dir.is_dir():
+            return []
+        return sorted(p for p in self.db_dir.glob("*.json") if not p.name.startswith("."))
+
+    def _write_zip(self, target: Path) -> Path | None:
+        files = self._db_files()
+        if not files:
+            return None
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in files:
+                raw = path.read_bytes()
+                # A damaged file stops the backup (and the write) rather than rotating
+                # the good backups out one day at a time.
+                parse_tables(raw, path)
+                archive.writestr(path.name, raw)
+        atomic_write(target, buffer.getvalue())
+        return target
+
+    def _prune(self) -> None:
+        daily = sorted(p for p in self.backups_dir.glob("coach-*.zip") if DAILY.match(p.name))
+        for old in daily[: max(0, len(daily) - self.keep)]:
+            old.unlink(missing_ok=True)
+
+    def list(self) -> list[Path]:
+        """Every backup, newest first."""
+        if not self.backups_dir.is_dir():
+            return []
+        return sorted(self.backups_dir.glob("*.zip"), key=lambda p: p.name, reverse=True)
+
+    def find(self, name: str) -> Path:
+        daily = [p for p in self.list() if DAILY.match(p.name)]
+        if name == "latest":
+            if not daily:
+                raise CoachError(f"no backups yet in {self.backups_dir}")
+            return daily[0]
+        for path in self.list():
+            if name in (path.name, path.stem, f"coach-{name}", f"coach-{name}.zip"):
+                return path
+        raise CoachError(
+            f"no backup named {name!r} in {self.backups_dir}; see `coach restore --list`"
+        )
+
+    def restore(self, name: str, store: Store) -> Path:
+        """Put the database back as it was in a backup; the current state is zipped first."""
+        source = self.find(name)
+        try:
+            with zipfile.ZipFile(source) as archive:
+                members = {
+                    info.filename: archive.read(info)
+                    for info in archive.infolist()
+                    if re.fullmatch(r"[\w.-]+\.json", info.filename)
+                }
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise StoreError(f"{source}: the backup cannot be read ({exc})") from None
+        for member, raw in members.items():
+            parse_tables(raw, source / member)
+        # No before-write hooks: the daily backup refuses a damaged file, and a damaged
+        # file is what a restore is for.
+        with store.locked(hooks=False):
+            stamp = self.clock.now().strftime("%Y-%m-%dT%H%M%S")
+            self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip")
+            for path in self._db_files():
+                if path.name not in members:
+                    path.unlink()
+            for member, raw in members.items():
+                atomic_write(self.db_dir / member, raw)
+        return source

@@ -1,0 +1,356 @@
+"""The command line, and the composition root: the only core module that may import
+`screens` (lazily, to start the TUI)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import NoReturn
+
+from coach import __version__
+from coach.context import Context
+from coach.errors import CoachError
+from coach.history import summarize, to_csv, to_table
+from coach.paths import Paths
+from coach.planner import current_night, last_slept_night, plan_night
+from coach.records import LEGS
+from coach.settings import config_get, config_set, config_unset, known_keys, parse_hhmm
+
+Handler = Callable[[argparse.Namespace, Context], int]
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _hhmm(text: str) -> str:
+    try:
+        parse_hhmm(text)
+    except Exception as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _int_range(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("minutes must be a number, like 2 or 0.5") from None
+    if not 0 <= value <= 1440:
+        raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
+    return value
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    settings = ctx.settings
+    night = args.date or current_night(settings, ctx.clock.now())
+    plan = plan_night(settings, night, bedtime=parse_hhmm(args.bedtime) if args.bedtime else None)
+    if args.json:
+        print(json.dumps(plan.to_json(), indent=2))
+        return 0
+    tz = settings.tz
+    print(f"Night of {night:%a %d %b %Y} ({settings.timezone})")
+    print(f"Bedtime {plan.bedtime.astimezone(tz):%H:%M}")
+    for step in plan.steps:
+        local = step.at.astimezone(tz)
+        day = "" if local.date() == night else f" (+{(local.date() - night).days}d)"
+        print(f"  {local:%H:%M}{day}  {step.title}")
+    return 0
+
+
+def _night_arg(args: argparse.Namespace, ctx: Context) -> date:
+    night: date | None = args.night
+    return night or current_night(ctx.settings, ctx.clock.now())
+
+
+def _check_step(step: str, ctx: Context) -> None:
+    ids = ctx.settings.routine.step_ids
+    if step not in ids:
+        raise UsageError(f"unknown step {step!r}; steps are: {', '.join(ids)}")
+
+
+def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
+    _check_step(args.step, ctx)
+    night = _night_arg(args, ctx)
+    ctx.store.record_step(night, args.step, "done")
+    title = ctx.settings.routine.step(args.step).title
+    print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
+    return 0
+
+
+def cmd_skip(args: argparse.Namespace, ctx: Context) -> int:
+    _check_step(args.step, ctx)
+    night = _night_arg(args, ctx)
+    ctx.store.record_step(night, args.step, "skipped", reason=args.reason)
+    title = ctx.settings.routine.step(args.step).title
+    why = f" ({args.reason})" if args.reason else ""
+    print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
+    return 0
+
+
+def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
+    if args.none and args.count is not None:
+        raise UsageError("give either --count N or --none, not both")
+    if not args.none and args.count is None:
+        raise UsageError("say how many cramps with --count N, or --none for a night without")
+    if args.none and any(
+        v is not None for v in (args.severity, args.minutes, args.leg, args.muscle)
+    ):
+        raise UsageError("--none takes no severity, minutes, leg or muscle")
+    night = args.night or last_slept_night(ctx.settings, ctx.clock.now())
+    count = 0 if args.none else args.count
+    ctx.store.record_cramps(
+        night,
+        count,
+        severity=args.severity,
+        minutes=args.minutes,
+        leg=args.leg,
+        disturbance=args.disturbance,
+        notes=args.note or "",
+        muscle=args.muscle,
+    )
+    what = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
+    print(f"Recorded: {what}, night of {night:%a %d %b %Y}.")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
+    now = ctx.clock.now()
+    end = current_night(ctx.settings, now)
+    start = end - timedelta(days=args.days - 1)
+    summaries = summarize(ctx.settings, ctx.store, start, end, now)
+    if args.format == "json":
+        print(json.dumps([s.to_json() for s in summaries], indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(to_csv(summaries))
+    else:
+        print(to_table(summaries))
+    return 0
+
+
+def cmd_config(args: argparse.Namespace, ctx: Context) -> int:
+    path = ctx.paths.config_file
+    if args.action == "path":
+        print(path)
+    elif args.action == "get":
+        print(config_get(ctx.settings, args.key, path))
+    elif args.action == "set":
+        config_set(path, args.key, args.value)
+        print(f"{args.key} = {config_get(ctx.reload_settings(), args.key, path)}")
+    elif args.action == "unset":
+        config_unset(path, args.key)
+        print(f"{args.key} = {config_get(ctx.reload_settings(), args.key, path)} (default)")
+    elif args.action == "keys":
+        print("\n".join(known_keys()))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    backups = ctx.backups
+    if args.list or not args.name:
+        found = backups.list()
+        if not found:
+            print(f"No backups yet in {ctx.paths.backups_dir}.")
+        for path in found:
+            print(path.name)
+        return 0
+    source = backups.restore(args.name, ctx.store)
+    print(f"Restored the database from {source.name}; the state before is in before-restore-*.")
+    return 0
+
+
+def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
+    from screens.app import run_tui  # the composition root alone imports the UI
+
+    return run_tui(ctx)
+
+
+# --- the parser ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coach",
+        description="A bedtime coach for night-time leg cramps. Run without a command "
+        "to open tonight's routine.",
+        epilog="Not medical advice: general self-care information; see a professional for "
+        "red-flag symptoms or if pregnant.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep config, database, backups and logs under DIR (default: $COACH_HOME, "
+        "else the platform's user folders)",
+    )
+    parser.set_defaults(handler=cmd_tui)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "plan",
+        help="show a night's schedule",
+        description="Show a night's schedule: every enabled step and its time.",
+    )
+    p.add_argument(
+        "--date",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the night (named by its evening; default: tonight)",
+    )
+    p.add_argument(
+        "--bedtime",
+        type=_hhmm,
+        metavar="HH:MM",
+        help="plan with this bedtime instead of the configured one",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(handler=cmd_plan)
+
+    for name, handler, verb in (("done", cmd_done, "done"), ("skip", cmd_skip, "skipped")):
+        p = sub.add_parser(
+            name,
+            help=f"record a step as {verb}",
+            description=f"Record a step as {verb}. The latest record for a "
+            "night and step wins, so this also corrects an earlier one.",
+        )
+        p.add_argument(
+            "step",
+            metavar="STEP",
+            help="step id: last-meal, hydration, screens-off, stretch, "
+            "sleep-position, or one of your own",
+        )
+        if name == "skip":
+            p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
+        p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser(
+        "cramp",
+        help="log last night's cramps",
+        description="Log a night's cramps (the morning log). Example: "
+        "coach cramp --count 2 --severity 6 --minutes 3 --leg left",
+    )
+    p.add_argument("--count", type=_int_range(0, 50, "count"), metavar="N", help="how many cramps")
+    p.add_argument("--none", action="store_true", help="a night without cramps")
+    p.add_argument(
+        "--severity",
+        type=_int_range(0, 10, "severity"),
+        metavar="0-10",
+        help="worst pain, 0 (none) to 10 (worst imaginable)",
+    )
+    p.add_argument("--minutes", type=_minutes, metavar="M", help="how long the longest lasted")
+    p.add_argument("--leg", choices=LEGS, help="which leg")
+    p.add_argument("--muscle", choices=("calf", "thigh", "foot"), help="which muscle")
+    p.add_argument(
+        "--disturbance",
+        type=_int_range(0, 10, "disturbance"),
+        metavar="0-10",
+        help="how much your sleep was disturbed, 0 to 10",
+    )
+    p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
+    p.add_argument(
+        "--night",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="default: the last night whose bedtime has passed",
+    )
+    p.set_defaults(handler=cmd_cramp)
+
+    p = sub.add_parser(
+        "history",
+        help="nights, steps and cramps",
+        description="Each night's steps (done, skipped, missed, pending) "
+        "and cramp log, oldest first.",
+    )
+    p.add_argument(
+        "--days",
+        type=_int_range(1, 36600, "days"),
+        default=14,
+        metavar="N",
+        help="how many nights back, tonight included (default 14)",
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser(
+        "config",
+        help="read or change config.toml",
+        description="Read or change config.toml with dotted keys, like "
+        "`coach config set steps.stretch.offset_minutes -15`.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    get = actions.add_parser("get", help="print the value in force for KEY")
+    get.add_argument("key", metavar="KEY")
+    put = actions.add_parser("set", help="set KEY to VALUE, keeping the rest of the file")
+    put.add_argument("key", metavar="KEY")
+    put.add_argument("value", metavar="VALUE")
+    unset = actions.add_parser("unset", help="remove KEY so its default applies")
+    unset.add_argument("key", metavar="KEY")
+    actions.add_parser("path", help="print where config.toml is")
+    actions.add_parser("keys", help="list every key")
+    p.set_defaults(handler=cmd_config)
+
+    p = sub.add_parser(
+        "restore",
+        help="restore the database from a daily backup",
+        description="Restore the database from a daily backup. The last 7 "
+        "days are kept; the state before a restore is kept too.",
+    )
+    p.add_argument(
+        "name",
+        nargs="?",
+        metavar="BACKUP",
+        help="'latest', a date (YYYY-MM-DD) or a name from --list",
+    )
+    p.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.set_defaults(handler=cmd_restore)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
+    handler: Handler = args.handler
+    try:
+        return handler(args, ctx)
+    except UsageError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    except CoachError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

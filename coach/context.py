@@ -1,0 +1,41 @@
+"""The parts one run of coach works with, built from a data folder and a clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from coach.backup import Backups
+from coach.clock import Clock, SystemClock
+from coach.paths import Paths
+from coach.records import Store, open_store
+from coach.settings import Settings, load_settings
+
+
+@dataclass
+class Context:
+    """Paths, clock, and (built on first use) settings, store and backups."""
+
+    paths: Paths
+    kind: str = "cli"
+    """Which part of the app this is: 'cli', 'tui' or 'daemon'; stamped on records."""
+    clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.paths.config_file)
+
+    @cached_property
+    def backups(self) -> Backups:
+        return Backups(self.paths.db_dir, self.paths.backups_dir, self.clock)
+
+    @cached_property
+    def store(self) -> Store:
+        store = open_store(self.paths.db_dir, self.paths.lock_file, self.clock, self.kind)
+        self.backups.attach(store)
+        return store
+
+    def reload_settings(self) -> Settings:
+        """Forget the cached settings (after `config set` or an edit) and read them again."""
+        self.__dict__.pop("settings", None)
+        return self.settings

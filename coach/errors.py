@@ -1,0 +1,24 @@
+"""Errors a user can act on. Each renders as one clear line; the CLI exits 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CoachError(Exception):
+    """An error with a message fit to show the user as it is."""
+
+
+class ConfigError(CoachError):
+    """config.toml holds something we cannot use."""
+
+    def __init__(self, path: Path | str, key: str | None, problem: str) -> None:
+        self.path = Path(path)
+        self.key = key
+        self.problem = problem
+        where = f"{self.path}: {key}" if key else f"{self.path}"
+        super().__init__(f"{where}: {problem}")
+
+
+class StoreError(CoachError):
+    """The database cannot be read or written; nothing was overwritten."""

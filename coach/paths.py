@@ -1,0 +1,61 @@
+"""Where config, data, backups and logs live. Nothing here touches the disk at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "coach"
+HOME_ENV = "COACH_HOME"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Every path the app uses. Folders are created by whoever first writes into them."""
+
+    config_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def resolve(
+        cls, data_dir: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+    ) -> Paths:
+        """`--data-dir` wins, then $COACH_HOME, then the platform's user folders."""
+        env = os.environ if env is None else env
+        chosen = data_dir if data_dir is not None else env.get(HOME_ENV) or None
+        if chosen is not None:
+            home = Path(chosen).expanduser().absolute()
+            return cls(config_dir=home, data_dir=home)
+        return cls(
+            config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
+            data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+        )
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def db_dir(self) -> Path:
+        """One TinyDB file per month of nights, plus the small state file."""
+        return self.data_dir / "db"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / "db.lock"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"

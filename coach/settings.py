@@ -1,0 +1,427 @@
+"""config.toml, validated into a small frozen model, and `config get/set` on dotted keys."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomlkit
+import tomlkit.exceptions
+
+from coach.errors import ConfigError
+from coach.fsutil import atomic_write
+from routines import EVENING, Evidence, Routine, StepDef
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+VARIANTS: tuple[str, ...] = ("standing", "seated")
+DEFAULT_BEDTIME = time(22, 30)
+OFFSET_RANGE = (-600, 120)
+"""Steps may be set from 10 hours before bedtime to 2 hours after it."""
+STEP_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class StretchSettings:
+    """How the guided stretch player runs."""
+
+    hold_seconds: int = 10
+    """Seconds to hold each stretch."""
+    reps: int = 3
+    """Times each stretch is done, per leg."""
+    rest_seconds: int = 10
+    """Seconds of rest between holds."""
+    variant: str = "standing"
+    """'standing', or 'seated' for people who find standing hard."""
+    bell: bool = True
+    """Ring the terminal bell at each change of hold and rest."""
+
+
+@dataclass(frozen=True)
+class NotificationSettings:
+    """Desktop reminders."""
+
+    enabled: bool = True
+    """Send a desktop notification when a step falls due."""
+    snooze_minutes: int = 10
+    """How long a snooze lasts."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
+
+    timezone: str
+    """IANA time zone name in which the night's times are computed."""
+    bedtime: time = DEFAULT_BEDTIME
+    """Bedtime on nights without a weekday override. Before noon means after midnight."""
+    bedtime_by_weekday: Mapping[str, time] = field(default_factory=dict)
+    """Bedtime overrides keyed by the evening's weekday ('mon'..'sun')."""
+    routine: Routine = EVENING
+    """The routine with the user's offsets, on/off flags and own steps applied."""
+    stretch: StretchSettings = field(default_factory=StretchSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def bedtime_for(self, night: date) -> time:
+        """The bedtime of the night that starts on the evening of `night`."""
+        return self.bedtime_by_weekday.get(WEEKDAYS[night.weekday()], self.bedtime)
+
+    @property
+    def enabled_steps(self) -> tuple[StepDef, ...]:
+        return tuple(step for step in self.routine.steps if step.enabled)
+
+
+def system_timezone() -> str:
+    """The system's IANA zone name, or UTC when it cannot be told."""
+    try:
+        import tzlocal
+
+        name = str(tzlocal.get_localzone_name() or "UTC")
+    except Exception:  # tzlocal raises several kinds when /etc/localtime is odd
+        return "UTC"
+    return name if _is_zone(name) else "UTC"
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+# --- parsing single values -------------------------------------------------------------
+
+
+class _Bad(Exception):
+    """A value is wrong; the message says what is allowed."""
+
+
+def parse_hhmm(value: object) -> time:
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        raise _Bad(f'{value!r} is not a time; use HH:MM in 24-hour form, like "22:30"')
+    hours, minutes = (int(part) for part in value.strip().split(":"))
+    if hours > 23 or minutes > 59:
+        raise _Bad(f"{value!r} is not a time; hours go 00-23 and minutes 00-59")
+    return time(hours, minutes)
+
+
+def _int_in(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _Bad(f"{value!r} is not a whole number; allowed: {low} to {high}")
+        if not low <= value <= high:
+            raise _Bad(f"{value} is out of range; allowed: {low} to {high}")
+        return value
+
+    return check
+
+
+def _boolean(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"{value!r} is not true or false")
+    return value
+
+
+def _choice(*options: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in options:
+            raise _Bad(f"{value!r} is not allowed; use one of: {', '.join(options)}")
+        return str(value)
+
+    return check
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 500:
+        raise _Bad("must be non-empty text of at most 500 characters")
+    return value.strip()
+
+
+def _zone(value: object) -> str:
+    if not isinstance(value, str) or not _is_zone(value):
+        raise _Bad(f'{value!r} is not a known IANA time zone, like "Europe/Berlin"')
+    return value
+
+
+STRETCH_KEYS: dict[str, Callable[[object], Any]] = {
+    "hold_seconds": _int_in(1, 300),
+    "reps": _int_in(1, 10),
+    "rest_seconds": _int_in(0, 300),
+    "variant": _choice(*VARIANTS),
+    "bell": _boolean,
+}
+NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
+    "enabled": _boolean,
+    "snooze_minutes": _int_in(1, 120),
+}
+STEP_KEYS: dict[str, Callable[[object], Any]] = {
+    "offset_minutes": _int_in(*OFFSET_RANGE),
+    "enabled": _boolean,
+    "title": _text,
+    "what": _text,
+    "why": _text,
+}
+TOP_KEYS = ("bedtime", "timezone", "bedtime_by_weekday", "steps", "stretch", "notifications")
+
+
+# --- the whole file -------------------------------------------------------------------
+
+
+def load_settings(path: Path, *, default_timezone: Callable[[], str] = system_timezone) -> Settings:
+    """Read and check config.toml; a missing file means all defaults."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot be read ({exc.strerror})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, None, "is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+    return settings_from_dict(data, path, default_timezone=default_timezone)
+
+
+def settings_from_dict(
+    data: Mapping[str, Any], path: Path, *, default_timezone: Callable[[], str] = system_timezone
+) -> Settings:
+    """Check a parsed config and build Settings; the first problem raises ConfigError."""
+
+    def check(key: str, parser: Callable[[object], Any], value: object) -> Any:
+        try:
+            return parser(value)
+        except _Bad as bad:
+            raise ConfigError(path, key, str(bad)) from None
+
+    def table(key: str, value: object) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ConfigError(path, key, "must be a table, like [" + key + "]")
+        return value
+
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ConfigError(path, key, f"unknown key; known keys: {', '.join(TOP_KEYS)}")
+
+    bedtime = check("bedtime", parse_hhmm, data["bedtime"]) if "bedtime" in data else None
+    zone = check("timezone", _zone, data["timezone"]) if "timezone" in data else None
+
+    by_weekday: dict[str, time] = {}
+    for day, value in table("bedtime_by_weekday", data.get("bedtime_by_weekday", {})).items():
+        key = f"bedtime_by_weekday.{day}"
+        if day not in WEEKDAYS:
+            raise ConfigError(path, key, f"unknown weekday; use one of: {', '.join(WEEKDAYS)}")
+        by_weekday[day] = check(key, parse_hhmm, value)
+
+    stretch_raw = table("stretch", data.get("stretch", {}))
+    stretch_values: dict[str, Any] = {}
+    for name, value in stretch_raw.items():
+        if name not in STRETCH_KEYS:
+            raise ConfigError(
+                path, f"stretch.{name}", f"unknown key; known: {', '.join(STRETCH_KEYS)}"
+            )
+        stretch_values[name] = check(f"stretch.{name}", STRETCH_KEYS[name], value)
+
+    notify_raw = table("notifications", data.get("notifications", {}))
+    notify_values: dict[str, Any] = {}
+    for name, value in notify_raw.items():
+        if name not in NOTIFICATION_KEYS:
+            raise ConfigError(
+                path, f"notifications.{name}", f"unknown key; known: {', '.join(NOTIFICATION_KEYS)}"
+            )
+        notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
+
+    steps = list(EVENING.steps)
+    known = {step.id: index for index, step in enumerate(steps)}
+    for step_id, raw_step in table("steps", data.get("steps", {})).items():
+        prefix = f"steps.{step_id}"
+        fields = table(prefix, raw_step)
+        values: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name not in STEP_KEYS:
+                raise ConfigError(
+                    path, f"{prefix}.{name}", f"unknown key; known: {', '.join(STEP_KEYS)}"
+                )
+            values[name] = check(f"{prefix}.{name}", STEP_KEYS[name], value)
+        if step_id in known:
+            steps[known[step_id]] = replace(steps[known[step_id]], **values)
+            continue
+        if not STEP_ID_PATTERN.match(step_id):
+            raise ConfigError(
+                path, prefix, "a step id is lowercase letters, digits and dashes, like 'warm-bath'"
+            )
+        if "title" not in values or "offset_minutes" not in values:
+            raise ConfigError(
+                path,
+                prefix,
+                f"unknown step id; known: {', '.join(known)} "
+                "(to add your own step, give it a title and offset_minutes)",
+            )
+        what = values.pop("what", values["title"])
+        why = values.pop("why", "A step you added yourself.")
+        steps.append(
+            StepDef(
+                id=step_id,
+                what=what,
+                why=why,
+                evidence=Evidence.OWN,
+                notification=what,
+                **values,
+            )
+        )
+
+    return Settings(
+        timezone=zone or default_timezone(),
+        bedtime=bedtime or DEFAULT_BEDTIME,
+        bedtime_by_weekday=by_weekday,
+        routine=replace(EVENING, steps=tuple(steps)),
+        stretch=StretchSettings(**stretch_values),
+        notifications=NotificationSettings(**notify_values),
+    )
+
+
+# --- config get / set -------------------------------------------------------------------
+
+
+def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
+    parts = key.split(".")
+    match parts:
+        case ["bedtime"]:
+            return parse_hhmm
+        case ["timezone"]:
+            return _zone
+        case ["bedtime_by_weekday", day] if day in WEEKDAYS:
+            return parse_hhmm
+        case ["stretch", name] if name in STRETCH_KEYS:
+            return STRETCH_KEYS[name]
+        case ["notifications", name] if name in NOTIFICATION_KEYS:
+            return NOTIFICATION_KEYS[name]
+        case ["steps", _, name] if name in STEP_KEYS:
+            return STEP_KEYS[name]
+    raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
+
+
+def known_keys() -> list[str]:
+    keys = ["bedtime", "timezone"]
+    keys += [f"bedtime_by_weekday.{day}" for day in WEEKDAYS]
+    keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
+    keys += [f"stretch.{name}" for name in STRETCH_KEYS]
+    keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
+    return keys
+
+
+def _parse_text(text: str, parser: Callable[[object], Any]) -> Any:
+    """Turn command-line text into the value the key wants, or raise _Bad."""
+    if parser is _boolean:
+        words = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+        return _boolean(words.get(text.strip().lower(), text))
+    try:
+        return parser(text)
+    except _Bad as as_text:
+        try:
+            number = int(text.strip())
+        except ValueError:
+            raise as_text from None
+        return parser(number)
+
+
+def format_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
+def config_get(settings: Settings, key: str, path: Path) -> str:
+    """The value in force for a dotted key, defaults included."""
+    _parser_for(key, path)
+    parts = key.split(".")
+    match parts:
+        case ["bedtime"]:
+            return format_value(settings.bedtime)
+        case ["timezone"]:
+            return settings.timezone
+        case ["bedtime_by_weekday", day]:
+            return format_value(settings.bedtime_by_weekday.get(day, settings.bedtime))
+        case ["stretch", name]:
+            return format_value(getattr(settings.stretch, name))
+        case ["notifications", name]:
+            return format_value(getattr(settings.notifications, name))
+        case ["steps", step_id, name]:
+            try:
+                step = settings.routine.step(step_id)
+            except KeyError:
+                raise ConfigError(
+                    path, key, f"unknown step id; known: {', '.join(settings.routine.step_ids)}"
+                ) from None
+            return format_value(getattr(step, name))
+    raise ConfigError(path, key, "unknown key")  # pragma: no cover - _parser_for caught it
+
+
+def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return tomlkit.document()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, None, f"cannot be read ({exc})") from exc
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+
+
+def config_set(path: Path, key: str, text: str) -> Settings:
+    """Set one dotted key, keeping every other key and comment; returns the new settings.
+
+    The file is written only if the whole result is valid.
+    """
+    parser = _parser_for(key, path)
+    try:
+        value = _parse_text(text, parser)
+    except _Bad as bad:
+        raise ConfigError(path, key, str(bad)) from None
+    if isinstance(value, time):
+        value = format_value(value)
+    document = _read_document(path)
+    *tables, leaf = key.split(".")
+    node: Any = document
+    for name in tables:
+        if name not in node:
+            node[name] = tomlkit.table()
+        node = node[name]
+    node[leaf] = value
+    settings = settings_from_dict(document.unwrap(), path)
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    return settings
+
+
+def config_unset(path: Path, key: str) -> Settings:
+    """Remove one dotted key so its default applies again."""
+    _parser_for(key, path)
+    document = _read_document(path)
+    *tables, leaf = key.split(".")
+    node: Any = document
+    for name in tables:
+        if name not in node:
+            return settings_from_dict(document.unwrap(), path)
+        node = node[name]
+    if leaf in node:
+        del node[leaf]
+    settings = settings_from_dict(document.unwrap(), path)
+    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    return settings

@@ -1,0 +1,151 @@
+"""A crash-safe TinyDB storage and the lock that lets several processes share the files.
+
+Every write goes through `atomic_write` (temp file, fsync, rename, fsync of the folder), so
+a crash or SIGKILL leaves either the old file or the new one, never a torn one. A file that
+does not parse, or parses but is not ours, raises StoreError and is never written over.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from coach.errors import StoreError
+from coach.fsutil import FILE_MODE, atomic_write, ensure_dir
+
+APP_TAG = "coach"
+SCHEMA_VERSION = 1
+META_TABLE = "_meta"
+
+Tables = dict[str, dict[str, Any]]
+Migration = Callable[[Tables], Tables]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""MIGRATIONS[n] turns a schema-n file into schema n+1. Add one when the layout changes."""
+
+RESTORE_HINT = "restore a backup with `coach restore latest` (see `coach restore --list`)"
+
+
+def _meta_of(data: Tables) -> dict[str, Any] | None:
+    meta = data.get(META_TABLE)
+    if not isinstance(meta, dict):
+        return None
+    doc = meta.get("1")
+    return doc if isinstance(doc, dict) and doc.get("app") == APP_TAG else None
+
+
+def parse_tables(raw: bytes, path: Path) -> Tables | None:
+    """Parse and check one database file; None for an empty new file."""
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(
+            f"{path}: the database is damaged ({exc}); it was left untouched; {RESTORE_HINT}"
+        ) from None
+    meta = _meta_of(data) if isinstance(data, dict) else None
+    if meta is None:
+        raise StoreError(
+            f"{path}: this is not a coach database; it was left untouched; "
+            "move it away or point --data-dir elsewhere"
+        )
+    version = meta.get("schema")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: written by a newer coach (schema {version}, this one reads "
+            f"{SCHEMA_VERSION}); it was left untouched; upgrade coach"
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version += 1
+        data[META_TABLE] = {"1": {"app": APP_TAG, "schema": version}}
+    return data  # type: ignore[no-any-return]
+
+
+def encode_tables(data: Tables) -> bytes:
+    """Compact JSON: the file is for programs; `coach history` is for people."""
+    data.setdefault(META_TABLE, {"1": {"app": APP_TAG, "schema": SCHEMA_VERSION}})
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class DurableStorage(Storage):
+    """TinyDB storage: reads check the file is ours; writes are atomic and durable.
+
+    It reads the file once per open and keeps what it wrote, so a read-modify-write under
+    the caller's lock touches the disk once each way. Open it only while holding the lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path)
+        self._data: Tables | None = None
+        self._loaded = False
+
+    def read(self) -> Tables | None:
+        if not self._loaded:
+            try:
+                raw = self._path.read_bytes()
+            except FileNotFoundError:
+                raw = b""
+            except OSError as exc:
+                raise StoreError(f"{self._path}: cannot be read ({exc.strerror})") from None
+            self._data = parse_tables(raw, self._path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        try:
+            atomic_write(self._path, encode_tables(data))
+        except OSError as exc:
+            raise StoreError(
+                f"{self._path}: cannot be written ({exc.strerror}); nothing was changed"
+            ) from None
+        self._data = data
+        self._loaded = True
+
+    def close(self) -> None:
+        self._data = None
+        self._loaded = False
+
+
+@contextmanager
+def file_lock(path: Path, timeout: float = 15.0) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created user-only) for the block.
+
+    flock locks belong to an open file description, so this serialises threads of one
+    process as well as separate processes.
+    """
+    ensure_dir(path.parent)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the lock file ({exc.strerror})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{path}: the database stayed busy for {timeout:.0f} s; "
+                        "another coach process may be stuck"
+                    ) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.02)
+        yield
+    finally:
+        os.close(fd)

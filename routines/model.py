@@ -1,0 +1,81 @@
+"""The shapes of routine data: steps, exercises and how strong their evidence is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Evidence(Enum):
+    """How much the evidence behind a step supports it, in words a user can weigh."""
+
+    TRIAL_MIXED = "mixed trial results"
+    CONVENTION = "common advice, not tested for cramps"
+    PLAUSIBLE = "plausible and low-risk, but unproven"
+    SLEEP_ADVICE = "general sleep advice"
+    OWN = "a step you added yourself"
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """One step of the evening routine, as shipped or as added by the user."""
+
+    id: str
+    title: str
+    offset_minutes: int
+    """Minutes relative to bedtime; negative is before."""
+    what: str
+    """What the user does, in one or two sentences."""
+    why: str
+    """Why the step is there, worded no stronger than its evidence."""
+    evidence: Evidence
+    enabled: bool = True
+    timed: bool = False
+    """True for the guided stretch player; False for a plain step card."""
+    notification: str = ""
+    """The body of the desktop reminder: what to do right now."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One stretch, described in words so it can be followed without a picture."""
+
+    id: str
+    name: str
+    variant: str
+    """'standing' or 'seated'."""
+    instructions: tuple[str, ...]
+    per_leg: bool = True
+
+
+@dataclass(frozen=True)
+class StretchDefaults:
+    """The protocol's defaults (Hallegraeff et al. 2012)."""
+
+    hold_seconds: int = 10
+    reps: int = 3
+    rest_seconds: int = 10
+    variant: str = "standing"
+
+
+@dataclass(frozen=True)
+class Routine:
+    """An evening routine: its steps and the exercises of its stretch step."""
+
+    steps: tuple[StepDef, ...]
+    exercises: tuple[Exercise, ...]
+    stretch: StretchDefaults = field(default_factory=StretchDefaults)
+
+    def step(self, step_id: str) -> StepDef:
+        """The step with this id; KeyError if there is none."""
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    @property
+    def step_ids(self) -> tuple[str, ...]:
+        return tuple(step.id for step in self.steps)
+
+    def exercises_for(self, variant: str) -> tuple[Exercise, ...]:
+        return tuple(ex for ex in self.exercises if ex.variant == variant)
