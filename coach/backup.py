@@ -38,11 +38,13 @@ class Backups:
         if self._checked == today:
             return None
         target = self.backups_dir / f"coach-{today.isoformat()}.zip"
-        made = None
-        if not target.exists():
-            made = self._write_zip(target)
+        if target.exists():
+            self._checked = today
+            return None
+        made = self._write_zip(target)
+        if made is not None:  # with nothing to save yet, look again at the next write
+            self._checked = today
             self._prune()
-        self._checked = today
         return made
 
     def _db_files(self) -> list[Path]:
@@ -50,7 +52,7 @@ class Backups:
             return []
         return sorted(p for p in self.db_dir.glob("*.json") if not p.name.startswith("."))
 
-    def _write_zip(self, target: Path) -> Path | None:
+    def _write_zip(self, target: Path, *, check: bool = True) -> Path | None:
         files = self._db_files()
         if not files:
             return None
@@ -58,9 +60,10 @@ class Backups:
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in files:
                 raw = path.read_bytes()
-                # A damaged file stops the backup (and the write) rather than rotating
-                # the good backups out one day at a time.
-                parse_tables(raw, path)
+                if check:
+                    # A damaged file stops the backup (and the write) rather than rotating
+                    # the good backups out one day at a time.
+                    parse_tables(raw, path)
                 archive.writestr(path.name, raw)
         atomic_write(target, buffer.getvalue())
         return target
@@ -83,7 +86,7 @@ class Backups:
                 raise CoachError(f"no backups yet in {self.backups_dir}")
             return daily[0]
         for path in self.list():
-            if name in (path.name, path.stem, f"coach-{name}", f"coach-{name}.zip"):
+            if path.name in (name, f"{name}.zip", f"coach-{name}.zip"):
                 return path
         raise CoachError(
             f"no backup named {name!r} in {self.backups_dir}; see `coach restore --list`"
@@ -107,7 +110,8 @@ class Backups:
         # file is what a restore is for.
         with store.locked(hooks=False):
             stamp = self.clock.now().strftime("%Y-%m-%dT%H%M%S")
-            self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip")
+            # Keep the state being replaced, damaged or not, so a restore loses nothing.
+            self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip", check=False)
             for path in self._db_files():
                 if path.name not in members:
                     path.unlink()

@@ -1,0 +1,221 @@
+"""The command line as scripts and users meet it: output, exit codes, and what was recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coach import __version__
+from coach.cli import main
+from coach.context import Context
+
+NIGHT = date(2026, 11, 22)
+
+
+def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), context=ctx)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_plan_json_follows_the_contract(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(ctx, capsys, "plan", "--json")
+    assert code == 0
+    plan = json.loads(out)
+    assert plan["night"] == "2026-11-22"
+    assert plan["timezone"] == "Europe/Berlin"
+    assert plan["bedtime"] == "2026-11-22T22:30:00+01:00"
+    assert [(s["id"], s["at"]) for s in plan["steps"]] == [
+        ("last-meal", "2026-11-22T19:30:00+01:00"),
+        ("hydration", "2026-11-22T20:30:00+01:00"),
+        ("screens-off", "2026-11-22T21:30:00+01:00"),
+        ("stretch", "2026-11-22T22:20:00+01:00"),
+        ("sleep-position", "2026-11-22T22:30:00+01:00"),
+    ]
+    assert plan["steps"][3]["title"] == "Calf and hamstring stretches"
+
+
+def test_plan_for_another_date_and_bedtime(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(ctx, capsys, "plan", "--date", "2026-03-28", "--bedtime", "02:30")
+    assert code == 0
+    assert "Night of Sat 28 Mar 2026" in out
+    assert "Bedtime 03:00" in out  # 02:30 does not exist that night in Berlin
+
+
+def test_done_skip_and_history_json(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(ctx, capsys, "done", "stretch")[1].startswith("Recorded: Calf and hamstring")
+    assert run(ctx, capsys, "skip", "hydration", "--reason", "late dinner")[0] == 0
+    assert run(ctx, capsys, "done", "last-meal", "--night", "2026-11-21")[0] == 0
+    code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
+    assert code == 0
+    nights = json.loads(out)
+    assert [n["night"] for n in nights] == ["2026-11-21", "2026-11-22"]
+    assert nights[0]["steps"]["last-meal"] == "done"
+    assert nights[0]["steps"]["stretch"] == "missed"
+    assert nights[1]["steps"] == {
+        "last-meal": "pending",
+        "hydration": "skipped",
+        "screens-off": "pending",
+        "stretch": "done",
+        "sleep-position": "pending",
+    }
+    assert nights[1]["cramps"] is None
+    record = ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "hydration")]
+    assert record.reason == "late dinner"
+
+
+def test_cramp_log_goes_to_the_last_night_slept(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.clock.advance(15 * 3600)  # Monday 09:00
+    code, out, _ = run(
+        ctx,
+        capsys,
+        "cramp",
+        "--count",
+        "2",
+        "--severity",
+        "6",
+        "--minutes",
+        "3.5",
+        "--leg",
+        "left",
+        "--note",
+        "new statin",
+    )
+    assert code == 0
+    assert out.strip() == "Recorded: 2 cramps, night of Sun 22 Nov 2026."
+    assert run(ctx, capsys, "cramp", "--none", "--night", "2026-11-21")[0] == 0
+    code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
+    nights = {n["night"]: n["cramps"] for n in json.loads(out)}
+    assert nights["2026-11-22"] == {
+        "count": 2,
+        "severity": 6,
+        "minutes": 3.5,
+        "leg": "left",
+        "disturbance": None,
+        "notes": "new statin",
+    }
+    assert nights["2026-11-21"]["count"] == 0
+
+
+def test_history_csv_and_table(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+    run(ctx, capsys, "done", "stretch")
+    _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
+    assert out.splitlines() == [
+        "night,last-meal,hydration,screens-off,stretch,sleep-position,cramps,severity,"
+        "minutes,leg,disturbance,notes",
+        "2026-11-22,pending,pending,pending,done,pending,,,,,,",
+    ]
+    _, out, _ = run(ctx, capsys, "history", "--days", "1")
+    assert "Sun 2026-11-22  ·  ·  ·  ✓  ·  not logged" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["done", "strech"], "unknown step 'strech'; steps are: last-meal"),
+        (["cramp"], "say how many cramps with --count N"),
+        (["cramp", "--count", "2", "--none"], "either --count N or --none"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    ctx: Context, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(ctx, capsys, *argv)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("coach: ") and message in lines[0]
+    assert ctx.store.first_night() is None  # nothing was recorded
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["cramp", "--count", "2", "--severity", "11"], "severity must be from 0 to 10"),
+        (["done", "stretch", "--night", "22/11/2026"], "is not a date; use YYYY-MM-DD"),
+        (["plan", "--bedtime", "25:00"], "is not a time"),
+        (["history", "--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv: list[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", *argv], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_data_dir_flag_beats_coach_home(tmp_path: Path, coach_home: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    env = {**os.environ, "COACH_HOME": str(coach_home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--data-dir", str(elsewhere), "done", "stretch"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list((elsewhere / "db").glob("*.json"))
+    assert not (coach_home / "db").exists()
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "config", "path"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.stdout.strip() == str(coach_home / "config.toml")
+
+
+def test_version_and_console_script() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == f"coach {__version__}"
+
+
+def test_config_set_then_plan_uses_it(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(ctx, capsys, "config", "set", "steps.stretch.offset_minutes", "-15")[0] == 0
+    assert run(ctx, capsys, "config", "get", "steps.stretch.offset_minutes")[1] == "-15\n"
+    code, _, err = run(ctx, capsys, "config", "set", "stretch.reps", "0")
+    assert code == 1 and "stretch.reps: 0 is out of range; allowed: 1 to 10" in err
+    _, out, _ = run(ctx, capsys, "plan", "--json")
+    stretch = next(s for s in json.loads(out)["steps"] if s["id"] == "stretch")
+    assert stretch["at"] == "2026-11-22T22:15:00+01:00"
+
+
+def test_a_damaged_database_is_exit_1_and_left_alone(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    path = ctx.paths.db_dir / "2026-11.json"
+    path.write_bytes(b"{not json")
+    code, _, err = run(ctx, capsys, "done", "hydration")
+    assert code == 1
+    assert err.count("\n") == 1 and "the database is damaged" in err and "coach restore" in err
+    assert path.read_bytes() == b"{not json"
+
+
+def test_restore_command_lists_and_restores(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    ctx.clock.advance(24 * 3600)
+    run(ctx, capsys, "skip", "stretch", "--night", "2026-11-22")
+    _, out, _ = run(ctx, capsys, "restore", "--list")
+    assert out.splitlines() == ["coach-2026-11-23.zip"]
+    code, out, _ = run(ctx, capsys, "restore", "latest")
+    assert code == 0 and "coach-2026-11-23.zip" in out
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"

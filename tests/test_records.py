@@ -1,0 +1,176 @@
+"""Records on a real TinyDB file: what is kept, what wins, and what a damaged file does."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+
+from coach import storage
+from coach.clock import FakeClock
+from coach.context import Context
+from coach.errors import CoachError, StoreError
+from coach.history import summarize
+
+NIGHT = date(2026, 11, 22)
+
+
+def test_outcomes_are_kept_and_the_latest_wins(ctx: Context, clock: FakeClock) -> None:
+    store = ctx.store
+    store.record_step(NIGHT, "stretch", "skipped", reason="too tired")
+    clock.advance(60)
+    store.record_step(NIGHT, "stretch", "done", detail={"holds": 12})
+    store.record_step(NIGHT, "hydration", "done")
+    latest = store.latest_outcomes(NIGHT, NIGHT)
+    assert latest[(NIGHT, "stretch")].outcome == "done"
+    assert latest[(NIGHT, "stretch")].detail == {"holds": 12}
+    assert latest[(NIGHT, "hydration")].origin.startswith("test@")
+    history = [(r.step, r.outcome, r.reason) for r in store.step_records(NIGHT, NIGHT)]
+    assert history == [
+        ("stretch", "skipped", "too tired"),
+        ("stretch", "done", None),
+        ("hydration", "done", None),
+    ]
+
+
+def test_a_second_store_on_the_same_folder_sees_every_write(ctx: Context) -> None:
+    other = Context(ctx.paths, kind="daemon", clock=ctx.clock)
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    assert other.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"
+    other.store.record_step(NIGHT, "stretch", "skipped")
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "skipped"
+
+
+def test_cramp_logs_and_their_limits(ctx: Context, clock: FakeClock) -> None:
+    store = ctx.store
+    store.record_cramps(NIGHT, 2, severity=6, minutes=3, leg="left", disturbance=4, notes="x")
+    clock.advance(5)
+    store.record_cramps(NIGHT, 1, severity=3)
+    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 1
+    for kwargs, problem in [
+        ({"count": -1}, "0 to 50"),
+        ({"count": 1, "severity": 11}, "0 to 10"),
+        ({"count": 1, "leg": "middle"}, "left, right, both"),
+        ({"count": 1, "minutes": -2.0}, "0 to 1440"),
+    ]:
+        with pytest.raises(CoachError, match=problem):
+            store.record_cramps(NIGHT, **kwargs)  # type: ignore[arg-type]
+    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 1
+
+
+def test_each_month_of_nights_is_its_own_small_file(ctx: Context) -> None:
+    ctx.store.record_step(date(2026, 10, 31), "stretch", "done")
+    ctx.store.record_step(date(2026, 11, 1), "stretch", "done")
+    names = sorted(p.name for p in ctx.paths.db_dir.glob("*.json"))
+    assert names == ["2026-10.json", "2026-11.json"]
+    both = ctx.store.latest_outcomes(date(2026, 10, 31), date(2026, 11, 1))
+    assert len(both) == 2
+    assert ctx.store.first_night() == date(2026, 10, 31)
+
+
+def test_files_are_user_only(ctx: Context) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    ctx.store.record_step(NIGHT, "stretch", "done")  # the second write takes the backup
+    for path in [
+        ctx.paths.db_dir / "2026-11.json",
+        ctx.paths.lock_file,
+        *ctx.paths.backups_dir.iterdir(),
+    ]:
+        assert path.stat().st_mode & 0o777 == 0o600, path
+    for folder in [ctx.paths.db_dir, ctx.paths.backups_dir]:
+        assert folder.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"outcomes": {"1": {"night": "2026-11-', "damaged"),
+        (b'{"_default": {"1": {"name": "someone else"}}}', "not a coach database"),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 99}}}', "newer coach"),
+        (b"\xff\xfe garbage", "damaged"),
+    ],
+)
+def test_a_bad_file_stops_with_a_clear_error_and_is_never_overwritten(
+    ctx: Context, content: bytes, problem: str
+) -> None:
+    path = ctx.paths.db_dir / "2026-11.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match=problem) as caught:
+        ctx.store.record_step(NIGHT, "stretch", "done")
+    assert str(caught.value).startswith(str(path))
+    assert "\n" not in str(caught.value)
+    with pytest.raises(StoreError, match=problem):
+        ctx.store.latest_outcomes(NIGHT, NIGHT)
+    assert path.read_bytes() == content
+
+
+def test_an_older_schema_is_migrated_on_read_and_written_back(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+
+    def rename_outcome(tables: storage.Tables) -> storage.Tables:
+        for doc in tables.get("outcomes", {}).values():
+            doc["outcome"] = doc["outcome"].upper()
+        return tables
+
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(storage.MIGRATIONS, 1, rename_outcome)
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "DONE"
+    ctx.store.record_step(NIGHT, "hydration", "done")
+    on_disk = json.loads((ctx.paths.db_dir / "2026-11.json").read_bytes())
+    assert on_disk["_meta"]["1"]["schema"] == 2
+
+
+def test_daily_backups_keep_the_last_seven_and_restore_brings_a_night_back(
+    ctx: Context, clock: FakeClock
+) -> None:
+    store = ctx.store
+    for day in range(10):
+        store.record_step(NIGHT + timedelta(days=day), "stretch", "done")
+        clock.advance(24 * 3600)
+    names = sorted(p.name for p in ctx.paths.backups_dir.iterdir())
+    assert len(names) == 7
+    assert names[-1] == "coach-2026-12-01.zip"
+    # The backup of 1 Dec was taken before that day's write: nights up to 30 Nov.
+    with zipfile.ZipFile(ctx.paths.backups_dir / names[-1]) as archive:
+        assert archive.namelist() == ["2026-11.json"]
+        nights = json.loads(archive.read("2026-11.json"))["outcomes"].values()
+        assert max(doc["night"] for doc in nights) == "2026-11-30"
+
+    store.record_step(NIGHT, "stretch", "skipped")  # a regret, to be undone
+    ctx.backups.restore("2026-12-01", store)
+    assert store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"
+    assert any(p.name.startswith("before-restore-") for p in ctx.paths.backups_dir.iterdir())
+
+
+def test_restore_mends_a_damaged_database(ctx: Context, clock: FakeClock) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    clock.advance(24 * 3600)
+    ctx.store.record_step(NIGHT, "hydration", "done")  # takes today's backup first
+    (ctx.paths.db_dir / "2026-11.json").write_bytes(b"{broken")
+    with pytest.raises(StoreError):
+        ctx.store.record_step(NIGHT, "screens-off", "done")
+    ctx.backups.restore("latest", ctx.store)
+    outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
+    assert outcomes[(NIGHT, "stretch")].outcome == "done"
+    assert (NIGHT, "hydration") not in outcomes  # written after the backup
+
+
+def test_history_marks_missed_only_once_the_night_is_over(ctx: Context, clock: FakeClock) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    [tonight] = summarize(ctx.settings, ctx.store, NIGHT, NIGHT, clock.now())
+    assert tonight.steps["stretch"] == "done"
+    assert tonight.steps["hydration"] == "pending"
+    clock.advance(20 * 3600)  # Monday 14:00: the night is over
+    [over] = summarize(ctx.settings, ctx.store, NIGHT, NIGHT, clock.now())
+    assert over.steps == {
+        "last-meal": "missed",
+        "hydration": "missed",
+        "screens-off": "missed",
+        "stretch": "done",
+        "sleep-position": "missed",
+    }
