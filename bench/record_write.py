@@ -39,8 +39,19 @@ def synthetic_history(today: date) -> tuple[list[dict[str, Any]], list[dict[str,
         for i, step in enumerate(STEPS):
             outcome = ("done", "done", "skipped", "done", "missed")[(night.toordinal() + i) % 5]
             outcomes.append(_encode(StepRecord(night, step, outcome, at, "tui@bench")))
-        cramps.append(_encode(CrampLog(night, night.toordinal() % 3, at, "cli@bench",
-                                       severity=4, minutes=2.0, leg="left")))
+        cramps.append(
+            _encode(
+                CrampLog(
+                    night,
+                    night.toordinal() % 3,
+                    at,
+                    "cli@bench",
+                    severity=4,
+                    minutes=2.0,
+                    leg="left",
+                )
+            )
+        )
         night += timedelta(days=1)
     return outcomes, cramps
 
@@ -99,10 +110,14 @@ def main() -> int:
 
     ratio = median_ms(ours) / median_ms(theirs)
     print(f"history: {len(outcomes):,} outcomes and {len(cramps):,} cramp logs ({YEARS} years)")
-    print(f"plain TinyDB insert (anchor): median {median_ms(theirs):7.2f} ms  "
-          f"(one {size_plain / 1e6:.1f} MB file rewritten each time)")
-    print(f"coach record_step:            median {median_ms(ours):7.2f} ms  "
-          f"(locked, fsynced; rewrites a {size_month / 1e3:.1f} kB month of {files} files)")
+    print(
+        f"plain TinyDB insert (anchor): median {median_ms(theirs):7.2f} ms  "
+        f"(one {size_plain / 1e6:.1f} MB file rewritten each time)"
+    )
+    print(
+        f"coach record_step:            median {median_ms(ours):7.2f} ms  "
+        f"(locked, fsynced; rewrites a {size_month / 1e3:.1f} kB month of {files} files)"
+    )
     print(f"coach first write of the day:  {first_ms:7.2f} ms  (includes the daily backup)")
     print(f"ratio coach/plain: {ratio:.3f}x (target <= 0.25x)")
     return 0 if ratio <= 0.25 else 1

@@ -41,7 +41,13 @@ class Backups:
         if target.exists():
             self._checked = today
             return None
-        made = self._write_zip(target)
+        try:
+            made = self._write_zip(target)
+        except OSError as exc:
+            raise StoreError(
+                f"{target}: the daily backup cannot be written ({exc.strerror}); "
+                "nothing was changed"
+            ) from None
         if made is not None:  # with nothing to save yet, look again at the next write
             self._checked = today
             self._prune()

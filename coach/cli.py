@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from pathlib import Path
 from typing import NoReturn
 
 from coach import __version__
@@ -190,6 +191,16 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    other = Path(args.folder).expanduser()
+    db_dir = other / "db" if (other / "db").is_dir() else other
+    if db_dir.resolve() == ctx.paths.db_dir.resolve():
+        raise UsageError("that is this copy's own data folder; name the other copy")
+    added = ctx.store.merge_from(db_dir)
+    print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
@@ -336,6 +347,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
     p.set_defaults(handler=cmd_restore)
 
+    p = sub.add_parser(
+        "merge",
+        help="merge records from another copy of the data",
+        description="Add every record from another coach data folder (say, "
+        "a second machine's) that this one lacks. Safe to repeat.",
+    )
+    p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
+    p.set_defaults(handler=cmd_merge)
+
     return parser
 
 
@@ -351,6 +371,11 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
         return 2
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # A full or read-only disk and the like: say so plainly, in one line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coach: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -28,6 +28,8 @@ Outcome = Literal["done", "skipped", "missed"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 LEGS: tuple[str, ...] = ("left", "right", "both")
 STATE_FILE = "state.json"
+SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
+RECORD_TABLES = ("outcomes", "cramps", "events")
 
 
 def new_id() -> str:
@@ -195,6 +197,40 @@ class Store:
             finally:
                 db.close()
 
+    def merge_from(self, other_db_dir: Path) -> int:
+        """Add every record of another copy of the data that this copy lacks.
+
+        Records are matched by id, so merging twice, or merging back and forth between two
+        machines, adds nothing the second time. Returns how many records were added.
+        """
+        sources = sorted(other_db_dir.glob(SHARD_GLOB)) if other_db_dir.is_dir() else []
+        if not sources:
+            raise CoachError(f"{other_db_dir}: no coach records there")
+        added = 0
+        for source in sources:
+            try:
+                theirs = parse_tables(source.read_bytes(), source) or {}
+            except OSError as exc:
+                raise StoreError(f"{source}: cannot be read ({exc.strerror})") from None
+            with self.locked():
+                db = TinyDB(self.db_dir / source.name, storage=DurableStorage)
+                try:
+                    for name in RECORD_TABLES:
+                        table = db.table(name)
+                        have = {doc.get("id") for doc in table.all()}
+                        docs = theirs.get(name, {})
+                        new = [
+                            docs[key]
+                            for key in sorted(docs, key=int)
+                            if docs[key].get("id") not in have
+                        ]
+                        if new:
+                            table.insert_multiple(new)
+                            added += len(new)
+                finally:
+                    db.close()
+        return added
+
     def locked(self, *, hooks: bool = True) -> _WriteLock:
         """The write lock, with the once-per-process sweep and (unless told not to) the
         before-write hooks."""
@@ -258,9 +294,7 @@ class Store:
         for month in months:
             tables = self._tables(self.db_dir / f"{month}.json")
             nights = [
-                doc["night"]
-                for name in ("outcomes", "cramps", "events")
-                for doc in tables.get(name, {}).values()
+                doc["night"] for name in RECORD_TABLES for doc in tables.get(name, {}).values()
             ]
             if nights:
                 return date.fromisoformat(min(nights))
@@ -269,7 +303,7 @@ class Store:
     def _shards(self) -> list[Path]:
         if not self.db_dir.is_dir():
             return []
-        return [p for p in self.db_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].json")]
+        return list(self.db_dir.glob(SHARD_GLOB))
 
     def check(self) -> int:
         """Read every file once; raise StoreError on the first bad one. Returns the count."""

@@ -405,8 +405,16 @@ def config_set(path: Path, key: str, text: str) -> Settings:
             node[name] = tomlkit.table()
         node = node[name]
     node[leaf] = value
+    return _write_document(path, document)
+
+
+def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
+    """Check the whole document, then write it crash-safely; the old file stays on error."""
     settings = settings_from_dict(document.unwrap(), path)
-    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    try:
+        atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot be written ({exc.strerror})") from None
     return settings
 
 
@@ -422,6 +430,4 @@ def config_unset(path: Path, key: str) -> Settings:
         node = node[name]
     if leaf in node:
         del node[leaf]
-    settings = settings_from_dict(document.unwrap(), path)
-    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
-    return settings
+    return _write_document(path, document)

@@ -124,8 +124,8 @@ def file_lock(path: Path, timeout: float = 15.0) -> Iterator[None]:
     flock locks belong to an open file description, so this serialises threads of one
     process as well as separate processes.
     """
-    ensure_dir(path.parent)
     try:
+        ensure_dir(path.parent)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the lock file ({exc.strerror})") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError, StoreError
 from coach.history import summarize
+from coach.paths import Paths
 
 NIGHT = date(2026, 11, 22)
 
@@ -174,3 +176,46 @@ def test_history_marks_missed_only_once_the_night_is_over(ctx: Context, clock: F
         "stretch": "done",
         "sleep-position": "missed",
     }
+
+
+def test_two_copies_merge_without_conflict_and_merging_twice_adds_nothing(
+    ctx: Context, clock: FakeClock, tmp_path: Path
+) -> None:
+    laptop = Context(Paths.resolve(tmp_path / "laptop"), kind="tui", clock=clock)
+    ctx.store.record_step(NIGHT, "stretch", "skipped")
+    ctx.store.record_cramps(NIGHT, 1, severity=5)
+    clock.advance(60)
+    laptop.store.record_step(NIGHT, "stretch", "done")  # later: it wins after the merge
+    laptop.store.record_step(date(2026, 12, 1), "hydration", "done")
+
+    assert ctx.store.merge_from(laptop.paths.db_dir) == 2
+    assert ctx.store.merge_from(laptop.paths.db_dir) == 0
+    assert laptop.store.merge_from(ctx.paths.db_dir) == 2  # back the other way
+    for copy in (ctx, laptop):
+        latest = copy.store.latest_outcomes(NIGHT, date(2026, 12, 1))
+        assert latest[(NIGHT, "stretch")].outcome == "done"
+        assert latest[(date(2026, 12, 1), "hydration")].outcome == "done"
+        assert copy.store.cramp_logs(NIGHT, NIGHT)[NIGHT].severity == 5
+        assert len(copy.store.step_records(NIGHT, date(2026, 12, 1))) == 3
+
+
+def test_a_read_only_disk_is_one_line_and_loses_nothing(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach import fsutil
+    from coach.cli import main
+
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    ctx.store.record_step(NIGHT, "stretch", "done")  # today's backup is taken
+    path = ctx.paths.db_dir / "2026-11.json"
+    before = path.read_bytes()
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(fsutil.os, "replace", read_only)
+    assert main(["done", "hydration"], context=ctx) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Read-only file system" in err and "nothing was changed" in err
+    assert path.read_bytes() == before
+    assert not list(ctx.paths.db_dir.glob(".*.tmp"))
