@@ -16,6 +16,8 @@ from coach.storage import parse_tables
 
 KEEP = 7
 DAILY = re.compile(r"^coach-(\d{4}-\d{2}-\d{2})\.zip$")
+DB_FILE = re.compile(r"(\d{4}-\d{2}|state)\.json")
+"""The files a backup holds: the month files and the app state, nothing else in db/."""
 
 
 class Backups:
@@ -34,7 +36,7 @@ class Backups:
 
     def backup_if_due(self) -> Path | None:
         """Call with the store's lock held. Returns the new backup, if one was made."""
-        today = self.clock.now().date()
+        today = self.clock.now().astimezone().date()  # the machine's local day
         if self._checked == today:
             return None
         target = self.backups_dir / f"coach-{today.isoformat()}.zip"
@@ -56,7 +58,7 @@ class Backups:
     def _db_files(self) -> list[Path]:
         if not self.db_dir.is_dir():
             return []
-        return sorted(p for p in self.db_dir.glob("*.json") if not p.name.startswith("."))
+        return sorted(p for p in self.db_dir.glob("*.json") if DB_FILE.fullmatch(p.name))
 
     def _write_zip(self, target: Path, *, check: bool = True) -> Path | None:
         files = self._db_files()
@@ -65,7 +67,13 @@ class Backups:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in files:
-                raw = path.read_bytes()
+                try:
+                    raw = path.read_bytes()
+                except OSError as exc:
+                    raise StoreError(
+                        f"{path}: cannot be read for the daily backup ({exc.strerror}); "
+                        "nothing was changed"
+                    ) from None
                 if check:
                     # A damaged file stops the backup (and the write) rather than rotating
                     # the good backups out one day at a time.
@@ -99,28 +107,34 @@ class Backups:
         )
 
     def restore(self, name: str, store: Store) -> Path:
-        """Put the database back as it was in a backup; the current state is zipped first."""
+        """Bring back what a backup holds without losing anything written since.
+
+        Records are append-only, so a healthy file already holds what its backup holds;
+        the backup's records are merged into it by id. A damaged or missing file is replaced
+        by the backup's copy. Everything as it was before is zipped first.
+        """
         source = self.find(name)
         try:
             with zipfile.ZipFile(source) as archive:
                 members = {
                     info.filename: archive.read(info)
                     for info in archive.infolist()
-                    if re.fullmatch(r"[\w.-]+\.json", info.filename)
+                    if DB_FILE.fullmatch(info.filename)
                 }
         except (zipfile.BadZipFile, OSError) as exc:
             raise StoreError(f"{source}: the backup cannot be read ({exc})") from None
-        for member, raw in members.items():
-            parse_tables(raw, source / member)
+        backed_up = {member: parse_tables(raw, source / member) for member, raw in members.items()}
         # No before-write hooks: the daily backup refuses a damaged file, and a damaged
         # file is what a restore is for.
         with store.locked(hooks=False):
             stamp = self.clock.now().strftime("%Y-%m-%dT%H%M%S")
-            # Keep the state being replaced, damaged or not, so a restore loses nothing.
             self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip", check=False)
-            for path in self._db_files():
-                if path.name not in members:
-                    path.unlink()
-            for member, raw in members.items():
-                atomic_write(self.db_dir / member, raw)
+            for member, tables in backed_up.items():
+                path = self.db_dir / member
+                try:
+                    parse_tables(path.read_bytes(), path)
+                except (OSError, StoreError):
+                    atomic_write(path, members[member])
+                else:
+                    store.absorb_locked(member, tables)
         return source

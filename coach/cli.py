@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -32,11 +33,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value
 
 
 def _hhmm(text: str) -> str:
@@ -359,18 +366,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_text(argv: Sequence[str]) -> None:
+    """Arguments that are not valid UTF-8 arrive as surrogates and could not be stored."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{arg.encode('utf-8', 'replace').decode()!r} is not valid UTF-8 text"
+            ) from None
+
+
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
-    ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
-    handler: Handler = args.handler
     try:
+        _check_text(argv)
+        args = parser.parse_args(argv)
+        ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
+        handler: Handler = args.handler
         return handler(args, ctx)
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return 2
     except CoachError as exc:
         print(f"coach: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # `coach history | head`: the reader left; nothing to tell anyone.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:
         # A full or read-only disk and the like: say so plainly, in one line.
@@ -378,4 +404,11 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
         print(f"coach: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        return 130
+        print("coach: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(
+            f"coach: unexpected error: {type(exc).__name__}: {exc} (please report this)",
+            file=sys.stderr,
+        )
+        return 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
+from coach.errors import CoachError
+
 APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"
 
@@ -28,7 +30,10 @@ class Paths:
         env = os.environ if env is None else env
         chosen = data_dir if data_dir is not None else env.get(HOME_ENV) or None
         if chosen is not None:
-            home = Path(chosen).expanduser().absolute()
+            try:
+                home = Path(chosen).expanduser().absolute()
+            except RuntimeError:  # "~someone" for a user that does not exist
+                raise CoachError(f"{chosen}: cannot find that home folder") from None
             return cls(config_dir=home, data_dir=home)
         return cls(
             config_dir=Path(platformdirs.user_config_dir(APP_NAME)),

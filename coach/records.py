@@ -206,29 +206,45 @@ class Store:
         sources = sorted(other_db_dir.glob(SHARD_GLOB)) if other_db_dir.is_dir() else []
         if not sources:
             raise CoachError(f"{other_db_dir}: no coach records there")
-        added = 0
+        # Check every file of the other copy before taking anything from it.
+        incoming: list[tuple[Path, Tables]] = []
         for source in sources:
             try:
-                theirs = parse_tables(source.read_bytes(), source) or {}
+                incoming.append((source, parse_tables(source.read_bytes(), source)))
             except OSError as exc:
-                raise StoreError(f"{source}: cannot be read ({exc.strerror})") from None
+                raise StoreError(
+                    f"{source}: cannot be read ({exc.strerror}); nothing was merged"
+                ) from None
+            except StoreError as exc:
+                reason = str(exc).split("; ")[0]
+                raise StoreError(f"{reason}; in the other copy; nothing was merged") from None
+        added = 0
+        for source, theirs in incoming:
             with self.locked():
-                db = TinyDB(self.db_dir / source.name, storage=DurableStorage)
-                try:
-                    for name in RECORD_TABLES:
-                        table = db.table(name)
-                        have = {doc.get("id") for doc in table.all()}
-                        docs = theirs.get(name, {})
-                        new = [
-                            docs[key]
-                            for key in sorted(docs, key=int)
-                            if docs[key].get("id") not in have
-                        ]
-                        if new:
-                            table.insert_multiple(new)
-                            added += len(new)
-                finally:
-                    db.close()
+                added += self.absorb_locked(source.name, theirs)
+        return added
+
+    def absorb_locked(self, file_name: str, theirs: Tables) -> int:
+        """Add the records of `theirs` that file `file_name` lacks, matched by id.
+
+        The caller holds `locked()`: flock is per open file, so taking it again here would
+        wait on ourselves.
+        """
+        db = TinyDB(self.db_dir / file_name, storage=DurableStorage)
+        added = 0
+        try:
+            for name in RECORD_TABLES:
+                docs = theirs.get(name, {})
+                if not docs:
+                    continue
+                table = db.table(name)
+                have = {doc.get("id") for doc in table.all()}
+                new = [docs[key] for key in sorted(docs, key=int) if docs[key]["id"] not in have]
+                if new:
+                    table.insert_multiple(new)
+                    added += len(new)
+        finally:
+            db.close()
         return added
 
     def locked(self, *, hooks: bool = True) -> _WriteLock:
@@ -253,7 +269,7 @@ class Store:
             raw = path.read_bytes()
         except OSError as exc:
             raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-        tables = parse_tables(raw, path) or {}
+        tables = parse_tables(raw, path)
         with self._cache_lock:
             self._cache[path] = (key, tables)
         return tables
@@ -362,6 +378,8 @@ def _check_cramps(
         raise CoachError(f"sleep disturbance {disturbance} is out of range; allowed: 0 to 10")
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise CoachError(f"minutes {minutes:g} is out of range; allowed: 0 to 1440")
+    if count == 0 and any(v is not None for v in (severity, minutes, leg)):
+        raise CoachError("a night without cramps takes no severity, minutes or leg")
     if leg is not None and leg not in LEGS:
         raise CoachError(f"leg {leg!r} is not allowed; use one of: {', '.join(LEGS)}")
 

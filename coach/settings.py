@@ -109,7 +109,7 @@ class _Bad(Exception):
 def parse_hhmm(value: object) -> time:
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)
-    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", value.strip()):
         raise _Bad(f'{value!r} is not a time; use HH:MM in 24-hour form, like "22:30"')
     hours, minutes = (int(part) for part in value.strip().split(":"))
     if hours > 23 or minutes > 59:
@@ -267,8 +267,8 @@ def settings_from_dict(
             raise ConfigError(
                 path,
                 prefix,
-                f"unknown step id; known: {', '.join(known)} "
-                "(to add your own step, give it a title and offset_minutes)",
+                f"unknown step id; known: {', '.join(known)} (to add your own step, give it "
+                "a title and offset_minutes: set the title first)",
             )
         what = values.pop("what", values["title"])
         why = values.pop("why", "A step you added yourself.")
@@ -400,10 +400,13 @@ def config_set(path: Path, key: str, text: str) -> Settings:
     document = _read_document(path)
     *tables, leaf = key.split(".")
     node: Any = document
-    for name in tables:
+    for depth, name in enumerate(tables):
         if name not in node:
             node[name] = tomlkit.table()
         node = node[name]
+        if not isinstance(node, dict):
+            table_key = ".".join(tables[: depth + 1])
+            raise ConfigError(path, table_key, f"must be a table, like [{table_key}]")
     node[leaf] = value
     return _write_document(path, document)
 

@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,24 +44,59 @@ def _meta_of(data: Tables) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) and doc.get("app") == APP_TAG else None
 
 
-def parse_tables(raw: bytes, path: Path) -> Tables | None:
-    """Parse and check one database file; None for an empty new file."""
+class DamagedFile(StoreError):
+    """A database file that cannot be used as it is."""
+
+
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "outcomes": ("id", "night", "at", "step", "outcome"),
+    "cramps": ("id", "night", "at", "count"),
+    "events": ("id", "night", "at", "kind"),
+}
+"""The fields every document of a record table must have, so readers can trust them."""
+
+
+def _damaged(path: Path, why: str, hint: str = RESTORE_HINT) -> DamagedFile:
+    return DamagedFile(f"{path}: the database is damaged ({why}); it was left untouched; {hint}")
+
+
+def _check_shape(data: dict[str, Any], path: Path) -> None:
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise _damaged(path, f"table {name!r} is not a table")
+        for doc_id, doc in table.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                raise _damaged(path, f"document {doc_id!r} of {name!r} is malformed")
+            for needed in RECORD_FIELDS.get(name, ()):
+                if not isinstance(doc.get(needed), str | int) or isinstance(doc[needed], bool):
+                    raise _damaged(path, f"document {doc_id} of {name!r} has no {needed!r}")
+            if name in RECORD_FIELDS:
+                try:
+                    date.fromisoformat(doc["night"])
+                    written = datetime.fromisoformat(doc["at"])
+                except (TypeError, ValueError):
+                    raise _damaged(path, f"document {doc_id} of {name!r} has a bad date") from None
+                if written.tzinfo is None:
+                    raise _damaged(path, f"document {doc_id} of {name!r} has a time without zone")
+
+
+def parse_tables(raw: bytes, path: Path) -> Tables:
+    """Parse and check one existing database file; raise StoreError if it is not usable."""
     if not raw.strip():
-        return None
+        # coach never writes an empty file, so an empty one is damage, not a new database.
+        raise _damaged(path, "the file is empty")
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(
-            f"{path}: the database is damaged ({exc}); it was left untouched; {RESTORE_HINT}"
-        ) from None
+        raise _damaged(path, str(exc)) from None
     meta = _meta_of(data) if isinstance(data, dict) else None
-    if meta is None:
+    version = meta.get("schema") if meta is not None else None
+    if meta is None or not isinstance(version, int) or version < 1:
         raise StoreError(
             f"{path}: this is not a coach database; it was left untouched; "
             "move it away or point --data-dir elsewhere"
         )
-    version = meta.get("schema")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer coach (schema {version}, this one reads "
             f"{SCHEMA_VERSION}); it was left untouched; upgrade coach"
@@ -69,6 +105,7 @@ def parse_tables(raw: bytes, path: Path) -> Tables | None:
         data = MIGRATIONS[version](data)
         version += 1
         data[META_TABLE] = {"1": {"app": APP_TAG, "schema": version}}
+    _check_shape(data, path)
     return data  # type: ignore[no-any-return]
 
 
@@ -95,10 +132,10 @@ class DurableStorage(Storage):
             try:
                 raw = self._path.read_bytes()
             except FileNotFoundError:
-                raw = b""
+                raw = None  # a new month
             except OSError as exc:
                 raise StoreError(f"{self._path}: cannot be read ({exc.strerror})") from None
-            self._data = parse_tables(raw, self._path)
+            self._data = None if raw is None else parse_tables(raw, self._path)
             self._loaded = True
         return self._data
 

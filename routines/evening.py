@@ -31,7 +31,10 @@ STEPS: tuple[StepDef, ...] = (
             "off is a convention, not a tested figure."
         ),
         evidence=Evidence.CONVENTION,
-        notification="Drink a glass of water now, then taper off for the night.",
+        notification=(
+            "Drink a glass of water now, then taper off for the night "
+            "(unless a doctor has set you a fluid limit)."
+        ),
     ),
     StepDef(
         id="screens-off",
@@ -51,8 +54,8 @@ STEPS: tuple[StepDef, ...] = (
         title="Calf and hamstring stretches",
         offset_minutes=-10,
         what=(
-            "Guided calf and hamstring stretches: hold each about 10 seconds, rest 10 "
-            "seconds, 3 times per leg. About 3 to 4 minutes in all."
+            "Guided calf and hamstring stretches: move into a moderate stretch, hold, "
+            "return and rest, a few times on each leg. Breathe normally."
         ),
         why=(
             "In one trial of adults over 55, stretching just before sleep every night "
@@ -86,8 +89,8 @@ STEPS: tuple[StepDef, ...] = (
         offset_minutes=-5,
         what="A few minutes of slow, relaxed breathing in bed.",
         why=(
-            "Some people find it helps them settle for sleep. There is no evidence that "
-            "it prevents cramps."
+            "Not part of the tested routine: there is no evidence that it prevents "
+            "cramps. Turn it on only if you like it."
         ),
         evidence=Evidence.PLAUSIBLE,
         enabled=False,

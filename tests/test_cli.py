@@ -179,11 +179,46 @@ def test_data_dir_flag_beats_coach_home(tmp_path: Path, coach_home: Path) -> Non
     assert result.stdout.strip() == str(coach_home / "config.toml")
 
 
-def test_version_and_console_script() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "coach", "--version"], capture_output=True, text=True, check=False
-    )
-    assert result.stdout.strip() == f"coach {__version__}"
+def test_version_from_the_console_script_and_the_module() -> None:
+    script = Path(sys.executable).with_name("coach")
+    for command in ([str(script)], [sys.executable, "-m", "coach"]):
+        result = subprocess.run(
+            [*command, "--version"], capture_output=True, text=True, check=False
+        )
+        assert result.stdout.strip() == f"coach {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["skip", "stretch", "--reason", "bad \udcff byte"], 2, "is not valid UTF-8 text"),
+        (["plan", "--date", "9999-12-31", "--bedtime", "00:30"], 2, "use a date from 2000"),
+        (["done", "stretch", "--night", "0001-01-01"], 2, "use a date from 2000"),
+        (["--data-dir", "~nosuchuser/x", "plan"], 1, "cannot find that home folder"),
+        (["cramp", "--count", "0", "--severity", "5"], 1, "takes no severity"),
+        (["plan", "--bedtime", "\uff11\uff12:30"], 2, "is not a time"),
+    ],
+)
+def test_odd_input_is_one_line_never_a_traceback(
+    ctx: Context, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
+) -> None:
+    got = main(argv, context=None if "--data-dir" in argv else ctx)
+    _, err = capsys.readouterr()
+    assert got == code
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], err
+    assert ctx.store.first_night() is None
+
+
+def test_config_set_under_a_key_that_is_not_a_table(
+    ctx: Context, capsys: pytest.CaptureFixture[str], coach_home: Path
+) -> None:
+    config = coach_home / "config.toml"
+    config.write_text("stretch = 5\n")
+    code, _, err = run(ctx, capsys, "config", "set", "stretch.reps", "2")
+    assert code == 1
+    assert err.strip() == f"coach: {config}: stretch: must be a table, like [stretch]"
+    assert config.read_text() == "stretch = 5\n"
 
 
 def test_config_set_then_plan_uses_it(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
@@ -213,9 +248,13 @@ def test_restore_command_lists_and_restores(
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     ctx.clock.advance(24 * 3600)
-    run(ctx, capsys, "skip", "stretch", "--night", "2026-11-22")
+    run(ctx, capsys, "done", "hydration", "--night", "2026-11-22")  # takes the backup first
     _, out, _ = run(ctx, capsys, "restore", "--list")
     assert out.splitlines() == ["coach-2026-11-23.zip"]
+    (ctx.paths.db_dir / "2026-11.json").write_bytes(b"{damaged")
+    assert run(ctx, capsys, "history")[0] == 1
     code, out, _ = run(ctx, capsys, "restore", "latest")
     assert code == 0 and "coach-2026-11-23.zip" in out
-    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"
+    outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
+    assert outcomes[(NIGHT, "stretch")].outcome == "done"
+    assert (NIGHT, "hydration") not in outcomes  # written after the backup, in the bad file

@@ -92,6 +92,14 @@ def test_files_are_user_only(ctx: Context) -> None:
         (b'{"_default": {"1": {"name": "someone else"}}}', "not a coach database"),
         (b'{"_meta": {"1": {"app": "coach", "schema": 99}}}', "newer coach"),
         (b"\xff\xfe garbage", "damaged"),
+        (b"", "the file is empty"),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 0}}}', "not a coach database"),
+        (
+            b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"1": {"id": "x"}}}',
+            "has no 'night'",
+        ),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": []}', "is not a table"),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "cramps": {"a": {}}}', "malformed"),
     ],
 )
 def test_a_bad_file_stops_with_a_clear_error_and_is_never_overwritten(
@@ -143,10 +151,17 @@ def test_daily_backups_keep_the_last_seven_and_restore_brings_a_night_back(
         nights = json.loads(archive.read("2026-11.json"))["outcomes"].values()
         assert max(doc["night"] for doc in nights) == "2026-11-30"
 
-    store.record_step(NIGHT, "stretch", "skipped")  # a regret, to be undone
+    december = date(2026, 12, 1)
+    store.record_step(december, "hydration", "done")  # after the backup, in a healthy month
+    (ctx.paths.db_dir / "2026-11.json").write_bytes(b"")  # November is damaged
     ctx.backups.restore("2026-12-01", store)
-    assert store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"
-    assert any(p.name.startswith("before-restore-") for p in ctx.paths.backups_dir.iterdir())
+    november = store.latest_outcomes(NIGHT, date(2026, 11, 30))
+    assert sorted(night.day for night, _ in november) == list(range(22, 31))
+    # Nothing written since the backup in a healthy month is lost.
+    assert store.latest_outcomes(december, december)[(december, "hydration")].outcome == "done"
+    before = [p for p in ctx.paths.backups_dir.iterdir() if p.name.startswith("before-restore-")]
+    with zipfile.ZipFile(before[0]) as archive:
+        assert archive.read("2026-11.json") == b""  # the damaged file is kept as it was
 
 
 def test_restore_mends_a_damaged_database(ctx: Context, clock: FakeClock) -> None:
@@ -219,3 +234,28 @@ def test_a_read_only_disk_is_one_line_and_loses_nothing(
     assert err.count("\n") == 1 and "Read-only file system" in err and "nothing was changed" in err
     assert path.read_bytes() == before
     assert not list(ctx.paths.db_dir.glob(".*.tmp"))
+
+
+def test_a_damaged_other_copy_merges_nothing_and_says_whose_file_it_is(
+    ctx: Context, tmp_path: Path
+) -> None:
+    other = tmp_path / "other" / "db"
+    other.mkdir(parents=True)
+    (other / "2026-10.json").write_bytes(
+        b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"1": {"id": "x"}}}'
+    )
+    with pytest.raises(StoreError, match="in the other copy; nothing was merged") as caught:
+        ctx.store.merge_from(other)
+    assert "restore" not in str(caught.value)
+    assert ctx.store.first_night() is None
+
+
+def test_other_json_files_in_the_db_folder_do_not_block_writes(
+    ctx: Context, clock: FakeClock
+) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    (ctx.paths.db_dir / "notes.json").write_text("my own notes")
+    clock.advance(24 * 3600)
+    ctx.store.record_step(NIGHT, "hydration", "done")  # takes a daily backup
+    with zipfile.ZipFile(ctx.paths.backups_dir / "coach-2026-11-23.zip") as archive:
+        assert archive.namelist() == ["2026-11.json"]

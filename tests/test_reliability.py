@@ -59,6 +59,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(tmp_path: P
         missing = acknowledged - _written(_store(tmp_path))
         assert not missing, f"round {round_no}: lost {sorted(missing)[:5]}"
     assert len(acknowledged) > rounds  # the kills really landed among writes
+    assert list((tmp_path / "backups").glob("coach-*.zip"))  # the backup hook ran too
 
 
 def test_four_processes_writing_250_records_each_lose_nothing(tmp_path: Path) -> None:

@@ -11,17 +11,16 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from coach.clock import SystemClock
+from coach.context import Context
 from coach.paths import Paths
-from coach.records import Store
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
 
 def main() -> None:
     data_dir, writer, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    paths = Paths.resolve(Path(data_dir))
-    store = Store(paths.db_dir, paths.lock_file, SystemClock(), f"writer-{writer}")
+    # The real write path: the context's store, with its daily-backup hook attached.
+    store = Context(Paths.resolve(Path(data_dir)), kind=f"writer-{writer}").store
     print("ready", flush=True)
     if count < 0:
         sys.stdin.readline()
