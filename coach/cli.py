@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import NoReturn
 
 from coach import __version__
+from coach.cli_report import register as register_report
 from coach.context import Context
 from coach.errors import CoachError
 from coach.history import summarize, to_csv, to_table
@@ -336,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the backups, newest first")
     p.set_defaults(handler=cmd_restore)
 
+    register_report(sub, _Parser)
     return parser
 
 

@@ -140,6 +140,8 @@ class CrampWeek:
     cramps: int
     severities: tuple[int, ...] = ()
     """Worst pain of each logged night that had cramps and a severity."""
+    disturbances: tuple[int, ...] = ()
+    """Sleep disturbance (0-10) of each logged night that has one."""
 
     @property
     def per_week(self) -> float | None:
@@ -149,6 +151,10 @@ class CrampWeek:
     @property
     def mean_severity(self) -> float | None:
         return sum(self.severities) / len(self.severities) if self.severities else None
+
+    @property
+    def mean_disturbance(self) -> float | None:
+        return sum(self.disturbances) / len(self.disturbances) if self.disturbances else None
 
 
 @dataclass(frozen=True)
@@ -414,17 +420,22 @@ def strength_over(nights: Sequence[NightFacts]) -> float:
 def _cramp_week(start: date, end: date, nights: Sequence[NightFacts]) -> CrampWeek:
     logged = cramp_nights = cramps = 0
     severities: list[int] = []
+    disturbances: list[int] = []
     for facts in nights:
         log = facts.cramps
         if log is None:
             continue
         logged += 1
         cramps += log.count
+        if log.disturbance is not None:
+            disturbances.append(log.disturbance)
         if log.count > 0:
             cramp_nights += 1
             if log.severity is not None:
                 severities.append(log.severity)
-    return CrampWeek(start, end, logged, cramp_nights, cramps, tuple(severities))
+    return CrampWeek(
+        start, end, logged, cramp_nights, cramps, tuple(severities), tuple(disturbances)
+    )
 
 
 def _facts(
