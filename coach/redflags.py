@@ -123,9 +123,11 @@ class RedFlag:
 
     def line(self) -> str:
         """One line for a notice or the report: the pattern, when, and the advice."""
-        when = ", ".join(f"{n:%d %b %Y}" for n in self.nights[-3:])
-        more = f" (and {len(self.nights) - 3} earlier)" if len(self.nights) > 3 else ""
-        return f"{self.pattern.title} ({when}{more}). {self.pattern.advice}"
+        if len(self.nights) > 3:
+            when = f"{len(self.nights)} nights, the latest {self.last:%d %b %Y}"
+        else:
+            when = ", ".join(f"{n:%d %b %Y}" for n in self.nights)
+        return f"{self.pattern.title} ({when}). {self.pattern.advice}"
 
 
 def find_red_flags(

@@ -42,9 +42,10 @@ STRENGTH_GAIN = 1 / 14
 STRENGTH_FADE = 1 / 42
 """Share of the gap it loses on a worse night: three times slower than it grows."""
 STRENGTH_EXPLANATION = (
-    "Habit strength grows a little each night you do the routine and fades slowly when you "
-    "don't: two weeks of full nights take it to about 65; a missed night costs little."
+    "Habit strength grows with each night you do the routine and fades slowly if you don't."
 )
+"""One line for the app; the numbers: two weeks of full nights take it from 0 to about 65,
+and a missed week after that costs about ten points."""
 
 
 @dataclass(frozen=True)
