@@ -35,6 +35,10 @@ from coach.settings import Settings
 from coach.stats import STRENGTH_EXPLANATION, WINDOWS, Diary, NightFacts
 from screens.checkin import CheckinScreen
 
+RECENT_NIGHTS = 400
+"""Nights read before the screen first draws; the rest follow in a worker thread. This is
+more than every window shown needs, and habit strength is exact to within 0.01 from it
+(a night 400 nights back weighs (41/42)^400 < 0.0001)."""
 CHART_WEEKS = 12
 WEEKDAY_LABELS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 GLYPHS = {
@@ -342,14 +346,18 @@ class HistoryScreen(Screen[None]):
         self.clock = clock
         self.exports_dir = exports_dir or store.db_dir.parent / "exports"
         now = clock.now()
-        self.diary = Diary.load(store, settings, now)
         self.today = current_night(settings, now)
+        self.first_night = min(store.first_night() or self.today, self.today)
+        recent = max(self.first_night, self.today - timedelta(days=RECENT_NIGHTS - 1))
+        self.diary = Diary.load(store, settings, now, start=recent)
+        self.complete = recent == self.first_night
+        """True once the diary holds every night, not only the recent ones."""
+        self._corrected: set[date] = set()
 
     def compose(self) -> ComposeResult:
-        first = self.diary.first or self.today
         yield Static("", id="flags")
         with Horizontal(id="top"):
-            yield Heatmap(self.diary, first, self.today, id="heatmap")
+            yield Heatmap(self.diary, self.first_night, self.today, id="heatmap")
             yield Static("", id="night")
         with VerticalScroll(id="figures"), Horizontal(id="figures-row"):
             yield Static("", id="summary")
@@ -364,8 +372,32 @@ class HistoryScreen(Screen[None]):
         self.title = "History"
         self._refresh_figures()
         self._show_night(self.query_one(Heatmap).cursor)
-        self._show_red_flags()
         self.query_one(Heatmap).focus()
+        if self.complete:
+            self._show_red_flags()
+        else:
+            # After the first frame, so the recent nights show before the old ones load.
+            self.call_after_refresh(
+                self.run_worker, self._load_all, thread=True, group="history-load"
+            )
+
+    def _load_all(self) -> None:
+        """Read every night (a worker thread): the best streak and old red flags need them."""
+        diary = Diary.load(self.store, self.settings, self.clock.now(), start=self.first_night)
+        self.app.call_from_thread(self._loaded, diary)
+
+    def _loaded(self, diary: Diary) -> None:
+        # A correction made while the thread read may be missing from what it read.
+        for night in self._corrected:
+            diary.reload_night(self.store, self.settings, night, self.clock.now())
+        self.diary = diary
+        self.complete = True
+        heatmap = self.query_one(Heatmap)
+        heatmap.diary = diary
+        heatmap.refresh()
+        self._refresh_figures()
+        self._show_night(heatmap.cursor)
+        self._show_red_flags()
 
     # --- the panels ---------------------------------------------------------------------
 
@@ -376,7 +408,7 @@ class HistoryScreen(Screen[None]):
         lines = Text()
         lines.append("Streak ", style="bold")
         lines.append(f"{streaks.current} night{'s' if streaks.current != 1 else ''}")
-        lines.append(f" (best {streaks.best})\n")
+        lines.append(f" (best {streaks.best})\n" if self.complete else " (best: counting...)\n")
         lines.append("Habit strength ", style="bold")
         lines.append(f"{diary.habit_strength()}/100\n\n")
 
@@ -477,6 +509,7 @@ class HistoryScreen(Screen[None]):
 
         def corrected(changed: bool | None) -> None:
             if changed:
+                self._corrected.add(night)
                 self.diary.reload_night(self.store, self.settings, night, self.clock.now())
                 self._refresh_figures()
                 self._show_night(night)
