@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -31,6 +31,21 @@ LONGEST: tuple[tuple[str, float], ...] = (
 and just over 10 for "over 10" so the red-flag check sees it."""
 LEGS = ("left", "right", "both")
 MUSCLES = ("calf", "thigh", "foot")
+
+
+class CountInput(Input):
+    """The cramp count: digits only, and "n" still means a night without cramps."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "n" and super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character == "n":
+            # Skip Input's own key handler (Textual runs one per class in the MRO) but let
+            # the event bubble, so the screen's "no cramps" binding gets it.
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
 
 def checkin_due(store: Store, settings: Settings, now: datetime) -> date | None:
@@ -89,7 +104,7 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
             with VerticalScroll(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("How many cramps", classes="label")
-                    yield Input(placeholder="e.g. 2", type="integer", id="count", compact=True)
+                    yield CountInput(placeholder="e.g. 2", type="integer", id="count", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("Worst pain, 0-10", classes="label")
                     yield Input(

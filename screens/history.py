@@ -198,9 +198,10 @@ class Heatmap(Widget, can_focus=True):
             if month != previous:
                 label = f"{sunday:%b}" if sunday.month != 1 else f"{sunday:%Y}"
                 start = 3 + 2 * column
+                # A label that would touch the one before moves to the next column.
                 if all(c == " " for c in row[max(0, start - 1) : start + len(label)]):
                     row[start : start + len(label)] = list(label)
-                previous = month
+                    previous = month
         return "".join(row).rstrip()
 
     def _cell(self, night: date) -> Text:
