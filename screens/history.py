@@ -280,6 +280,9 @@ class CorrectNight(ModalScreen[bool]):
                 "d done · s skipped · m missed · c cramp log · esc close", id="correct-help"
             )
 
+    def on_mount(self) -> None:
+        self.query_one("#steps", OptionList).highlighted = 0
+
     def _options(self) -> list[Option]:
         titles = {step.id: step.title for step in self.settings.routine.steps}
         return [
