@@ -19,7 +19,7 @@ from coach.history import summarize, to_csv
 from coach.records import Store
 from coach.redflags import find_red_flags
 from coach.settings import Settings
-from coach.stats import CrampWeek, Diary, NightFacts
+from coach.stats import DURATION_BANDS, CrampWeek, Diary, NightFacts
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
@@ -128,6 +128,11 @@ def _longest_section(nights: Sequence[NightFacts]) -> list[str]:
     lines = ["## Longest cramps", ""]
     if not timed:
         return [*lines, "No cramp durations were logged in this period.", ""]
+    bands = ", ".join(f"{minutes:g} ({label})" for label, minutes in DURATION_BANDS)
+    note = (
+        "Durations logged in the app's morning check-in are bands, recorded as "
+        f"{bands} minutes; those from the command line or a timed episode are as entered."
+    )
     lines += ["| night | minutes | worst pain | leg | muscle |", "|---|---:|---:|---|---|"]
     for facts in timed[:LONGEST_SHOWN]:
         log = facts.cramps
@@ -138,7 +143,7 @@ def _longest_section(nights: Sequence[NightFacts]) -> list[str]:
             f"| {facts.night:%a %d %b %Y} | {facts.longest_minutes:g} | {severity} | {leg} "
             f"| {muscle} |"
         )
-    return [*lines, ""]
+    return [*lines, "", note, ""]
 
 
 def _adherence_section(diary: Diary, settings: Settings, period: Period) -> list[str]:

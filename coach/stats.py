@@ -37,6 +37,20 @@ MIN_INSIGHT_NIGHTS = 7
 INSIGHT_WEEKS = 6
 """The insight looks this far back by default: the length of the stretching trial."""
 
+DURATION_BANDS: tuple[tuple[str, float], ...] = (
+    ("under 1", 0.5),
+    ("1-5", 3.0),
+    ("5-10", 7.5),
+    ("over 10", 11.0),
+)
+"""The longest-cramp bands the morning check-in offers (minutes), and the minutes recorded
+for each: the middle of the band, and just over 10 for "over 10" so the red-flag check
+sees it."""
+STREAK_EXPLANATION = (
+    "A night counts toward the streak when every step is done; a paused night neither "
+    "breaks nor extends it."
+)
+
 STRENGTH_GAIN = 1 / 14
 """Share of the gap to the night's completion that habit strength gains on a good night."""
 STRENGTH_FADE = 1 / 42

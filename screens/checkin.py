@@ -17,18 +17,12 @@ from coach.errors import CoachError
 from coach.planner import last_slept_night
 from coach.records import CrampLog, Store
 from coach.settings import Settings
+from coach.stats import DURATION_BANDS
 
 ASKED_KEY = "checkin_asked"
 """State key: the local date on which the check-in was last offered."""
 
-LONGEST: tuple[tuple[str, float], ...] = (
-    ("under 1", 0.5),
-    ("1-5", 3.0),
-    ("5-10", 7.5),
-    ("over 10", 11.0),
-)
-"""The duration bands offered, and the minutes recorded for each: the middle of the band,
-and just over 10 for "over 10" so the red-flag check sees it."""
+LONGEST = DURATION_BANDS
 LEGS = ("left", "right", "both")
 MUSCLES = ("calf", "thigh", "foot")
 
@@ -178,7 +172,12 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
     # --- actions ------------------------------------------------------------------------
 
     def action_no_cramps(self) -> None:
-        self.dismiss(self.store.record_cramps(self.night, 0))
+        try:
+            log = self.store.record_cramps(self.night, 0)
+        except CoachError as exc:
+            self.query_one("#error", Static).update(str(exc))
+            return
+        self.dismiss(log)
 
     def action_save(self) -> None:
         try:

@@ -32,7 +32,13 @@ from coach.records import CrampLog, Store
 from coach.redflags import find_red_flags, mark_shown, unshown
 from coach.report import export_files
 from coach.settings import Settings
-from coach.stats import STRENGTH_EXPLANATION, WINDOWS, Diary, NightFacts
+from coach.stats import (
+    STREAK_EXPLANATION,
+    STRENGTH_EXPLANATION,
+    WINDOWS,
+    Diary,
+    NightFacts,
+)
 from screens.checkin import CheckinScreen
 
 RECENT_NIGHTS = 400
@@ -300,7 +306,11 @@ class CorrectNight(ModalScreen[bool]):
         step = steps.get_option_at_index(index).id
         if step is None:
             return
-        self.store.record_step(self.facts.night, step, outcome, detail={"by": "correction"})
+        try:
+            self.store.record_step(self.facts.night, step, outcome, detail={"by": "correction"})
+        except CoachError as exc:
+            self.notify(f"Not recorded: {exc}", severity="error")
+            return
         self.steps[step] = outcome
         self.changed = True
         steps.clear_options()
@@ -351,9 +361,16 @@ class HistoryScreen(Screen[None]):
         self.exports_dir = exports_dir or store.db_dir.parent / "exports"
         now = clock.now()
         self.today = current_night(settings, now)
-        self.first_night = min(store.first_night() or self.today, self.today)
-        recent = max(self.first_night, self.today - timedelta(days=RECENT_NIGHTS - 1))
-        self.diary = Diary.load(store, settings, now, start=recent)
+        self.load_error: str | None = None
+        """Why the records could not be read, shown instead of crashing the app."""
+        try:
+            self.first_night = min(store.first_night() or self.today, self.today)
+            recent = max(self.first_night, self.today - timedelta(days=RECENT_NIGHTS - 1))
+            self.diary = Diary.load(store, settings, now, start=recent)
+        except CoachError as exc:
+            self.load_error = str(exc)
+            self.first_night = recent = self.today
+            self.diary = Diary([], tuple(step.id for step in settings.enabled_steps))
         self.complete = recent == self.first_night
         """True once the diary holds every night, not only the recent ones."""
         self._corrected: set[date] = set()
@@ -368,6 +385,8 @@ class HistoryScreen(Screen[None]):
             with Vertical(id="cramps"):
                 yield Static("", id="cramps-title")
                 yield Sparkline([], id="chart")
+                yield Static("", id="severity-title")
+                yield Sparkline([], id="severity-chart")
                 yield Static("", id="cramps-figures")
                 yield Static("", id="insight")
         yield Footer()
@@ -377,7 +396,9 @@ class HistoryScreen(Screen[None]):
         self._refresh_figures()
         self._show_night(self.query_one(Heatmap).cursor)
         self.query_one(Heatmap).focus()
-        if self.complete:
+        if self.load_error is not None:
+            self._show_problem(self.load_error)
+        elif self.complete:
             self._show_red_flags()
         else:
             # After the first frame, so the recent nights show before the old ones load.
@@ -387,7 +408,11 @@ class HistoryScreen(Screen[None]):
 
     def _load_all(self) -> None:
         """Read every night (a worker thread): the best streak and old red flags need them."""
-        diary = Diary.load(self.store, self.settings, self.clock.now(), start=self.first_night)
+        try:
+            diary = Diary.load(self.store, self.settings, self.clock.now(), start=self.first_night)
+        except CoachError as exc:
+            self.app.call_from_thread(self._show_problem, str(exc))
+            return
         self.app.call_from_thread(self._loaded, diary)
 
     def _loaded(self, diary: Diary) -> None:
@@ -426,12 +451,18 @@ class HistoryScreen(Screen[None]):
                 rate = items[index].rate
                 cells.append("    -" if rate is None else f"{rate:>5.0%}")
             lines.append(f"{_clip(titles.get(step, step), 21):<22}" + " ".join(cells) + "\n")
-        lines.append("\n" + STRENGTH_EXPLANATION, style="dim")
+        lines.append("\n" + STRENGTH_EXPLANATION + " " + STREAK_EXPLANATION, style="dim")
         self.query_one("#summary", Static).update(lines)
 
         weeks = diary.cramp_weeks(CHART_WEEKS)
         rates = [week.per_week or 0.0 for week in weeks]
         self.query_one("#chart", Sparkline).data = rates
+        self.query_one("#severity-chart", Sparkline).data = [
+            week.mean_severity or 0.0 for week in weeks
+        ]
+        self.query_one("#severity-title", Static).update(
+            Text("Worst pain, weekly mean (0-10)", style="bold")
+        )
         self.query_one("#cramps-title", Static).update(
             Text(f"Cramps per week, last {CHART_WEEKS} weeks", style="bold")
         )
@@ -482,6 +513,11 @@ class HistoryScreen(Screen[None]):
                 text.append(f"\nNote: {facts.cramps.notes}", style="italic")
         self.query_one("#night", Static).update(text)
 
+    def _show_problem(self, message: str) -> None:
+        panel = self.query_one("#flags", Static)
+        panel.update(Text.assemble(("Cannot read your records: ", "bold"), message))
+        panel.display = True
+
     def _show_red_flags(self) -> None:
         flags = unshown(self.store, find_red_flags(self.diary))
         panel = self.query_one("#flags", Static)
@@ -495,7 +531,11 @@ class HistoryScreen(Screen[None]):
         text.append("This note is shown once; the report lists it too.", style="dim")
         panel.update(text)
         panel.display = True
-        mark_shown(self.store, flags)
+        try:
+            mark_shown(self.store, flags)
+        except CoachError as exc:
+            # Shown now but not remembered: it will show again, which is the safe side.
+            self.notify(f"Could not save that the note was shown: {exc}", severity="warning")
 
     # --- events -------------------------------------------------------------------------
 
