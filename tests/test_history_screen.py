@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from textual.app import App
 from textual.widgets import Static
 
@@ -151,3 +152,28 @@ async def test_old_nights_arrive_from_the_worker(ctx: Context) -> None:
         assert screen.query_one(Heatmap).cursor == first
         assert text(app, "#night").startswith("Sun 01 Jun 2025\n")
         assert "Nothing recorded" not in text(app, "#night")
+
+
+async def test_unreadable_records_are_shown_not_crashed_on(ctx: Context) -> None:
+    ctx.paths.db_dir.mkdir(parents=True)
+    (ctx.paths.db_dir / "2026-11.json").write_text("{ not json")
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)):
+        problem = text(app, "#flags")
+        assert problem.startswith("Cannot read your records: ")
+        assert "2026-11.json: the database is damaged" in problem
+        assert "coach restore latest" in problem
+
+
+async def test_export_says_where_the_files_went(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    november(ctx.store)
+    said: list[str] = []
+    monkeypatch.setattr(HistoryScreen, "notify", lambda self, message, **kw: said.append(message))
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+    assert said == [
+        f"Saved report-2026-11-22.md and history-2026-11-22.csv in {ctx.paths.exports_dir}"
+    ]

@@ -3,6 +3,8 @@ and `coach report` on the command line."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -156,3 +158,22 @@ def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> N
     assert lines[0].startswith("night,last-meal,hydration,screens-off,stretch,sleep-position")
     assert len(lines) == 1 + 21  # Nov 1 to Nov 21, every finished night
     assert lines[11].startswith("2026-11-11,done,done,done,done,done,1,3,12,")
+
+
+def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -> None:
+    """The real `coach` entry point in a child process, on the real clock, reading the
+    same data folder."""
+    night = date.today() - timedelta(days=3)
+    ctx.store.record_cramps(night, 1, minutes=12, notes="started a new medicine")
+    out = tmp_path / "report.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "coach", "report", "--weeks", "1", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Report written to {out}.\n"
+    report = out.read_text()
+    assert f"- {night:%a %d %b %Y}: started a new medicine" in report
+    assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report

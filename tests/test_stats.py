@@ -214,3 +214,16 @@ def test_strength_is_bounded_and_more_practice_never_lowers_it(kinds: list[str],
     if i < len(kinds):
         better = [*kinds[:i], "full", *kinds[i + 1 :]]
         assert strength_over(_nights(better)) >= score - 1e-12
+
+
+@given(night_kinds, st.integers(min_value=1, max_value=90), st.integers(min_value=1, max_value=90))
+def test_adherence_window_properties(kinds: list[str], short: int, extra: int) -> None:
+    diary = Diary(_nights(kinds), STEPS)
+    narrow = diary.adherence(short)
+    wide = diary.adherence(short + extra)
+    for a, b in zip(narrow, wide, strict=True):
+        assert 0 <= a.done <= a.nights <= short
+        # A wider window holds every night of the narrower one.
+        assert a.done <= b.done and a.nights <= b.nights
+    # Asking again (from the cache) or of a fresh diary gives the same figures.
+    assert diary.adherence(short) == Diary(_nights(kinds), STEPS).adherence(short)
