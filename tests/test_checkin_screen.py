@@ -4,6 +4,7 @@ entered, exactly."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual.app import App
@@ -125,3 +126,8 @@ async def test_bad_input_gets_one_line_and_records_nothing(ctx: Context, clock: 
         assert str(error.content) == "Worst pain must be from 0 to 10"
         assert isinstance(app.screen, CheckinScreen)
     assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
+
+
+def test_checkin_snapshot(snap_compare: Any, ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    assert snap_compare(MorningApp(ctx), terminal_size=(80, 24))
