@@ -9,8 +9,9 @@ Patterns:
   "cramp-episode" event over 10 minutes (urgent if it did not ease when the leg moved;
   the log cannot tell, so the advice says so).
 - ``frequent``: cramps on 3 or more nights in each of 2 or more consecutive calendar weeks
-  (Monday to Sunday, by the evening's date) while the stretch was done on at least half
-  of those weeks' nights: frequent despite the routine.
+  (Monday to Sunday, by the evening's date) while the routine was kept on at least half
+  of each week's nights (the stretch done; or, with the stretch turned off, every step
+  done): frequent despite the routine.
 - ``numbness``, ``swelling``, ``weakness``, ``new-medicine``: words in the morning notes.
 
 "Shown once": for each pattern the store keeps the latest night already shown
@@ -26,7 +27,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from coach.records import Store
-from coach.stats import Diary, NightFacts
+from coach.stats import STRETCH, Diary, NightFacts
 
 Urgency = Literal["urgent", "soon"]
 SHOWN_KEY = "redflags_shown"
@@ -192,8 +193,14 @@ def _frequent(week: Sequence[NightFacts]) -> bool:
     if not week:
         return False
     cramp_nights = sum(1 for f in week if _cramp_night(f))
-    stretched = sum(1 for f in week if f.steps.get("stretch") == "done")
-    return cramp_nights >= FREQUENT_NIGHTS and stretched * 2 >= len(week)
+    kept = sum(1 for f in week if _routine_kept(f))
+    return cramp_nights >= FREQUENT_NIGHTS and kept * 2 >= len(week)
+
+
+def _routine_kept(facts: NightFacts) -> bool:
+    if STRETCH in facts.required:
+        return facts.steps.get(STRETCH) == "done"
+    return facts.complete
 
 
 def unshown(store: Store, flags: Sequence[RedFlag]) -> list[RedFlag]:

@@ -8,6 +8,7 @@ diary's per-window cache.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -156,7 +157,7 @@ class Heatmap(Widget, can_focus=True):
 
     def action_month(self, months: int) -> None:
         year, month = divmod(self.cursor.year * 12 + self.cursor.month - 1 + months, 12)
-        day = min(self.cursor.day, 28)
+        day = min(self.cursor.day, calendar.monthrange(year, month + 1)[1])
         target = date(year, month + 1, day)
         self.cursor = min(self.last, max(self.first, target))
 
@@ -416,6 +417,8 @@ class HistoryScreen(Screen[None]):
         self.app.call_from_thread(self._loaded, diary)
 
     def _loaded(self, diary: Diary) -> None:
+        if not self.is_attached:
+            return  # the user left before the thread finished
         # A correction made while the thread read may be missing from what it read.
         for night in self._corrected:
             diary.reload_night(self.store, self.settings, night, self.clock.now())

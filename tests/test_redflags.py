@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,18 @@ def test_a_window_limits_what_is_found(ctx: Context) -> None:
     diary = load(ctx)
     assert find_red_flags(diary, date(2026, 11, 1), date(2026, 11, 22)) == []
     assert [f.id for f in find_red_flags(diary)] == ["long-cramp"]
+
+
+def test_with_the_stretch_turned_off_the_routine_is_every_other_step(
+    ctx: Context, coach_home: Path
+) -> None:
+    with (coach_home / "config.toml").open("a") as config:
+        config.write("[steps.stretch]\nenabled = false\n")
+    store = ctx.store
+    for week in (date(2026, 10, 26), date(2026, 11, 2)):
+        for i in range(7):
+            night = week + timedelta(days=i)
+            store.record_cramps(night, 1 if i < 3 else 0)
+            for step in ("last-meal", "hydration", "screens-off", "sleep-position"):
+                store.record_step(night, step, "done")
+    assert [f.id for f in find_red_flags(load(ctx))] == ["frequent"]
