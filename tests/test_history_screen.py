@@ -177,3 +177,28 @@ async def test_export_says_where_the_files_went(
     assert said == [
         f"Saved report-2026-11-22.md and history-2026-11-22.csv in {ctx.paths.exports_dir}"
     ]
+
+
+async def test_moving_the_cursor_reads_no_records(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    november(ctx.store)
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reads: list[str] = []
+        for name in ("latest_outcomes", "cramp_logs", "events"):
+            original = getattr(Store, name)
+
+            def counting(
+                self: Store, *args: object, _name: str = name, _f: object = original
+            ) -> object:
+                reads.append(_name)
+                return _f(self, *args)  # type: ignore[operator]
+
+            monkeypatch.setattr(Store, name, counting)
+        await pilot.press("left", "left", "up", "pageup", "end", "home", "right")
+        assert text(app, "#night").startswith("Sun 08 Nov 2026")
+        assert reads == []  # the screen reads its diary, not the store, on every key
+        # A correction does read, and only its own night.
+        await pilot.press("enter", "d", "escape")
+        assert sorted(reads) == ["cramp_logs", "events", "latest_outcomes"]
