@@ -199,6 +199,6 @@ async def test_moving_the_cursor_reads_no_records(
         await pilot.press("left", "left", "up", "pageup", "end", "home", "right")
         assert text(app, "#night").startswith("Sun 08 Nov 2026")
         assert reads == []  # the screen reads its diary, not the store, on every key
-        # A correction does read, and only its own night.
+        # A correction reads the store once, to reload its night.
         await pilot.press("enter", "d", "escape")
         assert sorted(reads) == ["cramp_logs", "events", "latest_outcomes"]
