@@ -1,9 +1,10 @@
 """The history screen: a heatmap of nights (weeks by weekday), the figures that matter, and
 each night's detail with a way to correct it.
 
-The screen loads the diary once (one pass over the store) and then only reads it: moving
-the cursor redraws the visible weeks and one night's detail, and the figures come from the
-diary's per-window cache.
+The screen reads the last RECENT_NIGHTS nights before it first draws and the rest in a
+worker thread, each in one pass over the store; after that it only reads its diary. Moving
+the cursor redraws the visible weeks and one night's detail; the figures come from the
+diary's per-window cache; a correction re-reads one night.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ from screens.checkin import CheckinScreen
 
 RECENT_NIGHTS = 400
 """Nights read before the screen first draws; the rest follow in a worker thread. This is
-more than every window shown needs, and habit strength is exact to within 0.01 from it
-(a night 400 nights back weighs (41/42)^400 < 0.0001)."""
+more than every window shown needs, and habit strength from them is within 0.01 points of
+the full figure (a night 400 nights back weighs at most (41/42)^400 < 0.0001)."""
 CHART_WEEKS = 12
 WEEKDAY_LABELS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 GLYPHS = {
