@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from coach import __version__
+from coach.cli_report import register as register_report
 from coach.context import Context
 from coach.errors import CoachError
 from coach.history import summarize, to_csv, to_table
@@ -362,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
     p.set_defaults(handler=cmd_merge)
+
+    register_report(sub, _Parser)
 
     return parser
 

@@ -1,0 +1,475 @@
+"""Adherence, streaks, habit strength, the cramp diary by week, and the stretch insight.
+
+Everything here is computed from a `Diary`: one pass over the store that turns each night
+into a small `NightFacts`. Windowed figures (7/30/90 days, N weeks) are cached per window,
+so a screen that asks again on every key press does not rescan ten years of records.
+
+Definitions (shown to the user in plain words, so keep them simple):
+
+- A night is **complete** when every enabled step was recorded as done. A skipped step
+  is an honest record, but it is not done: a night with a skip is not complete.
+- A **paused** night (a "pause" event: the user silenced that night's reminders) neither
+  breaks nor extends a streak, and steps not done on it are left out of adherence.
+- Tonight, while it is not over, neither breaks nor extends a streak; it extends the
+  current streak as soon as it is complete.
+- Nights before the first record in the store are not counted at all: a new user's
+  figures start from their first night.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from coach.planner import current_night, plan_night
+from coach.records import CrampLog, Event, Store
+from coach.settings import Settings
+
+NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
+
+STRETCH = "stretch"
+WINDOWS: tuple[int, ...] = (7, 30, 90)
+"""The adherence windows the history screen shows, in days."""
+MIN_INSIGHT_NIGHTS = 7
+"""Logged nights each side needs before the stretch insight shows figures."""
+INSIGHT_WEEKS = 6
+"""The insight looks this far back by default: the length of the stretching trial."""
+
+DURATION_BANDS: tuple[tuple[str, float], ...] = (
+    ("under 1", 0.5),
+    ("1-5", 3.0),
+    ("5-10", 7.5),
+    ("over 10", 11.0),
+)
+"""The longest-cramp bands the morning check-in offers (minutes), and the minutes recorded
+for each: the middle of the band, and just over 10 for "over 10" so the red-flag check
+sees it."""
+STREAK_EXPLANATION = (
+    "A night counts toward the streak when every step is done; a paused night neither "
+    "breaks nor extends it."
+)
+
+STRENGTH_GAIN = 1 / 14
+"""Share of the gap to the night's completion that habit strength gains on a good night."""
+STRENGTH_FADE = 1 / 42
+"""Share of the gap it loses on a worse night: three times slower than it grows."""
+STRENGTH_EXPLANATION = (
+    "Habit strength grows with each night you do the routine and fades slowly if you don't."
+)
+"""One line for the app; the numbers: two weeks of full nights take it from 0 to about 65,
+and a missed week after that costs about ten points."""
+
+
+@dataclass(frozen=True)
+class NightFacts:
+    """One night as the statistics see it."""
+
+    night: date
+    steps: Mapping[str, str]
+    """Step id -> 'done' | 'skipped' | 'missed' | 'pending', for every enabled step and any
+    other step that has a record."""
+    required: tuple[str, ...]
+    """The enabled steps: the ones a complete night needs done."""
+    cramps: CrampLog | None = None
+    """The morning log, if one was made."""
+    episodes: tuple[Event, ...] = ()
+    """'cramp-episode' events logged during the night."""
+    paused: bool = False
+    over: bool = True
+    """False while the night is still running (tonight)."""
+
+    @property
+    def done(self) -> int:
+        return sum(1 for step in self.required if self.steps.get(step) == "done")
+
+    @property
+    def fraction(self) -> float:
+        """Share of the enabled steps done, 0.0 to 1.0."""
+        return self.done / len(self.required) if self.required else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.required) and self.done == len(self.required)
+
+    @property
+    def status(self) -> NightStatus:
+        if self.paused:
+            return "paused"
+        if self.complete:
+            return "complete"
+        if not self.over:
+            return "pending"
+        return "partial" if self.done else "none"
+
+    @property
+    def had_cramps(self) -> bool:
+        """A cramp was logged: in the morning log, or as an episode during the night."""
+        return bool(self.episodes) or (self.cramps is not None and self.cramps.count > 0)
+
+    @property
+    def longest_minutes(self) -> float | None:
+        """The longest cramp of the night, from the morning log and the episodes."""
+        found = [float(m) for m in (_episode_minutes(e) for e in self.episodes) if m is not None]
+        if self.cramps is not None and self.cramps.minutes is not None:
+            found.append(self.cramps.minutes)
+        return max(found, default=None)
+
+
+def _episode_minutes(event: Event) -> float | None:
+    value = event.data.get("minutes")
+    return float(value) if isinstance(value, int | float) else None
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """How often one step was done in a window."""
+
+    step: str
+    done: int
+    nights: int
+    """Nights on which the step was expected (paused nights only when it was done)."""
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.nights if self.nights else None
+
+
+@dataclass(frozen=True)
+class Streaks:
+    """Runs of complete nights."""
+
+    current: int
+    best: int
+
+
+@dataclass(frozen=True)
+class CrampWeek:
+    """The cramp diary over one stretch of (up to) seven nights."""
+
+    start: date
+    end: date
+    nights_logged: int
+    cramp_nights: int
+    cramps: int
+    severities: tuple[int, ...] = ()
+    """Worst pain of each logged night that had cramps and a severity."""
+    disturbances: tuple[int, ...] = ()
+    """Sleep disturbance (0-10) of each logged night that has one."""
+
+    @property
+    def per_week(self) -> float | None:
+        """Cramps per week, scaled from the nights that were logged."""
+        return self.cramps * 7 / self.nights_logged if self.nights_logged else None
+
+    @property
+    def mean_severity(self) -> float | None:
+        return sum(self.severities) / len(self.severities) if self.severities else None
+
+    @property
+    def mean_disturbance(self) -> float | None:
+        return sum(self.disturbances) / len(self.disturbances) if self.disturbances else None
+
+
+@dataclass(frozen=True)
+class Insight:
+    """Cramps per night with the stretch done vs not, over a window of logged nights."""
+
+    weeks: int
+    with_nights: int
+    with_cramps: int
+    without_nights: int
+    without_cramps: int
+    minimum: int = MIN_INSIGHT_NIGHTS
+
+    @property
+    def enough(self) -> bool:
+        return self.with_nights >= self.minimum and self.without_nights >= self.minimum
+
+    @property
+    def with_rate(self) -> float | None:
+        return self.with_cramps / self.with_nights if self.with_nights else None
+
+    @property
+    def without_rate(self) -> float | None:
+        return self.without_cramps / self.without_nights if self.without_nights else None
+
+    def text(self) -> str:
+        """The insight in modest words: figures with their night counts, or why not yet."""
+        if not self.enough:
+            return (
+                f"Not enough data yet: this needs at least {self.minimum} logged nights with "
+                f"the stretch and {self.minimum} without, in the last {self.weeks} weeks "
+                f"(so far {self.with_nights} with, {self.without_nights} without)."
+            )
+        return (
+            f"Last {self.weeks} weeks: {self.with_rate:.1f} cramps a night on the "
+            f"{self.with_nights} logged nights with the stretch done, {self.without_rate:.1f} "
+            f"on the {self.without_nights} without. This is your own observation, not proof: "
+            "other things change from night to night too."
+        )
+
+
+@dataclass
+class Diary:
+    """Every night from the first record to tonight, with cached statistics over them."""
+
+    nights: list[NightFacts]
+    required: tuple[str, ...]
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+
+    # --- building -------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        store: Store,
+        settings: Settings,
+        now: datetime,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+    ) -> Diary:
+        """Read nights start..end (default: the first record to tonight) in one pass."""
+        required = tuple(step.id for step in settings.enabled_steps)
+        end = end or current_night(settings, now)
+        first = start or store.first_night()
+        if first is None or first > end:
+            return cls(nights=[], required=required)
+        outcomes = store.latest_outcomes(first, end)
+        logs = store.cramp_logs(first, end)
+        paused: set[date] = set()
+        episodes: dict[date, list[Event]] = {}
+        for event in store.events(first, end):
+            if event.kind == "pause":
+                paused.add(event.night)
+            elif event.kind == "cramp-episode":
+                episodes.setdefault(event.night, []).append(event)
+        recorded: dict[date, dict[str, str]] = {}
+        for (night, step), record in outcomes.items():
+            recorded.setdefault(night, {})[step] = record.outcome
+        # Only the last two nights can still be running; planning every night of ten
+        # years just to learn that it is over would be most of the cost of a load.
+        running_from = current_night(settings, now) - timedelta(days=1)
+        nights = []
+        for night in _dates(first, end):
+            over = night < running_from or now >= plan_night(settings, night).ends_at
+            nights.append(
+                _facts(
+                    night,
+                    required,
+                    recorded.get(night, {}),
+                    logs.get(night),
+                    tuple(episodes.get(night, ())),
+                    night in paused,
+                    over,
+                )
+            )
+        return cls(nights=nights, required=required)
+
+    def reload_night(self, store: Store, settings: Settings, night: date, now: datetime) -> None:
+        """Re-read one night after a correction and forget every cached figure."""
+        fresh = Diary.load(store, settings, now, start=night, end=night)
+        if not fresh.nights:
+            return
+        index = self._index(night)
+        if index is None:
+            return
+        self.nights[index] = fresh.nights[0]
+        self._cache.clear()
+
+    # --- looking up -----------------------------------------------------------------
+
+    @property
+    def first(self) -> date | None:
+        return self.nights[0].night if self.nights else None
+
+    @property
+    def last(self) -> date | None:
+        return self.nights[-1].night if self.nights else None
+
+    def _index(self, night: date) -> int | None:
+        if not self.nights:
+            return None
+        index = (night - self.nights[0].night).days
+        return index if 0 <= index < len(self.nights) else None
+
+    def night(self, night: date) -> NightFacts | None:
+        index = self._index(night)
+        return None if index is None else self.nights[index]
+
+    def window(self, start: date, end: date) -> Sequence[NightFacts]:
+        """The nights start..end that the diary holds, oldest first."""
+        if not self.nights or end < start:
+            return []
+        first = max(0, (start - self.nights[0].night).days)
+        last = min(len(self.nights) - 1, (end - self.nights[0].night).days)
+        return self.nights[first : last + 1] if first <= last else []
+
+    @property
+    def last_over(self) -> date | None:
+        """The latest night that is over (yesterday's, while tonight runs)."""
+        for facts in reversed(self.nights):
+            if facts.over:
+                return facts.night
+        return None
+
+    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    # --- statistics -----------------------------------------------------------------
+
+    def adherence(self, days: int, end: date | None = None) -> list[Adherence]:
+        """Per enabled step: nights done of nights expected, over the `days` nights to `end`
+        (default: the last night that is over)."""
+        end = end or self.last_over
+        if end is None:
+            return [Adherence(step, 0, 0) for step in self.required]
+        result: list[Adherence] = self._cached(
+            ("adherence", days, end), lambda: self._adherence(days, end)
+        )
+        return result
+
+    def _adherence(self, days: int, end: date) -> list[Adherence]:
+        counts = {step: [0, 0] for step in self.required}
+        for facts in self.window(end - timedelta(days=days - 1), end):
+            if not facts.over:
+                continue
+            for step in self.required:
+                done = facts.steps.get(step) == "done"
+                if facts.paused and not done:
+                    continue
+                counts[step][1] += 1
+                counts[step][0] += done
+        return [Adherence(step, done, nights) for step, (done, nights) in counts.items()]
+
+    def streaks(self) -> Streaks:
+        """The current run of complete nights and the best run ever."""
+        result: Streaks = self._cached(("streaks",), self._streaks)
+        return result
+
+    def _streaks(self) -> Streaks:
+        run = best = 0
+        for facts in self.nights:
+            if facts.paused:
+                continue
+            if facts.complete:
+                run += 1
+                best = max(best, run)
+            elif facts.over:
+                run = 0
+        return Streaks(current=run, best=best)
+
+    def habit_strength(self) -> int:
+        """0 to 100: rises with nights done, fades three times more slowly."""
+        result: int = self._cached(("strength",), self._strength)
+        return result
+
+    def _strength(self) -> int:
+        return round(strength_over(self.nights) * 100)
+
+    def cramp_block(self, start: date, days: int = 7) -> CrampWeek:
+        """The cramp diary of `days` nights from `start`."""
+        end = start + timedelta(days=days - 1)
+        result: CrampWeek = self._cached(
+            ("block", start, days), lambda: _cramp_week(start, end, self.window(start, end))
+        )
+        return result
+
+    def cramp_weeks(self, weeks: int, end: date | None = None) -> list[CrampWeek]:
+        """Calendar weeks (Monday to Sunday, by the evening's date), oldest first, the last
+        one holding `end` (default: the last night that is over)."""
+        end = end or self.last_over or self.last
+        if end is None:
+            return []
+        monday = end - timedelta(days=end.weekday())
+        starts = [monday - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
+        return [self.cramp_block(start, 7) for start in starts]
+
+    def baseline(self) -> CrampWeek | None:
+        """The first seven nights from the first morning log: what later weeks compare to."""
+        first = self._cached(("first-log",), self._first_log)
+        return None if first is None else self.cramp_block(first, 7)
+
+    def _first_log(self) -> date | None:
+        return next((f.night for f in self.nights if f.cramps is not None), None)
+
+    def insight(self, weeks: int = INSIGHT_WEEKS, end: date | None = None) -> Insight:
+        """Cramps a night with the stretch done vs not, over logged nights of `weeks` weeks."""
+        end = end or self.last_over
+        if end is None:
+            return Insight(weeks, 0, 0, 0, 0)
+        result: Insight = self._cached(("insight", weeks, end), lambda: self._insight(weeks, end))
+        return result
+
+    def _insight(self, weeks: int, end: date) -> Insight:
+        counts = [0, 0, 0, 0]
+        for facts in self.window(end - timedelta(days=weeks * 7 - 1), end):
+            if facts.cramps is None or not facts.over:
+                continue
+            side = 0 if facts.steps.get(STRETCH) == "done" else 2
+            counts[side] += 1
+            counts[side + 1] += facts.cramps.count
+        return Insight(weeks, *counts)
+
+
+def strength_over(nights: Sequence[NightFacts]) -> float:
+    """Habit strength after these nights, 0.0 to 1.0, starting from 0.
+
+    Each finished, unpaused night moves the score toward that night's share of steps done:
+    by STRENGTH_GAIN of the gap when that is higher, by STRENGTH_FADE when lower.
+    """
+    score = 0.0
+    for facts in nights:
+        if facts.paused or not facts.over:
+            continue
+        target = facts.fraction
+        rate = STRENGTH_GAIN if target >= score else STRENGTH_FADE
+        score += (target - score) * rate
+    return score
+
+
+def _cramp_week(start: date, end: date, nights: Sequence[NightFacts]) -> CrampWeek:
+    logged = cramp_nights = cramps = 0
+    severities: list[int] = []
+    disturbances: list[int] = []
+    for facts in nights:
+        log = facts.cramps
+        if log is None:
+            continue
+        logged += 1
+        cramps += log.count
+        if log.disturbance is not None:
+            disturbances.append(log.disturbance)
+        if log.count > 0:
+            cramp_nights += 1
+            if log.severity is not None:
+                severities.append(log.severity)
+    return CrampWeek(
+        start, end, logged, cramp_nights, cramps, tuple(severities), tuple(disturbances)
+    )
+
+
+def _facts(
+    night: date,
+    required: tuple[str, ...],
+    recorded: Mapping[str, str],
+    log: CrampLog | None,
+    episodes: tuple[Event, ...],
+    paused: bool,
+    over: bool,
+) -> NightFacts:
+    steps = {step: recorded.get(step, "missed" if over else "pending") for step in required}
+    for step, outcome in recorded.items():
+        steps.setdefault(step, outcome)
+    return NightFacts(night, steps, required, log, episodes, paused, over)
+
+
+def _dates(start: date, end: date) -> Iterator[date]:
+    night = start
+    while night <= end:
+        yield night
+        night += timedelta(days=1)

@@ -1,0 +1,176 @@
+"""The doctor's report from a fixed synthetic diary, checked against its hand-worked numbers,
+and `coach report` on the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from coach.context import Context
+from coach.records import Store
+from coach.report import NOT_MEDICAL_ADVICE, export_files, render_report
+from coach.stats import Diary
+
+STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
+NOV = date(2026, 11, 1)
+
+
+def nov(day: int) -> date:
+    return NOV + timedelta(days=day - 1)
+
+
+def synthetic_diary(store: Store) -> None:
+    """Three weeks of November 2026, the clock at Sun 22 Nov 18:00 (last finished night 21).
+
+    Nov 1-7 (the first week logged): no steps; cramps 2,1,0,3,1,0,2 (9 on 5 nights),
+    worst pain 6,5,7,4,6 (mean 5.6), disturbance 5,3,0,6,2,0,4 (mean 20/7 = 2.9).
+    Nov 8-14: every step done; cramps 1 on Nov 8 (3 min, pain 4) and 1 on Nov 11 (12 min,
+    pain 3, note "started a new medicine"): 2 cramps, 2.0 a week, mean pain 3.5.
+    Nov 15-21: every step but the stretch, which is done on Nov 15-18 only; Nov 19 not
+    logged; cramps 1 on Nov 17 (pain 5), 2 on Nov 20 (6 min, pain 6), 1 on Nov 21 (pain 4):
+    4 cramps on 6 logged nights = 4.7 a week, mean pain 5.0.
+    """
+    baseline = [(2, 6, 5), (1, 5, 3), (0, None, 0), (3, 7, 6), (1, 4, 2), (0, None, 0), (2, 6, 4)]
+    for day, (count, severity, disturbance) in enumerate(baseline, start=1):
+        store.record_cramps(nov(day), count, severity=severity, disturbance=disturbance)
+    for day in range(8, 22):
+        for step in STEPS:
+            if step != "stretch" or day <= 18:
+                store.record_step(nov(day), step, "done")
+    logs: dict[int, tuple[int, int | None, float | None, str]] = {
+        8: (1, 4, 3, ""),
+        9: (0, None, None, ""),
+        10: (0, None, None, ""),
+        11: (1, 3, 12, "started a new medicine"),
+        12: (0, None, None, ""),
+        13: (0, None, None, ""),
+        14: (0, None, None, ""),
+        15: (0, None, None, ""),
+        16: (0, None, None, ""),
+        17: (1, 5, None, ""),
+        18: (0, None, None, ""),
+        20: (2, 6, 6, ""),
+        21: (1, 4, None, ""),
+    }
+    for day, (count, severity, minutes, note) in logs.items():
+        store.record_cramps(nov(day), count, severity=severity, minutes=minutes, notes=note)
+
+
+@pytest.fixture
+def report(ctx: Context) -> str:
+    synthetic_diary(ctx.store)
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    return render_report(diary, ctx.settings, 2, ctx.clock.now())
+
+
+def test_period_and_mornings_logged(report: str) -> None:
+    assert "- Period: Sun 08 Nov 2026 to Sat 21 Nov 2026 (14 nights" in report
+    assert "- Mornings logged: 13 of 14 nights" in report
+
+
+def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
+    rows = [line for line in report.splitlines() if line.startswith("| ")]
+    assert "| first week logged, from 01 Nov 2026 | 7 | 5 | 9 | 9.0 | 5.6 | 2.9 |" in rows
+    assert "| 08 Nov to 14 Nov 2026 | 7 | 2 | 2 | 2.0 | 3.5 | - |" in rows
+    assert "| 15 Nov to 21 Nov 2026 | 6 | 3 | 4 | 4.7 | 5.0 | - |" in rows
+    # 6 cramps on 13 logged nights = 3.2 a week; pain 4,3,5,6,4 -> 4.4
+    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in rows
+
+
+def test_longest_cramps_first(report: str) -> None:
+    section = report.split("## Longest cramps")[1].split("##")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "night" not in line]
+    assert rows == [
+        "| Wed 11 Nov 2026 | 12 | 3 | - | - |",
+        "| Fri 20 Nov 2026 | 6 | 6 | - | - |",
+        "| Sun 08 Nov 2026 | 3 | 4 | - | - |",
+    ]
+
+
+def test_adherence_per_step(report: str) -> None:
+    assert "| Calf and hamstring stretches | 11 | 14 | 79% |" in report
+    assert "| Hydration | 14 | 14 | 100% |" in report
+    # Nov 8-18 complete (11 nights); the missed stretch on Nov 19 ended the run.
+    assert "in a row: now 0, best 11." in report
+
+
+def test_insight_with_its_minimum(report: str) -> None:
+    # 11 logged nights with the stretch, but only 2 without (Nov 20, 21).
+    assert "Not enough data yet" in report
+    assert "(so far 11 with, 2 without)" in report
+
+
+def test_red_flags_and_notes(report: str) -> None:
+    flags = report.split("## Red flags seen")[1].split("##")[0]
+    assert "- **Urgent**: A cramp lasted more than 10 minutes (11 Nov 2026)." in flags
+    assert "- **Soon**: A new medicine noted (11 Nov 2026)." in flags
+    assert "Do not stop or change a medicine on your own." in flags
+    assert "- Wed 11 Nov 2026: started a new medicine" in report
+    assert report.rstrip().endswith(f"*{NOT_MEDICAL_ADVICE}*")
+
+
+def test_cli_prints_the_report_and_writes_a_file(
+    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    synthetic_diary(ctx.store)
+    assert main(["report", "--weeks", "2"], context=ctx) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("# Night-time leg cramps: diary report")
+    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in printed
+    out = tmp_path / "for-dr.md"
+    assert main(["report", "--weeks", "2", "--output", str(out)], context=ctx) == 0
+    assert out.read_text() == printed
+    assert f"Report written to {out}." in capsys.readouterr().out
+    assert out.stat().st_mode & 0o077 == 0  # health data: user-only
+
+
+def test_cli_errors_are_one_line(
+    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report"], context=ctx) == 1
+    err = capsys.readouterr().err
+    assert err == "coach: nothing is recorded yet; the report needs at least one finished night\n"
+    synthetic_diary(ctx.store)
+    assert main(["report", "--output", str(tmp_path / "no" / "such.md")], context=ctx) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["report", "--weeks", "x"], context=ctx) == 2
+    assert "weeks must be a whole number" in capsys.readouterr().err
+    assert main(["report", "--format", "pdf"], context=ctx) == 2
+    assert "invalid choice: 'pdf'" in capsys.readouterr().err
+
+
+def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> None:
+    synthetic_diary(ctx.store)
+    report_path, csv_path = export_files(
+        ctx.store, ctx.settings, ctx.clock.now(), tmp_path / "exports", weeks=2
+    )
+    assert report_path.name == "report-2026-11-22.md"
+    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in report_path.read_text()
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("night,last-meal,hydration,screens-off,stretch,sleep-position")
+    assert len(lines) == 1 + 21  # Nov 1 to Nov 21, every finished night
+    assert lines[11].startswith("2026-11-11,done,done,done,done,done,1,3,12,")
+
+
+def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -> None:
+    """The real `coach` entry point in a child process, on the real clock, reading the
+    same data folder."""
+    night = date.today() - timedelta(days=3)
+    ctx.store.record_cramps(night, 1, minutes=12, notes="started a new medicine")
+    out = tmp_path / "report.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "coach", "report", "--weeks", "1", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Report written to {out}.\n"
+    report = out.read_text()
+    assert f"- {night:%a %d %b %Y}: started a new medicine" in report
+    assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report
