@@ -67,7 +67,7 @@ def probe_linux_notifications(timeout: float = 2.0) -> tuple[bool, str]:
         return False, "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"
     dbus_send = shutil.which("dbus-send")
     if dbus_send is None:
-        return True, "a notification server (not checked: dbus-send is missing)"
+        return True, ""  # cannot ask without dbus-send; plyer will try
     try:
         result = subprocess.run(
             [
@@ -123,13 +123,16 @@ class PlyerNotifier:
             probe if probe is not None else (probe_linux_notifications if on_linux else None)
         )
 
+    def check(self) -> tuple[bool, str]:
+        """Whether a notification can be shown here: (True, the server) or (False, why)."""
+        if self._probe is None:
+            return True, ""
+        return self._probe()
+
     def notify(self, title: str, message: str) -> Delivery:
-        server = ""
-        if self._probe is not None:
-            ok, found = self._probe()
-            if not ok:
-                return Delivery(ok=False, backend=self.backend, detail=found)
-            server = found
+        ok, server = self.check()
+        if not ok:
+            return Delivery(ok=False, backend=self.backend, detail=server)
         outcome: list[BaseException | None] = []
 
         def send() -> None:

@@ -21,7 +21,7 @@ loop's timers run on the monotonic clock, which stands still while the machine s
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -197,6 +197,8 @@ class ReminderService:
     def _pending(self, now: datetime) -> list[Reminder]:
         owed: list[Reminder] = []
         for plan in self._nights(now):
+            if self._paused.get(plan.night, False):
+                continue  # silenced: nothing sent, nothing recorded missed
             done = self._recorded_steps(plan.night)
             for step in plan.steps:
                 if step.id in done:
@@ -423,7 +425,7 @@ class ScheduledReminders:
         scheduler: BaseScheduler,
         *,
         catch_up_seconds: float = CATCH_UP_SECONDS,
-        on_handled: Callable[[Iterable[Handled]], object] | None = None,
+        on_handled: Callable[[list[Handled]], object] | None = None,
     ) -> None:
         self.service = service
         self.scheduler = scheduler
@@ -431,8 +433,9 @@ class ScheduledReminders:
         self.on_handled = on_handled
         self._sync_lock = threading.Lock()
 
-    def start(self, *, paused: bool = False) -> None:
-        """Add the jobs and start the scheduler (if it is not running yet)."""
+    def start(self, *, paused: bool = False, run_now: bool = True) -> None:
+        """Add the jobs and start the scheduler (if it is not running yet); then, unless
+        told not to, deliver what is due at once."""
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=self.catch_up_seconds),
@@ -444,7 +447,8 @@ class ScheduledReminders:
         )
         if not self.scheduler.running:
             self.scheduler.start(paused=paused)
-        self.tick()
+        if run_now:
+            self.tick()
 
     def stop(self) -> None:
         if self.scheduler.running:
