@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -408,6 +408,7 @@ def paused_nights(store: Store, start: date, end: date) -> set[date]:
 # --- APScheduler --------------------------------------------------------------------------
 
 JOB_PREFIX = "reminder:"
+_SAME_TIME = timedelta(seconds=1)
 CATCH_UP_JOB = "catch-up"
 
 
@@ -465,17 +466,20 @@ class ScheduledReminders:
     def sync(self) -> None:
         """Make the scheduler's date jobs match the reminders still owed."""
         now = self.service.clock.now()
+        # The scheduler keeps real time, the service its injected clock: a job runs when
+        # its reminder is due by the service's clock (the same instant for SystemClock).
+        shift = datetime.now(UTC) - now
         wanted: dict[str, datetime] = {}
         for reminder in self.service.pending():
             if reminder.due > now:
                 night, step, repeat = reminder.key
-                wanted[f"{JOB_PREFIX}{night.isoformat()}:{step}:{repeat}"] = reminder.due
+                wanted[f"{JOB_PREFIX}{night.isoformat()}:{step}:{repeat}"] = reminder.due + shift
         with self._sync_lock:
             for job in self.scheduler.get_jobs():
                 if not job.id.startswith(JOB_PREFIX):
                     continue
                 when = wanted.get(job.id)
-                if when is None or _run_date(job) != when:
+                if when is None or abs(_run_date(job) - when) > _SAME_TIME:
                     job.remove()
                 else:
                     del wanted[job.id]
@@ -490,7 +494,7 @@ class ScheduledReminders:
                 )
 
     def jobs(self) -> list[tuple[str, datetime]]:
-        """The date jobs as (id, run time), soonest first."""
+        """The date jobs as (id, run time by the scheduler's real clock), soonest first."""
         found = [
             (job.id, _run_date(job))
             for job in self.scheduler.get_jobs()
