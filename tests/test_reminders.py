@@ -24,6 +24,7 @@ from coach.reminders import (
     paused_nights,
 )
 from coach.settings import config_set, load_settings
+from tests.helpers import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -416,21 +417,8 @@ def test_apscheduler_holds_a_job_per_reminder_and_rebuilds_at_rollover(
         runner.stop()
 
 
-@dataclass
-class ShiftedClock:
-    """Real time, moved by a fixed amount: lets a real scheduler fire at a chosen local time."""
-
-    shift: timedelta
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.shift
-
-    def monotonic(self) -> float:
-        return 0.0
-
-
 def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Path) -> None:
-    clock = ShiftedClock(berlin(22, 21, 29) + timedelta(seconds=59.3) - datetime.now(UTC))
+    clock = ShiftedClock.starting_at(berlin(22, 21, 29) + timedelta(seconds=59.3))
     got: list[tuple[str, timedelta]] = []
     arrived = threading.Event()
 
@@ -440,7 +428,7 @@ def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Pat
             arrived.set()
 
     settings = load_settings(ctx.paths.config_file)
-    service = ReminderService(settings, clock, on_due, store=ctx.store)  # type: ignore[arg-type]
+    service = ReminderService(settings, clock, on_due, store=ctx.store)
     runner = ScheduledReminders(service, BackgroundScheduler(timezone=UTC))
     runner.start()
     try:
