@@ -67,8 +67,13 @@ class SenderLock:
         """Take the lock if it is free; True if this process holds it now."""
         if self._fd is not None:
             return True
-        ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            ensure_dir(self.path.parent)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        except OSError as exc:
+            raise CoachError(
+                f"{self.path}: cannot open the reminder lock ({exc.strerror})"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -129,13 +134,17 @@ def setup_logging(logs_dir: Path, stream: TextIO) -> logging.Logger:
     to_stream = logging.StreamHandler(stream)
     to_stream.setFormatter(form)
     log.addHandler(to_stream)
-    ensure_dir(logs_dir)
     path = logs_dir / LOG_NAME
-    if not path.exists():
-        path.touch(mode=FILE_MODE)
-    to_file = logging.handlers.RotatingFileHandler(
-        path, maxBytes=512_000, backupCount=3, encoding="utf-8"
-    )
+    try:
+        ensure_dir(logs_dir)
+        if not path.exists():
+            path.touch(mode=FILE_MODE)
+        to_file = logging.handlers.RotatingFileHandler(
+            path, maxBytes=512_000, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        log.warning("cannot write the log file %s (%s); logging to stderr only", path, exc.strerror)
+        return log
     to_file.setFormatter(form)
     log.addHandler(to_file)
     return log
@@ -251,6 +260,7 @@ class Daemon:
         holder = self.lock.holder()
         if holder is not None and holder.kind == "daemon":
             raise CoachError(f"coach daemon is already running (pid {holder.pid})")
+        self.lock.try_acquire()  # a lock that cannot even be opened stops us here, plainly
         self.log.info(
             "coach daemon started (pid %d, data in %s)", os.getpid(), self.ctx.paths.data_dir
         )

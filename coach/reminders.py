@@ -233,13 +233,21 @@ class ReminderService:
         with self._lock:
             self._refresh()
             now = self.clock.now()
-            sender = self.is_sender()
+            sender = self._sender()
             handled: list[Handled] = []
             for reminder in self._pending(now):
                 if reminder.due > now:
                     break
                 handled.append(self._handle(reminder, now, sender))
             return handled
+
+    def _sender(self) -> bool:
+        try:
+            return self.is_sender()
+        except CoachError as exc:
+            # Without the lock we cannot tell who sends: show reminders, write nothing.
+            self._problem(str(exc))
+            return False
 
     def _handle(self, reminder: Reminder, now: datetime, sender: bool) -> Handled:
         late_by = max(now - reminder.due, timedelta(0))
