@@ -48,7 +48,9 @@ REMINDER_EVENT = "reminder"
 SNOOZE_EVENT = "snooze"
 PAUSE_EVENT = "pause"
 
-Status = Literal["sent", "late", "missed", "expired", "paused"]
+Status = Literal["sent", "late", "missed", "expired"]
+"""sent: on time; late: late but useful; missed: too late, the step is recorded missed;
+expired: a snoozed repeat that came too late (the step itself was reminded already)."""
 
 OnDue = Callable[[PlannedStep, date, timedelta], object]
 """on_due(step, night, late_by): a step falls due; late_by is zero or more."""
@@ -252,16 +254,14 @@ class ReminderService:
     def _handle(self, reminder: Reminder, now: datetime, sender: bool) -> Handled:
         late_by = max(now - reminder.due, timedelta(0))
         status: Status
-        if self._paused.get(reminder.night, False):
-            status = "paused"
-        elif late_by <= ON_TIME_GRACE:
+        if late_by <= ON_TIME_GRACE:
             status = "sent"
         elif now < reminder.useful_until:
             status = "late"
         else:
             status = "missed" if reminder.repeat == 0 else "expired"
         self._handled.add(reminder.key)
-        if sender and status != "paused":
+        if sender:
             self._write(reminder, status, late_by)
         if status in ("sent", "late"):
             self.on_due(reminder.step, reminder.night, late_by)
