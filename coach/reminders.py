@@ -43,6 +43,8 @@ CATCH_UP_SECONDS = 60.0
 """How often the service wakes anyway, to catch up after a suspend or a clock change."""
 MAX_SNOOZES = 3
 """How many times one step may be snoozed on one night."""
+MAX_LOOKBACK_NIGHTS = 2
+"""After a long sleep, the nights before tonight still settled (sent late or missed)."""
 
 REMINDER_EVENT = "reminder"
 SNOOZE_EVENT = "snooze"
@@ -161,6 +163,7 @@ class ReminderService:
         self._paused: dict[date, bool] = {}
         self._said: set[str] = set()
         self._lock = threading.RLock()
+        self._started = clock.now()
 
     # --- what is owed ----------------------------------------------------------------
 
@@ -189,12 +192,23 @@ class ReminderService:
         future = [r.due for r in self.pending() if r.due > now]
         return min(future, default=None)
 
-    def _nights(self, now: datetime) -> list[Plan]:
+    def _night_range(self, now: datetime) -> tuple[date, date]:
+        """The nights that may still owe something: from the one this service started in
+        (at most MAX_LOOKBACK_NIGHTS back, after a long sleep) to tomorrow's."""
         tonight = current_night(self.settings, now)
-        plans = [self.plan(tonight - timedelta(days=1)), self.plan(tonight)]
-        plans.append(self.plan(tonight + timedelta(days=1)))
-        # Yesterday's night matters only while a step of it may still be after noon.
-        return [plan for plan in plans if now < plan.ends_at]
+        first = max(
+            min(current_night(self.settings, self._started), tonight - timedelta(days=1)),
+            tonight - timedelta(days=MAX_LOOKBACK_NIGHTS),
+        )
+        return first, tonight + timedelta(days=1)
+
+    def _nights(self, now: datetime) -> list[Plan]:
+        first, last = self._night_range(now)
+        plans = [self.plan(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+        # A night that was over before this service started is history's business (its
+        # steps count as missed there); one that ended while we watched, say during a
+        # suspend, is ours to settle.
+        return [plan for plan in plans if plan.ends_at > self._started]
 
     def _pending(self, now: datetime) -> list[Reminder]:
         owed: list[Reminder] = []
@@ -367,8 +381,7 @@ class ReminderService:
         """Pick up what other processes wrote: reminders handled, snoozes, pauses."""
         if self.store is None:
             return
-        tonight = current_night(self.settings, self.clock.now())
-        start, end = tonight - timedelta(days=1), tonight + timedelta(days=1)
+        start, end = self._night_range(self.clock.now())
         try:
             events = self.store.events(start, end)
         except CoachError as exc:

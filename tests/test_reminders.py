@@ -280,6 +280,27 @@ def test_a_suspend_across_midnight_with_a_late_bedtime(ctx: Context, clock: Fake
     assert h.missed == [("sleep-position", NIGHT)]
 
 
+def test_asleep_past_the_end_of_the_night_still_settles_that_night(
+    ctx: Context, clock: FakeClock
+) -> None:
+    write_config(ctx, 'timezone = "Europe/Berlin"\nbedtime = "11:50"\n')  # late sleepers
+    h = harness(ctx, clock)
+    h.run_until(berlin(23, 11, 40))
+    clock.jump(berlin(23, 15, 40))  # the night ended at 11:51 while the lid was shut
+    h.run_until(berlin(23, 15, 40))
+    assert h.missed == [("sleep-position", NIGHT)]
+
+
+def test_a_night_over_before_the_service_started_is_left_to_history(
+    ctx: Context, clock: FakeClock
+) -> None:
+    clock.set(berlin(23, 13))  # coach is first started on Monday afternoon
+    h = harness(ctx, clock)
+    assert h.run_until(berlin(23, 19)) == []
+    assert h.missed == []
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT) == {}
+
+
 # --- config changes ------------------------------------------------------------------
 
 
