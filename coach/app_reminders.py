@@ -1,8 +1,12 @@
 """The reminder service as the TUI runs it: on the app's own event loop, no Textual here.
 
-The app hands in `show(reminder)` (post a message: toast and highlight) and `say(text)`
-(one plain line for the user). `show` is called from a worker thread, so it must be
-thread-safe; Textual's `post_message` is.
+The app hands in `show(reminder)` (toast and highlight) and `say(text)` (one plain line
+for the user). Both may be called from a worker thread, so both should post a message
+(Textual's `post_message` is thread-safe). Wiring, in `run_tui`:
+
+    reminders = AppReminders(ctx, show=lambda r: app.post_message(StepDue(...)), say=...)
+    # on mount: reminders.start(); on unmount: reminders.stop()
+    # after saving settings: reminders.settings_changed(new_settings)
 
 While no daemon runs, the app holds the sender lock and also sends desktop notifications;
 when it finds the daemon holding the lock, it shows reminders in-app only and writes
@@ -24,6 +28,7 @@ from coach.daemon import LOCK_NAME, Holder, SenderLock
 from coach.notify import Delivery, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import CATCH_UP_SECONDS, ReminderService, ScheduledReminders
+from coach.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,12 @@ class AppReminders:
             self._runner.stop()
             self._runner = None
         self.lock.release()
+
+    def settings_changed(self, settings: Settings) -> None:
+        """Move the reminders to new settings now, not at the next catch-up."""
+        self.service.set_settings(settings)
+        if self._runner is not None:
+            self._runner.sync()
 
     def snooze(self, night: date, step_id: str) -> datetime:
         """Remind again later (see ReminderService.snooze); raises CoachError past the limit."""

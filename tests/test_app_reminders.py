@@ -10,6 +10,7 @@ from coach.app_reminders import AppReminders, DueReminder
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
 from coach.notify import RecordingNotifier
+from coach.settings import config_set
 from tests.helpers import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -98,3 +99,22 @@ async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
     reminders.set_paused(NIGHT)
     assert reminders.service.next_due() is not None
     assert reminders.service.next_due() > datetime(2026, 11, 23, 12, tzinfo=BERLIN)
+
+
+async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
+    shown: list[DueReminder] = []
+    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
+    reminders.start()
+    try:
+        for _ in range(100):  # the first run, on a worker thread, sends the late hydration
+            if shown:
+                break
+            await asyncio.sleep(0.02)
+        assert reminders.service.next_due() == datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN)
+        reminders.settings_changed(config_set(ctx.paths.config_file, "bedtime", "23:00"))
+        assert reminders.service.next_due() == datetime(2026, 11, 22, 22, 0, tzinfo=BERLIN)
+        assert reminders._runner is not None
+        assert reminders._runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
+    finally:
+        reminders.stop()
+    assert [r.step.id for r in shown] == ["hydration"]  # sent once, not again at 21:00
