@@ -65,7 +65,9 @@ class Desktop:
             dict(os.environ),
         )
         assert bus.stdout is not None
-        self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+        address = bus.stdout.readline().decode().strip()
+        assert address, "dbus-daemon did not start"
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
 
     def start_x(self) -> None:
         xvfb = self._start(
@@ -73,7 +75,9 @@ class Desktop:
             dict(os.environ),
         )
         assert xvfb.stdout is not None
-        self.env["DISPLAY"] = ":" + xvfb.stdout.readline().decode().strip()
+        display = xvfb.stdout.readline().decode().strip()
+        assert display, "Xvfb did not start"
+        self.env["DISPLAY"] = f":{display}"
 
     def start_dunst(self) -> None:
         env = {**os.environ, **self.env, "XDG_CONFIG_HOME": str(self.root / "config")}
