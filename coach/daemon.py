@@ -237,6 +237,13 @@ class Daemon:
         )
 
     def _on_handled(self, handled: list[Handled]) -> None:
+        for item in handled:
+            if item.status == "expired" and self.lock.held:
+                self.log.info(
+                    "snoozed reminder for %s came %s late, after the next step; dropped",
+                    item.reminder.step.title,
+                    _minutes(item.late_by),
+                )
         next_due = self.service.next_due()
         if next_due is not None and next_due != self._next_said:
             local = next_due.astimezone(self.service.settings.tz)

@@ -279,7 +279,7 @@ class ReminderService:
             self._write(reminder, status, late_by)
         if status in ("sent", "late"):
             self.on_due(reminder.step, reminder.night, late_by)
-        elif status in ("missed", "expired") and self.on_missed is not None:
+        elif status == "missed" and self.on_missed is not None:
             self.on_missed(reminder.step, reminder.night, late_by)
         return Handled(reminder, status, late_by, now)
 

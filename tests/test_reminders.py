@@ -366,6 +366,22 @@ def test_snooze_length_comes_from_the_config_and_done_cancels_it(
     assert sent == []
 
 
+def test_a_snooze_that_comes_too_late_is_dropped_without_marking_the_step_missed(
+    ctx: Context, clock: FakeClock
+) -> None:
+    h = harness(ctx, clock)
+    h.run_until(berlin(22, 21, 30))
+    h.service.snooze(NIGHT, "screens-off")  # again at 21:40
+    clock.jump(berlin(22, 22, 25))  # asleep through it and past the next step
+    handled = h.service.run_due()
+    assert [(x.reminder.step.id, x.reminder.repeat, x.status) for x in handled] == [
+        ("screens-off", 1, "expired"),
+        ("stretch", 0, "late"),
+    ]
+    assert h.missed == []
+    assert (NIGHT, "screens-off") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+
+
 def test_a_paused_night_is_silent_and_records_nothing_missed(
     ctx: Context, clock: FakeClock
 ) -> None:
