@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from coach import __version__
 from coach.context import Context
 from coach.errors import CoachError
 from coach.history import summarize, to_csv, to_table
-from coach.paths import Paths
+from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import LEGS
 from coach.reminders import ReminderService
@@ -195,7 +196,8 @@ def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
     from coach.daemon import run_daemon, systemd_unit
 
     if args.print_systemd_unit:
-        sys.stdout.write(systemd_unit(args.data_dir))
+        # The unit runs outside this shell, so a data folder chosen here goes into it.
+        sys.stdout.write(systemd_unit(args.data_dir or os.environ.get(HOME_ENV) or None))
         return 0
     return run_daemon(ctx)
 

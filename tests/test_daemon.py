@@ -62,11 +62,14 @@ def test_the_systemd_unit_starts_this_coach_at_login(tmp_path: Path) -> None:
     assert "systemctl --user enable --now coach.service" in unit
 
 
-def test_print_systemd_unit_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_print_systemd_unit_keeps_the_chosen_data_folder(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["daemon", "--print-systemd-unit"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Save as ~/.config/systemd/user/coach.service")
-    assert "daemon\n" in out.split("ExecStart=")[1].splitlines()[0] + "\n"
+    exec_start = out.split("ExecStart=")[1].splitlines()[0]
+    assert exec_start.endswith(f" --data-dir {coach_home} daemon")
 
 
 async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(

@@ -10,6 +10,7 @@ import io
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import plyer
@@ -106,6 +107,16 @@ def test_the_real_probe_without_a_session_bus(monkeypatch: pytest.MonkeyPatch) -
     ok, why = probe_linux_notifications()
     assert not ok
     assert why == "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
+
+
+def test_the_real_probe_without_notify_send(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent-bus")
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
+    ok, why = probe_linux_notifications()
+    assert not ok
+    assert why == "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"
 
 
 def test_fallback_says_once_that_the_desktop_is_unavailable() -> None:
