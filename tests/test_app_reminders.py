@@ -11,7 +11,7 @@ from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
 from coach.notify import RecordingNotifier
 from coach.settings import config_set
-from tests.helpers import ShiftedClock
+from tests.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = date(2026, 11, 22)

@@ -15,7 +15,7 @@ from coach.cli import main
 from coach.context import Context
 from coach.daemon import LOCK_NAME, Daemon, SenderLock, daemon_running, systemd_unit
 from coach.notify import RecordingNotifier
-from tests.helpers import (
+from tests.reminder_support import (
     ShiftedClock,
     base_env,
     coach_argv,

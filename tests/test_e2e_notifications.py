@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import (
+from tests.reminder_support import (
     base_env,
     coach_argv,
     faketime_env,

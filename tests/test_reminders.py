@@ -24,7 +24,7 @@ from coach.reminders import (
     paused_nights,
 )
 from coach.settings import config_set, load_settings
-from tests.helpers import ShiftedClock
+from tests.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -475,3 +475,31 @@ def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Pat
     # hydration (20:30) is still useful before 21:30, so it came at once, late.
     assert [step for step, _ in got] == ["hydration", "screens-off"]
     assert got[1][1] < timedelta(seconds=1)
+
+
+def test_the_catch_up_job_delivers_after_a_suspend_without_the_old_timer(
+    ctx: Context,
+) -> None:
+    clock = ShiftedClock.starting_at(berlin(22, 20, 0))
+    got: list[tuple[str, timedelta]] = []
+    arrived = threading.Event()
+
+    def on_due(step: PlannedStep, night: date, late_by: timedelta) -> None:
+        got.append((step.id, late_by))
+        if step.id == "screens-off":
+            arrived.set()
+
+    service = ReminderService(load_settings(ctx.paths.config_file), clock, on_due, store=ctx.store)
+    runner = ScheduledReminders(service, BackgroundScheduler(timezone=UTC), catch_up_seconds=0.2)
+    runner.start()
+    try:
+        # The machine sleeps from 20:00 to 21:50: wall time jumps; the 21:30 job's timer,
+        # set for 90 minutes of running time, is nowhere near due.
+        clock.shift += timedelta(minutes=110)
+        assert arrived.wait(5), "the catch-up did not deliver the late reminder"
+    finally:
+        runner.stop()
+    assert [step for step, _ in got] == ["last-meal", "screens-off"]
+    assert timedelta(minutes=20) <= got[1][1] < timedelta(minutes=21)
+    outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
+    assert outcomes[(NIGHT, "hydration")].outcome == "missed"
