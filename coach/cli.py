@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
 from coach.context import Context
@@ -18,8 +18,10 @@ from coach.history import summarize, to_csv, to_table
 from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import LEGS
-from coach.reminders import ReminderService
 from coach.settings import config_get, config_set, config_unset, known_keys, parse_hhmm
+
+if TYPE_CHECKING:
+    from coach.reminders import ReminderService
 
 Handler = Callable[[argparse.Namespace, Context], int]
 
@@ -224,6 +226,9 @@ def cmd_notify_test(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _reminders(ctx: Context) -> ReminderService:
+    # Imported here: APScheduler costs every other command tens of milliseconds at start.
+    from coach.reminders import ReminderService
+
     return ReminderService(ctx.settings, ctx.clock, lambda *_: None, store=ctx.store)
 
 
