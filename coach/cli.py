@@ -10,17 +10,20 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
 from coach.cli_report import register as register_report
 from coach.context import Context
 from coach.errors import CoachError
 from coach.history import summarize, to_csv, to_table
-from coach.paths import Paths
+from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import LEGS
 from coach.settings import config_get, config_set, config_unset, known_keys, parse_hhmm
+
+if TYPE_CHECKING:
+    from coach.reminders import ReminderService
 
 Handler = Callable[[argparse.Namespace, Context], int]
 
@@ -209,6 +212,73 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.daemon import run_daemon, systemd_unit
+
+    if args.print_systemd_unit:
+        # The unit runs outside this shell, so a data folder chosen here goes into it.
+        sys.stdout.write(systemd_unit(args.data_dir or os.environ.get(HOME_ENV) or None))
+        return 0
+    return run_daemon(ctx)
+
+
+def cmd_notify_test(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.notify import BellNotifier, PlyerNotifier
+
+    desktop = PlyerNotifier()
+    title = "Test notification"
+    body = "If you can read this, coach's reminders will reach you on this desktop."
+    delivery = desktop.notify(title, body)
+    if delivery.ok:
+        shown = f" ({delivery.detail})" if delivery.detail else ""
+        print(f"Sent a test notification with {delivery.backend}{shown}: it worked.")
+        return 0
+    print(f"The desktop notification with {delivery.backend} did not work: {delivery.detail}.")
+    bell = BellNotifier(sys.stdout).notify(title, body)
+    if bell.ok:
+        print(
+            "Fell back to the terminal bell. Reminders will still show inside coach and "
+            "in the daemon's log."
+        )
+    return 1
+
+
+def _reminders(ctx: Context) -> ReminderService:
+    # Imported here: APScheduler costs every other command tens of milliseconds at start.
+    from coach.reminders import ReminderService
+
+    return ReminderService(ctx.settings, ctx.clock, lambda *_: None, store=ctx.store)
+
+
+def cmd_pause(args: argparse.Namespace, ctx: Context) -> int:
+    if args.tonight and args.night:
+        raise UsageError("give either --tonight or --night YYYY-MM-DD, not both")
+    night = _night_arg(args, ctx)
+    _reminders(ctx).set_paused(night, not args.undo)
+    if args.undo:
+        print(f"Reminders are back on for the night of {night:%a %d %b %Y}.")
+    else:
+        print(
+            f"Reminders paused for the night of {night:%a %d %b %Y}; this night will not "
+            "count against your streak. Undo with `coach pause --undo`."
+        )
+    return 0
+
+
+def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
+    _check_step(args.step, ctx)
+    night = _night_arg(args, ctx)
+    service = _reminders(ctx)
+    wake = service.snooze(night, args.step)
+    left = service.snoozes_left(night, args.step)
+    title = ctx.settings.routine.step(args.step).title
+    print(
+        f"Snoozed: {title} again at {wake.astimezone(ctx.settings.tz):%H:%M} "
+        f"({left} snooze{'s' if left != 1 else ''} left tonight)."
+    )
+    return 0
+
+
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
@@ -365,6 +435,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_merge)
 
     register_report(sub, _Parser)
+    p = sub.add_parser(
+        "daemon",
+        help="send desktop reminders in the background",
+        description="Send a desktop notification when each step falls due, until stopped "
+        "with Ctrl-C or SIGTERM. Logs each reminder to stderr and to daemon.log in the "
+        "data folder. Only one coach process sends reminders at a time.",
+    )
+    p.add_argument(
+        "--print-systemd-unit",
+        action="store_true",
+        help="print a systemd user unit that starts the daemon at login, and exit",
+    )
+    p.set_defaults(handler=cmd_daemon)
+
+    p = sub.add_parser(
+        "notify-test",
+        help="send a test notification now",
+        description="Send one desktop notification now and say which backend was used "
+        "and whether it worked (exit 1 if it did not).",
+    )
+    p.set_defaults(handler=cmd_notify_test)
+
+    p = sub.add_parser(
+        "pause",
+        help="silence tonight's reminders",
+        description="Silence a night's reminders without counting the night against your streak.",
+    )
+    p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
+    p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
+    p.set_defaults(handler=cmd_pause)
+
+    p = sub.add_parser(
+        "snooze",
+        help="remind about a step again later",
+        description="Remind about a step again after notifications.snooze_minutes "
+        "(10 by default), at most 3 times per step and night.",
+    )
+    p.add_argument("step", metavar="STEP", help="step id, like screens-off")
+    p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.set_defaults(handler=cmd_snooze)
 
     return parser
 

@@ -1,0 +1,530 @@
+"""Reminders on time: which step is due, what a late one becomes, and APScheduler to wake us.
+
+`ReminderService` is the policy, driven by a Clock: it knows every reminder it owes (each
+enabled step of the current night, the next one, and any snoozed repeat), delivers each one
+once through `on_due(step, night, late_by)`, and decides what a late one becomes:
+
+- up to `ON_TIME_GRACE` after its time: delivered, on time;
+- later, but still useful (before the next step and before bedtime): delivered once, late;
+- otherwise: recorded as missed for that night, and reported through `on_missed`.
+
+Never twice: every reminder handled is remembered in memory and, in the process that holds
+the sender lock, written to the store as a `reminder` event, which every process reads.
+Never silent: a reminder is either delivered or recorded as missed.
+
+`ScheduledReminders` runs the service on an APScheduler 3 scheduler: one date job per
+upcoming reminder, rebuilt after each run (so a new night, a changed config or a snooze
+moves the jobs), and a periodic catch-up job. The catch-up matters because the event
+loop's timers run on the monotonic clock, which stands still while the machine sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from coach.clock import Clock
+from coach.errors import CoachError
+from coach.planner import Plan, PlannedStep, current_night, plan_night
+from coach.records import Store
+from coach.settings import Settings, load_settings
+
+ON_TIME_GRACE = timedelta(minutes=2)
+"""A reminder delivered this long after its time still counts as on time."""
+CATCH_UP_SECONDS = 60.0
+"""How often the service wakes anyway, to catch up after a suspend or a clock change."""
+MAX_SNOOZES = 3
+"""How many times one step may be snoozed on one night."""
+MAX_LOOKBACK_NIGHTS = 2
+"""After a long sleep, the nights before tonight still settled (sent late or missed)."""
+
+REMINDER_EVENT = "reminder"
+SNOOZE_EVENT = "snooze"
+PAUSE_EVENT = "pause"
+
+Status = Literal["sent", "late", "missed", "expired"]
+"""sent: on time; late: late but useful; missed: too late, the step is recorded missed;
+expired: a snoozed repeat that came too late (the step itself was reminded already)."""
+
+OnDue = Callable[[PlannedStep, date, timedelta], object]
+"""on_due(step, night, late_by): a step falls due; late_by is zero or more."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder the service owes: a step's own (repeat 0) or its n-th snoozed repeat."""
+
+    night: date
+    step: PlannedStep
+    due: datetime
+    useful_until: datetime
+    """After this instant a late reminder no longer helps: the next step or bedtime came."""
+    repeat: int = 0
+
+    @property
+    def key(self) -> tuple[date, str, int]:
+        return (self.night, self.step.id, self.repeat)
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the service did with one reminder, for logs and tests."""
+
+    reminder: Reminder
+    status: Status
+    late_by: timedelta
+    at: datetime
+
+
+def useful_until(plan: Plan, step: PlannedStep) -> datetime:
+    """The last moment a late reminder for `step` is still worth sending.
+
+    That is the next later step or bedtime, whichever comes first; never earlier than the
+    on-time grace, so a step at or after bedtime is still sent when a little late.
+    """
+    later = [other.at for other in plan.steps if other.at > step.at]
+    if plan.bedtime > step.at:
+        later.append(plan.bedtime)
+    limit = min(later) if later else step.at
+    return max(limit, step.at + ON_TIME_GRACE)
+
+
+def format_minutes(minutes: int) -> str:
+    """Minutes in words: '1 minute', '45 minutes', '2 hours', '2 h 15 min'."""
+    if minutes < 120:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} hours" if rest == 0 else f"{hours} h {rest} min"
+
+
+def reminder_text(
+    plan: Plan, step: PlannedStep, now: datetime, late_by: timedelta, *, notification: str
+) -> tuple[str, str]:
+    """The notification's title and body: what to do now, and how long until bedtime.
+
+    Title: 'Screens off: 60 minutes to bedtime'. Body: what to do, then the app's name and
+    bedtime; a late reminder says so, and when it was due.
+    """
+    left = round((plan.bedtime - now).total_seconds() / 60)
+    if left > 0:
+        when = f"{format_minutes(left)} to bedtime"
+    elif left == 0:
+        when = "bedtime now"
+    else:
+        when = f"{format_minutes(-left)} past bedtime"
+    tz = plan.bedtime.tzinfo
+    body = notification or step.title
+    if late_by > ON_TIME_GRACE:
+        body += f" (This reminder is late: it was due at {step.at.astimezone(tz):%H:%M}.)"
+    body += f"\ncoach · bedtime {plan.bedtime.astimezone(tz):%H:%M}"
+    return f"{step.title}: {when}", body
+
+
+class ReminderService:
+    """Delivers each reminder of each night once, on time or late, or records it missed.
+
+    Call `run_due()` whenever it may be time (a scheduler does, see `ScheduledReminders`);
+    `next_due()` says when that is. Safe to call from several threads.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        on_due: OnDue,
+        *,
+        store: Store | None = None,
+        config_file: Path | None = None,
+        on_missed: OnDue | None = None,
+        on_problem: Callable[[str], object] | None = None,
+        is_sender: Callable[[], bool] | None = None,
+    ) -> None:
+        """`config_file`: re-read when it changes. `is_sender`: whether this process holds
+        the sender lock and so writes what it did to the store (default: it does)."""
+        self.settings = settings
+        self.clock = clock
+        self.on_due = on_due
+        self.on_missed = on_missed
+        self.on_problem = on_problem
+        self.store = store
+        self.config_file = config_file
+        self.is_sender = is_sender or (lambda: True)
+        self._config_sig = _signature(config_file) if config_file else None
+        self._handled: set[tuple[date, str, int]] = set()
+        self._snoozes: dict[tuple[date, str], list[datetime]] = {}
+        self._paused: dict[date, bool] = {}
+        self._said: set[str] = set()
+        self._lock = threading.RLock()
+        self._started = clock.now()
+
+    # --- what is owed ----------------------------------------------------------------
+
+    def plan(self, night: date) -> Plan:
+        return plan_night(self.settings, night)
+
+    def describe(self, step: PlannedStep, night: date, late_by: timedelta) -> tuple[str, str]:
+        """The notification's title and body for a step falling due now."""
+        try:
+            notification = self.settings.routine.step(step.id).notification
+        except KeyError:  # the step was removed from the config since it was planned
+            notification = ""
+        return reminder_text(
+            self.plan(night), step, self.clock.now(), late_by, notification=notification
+        )
+
+    def pending(self) -> list[Reminder]:
+        """Every reminder not yet handled, of the nights that matter now, by due time."""
+        with self._lock:
+            self._refresh()
+            return self._pending(self.clock.now())
+
+    def next_due(self) -> datetime | None:
+        """When the next reminder after now falls due, or None if nothing is owed."""
+        now = self.clock.now()
+        future = [r.due for r in self.pending() if r.due > now]
+        return min(future, default=None)
+
+    def _night_range(self, now: datetime) -> tuple[date, date]:
+        """The nights that may still owe something: from the one this service started in
+        (at most MAX_LOOKBACK_NIGHTS back, after a long sleep) to tomorrow's."""
+        tonight = current_night(self.settings, now)
+        first = max(
+            min(current_night(self.settings, self._started), tonight - timedelta(days=1)),
+            tonight - timedelta(days=MAX_LOOKBACK_NIGHTS),
+        )
+        return first, tonight + timedelta(days=1)
+
+    def _nights(self, now: datetime) -> list[Plan]:
+        first, last = self._night_range(now)
+        plans = [self.plan(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+        # A night that was over before this service started is history's business (its
+        # steps count as missed there); one that ended while we watched, say during a
+        # suspend, is ours to settle.
+        return [plan for plan in plans if plan.ends_at > self._started]
+
+    def _pending(self, now: datetime) -> list[Reminder]:
+        owed: list[Reminder] = []
+        for plan in self._nights(now):
+            if self._paused.get(plan.night, False):
+                continue  # silenced: nothing sent, nothing recorded missed
+            done = self._recorded_steps(plan.night)
+            for step in plan.steps:
+                if step.id in done:
+                    continue
+                until = useful_until(plan, step)
+                owed.append(Reminder(plan.night, step, step.at, until))
+                snoozes = self._snoozes.get((plan.night, step.id), [])
+                if snoozes:
+                    # Only the latest snooze counts: snoozing again replaces the wait.
+                    repeat, wake = len(snoozes), snoozes[-1]
+                    owed.append(
+                        Reminder(plan.night, step, wake, max(until, wake + ON_TIME_GRACE), repeat)
+                    )
+        owed = [r for r in owed if r.key not in self._handled]
+        owed.sort(key=lambda r: (r.due, r.step.offset_minutes, r.repeat))
+        return owed
+
+    def _recorded_steps(self, night: date) -> set[str]:
+        """Steps the user has already marked done or skipped (or that were recorded missed)."""
+        if self.store is None:
+            return set()
+        try:
+            return {step for (_, step) in self.store.latest_outcomes(night, night)}
+        except CoachError as exc:
+            self._problem(str(exc))
+            return set()
+
+    # --- doing it --------------------------------------------------------------------
+
+    def run_due(self) -> list[Handled]:
+        """Deliver, or record as missed, every reminder whose time has come."""
+        with self._lock:
+            self._refresh()
+            now = self.clock.now()
+            sender = self._sender()
+            handled: list[Handled] = []
+            for reminder in self._pending(now):
+                if reminder.due > now:
+                    break
+                handled.append(self._handle(reminder, now, sender))
+            return handled
+
+    def _sender(self) -> bool:
+        try:
+            return self.is_sender()
+        except CoachError as exc:
+            # Without the lock we cannot tell who sends: show reminders, write nothing.
+            self._problem(str(exc))
+            return False
+
+    def _handle(self, reminder: Reminder, now: datetime, sender: bool) -> Handled:
+        late_by = max(now - reminder.due, timedelta(0))
+        status: Status
+        if late_by <= ON_TIME_GRACE:
+            status = "sent"
+        elif now < reminder.useful_until:
+            status = "late"
+        else:
+            status = "missed" if reminder.repeat == 0 else "expired"
+        self._handled.add(reminder.key)
+        if sender:
+            self._write(reminder, status, late_by)
+        if status in ("sent", "late"):
+            self.on_due(reminder.step, reminder.night, late_by)
+        elif status == "missed" and self.on_missed is not None:
+            self.on_missed(reminder.step, reminder.night, late_by)
+        return Handled(reminder, status, late_by, now)
+
+    def _write(self, reminder: Reminder, status: Status, late_by: timedelta) -> None:
+        # Written before delivery: a crash in between loses one reminder rather than
+        # sending it twice after a restart.
+        if self.store is None:
+            return
+        data = {
+            "step": reminder.step.id,
+            "repeat": reminder.repeat,
+            "status": status,
+            "due": reminder.due.isoformat(),
+            "late_seconds": int(late_by.total_seconds()),
+        }
+        try:
+            self.store.add_event(reminder.night, REMINDER_EVENT, data)
+            if status == "missed":
+                self.store.record_step(
+                    reminder.night,
+                    reminder.step.id,
+                    "missed",
+                    late=True,
+                    detail={"why": "the reminder could not be given in time", **data},
+                )
+        except CoachError as exc:
+            self._problem(str(exc))
+
+    # --- snooze and pause --------------------------------------------------------------
+
+    def snooze(self, night: date, step_id: str) -> datetime:
+        """Remind again about a step after the configured snooze; returns when.
+
+        At most MAX_SNOOZES per step and night; the count is kept in the store, so it
+        holds across restarts and between the TUI and the daemon.
+        """
+        with self._lock:
+            self._refresh()
+            plan = self.plan(night)
+            if plan.step(step_id) is None:
+                raise CoachError(f"step {step_id!r} is not on the plan for the night of {night}")
+            taken = self._snoozes.get((night, step_id), [])
+            if len(taken) >= MAX_SNOOZES:
+                raise CoachError(
+                    f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it"
+                )
+            wake = self.clock.now() + timedelta(minutes=self.settings.notifications.snooze_minutes)
+            if self.store is not None:
+                self.store.add_event(
+                    night,
+                    SNOOZE_EVENT,
+                    {"step": step_id, "until": wake.isoformat(), "repeat": len(taken) + 1},
+                )
+            self._snoozes[(night, step_id)] = [*taken, wake]
+            return wake
+
+    def snoozes_left(self, night: date, step_id: str) -> int:
+        with self._lock:
+            self._refresh()
+            return MAX_SNOOZES - len(self._snoozes.get((night, step_id), []))
+
+    def set_paused(self, night: date, paused: bool = True) -> None:
+        """Silence (or unsilence) a night's reminders; a paused night records nothing missed."""
+        with self._lock:
+            if self.store is not None:
+                self.store.add_event(night, PAUSE_EVENT, {"paused": paused})
+            self._paused[night] = paused
+
+    def is_paused(self, night: date) -> bool:
+        with self._lock:
+            self._refresh()
+            return self._paused.get(night, False)
+
+    # --- keeping up with the config and the store -----------------------------------
+
+    def set_settings(self, settings: Settings) -> None:
+        """Use new settings from now on (the TUI calls this after changing them)."""
+        with self._lock:
+            self.settings = settings
+
+    def _refresh(self) -> None:
+        self._reload_config()
+        self._read_store()
+
+    def _reload_config(self) -> None:
+        if self.config_file is None:
+            return
+        sig = _signature(self.config_file)
+        if sig == self._config_sig:
+            return
+        try:
+            self.settings = load_settings(self.config_file)
+        except CoachError as exc:
+            self._problem(f"{exc} (reminders keep the settings they had)")
+            return
+        self._config_sig = sig
+
+    def _read_store(self) -> None:
+        """Pick up what other processes wrote: reminders handled, snoozes, pauses."""
+        if self.store is None:
+            return
+        start, end = self._night_range(self.clock.now())
+        try:
+            events = self.store.events(start, end)
+        except CoachError as exc:
+            self._problem(str(exc))
+            return
+        snoozes: dict[tuple[date, str], list[datetime]] = {}
+        for event in events:
+            data = event.data
+            if event.kind == REMINDER_EVENT:
+                self._handled.add((event.night, str(data["step"]), int(data.get("repeat", 0))))
+            elif event.kind == SNOOZE_EVENT:
+                wake = datetime.fromisoformat(str(data["until"]))
+                snoozes.setdefault((event.night, str(data["step"])), []).append(wake)
+            elif event.kind == PAUSE_EVENT:
+                self._paused[event.night] = bool(data.get("paused", True))
+        for key, wakes in snoozes.items():
+            if len(wakes) >= len(self._snoozes.get(key, [])):
+                self._snoozes[key] = wakes
+
+    def _problem(self, text: str) -> None:
+        """Tell the user about a problem once, not at every wake-up."""
+        if text in self._said:
+            return
+        self._said.add(text)
+        if self.on_problem is not None:
+            self.on_problem(text)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def paused_nights(store: Store, start: date, end: date) -> set[date]:
+    """Nights start..end the user paused (`coach pause --tonight`): not counted in streaks."""
+    state: dict[date, bool] = {}
+    for event in store.events(start, end, PAUSE_EVENT):
+        state[event.night] = bool(event.data.get("paused", True))
+    return {night for night, paused in state.items() if paused}
+
+
+# --- APScheduler --------------------------------------------------------------------------
+
+JOB_PREFIX = "reminder:"
+_SAME_TIME = timedelta(seconds=1)
+CATCH_UP_JOB = "catch-up"
+
+
+class ScheduledReminders:
+    """Runs a ReminderService on an APScheduler 3 scheduler.
+
+    Each upcoming reminder gets a date job; every job runs `tick()`, which delivers what is
+    due and then rebuilds the date jobs from what is still owed. A catch-up job runs every
+    CATCH_UP_SECONDS for what a sleeping machine or a changed file moved.
+    """
+
+    def __init__(
+        self,
+        service: ReminderService,
+        scheduler: BaseScheduler,
+        *,
+        catch_up_seconds: float = CATCH_UP_SECONDS,
+        on_handled: Callable[[list[Handled]], object] | None = None,
+    ) -> None:
+        self.service = service
+        self.scheduler = scheduler
+        self.catch_up_seconds = catch_up_seconds
+        self.on_handled = on_handled
+        self._sync_lock = threading.Lock()
+
+    def start(self, *, paused: bool = False, run_now: bool = True) -> None:
+        """Add the jobs and start the scheduler (if it is not running yet); then, unless
+        told not to, deliver what is due at once."""
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.catch_up_seconds),
+            id=CATCH_UP_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        if not self.scheduler.running:
+            self.scheduler.start(paused=paused)
+        if run_now:
+            self.tick()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def tick(self) -> list[Handled]:
+        """Deliver what is due, then move the date jobs to what is still owed."""
+        handled = self.service.run_due()
+        if handled and self.on_handled is not None:
+            self.on_handled(handled)
+        self.sync()
+        return handled
+
+    def sync(self) -> None:
+        """Make the scheduler's date jobs match the reminders still owed."""
+        now = self.service.clock.now()
+        # The scheduler keeps real time, the service its injected clock: a job runs when
+        # its reminder is due by the service's clock (the same instant for SystemClock).
+        shift = datetime.now(UTC) - now
+        wanted: dict[str, datetime] = {}
+        for reminder in self.service.pending():
+            if reminder.due > now:
+                night, step, repeat = reminder.key
+                wanted[f"{JOB_PREFIX}{night.isoformat()}:{step}:{repeat}"] = reminder.due + shift
+        with self._sync_lock:
+            for job in self.scheduler.get_jobs():
+                if not job.id.startswith(JOB_PREFIX):
+                    continue
+                when = wanted.get(job.id)
+                if when is None or abs(_run_date(job) - when) > _SAME_TIME:
+                    job.remove()
+                else:
+                    del wanted[job.id]
+            for job_id, when in wanted.items():
+                self.scheduler.add_job(
+                    self.tick,
+                    DateTrigger(run_date=when),
+                    id=job_id,
+                    coalesce=True,
+                    # However late the job runs, run it: the service decides what late means.
+                    misfire_grace_time=None,
+                )
+
+    def jobs(self) -> list[tuple[str, datetime]]:
+        """The date jobs as (id, run time by the scheduler's real clock), soonest first."""
+        found = [
+            (job.id, _run_date(job))
+            for job in self.scheduler.get_jobs()
+            if job.id.startswith(JOB_PREFIX)
+        ]
+        return sorted(found, key=lambda item: item[1])
+
+
+def _run_date(job: Any) -> datetime:
+    trigger = job.trigger
+    when: datetime = trigger.run_date if isinstance(trigger, DateTrigger) else job.next_run_time
+    return when

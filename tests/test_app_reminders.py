@@ -1,0 +1,120 @@
+"""Reminders inside the app: on the app's event loop, desktop only when no daemon runs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from coach.app_reminders import AppReminders, DueReminder
+from coach.context import Context
+from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
+from coach.notify import RecordingNotifier
+from coach.settings import config_set
+from tests.reminder_support import ShiftedClock
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NIGHT = date(2026, 11, 22)
+
+
+def _app_ctx(ctx: Context) -> Context:
+    """21:29:59.5 in Berlin, on real time: screens-off falls due half a second in."""
+    start = datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)
+    return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
+
+
+async def _run_until_screens_off(reminders: AppReminders, shown: list[DueReminder]) -> None:
+    reminders.start()
+    try:
+        for _ in range(100):
+            if any(r.step.id == "screens-off" for r in shown):
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"screens-off never showed; shown: {shown}")
+    finally:
+        reminders.stop()
+
+
+async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
+    ctx: Context,
+) -> None:
+    shown: list[DueReminder] = []
+    desktop = RecordingNotifier()
+    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+    await _run_until_screens_off(reminders, shown)
+
+    assert [(r.step.id, r.title) for r in shown] == [
+        ("hydration", "Hydration: 60 minutes to bedtime"),
+        ("screens-off", "Screens off: 60 minutes to bedtime"),
+    ]
+    assert shown[1].desktop is not None and shown[1].desktop.ok
+    assert [title for title, _ in desktop.sent] == [r.title for r in shown]
+    # The app sent them, so the app recorded them, and released the lock when it stopped.
+    events = ctx.store.events(NIGHT, NIGHT, "reminder")
+    assert [e.data["step"] for e in events] == ["last-meal", "hydration", "screens-off"]
+    assert sender_holder(ctx.paths.data_dir / LOCK_NAME) is None
+
+
+async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
+    ctx: Context,
+) -> None:
+    daemon = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
+    assert daemon.try_acquire()
+    shown: list[DueReminder] = []
+    desktop = RecordingNotifier()
+    try:
+        reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+        assert daemon_running(ctx) is not None
+        await _run_until_screens_off(reminders, shown)
+        assert reminders.daemon() is not None
+        assert not reminders.sends_desktop
+    finally:
+        daemon.release()
+    assert [r.step.id for r in shown] == ["hydration", "screens-off"]
+    assert all(r.desktop is None for r in shown)
+    assert desktop.sent == []
+    assert ctx.store.events(NIGHT, NIGHT) == []  # the daemon records what it sends
+
+
+async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) -> None:
+    shown: list[DueReminder] = []
+    said: list[str] = []
+    reminders = AppReminders(
+        _app_ctx(ctx), shown.append, say=said.append, desktop=RecordingNotifier(ok=False)
+    )
+    await _run_until_screens_off(reminders, shown)
+    assert len(shown) == 2 and all(r.desktop is not None and not r.desktop.ok for r in shown)
+    assert said == [
+        "Desktop notifications are unavailable (told to fail); reminders will show here instead."
+    ]
+
+
+async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
+    shown: list[DueReminder] = []
+    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
+    await _run_until_screens_off(reminders, shown)
+    wake = reminders.snooze(NIGHT, "screens-off")
+    assert wake.astimezone(BERLIN).strftime("%H:%M") == "21:40"
+    assert reminders.snoozes_left(NIGHT, "screens-off") == 2
+    reminders.set_paused(NIGHT)
+    assert reminders.service.next_due() is not None
+    assert reminders.service.next_due() > datetime(2026, 11, 23, 12, tzinfo=BERLIN)
+
+
+async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
+    shown: list[DueReminder] = []
+    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
+    reminders.start()
+    try:
+        for _ in range(100):  # the first run, on a worker thread, sends the late hydration
+            if shown:
+                break
+            await asyncio.sleep(0.02)
+        assert reminders.service.next_due() == datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN)
+        reminders.settings_changed(config_set(ctx.paths.config_file, "bedtime", "23:00"))
+        assert reminders.service.next_due() == datetime(2026, 11, 22, 22, 0, tzinfo=BERLIN)
+        assert reminders._runner is not None
+        assert reminders._runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
+    finally:
+        reminders.stop()
+    assert [r.step.id for r in shown] == ["hydration"]  # sent once, not again at 21:00

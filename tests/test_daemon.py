@@ -1,0 +1,183 @@
+"""`coach daemon`: one sender at a time, a log of every reminder, a clean stop, honest fallbacks."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import subprocess
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coach.cli import main
+from coach.context import Context
+from coach.daemon import LOCK_NAME, Daemon, SenderLock, daemon_running, systemd_unit
+from coach.notify import RecordingNotifier
+from tests.reminder_support import (
+    ShiftedClock,
+    base_env,
+    coach_argv,
+    faketime_env,
+    spawn,
+    stop,
+    wait_for_text,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_only_one_process_holds_the_sender_lock(tmp_path: Path) -> None:
+    path = tmp_path / LOCK_NAME
+    daemon = SenderLock(path, "daemon")
+    tui = SenderLock(path, "tui")
+    assert daemon.try_acquire()
+    assert not tui.try_acquire()
+    holder = tui.holder()
+    assert holder is not None and holder.kind == "daemon" and holder.pid > 0
+    daemon.release()
+    assert tui.holder() is None
+    assert tui.try_acquire()
+    assert not daemon.try_acquire()
+    tui.release()
+
+
+def test_the_tui_learns_that_a_daemon_runs(ctx: Context) -> None:
+    assert daemon_running(ctx) is None
+    lock = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
+    assert lock.try_acquire()
+    try:
+        running = daemon_running(ctx)
+        assert running is not None and running.kind == "daemon"
+    finally:
+        lock.release()
+    assert daemon_running(ctx) is None
+
+
+def test_the_systemd_unit_starts_this_coach_at_login(tmp_path: Path) -> None:
+    unit = systemd_unit(str(tmp_path / "my data"), command=lambda: ["/opt/coach/bin/coach"])
+    assert f"ExecStart=/opt/coach/bin/coach --data-dir '{tmp_path}/my data' daemon\n" in unit
+    assert "[Install]\nWantedBy=default.target\n" in unit
+    assert "systemctl --user enable --now coach.service" in unit
+
+
+def test_print_systemd_unit_keeps_the_chosen_data_folder(
+    coach_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["daemon", "--print-systemd-unit"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Save as ~/.config/systemd/user/coach.service")
+    exec_start = out.split("ExecStart=")[1].splitlines()[0]
+    assert exec_start.endswith(f" --data-dir {coach_home} daemon")
+
+
+async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
+    ctx: Context,
+) -> None:
+    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN))
+    notifier = RecordingNotifier()
+    stream = io.StringIO()
+    daemon = Daemon(
+        Context(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=stream
+    )
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop_event))
+    for _ in range(100):
+        if any(title.startswith("Screens off") for title, _ in notifier.sent):
+            break
+        await asyncio.sleep(0.05)
+    stop_event.set()
+    assert await asyncio.wait_for(task, 5) == 0
+
+    assert [title for title, _ in notifier.sent] == [
+        "Hydration: 60 minutes to bedtime",
+        "Screens off: 60 minutes to bedtime",
+    ]
+    log = (ctx.paths.logs_dir / "daemon.log").read_text()
+    assert "reminder hydration, late by 59 min: 'Hydration: 60 minutes to bedtime' sent" in log
+    assert "reminder screens-off: 'Screens off: 60 minutes to bedtime' sent via recorder" in log
+    assert "missed: Last meal was due at 19:30" in log
+    assert "next reminder at Sun 22 Nov 22:20" in log
+    assert log.rstrip().endswith("coach daemon stopped")
+    assert stream.getvalue() == log  # the same lines went to stderr
+    assert ctx.paths.logs_dir.joinpath("daemon.log").stat().st_mode & 0o077 == 0
+    # And the lock is free again for the next one.
+    assert daemon_running(ctx) is None
+    missed = ctx.store.latest_outcomes(date(2026, 11, 22), date(2026, 11, 22))
+    assert missed[(date(2026, 11, 22), "last-meal")].outcome == "missed"
+
+
+def _daemon_home(tmp_path: Path) -> Path:
+    home = tmp_path / "daemon-home"
+    home.mkdir()
+    (home / "config.toml").write_text('timezone = "Europe/Berlin"\nbedtime = "22:30"\n')
+    return home
+
+
+@pytest.mark.e2e
+def test_without_any_notification_service_the_daemon_keeps_going_and_says_so_once(
+    tmp_path: Path,
+) -> None:
+    home = _daemon_home(tmp_path)
+    env = base_env(home, **faketime_env("2026-11-22 20:29:57"))
+    process = spawn(coach_argv("daemon"), env)
+    log_path = home / "logs" / "daemon.log"
+    try:
+        wait_for_text(log_path, "reminder screens-off")
+    finally:
+        code, _, err = stop(process)
+    log = log_path.read_text()
+    assert code == 0, err
+    assert log.count("desktop notifications are unavailable") == 1
+    assert "unavailable: no D-Bus session" in log
+    assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log
+    assert "\acoach: Screens off: 60 minutes to bedtime: Time to put screens away" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.e2e
+def test_a_second_daemon_refuses_to_start(tmp_path: Path) -> None:
+    home = _daemon_home(tmp_path)
+    first = spawn(coach_argv("daemon"), base_env(home))
+    try:
+        wait_for_text(home / "logs" / "daemon.log", "next reminder")
+        second = subprocess.run(
+            coach_argv("daemon"), env=base_env(home), capture_output=True, text=True, timeout=30
+        )
+    finally:
+        code, _, _ = stop(first)
+    assert code == 0
+    assert second.returncode == 1
+    assert second.stderr.splitlines()[-1] == (
+        f"coach: coach daemon is already running (pid {first.pid})"
+    )
+
+
+@pytest.mark.e2e
+def test_the_daemon_waits_while_the_tui_sends(tmp_path: Path) -> None:
+    home = _daemon_home(tmp_path)
+    env = base_env(home, **faketime_env("2026-11-22 20:29:58"))
+    tui = SenderLock(home / LOCK_NAME, "tui")
+    assert tui.try_acquire()
+    try:
+        process = spawn(coach_argv("daemon"), env)
+        log_path = home / "logs" / "daemon.log"
+        try:
+            wait_for_text(log_path, "is sending reminders; waiting to take over")
+            wait_for_text(log_path, "next reminder at Sun 22 Nov 22:20")
+        finally:
+            code, _, err = stop(process)
+    finally:
+        tui.release()
+    assert code == 0, err
+    log = log_path.read_text()
+    assert f"(pid {__import__('os').getpid()}, tui)" in log
+    assert "reminder screens-off" not in log  # the TUI showed it; the daemon stayed quiet
+
+
+def test_late_by_text_uses_hours_for_long_gaps() -> None:
+    from coach.daemon import _minutes
+
+    assert _minutes(timedelta(minutes=59)) == "59 min"
+    assert _minutes(timedelta(minutes=150)) == "2 h 30 min"
