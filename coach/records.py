@@ -28,6 +28,7 @@ Outcome = Literal["done", "skipped", "missed"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 LEGS: tuple[str, ...] = ("left", "right", "both")
 STATE_FILE = "state.json"
+PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
 
@@ -304,6 +305,10 @@ class Store:
             if kind is None or doc["kind"] == kind
         ]
 
+    def paused_nights(self, start: date, end: date) -> set[date]:
+        """Nights start..end the user paused: they neither break nor extend a streak."""
+        return paused_from(self.events(start, end, PAUSE_EVENT))
+
     def first_night(self) -> date | None:
         """The earliest night with any record, or None for a new store."""
         months = sorted(p.stem for p in self._shards())
@@ -350,6 +355,15 @@ class Store:
                     table.insert({key: value})
             finally:
                 db.close()
+
+
+def paused_from(events: Iterable[Event]) -> set[date]:
+    """Nights whose latest "pause" event pauses them (an undo writes paused=False)."""
+    state: dict[date, bool] = {}
+    for event in events:
+        if event.kind == PAUSE_EVENT:
+            state[event.night] = bool(event.data.get("paused", True))
+    return {night for night, paused in state.items() if paused}
 
 
 def _latest(key: Any, records: Iterable[Any]) -> dict[Any, Any]:

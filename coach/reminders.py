@@ -34,7 +34,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from coach.clock import Clock
 from coach.errors import CoachError
 from coach.planner import Plan, PlannedStep, current_night, plan_night
-from coach.records import Store
+from coach.records import PAUSE_EVENT, Store
 from coach.settings import Settings, load_settings
 
 ON_TIME_GRACE = timedelta(minutes=2)
@@ -48,7 +48,6 @@ MAX_LOOKBACK_NIGHTS = 2
 
 REMINDER_EVENT = "reminder"
 SNOOZE_EVENT = "snooze"
-PAUSE_EVENT = "pause"
 
 Status = Literal["sent", "late", "missed", "expired"]
 """sent: on time; late: late but useful; missed: too late, the step is recorded missed;
@@ -420,10 +419,7 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 
 def paused_nights(store: Store, start: date, end: date) -> set[date]:
     """Nights start..end the user paused (`coach pause --tonight`): not counted in streaks."""
-    state: dict[date, bool] = {}
-    for event in store.events(start, end, PAUSE_EVENT):
-        state[event.night] = bool(event.data.get("paused", True))
-    return {night for night, paused in state.items() if paused}
+    return store.paused_nights(start, end)
 
 
 # --- APScheduler --------------------------------------------------------------------------

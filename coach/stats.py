@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from coach.planner import current_night, plan_night
-from coach.records import CrampLog, Event, Store
+from coach.records import CrampLog, Event, Store, paused_from
 from coach.settings import Settings
 
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
@@ -239,12 +239,11 @@ class Diary:
             return cls(nights=[], required=required)
         outcomes = store.latest_outcomes(first, end)
         logs = store.cramp_logs(first, end)
-        paused: set[date] = set()
+        events = store.events(first, end)
+        paused = paused_from(events)  # `coach pause --undo` un-pauses a night
         episodes: dict[date, list[Event]] = {}
-        for event in store.events(first, end):
-            if event.kind == "pause":
-                paused.add(event.night)
-            elif event.kind == "cramp-episode":
+        for event in events:
+            if event.kind == "cramp-episode":
                 episodes.setdefault(event.night, []).append(event)
         recorded: dict[date, dict[str, str]] = {}
         for (night, step), record in outcomes.items():

@@ -60,6 +60,15 @@ def test_streaks_run_across_month_end_and_pauses(ctx: Context) -> None:
     assert diary.night(date(2026, 11, 22)).status == "pending"  # type: ignore[union-attr]
 
 
+def test_an_undone_pause_counts_as_an_ordinary_night(ctx: Context, clock: FakeClock) -> None:
+    build_autumn(ctx.store)
+    clock.advance(1)
+    ctx.store.add_event(date(2026, 11, 3), "pause", {"paused": False})  # coach pause --undo
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    assert diary.night(date(2026, 11, 3)).status == "none"  # type: ignore[union-attr]
+    assert diary.night(date(2026, 11, 15)).status == "paused"  # type: ignore[union-attr]
+
+
 def test_tonight_extends_the_streak_once_complete(ctx: Context) -> None:
     build_autumn(ctx.store)
     complete(ctx.store, date(2026, 11, 22))
