@@ -195,6 +195,11 @@ class CoachApp(App[None]):
 
     # --- actions --------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide a key in the footer on the screen it would open."""
+        opens = {"cramp": CrampScreen, "help": HelpScreen}.get(action)
+        return opens is None or not isinstance(self.screen, opens)
+
     def action_cramp(self) -> None:
         if not isinstance(self.screen, CrampScreen):
             self.push_screen(CrampScreen())

@@ -72,13 +72,20 @@ class CrampScreen(Screen[bool]):
                 yield Label("It eased. How was it? (enter to save)", classes="heading")
                 with Horizontal(classes="form-row"):
                     yield Label("Minutes", classes="form-label")
-                    yield Input(id="cramp-minutes", restrict=r"[0-9.,]*", max_length=6)
+                    yield Input(
+                        id="cramp-minutes", restrict=r"[0-9.,]*", max_length=6, compact=True
+                    )
                 with Horizontal(classes="form-row"):
                     yield Label("Worst pain 0-10", classes="form-label")
-                    yield Input(id="cramp-severity", restrict=r"[0-9]*", max_length=2)
+                    yield Input(id="cramp-severity", restrict=r"[0-9]*", max_length=2, compact=True)
                 with Horizontal(classes="form-row"):
                     yield Label("Leg", classes="form-label")
-                    yield Select([(leg, leg) for leg in LEGS], id="cramp-leg", prompt="which leg?")
+                    yield Select(
+                        [(leg, leg) for leg in LEGS],
+                        id="cramp-leg",
+                        prompt="which leg?",
+                        compact=True,
+                    )
                 yield Static(id="cramp-error", markup=False)
                 yield Button("Save", id="cramp-save", variant="primary")
         yield Footer()

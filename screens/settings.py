@@ -92,6 +92,7 @@ class SettingsScreen(Screen[bool]):
                 "Bedtime",
                 Input(
                     format_value(settings.bedtime),
+                    compact=True,
                     id="bedtime",
                     restrict=TIME_RESTRICT,
                     max_length=5,
@@ -102,18 +103,20 @@ class SettingsScreen(Screen[bool]):
                 Input(
                     format_value(weekend) if weekend else "",
                     placeholder="same",
+                    compact=True,
                     id="weekend",
                     restrict=TIME_RESTRICT,
                     max_length=5,
                 ),
             )
-            yield self._row("Time zone", Input(settings.timezone, id="timezone"))
+            yield self._row("Time zone", Input(settings.timezone, id="timezone", compact=True))
             yield self._row(
                 "Stretches",
                 Select(
                     [(name, name) for name in VARIANTS],
                     value=settings.stretch.variant,
                     allow_blank=False,
+                    compact=True,
                     id="variant",
                 ),
             )
@@ -132,6 +135,7 @@ class SettingsScreen(Screen[bool]):
                             restrict=r"-?[0-9]*",
                             max_length=4,
                             classes="offset",
+                            compact=True,
                         )
                         yield Switch(step.enabled, id=f"enabled-{step.id}")
             yield Static(id="settings-error", markup=False)

@@ -35,9 +35,9 @@ class StretchScreen(Screen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "space", "toggle", "Start/Pause", id="stretch-toggle", tooltip="Start, pause, resume"
+            "space", "start_pause", "Pause", id="stretch-toggle", tooltip="Start, pause, resume"
         ),
-        Binding("n", "skip_exercise", "Skip exercise", id="stretch-skip", tooltip="Next exercise"),
+        Binding("n", "skip_exercise", "Skip", id="stretch-skip", tooltip="Next exercise"),
         Binding(
             "plus,equals_sign",
             "add_time",
@@ -46,7 +46,13 @@ class StretchScreen(Screen[str | None]):
             id="stretch-add",
             tooltip="Hold or rest 10 seconds longer",
         ),
-        Binding("v", "variant", "Standing/Seated", id="stretch-variant", tooltip="Switch variant"),
+        Binding(
+            "v",
+            "variant",
+            "Variant",
+            id="stretch-variant",
+            tooltip="Switch between standing and seated stretches",
+        ),
         Binding(
             "escape", "stop", "Stop", id="stretch-stop", tooltip="Stop and record what you did"
         ),
@@ -75,6 +81,11 @@ class StretchScreen(Screen[str | None]):
         self.sub_title = "Stretches"
         self.redraw()
         self.set_interval(TICK_SECONDS, self.tick)
+
+    def on_screen_suspend(self) -> None:
+        # Another screen on top (a cramp, help): the user is not stretching, so hold still.
+        if self.session is not None:
+            self.session.pause()
 
     @property
     def _session(self) -> StretchSession:
