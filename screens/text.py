@@ -32,6 +32,8 @@ HELP_MARKDOWN = f"""\
 coach walks you through an evening routine relative to your bedtime, keeps a record of
 what you did, and keeps your cramp log. Everything stays on this computer.
 
+> **Not medical advice.** {NOT_MEDICAL_ADVICE}
+
 ## Keys
 
 | Where | Key | What it does |
@@ -72,8 +74,4 @@ wound.
 Soon: cramps on most nights week after week despite the routine; numbness, tingling,
 swelling, or muscles getting weaker or thinner; cramps that began with a new medicine; leg
 pain when walking that eases with rest.
-
-## Not medical advice
-
-{NOT_MEDICAL_ADVICE}
 """

@@ -115,7 +115,8 @@ class TonightScreen(Screen[None]):
             (f"{MARKS[row.state]} ", f"bold {style}"),
             f"{row.planned.title:<32}",
             (LABELS[row.state], style),
-            (f" ({reason})" if reason else "", "dim"),
+            "  " if reason else "",
+            (f"({reason})" if reason else "", "dim"),
         )
 
     def show_due(self, step_id: str) -> None:
