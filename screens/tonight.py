@@ -115,7 +115,7 @@ class TonightScreen(Screen[None]):
             (f"{MARKS[row.state]} ", f"bold {style}"),
             f"{row.planned.title:<32}",
             (LABELS[row.state], style),
-            "  " if reason else "",
+            " " if reason else "",
             (f"({reason})" if reason else "", "dim"),
         )
 
