@@ -22,11 +22,11 @@ from coach.notify import Delivery, Notifier
 from coach.planner import current_night
 from coach.records import StepRecord, Store
 from coach.settings import Settings, config_set, config_unset
-from screens.cramp import CrampScreen
-from screens.help import HelpScreen
-from screens.settings import SettingsScreen
 from screens.timeline import span
 from screens.tonight import TonightScreen
+
+# The other screens are imported when first opened: most evenings never need the help's
+# Markdown renderer or the settings form, and startup time is what a user waits for.
 
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
@@ -52,7 +52,10 @@ class CoachApp(App[None]):
     """The evening coach. Every dependency is passed in, so tests hand in fakes."""
 
     TITLE = "coach"
-    CSS_PATH = "coach.tcss"
+    # Tonight's styles; every other screen brings its own .tcss, parsed when it is first
+    # shown, so there is less to do before Tonight's first paint. Absolute, so subclasses
+    # defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).parent / "tonight.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c",
@@ -91,12 +94,17 @@ class CoachApp(App[None]):
 
     # --- start ----------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        # Tonight is the bottom of the stack itself, so startup builds one screen, not two.
+        return TonightScreen()
+
     def on_mount(self) -> None:
-        self.push_screen(TonightScreen())
         first_run = self._first_run
         if first_run is None:
             first_run = not self.config_path.exists() and not self._state(SETUP_DONE)
         if first_run:
+            from screens.settings import SettingsScreen
+
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
 
     def _after_setup(self, saved: bool | None) -> None:
@@ -104,7 +112,7 @@ class CoachApp(App[None]):
             self._set_state(SETUP_DONE, True)
         if not self._state(HELP_SEEN):
             self._set_state(HELP_SEEN, True)
-            self.push_screen(HelpScreen())
+            self.action_help()
 
     def _state(self, key: str) -> Any:
         try:
@@ -197,18 +205,24 @@ class CoachApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide a key in the footer on the screen it would open."""
-        opens = {"cramp": CrampScreen, "help": HelpScreen}.get(action)
-        return opens is None or not isinstance(self.screen, opens)
+        opens = {"cramp": "CrampScreen", "help": "HelpScreen"}.get(action)
+        return opens is None or type(self.screen).__name__ != opens
 
     def action_cramp(self) -> None:
+        from screens.cramp import CrampScreen
+
         if not isinstance(self.screen, CrampScreen):
             self.push_screen(CrampScreen())
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 

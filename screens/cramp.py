@@ -46,6 +46,8 @@ def parse_details(minutes: str, severity: str) -> tuple[float, int | None]:
 class CrampScreen(Screen[bool]):
     """The relief guide. Dismisses with True once the episode's details are logged."""
 
+    CSS_PATH = ["common.tcss", "cramp.tcss"]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "eased", "It's eased", id="cramp-eased", tooltip="Stop the timer"),
         Binding("escape", "close", "Close", id="cramp-close", tooltip="Log the time and go back"),

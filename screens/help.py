@@ -16,6 +16,8 @@ from screens.text import HELP_MARKDOWN
 class HelpScreen(Screen[None]):
     """The help text, scrollable."""
 
+    CSS_PATH = "help.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="help-close", tooltip="Back to where you were"),
     ]

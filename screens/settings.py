@@ -66,6 +66,8 @@ class SettingsScreen(Screen[bool]):
     Dismisses with True when saved, False when left without saving.
     """
 
+    CSS_PATH = "common.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="settings-save", tooltip="Write config.toml"),
         Binding("escape", "cancel", "Back", id="settings-cancel", tooltip="Leave without saving"),

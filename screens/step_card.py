@@ -21,6 +21,8 @@ CUTOFF_TICK_SECONDS = 5.0
 class StepCardScreen(Screen[str | None]):
     """One step of tonight. Dismisses with the outcome recorded, or None for back."""
 
+    CSS_PATH = ["common.tcss", "step_card.tcss"]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "done", "Done", id="card-done", tooltip="Record this step as done"),
         Binding("x", "skip", "Skip", id="card-skip", tooltip="Record it as skipped"),
@@ -100,6 +102,8 @@ class StepCardScreen(Screen[str | None]):
 
 class SkipReasonScreen(ModalScreen[str | None]):
     """Asks why a step is skipped. Returns the reason ('' for none), or None to cancel."""
+
+    CSS_PATH = "common.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="skip-cancel", tooltip="Do not skip"),

@@ -33,6 +33,8 @@ def describe(slot: Slot, reps: int) -> str:
 class StretchScreen(Screen[str | None]):
     """Guided stretches. Dismisses with the outcome recorded ('done', 'skipped') or None."""
 
+    CSS_PATH = ["common.tcss", "stretch_player.tcss"]
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "space", "start_pause", "Pause", id="stretch-toggle", tooltip="Start, pause, resume"
@@ -210,6 +212,8 @@ class StretchScreen(Screen[str | None]):
 
 class StopStretchScreen(ModalScreen[str | None]):
     """Stopping midway: record as done or skipped, or keep going (None, also escape)."""
+
+    CSS_PATH = "common.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep_going", "Keep going", id="stop-cancel", tooltip="Back to it"),

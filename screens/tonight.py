@@ -16,8 +16,6 @@ from textual.widgets.option_list import Option
 from coach.errors import CoachError
 from coach.planner import plan_night
 from screens.base import services
-from screens.step_card import SkipReasonScreen, StepCardScreen
-from screens.stretch_player import StretchScreen
 from screens.timeline import (
     LABELS,
     MARKS,
@@ -141,6 +139,10 @@ class TonightScreen(Screen[None]):
         if row is None:
             return
         night = services(self).tonight()
+        # Imported on first use, to keep startup short.
+        from screens.step_card import StepCardScreen
+        from screens.stretch_player import StretchScreen
+
         if row.definition.timed:
             self.app.push_screen(StretchScreen(night, late=row.state == "late"))
         else:
@@ -167,6 +169,8 @@ class TonightScreen(Screen[None]):
             if app.record_step(app.tonight(), row.id, "skipped", reason=reason or None):
                 self.notify(f"{row.planned.title}: skipped.")
             self.refresh_view()
+
+        from screens.step_card import SkipReasonScreen
 
         self.app.push_screen(SkipReasonScreen(row.planned.title), callback=skipped)
 
