@@ -214,12 +214,9 @@ def main() -> None:
         f"coach (Tonight, {YEARS} y data): {result['coach_seconds'] * 1000:7.0f} ms  "
         f"{result['coach_peak_kb'] / 1024:6.1f} MiB peak"
     )
-    print(
-        f"time ratio   {time_ratio:.2f}x  (target <= 1.30x)  {'ok' if time_ratio <= 1.3 else 'OVER'}"
-    )
-    print(
-        f"memory ratio {mem_ratio:.2f}x  (target <= 1.50x)  {'ok' if mem_ratio <= 1.5 else 'OVER'}"
-    )
+    verdict = {True: "ok", False: "OVER"}
+    print(f"time ratio   {time_ratio:.2f}x  (target <= 1.30x)  {verdict[time_ratio <= 1.3]}")
+    print(f"memory ratio {mem_ratio:.2f}x  (target <= 1.50x)  {verdict[mem_ratio <= 1.5]}")
     print(json.dumps({**result, "time_ratio": time_ratio, "memory_ratio": mem_ratio}))
 
 

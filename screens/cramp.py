@@ -46,7 +46,7 @@ def parse_details(minutes: str, severity: str) -> tuple[float, int | None]:
 class CrampScreen(Screen[bool]):
     """The relief guide. Dismisses with True once the episode's details are logged."""
 
-    CSS_PATH = ["common.tcss", "cramp.tcss"]
+    CSS_PATH = ["common.tcss", "cramp.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "eased", "It's eased", id="cramp-eased", tooltip="Stop the timer"),

@@ -21,7 +21,7 @@ CUTOFF_TICK_SECONDS = 5.0
 class StepCardScreen(Screen[str | None]):
     """One step of tonight. Dismisses with the outcome recorded, or None for back."""
 
-    CSS_PATH = ["common.tcss", "step_card.tcss"]
+    CSS_PATH = ["common.tcss", "step_card.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "done", "Done", id="card-done", tooltip="Record this step as done"),

@@ -33,7 +33,7 @@ def describe(slot: Slot, reps: int) -> str:
 class StretchScreen(Screen[str | None]):
     """Guided stretches. Dismisses with the outcome recorded ('done', 'skipped') or None."""
 
-    CSS_PATH = ["common.tcss", "stretch_player.tcss"]
+    CSS_PATH = ["common.tcss", "stretch_player.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
