@@ -6,9 +6,9 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from coach.settings import VARIANTS, Settings, format_value
 from screens.base import services
@@ -17,6 +17,24 @@ from screens.text import NOT_MEDICAL_ADVICE
 WEEKEND = ("fri", "sat")
 """Evenings before a day off: their bedtimes are the "weekend" ones."""
 TIME_RESTRICT = r"[0-9:]*"
+
+
+class OnOff(Select[str]):
+    """A yes/no choice that reads as words, so it stays clear without colour (NO_COLOR)."""
+
+    def __init__(self, value: bool, *, id: str) -> None:
+        super().__init__(
+            [("on", "on"), ("off", "off")],
+            value="on" if value else "off",
+            allow_blank=False,
+            compact=True,
+            id=id,
+            classes="on-off",
+        )
+
+    @property
+    def is_on(self) -> bool:
+        return self.value == "on"
 
 
 def form_changes(
@@ -123,10 +141,10 @@ class SettingsScreen(Screen[bool]):
                 ),
             )
             yield self._row(
-                "Desktop reminders", Switch(settings.notifications.enabled, id="notifications")
+                "Desktop reminders", OnOff(settings.notifications.enabled, id="notifications")
             )
             if not self.first_run:
-                yield self._row("Bell in stretches", Switch(settings.stretch.bell, id="bell"))
+                yield self._row("Bell in stretches", OnOff(settings.stretch.bell, id="bell"))
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
                 for step in settings.routine.steps:
                     with Horizontal(classes="form-row"):
@@ -139,15 +157,17 @@ class SettingsScreen(Screen[bool]):
                             classes="offset",
                             compact=True,
                         )
-                        yield Switch(step.enabled, id=f"enabled-{step.id}")
+                        yield OnOff(step.enabled, id=f"enabled-{step.id}")
+        # Outside the scrolling form, so Save is in view on a small terminal too.
+        with Vertical(id="settings-actions"):
             yield Static(id="settings-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Not now" if self.first_run else "Back", id="cancel")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Not now" if self.first_run else "Back", id="cancel", compact=True)
         yield Footer()
 
     @staticmethod
-    def _row(label: str, field: Input | Select[str] | Switch) -> Horizontal:
+    def _row(label: str, field: Input | Select[str]) -> Horizontal:
         return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
 
     def on_mount(self) -> None:
@@ -171,11 +191,11 @@ class SettingsScreen(Screen[bool]):
         steps: dict[str, tuple[str, bool]] | None = None
         bell: bool | None = None
         if not self.first_run:
-            bell = self.query_one("#bell", Switch).value
+            bell = self.query_one("#bell", OnOff).is_on
             steps = {
                 step.id: (
                     self.query_one(f"#offset-{step.id}", Input).value,
-                    self.query_one(f"#enabled-{step.id}", Switch).value,
+                    self.query_one(f"#enabled-{step.id}", OnOff).is_on,
                 )
                 for step in settings.routine.steps
             }
@@ -186,13 +206,19 @@ class SettingsScreen(Screen[bool]):
             weekend=self.query_one("#weekend", Input).value,
             timezone=self.query_one("#timezone", Input).value,
             variant=variant if isinstance(variant, str) else settings.stretch.variant,
-            notifications=self.query_one("#notifications", Switch).value,
+            notifications=self.query_one("#notifications", OnOff).is_on,
             bell=bell,
             steps=steps,
         )
-        if self.first_run and not changes:
-            # Write the confirmed defaults so the file exists and the setup is not asked again.
-            changes = [("bedtime", format_value(settings.bedtime)), ("timezone", settings.timezone)]
+        if self.first_run:
+            # Write what was confirmed, so the file exists and a later change of the
+            # system's zone does not silently move the routine.
+            for key, value in (
+                ("bedtime", format_value(settings.bedtime)),
+                ("timezone", settings.timezone),
+            ):
+                if key not in dict(changes):
+                    changes.append((key, value))
         error = app.apply_settings(changes)
         if error is not None:
             self.query_one("#settings-error", Static).update(error)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-NOT_MEDICAL_ADVICE = (
+_NOT_MEDICAL_ADVICE = (
     "coach offers general self-care information. It does not diagnose or treat anything. "
     "Results vary and the evidence is limited. See a doctor or other health professional "
-    "for any warning sign below, and ask a midwife or doctor before following the routine "
-    "if you are pregnant."
+    "for any of the warning signs {where}, and ask a midwife or doctor before following the "
+    "routine if you are pregnant."
 )
+NOT_MEDICAL_ADVICE = _NOT_MEDICAL_ADVICE.format(where="listed in the help (press ?)")
 
 RELIEF_STEPS: tuple[str, ...] = (
     "Stretch the cramped muscle: pull your toes up toward your shin, "
@@ -32,7 +33,7 @@ HELP_MARKDOWN = f"""\
 coach walks you through an evening routine relative to your bedtime, keeps a record of
 what you did, and keeps your cramp log. Everything stays on this computer.
 
-> **Not medical advice.** {NOT_MEDICAL_ADVICE}
+> **Not medical advice.** {_NOT_MEDICAL_ADVICE.format(where='under "See a professional" below')}
 
 ## Keys
 

@@ -42,7 +42,7 @@ class TonightScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[StepRow] = []
-        self._shown: tuple[tuple[str, str], ...] = ()
+        self._shown: tuple[object, ...] = ()
         self._night: date | None = None
         self._flash: str | None = None
 
@@ -88,7 +88,7 @@ class TonightScreen(Screen[None]):
         self.query_one("#last-night", Static).update(
             last_night_line(last.get(night - timedelta(days=1)))
         )
-        shown = tuple((row.id, row.state) for row in self.rows)
+        shown = tuple((row.id, row.state, row.planned.at, row.record) for row in self.rows)
         if shown != self._shown or night != self._night:
             self._redraw_list(reset=night != self._night)
             self._shown = shown

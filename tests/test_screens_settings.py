@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Select, Static, Switch
+from textual.widgets import Input, OptionList, Select, Static
 
 from coach.clock import FakeClock
 from coach.context import Context
@@ -42,17 +42,20 @@ async def test_first_run_asks_writes_config_then_shows_help_once(
         set_input(app, "#weekend", "00:15")
         set_input(app, "#timezone", "Europe/Berlin")
         screen.query_one("#variant", Select).value = "seated"
-        screen.query_one("#notifications", Switch).value = False
+        screen.query_one("#notifications", Select).value = "off"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, TonightScreen)
         assert "bedtime 23:00" in str(app.screen.query_one("#night-line", Static).render())
+        first = app.screen.query_one("#timeline", OptionList).get_option_at_index(0)
+        assert str(first.prompt).startswith("20:00")  # the steps moved with the bedtime
     written = tomllib.loads(config.read_text())
     assert written["bedtime"] == "23:00"
     assert written["bedtime_by_weekday"] == {"fri": "00:15", "sat": "00:15"}
     assert written["stretch"] == {"variant": "seated"}
     assert written["notifications"] == {"enabled": False}
+    assert written["timezone"] == "Europe/Berlin"  # confirmed, so written
     assert ctx.store.get_state(SETUP_DONE) is True
     assert ctx.store.get_state(HELP_SEEN) is True
 
@@ -100,8 +103,8 @@ async def test_settings_change_a_step_time_and_turn_one_off(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("s")
         set_input(app, "#offset-stretch", "-20")
-        app.screen.query_one("#enabled-hydration", Switch).value = False
-        app.screen.query_one("#bell", Switch).value = False
+        app.screen.query_one("#enabled-hydration", Select).value = "off"
+        app.screen.query_one("#bell", Select).value = "off"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, TonightScreen)
         timeline = app.screen.query_one("#timeline", OptionList)
