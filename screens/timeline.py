@@ -112,9 +112,9 @@ def span(delta: timedelta) -> str:
 
 
 def next_step_line(rows: Sequence[StepRow], bedtime: datetime, now: datetime) -> str:
-    """The countdown line: what comes next and how long until it."""
+    """The countdown line: the next step not yet recorded, and how long until it."""
     for row in rows:
-        if row.planned.at > now:
+        if row.planned.at > now and row.open:
             return f"Next: {row.planned.title} in {span(row.planned.at - now)}"
     if now < bedtime:
         return f"Bedtime in {span(bedtime - now)}"

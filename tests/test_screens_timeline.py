@@ -68,6 +68,11 @@ def test_words_for_times_and_last_night(ctx: Context, clock: FakeClock) -> None:
     plan = plan_night(ctx.settings, NIGHT)
     rows = build_timeline(plan, ctx.settings.routine.steps, {}, clock.now())
     assert next_step_line(rows, plan.bedtime, clock.now()) == "Next: Last meal in 1 h 30 min"
+    ctx.store.record_step(NIGHT, "last-meal", "skipped")
+    recorded = build_timeline(
+        plan, ctx.settings.routine.steps, ctx.store.latest_outcomes(NIGHT, NIGHT), clock.now()
+    )
+    assert next_step_line(recorded, plan.bedtime, clock.now()) == "Next: Hydration in 2 h 30 min"
     late = datetime(2026, 11, 22, 23, 0, tzinfo=BERLIN)
     assert next_step_line(rows, plan.bedtime, late).startswith("All of tonight's steps")
     assert cutoff_line(rows[1], clock.now()) == "Cutoff at 20:30: 2 h 30 min left"
