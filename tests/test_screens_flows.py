@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from textual.widgets import Digits, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
@@ -132,6 +133,15 @@ async def test_step_card_shows_what_why_evidence_and_records_done(
         assert outcome(ctx, "last-meal") == "done"
 
 
+async def test_a_click_on_a_step_opens_its_card(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.screen.query_one("#timeline", OptionList)
+        await pilot.click(timeline, offset=(10, 2))  # row 0 is the border
+        assert isinstance(app.screen, StepCardScreen)
+        assert app.screen.row.id == "hydration"
+
+
 async def test_step_card_skip_and_back(ctx: Context) -> None:
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -205,6 +215,42 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
         assert record.detail["skipped"] == ["calf-standing"]
         assert record.detail["extra_seconds"] == 10.0
         assert "done" in timeline_lines(app)[3]
+
+
+async def test_the_bell_rings_at_each_change_when_it_is_on(
+    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rings: list[int] = []
+    app = make_app(ctx)
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await open_player(app, pilot)
+        await pilot.press("space")
+        clock.advance(9)
+        player.tick()
+        assert rings == []
+        clock.advance(1)  # hold -> rest
+        player.tick()
+        clock.advance(10)  # rest -> hold
+        player.tick()
+        assert len(rings) == 2
+
+
+async def test_the_bell_can_be_turned_off(
+    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.paths.config_file.write_text('timezone = "Europe/Berlin"\n[stretch]\nbell = false\n')
+    rings: list[int] = []
+    app = CoachApp(
+        ctx.store, ctx.reload_settings(), clock, RecordingNotifier(), ctx.paths.config_file
+    )
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await open_player(app, pilot)
+        await pilot.press("space")
+        clock.advance(20)
+        player.tick()
+        assert rings == []
 
 
 async def test_quitting_midway_asks_and_records_what_was_done(

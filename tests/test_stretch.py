@@ -189,3 +189,12 @@ def test_with_the_real_clock_the_countdown_follows_wall_time() -> None:
         time.sleep(0.01)
     assert 0.95 <= time.monotonic() - began < 1.3
     assert s.phase == "rest"
+
+
+def test_the_stretch_logic_is_core_and_loads_no_textual() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, coach.stretch; print(any(m.startswith('textual') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
