@@ -50,7 +50,7 @@ async def measure(hold: int) -> dict[str, float]:
             await pilot.pause()
             session = player.session
             assert session is not None
-            player.action_start_pause()
+            player.action_start()
             began = time.monotonic()
             naive = [float(hold)]
             worst = [0.0]

@@ -36,14 +36,15 @@ class StretchScreen(Screen[str | None]):
     CSS_PATH = ["common.tcss", "stretch_player.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "space", "start_pause", "Pause", id="stretch-toggle", tooltip="Start, pause, resume"
-        ),
+        # One key, three meanings; check_action shows the one that applies.
+        Binding("space", "start", "Start", id="stretch-start", tooltip="Start the first hold"),
+        Binding("space", "pause", "Pause", id="stretch-pause", tooltip="Pause the countdown"),
+        Binding("space", "resume", "Resume", id="stretch-resume", tooltip="Carry on"),
         Binding("n", "skip_exercise", "Skip", id="stretch-skip", tooltip="Next exercise"),
         Binding(
             "plus,equals_sign",
             "add_time",
-            "+10 s",
+            "10 s more",
             key_display="+",
             id="stretch-add",
             tooltip="Hold or rest 10 seconds longer",
@@ -75,7 +76,7 @@ class StretchScreen(Screen[str | None]):
             yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="bar")
             yield Static(id="status")
             yield Static(id="instructions")
-        yield Footer()
+        yield Footer(compact=True)  # its many keys must fit in 80 columns
 
     def on_mount(self) -> None:
         app = services(self)
@@ -88,6 +89,7 @@ class StretchScreen(Screen[str | None]):
         # Another screen on top (a cramp, help): the user is not stretching, so hold still.
         if self.session is not None:
             self.session.pause()
+            self.refresh_bindings()
 
     @property
     def _session(self) -> StretchSession:
@@ -143,12 +145,27 @@ class StretchScreen(Screen[str | None]):
 
     # --- keys -------------------------------------------------------------------------------
 
-    def action_start_pause(self) -> None:
-        session = self._session
-        if not session.started:
-            session.start()
-        else:
-            session.toggle_pause()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        if session is None or action not in ("start", "pause", "resume"):
+            return True
+        wanted = "start" if not session.started else "resume" if session.paused else "pause"
+        return action == wanted
+
+    def action_start(self) -> None:
+        self._session.start()
+        self._changed()
+
+    def action_pause(self) -> None:
+        self._session.pause()
+        self._changed()
+
+    def action_resume(self) -> None:
+        self._session.resume()
+        self._changed()
+
+    def _changed(self) -> None:
+        self.refresh_bindings()
         self.redraw()
 
     def action_skip_exercise(self) -> None:
@@ -183,7 +200,7 @@ class StretchScreen(Screen[str | None]):
             if outcome is None:
                 if was_running:
                     session.resume()
-                self.redraw()
+                self._changed()
                 return
             self._record(outcome)
 
