@@ -183,7 +183,13 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
         clock.advance(30)  # waiting to start does not use up the hold
         player.tick()
         assert player.query_one("#clock", Digits).value == "10"
+
+        def space_means() -> list[str]:
+            return [a for a in ("start", "pause", "resume") if player.check_action(a, ())]
+
+        assert space_means() == ["start"]  # what the footer shows for space
         await pilot.press("space")
+        assert space_means() == ["pause"]
         clock.advance(4)
         player.tick()
         assert player.query_one("#clock", Digits).value == "6"
@@ -193,6 +199,7 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
         player.tick()
         assert player.query_one("#clock", Digits).value == "6"
         assert "Paused" in text_of(app, "#status")
+        assert space_means() == ["resume"]
         await pilot.press("space", "plus")  # resume, add 10 s
         assert player.query_one("#clock", Digits).value == "16"
         clock.advance(16)
