@@ -198,6 +198,10 @@ class CoachApp(App[None]):
         when = "Due now" if late_by < timedelta(minutes=1) else f"Due {span(late_by)} ago"
         self.notify(step.notification or step.what, title=f"{when}: {step.title}", timeout=30)
 
+    def post_step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
+        """Thread-safe: hand this to the reminder service as its on-due callback."""
+        self.post_message(StepDue(step_id, night, late_by))
+
     def on_step_due(self, message: StepDue) -> None:
         self.step_due(message.step_id, message.night, message.late_by)
 

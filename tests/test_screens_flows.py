@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -420,6 +421,22 @@ async def test_step_due_selects_the_step_and_says_so(ctx: Context, clock: FakeCl
         assert any(n.title == "Due 1 h 01 min ago: Hydration" for n in app._notifications)
         app.step_due("hydration", NIGHT - timedelta(days=1), timedelta(0))  # another night
         assert len(app._notifications) == 2
+
+
+async def test_a_reminder_from_another_thread_reaches_the_screen(
+    ctx: Context, clock: FakeClock
+) -> None:
+    at(clock, 22, 21)
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        timeline = app.screen.query_one("#timeline", OptionList)
+        timeline.highlighted = 0
+        worker = threading.Thread(target=app.post_step_due, args=("stretch", NIGHT))
+        worker.start()
+        worker.join()
+        await pilot.pause()
+        assert timeline.highlighted == 3
+        assert any(n.title == "Due now: Calf and hamstring stretches" for n in app._notifications)
 
 
 async def test_help_opens_from_any_screen_and_closes(ctx: Context) -> None:
