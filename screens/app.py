@@ -151,10 +151,12 @@ class CoachApp(App[None]):
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return None
 
-    def record_event(self, kind: str, data: Mapping[str, Any]) -> bool:
-        """Add an event to tonight's night; False (and a message) if it could not be saved."""
+    def record_event(
+        self, kind: str, data: Mapping[str, Any], *, night: date | None = None
+    ) -> bool:
+        """Add an event (to tonight unless told); False, and a message, if it was not saved."""
         try:
-            self.store.add_event(self.tonight(), kind, data)
+            self.store.add_event(night or self.tonight(), kind, data)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return False

@@ -1,8 +1,13 @@
-"""Cramping now: a relief guide with a timer; logs the episode's start, then its details."""
+"""Cramping now: a relief guide with a timer; logs the episode's start, then its details.
+
+One episode writes two "cramp-episode" events with the same `started`: one as it begins
+(minutes, severity and leg still None, so a crash or a closed laptop loses nothing) and one
+when it has eased. Readers take the latest event for each `started`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -56,6 +61,7 @@ class CrampScreen(Screen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self.started: datetime | None = None
+        self.night: date | None = None
         self._start_mono = 0.0
         self._stopped_at: float | None = None
         self.red_flag_shown = False
@@ -96,10 +102,11 @@ class CrampScreen(Screen[bool]):
         app = services(self)
         self.sub_title = "Cramping now"
         self.started = app.clock.now()
+        self.night = app.tonight()  # both events on the night the cramp began
         self._start_mono = app.clock.monotonic()
         self.query_one("#red-flag").display = False
         self.query_one("#cramp-form").display = False
-        app.record_event(EPISODE, self._data(None, None, None))
+        app.record_event(EPISODE, self._data(None, None, None), night=self.night)
         self.set_interval(TICK_SECONDS, self.tick)
 
     def _data(self, minutes: float | None, severity: int | None, leg: str | None) -> dict[str, Any]:
@@ -165,7 +172,9 @@ class CrampScreen(Screen[bool]):
             return
         leg_value = self.query_one("#cramp-leg", Select).value if details else None
         leg = leg_value if isinstance(leg_value, str) else None
-        if services(self).record_event(EPISODE, self._data(minutes, severity, leg)):
+        if services(self).record_event(
+            EPISODE, self._data(minutes, severity, leg), night=self.night
+        ):
             self.notify(f"Cramp logged: {minutes:g} min.")
         if minutes * 60 > CRAMP_LIMIT_SECONDS:
             self._show_red_flag()

@@ -389,6 +389,19 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
     assert [e.data["minutes"] for e in events] == [None, 10.0]
 
 
+async def test_a_cramp_across_noon_stays_on_the_night_it_began(
+    ctx: Context, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 23, 11, 58, tzinfo=BERLIN))  # still the night of the 22nd
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        clock.advance(4 * 60)  # now 12:02: the app's "tonight" is the 23rd
+        await pilot.press("escape")
+    events = ctx.store.events(NIGHT, NIGHT + timedelta(days=1), "cramp-episode")
+    assert [(e.night, e.data["minutes"]) for e in events] == [(NIGHT, None), (NIGHT, 4.0)]
+
+
 async def test_cramp_details_are_checked(ctx: Context) -> None:
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
