@@ -64,6 +64,8 @@ class CoachApp(App[None]):
             id="cramp-now",
             tooltip="A relief guide with a timer; logs the cramp",
         ),
+        # F2 reaches the cramp guide even from inside a text field, where c is typed.
+        Binding("f2", "cramp", "Cramping now", show=False, priority=True, id="cramp-now-f2"),
         Binding(
             "question_mark",
             "help",
@@ -250,6 +252,10 @@ class CoachApp(App[None]):
         yield SystemCommand(
             "Settings", "Bedtime, time zone, steps, stretches", self.action_settings
         )
+        if isinstance(screen, TonightScreen):
+            yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
+            yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
+            yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
         yield SystemCommand(
             "Send a test notification",
             "Check that desktop notifications reach you",

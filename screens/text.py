@@ -39,7 +39,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 
 | Where | Key | What it does |
 |---|---|---|
-| everywhere | `c` | Cramping now: relief guide with a timer, logs the cramp |
+| everywhere | `c`, or `F2` in a text field | Cramping now: relief guide, timer, logs it |
 | everywhere | `?` | This help |
 | everywhere | `ctrl+p` | Command palette: every action, and changing the theme |
 | Tonight | `↑` `↓`, `enter` | Choose a step, open it |

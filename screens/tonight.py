@@ -148,6 +148,13 @@ class TonightScreen(Screen[None]):
         else:
             self.app.push_screen(StepCardScreen(row, night))
 
+    def open_stretches(self) -> None:
+        """Open the stretch player for tonight, whichever step is chosen."""
+        from screens.stretch_player import StretchScreen
+
+        late = any(row.definition.timed and row.state == "late" for row in self.rows)
+        self.app.push_screen(StretchScreen(services(self).tonight(), late=late))
+
     def action_done(self) -> None:
         row = self.chosen
         if row is None:

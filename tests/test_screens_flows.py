@@ -402,6 +402,26 @@ async def test_a_cramp_across_noon_stays_on_the_night_it_began(
     assert [(e.night, e.data["minutes"]) for e in events] == [(NIGHT, None), (NIGHT, 4.0)]
 
 
+async def test_f2_opens_the_cramp_guide_even_while_typing_a_reason(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x", "c", "f2")
+        assert isinstance(app.screen, CrampScreen)
+        assert len(ctx.store.events(NIGHT, NIGHT, "cramp-episode")) == 1
+
+
+async def test_the_palette_offers_tonights_actions(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Done", "Skip", "Stretches", "Cramping now", "Help", "Settings"} <= set(titles)
+        assert any("theme" in title.lower() for title in titles)
+        stretches = next(c for c in app.get_system_commands(app.screen) if c.title == "Stretches")
+        stretches.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, StretchScreen)
+
+
 async def test_cramp_details_are_checked(ctx: Context) -> None:
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
