@@ -6,6 +6,7 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
@@ -162,10 +163,7 @@ async def test_step_card_skip_and_back(ctx: Context) -> None:
 # --- the stretch player ----------------------------------------------------------------------
 
 
-async def open_player(app: CoachApp, pilot: object) -> StretchScreen:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
+async def open_player(app: CoachApp, pilot: Pilot[None]) -> StretchScreen:
     timeline = app.screen.query_one("#timeline", OptionList)
     timeline.highlighted = 3
     await pilot.press("enter")
