@@ -11,8 +11,9 @@ from textual.widgets import Digits, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
 from coach.context import Context
+from coach.errors import StoreError
 from coach.notify import RecordingNotifier
-from screens.app import CoachApp, InAppNotifier
+from screens.app import CoachApp, InAppNotifier, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
 from screens.step_card import SkipReasonScreen, StepCardScreen
@@ -501,3 +502,29 @@ async def test_a_damaged_database_is_reported_not_fatal_and_left_alone(ctx: Cont
         assert any(n.title == "Could not save" for n in app._notifications)
         assert isinstance(app.screen, TonightScreen)
         assert month.read_text() == "{not json"
+
+
+# --- the entry point ---------------------------------------------------------------------
+
+
+def test_run_tui_builds_the_app_from_the_context(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[CoachApp] = []
+    monkeypatch.setattr(CoachApp, "run", lambda self, **kw: started.append(self))
+    assert run_tui(ctx) == 0
+    (app,) = started
+    assert ctx.kind == "tui"
+    assert app.store is ctx.store and app.clock is ctx.clock
+    assert app.config_path == ctx.paths.config_file
+    assert isinstance(app.notifier, InAppNotifier)
+
+
+def test_run_tui_stops_with_the_store_error_before_the_screen(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CoachApp, "run", lambda self, **kw: pytest.fail("the app started"))
+    ctx.paths.db_dir.mkdir(parents=True)
+    (ctx.paths.db_dir / "2026-11.json").write_text("{broken")
+    with pytest.raises(StoreError, match="damaged"):
+        run_tui(ctx)
