@@ -1,34 +1,281 @@
-"""The Textual application."""
+"""The Textual application: wiring of screens, app-wide keys, and the app's few writes."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from coach.clock import Clock
 from coach.context import Context
-from coach.planner import current_night, plan_night
+from coach.errors import CoachError, ConfigError
+from coach.notify import Delivery, Notifier
+from coach.planner import current_night
+from coach.records import StepRecord, Store
+from coach.settings import Settings, config_set, config_unset
+from screens.timeline import span
+from screens.tonight import TonightScreen
+
+# The other screens are imported when first opened: most evenings never need the help's
+# Markdown renderer or the settings form, and startup time is what a user waits for.
+
+SETUP_DONE = "tui.setup-done"
+HELP_SEEN = "tui.help-seen"
+
+
+@dataclass
+class StepDue(Message):
+    """A reminder says a step is due (posted from the reminder service's thread)."""
+
+    step_id: str
+    night: date
+    late_by: timedelta
+
+
+class InAppNotifier:
+    """Stand-in for desktop notifications: says plainly that none were sent."""
+
+    def notify(self, title: str, message: str) -> Delivery:
+        return Delivery(ok=False, backend="in-app", detail="desktop notifications are not set up")
 
 
 class CoachApp(App[None]):
-    """Tonight's routine."""
+    """The evening coach. Every dependency is passed in, so tests hand in fakes."""
 
     TITLE = "coach"
+    # Tonight's styles; every other screen brings its own .tcss, parsed when it is first
+    # shown, so there is less to do before Tonight's first paint. Absolute, so subclasses
+    # defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).parent / "tonight.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c",
+            "cramp",
+            "Cramping now",
+            id="cramp-now",
+            tooltip="A relief guide with a timer; logs the cramp",
+        ),
+        # F2 reaches the cramp guide even from inside a text field, where c is typed.
+        Binding("f2", "cramp", "Cramping now", show=False, priority=True, id="cramp-now-f2"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            key_display="?",
+            id="help",
+            tooltip="Every key, what coach claims and what it does not",
+        ),
+    ]
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        notifier: Notifier,
+        config_path: Path,
+        *,
+        first_run: bool | None = None,
+    ) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.notifier = notifier
+        self.config_path = config_path
+        self._first_run = first_run
 
-    def compose(self) -> ComposeResult:
-        settings = self.ctx.settings
-        night = current_night(settings, self.ctx.clock.now())
-        plan = plan_night(settings, night)
-        lines = [f"{s.at.astimezone(settings.tz):%H:%M}  {s.title}" for s in plan.steps]
-        yield Header()
-        yield Static("\n".join(lines), id="timeline")
-        yield Footer()
+    # --- start ----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        # Tonight is the bottom of the stack itself, so startup builds one screen, not two.
+        return TonightScreen()
+
+    def on_mount(self) -> None:
+        first_run = self._first_run
+        if first_run is None:
+            first_run = not self.config_path.exists() and not self._state(SETUP_DONE)
+        if first_run:
+            from screens.settings import SettingsScreen
+
+            self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
+
+    def _after_setup(self, saved: bool | None) -> None:
+        if saved:
+            self._set_state(SETUP_DONE, True)
+        if not self._state(HELP_SEEN):
+            self._set_state(HELP_SEEN, True)
+            self.action_help()
+
+    def _state(self, key: str) -> Any:
+        try:
+            return self.store.get_state(key)
+        except CoachError:
+            return None
+
+    def _set_state(self, key: str, value: Any) -> None:
+        try:
+            self.store.set_state(key, value)
+        except CoachError as exc:
+            self.notify(str(exc), title="Could not save", severity="error")
+
+    # --- what screens ask of the app -------------------------------------------------------
+
+    def tonight(self) -> date:
+        """The night the app is about now (it rolls over at noon)."""
+        return current_night(self.settings, self.clock.now())
+
+    def record_step(
+        self,
+        night: date,
+        step: str,
+        outcome: str,
+        *,
+        reason: str | None = None,
+        late: bool = False,
+        detail: Mapping[str, Any] | None = None,
+    ) -> StepRecord | None:
+        """Record an outcome; on a storage failure, say so and return None."""
+        try:
+            return self.store.record_step(
+                night, step, outcome, reason=reason, late=late, detail=detail
+            )
+        except CoachError as exc:
+            self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
+            return None
+
+    def record_event(
+        self, kind: str, data: Mapping[str, Any], *, night: date | None = None
+    ) -> bool:
+        """Add an event (to tonight unless told); False, and a message, if it was not saved."""
+        try:
+            self.store.add_event(night or self.tonight(), kind, data)
+        except CoachError as exc:
+            self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
+            return False
+        return True
+
+    def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None:
+        """Write config keys (None removes one); all or nothing. Returns an error line or None.
+
+        The changes are first tried on a copy, so a bad value leaves config.toml untouched.
+        """
+        try:
+            with tempfile.TemporaryDirectory() as folder:
+                trial = Path(folder) / "config.toml"
+                if self.config_path.exists():
+                    shutil.copyfile(self.config_path, trial)
+                for key, value in changes:
+                    _apply(trial, key, value)
+            settings = self.settings
+            for key, value in changes:
+                settings = _apply(self.config_path, key, value)
+        except ConfigError as exc:
+            return f"{exc.key}: {exc.problem}" if exc.key else exc.problem
+        except OSError as exc:
+            return f"{self.config_path}: cannot be written ({exc.strerror})"
+        self.settings = settings
+        return None
+
+    # --- reminders (wired to coach.reminders by the lead) ------------------------------------
+
+    def step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
+        """A step fell due: select it on Tonight and say so in a toast."""
+        if night != self.tonight():
+            return
+        try:
+            step = self.settings.routine.step(step_id)
+        except KeyError:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, TonightScreen):
+                screen.show_due(step_id)
+        when = "Due now" if late_by < timedelta(minutes=1) else f"Due {span(late_by)} ago"
+        self.notify(step.notification or step.what, title=f"{when}: {step.title}", timeout=30)
+
+    def post_step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
+        """Thread-safe: hand this to the reminder service as its on-due callback."""
+        self.post_message(StepDue(step_id, night, late_by))
+
+    def on_step_due(self, message: StepDue) -> None:
+        self.step_due(message.step_id, message.night, message.late_by)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide a key in the footer on the screen it would open."""
+        opens = {"cramp": "CrampScreen", "help": "HelpScreen"}.get(action)
+        return opens is None or type(self.screen).__name__ != opens
+
+    def action_cramp(self) -> None:
+        from screens.cramp import CrampScreen
+
+        if not isinstance(self.screen, CrampScreen):
+            self.push_screen(CrampScreen())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_test_notification(self) -> None:
+        delivery = self.notifier.notify("coach", "This is a test notification from coach.")
+        if delivery.ok:
+            self.notify(f"Sent a test notification ({delivery.backend}).")
+        else:
+            why = f": {delivery.detail}" if delivery.detail else ""
+            self.notify(
+                f"No desktop notification was shown ({delivery.backend}{why}).",
+                severity="warning",
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Cramping now", "Relief guide with a timer; logs it", self.action_cramp)
+        yield SystemCommand("Help", "Every key, and what coach does not claim", self.action_help)
+        yield SystemCommand(
+            "Settings", "Bedtime, time zone, steps, stretches", self.action_settings
+        )
+        if isinstance(screen, TonightScreen):
+            yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
+            yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
+            yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
+        yield SystemCommand(
+            "Send a test notification",
+            "Check that desktop notifications reach you",
+            self.action_test_notification,
+        )
 
 
-def run_tui(ctx: Context) -> int:
+def _apply(path: Path, key: str, value: str | None) -> Settings:
+    return config_unset(path, key) if value is None else config_set(path, key, value)
+
+
+def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
+    """Start the app on the context's data; returns the exit status."""
     ctx.kind = "tui"
-    CoachApp(ctx).run()
+    settings = ctx.settings
+    store = ctx.store
+    # Read tonight's and last night's records before the screen takes over, so a damaged
+    # database stops here with the store's one-line error rather than inside the UI.
+    night = current_night(settings, ctx.clock.now())
+    store.latest_outcomes(night - timedelta(days=1), night)
+    app = CoachApp(store, settings, ctx.clock, notifier or InAppNotifier(), ctx.paths.config_file)
+    app.run()
     return 0

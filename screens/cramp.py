@@ -1,0 +1,181 @@
+"""Cramping now: a relief guide with a timer; logs the episode's start, then its details.
+
+One episode writes two "cramp-episode" events with the same `started`: one as it begins
+(minutes, severity and leg still None, so a crash or a closed laptop loses nothing) and one
+when it has eased. Readers take the latest event for each `started`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Digits, Footer, Header, Input, Label, Select, Static
+
+from coach.records import LEGS
+from screens.base import services
+from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
+
+EPISODE = "cramp-episode"
+TICK_SECONDS = 1.0
+
+
+def elapsed_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def parse_details(minutes: str, severity: str) -> tuple[float, int | None]:
+    """Check the form's text; ValueError carries a one-line message for the user."""
+    try:
+        length = float(minutes.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError("Minutes must be a number, like 2 or 0.5.") from None
+    if not 0 <= length <= 1440:
+        raise ValueError("Minutes must be from 0 to 1440.")
+    if not severity.strip():
+        return length, None
+    try:
+        pain = int(severity.strip())
+    except ValueError:
+        raise ValueError("Severity must be a whole number from 0 to 10.") from None
+    if not 0 <= pain <= 10:
+        raise ValueError("Severity must be from 0 (no pain) to 10 (worst imaginable).")
+    return length, pain
+
+
+class CrampScreen(Screen[bool]):
+    """The relief guide. Dismisses with True once the episode's details are logged."""
+
+    CSS_PATH = ["common.tcss", "cramp.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "eased", "It's eased", id="cramp-eased", tooltip="Stop the timer"),
+        Binding("escape", "close", "Close", id="cramp-close", tooltip="Log the time and go back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started: datetime | None = None
+        self.night: date | None = None
+        self._start_mono = 0.0
+        self._stopped_at: float | None = None
+        self.red_flag_shown = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="cramp"):
+            yield Static("Cramping now. Try these, as you can:", id="cramp-title")
+            yield Static(
+                "\n".join(f"{n}. {line}" for n, line in enumerate(RELIEF_STEPS, 1)),
+                id="relief",
+            )
+            yield Digits("0:00", id="cramp-clock")
+            yield Static(URGENT_RED_FLAG, id="red-flag")
+            with Vertical(id="cramp-form"):
+                yield Label("It eased. How was it? (enter to save)", classes="heading")
+                with Horizontal(classes="form-row"):
+                    yield Label("Minutes", classes="form-label")
+                    yield Input(
+                        id="cramp-minutes", restrict=r"[0-9.,]*", max_length=6, compact=True
+                    )
+                with Horizontal(classes="form-row"):
+                    yield Label("Worst pain 0-10", classes="form-label")
+                    yield Input(id="cramp-severity", restrict=r"[0-9]*", max_length=2, compact=True)
+                with Horizontal(classes="form-row"):
+                    yield Label("Leg", classes="form-label")
+                    yield Select(
+                        [(leg, leg) for leg in LEGS],
+                        id="cramp-leg",
+                        prompt="which leg?",
+                        compact=True,
+                    )
+                yield Static(id="cramp-error", markup=False)
+                yield Button("Save", id="cramp-save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = services(self)
+        self.sub_title = "Cramping now"
+        self.started = app.clock.now()
+        self.night = app.tonight()  # both events on the night the cramp began
+        self._start_mono = app.clock.monotonic()
+        self.query_one("#red-flag").display = False
+        self.query_one("#cramp-form").display = False
+        app.record_event(EPISODE, self._data(None, None, None), night=self.night)
+        self.set_interval(TICK_SECONDS, self.tick)
+
+    def _data(self, minutes: float | None, severity: int | None, leg: str | None) -> dict[str, Any]:
+        assert self.started is not None
+        return {
+            "started": self.started.isoformat(),
+            "minutes": minutes,
+            "severity": severity,
+            "leg": leg,
+        }
+
+    def elapsed(self) -> float:
+        end = self._stopped_at if self._stopped_at is not None else services(self).clock.monotonic()
+        return max(0.0, end - self._start_mono)
+
+    def tick(self) -> None:
+        seconds = self.elapsed()
+        self.query_one("#cramp-clock", Digits).update(elapsed_text(seconds))
+        if seconds >= CRAMP_LIMIT_SECONDS:
+            self._show_red_flag()
+
+    def _show_red_flag(self) -> None:
+        if not self.red_flag_shown:
+            self.red_flag_shown = True
+            self.query_one("#red-flag").display = True
+            self.notify(URGENT_RED_FLAG, title="See a doctor", severity="error", timeout=60)
+
+    @property
+    def form_open(self) -> bool:
+        return bool(self.query_one("#cramp-form").display)
+
+    def action_eased(self) -> None:
+        if self.form_open:
+            return
+        self.tick()
+        self._stopped_at = services(self).clock.monotonic()
+        minutes = round(self.elapsed() / 60, 1)
+        self.query_one("#cramp-form").display = True
+        self.query_one("#cramp-minutes", Input).value = f"{minutes:g}"
+        self.query_one("#cramp-severity", Input).focus()
+
+    def action_close(self) -> None:
+        if not self.form_open:
+            self.action_eased()
+        self._save(details=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._save(details=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._save(details=True)
+
+    def _save(self, *, details: bool) -> None:
+        timed = round(self.elapsed() / 60, 1)
+        minutes_text = self.query_one("#cramp-minutes", Input).value if details else str(timed)
+        severity_text = self.query_one("#cramp-severity", Input).value if details else ""
+        try:
+            minutes, severity = parse_details(minutes_text, severity_text)
+        except ValueError as bad:
+            self.query_one("#cramp-error", Static).update(str(bad))
+            return
+        leg_value = self.query_one("#cramp-leg", Select).value if details else None
+        leg = leg_value if isinstance(leg_value, str) else None
+        if services(self).record_event(
+            EPISODE, self._data(minutes, severity, leg), night=self.night
+        ):
+            self.notify(f"Cramp logged: {minutes:g} min.")
+        if minutes * 60 > CRAMP_LIMIT_SECONDS:
+            self._show_red_flag()
+        self.dismiss(True)

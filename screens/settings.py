@@ -1,0 +1,230 @@
+"""First-run setup and the settings screen: the same form, written to config.toml."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from coach.settings import VARIANTS, Settings, format_value
+from screens.base import services
+from screens.text import NOT_MEDICAL_ADVICE
+
+WEEKEND = ("fri", "sat")
+"""Evenings before a day off: their bedtimes are the "weekend" ones."""
+TIME_RESTRICT = r"[0-9:]*"
+
+
+class OnOff(Select[str]):
+    """A yes/no choice that reads as words, so it stays clear without colour (NO_COLOR)."""
+
+    def __init__(self, value: bool, *, id: str) -> None:
+        super().__init__(
+            [("on", "on"), ("off", "off")],
+            value="on" if value else "off",
+            allow_blank=False,
+            compact=True,
+            id=id,
+            classes="on-off",
+        )
+
+    @property
+    def is_on(self) -> bool:
+        return self.value == "on"
+
+
+def form_changes(
+    settings: Settings,
+    *,
+    bedtime: str,
+    weekend: str,
+    timezone: str,
+    variant: str,
+    notifications: bool,
+    bell: bool | None = None,
+    steps: dict[str, tuple[str, bool]] | None = None,
+) -> list[tuple[str, str | None]]:
+    """The config keys the form's values change (None removes a key)."""
+    changes: list[tuple[str, str | None]] = []
+    if bedtime.strip() != format_value(settings.bedtime):
+        changes.append(("bedtime", bedtime.strip()))
+    for day in WEEKEND:
+        current = settings.bedtime_by_weekday.get(day)
+        if weekend.strip():
+            if current is None or format_value(current) != weekend.strip():
+                changes.append((f"bedtime_by_weekday.{day}", weekend.strip()))
+        elif current is not None:
+            changes.append((f"bedtime_by_weekday.{day}", None))
+    if timezone.strip() != settings.timezone:
+        changes.append(("timezone", timezone.strip()))
+    if variant != settings.stretch.variant:
+        changes.append(("stretch.variant", variant))
+    if notifications != settings.notifications.enabled:
+        changes.append(("notifications.enabled", format_value(notifications)))
+    if bell is not None and bell != settings.stretch.bell:
+        changes.append(("stretch.bell", format_value(bell)))
+    for step in settings.routine.steps:
+        if steps is None or step.id not in steps:
+            continue
+        offset, enabled = steps[step.id]
+        if offset.strip() != str(step.offset_minutes):
+            changes.append((f"steps.{step.id}.offset_minutes", offset.strip()))
+        if enabled != step.enabled:
+            changes.append((f"steps.{step.id}.enabled", format_value(enabled)))
+    return changes
+
+
+class SettingsScreen(Screen[bool]):
+    """Bedtime, time zone, stretch variant, notifications (and later each step).
+
+    Dismisses with True when saved, False when left without saving.
+    """
+
+    CSS_PATH = "common.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="settings-save", tooltip="Write config.toml"),
+        Binding("escape", "cancel", "Back", id="settings-cancel", tooltip="Leave without saving"),
+    ]
+
+    def __init__(self, *, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+
+    def compose(self) -> ComposeResult:
+        settings = services(self).settings
+        weekend = settings.bedtime_by_weekday.get("fri") or settings.bedtime_by_weekday.get("sat")
+        yield Header()
+        with VerticalScroll(id="settings"):
+            if self.first_run:
+                yield Static(
+                    "Welcome. coach keeps an evening routine for night-time leg cramps, "
+                    "timed from your bedtime. A few questions first; you can change "
+                    "everything later with s.",
+                    id="welcome",
+                )
+                yield Static(NOT_MEDICAL_ADVICE, id="disclaimer")
+            yield self._row(
+                "Bedtime",
+                Input(
+                    format_value(settings.bedtime),
+                    compact=True,
+                    id="bedtime",
+                    restrict=TIME_RESTRICT,
+                    max_length=5,
+                ),
+            )
+            yield self._row(
+                "Fri and Sat bedtime",
+                Input(
+                    format_value(weekend) if weekend else "",
+                    placeholder="same",
+                    compact=True,
+                    id="weekend",
+                    restrict=TIME_RESTRICT,
+                    max_length=5,
+                ),
+            )
+            yield self._row("Time zone", Input(settings.timezone, id="timezone", compact=True))
+            yield self._row(
+                "Stretches",
+                Select(
+                    [(name, name) for name in VARIANTS],
+                    value=settings.stretch.variant,
+                    allow_blank=False,
+                    compact=True,
+                    id="variant",
+                ),
+            )
+            yield self._row(
+                "Desktop reminders", OnOff(settings.notifications.enabled, id="notifications")
+            )
+            if not self.first_run:
+                yield self._row("Bell in stretches", OnOff(settings.stretch.bell, id="bell"))
+                yield Label("Steps: minutes from bedtime (negative is before), on/off")
+                for step in settings.routine.steps:
+                    with Horizontal(classes="form-row"):
+                        yield Label(step.title, classes="form-label")
+                        yield Input(
+                            str(step.offset_minutes),
+                            id=f"offset-{step.id}",
+                            restrict=r"-?[0-9]*",
+                            max_length=4,
+                            classes="offset",
+                            compact=True,
+                        )
+                        yield OnOff(step.enabled, id=f"enabled-{step.id}")
+        # Outside the scrolling form, so Save is in view on a small terminal too.
+        with Vertical(id="settings-actions"):
+            yield Static(id="settings-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Not now" if self.first_run else "Back", id="cancel", compact=True)
+        yield Footer()
+
+    @staticmethod
+    def _row(label: str, field: Input | Select[str]) -> Horizontal:
+        return Horizontal(Label(label, classes="form-label"), field, classes="form-row")
+
+    def on_mount(self) -> None:
+        self.sub_title = "Welcome" if self.first_run else "Settings"
+        self.query_one("#bedtime", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        app = services(self)
+        settings = app.settings
+        steps: dict[str, tuple[str, bool]] | None = None
+        bell: bool | None = None
+        if not self.first_run:
+            bell = self.query_one("#bell", OnOff).is_on
+            steps = {
+                step.id: (
+                    self.query_one(f"#offset-{step.id}", Input).value,
+                    self.query_one(f"#enabled-{step.id}", OnOff).is_on,
+                )
+                for step in settings.routine.steps
+            }
+        variant = self.query_one("#variant", Select).value
+        changes = form_changes(
+            settings,
+            bedtime=self.query_one("#bedtime", Input).value,
+            weekend=self.query_one("#weekend", Input).value,
+            timezone=self.query_one("#timezone", Input).value,
+            variant=variant if isinstance(variant, str) else settings.stretch.variant,
+            notifications=self.query_one("#notifications", OnOff).is_on,
+            bell=bell,
+            steps=steps,
+        )
+        if self.first_run:
+            # Write what was confirmed, so the file exists and a later change of the
+            # system's zone does not silently move the routine.
+            for key, value in (
+                ("bedtime", format_value(settings.bedtime)),
+                ("timezone", settings.timezone),
+            ):
+                if key not in dict(changes):
+                    changes.append((key, value))
+        error = app.apply_settings(changes)
+        if error is not None:
+            self.query_one("#settings-error", Static).update(error)
+            return
+        self.notify("Settings saved." if changes else "Nothing changed.")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

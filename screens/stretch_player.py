@@ -1,0 +1,260 @@
+"""The guided stretch player: renders a StretchSession and records what was done."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Digits, Footer, Header, Label, ProgressBar, Static
+
+from coach.stretch import Slot, StretchSession
+from screens.base import services
+
+TICK_SECONDS = 0.1
+"""How often the countdown is redrawn; its value comes from the deadline, not from this."""
+
+
+def countdown_text(seconds: float) -> str:
+    """Whole seconds left, rounded up so '1' shows until the very end: '9', '1:05'."""
+    whole = math.ceil(round(seconds, 3))
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
+
+
+def describe(slot: Slot, reps: int) -> str:
+    leg = f" · {slot.leg} leg" if slot.leg else ""
+    return f"{slot.exercise.name}{leg} · rep {slot.rep} of {reps}"
+
+
+class StretchScreen(Screen[str | None]):
+    """Guided stretches. Dismisses with the outcome recorded ('done', 'skipped') or None."""
+
+    CSS_PATH = ["common.tcss", "stretch_player.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # One key, three meanings; check_action shows the one that applies.
+        Binding("space", "start", "Start", id="stretch-start", tooltip="Start the first hold"),
+        Binding("space", "pause", "Pause", id="stretch-pause", tooltip="Pause the countdown"),
+        Binding("space", "resume", "Resume", id="stretch-resume", tooltip="Carry on"),
+        Binding("n", "skip_exercise", "Skip", id="stretch-skip", tooltip="Next exercise"),
+        Binding(
+            "plus,equals_sign",
+            "add_time",
+            "10 s more",
+            key_display="+",
+            id="stretch-add",
+            tooltip="Hold or rest 10 seconds longer",
+        ),
+        Binding(
+            "v",
+            "variant",
+            "Variant",
+            id="stretch-variant",
+            tooltip="Switch between standing and seated stretches",
+        ),
+        Binding(
+            "escape", "stop", "Stop", id="stretch-stop", tooltip="Stop and record what you did"
+        ),
+    ]
+
+    def __init__(self, night: date, *, late: bool = False) -> None:
+        super().__init__()
+        self.night = night
+        self.late = late
+        self.session: StretchSession | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="player"):
+            yield Static(id="exercise")
+            yield Static(id="phase")
+            yield Digits(id="clock")
+            yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="bar")
+            yield Static(id="status")
+            yield Static(id="instructions")
+        yield Footer(compact=True)  # its many keys must fit in 80 columns
+
+    def on_mount(self) -> None:
+        app = services(self)
+        self.session = StretchSession(app.settings.routine, app.settings.stretch, app.clock)
+        self.sub_title = "Stretches"
+        self.redraw()
+        self.set_interval(TICK_SECONDS, self.tick)
+
+    def on_screen_suspend(self) -> None:
+        # Another screen on top (a cramp, help): the user is not stretching, so hold still.
+        if self.session is not None:
+            self.session.pause()
+            self.refresh_bindings()
+
+    @property
+    def _session(self) -> StretchSession:
+        assert self.session is not None, "the session is built on mount"
+        return self.session
+
+    # --- time -------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Advance the session to the clock's time; ring at each change; finish at the end."""
+        session = self._session
+        changes = session.tick()
+        if changes and services(self).settings.stretch.bell:
+            self.app.bell()
+        if session.finished and session.started and self.is_current:
+            self._finish()
+            return
+        self.redraw()
+
+    def redraw(self) -> None:
+        session = self._session
+        slot = session.slot
+        if slot is None:
+            self.query_one("#exercise", Static).update("All stretches done.")
+            return
+        self.query_one("#exercise", Static).update(describe(slot, session.reps))
+        if session.phase == "hold":
+            phase = "Hold the stretch"
+            steps = slot.exercise.instructions
+            instructions = "\n".join(f"{n}. {line}" for n, line in enumerate(steps, 1))
+        else:
+            after = session.next_slot
+            phase = "Rest"
+            instructions = "Relax and breathe." + (
+                f"\nNext: {describe(after, session.reps)}" if after else ""
+            )
+        self.query_one("#phase", Static).update(phase)
+        self.query_one("#clock", Digits).update(countdown_text(session.remaining()))
+        bar = self.query_one("#bar", ProgressBar)
+        bar.update(total=session.duration, progress=session.duration * session.fraction_done())
+        if not session.started:
+            status = "Get into position, then press space to start."
+        elif session.paused:
+            status = "Paused. Press space to carry on."
+        else:
+            status = (
+                f"{len(session.completed)} of {len(session.slots)} holds done · {session.variant}"
+            )
+        self.query_one("#status", Static).update(status)
+        self.query_one("#instructions", Static).update(instructions)
+        self.set_class(session.phase == "rest", "-rest")
+        self.set_class(session.paused, "-paused")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        if session is None or action not in ("start", "pause", "resume"):
+            return True
+        wanted = "start" if not session.started else "resume" if session.paused else "pause"
+        return action == wanted
+
+    def action_start(self) -> None:
+        self._session.start()
+        self._changed()
+
+    def action_pause(self) -> None:
+        self._session.pause()
+        self._changed()
+
+    def action_resume(self) -> None:
+        self._session.resume()
+        self._changed()
+
+    def _changed(self) -> None:
+        self.refresh_bindings()
+        self.redraw()
+
+    def action_skip_exercise(self) -> None:
+        session = self._session
+        session.skip_exercise()
+        if session.finished:
+            self._finish()
+        else:
+            self.redraw()
+
+    def action_add_time(self) -> None:
+        self._session.add_time()
+        self.redraw()
+
+    def action_variant(self) -> None:
+        session = self._session
+        other = "seated" if session.variant == "standing" else "standing"
+        session.switch_variant(other)
+        self.notify(f"Switched to the {other} stretches.")
+        self.redraw()
+
+    def action_stop(self) -> None:
+        session = self._session
+        if not session.started and not session.completed:
+            self.dismiss(None)
+            return
+        was_running = not session.paused
+        session.pause()
+        self.redraw()
+
+        def chosen(outcome: str | None) -> None:
+            if outcome is None:
+                if was_running:
+                    session.resume()
+                self._changed()
+                return
+            self._record(outcome)
+
+        done, planned = len(session.completed), len(session.slots)
+        self.app.push_screen(StopStretchScreen(done, planned), callback=chosen)
+
+    # --- recording --------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        self._record("done")
+
+    def _record(self, outcome: str) -> None:
+        session = self._session
+        detail = session.summary()
+        reason = None
+        if outcome == "skipped":
+            reason = f"stopped after {detail['holds_done']} of {detail['holds_planned']} holds"
+        app = services(self)
+        if app.record_step(
+            self.night, "stretch", outcome, reason=reason, late=self.late, detail=detail
+        ):
+            what = f"{detail['holds_done']} of {detail['holds_planned']} holds"
+            self.notify(f"Stretches recorded as {outcome} ({what}).")
+        self.dismiss(outcome)
+
+
+class StopStretchScreen(ModalScreen[str | None]):
+    """Stopping midway: record as done or skipped, or keep going (None, also escape)."""
+
+    CSS_PATH = "common.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep_going", "Keep going", id="stop-cancel", tooltip="Back to it"),
+    ]
+
+    def __init__(self, done: int, planned: int) -> None:
+        super().__init__()
+        self.done = done
+        self.planned = planned
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(
+                f"You did {self.done} of {self.planned} holds. Record tonight's stretches as:",
+                id="dialog-title",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done", id="done", variant="success")
+                yield Button("Skipped", id="skipped", variant="warning")
+                yield Button("Keep going", id="keep")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id if event.button.id in ("done", "skipped") else None)
+
+    def action_keep_going(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,78 @@
+"""The app's longer words: help, cramp relief and red flags. Each rests on shared CONTENT.md."""
+
+from __future__ import annotations
+
+_NOT_MEDICAL_ADVICE = (
+    "coach offers general self-care information. It does not diagnose or treat anything. "
+    "Results vary and the evidence is limited. See a doctor or other health professional "
+    "for any of the warning signs {where}, and ask a midwife or doctor before following the "
+    "routine if you are pregnant."
+)
+NOT_MEDICAL_ADVICE = _NOT_MEDICAL_ADVICE.format(where="listed in the help (press ?)")
+
+RELIEF_STEPS: tuple[str, ...] = (
+    "Stretch the cramped muscle: pull your toes up toward your shin, "
+    "or stand up and put your weight on that leg.",
+    "Massage the muscle gently.",
+    "Walk around for a little while.",
+    "Warmth can help the soreness afterwards.",
+)
+
+URGENT_RED_FLAG = (
+    "This cramp has lasted more than 10 minutes. If it does not ease when you move the leg, "
+    "contact a doctor or urgent care now. If one calf is swollen, red, warm or tender, get "
+    "help the same day: it can be a blood clot."
+)
+
+CRAMP_LIMIT_SECONDS = 10 * 60
+"""Past this, a cramp is a red flag (CONTENT.md)."""
+
+HELP_MARKDOWN = f"""\
+# coach: help
+
+coach walks you through an evening routine relative to your bedtime, keeps a record of
+what you did, and keeps your cramp log. Everything stays on this computer.
+
+> **Not medical advice.** {_NOT_MEDICAL_ADVICE.format(where='under "See a professional" below')}
+
+## Keys
+
+| Where | Key | What it does |
+|---|---|---|
+| everywhere | `c`, or `F2` in a text field | Cramping now: relief guide, timer, logs it |
+| everywhere | `?` | This help |
+| everywhere | `ctrl+p` | Command palette: every action, and changing the theme |
+| Tonight | `↑` `↓`, `enter` | Choose a step, open it |
+| Tonight | `d` / `x` | Mark the chosen step done / skipped |
+| Tonight | `s` | Settings: bedtime, time zone, steps, stretch |
+| Tonight | `q` | Quit |
+| Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |
+| Stretch player | `space` | Start, pause and resume |
+| Stretch player | `n` / `+` / `v` | Skip the exercise / add 10 seconds / standing or seated |
+| Stretch player | `escape` | Stop: says what you did and asks how to record it |
+| Cramping now | `e` | The cramp has eased: record how long and how bad |
+
+The mouse works too: click a step, a button or a key in the footer.
+
+## What the steps are for, and how sure we are
+
+- **Stretches** before sleep: one trial in adults over 55 found fewer and milder night
+  cramps after six weeks; another found no benefit. They may help some people; results
+  are mixed. Try them nightly for six weeks, then look at your cramp log.
+- **Last meal, hydration, screens off**: common sleep advice; not tested as cramp
+  treatments.
+- **Sleep position**: plausible and low-risk, but unproven.
+
+coach does not recommend quinine, supplements or any change to your medicines. Ask your
+doctor or pharmacist about those.
+
+## See a professional
+
+Urgently: a cramp that lasts more than 10 minutes and does not ease when you move the leg;
+one calf swollen, red, warm or tender; cramps after contact with a toxin or after a dirty
+wound.
+
+Soon: cramps on most nights week after week despite the routine; numbness, tingling,
+swelling, or muscles getting weaker or thinner; cramps that began with a new medicine; leg
+pain when walking that eases with rest.
+"""

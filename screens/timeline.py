@@ -1,0 +1,145 @@
+"""Tonight's timeline as the home screen shows it: each step's state and the words for times.
+
+Plain functions over the core's plan and records, so they are tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from coach.planner import Plan, PlannedStep
+from coach.records import CrampLog, StepRecord
+from routines import StepDef
+
+StepState = Literal["upcoming", "due", "late", "done", "skipped", "missed"]
+
+DUE_WINDOW = timedelta(minutes=30)
+"""How long the last step of the night stays "due now" before it counts as late."""
+
+MARKS: dict[str, str] = {
+    "upcoming": "○",
+    "due": "●",
+    "late": "!",
+    "done": "✓",
+    "skipped": "-",
+    "missed": "✗",
+}
+LABELS: dict[str, str] = {
+    "upcoming": "upcoming",
+    "due": "due now",
+    "late": "due, late",
+    "done": "done",
+    "skipped": "skipped",
+    "missed": "missed",
+}
+CUTOFF_STEPS = frozenset({"last-meal", "hydration", "screens-off"})
+"""Steps that mark a cutoff (stop eating, taper drinking, screens away) rather than a task."""
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One line of the timeline."""
+
+    planned: PlannedStep
+    definition: StepDef
+    state: StepState
+    record: StepRecord | None
+
+    @property
+    def id(self) -> str:
+        return self.planned.id
+
+    @property
+    def open(self) -> bool:
+        """Not yet recorded: done and skip still make sense."""
+        return self.state in ("upcoming", "due", "late")
+
+
+def build_timeline(
+    plan: Plan,
+    definitions: Sequence[StepDef],
+    outcomes: Mapping[tuple[date, str], StepRecord],
+    now: datetime,
+) -> list[StepRow]:
+    """Each planned step with its state at `now`.
+
+    A step with no record is upcoming before its time, due from its time until the next
+    step's time (the last step: for DUE_WINDOW), and late after that, still recordable.
+    """
+    by_id = {d.id: d for d in definitions}
+    rows: list[StepRow] = []
+    steps = plan.steps
+    for index, planned in enumerate(steps):
+        record = outcomes.get((plan.night, planned.id))
+        state: StepState
+        if record is not None:
+            state = record.outcome  # type: ignore[assignment]
+        elif now < planned.at:
+            state = "upcoming"
+        else:
+            following = steps[index + 1].at if index + 1 < len(steps) else None
+            window_end = following if following is not None else planned.at + DUE_WINDOW
+            state = "due" if now < window_end else "late"
+        rows.append(StepRow(planned, by_id[planned.id], state, record))
+    return rows
+
+
+def focus_index(rows: Sequence[StepRow]) -> int:
+    """The row to select on opening: the step due now, else the next, else the last open one."""
+    for wanted in ("due", "upcoming"):
+        for index, row in enumerate(rows):
+            if row.state == wanted:
+                return index
+    for index in range(len(rows) - 1, -1, -1):
+        if rows[index].open:
+            return index
+    return 0
+
+
+def span(delta: timedelta) -> str:
+    """A duration in words, to the minute: '2 h 05 min', '7 min', 'under a minute'."""
+    seconds = int(abs(delta.total_seconds()))
+    if seconds < 60:
+        return "under a minute"
+    minutes = seconds // 60
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min"
+
+
+def next_step_line(rows: Sequence[StepRow], bedtime: datetime, now: datetime) -> str:
+    """The countdown line: the next step not yet recorded, and how long until it."""
+    for row in rows:
+        if row.planned.at > now and row.open:
+            return f"Next: {row.planned.title} in {span(row.planned.at - now)}"
+    if now < bedtime:
+        return f"Bedtime in {span(bedtime - now)}"
+    return "All of tonight's steps have passed. Sleep well."
+
+
+def cutoff_line(row: StepRow, now: datetime) -> str | None:
+    """For a cutoff step, the time left until it (or how long ago it passed)."""
+    if row.id not in CUTOFF_STEPS:
+        return None
+    at = row.planned.at
+    if now < at:
+        return f"Cutoff at {at:%H:%M}: {span(at - now)} left"
+    return f"Cutoff was at {at:%H:%M}, {span(now - at)} ago"
+
+
+def last_night_line(log: CrampLog | None) -> str:
+    """One line about the night before: its cramp log, or that there is none."""
+    if log is None:
+        return "Last night: no cramp log yet (log it with `coach cramp`)."
+    if log.count == 0:
+        return "Last night: no cramps logged."
+    parts = [f"{log.count} cramp" + ("s" if log.count != 1 else "")]
+    if log.severity is not None:
+        parts.append(f"worst {log.severity}/10")
+    if log.minutes is not None:
+        parts.append(f"longest {log.minutes:g} min")
+    return "Last night: " + ", ".join(parts) + "."

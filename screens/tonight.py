@@ -1,0 +1,192 @@
+"""The home screen: tonight's steps, their states, and the time left to the next one."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.errors import CoachError
+from coach.planner import plan_night
+from screens.base import services
+from screens.timeline import (
+    LABELS,
+    MARKS,
+    StepRow,
+    build_timeline,
+    focus_index,
+    last_night_line,
+    next_step_line,
+)
+
+TICK_SECONDS = 1.0
+
+
+class TonightScreen(Screen[None]):
+    """Tonight's timeline. Enter opens the chosen step."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
+        Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
+        Binding("s", "app.settings", "Settings", id="settings", tooltip="Bedtime, steps, stretch"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave coach"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[StepRow] = []
+        self._shown: tuple[object, ...] = ()
+        self._night: date | None = None
+        self._flash: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="tonight"):
+            yield Static(id="night-line")
+            yield Static(id="countdown")
+            yield OptionList(id="timeline")
+            yield Static(id="last-night")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Tonight"
+        self.refresh_view()
+        self.set_interval(TICK_SECONDS, self.refresh_view)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def refresh_view(self) -> None:
+        """Recompute tonight from the clock and the store; redraw what changed."""
+        app = services(self)
+        settings = app.settings
+        now = app.clock.now()
+        night = app.tonight()
+        plan = plan_night(settings, night)
+        store = app.store
+        try:
+            outcomes = store.latest_outcomes(night, night)
+            last = store.cramp_logs(night - timedelta(days=1), night - timedelta(days=1))
+        except CoachError as exc:
+            self.query_one("#last-night", Static).update(f"Cannot read the records: {exc}")
+            return
+        self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
+        local_bed = plan.bedtime
+        self.query_one("#night-line", Static).update(
+            f"{night:%A %d %B} · bedtime {local_bed:%H:%M} ({settings.timezone})"
+        )
+        self.query_one("#countdown", Static).update(next_step_line(self.rows, plan.bedtime, now))
+        self.query_one("#last-night", Static).update(
+            last_night_line(last.get(night - timedelta(days=1)))
+        )
+        shown = tuple((row.id, row.state, row.planned.at, row.record) for row in self.rows)
+        if shown != self._shown or night != self._night:
+            self._redraw_list(reset=night != self._night)
+            self._shown = shown
+            self._night = night
+
+    def _redraw_list(self, *, reset: bool) -> None:
+        timeline = self.query_one("#timeline", OptionList)
+        keep = timeline.highlighted
+        timeline.clear_options()
+        timeline.add_options(
+            [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
+        )
+        if reset or keep is None or keep >= len(self.rows):
+            keep = focus_index(self.rows)
+        timeline.highlighted = keep
+
+    def _prompt(self, row: StepRow) -> Content:
+        style = _STYLE[row.state]
+        reason = row.record.reason if row.record is not None else None
+        return Content.assemble(
+            f"{row.planned.at:%H:%M}  ",
+            (f"{MARKS[row.state]} ", f"bold {style}"),
+            f"{row.planned.title:<32}",
+            (LABELS[row.state], style),
+            " " if reason else "",
+            (f"({reason})" if reason else "", "dim"),
+        )
+
+    def show_due(self, step_id: str) -> None:
+        """Select a step a reminder has just announced."""
+        self.refresh_view()
+        for index, row in enumerate(self.rows):
+            if row.id == step_id:
+                self.query_one("#timeline", OptionList).highlighted = index
+
+    # --- acting on the chosen step ---------------------------------------------------------
+
+    @property
+    def chosen(self) -> StepRow | None:
+        index = self.query_one("#timeline", OptionList).highlighted
+        if index is None or not 0 <= index < len(self.rows):
+            return None
+        return self.rows[index]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        row = self.chosen
+        if row is None:
+            return
+        night = services(self).tonight()
+        # Imported on first use, to keep startup short.
+        from screens.step_card import StepCardScreen
+        from screens.stretch_player import StretchScreen
+
+        if row.definition.timed:
+            self.app.push_screen(StretchScreen(night, late=row.state == "late"))
+        else:
+            self.app.push_screen(StepCardScreen(row, night))
+
+    def open_stretches(self) -> None:
+        """Open the stretch player for tonight, whichever step is chosen."""
+        from screens.stretch_player import StretchScreen
+
+        late = any(row.definition.timed and row.state == "late" for row in self.rows)
+        self.app.push_screen(StretchScreen(services(self).tonight(), late=late))
+
+    def action_done(self) -> None:
+        row = self.chosen
+        if row is None:
+            return
+        app = services(self)
+        if app.record_step(app.tonight(), row.id, "done", late=row.state == "late"):
+            self.notify(f"{row.planned.title}: done.")
+        self.refresh_view()
+
+    def action_skip(self) -> None:
+        row = self.chosen
+        if row is None:
+            return
+
+        def skipped(reason: str | None) -> None:
+            if reason is None:
+                return
+            app = services(self)
+            if app.record_step(app.tonight(), row.id, "skipped", reason=reason or None):
+                self.notify(f"{row.planned.title}: skipped.")
+            self.refresh_view()
+
+        from screens.step_card import SkipReasonScreen
+
+        self.app.push_screen(SkipReasonScreen(row.planned.title), callback=skipped)
+
+
+_STYLE = {
+    "upcoming": "$foreground",
+    "due": "$warning",
+    "late": "$error",
+    "done": "$success",
+    "skipped": "$text-muted",
+    "missed": "$error",
+}
