@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -39,6 +39,32 @@ class StepDue(Message):
     step_id: str
     night: date
     late_by: timedelta
+
+
+@dataclass
+class Say(Message):
+    """One plain line for the user from the reminder service (posted from any thread)."""
+
+    text: str
+
+
+class Reminders(Protocol):
+    """What the app needs of the reminder service (coach.app_reminders.AppReminders)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def settings_changed(self, settings: Settings) -> None: ...
+
+    def snooze(self, night: date, step_id: str) -> datetime: ...
+
+    def snoozes_left(self, night: date, step_id: str) -> int: ...
+
+    def set_paused(self, night: date, paused: bool = True) -> None: ...
+
+
+RemindersFactory = Callable[["CoachApp"], Reminders]
 
 
 class InAppNotifier:
@@ -85,6 +111,8 @@ class CoachApp(App[None]):
         config_path: Path,
         *,
         first_run: bool | None = None,
+        reminders: RemindersFactory | None = None,
+        exports_dir: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -92,7 +120,12 @@ class CoachApp(App[None]):
         self.clock = clock
         self.notifier = notifier
         self.config_path = config_path
+        self.exports_dir = exports_dir
         self._first_run = first_run
+        self._reminders_factory = reminders
+        self.reminders: Reminders | None = None
+        self.due_step: tuple[date, str] | None = None
+        """The step the latest reminder announced: what the snooze key snoozes."""
 
     # --- start ----------------------------------------------------------------------------
 
@@ -108,6 +141,33 @@ class CoachApp(App[None]):
             from screens.settings import SettingsScreen
 
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
+        else:
+            self._offer_checkin()
+        # Reminders start once Tonight is on screen: APScheduler is not worth a slower paint.
+        self.call_after_refresh(self._start_reminders)
+
+    def _start_reminders(self) -> None:
+        if self._reminders_factory is not None and self.reminders is None:
+            self.reminders = self._reminders_factory(self)
+            self.reminders.start()
+
+    def on_unmount(self) -> None:
+        if self.reminders is not None:
+            self.reminders.stop()
+
+    def _offer_checkin(self) -> None:
+        """On the first start of the day, ask about last night if it has no cramp log."""
+        from screens.checkin import checkin_due, mark_asked
+
+        now = self.clock.now()
+        try:
+            night = checkin_due(self.store, self.settings, now)
+            if night is None or self.store.first_night() is None:
+                return  # nothing to ask, or a brand-new diary with no night behind it
+            mark_asked(self.store, self.settings, now)
+        except CoachError:
+            return  # the timeline shows the storage problem
+        self.action_checkin(night)
 
     def _after_setup(self, saved: bool | None) -> None:
         if saved:
@@ -184,9 +244,11 @@ class CoachApp(App[None]):
         except OSError as exc:
             return f"{self.config_path}: cannot be written ({exc.strerror})"
         self.settings = settings
+        if self.reminders is not None:
+            self.reminders.settings_changed(settings)
         return None
 
-    # --- reminders (wired to coach.reminders by the lead) ------------------------------------
+    # --- reminders ----------------------------------------------------------------------------
 
     def step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
         """A step fell due: select it on Tonight and say so in a toast."""
@@ -199,8 +261,12 @@ class CoachApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, TonightScreen):
                 screen.show_due(step_id)
+        self.due_step = (night, step_id)
         when = "Due now" if late_by < timedelta(minutes=1) else f"Due {span(late_by)} ago"
-        self.notify(step.notification or step.what, title=f"{when}: {step.title}", timeout=30)
+        hint = " (z: snooze)" if self.reminders is not None else ""
+        self.notify(
+            f"{step.notification or step.what}{hint}", title=f"{when}: {step.title}", timeout=30
+        )
 
     def post_step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
         """Thread-safe: hand this to the reminder service as its on-due callback."""
@@ -208,6 +274,50 @@ class CoachApp(App[None]):
 
     def on_step_due(self, message: StepDue) -> None:
         self.step_due(message.step_id, message.night, message.late_by)
+
+    def on_say(self, message: Say) -> None:
+        self.notify(message.text, severity="warning", timeout=15)
+
+    def snooze(self, step_id: str | None = None) -> None:
+        """Snooze a step (the one last announced, unless told) and say until when."""
+        if self.reminders is None:
+            self.notify("Reminders are not running in this window.", severity="warning")
+            return
+        night = self.tonight()
+        if step_id is None:
+            if self.due_step is None or self.due_step[0] != night:
+                self.notify("No reminder to snooze yet.", severity="warning")
+                return
+            step_id = self.due_step[1]
+        try:
+            wake = self.reminders.snooze(night, step_id)
+        except CoachError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        left = self.reminders.snoozes_left(night, step_id)
+        title = self.settings.routine.step(step_id).title
+        self.notify(
+            f"{title}: reminding you again at {wake.astimezone(self.settings.tz):%H:%M} "
+            f"({left} snooze{'s' if left != 1 else ''} left tonight)."
+        )
+
+    def action_snooze(self) -> None:
+        self.snooze()
+
+    def action_pause_tonight(self) -> None:
+        """Silence tonight's reminders; the night does not count against the streak."""
+        if self.reminders is None:
+            self.notify("Reminders are not running in this window.", severity="warning")
+            return
+        try:
+            self.reminders.set_paused(self.tonight(), True)
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(
+            "Tonight's reminders are off; this night will not count against your streak. "
+            "`coach pause --undo` turns them back on."
+        )
 
     # --- actions --------------------------------------------------------------------------
 
@@ -227,6 +337,21 @@ class CoachApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_history(self) -> None:
+        from screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(
+                HistoryScreen(self.store, self.settings, self.clock, exports_dir=self.exports_dir)
+            )
+
+    def action_checkin(self, night: date | None = None) -> None:
+        """The morning check-in: last night's cramps (or the night given)."""
+        from screens.checkin import CheckinScreen
+
+        if not isinstance(self.screen, CheckinScreen):
+            self.push_screen(CheckinScreen(self.store, self.settings, self.clock, night))
 
     def action_settings(self) -> None:
         from screens.settings import SettingsScreen
@@ -252,6 +377,18 @@ class CoachApp(App[None]):
         yield SystemCommand(
             "Settings", "Bedtime, time zone, steps, stretches", self.action_settings
         )
+        yield SystemCommand(
+            "History", "Adherence, streaks, cramps; correct a night; export", self.action_history
+        )
+        yield SystemCommand("Log last night's cramps", "The morning check-in", self.action_checkin)
+        yield SystemCommand(
+            "Skip tonight's reminders",
+            "Silence tonight's reminders without counting the night against your streak",
+            self.action_pause_tonight,
+        )
+        yield SystemCommand(
+            "Snooze the last reminder", "Remind me again in a few minutes", self.action_snooze
+        )
         if isinstance(screen, TonightScreen):
             yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
             yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
@@ -267,6 +404,26 @@ def _apply(path: Path, key: str, value: str | None) -> Settings:
     return config_unset(path, key) if value is None else config_set(path, key, value)
 
 
+def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> RemindersFactory:
+    """The real reminder service for an app on this context: APScheduler on the app's loop,
+    desktop notifications (plyer unless told) while no daemon sends them."""
+
+    def build(app: CoachApp) -> Reminders:
+        # Imported here: APScheduler and plyer load after Tonight's first paint.
+        from coach.app_reminders import AppReminders, DueReminder
+        from coach.notify import PlyerNotifier
+
+        def show(due: DueReminder) -> None:
+            app.post_step_due(due.step.id, due.night, due.late_by)
+
+        def say(text: str) -> None:
+            app.post_message(Say(text))
+
+        return AppReminders(ctx, show, say=say, desktop=desktop or PlyerNotifier())
+
+    return build
+
+
 def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
     """Start the app on the context's data; returns the exit status."""
     ctx.kind = "tui"
@@ -276,6 +433,28 @@ def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
     # database stops here with the store's one-line error rather than inside the UI.
     night = current_night(settings, ctx.clock.now())
     store.latest_outcomes(night - timedelta(days=1), night)
-    app = CoachApp(store, settings, ctx.clock, notifier or InAppNotifier(), ctx.paths.config_file)
+    app = CoachApp(
+        store,
+        settings,
+        ctx.clock,
+        notifier or _LazyDesktop(),
+        ctx.paths.config_file,
+        reminders=desktop_reminders(ctx, notifier),
+        exports_dir=ctx.paths.exports_dir,
+    )
     app.run()
     return 0
+
+
+class _LazyDesktop:
+    """The real desktop notifier, built on first use so plyer loads after the first paint."""
+
+    def __init__(self) -> None:
+        self._real: Notifier | None = None
+
+    def notify(self, title: str, message: str) -> Delivery:
+        if self._real is None:
+            from coach.notify import PlyerNotifier
+
+            self._real = PlyerNotifier()
+        return self._real.notify(title, message)

@@ -44,6 +44,9 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | everywhere | `ctrl+p` | Command palette: every action, and changing the theme |
 | Tonight | `↑` `↓`, `enter` | Choose a step, open it |
 | Tonight | `d` / `x` | Mark the chosen step done / skipped |
+| Tonight | `z` | Snooze the step a reminder just announced (3 times a night at most) |
+| Tonight | `h` | History: adherence, streaks, cramps; correct a night; export |
+| Tonight | `m` | Log last night's cramps (the morning check-in) |
 | Tonight | `s` | Settings: bedtime, time zone, steps, stretch |
 | Tonight | `q` | Quit |
 | Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |
@@ -52,7 +55,12 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Stretch player | `escape` | Stop: says what you did and asks how to record it |
 | Cramping now | `e` | The cramp has eased: record how long and how bad |
 
-The mouse works too: click a step, a button or a key in the footer.
+The mouse works too: click a step, a button or a key in the footer. "Skip tonight's
+reminders" is in the command palette: it silences tonight without counting the night
+against your streak.
+
+When a step falls due, coach shows it here and, while no `coach daemon` is running, sends a
+desktop notification too.
 
 ## What the steps are for, and how sure we are
 

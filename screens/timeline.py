@@ -134,7 +134,7 @@ def cutoff_line(row: StepRow, now: datetime) -> str | None:
 def last_night_line(log: CrampLog | None) -> str:
     """One line about the night before: its cramp log, or that there is none."""
     if log is None:
-        return "Last night: no cramp log yet (log it with `coach cramp`)."
+        return "Last night: no cramp log yet (press m to log it)."
     if log.count == 0:
         return "Last night: no cramps logged."
     parts = [f"{log.count} cramp" + ("s" if log.count != 1 else "")]

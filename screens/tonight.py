@@ -35,6 +35,10 @@ class TonightScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
+        Binding("h", "app.history", "History", id="history", tooltip="Adherence, streaks, cramps"),
+        # Named where they apply (a reminder's toast, the last-night line), not in the footer.
+        Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
+        Binding("m", "app.checkin", "Log cramps", id="checkin", show=False),
         Binding("s", "app.settings", "Settings", id="settings", tooltip="Bedtime, steps, stretch"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave coach"),
     ]
@@ -53,7 +57,7 @@ class TonightScreen(Screen[None]):
             yield Static(id="countdown")
             yield OptionList(id="timeline")
             yield Static(id="last-night")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Tonight"

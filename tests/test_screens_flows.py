@@ -517,7 +517,15 @@ def test_run_tui_builds_the_app_from_the_context(
     assert ctx.kind == "tui"
     assert app.store is ctx.store and app.clock is ctx.clock
     assert app.config_path == ctx.paths.config_file
-    assert isinstance(app.notifier, InAppNotifier)
+    assert app.exports_dir == ctx.paths.exports_dir
+    # Reminders are built from the context once the app runs: the real service and lock.
+    from coach.app_reminders import AppReminders
+
+    assert app._reminders_factory is not None
+    reminders = app._reminders_factory(app)
+    assert isinstance(reminders, AppReminders)
+    assert reminders.service.store is ctx.store
+    reminders.stop()
 
 
 def test_run_tui_stops_with_the_store_error_before_the_screen(
