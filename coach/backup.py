@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +63,8 @@ class Backups:
         files = self._db_files()
         if not files:
             return None
+        import zipfile  # only when a backup is due: once a day
+
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for path in files:
@@ -113,6 +114,8 @@ class Backups:
         the backup's records are merged into it by id. A damaged or missing file is replaced
         by the backup's copy. Everything as it was before is zipped first.
         """
+        import zipfile
+
         source = self.find(name)
         try:
             with zipfile.ZipFile(source) as archive:

@@ -10,8 +10,6 @@ from typing import Any
 from coach.context import Context
 from coach.errors import CoachError
 from coach.fsutil import atomic_write
-from coach.report import DEFAULT_WEEKS, render_report
-from coach.stats import Diary
 
 MAX_WEEKS = 520
 
@@ -26,7 +24,15 @@ def _weeks(text: str) -> int:
     return value
 
 
+DEFAULT_WEEKS = 6
+"""Kept equal to coach.report.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
+
+
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    # Imported here: the statistics are not worth loading for every other command.
+    from coach.report import render_report
+    from coach.stats import Diary
+
     now = ctx.clock.now()
     diary = Diary.load(ctx.store, ctx.settings, now)
     text = render_report(diary, ctx.settings, args.weeks, now)

@@ -8,15 +8,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import tomlkit
-import tomlkit.exceptions
 
 from coach.errors import ConfigError
 from coach.fsutil import atomic_write
 from routines import EVENING, Evidence, Routine, StepDef
+
+if TYPE_CHECKING:
+    import tomlkit
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 VARIANTS: tuple[str, ...] = ("standing", "seated")
@@ -373,6 +373,10 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
 
 
 def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    # tomlkit keeps the user's comments and layout; only `config set/unset` need it.
+    import tomlkit
+    import tomlkit.exceptions
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -398,6 +402,8 @@ def config_set(path: Path, key: str, text: str) -> Settings:
     if isinstance(value, time):
         value = format_value(value)
     document = _read_document(path)
+    import tomlkit
+
     *tables, leaf = key.split(".")
     node: Any = document
     for depth, name in enumerate(tables):
@@ -413,6 +419,8 @@ def config_set(path: Path, key: str, text: str) -> Settings:
 
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
     """Check the whole document, then write it crash-safely; the old file stays on error."""
+    import tomlkit
+
     settings = settings_from_dict(document.unwrap(), path)
     try:
         atomic_write(path, tomlkit.dumps(document).encode("utf-8"))

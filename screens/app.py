@@ -28,6 +28,8 @@ from screens.tonight import TonightScreen
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
 
+REMINDERS_DELAY = 1.0
+"""Seconds after mount before the reminder service is built (in a worker thread)."""
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
 
@@ -143,13 +145,27 @@ class CoachApp(App[None]):
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
         else:
             self._offer_checkin()
-        # Reminders start once Tonight is on screen: APScheduler is not worth a slower paint.
-        self.call_after_refresh(self._start_reminders)
+        # Reminders start a moment after Tonight is on screen, so the first paint never waits
+        # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
+        self.set_timer(REMINDERS_DELAY, self._start_reminders)
 
     def _start_reminders(self) -> None:
         if self._reminders_factory is not None and self.reminders is None:
-            self.reminders = self._reminders_factory(self)
-            self.reminders.start()
+            # Building the service imports APScheduler and plyer and reads the store: off
+            # the UI thread, so the first keys after the paint are not kept waiting.
+            self.run_worker(self._build_reminders, thread=True, group="reminders")
+
+    def _build_reminders(self) -> None:
+        assert self._reminders_factory is not None
+        reminders = self._reminders_factory(self)
+        self.call_from_thread(self._run_reminders, reminders)
+
+    def _run_reminders(self, reminders: Reminders) -> None:
+        if not self.is_running:  # the user left while it loaded
+            reminders.stop()
+            return
+        self.reminders = reminders
+        reminders.start()
 
     def on_unmount(self) -> None:
         if self.reminders is not None:
@@ -157,7 +173,7 @@ class CoachApp(App[None]):
 
     def _offer_checkin(self) -> None:
         """On the first start of the day, ask about last night if it has no cramp log."""
-        from screens.checkin import checkin_due, mark_asked
+        from coach.checkin import checkin_due, mark_asked
 
         now = self.clock.now()
         try:

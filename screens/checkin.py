@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar
 
 from textual import events, on
@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
+from coach.checkin import ASKED_KEY, checkin_due, mark_asked
 from coach.clock import Clock
 from coach.errors import CoachError
 from coach.planner import last_slept_night
@@ -19,8 +20,7 @@ from coach.records import CrampLog, Store
 from coach.settings import Settings
 from coach.stats import DURATION_BANDS
 
-ASKED_KEY = "checkin_asked"
-"""State key: the local date on which the check-in was last offered."""
+__all__ = ["ASKED_KEY", "CheckinScreen", "checkin_due", "mark_asked"]
 
 LONGEST = DURATION_BANDS
 LEGS = ("left", "right", "both")
@@ -40,21 +40,6 @@ class CountInput(Input):
             event.prevent_default()
             return
         await super()._on_key(event)
-
-
-def checkin_due(store: Store, settings: Settings, now: datetime) -> date | None:
-    """The night to ask about, on the first start of the day when it has no log yet."""
-    night = last_slept_night(settings, now)
-    if store.get_state(ASKED_KEY) == now.astimezone(settings.tz).date().isoformat():
-        return None
-    if store.cramp_logs(night, night):
-        return None
-    return night
-
-
-def mark_asked(store: Store, settings: Settings, now: datetime) -> None:
-    """Remember that the check-in was offered today, answered or not."""
-    store.set_state(ASKED_KEY, now.astimezone(settings.tz).date().isoformat())
 
 
 class CheckinScreen(ModalScreen[CrampLog | None]):

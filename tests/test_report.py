@@ -174,3 +174,9 @@ def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -
     report = out.read_text()
     assert f"- {night:%a %d %b %Y}: started a new medicine" in report
     assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report
+
+
+def test_the_cli_default_weeks_matches_the_report() -> None:
+    from coach import cli_report, report
+
+    assert cli_report.DEFAULT_WEEKS == report.DEFAULT_WEEKS
