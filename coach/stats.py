@@ -242,9 +242,8 @@ class Diary:
         events = store.events(first, end)
         paused = paused_from(events)  # `coach pause --undo` un-pauses a night
         episodes: dict[date, list[Event]] = {}
-        for event in events:
-            if event.kind == "cramp-episode":
-                episodes.setdefault(event.night, []).append(event)
+        for event in cramp_episodes(events):
+            episodes.setdefault(event.night, []).append(event)
         recorded: dict[date, dict[str, str]] = {}
         for (night, step), record in outcomes.items():
             recorded.setdefault(night, {})[step] = record.outcome
@@ -465,6 +464,16 @@ def _facts(
     for step, outcome in recorded.items():
         steps.setdefault(step, outcome)
     return NightFacts(night, steps, required, log, episodes, paused, over)
+
+
+def cramp_episodes(events: list[Event]) -> list[Event]:
+    """One "cramp-episode" per episode: the app writes one when a cramp starts (so nothing
+    is lost) and another with the details when it eases; the latest for a start wins."""
+    latest: dict[tuple[date, object], Event] = {}
+    for event in events:
+        if event.kind == "cramp-episode":
+            latest[(event.night, event.data.get("started", event.id))] = event
+    return list(latest.values())
 
 
 def _dates(start: date, end: date) -> Iterator[date]:

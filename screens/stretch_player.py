@@ -252,6 +252,10 @@ class StopStretchScreen(ModalScreen[str | None]):
                 yield Button("Skipped", id="skipped", variant="warning")
                 yield Button("Keep going", id="keep")
 
+    def on_mount(self) -> None:
+        # With nothing done yet, Enter should not record the stretches as done.
+        self.query_one("#skipped" if self.done == 0 else "#done", Button).focus()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id if event.button.id in ("done", "skipped") else None)

@@ -287,6 +287,22 @@ async def test_quitting_midway_asks_and_records_what_was_done(
         assert record.detail["finished"] is False
 
 
+async def test_stopping_before_any_hold_offers_skipped_first(
+    ctx: Context, clock: FakeClock
+) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await open_player(app, pilot)
+        await pilot.press("space")
+        clock.advance(3)
+        player.tick()
+        await pilot.press("escape")
+        assert isinstance(app.screen, StopStretchScreen)
+        await pilot.press("enter")  # the focused choice
+        assert isinstance(app.screen, TonightScreen)
+    assert outcome(ctx, "stretch") == "skipped"
+
+
 async def test_quitting_midway_can_record_done_and_leaving_unstarted_records_nothing(
     ctx: Context, clock: FakeClock
 ) -> None:

@@ -236,3 +236,23 @@ def test_adherence_window_properties(kinds: list[str], short: int, extra: int) -
         assert a.done <= b.done and a.nights <= b.nights
     # Asking again (from the cache) or of a fresh diary gives the same figures.
     assert diary.adherence(short) == Diary(_nights(kinds), STEPS).adherence(short)
+
+
+def test_an_episode_written_at_start_and_at_ease_counts_once(
+    ctx: Context, clock: FakeClock
+) -> None:
+    night = date(2026, 11, 21)
+    started = "2026-11-21T23:40:00+01:00"
+    ctx.store.add_event(night, "cramp-episode", {"started": started, "minutes": None})
+    clock.advance(60)
+    ctx.store.add_event(
+        night, "cramp-episode", {"started": started, "minutes": 12.0, "severity": 7}
+    )
+    ctx.store.add_event(
+        night, "cramp-episode", {"started": "2026-11-22T02:10:00+01:00", "minutes": 1.0}
+    )
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    facts = diary.night(night)
+    assert facts is not None
+    assert sorted(e.data["minutes"] for e in facts.episodes) == [1.0, 12.0]
+    assert facts.longest_minutes == 12.0
