@@ -8,21 +8,22 @@ rewrites only its month's file (a few kB), and leaves ten years of history untou
 
 from __future__ import annotations
 
-import socket
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
-
-from tinydb import TinyDB
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
 from coach.fsutil import ensure_dir
-from coach.storage import DurableStorage, Tables, file_lock, parse_tables
+from coach.storage import Tables, file_lock, parse_tables
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 Outcome = Literal["done", "skipped", "missed"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -33,13 +34,26 @@ SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
 
 
+def _open_db(path: Path) -> TinyDB:
+    """TinyDB on one month's file through the crash-safe storage; hold the lock first.
+
+    Imported here, on the first write: reading the records needs no TinyDB, and the app's
+    start is a read.
+    """
+    from tinydb import TinyDB
+
+    from coach.durable import DurableStorage
+
+    return TinyDB(path, storage=DurableStorage)
+
+
 def new_id() -> str:
     return uuid.uuid4().hex
 
 
 def default_origin(kind: str) -> str:
     """Where a record was written: which part of the app, on which machine."""
-    return f"{kind}@{socket.gethostname() or 'localhost'}"
+    return f"{kind}@{os.uname().nodename or 'localhost'}"
 
 
 @dataclass(frozen=True)
@@ -192,7 +206,7 @@ class Store:
     def _insert(self, night: date, table: str, doc: dict[str, Any]) -> None:
         path = self.db_dir / f"{_month_key(night)}.json"
         with self.locked():
-            db = TinyDB(path, storage=DurableStorage)
+            db = _open_db(path)
             try:
                 db.table(table).insert(doc)
             finally:
@@ -231,7 +245,7 @@ class Store:
         The caller holds `locked()`: flock is per open file, so taking it again here would
         wait on ourselves.
         """
-        db = TinyDB(self.db_dir / file_name, storage=DurableStorage)
+        db = _open_db(self.db_dir / file_name)
         added = 0
         try:
             for name in RECORD_TABLES:
@@ -346,7 +360,7 @@ class Store:
     def set_state(self, key: str, value: Any) -> None:
         path = self.db_dir / STATE_FILE
         with self.locked():
-            db = TinyDB(path, storage=DurableStorage)
+            db = _open_db(path)
             try:
                 table = db.table("state")
                 if table.contains(doc_id=1):

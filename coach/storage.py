@@ -1,8 +1,8 @@
-"""A crash-safe TinyDB storage and the lock that lets several processes share the files.
+"""Database files: their checks, their encoding, and the lock that lets several processes
+share them. The TinyDB storage built on these is in coach.durable, loaded on the first write.
 
-Every write goes through `atomic_write` (temp file, fsync, rename, fsync of the folder), so
-a crash or SIGKILL leaves either the old file or the new one, never a torn one. A file that
-does not parse, or parses but is not ours, raises StoreError and is never written over.
+A file that does not parse, or parses but is not ours, raises StoreError and is never
+written over.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb.storages import Storage
-
 from coach.errors import StoreError
-from coach.fsutil import FILE_MODE, atomic_write, ensure_dir
+from coach.fsutil import FILE_MODE, ensure_dir
 
 APP_TAG = "coach"
 SCHEMA_VERSION = 1
@@ -113,45 +111,6 @@ def encode_tables(data: Tables) -> bytes:
     """Compact JSON: the file is for programs; `coach history` is for people."""
     data.setdefault(META_TABLE, {"1": {"app": APP_TAG, "schema": SCHEMA_VERSION}})
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-class DurableStorage(Storage):
-    """TinyDB storage: reads check the file is ours; writes are atomic and durable.
-
-    It reads the file once per open and keeps what it wrote, so a read-modify-write under
-    the caller's lock touches the disk once each way. Open it only while holding the lock.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._path = Path(path)
-        self._data: Tables | None = None
-        self._loaded = False
-
-    def read(self) -> Tables | None:
-        if not self._loaded:
-            try:
-                raw = self._path.read_bytes()
-            except FileNotFoundError:
-                raw = None  # a new month
-            except OSError as exc:
-                raise StoreError(f"{self._path}: cannot be read ({exc.strerror})") from None
-            self._data = None if raw is None else parse_tables(raw, self._path)
-            self._loaded = True
-        return self._data
-
-    def write(self, data: Tables) -> None:
-        try:
-            atomic_write(self._path, encode_tables(data))
-        except OSError as exc:
-            raise StoreError(
-                f"{self._path}: cannot be written ({exc.strerror}); nothing was changed"
-            ) from None
-        self._data = data
-        self._loaded = True
-
-    def close(self) -> None:
-        self._data = None
-        self._loaded = False
 
 
 @contextmanager

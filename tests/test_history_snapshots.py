@@ -13,7 +13,7 @@ from tinydb import TinyDB
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.storage import DurableStorage
+from coach.durable import DurableStorage
 from screens.history import HistoryScreen
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
