@@ -20,7 +20,14 @@ from coach.history import summarize, to_csv, to_table
 from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import LEGS
-from coach.settings import config_get, config_set, config_unset, known_keys, parse_hhmm
+from coach.settings import (
+    TIMEZONE_UNKNOWN,
+    config_get,
+    config_set,
+    config_unset,
+    known_keys,
+    parse_hhmm,
+)
 
 if TYPE_CHECKING:
     from coach.reminders import ReminderService
@@ -499,7 +506,10 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
         args = parser.parse_args(argv)
         ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
         handler: Handler = args.handler
-        return handler(args, ctx)
+        code = handler(args, ctx)
+        if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
+            print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
+        return code
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     except UsageError as exc:

@@ -66,6 +66,8 @@ class Settings:
     """The routine with the user's offsets, on/off flags and own steps applied."""
     stretch: StretchSettings = field(default_factory=StretchSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    timezone_unknown: bool = False
+    """True when config.toml names no zone and the system's could not be told (UTC used)."""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -80,15 +82,21 @@ class Settings:
         return tuple(step for step in self.routine.steps if step.enabled)
 
 
-def system_timezone() -> str:
-    """The system's IANA zone name, or UTC when it cannot be told."""
+def system_timezone() -> str | None:
+    """The system's IANA zone name, or None when it cannot be told."""
     try:
         import tzlocal
 
-        name = str(tzlocal.get_localzone_name() or "UTC")
+        name = tzlocal.get_localzone_name()
     except Exception:  # tzlocal raises several kinds when /etc/localtime is odd
-        return "UTC"
-    return name if _is_zone(name) else "UTC"
+        return None
+    return name if isinstance(name, str) and _is_zone(name) else None
+
+
+TIMEZONE_UNKNOWN = (
+    "the system's time zone could not be told, so times are in UTC; set yours with "
+    "`coach config set timezone Europe/Berlin` (any IANA name)"
+)
 
 
 def _is_zone(name: str) -> bool:
@@ -179,7 +187,9 @@ TOP_KEYS = ("bedtime", "timezone", "bedtime_by_weekday", "steps", "stretch", "no
 # --- the whole file -------------------------------------------------------------------
 
 
-def load_settings(path: Path, *, default_timezone: Callable[[], str] = system_timezone) -> Settings:
+def load_settings(
+    path: Path, *, default_timezone: Callable[[], str | None] | None = None
+) -> Settings:
     """Read and check config.toml; a missing file means all defaults."""
     try:
         raw = path.read_bytes()
@@ -197,7 +207,10 @@ def load_settings(path: Path, *, default_timezone: Callable[[], str] = system_ti
 
 
 def settings_from_dict(
-    data: Mapping[str, Any], path: Path, *, default_timezone: Callable[[], str] = system_timezone
+    data: Mapping[str, Any],
+    path: Path,
+    *,
+    default_timezone: Callable[[], str | None] | None = None,
 ) -> Settings:
     """Check a parsed config and build Settings; the first problem raises ConfigError."""
 
@@ -283,8 +296,10 @@ def settings_from_dict(
             )
         )
 
+    guessed = None if zone else (default_timezone or system_timezone)()
     return Settings(
-        timezone=zone or default_timezone(),
+        timezone=zone or guessed or "UTC",
+        timezone_unknown=zone is None and guessed is None,
         bedtime=bedtime or DEFAULT_BEDTIME,
         bedtime_by_weekday=by_weekday,
         routine=replace(EVENING, steps=tuple(steps)),

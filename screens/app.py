@@ -145,6 +145,14 @@ class CoachApp(App[None]):
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
         else:
             self._offer_checkin()
+        if self.settings.timezone_unknown:
+            from coach.settings import TIMEZONE_UNKNOWN
+
+            self.notify(
+                TIMEZONE_UNKNOWN[0].upper() + TIMEZONE_UNKNOWN[1:] + ".",
+                severity="warning",
+                timeout=20,
+            )
         # Reminders start a moment after Tonight is on screen, so the first paint never waits
         # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
         self.set_timer(REMINDERS_DELAY, self._start_reminders)

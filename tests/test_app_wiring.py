@@ -157,3 +157,15 @@ async def test_a_brand_new_diary_is_not_asked_about_a_night_it_never_had(ctx: Co
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)):
         assert isinstance(app.screen, TonightScreen)
+
+
+async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Context) -> None:
+    from coach.settings import settings_from_dict
+
+    settings = settings_from_dict(
+        {"bedtime": "22:30"}, ctx.paths.config_file, default_timezone=lambda: None
+    )
+    app = CoachApp(ctx.store, settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    async with app.run_test(size=(100, 30)):
+        said = [n.message for n in app._notifications if "time zone" in n.message]
+        assert len(said) == 1 and "times are in UTC" in said[0]

@@ -138,3 +138,26 @@ def test_config_unset_restores_the_default(tmp_path: Path) -> None:
     settings = config_unset(path, "stretch.hold_seconds")
     assert settings.stretch.hold_seconds == 10
     assert settings.bedtime == time(23, 0)
+
+
+def test_an_unknown_system_zone_falls_back_to_utc_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('bedtime = "22:00"\n')
+    settings = load_settings(path, default_timezone=lambda: None)
+    assert (settings.timezone, settings.timezone_unknown) == ("UTC", True)
+    named = load_settings(path, default_timezone=lambda: "Asia/Tokyo")
+    assert (named.timezone, named.timezone_unknown) == ("Asia/Tokyo", False)
+
+
+def test_the_cli_notes_the_utc_fallback_once(
+    coach_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach import settings as settings_module
+    from coach.cli import main
+
+    (coach_home / "config.toml").write_text('bedtime = "22:00"\n')
+    monkeypatch.setattr(settings_module, "system_timezone", lambda: None)
+    assert main(["plan"]) == 0
+    out, err = capsys.readouterr()
+    assert "(UTC)" in out
+    assert err.count("\n") == 1 and "time zone could not be told" in err
