@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
 from coach.context import Context  # noqa: E402
+from coach.notify import RecordingNotifier  # noqa: E402
 from coach.paths import Paths  # noqa: E402
-from screens.app import CoachApp, InAppNotifier  # noqa: E402
+from screens.app import CoachApp  # noqa: E402
 from screens.stretch_player import StretchScreen  # noqa: E402
 
 PROBE_SECONDS = 0.01
@@ -43,7 +44,9 @@ async def measure(hold: int) -> dict[str, float]:
             "bell = false\n"
         )
         ctx = Context(Paths.resolve(home), kind="tui", clock=SystemClock())
-        app = CoachApp(ctx.store, ctx.settings, ctx.clock, InAppNotifier(), ctx.paths.config_file)
+        app = CoachApp(
+            ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file
+        )
         async with app.run_test(size=(80, 24)) as pilot:
             player = StretchScreen(date.today())
             app.push_screen(player)

@@ -60,7 +60,7 @@ def _date(text: str) -> date:
 def _hhmm(text: str) -> str:
     try:
         parse_hhmm(text)
-    except Exception as exc:
+    except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 

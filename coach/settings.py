@@ -110,7 +110,7 @@ def _is_zone(name: str) -> bool:
 # --- parsing single values -------------------------------------------------------------
 
 
-class _Bad(Exception):
+class _Bad(ValueError):
     """A value is wrong; the message says what is allowed."""
 
 

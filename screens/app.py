@@ -69,13 +69,6 @@ class Reminders(Protocol):
 RemindersFactory = Callable[["CoachApp"], Reminders]
 
 
-class InAppNotifier:
-    """Stand-in for desktop notifications: says plainly that none were sent."""
-
-    def notify(self, title: str, message: str) -> Delivery:
-        return Delivery(ok=False, backend="in-app", detail="desktop notifications are not set up")
-
-
 class CoachApp(App[None]):
     """The evening coach. Every dependency is passed in, so tests hand in fakes."""
 

@@ -13,7 +13,7 @@ from coach.clock import FakeClock, SystemClock
 from coach.context import Context
 from coach.errors import StoreError
 from coach.notify import RecordingNotifier
-from screens.app import CoachApp, InAppNotifier, run_tui
+from screens.app import CoachApp, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
 from screens.step_card import SkipReasonScreen, StepCardScreen
@@ -331,7 +331,7 @@ async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context) -> None
         'reps = 1\nvariant = "seated"\nbell = false\n'
     )
     app = CoachApp(
-        ctx.store, ctx.reload_settings(), SystemClock(), InAppNotifier(), ctx.paths.config_file
+        ctx.store, ctx.reload_settings(), SystemClock(), RecordingNotifier(), ctx.paths.config_file
     )
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(StretchScreen(NIGHT))
