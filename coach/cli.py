@@ -295,7 +295,8 @@ def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
 # --- the parser ------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without `commands`, only what opening the app accepts."""
     parser = _Parser(
         prog="coach",
         description="A bedtime coach for night-time leg cramps. Run without a command "
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
         "else the platform's user folders)",
     )
     parser.set_defaults(handler=cmd_tui)
+    if not commands:
+        return parser
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser(
@@ -498,9 +501,23 @@ def _check_text(argv: Sequence[str]) -> None:
             ) from None
 
 
+def _opens_the_app(argv: Sequence[str]) -> bool:
+    """True for `coach` and `coach --data-dir DIR`: the app, with no command to parse.
+
+    Then the sub-commands' parsers (a tenth of the command line's import and set-up time)
+    are not built; anything else, including a mistake, gets the full parser.
+    """
+    rest = list(argv)
+    if rest[:1] == ["--data-dir"] and len(rest) == 2:
+        rest = rest[2:]
+    elif len(rest) == 1 and rest[0].startswith("--data-dir="):
+        rest = []
+    return not rest
+
+
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(commands=not _opens_the_app(argv))
     try:
         _check_text(argv)
         args = parser.parse_args(argv)

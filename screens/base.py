@@ -10,7 +10,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Protocol, cast
 
+from textual.app import ComposeResult
 from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from coach.clock import Clock
 from coach.records import StepRecord, Store
@@ -48,3 +52,38 @@ class CoachServices(Protocol):
 def services(node: DOMNode) -> CoachServices:
     """The running CoachApp, seen through the protocol."""
     return cast(CoachServices, node.app)
+
+
+class CoachFooter(Footer):
+    """Textual's footer, made cheaper to build: it shows the same keys the same way.
+
+    - Each key gets the footer's (compact) look before it mounts. A key left to find it
+      out after mounting restyles itself, one by one.
+    - A burst of binding changes (at startup: the screen, then focus, then the app) rebuilds
+      the keys once, after the burst, instead of once per change.
+    Together they took about a third off the time Textual spends before Tonight's first paint.
+    """
+
+    _rebuild_pending = False
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Textual ties each key to the footer's look, except the palette key, which
+                # keeps its own (compact) one; both stay as Textual draws them.
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or self._rebuild_pending:
+            return
+        if self.is_attached and screen is self.screen:
+            self._rebuild_pending = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_pending = False
+        await self.recompose()

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Digits, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Digits, Header, Input, Label, Select, Static
 
 from coach.records import LEGS
-from screens.base import services
+from screens.base import CoachFooter, services
 from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
 
 EPISODE = "cramp-episode"
@@ -96,7 +96,7 @@ class CrampScreen(Screen[bool]):
                     )
                 yield Static(id="cramp-error", markup=False)
                 yield Button("Save", id="cramp-save", variant="primary")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         app = services(self)

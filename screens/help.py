@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
 
+from screens.base import CoachFooter
 from screens.text import HELP_MARKDOWN
 
 
@@ -26,7 +27,7 @@ class HelpScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="help"):
             yield Markdown(HELP_MARKDOWN)
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Help"

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Sparkline, Static
+from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
 from coach.clock import Clock
@@ -41,6 +41,7 @@ from coach.stats import (
     Diary,
     NightFacts,
 )
+from screens.base import CoachFooter
 from screens.checkin import CheckinScreen
 
 RECENT_NIGHTS = 400
@@ -391,7 +392,7 @@ class HistoryScreen(Screen[None]):
                 yield Sparkline([], id="severity-chart")
                 yield Static("", id="cramps-figures")
                 yield Static("", id="insight")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.title = "History"

@@ -8,10 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from coach.settings import VARIANTS, Settings, format_value
-from screens.base import services
+from screens.base import CoachFooter, services
 from screens.text import NOT_MEDICAL_ADVICE
 
 WEEKEND = ("fri", "sat")
@@ -164,7 +164,7 @@ class SettingsScreen(Screen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Not now" if self.first_run else "Back", id="cancel", compact=True)
-        yield Footer()
+        yield CoachFooter()
 
     @staticmethod
     def _row(label: str, field: Input | Select[str]) -> Horizontal:

@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
-from screens.base import services
+from screens.base import CoachFooter, services
 from screens.timeline import LABELS, StepRow, cutoff_line
 
 CUTOFF_TICK_SECONDS = 5.0
@@ -55,7 +55,7 @@ class StepCardScreen(Screen[str | None]):
                 yield Button("Done", id="done", variant="success")
                 yield Button("Skip…", id="skip")
                 yield Button("Back", id="back")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.row.definition.title

@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Digits, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
 from coach.stretch import Slot, StretchSession
-from screens.base import services
+from screens.base import CoachFooter, services
 
 TICK_SECONDS = 0.1
 """How often the countdown is redrawn; its value comes from the deadline, not from this."""
@@ -76,7 +76,7 @@ class StretchScreen(Screen[str | None]):
             yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="bar")
             yield Static(id="status")
             yield Static(id="instructions")
-        yield Footer(compact=True)  # its many keys must fit in 80 columns
+        yield CoachFooter(compact=True)  # its many keys must fit in 80 columns
 
     def on_mount(self) -> None:
         app = services(self)

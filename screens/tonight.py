@@ -10,12 +10,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
 from coach.planner import plan_night
-from screens.base import services
+from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,
     MARKS,
@@ -57,7 +57,7 @@ class TonightScreen(Screen[None]):
             yield Static(id="countdown")
             yield OptionList(id="timeline")
             yield Static(id="last-night")
-        yield Footer(compact=True)
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Tonight"

@@ -258,3 +258,38 @@ def test_restore_command_lists_and_restores(
     outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
     assert outcomes[(NIGHT, "stretch")].outcome == "done"
     assert (NIGHT, "hydration") not in outcomes  # written after the backup, in the bad file
+
+
+@pytest.mark.parametrize("form", ["none", "flag", "equals"])
+def test_coach_alone_opens_the_app_on_the_chosen_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    import screens.app
+
+    home = tmp_path / "mine"
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "env-home"))
+    argv = {"none": [], "flag": ["--data-dir", str(home)], "equals": [f"--data-dir={home}"]}
+    opened: list[Path] = []
+    monkeypatch.setattr(screens.app, "run_tui", lambda ctx: opened.append(ctx.paths.data_dir) or 0)
+    assert main(argv[form]) == 0
+    assert opened == [tmp_path / "env-home" if form == "none" else home]
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["--help"], "commands:"),
+        (["--data-dir", "x", "--help"], "commands:"),
+        (["--data-dir"], "argument --data-dir: expected one argument"),
+        (["--data-dir", "x", "plna"], "invalid choice: 'plna'"),
+    ],
+)
+def test_the_app_shortcut_never_hides_the_commands(
+    capsys: pytest.CaptureFixture[str], argv: list[str], shown: str
+) -> None:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == (0 if "--help" in argv else 2)
+    assert shown in out + err
+    if "--help" in argv:
+        assert "history" in out and "restore" in out

@@ -552,3 +552,42 @@ def test_run_tui_stops_with_the_store_error_before_the_screen(
     (ctx.paths.db_dir / "2026-11.json").write_text("{broken")
     with pytest.raises(StoreError, match="damaged"):
         run_tui(ctx)
+
+
+# --- the footer ----------------------------------------------------------------------------
+
+
+def footer_keys(app: CoachApp) -> list[tuple[str, str, bool]]:
+    from textual.widgets._footer import FooterKey
+
+    return [
+        (key.key, key.description, key.has_class("-compact"))
+        for key in app.screen.query(FooterKey)
+    ]
+
+
+async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tonight = footer_keys(app)
+        assert [(key, name) for key, name, _ in tonight] == [
+            ("d", "Done"),
+            ("x", "Skip"),
+            ("h", "History"),
+            ("s", "Settings"),
+            ("q", "Quit"),
+            ("c", "Cramping now"),
+            ("question_mark", "Help"),
+            ("ctrl+p", "palette"),
+        ]
+        assert all(compact for *_, compact in tonight)  # Tonight's footer fits 80 columns
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_keys = footer_keys(app)
+        assert ("escape", "Close", False) in help_keys
+        assert not any(key == "d" for key, *_ in help_keys)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert footer_keys(app) == tonight
