@@ -561,8 +561,7 @@ def footer_keys(app: CoachApp) -> list[tuple[str, str, bool]]:
     from textual.widgets._footer import FooterKey
 
     return [
-        (key.key, key.description, key.has_class("-compact"))
-        for key in app.screen.query(FooterKey)
+        (key.key, key.description, key.has_class("-compact")) for key in app.screen.query(FooterKey)
     ]
 
 
