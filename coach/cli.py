@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from coach import __version__
-from coach.cli_report import register as register_report
 from coach.context import Context
 from coach.errors import CoachError
-from coach.history import summarize, to_csv, to_table
 from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import LEGS
@@ -165,6 +163,8 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.history import summarize, to_csv, to_table
+
     now = ctx.clock.now()
     end = current_night(ctx.settings, now)
     start = end - timedelta(days=args.days - 1)
@@ -443,6 +443,8 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
     p.set_defaults(handler=cmd_merge)
+
+    from coach.cli_report import register as register_report
 
     register_report(sub, _Parser)
     p = sub.add_parser(

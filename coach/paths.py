@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import platformdirs
 
@@ -15,8 +15,7 @@ APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(NamedTuple):
     """Every path the app uses. Folders are created by whoever first writes into them."""
 
     config_dir: Path

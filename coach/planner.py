@@ -8,9 +8,8 @@ gap moves to the first instant after the gap, an ambiguous one takes its first o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from coach.settings import Settings
@@ -19,8 +18,7 @@ NIGHT_STARTS = time(12, 0)
 """A night runs from noon on its date to noon on the next day, local time."""
 
 
-@dataclass(frozen=True)
-class PlannedStep:
+class PlannedStep(NamedTuple):
     """One step of one night, at a real instant."""
 
     id: str
@@ -29,8 +27,7 @@ class PlannedStep:
     offset_minutes: int
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """A night's schedule: its bedtime and every enabled step, in time order."""
 
     night: date

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
@@ -26,8 +26,7 @@ OFFSET_RANGE = (-600, 120)
 STEP_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
-@dataclass(frozen=True)
-class StretchSettings:
+class StretchSettings(NamedTuple):
     """How the guided stretch player runs."""
 
     hold_seconds: int = 10
@@ -42,8 +41,7 @@ class StretchSettings:
     """Ring the terminal bell at each change of hold and rest."""
 
 
-@dataclass(frozen=True)
-class NotificationSettings:
+class NotificationSettings(NamedTuple):
     """Desktop reminders."""
 
     enabled: bool = True
@@ -52,20 +50,19 @@ class NotificationSettings:
     """How long a snooze lasts."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
 
     timezone: str
     """IANA time zone name in which the night's times are computed."""
     bedtime: time = DEFAULT_BEDTIME
     """Bedtime on nights without a weekday override. Before noon means after midnight."""
-    bedtime_by_weekday: Mapping[str, time] = field(default_factory=dict)
+    bedtime_by_weekday: Mapping[str, time] = MappingProxyType({})
     """Bedtime overrides keyed by the evening's weekday ('mon'..'sun')."""
     routine: Routine = EVENING
     """The routine with the user's offsets, on/off flags and own steps applied."""
-    stretch: StretchSettings = field(default_factory=StretchSettings)
-    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    stretch: StretchSettings = StretchSettings()
+    notifications: NotificationSettings = NotificationSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
 
@@ -270,7 +267,7 @@ def settings_from_dict(
                 )
             values[name] = check(f"{prefix}.{name}", STEP_KEYS[name], value)
         if step_id in known:
-            steps[known[step_id]] = replace(steps[known[step_id]], **values)
+            steps[known[step_id]] = steps[known[step_id]]._replace(**values)
             continue
         if not STEP_ID_PATTERN.match(step_id):
             raise ConfigError(
@@ -302,7 +299,7 @@ def settings_from_dict(
         timezone_unknown=zone is None and guessed is None,
         bedtime=bedtime or DEFAULT_BEDTIME,
         bedtime_by_weekday=by_weekday,
-        routine=replace(EVENING, steps=tuple(steps)),
+        routine=EVENING._replace(steps=tuple(steps)),
         stretch=StretchSettings(**stretch_values),
         notifications=NotificationSettings(**notify_values),
     )

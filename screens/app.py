@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -18,12 +17,14 @@ from textual.screen import Screen
 from coach.clock import Clock
 from coach.context import Context
 from coach.errors import CoachError, ConfigError
-from coach.notify import Delivery, Notifier
 from coach.planner import current_night
 from coach.records import StepRecord, Store
 from coach.settings import Settings, config_set, config_unset
 from screens.timeline import span
 from screens.tonight import TonightScreen
+
+if TYPE_CHECKING:
+    from coach.notify import Delivery, Notifier
 
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
@@ -34,20 +35,22 @@ SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
 
 
-@dataclass
 class StepDue(Message):
     """A reminder says a step is due (posted from the reminder service's thread)."""
 
-    step_id: str
-    night: date
-    late_by: timedelta
+    def __init__(self, step_id: str, night: date, late_by: timedelta) -> None:
+        super().__init__()
+        self.step_id = step_id
+        self.night = night
+        self.late_by = late_by
 
 
-@dataclass
 class Say(Message):
     """One plain line for the user from the reminder service (posted from any thread)."""
 
-    text: str
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class Reminders(Protocol):

@@ -6,9 +6,8 @@ Plain functions over the core's plan and records, so they are tested without a t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from coach.planner import Plan, PlannedStep
 from coach.records import CrampLog, StepRecord
@@ -39,8 +38,7 @@ CUTOFF_STEPS = frozenset({"last-meal", "hydration", "screens-off"})
 """Steps that mark a cutoff (stop eating, taper drinking, screens away) rather than a task."""
 
 
-@dataclass(frozen=True)
-class StepRow:
+class StepRow(NamedTuple):
     """One line of the timeline."""
 
     planned: PlannedStep

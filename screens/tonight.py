@@ -32,6 +32,8 @@ TICK_SECONDS = 1.0
 class TonightScreen(Screen[None]):
     """Tonight's timeline. Enter opens the chosen step."""
 
+    SUB_TITLE = "Tonight"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
@@ -46,22 +48,25 @@ class TonightScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[StepRow] = []
+        self._lines: dict[str, str] = {}
         self._shown: tuple[object, ...] = ()
         self._night: date | None = None
-        self._flash: str | None = None
 
     def compose(self) -> ComposeResult:
+        # The first view is read here and composed in, so the first paint is also the
+        # last one at startup: nothing is cleared and drawn again once mounted.
+        lines = {"night-line": "", "countdown": "", "last-night": "", **self._read()}
+        self._lines = lines
         yield Header()
         with Vertical(id="tonight"):
-            yield Static(id="night-line")
-            yield Static(id="countdown")
-            yield OptionList(id="timeline")
-            yield Static(id="last-night")
+            yield Static(lines["night-line"], id="night-line")
+            yield Static(lines["countdown"], id="countdown")
+            yield OptionList(*self._options(), id="timeline")
+            yield Static(lines["last-night"], id="last-night")
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Tonight"
-        self.refresh_view()
+        self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self.set_interval(TICK_SECONDS, self.refresh_view)
 
     def on_screen_resume(self) -> None:
@@ -69,8 +74,8 @@ class TonightScreen(Screen[None]):
 
     # --- drawing --------------------------------------------------------------------------
 
-    def refresh_view(self) -> None:
-        """Recompute tonight from the clock and the store; redraw what changed."""
+    def _read(self) -> dict[str, str]:
+        """Tonight from the clock and the store: sets the rows, returns each line's text."""
         app = services(self)
         settings = app.settings
         now = app.clock.now()
@@ -81,30 +86,34 @@ class TonightScreen(Screen[None]):
             outcomes = store.latest_outcomes(night, night)
             last = store.cramp_logs(night - timedelta(days=1), night - timedelta(days=1))
         except CoachError as exc:
-            self.query_one("#last-night", Static).update(f"Cannot read the records: {exc}")
-            return
+            return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
-        local_bed = plan.bedtime
-        self.query_one("#night-line", Static).update(
-            f"{night:%A %d %B} · bedtime {local_bed:%H:%M} ({settings.timezone})"
-        )
-        self.query_one("#countdown", Static).update(next_step_line(self.rows, plan.bedtime, now))
-        self.query_one("#last-night", Static).update(
-            last_night_line(last.get(night - timedelta(days=1)))
-        )
-        shown = tuple((row.id, row.state, row.planned.at, row.record) for row in self.rows)
-        if shown != self._shown or night != self._night:
-            self._redraw_list(reset=night != self._night)
-            self._shown = shown
-            self._night = night
+        self._shown = tuple((row.id, row.state, row.planned.at, row.record) for row in self.rows)
+        self._night = night
+        return {
+            "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
+            "countdown": next_step_line(self.rows, plan.bedtime, now),
+            "last-night": last_night_line(last.get(night - timedelta(days=1))),
+        }
+
+    def refresh_view(self) -> None:
+        """Recompute tonight from the clock and the store; redraw what changed."""
+        shown, night = self._shown, self._night
+        for line_id, text in self._read().items():
+            if self._lines.get(line_id) != text:
+                self.query_one(f"#{line_id}", Static).update(text)
+                self._lines[line_id] = text
+        if self._shown != shown or self._night != night:
+            self._redraw_list(reset=self._night != night)
+
+    def _options(self) -> list[Option]:
+        return [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
 
     def _redraw_list(self, *, reset: bool) -> None:
         timeline = self.query_one("#timeline", OptionList)
         keep = timeline.highlighted
         timeline.clear_options()
-        timeline.add_options(
-            [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
-        )
+        timeline.add_options(self._options())
         if reset or keep is None or keep >= len(self.rows):
             keep = focus_index(self.rows)
         timeline.highlighted = keep
