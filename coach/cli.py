@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.context import Context
@@ -28,62 +27,15 @@ from coach.settings import (
 )
 
 if TYPE_CHECKING:
+    import argparse
+
     from coach.reminders import ReminderService
 
-Handler = Callable[[argparse.Namespace, Context], int]
+    Handler = Callable[[argparse.Namespace, Context], int]
 
 
 class UsageError(Exception):
     """Bad command-line input: one line on stderr, exit 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
-
-
-FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
-
-
-def _date(text: str) -> date:
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
-    if not FIRST_DATE <= value <= LAST_DATE:
-        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
-    return value
-
-
-def _hhmm(text: str) -> str:
-    try:
-        parse_hhmm(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
-
-
-def _int_range(low: int, high: int, what: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}")
-        return value
-
-    return parse
-
-
-def _minutes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("minutes must be a number, like 2 or 0.5") from None
-    if not 0 <= value <= 1440:
-        raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
-    return value
 
 
 # --- commands --------------------------------------------------------------------------
@@ -287,6 +239,10 @@ def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
+    return _open_app(ctx)
+
+
+def _open_app(ctx: Context) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
     return run_tui(ctx)
@@ -295,9 +251,10 @@ def cmd_tui(args: argparse.Namespace, ctx: Context) -> int:
 # --- the parser ------------------------------------------------------------------------
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; without `commands`, only what opening the app accepts."""
-    parser = _Parser(
+def build_parser() -> argparse.ArgumentParser:
+    from coach.cli_args import Parser, hhmm, int_range, minutes, night_date
+
+    parser = Parser(
         prog="coach",
         description="A bedtime coach for night-time leg cramps. Run without a command "
         "to open tonight's routine.",
@@ -312,9 +269,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         "else the platform's user folders)",
     )
     parser.set_defaults(handler=cmd_tui)
-    if not commands:
-        return parser
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
 
     p = sub.add_parser(
         "plan",
@@ -323,13 +278,13 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--date",
-        type=_date,
+        type=night_date,
         metavar="YYYY-MM-DD",
         help="the night (named by its evening; default: tonight)",
     )
     p.add_argument(
         "--bedtime",
-        type=_hhmm,
+        type=hhmm,
         metavar="HH:MM",
         help="plan with this bedtime instead of the configured one",
     )
@@ -351,7 +306,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         )
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
-        p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+        p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
         p.set_defaults(handler=handler)
 
     p = sub.add_parser(
@@ -360,27 +315,27 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         description="Log a night's cramps (the morning log). Example: "
         "coach cramp --count 2 --severity 6 --minutes 3 --leg left",
     )
-    p.add_argument("--count", type=_int_range(0, 50, "count"), metavar="N", help="how many cramps")
+    p.add_argument("--count", type=int_range(0, 50, "count"), metavar="N", help="how many cramps")
     p.add_argument("--none", action="store_true", help="a night without cramps")
     p.add_argument(
         "--severity",
-        type=_int_range(0, 10, "severity"),
+        type=int_range(0, 10, "severity"),
         metavar="0-10",
         help="worst pain, 0 (none) to 10 (worst imaginable)",
     )
-    p.add_argument("--minutes", type=_minutes, metavar="M", help="how long the longest lasted")
+    p.add_argument("--minutes", type=minutes, metavar="M", help="how long the longest lasted")
     p.add_argument("--leg", choices=LEGS, help="which leg")
     p.add_argument("--muscle", choices=("calf", "thigh", "foot"), help="which muscle")
     p.add_argument(
         "--disturbance",
-        type=_int_range(0, 10, "disturbance"),
+        type=int_range(0, 10, "disturbance"),
         metavar="0-10",
         help="how much your sleep was disturbed, 0 to 10",
     )
     p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
     p.add_argument(
         "--night",
-        type=_date,
+        type=night_date,
         metavar="YYYY-MM-DD",
         help="default: the last night whose bedtime has passed",
     )
@@ -394,7 +349,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--days",
-        type=_int_range(1, 36600, "days"),
+        type=int_range(1, 36600, "days"),
         default=14,
         metavar="N",
         help="how many nights back, tonight included (default 14)",
@@ -408,7 +363,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         description="Read or change config.toml with dotted keys, like "
         "`coach config set steps.stretch.offset_minutes -15`.",
     )
-    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     get = actions.add_parser("get", help="print the value in force for KEY")
     get.add_argument("key", metavar="KEY")
     put = actions.add_parser("set", help="set KEY to VALUE, keeping the rest of the file")
@@ -446,7 +401,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
 
     from coach.cli_report import register as register_report
 
-    register_report(sub, _Parser)
+    register_report(sub, Parser)
     p = sub.add_parser(
         "daemon",
         help="send desktop reminders in the background",
@@ -475,7 +430,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         description="Silence a night's reminders without counting the night against your streak.",
     )
     p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
-    p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
     p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
     p.set_defaults(handler=cmd_pause)
 
@@ -486,7 +441,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         "(10 by default), at most 3 times per step and night.",
     )
     p.add_argument("step", metavar="STEP", help="step id, like screens-off")
-    p.add_argument("--night", type=_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
     p.set_defaults(handler=cmd_snooze)
 
     return parser
@@ -503,29 +458,35 @@ def _check_text(argv: Sequence[str]) -> None:
             ) from None
 
 
-def _opens_the_app(argv: Sequence[str]) -> bool:
-    """True for `coach` and `coach --data-dir DIR`: the app, with no command to parse.
+def _app_shortcut(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """For `coach` and `coach --data-dir DIR`: (True, DIR or None), the app and its folder.
 
-    Then the sub-commands' parsers (a tenth of the command line's import and set-up time)
-    are not built; anything else, including a mistake, gets the full parser.
+    The app is what most starts are, so it skips argparse and the sub-commands' parsers.
+    Anything else, a mistake included, is (False, None) and goes to the full parser.
     """
-    rest = list(argv)
-    if rest[:1] == ["--data-dir"] and len(rest) == 2:
-        rest = rest[2:]
-    elif len(rest) == 1 and rest[0].startswith("--data-dir="):
-        rest = []
-    return not rest
+    match list(argv):
+        case []:
+            return True, None
+        case ["--data-dir", folder] if not folder.startswith("-"):
+            return True, folder
+        case [option] if option.startswith("--data-dir="):
+            return True, option.removeprefix("--data-dir=")
+    return False, None
 
 
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(commands=not _opens_the_app(argv))
     try:
         _check_text(argv)
-        args = parser.parse_args(argv)
-        ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
-        handler: Handler = args.handler
-        code = handler(args, ctx)
+        opens_app, folder = _app_shortcut(argv)
+        if opens_app:
+            ctx = context or Context(Paths.resolve(folder), kind="cli")
+            code = _open_app(ctx)
+        else:
+            args = build_parser().parse_args(argv)
+            ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
+            handler: Handler = args.handler
+            code = handler(args, ctx)
         if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
         return code

@@ -281,6 +281,7 @@ def test_coach_alone_opens_the_app_on_the_chosen_data(
         (["--help"], "commands:"),
         (["--data-dir", "x", "--help"], "commands:"),
         (["--data-dir"], "argument --data-dir: expected one argument"),
+        (["--data-dir", "--version"], "argument --data-dir: expected one argument"),
         (["--data-dir", "x", "plna"], "invalid choice: 'plna'"),
     ],
 )

@@ -1,0 +1,64 @@
+"""The command line's parser class and value types.
+
+Imported only when a command is parsed: `coach` alone, which opens the app, needs neither
+argparse nor these.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from typing import NoReturn
+
+from coach.settings import parse_hhmm
+
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one line, with where to look for help."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def night_date(text: str) -> date:
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value
+
+
+def hhmm(text: str) -> str:
+    try:
+        parse_hhmm(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def int_range(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}")
+        return value
+
+    return parse
+
+
+def minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("minutes must be a number, like 2 or 0.5") from None
+    if not 0 <= value <= 1440:
+        raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
+    return value
