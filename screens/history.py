@@ -93,6 +93,9 @@ def describe_cramps(log: CrampLog | None) -> str:
     return ", ".join(parts)
 
 
+MONTH_KEYS = Binding.Group("Month")
+
+
 class Heatmap(Widget, can_focus=True):
     """Nights as a grid, weeks as columns and weekdays as rows, with a cursor on one night."""
 
@@ -101,12 +104,14 @@ class Heatmap(Widget, can_focus=True):
         Binding("right", "move(7)", "Week on", show=False, id="history.week-on"),
         Binding("up", "move(-1)", "Day back", show=False, id="history.day-back"),
         Binding("down", "move(1)", "Day on", show=False, id="history.day-on"),
+        # One "Month" label for both keys keeps the footer whole at 80 columns.
         Binding(
             "pageup",
             "month(-1)",
             "Month back",
             id="history.month-back",
             tooltip="Move the cursor a month back",
+            group=MONTH_KEYS,
         ),
         Binding(
             "pagedown",
@@ -114,6 +119,7 @@ class Heatmap(Widget, can_focus=True):
             "Month on",
             id="history.month-on",
             tooltip="Move the cursor a month on",
+            group=MONTH_KEYS,
         ),
         Binding("home", "edge(-1)", "First night", show=False, id="history.first"),
         Binding("end", "edge(1)", "Last night", show=False, id="history.last"),
@@ -392,7 +398,7 @@ class HistoryScreen(Screen[None]):
                 yield Sparkline([], id="severity-chart")
                 yield Static("", id="cramps-figures")
                 yield Static("", id="insight")
-        yield CoachFooter()
+        yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
         self.title = "History"

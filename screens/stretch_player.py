@@ -44,7 +44,7 @@ class StretchScreen(Screen[str | None]):
         Binding(
             "plus,equals_sign",
             "add_time",
-            "10 s more",
+            "10 s",
             key_display="+",
             id="stretch-add",
             tooltip="Hold or rest 10 seconds longer",

@@ -590,3 +590,35 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
         await pilot.press("escape")
         await pilot.pause()
         assert footer_keys(app) == tonight
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        pytest.param([], id="tonight"),
+        pytest.param(["enter"], id="step-card"),
+        pytest.param(["end", "up", "enter"], id="stretch-player"),
+        pytest.param(["c"], id="cramping-now"),
+        pytest.param(["h"], id="history"),
+        pytest.param(["s"], id="settings"),
+        pytest.param(["question_mark"], id="help"),
+    ],
+)
+async def test_every_footer_key_is_whole_at_80_columns(ctx: Context, opening: list[str]) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*opening)
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert len(keys) >= 3
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        for key in keys:
+            if key is palette:
+                continue
+            label = key.render().plain
+            assert key.key_display in label and key.description in label
+            # Drawn in full, left of the palette key: nothing cut off at the edge.
+            assert key.region.width == key.get_content_width(app.size, app.size)
+            assert key.region.right <= palette.region.x, f"{key.description!r} is cut off"
