@@ -138,7 +138,8 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
         CSS_PATH = str(Path(history.__file__).with_name("history.tcss"))
 
         def on_mount(self) -> None:
-            super().on_mount()
+            # Textual calls HistoryScreen.on_mount itself (handlers run for each class in
+            # the MRO); calling it here too would start a second loading thread.
             self.call_after_refresh(lambda: painted.append(time.perf_counter()))
 
     class Bench(App[None]):

@@ -196,7 +196,7 @@ def main() -> None:
         print(f"history: {YEARS} years, {records} records in {len(list(home.glob('db/*')))} files")
         run_child(ANCHOR_CHILD)  # warm the file cache for both
         run_child(COACH_CHILD, str(home))
-        coach_times, coach_rss, anchor_times, anchor_rss, core_times = [], [], [], [], []
+        coach_times, coach_rss, anchor_times, anchor_rss = [], [], [], []
         for _ in range(args.runs):  # interleaved, so drift in machine load hits all
             seconds, rss = run_child(ANCHOR_CHILD)
             anchor_times.append(seconds)
@@ -204,8 +204,6 @@ def main() -> None:
             seconds, rss = run_child(COACH_CHILD, str(home))
             coach_times.append(seconds)
             coach_rss.append(rss)
-            # For the split only: the anchor plus importing coach's command line and core.
-            core_times.append(run_child("import coach.cli\n" + ANCHOR_CHILD)[0])
     result = {
         "anchor_seconds": statistics.median(anchor_times),
         "coach_seconds": statistics.median(coach_times),
@@ -221,12 +219,6 @@ def main() -> None:
     print(
         f"coach (Tonight, {YEARS} y data): {result['coach_seconds'] * 1000:7.0f} ms  "
         f"{result['coach_peak_kb'] / 1024:6.1f} MiB peak"
-    )
-    core = statistics.median(core_times)
-    core_ms = (core - result["anchor_seconds"]) * 1000
-    print(
-        f"  of which importing coach.cli and the core: {core_ms:.0f} ms "
-        f"(anchor + that import: {core / result['anchor_seconds']:.2f}x)"
     )
     verdict = {True: "ok", False: "OVER"}
     print(f"time ratio   {time_ratio:.2f}x  (target <= 1.30x)  {verdict[time_ratio <= 1.3]}")
