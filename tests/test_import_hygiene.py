@@ -5,6 +5,7 @@ from __future__ import annotations
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,67 @@ def test_the_cli_loads_textual_only_to_start_the_tui() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# What `coach` must not load before Tonight's first paint: each is loaded on first use
+# (a command's parser, another screen, the reminder service, a write, the statistics).
+NOT_AT_STARTUP = (
+    "argparse",
+    "apscheduler",
+    "coach.cli_args",
+    "coach.durable",
+    "coach.history",
+    "coach.notify",
+    "coach.reminders",
+    "coach.stats",
+    "plyer",
+    "screens.checkin",
+    "screens.cramp",
+    "screens.help",
+    "screens.history",
+    "screens.settings",
+    "screens.step_card",
+    "screens.stretch_player",
+    "tinydb",
+    "tomlkit",
+    "zipfile",
+)
+
+PROBE = """
+import sys
+from pathlib import Path
+import screens.app
+from screens.tonight import TonightScreen
+
+class Probe(screens.app.CoachApp):
+    def run(self, **kwargs):
+        return super().run(headless=True, size=(80, 24))
+
+    def on_ready(self):
+        self.call_after_refresh(self.report)
+
+    def report(self):
+        painted = isinstance(self.screen, TonightScreen)
+        print("tonight" if painted else type(self.screen).__name__)
+        print(",".join(sorted(m for m in sys.argv[2].split(",") if m in sys.modules)))
+        self.exit()
+
+screens.app.CoachApp = Probe
+from coach.cli import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def test_opening_the_app_loads_only_what_tonight_needs(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('timezone = "Europe/Berlin"\n')
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path), ",".join(NOT_AT_STARTUP)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    painted, loaded = result.stdout.splitlines()
+    assert painted == "tonight"
+    assert loaded == "", f"loaded before the first paint: {loaded}"
