@@ -481,14 +481,18 @@ class HistoryScreen(Screen[None]):
         if last is None or last.nights_logged == 0:
             figures = "This week: nothing logged yet."
         else:
+            # The counts first: a rate from one or two logged nights is a guess, and says so.
             severity = last.mean_severity
-            figures = f"This week so far: {last.per_week:.1f} a week" + (
-                f", worst pain {severity:.1f}/10 on average" if severity is not None else ""
+            figures = (
+                f"This week so far: {_count(last.cramps, 'cramp')} on "
+                f"{_count(last.nights_logged, 'logged night')}"
+                + (f" ({last.per_week:.1f} a week at that rate)" if last.nights_logged < 7 else "")
+                + (f", worst pain {severity:.1f}/10 on average" if severity is not None else "")
             )
         logged = [w for w in weeks if w.nights_logged]
         if logged:
             peak = max(logged, key=lambda w: w.per_week or 0.0)
-            figures += f"\nHighest: {peak.per_week:.1f} (week of {peak.start:%d %b})"
+            figures += f"\nHighest: {peak.per_week:.1f} a week (week of {peak.start:%d %b})"
         self.query_one("#cramps-figures", Static).update(figures)
         self.query_one("#insight", Static).update(
             Text.assemble(("Stretch and cramps: ", "bold"), diary.insight().text())
@@ -584,3 +588,7 @@ class HistoryScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

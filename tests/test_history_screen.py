@@ -202,3 +202,16 @@ async def test_moving_the_cursor_reads_no_records(
         # A correction reads the store once, to reload its night.
         await pilot.press("enter", "d", "escape")
         assert sorted(reads) == ["cramp_logs", "events", "latest_outcomes"]
+
+
+async def test_this_weeks_cramps_show_their_counts_before_any_rate(ctx: Context) -> None:
+    # The week of Mon 16 Nov: one night logged with 2 cramps, on Nov 18; tonight is Nov 22.
+    november(ctx.store)
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(120, 40)):
+        figures = text(app, "#cramps-figures")
+        assert figures.startswith(
+            "This week so far: 2 cramps on 1 logged night (14.0 a week at that rate), "
+            "worst pain 5.0/10 on average"
+        )
+        assert "Highest: 14.0 a week (week of 16 Nov)" in figures
