@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.screen import Screen
 
 from coach.clock import Clock
@@ -25,6 +24,7 @@ from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
     from coach.notify import Delivery, Notifier
+    from screens.messages import Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
@@ -33,24 +33,6 @@ REMINDERS_DELAY = 1.0
 """Seconds after mount before the reminder service is built (in a worker thread)."""
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
-
-
-class StepDue(Message):
-    """A reminder says a step is due (posted from the reminder service's thread)."""
-
-    def __init__(self, step_id: str, night: date, late_by: timedelta) -> None:
-        super().__init__()
-        self.step_id = step_id
-        self.night = night
-        self.late_by = late_by
-
-
-class Say(Message):
-    """One plain line for the user from the reminder service (posted from any thread)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
 
 
 class Reminders(Protocol):
@@ -290,6 +272,8 @@ class CoachApp(App[None]):
 
     def post_step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
         """Thread-safe: hand this to the reminder service as its on-due callback."""
+        from screens.messages import StepDue
+
         self.post_message(StepDue(step_id, night, late_by))
 
     def on_step_due(self, message: StepDue) -> None:
@@ -432,6 +416,7 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
         # Imported here: APScheduler and plyer load after Tonight's first paint.
         from coach.app_reminders import AppReminders, DueReminder
         from coach.notify import PlyerNotifier
+        from screens.messages import Say
 
         def show(due: DueReminder) -> None:
             app.post_step_due(due.step.id, due.night, due.late_by)

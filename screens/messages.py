@@ -1,0 +1,28 @@
+"""Messages the reminder service posts to the app, from its own thread.
+
+Loaded with the reminder service, a second after Tonight's first paint: the app's handlers
+name them only in annotations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from textual.message import Message
+
+
+@dataclass
+class StepDue(Message):
+    """A reminder says a step is due."""
+
+    step_id: str
+    night: date
+    late_by: timedelta
+
+
+@dataclass
+class Say(Message):
+    """One plain line for the user from the reminder service."""
+
+    text: str
