@@ -72,6 +72,7 @@ NOT_AT_STARTUP = (
     "screens.cramp",
     "screens.help",
     "screens.history",
+    "screens.messages",
     "screens.settings",
     "screens.step_card",
     "screens.stretch_player",
