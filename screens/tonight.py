@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.planner import plan_night
+from coach.planner import last_slept_night, plan_night
 from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,
@@ -82,9 +82,12 @@ class TonightScreen(Screen[None]):
         night = app.tonight()
         plan = plan_night(settings, night)
         store = app.store
+        # The night slept last, as the morning check-in (m) means it: in the morning that
+        # is the night on screen, in the evening the one before.
+        slept = last_slept_night(settings, now)
         try:
             outcomes = store.latest_outcomes(night, night)
-            last = store.cramp_logs(night - timedelta(days=1), night - timedelta(days=1))
+            last = store.cramp_logs(slept, slept)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -93,7 +96,7 @@ class TonightScreen(Screen[None]):
         return {
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
-            "last-night": last_night_line(last.get(night - timedelta(days=1))),
+            "last-night": last_night_line(last.get(slept)),
         }
 
     def refresh_view(self) -> None:

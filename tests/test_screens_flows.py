@@ -65,6 +65,20 @@ async def test_tonight_shows_every_step_with_time_state_and_countdown(ctx: Conte
         assert app.screen.query_one("#timeline", OptionList).highlighted == 0
 
 
+async def test_in_the_morning_last_night_is_the_night_just_slept(
+    ctx: Context, clock: FakeClock
+) -> None:
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 3, severity=7)
+    ctx.store.record_cramps(NIGHT, 1, severity=4)
+    clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN))  # Monday morning
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)):
+        # The timeline is still Sunday's night (it runs to noon); so is the cramp line, the
+        # night the morning check-in asks about.
+        assert "Sunday 22 November" in text_of(app, "#night-line")
+        assert "Last night: 1 cramp, worst 4/10." in text_of(app, "#last-night")
+
+
 async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
     ctx: Context, clock: FakeClock
 ) -> None:
