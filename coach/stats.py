@@ -468,12 +468,13 @@ def _facts(
 
 def cramp_episodes(events: list[Event]) -> list[Event]:
     """One "cramp-episode" per episode: the app writes one when a cramp starts (so nothing
-    is lost) and another with the details when it eases; the latest for a start wins."""
+    is lost) and another with the details when it eases; the latest for a start wins. An
+    episode whose latest event says "cancelled" (the guide opened by mistake) is none."""
     latest: dict[tuple[date, object], Event] = {}
     for event in events:
         if event.kind == "cramp-episode":
             latest[(event.night, event.data.get("started", event.id))] = event
-    return list(latest.values())
+    return [event for event in latest.values() if not event.data.get("cancelled")]
 
 
 def _dates(start: date, end: date) -> Iterator[date]:

@@ -22,6 +22,8 @@ from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
 
 EPISODE = "cramp-episode"
 TICK_SECONDS = 1.0
+MISTAKE_SECONDS = 10.0
+"""Closed sooner than this, without "It's eased", the guide was opened by mistake."""
 
 
 def elapsed_text(seconds: float) -> str:
@@ -55,7 +57,13 @@ class CrampScreen(Screen[bool]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "eased", "It's eased", id="cramp-eased", tooltip="Stop the timer"),
-        Binding("escape", "close", "Close", id="cramp-close", tooltip="Log the time and go back"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="cramp-close",
+            tooltip="Log the time and go back (within 10 s: opened by mistake, nothing logged)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -149,6 +157,13 @@ class CrampScreen(Screen[bool]):
         self.query_one("#cramp-severity", Input).focus()
 
     def action_close(self) -> None:
+        if not self.form_open and self.elapsed() < MISTAKE_SECONDS:
+            # Opened by mistake (c is one key from anywhere): take back the started episode.
+            data = {**self._data(None, None, None), "cancelled": True}
+            if services(self).record_event(EPISODE, data, night=self.night):
+                self.notify("Closed: no cramp logged.")
+            self.dismiss(False)
+            return
         if not self.form_open:
             self.action_eased()
         self._save(details=False)

@@ -54,6 +54,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Stretch player | `n` / `+` / `v` | Skip the exercise / add 10 seconds / standing or seated |
 | Stretch player | `escape` | Stop: says what you did and asks how to record it |
 | Cramping now | `e` | The cramp has eased: record how long and how bad |
+| Cramping now | `escape` | Back, logging the time so far (within 10 s: nothing logged) |
 
 The mouse works too: click a step, a button or a key in the footer. "Skip tonight's
 reminders" is in the command palette: it silences tonight without counting the night

@@ -431,6 +431,24 @@ async def test_a_cramp_across_noon_stays_on_the_night_it_began(
     assert [(e.night, e.data["minutes"]) for e in events] == [(NIGHT, None), (NIGHT, 4.0)]
 
 
+async def test_cramping_now_opened_by_mistake_logs_no_cramp(ctx: Context, clock: FakeClock) -> None:
+    from coach.stats import Diary
+
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("h", "c")  # from the history screen
+        assert isinstance(app.screen, CrampScreen)
+        clock.advance(3)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CrampScreen)
+        assert any("no cramp logged" in n.message for n in app._notifications)
+    events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
+    assert [e.data.get("cancelled", False) for e in events] == [False, True]
+    diary = Diary.load(ctx.store, ctx.settings, clock.now(), start=NIGHT)
+    assert not diary.night(NIGHT).episodes  # history, report and red flags see no cramp
+
+
 async def test_f2_opens_the_cramp_guide_even_while_typing_a_reason(ctx: Context) -> None:
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
