@@ -1,8 +1,11 @@
 """The guided stretch player's logic, free of any UI: what to do now and for how long.
 
 A session walks through every exercise of a variant, per leg, rep by rep: a hold, then a
-rest. The time left is always `deadline - clock.monotonic()`, never a sum of ticks, so a
-slow or late redraw cannot make the countdown drift; a UI just calls `tick()` often.
+rest. Skipping to the next exercise or switching variant midway gives a "ready" phase, as
+long as a rest, to get into the new position before its first hold counts down.
+
+The time left is always `deadline - clock.monotonic()`, never a sum of ticks, so a slow or
+late redraw cannot make the countdown drift; a UI just calls `tick()` often.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from coach.clock import Clock
 from coach.settings import VARIANTS, StretchSettings
 from routines import Exercise, Routine
 
-Phase = Literal["hold", "rest", "done"]
+Phase = Literal["ready", "hold", "rest", "done"]
 EXTRA_SECONDS = 10.0
 """What one press of "add time" gives."""
 
@@ -148,6 +151,9 @@ class StretchSession:
         return changes
 
     def _advance(self, at: float) -> Change:
+        if self.phase == "ready":
+            self._enter("hold", float(self._settings.hold_seconds), at)
+            return Change("hold", self.slot)
         if self.phase == "hold":
             self.completed.append(self.slots[self.index])
             rest = float(self._settings.rest_seconds)
@@ -202,7 +208,8 @@ class StretchSession:
             self._deadline += seconds
 
     def skip_exercise(self) -> Change:
-        """Leave the current exercise (all its legs and reps) for the next one's first hold."""
+        """Leave the current exercise (all its legs and reps) for the next one: get ready
+        for its first hold (straight to the hold before the session has begun)."""
         current = self.slot
         if current is None:
             return Change("done", None)
@@ -212,7 +219,19 @@ class StretchSession:
             self.slots[self.index + 1].exercise.id == current.exercise.id
         ):
             self.index += 1
-        return self._next_hold(now)
+        if self.index + 1 >= len(self.slots):
+            return self._next_hold(now)  # that was the last exercise: done
+        self.index += 1
+        return self._get_ready(now)
+
+    def _get_ready(self, at: float) -> Change:
+        """Time to get into position for the hold at `index`, once the session has begun."""
+        rest = float(self._settings.rest_seconds)
+        if self.started and rest > 0:
+            self._enter("ready", rest, at)
+            return Change("ready", self.slot)
+        self._enter("hold", float(self._settings.hold_seconds), at)
+        return Change("hold", self.slot)
 
     def switch_variant(self, variant: str) -> None:
         """Carry on with the other variant's exercises from their start; done holds stay."""
@@ -227,7 +246,7 @@ class StretchSession:
         if not self.slots:
             self.phase = "done"
             return
-        self._enter("hold", float(self._settings.hold_seconds), self._clock.monotonic())
+        self._get_ready(self._clock.monotonic())
 
     # --- the record ---------------------------------------------------------------------
 

@@ -116,8 +116,8 @@ class StretchScreen(Screen[str | None]):
             self.query_one("#exercise", Static).update("All stretches done.")
             return
         self.query_one("#exercise", Static).update(describe(slot, session.reps))
-        if session.phase == "hold":
-            phase = "Hold the stretch"
+        if session.phase in ("hold", "ready"):
+            phase = "Hold the stretch" if session.phase == "hold" else "Get into position"
             steps = slot.exercise.instructions
             instructions = "\n".join(f"{n}. {line}" for n, line in enumerate(steps, 1))
         else:
@@ -140,7 +140,7 @@ class StretchScreen(Screen[str | None]):
             )
         self.query_one("#status", Static).update(status)
         self.query_one("#instructions", Static).update(instructions)
-        self.set_class(session.phase == "rest", "-rest")
+        self.set_class(session.phase in ("rest", "ready"), "-rest")
         self.set_class(session.paused, "-paused")
 
     # --- keys -------------------------------------------------------------------------------
@@ -192,14 +192,12 @@ class StretchScreen(Screen[str | None]):
         if not session.started and not session.completed:
             self.dismiss(None)
             return
-        was_running = not session.paused
         session.pause()
         self.redraw()
 
         def chosen(outcome: str | None) -> None:
-            if outcome is None:
-                if was_running:
-                    session.resume()
+            if outcome is None:  # "Keep going": carry on, even if paused before stopping
+                session.resume()
                 self._changed()
                 return
             self._record(outcome)

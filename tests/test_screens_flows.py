@@ -222,7 +222,9 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
         assert "Next: Calf stretch (standing) · left leg · rep 2" in text_of(app, "#instructions")
         await pilot.press("n")  # skip the rest of the calf stretch
         assert "Hamstring stretch (standing) · left leg · rep 1" in text_of(app, "#exercise")
-        for _ in range(11):  # 6 hamstring holds and 5 rests
+        assert "Get into position" in text_of(app, "#phase")  # a rest's length to move
+        assert "1. " in text_of(app, "#instructions")  # reading how, before it counts
+        for _ in range(12):  # getting ready, then 6 hamstring holds and 5 rests
             clock.advance(10)
             player.tick()
         await pilot.pause()
@@ -291,6 +293,9 @@ async def test_quitting_midway_asks_and_records_what_was_done(
         assert app.screen is player
         player.tick()
         assert player.query_one("#clock", Digits).value == "10"
+        await pilot.press("space", "escape")  # paused, then stopped: keep going still goes on
+        await pilot.click("#keep")
+        assert app.screen is player and "Paused" not in text_of(app, "#status")
         await pilot.press("escape")
         await pilot.click("#skipped")
         assert isinstance(app.screen, TonightScreen)

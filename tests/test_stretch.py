@@ -104,16 +104,27 @@ def test_skip_exercise_moves_to_the_next_and_does_not_count_the_skipped(clock: F
     s.tick()  # first calf hold done
     s.skip_exercise()
     assert s.slot is not None
+    # First a rest's length to get into the new position, then its first hold.
     assert (s.slot.exercise.id, s.slot.leg, s.slot.rep, s.phase) == (
         "hamstring-standing",
         "left",
         1,
-        "hold",
+        "ready",
     )
     assert s.remaining() == 10.0
+    clock.advance(10)
+    assert [change.phase for change in s.tick()] == ["hold"]
+    assert (s.slot.exercise.id, s.phase, s.remaining()) == ("hamstring-standing", "hold", 10.0)
     summary = s.summary()
     assert summary["holds"] == {"calf-standing": {"left": 1}}
     assert summary["skipped"] == ["calf-standing"]
+
+
+def test_skipping_before_starting_goes_straight_to_the_next_exercise(clock: FakeClock) -> None:
+    s = session(clock)
+    s.skip_exercise()
+    assert s.slot is not None
+    assert (s.slot.exercise.id, s.phase, s.started) == ("hamstring-standing", "hold", False)
 
 
 def test_skipping_the_last_exercise_finishes(clock: FakeClock) -> None:
@@ -135,7 +146,10 @@ def test_switching_to_seated_keeps_done_holds_and_restarts_with_seated(
     s.switch_variant("seated")
     assert s.slot is not None
     assert s.slot.exercise.id == "calf-hamstring-seated"
-    assert s.phase == "hold"
+    assert s.phase == "ready"  # time to sit down before the first seated hold counts
+    clock.advance(10)
+    s.tick()
+    assert (s.phase, s.remaining()) == ("hold", 10.0)
     summary = s.summary()
     assert summary["variant"] == "seated"
     assert summary["switched_from"] == ["standing"]
