@@ -75,7 +75,7 @@ def test_notify_test_without_a_desktop_says_why_and_exits_1(
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         "The desktop notification with plyer:linux did not work: "
-        "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)."
+        "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set."
     )
     assert out[1].startswith("\acoach: Test notification: ")
     assert out[2] == (

@@ -106,7 +106,7 @@ def test_the_real_probe_without_a_session_bus(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent-runtime-dir")
     ok, why = probe_linux_notifications()
     assert not ok
-    assert why == "no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)"
+    assert why == "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set"
 
 
 def test_the_real_probe_without_notify_send(
