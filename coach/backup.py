@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.fsutil import MAX_FILE_BYTES, atomic_write, fsync_dir, read_regular
+from coach.fsutil import MAX_FILE_BYTES, NotDurable, atomic_write, fsync_dir, read_regular
 from coach.records import Month, Store, sort_docs
 from coach.storage import Tables, encode_tables, parse_tables, read_tables
 
@@ -169,6 +169,8 @@ class Backups:
             return None
         try:
             made = self._write_zip(target)
+        except NotDurable:
+            made = target  # in place; the write that follows syncs the data itself
         except OSError as exc:
             raise StoreError(
                 f"{target}: the daily backup cannot be written ({exc.strerror}); "
