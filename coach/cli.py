@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach import __version__
 from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
@@ -275,7 +274,7 @@ def _open_app(ctx: Context) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.cli_args import Parser, hhmm, int_range, minutes, night_date
+    from coach.cli_args import Parser, VersionAction, hhmm, int_range, minutes, night_date
 
     parser = Parser(
         prog="coach",
@@ -284,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Not medical advice: general self-care information; see a professional for "
         "red-flag symptoms or if pregnant.",
     )
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
