@@ -33,6 +33,13 @@ def open_lock_file(path: Path, what: str) -> int:
     """
     try:
         ensure_dir(path.parent)
+        # Look before opening: a FIFO or a device is refused without being opened.
+        with contextlib.suppress(FileNotFoundError):
+            mode = os.lstat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                raise CoachError(
+                    f"{path}: {what} is not a plain file; coach will not use it; remove it"
+                )
         fd = os.open(path, OPEN_FLAGS, FILE_MODE)
     except OSError as exc:
         if exc.errno == errno.ELOOP:

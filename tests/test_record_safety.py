@@ -352,3 +352,13 @@ def test_a_fifo_or_a_deeply_nested_config_is_one_line(tmp_path: Path, kind: str)
     done = coach(home, "plan")
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "config.toml" in done.stderr and "unexpected" not in done.stderr
+
+
+def test_a_fifo_at_the_database_lock_is_refused_without_opening_it(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.paths.data_dir.mkdir(exist_ok=True)
+    os.mkfifo(ctx.paths.lock_file)
+    code, _, err = run(ctx, capsys, "done", "stretch")
+    assert code == 1 and err.count("\n") == 1 and "not a plain file" in err
+    assert stat.S_ISFIFO(os.lstat(ctx.paths.lock_file).st_mode)
