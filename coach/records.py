@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.fsutil import NotDurable, atomic_write, ensure_dir
+from coach.fsutil import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.locks import FileLock
 from coach.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
 from coach.schema import misfit, record_tables
@@ -41,6 +41,8 @@ PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
 QUARANTINE_DIR = "quarantine"
+NOTICES_FILE = "notices.txt"
+NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -231,10 +233,45 @@ class Store:
     def quarantine_dir(self) -> Path:
         return self.db_dir.parent / QUARANTINE_DIR
 
-    def _notice(self, text: str) -> None:
-        if text not in self._noticed:
-            self._noticed.add(text)
-            self.notices.append(text)
+    @property
+    def notices_file(self) -> Path:
+        """Notices not yet shown: a daemon or the app sets records aside too, and the next
+        command tells the user."""
+        return self.quarantine_dir / NOTICES_FILE
+
+    def _notice(self, text: str, *, keep: bool = True) -> None:
+        """Tell the user once. With `keep`, the line is also kept in quarantine/ until a
+        command shows it (`take_notices`), whichever process wrote it."""
+        if text in self._noticed:
+            return
+        self._noticed.add(text)
+        if keep:
+            try:
+                ensure_dir(self.quarantine_dir)
+                fd = os.open(self.notices_file, NOTICE_FLAGS, FILE_MODE)
+                try:
+                    os.write(fd, (text.replace("\n", " ") + "\n").encode("utf-8"))
+                finally:
+                    os.close(fd)
+                return
+            except OSError:
+                pass  # kept in memory only: this process shows it or nobody does
+        self.notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """Every notice not yet shown, this process's and those kept by others; each is
+        given out once."""
+        found, self.notices = self.notices, []
+        raw = b""
+        if self.notices_file.exists():
+            try:
+                with self.locked(hooks=False):
+                    raw = read_regular(self.notices_file, 1024 * 1024)
+                    self.notices_file.unlink()
+            except (CoachError, OSError):
+                raw = b""  # left for the next command
+            found += [line for line in raw.decode("utf-8", "replace").splitlines() if line]
+        return list(dict.fromkeys(found))
 
     # --- writing ---------------------------------------------------------------------
 
@@ -579,9 +616,10 @@ class Store:
         except (CoachError, OSError) as exc:
             count = len(month.misfits)
             self._notice(
-                f"{path}: {count} record{'s' if count != 1 else ''} did not fit and "
+                keep=False,
+                text=f"{path}: {count} record{'s' if count != 1 else ''} did not fit and "
                 f"{'were' if count != 1 else 'was'} skipped ({month.misfits[0].describe()}); "
-                f"they could not be set aside: {exc}"
+                f"they could not be set aside: {exc}",
             )
 
     def _docs(self, table: str, start: date, end: date) -> Iterator[dict[str, Any]]:
