@@ -31,7 +31,11 @@ LEGS: tuple[str, ...] = ("left", "right", "both")
 STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
-RECORD_TABLES = ("outcomes", "cramps", "events")
+RECORD_TABLES = ("outcomes", "cramps", "events", "tombstones")
+TOMBSTONES = "tombstones"
+"""Records that take back others by id (undo, forget): see coach.diary."""
+BANDS: tuple[str, ...] = ("under 1", "1-5", "5-10", "over 10")
+"""The longest-cramp bands of the morning check-in, in minutes; kept as bands, not numbers."""
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -86,6 +90,8 @@ class CrampLog:
     notes: str = ""
     muscle: str | None = None
     id: str = field(default_factory=new_id)
+    band: str | None = None
+    """The longest cramp as a band of BANDS (the check-in), when not timed or typed."""
 
 
 @dataclass(frozen=True)
@@ -100,12 +106,29 @@ class Event:
     id: str = field(default_factory=new_id)
 
 
-def _encode(record: StepRecord | CrampLog | Event) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Tombstone:
+    """Takes back records of one night by id, as if they had never been written."""
+
+    night: date
+    action: str
+    """'undo' or 'forget'."""
+    targets: tuple[str, ...]
+    what: str
+    """What was taken back, in words."""
+    at: datetime
+    origin: str
+    id: str = field(default_factory=new_id)
+
+
+def _encode(record: StepRecord | CrampLog | Event | Tombstone) -> dict[str, Any]:
     doc = asdict(record)
     doc["night"] = record.night.isoformat()
     doc["at"] = record.at.isoformat()
     if "detail" in doc:
         doc["detail"] = dict(record.detail)  # type: ignore[union-attr]
+    if "targets" in doc:
+        doc["targets"] = list(doc["targets"])
     return doc
 
 
@@ -179,8 +202,9 @@ class Store:
         disturbance: int | None = None,
         notes: str = "",
         muscle: str | None = None,
+        band: str | None = None,
     ) -> CrampLog:
-        _check_cramps(count, severity, minutes, leg, disturbance)
+        _check_cramps(count, severity, minutes, leg, disturbance, band)
         log = CrampLog(
             night=night,
             count=count,
@@ -192,6 +216,7 @@ class Store:
             disturbance=disturbance,
             notes=notes.strip(),
             muscle=muscle,
+            band=band,
         )
         self._insert(night, "cramps", _encode(log))
         return log
@@ -202,6 +227,19 @@ class Store:
         )
         self._insert(night, "events", _encode(event))
         return event
+
+    def take_back(self, night: date, action: str, targets: Iterable[str], what: str) -> Tombstone:
+        """Write a tombstone: the records `targets` (of `night`) count as never written."""
+        stone = Tombstone(
+            night=night,
+            action=action,
+            targets=tuple(targets),
+            what=what,
+            at=self.clock.now(),
+            origin=self.origin,
+        )
+        self._insert(night, TOMBSTONES, _encode(stone))
+        return stone
 
     def _insert(self, night: date, table: str, doc: dict[str, Any]) -> None:
         path = self.db_dir / f"{_month_key(night)}.json"
@@ -290,14 +328,39 @@ class Store:
         return tables
 
     def _docs(self, table: str, start: date, end: date) -> Iterator[dict[str, Any]]:
-        """Documents of `table` for nights start..end (inclusive), in write order."""
+        """Standing documents of `table` for nights start..end (inclusive), in write order:
+        those no tombstone took back."""
         first, last = start.isoformat(), end.isoformat()
         for month in _months(start, end):
-            docs = self._tables(self.db_dir / f"{month}.json").get(table, {})
+            tables = self._tables(self.db_dir / f"{month}.json")
+            gone = taken_back(tables)
+            docs = tables.get(table, {})
             for doc_id in sorted(docs, key=int):
                 doc = docs[doc_id]
-                if first <= doc["night"] <= last:
+                if first <= doc["night"] <= last and doc["id"] not in gone:
                     yield doc
+
+    def standing(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(table, document) of every record not taken back, month by month in write order."""
+        for month in sorted(p.stem for p in self._shards()):
+            tables = self._tables(self.db_dir / f"{month}.json")
+            gone = taken_back(tables)
+            for name in RECORD_TABLES:
+                if name == TOMBSTONES:
+                    continue
+                docs = tables.get(name, {})
+                for doc_id in sorted(docs, key=int):
+                    if docs[doc_id]["id"] not in gone:
+                        yield name, docs[doc_id]
+
+    def tombstones(self, start: date, end: date) -> list[Tombstone]:
+        """The tombstones of nights start..end, in write order."""
+        stones = []
+        for doc in self._docs(TOMBSTONES, start, end):
+            values = _decode_common(doc)
+            values["targets"] = tuple(values.get("targets", ()))
+            stones.append(Tombstone(**values))
+        return stones
 
     def step_records(self, start: date, end: date) -> list[StepRecord]:
         """Every step record of nights start..end, in the order they were written."""
@@ -307,10 +370,13 @@ class Store:
         """For each (night, step), the record that wins: the latest written."""
         return _latest(lambda r: (r.night, r.step), self.step_records(start, end))
 
+    def cramp_records(self, start: date, end: date) -> list[CrampLog]:
+        """Every morning log of nights start..end, in the order they were written."""
+        return [CrampLog(**_decode_common(doc)) for doc in self._docs("cramps", start, end)]
+
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
         """For each night, its latest morning log."""
-        logs = [CrampLog(**_decode_common(doc)) for doc in self._docs("cramps", start, end)]
-        return _latest(lambda log: log.night, logs)
+        return _latest(lambda log: log.night, self.cramp_records(start, end))
 
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]:
         return [
@@ -328,8 +394,13 @@ class Store:
         months = sorted(p.stem for p in self._shards())
         for month in months:
             tables = self._tables(self.db_dir / f"{month}.json")
+            gone = taken_back(tables)
             nights = [
-                doc["night"] for name in RECORD_TABLES for doc in tables.get(name, {}).values()
+                doc["night"]
+                for name in RECORD_TABLES
+                if name != TOMBSTONES
+                for doc in tables.get(name, {}).values()
+                if doc["id"] not in gone
             ]
             if nights:
                 return date.fromisoformat(min(nights))
@@ -371,6 +442,16 @@ class Store:
                 db.close()
 
 
+def taken_back(tables: Tables) -> set[str]:
+    """Ids of the records that the tombstones in one month's tables take back."""
+    gone: set[str] = set()
+    for doc in tables.get(TOMBSTONES, {}).values():
+        targets = doc.get("targets")
+        if isinstance(targets, list):
+            gone.update(t for t in targets if isinstance(t, str))
+    return gone
+
+
 def paused_from(events: Iterable[Event]) -> set[date]:
     """Nights whose latest "pause" event pauses them (an undo writes paused=False)."""
     state: dict[date, bool] = {}
@@ -397,6 +478,7 @@ def _check_cramps(
     minutes: float | None,
     leg: str | None,
     disturbance: int | None,
+    band: str | None = None,
 ) -> None:
     if count < 0 or count > 50:
         raise CoachError(f"cramp count {count} is out of range; allowed: 0 to 50")
@@ -406,8 +488,12 @@ def _check_cramps(
         raise CoachError(f"sleep disturbance {disturbance} is out of range; allowed: 0 to 10")
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise CoachError(f"minutes {minutes:g} is out of range; allowed: 0 to 1440")
-    if count == 0 and any(v is not None for v in (severity, minutes, leg)):
+    if count == 0 and any(v is not None for v in (severity, minutes, leg, band)):
         raise CoachError("a night without cramps takes no severity, minutes or leg")
+    if band is not None and band not in BANDS:
+        raise CoachError(f"duration band {band!r} is not allowed; use one of: {', '.join(BANDS)}")
+    if band is not None and minutes is not None:
+        raise CoachError("give the longest cramp as minutes or as a band, not both")
     if leg is not None and leg not in LEGS:
         raise CoachError(f"leg {leg!r} is not allowed; use one of: {', '.join(LEGS)}")
 

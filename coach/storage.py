@@ -50,6 +50,7 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "outcomes": ("id", "night", "at", "step", "outcome"),
     "cramps": ("id", "night", "at", "count"),
     "events": ("id", "night", "at", "kind"),
+    "tombstones": ("id", "night", "at", "action"),
 }
 """The fields every document of a record table must have, so readers can trust them."""
 

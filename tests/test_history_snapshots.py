@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from tinydb import TinyDB
 
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.durable import DurableStorage
+from screens.app import CoachApp
 from screens.history import HistoryScreen
+from tests.test_notify import RecordingNotifier
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
@@ -63,16 +64,22 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         db.close()
 
 
-class HistoryApp(App[None]):
-    """A tiny host for the history screen, as the main app would push it."""
+class HistoryApp(CoachApp):
+    """The app opened straight on the history screen, as `h` would push it."""
 
     def __init__(self, ctx: Context) -> None:
-        super().__init__()
-        self.ctx = ctx
+        super().__init__(
+            ctx.store,
+            ctx.settings,
+            ctx.clock,
+            RecordingNotifier(),
+            ctx.paths.config_file,
+            first_run=False,
+            exports_dir=ctx.paths.exports_dir,
+        )
 
-    def on_mount(self) -> None:
-        ctx = self.ctx
-        self.push_screen(HistoryScreen(ctx.store, ctx.settings, ctx.clock))
+    def _offer_checkin(self) -> None:
+        self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
 
 
 def app_with(ctx: Context, clock: FakeClock, nights: int) -> HistoryApp:
