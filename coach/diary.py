@@ -28,6 +28,8 @@ from coach.records import (
     StepRecord,
     Store,
     Tombstone,
+    decode,
+    stamp_of,
 )
 from coach.settings import Settings, config_set, config_unset
 from coach.wording import clock_text, describe_cramps, night_label
@@ -305,13 +307,14 @@ class DiaryService:
         return self._store.take_back(night, "forget", targets, what)
 
     def _changes(self) -> Iterator[tuple[tuple[Any, ...], str, dict[str, Any]]]:
-        """Every change a user made that is still standing, with its write-order key."""
+        """Every change a user made that is still standing, with its write-order key.
+        Red flags and reminders are the app's own notes, not changes a user made."""
         cancelled: set[tuple[str, object]] = set()
         standing = list(self._store.standing())
         for table, doc in standing:
             if table == "events" and doc["kind"] == EPISODE and doc["data"].get("cancelled"):
                 cancelled.add((doc["night"], doc["data"].get("started")))
-        for position, (table, doc) in enumerate(standing):
+        for table, doc in standing:
             if table == TOMBSTONES or str(doc.get("origin", "")).startswith("daemon@"):
                 continue
             if table == "outcomes" and doc.get("detail", {}).get("why"):
@@ -321,7 +324,8 @@ class DiaryService:
                     continue
                 if (doc["night"], doc["data"].get("started")) in cancelled:
                     continue
-            yield (datetime.fromisoformat(doc["at"]), position), table, doc
+            # The write order of coach.order: the same on every copy, whatever the clocks.
+            yield (*stamp_of(doc), doc["origin"], doc["id"]), table, doc
 
     def _title(self, step: str) -> str:
         try:
@@ -335,7 +339,7 @@ class DiaryService:
         if table == "outcomes":
             return f"{self._title(doc['step'])} {doc['outcome']}, {when}"
         if table == "cramps":
-            log = CrampLog(**{**doc, "night": night, "at": datetime.fromisoformat(doc["at"])})
+            log = decode(CrampLog, doc)
             return f"the cramp log of the {when} ({describe_cramps(log, full=False)})"
         if doc["kind"] == EPISODE:
             minutes = doc["data"].get("minutes")
