@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -88,6 +88,13 @@ class DiaryService:
         self.settings = settings
         self.clock = clock
         self.config_path = config_path
+        self.after_save: list[Callable[[date], object]] = []
+        """Called with the night after every change to it (a step, a log, an episode, an
+        undo or forget): where checks that must run on every save, like red flags, hook in."""
+
+    def _saved(self, night: date) -> None:
+        for hook in self.after_save:
+            hook(night)
 
     @property
     def store(self) -> Store:
@@ -211,9 +218,11 @@ class DiaryService:
     ) -> StepRecord:
         """Record a step's outcome for a night (the latest record wins)."""
         self.check_night(night)
-        return self._store.record_step(
+        record = self._store.record_step(
             night, step, outcome, reason=reason, late=late, detail=detail
         )
+        self._saved(night)
+        return record
 
     def log_cramps(
         self,
@@ -245,6 +254,7 @@ class DiaryService:
             notes=notes,
             muscle=muscle,
         )
+        self._saved(night)
         return Logged(log, before)
 
     def log_episode(self, night: date, data: Mapping[str, Any]) -> Event:
@@ -253,7 +263,9 @@ class DiaryService:
 
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
         self.check_night(night)
-        return self._store.add_event(night, kind, data)
+        event = self._store.add_event(night, kind, data)
+        self._saved(night)
+        return event
 
     # --- taking back ----------------------------------------------------------------
 
@@ -276,7 +288,9 @@ class DiaryService:
                 for event in self._store.events(night, night, EPISODE)
                 if event.data.get("started") == started
             ]
-        return self._store.take_back(night, "undo", targets, self._describe(table, doc))
+        stone = self._store.take_back(night, "undo", targets, self._describe(table, doc))
+        self._saved(night)
+        return stone
 
     def forget(self, night: date, *, step: str | None = None, cramps: bool = False) -> Tombstone:
         """Take back a night's records: one step's, its cramps (log and episodes), or all
@@ -304,7 +318,9 @@ class DiaryService:
             what = f"every record of the night of {night_label(night)}"
         if not targets:
             raise CoachError(f"nothing to forget: no record of {what.split(' on the ')[0]}")
-        return self._store.take_back(night, "forget", targets, what)
+        stone = self._store.take_back(night, "forget", targets, what)
+        self._saved(night)
+        return stone
 
     def _changes(self) -> Iterator[tuple[tuple[Any, ...], str, dict[str, Any]]]:
         """Every change a user made that is still standing, with its write-order key.

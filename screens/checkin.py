@@ -77,22 +77,10 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             with VerticalScroll(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("How many cramps", classes="label")
-                    yield NumberInput(
-                        _text(log.count if log else None),
-                        placeholder="e.g. 2",
-                        type="integer",
-                        id="count",
-                        compact=True,
-                    )
+                    yield _number("count", log.count if log else None, "e.g. 2")
                 with Horizontal(classes="row"):
                     yield Label("Worst pain, 0-10", classes="label")
-                    yield NumberInput(
-                        _text(log.severity if log else None),
-                        placeholder="0 none - 10 worst",
-                        type="integer",
-                        id="pain",
-                        compact=True,
-                    )
+                    yield _number("pain", log.severity if log else None, "0 none - 10 worst")
                 with Horizontal(classes="row"):
                     yield Label("Longest cramp, min", classes="label")
                     yield _radios("longest", BANDS, log.band if log else None)
@@ -109,12 +97,8 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                     yield _radios("muscle", MUSCLES, log.muscle if log else None)
                 with Horizontal(classes="row"):
                     yield Label("Sleep disturbed, 0-10", classes="label")
-                    yield NumberInput(
-                        _text(log.disturbance if log else None),
-                        placeholder="0 not at all - 10 badly",
-                        type="integer",
-                        id="disturbance",
-                        compact=True,
+                    yield _number(
+                        "disturbance", log.disturbance if log else None, "0 not at all - 10 badly"
                     )
                 with Horizontal(classes="row"):
                     yield Label("Note (optional)", classes="label")
@@ -216,8 +200,15 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self.query_one("#error", Static).update("")
 
 
-def _text(value: int | None) -> str:
-    return "" if value is None else str(value)
+def _number(widget_id: str, value: int | None, placeholder: str) -> NumberInput:
+    """A whole-number field, holding the logged value if there is one."""
+    return NumberInput(
+        "" if value is None else str(value),
+        placeholder=placeholder,
+        type="integer",
+        id=widget_id,
+        compact=True,
+    )
 
 
 def _radios(widget_id: str, options: tuple[str, ...], chosen: str | None) -> RadioSet:

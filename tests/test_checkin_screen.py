@@ -13,29 +13,21 @@ from coach.checkin import checkin_due, mark_asked
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.records import CrampLog
-from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
-from tests.test_notify import RecordingNotifier
+from tests.app_support import CtxApp
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
 SUNDAY = date(2026, 11, 22)
 
 
-class MorningApp(CoachApp):
+class MorningApp(CtxApp):
     """The app, offering the check-in on start whenever it is due (a brand-new diary too),
     and keeping what the check-in dismissed with."""
 
     def __init__(self, ctx: Context) -> None:
-        super().__init__(
-            ctx.store,
-            ctx.settings,
-            ctx.clock,
-            RecordingNotifier(),
-            ctx.paths.config_file,
-            first_run=False,
-        )
+        super().__init__(ctx)
         self.results: list[CrampLog | None] = []
 
     def _offer_checkin(self) -> None:

@@ -72,13 +72,10 @@ def test_print_systemd_unit_keeps_the_chosen_data_folder(
     assert exec_start.endswith(f" --data-dir {coach_home} daemon")
 
 
-async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
-    ctx: Context,
-) -> None:
-    ctx.diary.first_use()  # in use here since 18:00: the 19:30 last meal counts as missed
+async def _run_until_screens_off(ctx: Context, stream: io.StringIO) -> RecordingNotifier:
+    """A daemon from 21:29:59.5 on real time, stopped once screens-off was sent."""
     clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN))
     notifier = RecordingNotifier()
-    stream = io.StringIO()
     daemon = Daemon(
         Context(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=stream
     )
@@ -90,6 +87,15 @@ async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
         await asyncio.sleep(0.05)
     stop_event.set()
     assert await asyncio.wait_for(task, 5) == 0
+    return notifier
+
+
+async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
+    ctx: Context,
+) -> None:
+    ctx.diary.first_use()  # in use here since 18:00: the 19:30 last meal counts as missed
+    stream = io.StringIO()
+    notifier = await _run_until_screens_off(ctx, stream)
 
     assert [title for title, _ in notifier.sent] == [
         "Hydration: 60 minutes to bedtime",
@@ -187,19 +193,7 @@ def test_late_by_text_uses_hours_for_long_gaps() -> None:
 async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Context) -> None:
     """A daemon started for the first time at 21:29 reminds about what is still useful, and
     does not count the evening's earlier steps (the last meal at 19:30) as missed."""
-    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN))
-    notifier = RecordingNotifier()
-    daemon = Daemon(
-        Context(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=io.StringIO()
-    )
-    stop_event = asyncio.Event()
-    task = asyncio.create_task(daemon.run(stop_event))
-    for _ in range(400):
-        if any(title.startswith("Screens off") for title, _ in notifier.sent):
-            break
-        await asyncio.sleep(0.05)
-    stop_event.set()
-    assert await asyncio.wait_for(task, 5) == 0
+    notifier = await _run_until_screens_off(ctx, io.StringIO())
     assert [title for title, _ in notifier.sent] == [
         "Hydration: 60 minutes to bedtime",
         "Screens off: 60 minutes to bedtime",

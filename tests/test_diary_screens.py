@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from textual.widgets import Button, OptionList, Static
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input, OptionList, Static
 
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.notify import RecordingNotifier
 from screens.app import CoachApp
+from screens.cramp import CrampScreen, parse_length
 from screens.history import CorrectNight, Heatmap, HistoryScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
@@ -23,6 +26,17 @@ NIGHT = date(2026, 11, 22)
 
 def make_app(ctx: Context) -> CoachApp:
     return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+
+
+async def started_player(clock: FakeClock, app: CoachApp, pilot: Pilot[None]) -> StretchScreen:
+    """The stretch player at 22:15, its first hold started."""
+    clock.set(datetime(2026, 11, 22, 22, 15, tzinfo=BERLIN))
+    app.push_screen(StretchScreen(NIGHT))
+    await pilot.pause()
+    player = app.screen
+    assert isinstance(player, StretchScreen)
+    await pilot.press("space")
+    return player
 
 
 def toasts(app: CoachApp) -> list[str]:
@@ -106,14 +120,9 @@ async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
 async def test_done_needs_a_hold_and_the_dialog_says_how_many(
     ctx: Context, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 22, 22, 15, tzinfo=BERLIN))
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(StretchScreen(NIGHT))
-        await pilot.pause()
-        player = app.screen
-        assert isinstance(player, StretchScreen)
-        await pilot.press("space")
+        player = await started_player(clock, app, pilot)
         clock.advance(3)
         player.tick()
         await pilot.press("escape")
@@ -140,14 +149,9 @@ async def test_done_needs_a_hold_and_the_dialog_says_how_many(
 async def test_switching_variant_midway_never_counts_more_than_planned(
     ctx: Context, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 22, 22, 15, tzinfo=BERLIN))
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(StretchScreen(NIGHT))
-        await pilot.pause()
-        player = app.screen
-        assert isinstance(player, StretchScreen)
-        await pilot.press("space")
+        player = await started_player(clock, app, pilot)
         for _ in range(11):  # six holds and five rests: the calf stretches, both legs
             clock.advance(10)
             player.tick()
@@ -164,14 +168,9 @@ async def test_switching_variant_midway_never_counts_more_than_planned(
 async def test_quitting_mid_session_records_what_was_done_as_partial(
     ctx: Context, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 11, 22, 22, 15, tzinfo=BERLIN))
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(StretchScreen(NIGHT))
-        await pilot.pause()
-        player = app.screen
-        assert isinstance(player, StretchScreen)
-        await pilot.press("space")
+        player = await started_player(clock, app, pilot)
         for _ in range(3):  # two holds and a rest
             clock.advance(10)
             player.tick()
@@ -180,3 +179,40 @@ async def test_quitting_mid_session_records_what_was_done_as_partial(
     assert record.outcome == "skipped"
     assert record.reason == "partial: 2 of 12 holds, coach was closed"
     assert record.detail["partial"] is True and record.detail["holds_done"] == 2
+
+
+async def test_the_weeks_figures_are_this_calendar_week_from_monday(
+    ctx: Context, clock: FakeClock
+) -> None:
+    ctx.store.record_cramps(NIGHT, 3, severity=5)  # Sunday: last week's
+    clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=BERLIN))  # Monday afternoon
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(120, 40)):
+        assert text(app, "#cramps-figures").startswith("This week: nothing logged yet.")
+    clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=BERLIN))
+    ctx.store.record_cramps(NIGHT + timedelta(days=1), 1, severity=2)  # Monday night
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(120, 40)):
+        assert text(app, "#cramps-figures").startswith(
+            "This week so far: 1 cramp on 1 logged night"
+        )
+
+
+async def test_the_cramp_guide_times_in_minutes_and_seconds(ctx: Context, clock: FakeClock) -> None:
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    clock.set(datetime(2026, 11, 22, 23, 50, tzinfo=BERLIN))
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        guide = app.screen
+        assert isinstance(guide, CrampScreen)
+        clock.advance(75)
+        await pilot.press("e")
+        assert guide.query_one("#cramp-minutes", Input).value == "1:15"
+        await pilot.press("enter")
+        assert "Cramp logged: 1:15." in toasts(app)
+    events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
+    assert events[-1].data["minutes"] == 1.25
+    assert [parse_length(t) for t in ("0:12", "2", "0.5", "10:01")] == [0.2, 2.0, 0.5, 10.017]
+    with pytest.raises(ValueError, match="minutes and seconds like 1:30"):
+        parse_length("1:75")

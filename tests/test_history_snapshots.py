@@ -13,9 +13,8 @@ from tinydb import TinyDB
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.durable import DurableStorage
-from screens.app import CoachApp
 from screens.history import HistoryScreen
-from tests.test_notify import RecordingNotifier
+from tests.app_support import CtxApp
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
@@ -64,19 +63,8 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         db.close()
 
 
-class HistoryApp(CoachApp):
+class HistoryApp(CtxApp):
     """The app opened straight on the history screen, as `h` would push it."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(
-            ctx.store,
-            ctx.settings,
-            ctx.clock,
-            RecordingNotifier(),
-            ctx.paths.config_file,
-            first_run=False,
-            exports_dir=ctx.paths.exports_dir,
-        )
 
     def _offer_checkin(self) -> None:
         self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
