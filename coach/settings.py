@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
-from coach.fsutil import atomic_write
+from coach.fsutil import atomic_write, read_regular
 from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
 
@@ -190,7 +190,7 @@ def load_settings(
 ) -> Settings:
     """Read and check config.toml; a missing file means all defaults."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused, never opened for reading
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
@@ -201,6 +201,8 @@ def load_settings(
         raise ConfigError(path, None, "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ConfigError(path, None, "is not valid TOML (nested too deeply)") from None
     return settings_from_dict(data, path, default_timezone=default_timezone)
 
 
@@ -391,7 +393,7 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
     import tomlkit.exceptions
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         return tomlkit.document()
     except (OSError, UnicodeDecodeError) as exc:
