@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -543,7 +542,7 @@ class Store:
     def _quarantine(self, source: Path, misfits: list[Misfit]) -> Path:
         """Keep misfits aside, whole, in quarantine/; report them once. Returns the file."""
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
-        target = self.quarantine_dir / f"{source.stem}-{stamp}-{secrets.token_hex(3)}.json"
+        target = self.quarantine_dir / f"{source.stem}-{stamp}-{os.urandom(3).hex()}.json"
         body = {
             "from": str(source),
             "set_aside_at": self.clock.now().isoformat(),
