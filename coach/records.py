@@ -526,16 +526,19 @@ class Store:
 
     def _set_aside_locked(self, path: Path, misfits: list[Misfit], tables: Tables) -> Path:
         """Move misfits out of `tables` (the file at `path`, read under the lock) into a
-        file of their own in quarantine/, and report them once. The caller writes `tables`
-        back (or the next write does)."""
+        file of their own in quarantine/, report them once, and write the file without
+        them."""
         kept = self._quarantine(path, misfits)
         for item in misfits:
             tables.get(item.table, {}).pop(item.doc_id, None)
         try:
             atomic_write(path, encode_tables(tables))
+        except NotDurable:
+            pass  # in place; the write that follows syncs the folder again
         except OSError as exc:
             raise StoreError(
-                f"{path}: cannot be written ({exc.strerror}); nothing was changed"
+                f"{path}: cannot be written ({exc.strerror}); the records that do not fit "
+                f"stay in it, and a copy is in {kept}"
             ) from None
         return kept
 
