@@ -246,10 +246,13 @@ class SenderLock:
 
 
 def sender_holder(path: Path) -> Holder | None:
-    """Who holds the sender lock at `path`, or None if nobody does."""
+    """Who holds the sender lock at `path`, or None if nobody does (or it is not a plain
+    file: nobody could hold it)."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except (FileNotFoundError, OSError):
+    except OSError:
         return None
     try:
         try:
