@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
-from coach.fsutil import atomic_write
+from coach.fsutil import atomic_write, read_regular
+from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
 
 if TYPE_CHECKING:
@@ -236,7 +237,7 @@ def load_settings(
 ) -> Settings:
     """Read and check config.toml; a missing file means all defaults."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused, never opened for reading
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
@@ -247,6 +248,8 @@ def load_settings(
         raise ConfigError(path, None, "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ConfigError(path, None, "is not valid TOML (nested too deeply)") from None
     return settings_from_dict(data, path, default_timezone=default_timezone)
 
 
@@ -452,7 +455,7 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
     import tomlkit.exceptions
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         return tomlkit.document()
     except (OSError, UnicodeDecodeError) as exc:
@@ -475,6 +478,17 @@ def config_set(path: Path, key: str, text: str) -> Settings:
         raise ConfigError(path, key, str(bad)) from None
     if isinstance(value, time):
         value = format_value(value)
+    with config_lock(path):
+        return _set_locked(path, key, value)
+
+
+def config_lock(path: Path) -> FileLock:
+    """The lock around a read-modify-write of config.toml: two `config set` at once both
+    land."""
+    return FileLock(path.with_name(f".{path.name}.lock"), what="the config lock")
+
+
+def _set_locked(path: Path, key: str, value: Any) -> Settings:
     document = _read_document(path)
     import tomlkit
 
@@ -506,6 +520,11 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
 def config_unset(path: Path, key: str) -> Settings:
     """Remove one dotted key so its default applies again."""
     _parser_for(key, path)
+    with config_lock(path):
+        return _unset_locked(path, key)
+
+
+def _unset_locked(path: Path, key: str) -> Settings:
     document = _read_document(path)
     *tables, leaf = key.split(".")
     node: Any = document
