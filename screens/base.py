@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual.app import ComposeResult
 from textual.dom import DOMNode
@@ -19,6 +19,9 @@ from textual.widgets._footer import FooterKey
 from coach.clock import Clock
 from coach.records import StepRecord, Store
 from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.voice import Speaker
 
 
 class CoachServices(Protocol):
@@ -47,6 +50,8 @@ class CoachServices(Protocol):
     ) -> bool: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+    def make_speaker(self) -> Speaker: ...
 
 
 def services(node: DOMNode) -> CoachServices:
