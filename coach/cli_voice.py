@@ -1,0 +1,47 @@
+"""`coach voice-test`: say one line and tell which engine spoke, registered by `register`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from coach.context import Context
+
+TEST_LINE = "This is coach. If you can hear this, spoken cues will reach you."
+
+
+def cmd_voice_test(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.voice import ProcessPlayback, check_audio, voice_argv
+
+    found = check_audio()
+    settings = ctx.settings
+    if found.voice is None:
+        print(f"No voice: {found.problems[0]}.")
+        return 1
+    where = f" through {found.server}" if found.server else ""
+    if found.server is None:
+        print(f"Warning: {found.problems[-1]}; the voice may not be heard.")
+    playback = ProcessPlayback(voice_argv(found.voice, TEST_LINE, settings.voice, settings.sound))
+    if not playback.wait(30):
+        playback.stop()
+        print(f"{found.voice} did not finish speaking within 30 s; stopped it.")
+        return 1
+    code = playback.process.returncode
+    if code != 0:
+        print(f"{found.voice} failed (exit status {code}).")
+        return 1
+    print(f"Spoke a test line with {found.voice}{where}: it worked.")
+    if not settings.voice.enabled:
+        print("Spoken cues are off; turn them on with `coach config set voice.enabled true`.")
+    return 0
+
+
+def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
+    """Add `voice-test` to the subcommands of coach.cli's parser."""
+    p = sub.add_parser(
+        "voice-test",
+        help="say a test line now",
+        description="Say one line now with the speech engine spoken cues would use, and "
+        "say which one it was and whether it worked (exit 1 if it did not).",
+    )
+    p.set_defaults(handler=cmd_voice_test)
