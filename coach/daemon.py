@@ -32,6 +32,7 @@ from coach.fsutil import FILE_MODE, ensure_dir
 from coach.notify import BellNotifier, FallbackNotifier, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import CATCH_UP_SECONDS, Handled, ReminderService, ScheduledReminders
+from coach.voice import speaking_notifier
 
 LOCK_NAME = "reminders.lock"
 LOG_NAME = "daemon.log"
@@ -172,6 +173,10 @@ class Daemon:
             on_unavailable=self._unavailable,
             on_restored=lambda: self.log.info("desktop notifications work again"),
         )
+        # Speaks each title too when [voice] is on (coach.voice); passes through otherwise.
+        self.voiced = speaking_notifier(
+            self.notifier, lambda: (self.service.settings.voice, self.service.settings.sound)
+        )
         self.catch_up_seconds = catch_up_seconds
         self._waiting_said = False
         self._next_said: datetime | None = None
@@ -216,7 +221,7 @@ class Daemon:
                 "reminder %s%s: %r (not sent: notifications.enabled is false)", step.id, late, title
             )
             return
-        delivery = self.notifier.notify(title, body)
+        delivery = self.voiced.notify(title, body)
         how = "sent" if delivery.ok else "NOT sent"
         extra = f" ({delivery.detail})" if delivery.detail else ""
         self.log.info(
