@@ -11,7 +11,7 @@ TEST_LINE = "This is coach. If you can hear this, spoken cues will reach you."
 
 
 def cmd_voice_test(args: argparse.Namespace, ctx: Context) -> int:
-    from coach.voice import ProcessPlayback, check_audio, voice_argv
+    from coach.voice import check_audio, speak
 
     found = check_audio()
     settings = ctx.settings
@@ -21,7 +21,7 @@ def cmd_voice_test(args: argparse.Namespace, ctx: Context) -> int:
     where = f" through {found.server}" if found.server else ""
     if found.server is None:
         print(f"Warning: {found.problems[-1]}; the voice may not be heard.")
-    playback = ProcessPlayback(voice_argv(found.voice, TEST_LINE, settings.voice, settings.sound))
+    playback = speak(found.voice, TEST_LINE, settings.voice, settings.sound)
     if not playback.wait(30):
         playback.stop()
         print(f"{found.voice} did not finish speaking within 30 s; stopped it.")
