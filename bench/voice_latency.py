@@ -4,7 +4,8 @@ A private PulseAudio server with a null sink (tests/sound_support.py); its monit
 in 20 ms fragments, and the time the first loud fragment arrives after the engine was
 started is the latency. Anchor, in the same run: paplay playing coach's chime WAV, the
 floor any player pays. Also reported: how long after a stop the sound ends (cut short),
-and how many of the runs made no sound at all.
+and how many of the runs made no sound at all. Target: the engine coach uses first
+(espeak-ng) speaks within 250 ms (median) and is never silent.
 
     python bench/voice_latency.py [--runs 10]
 """
@@ -127,7 +128,8 @@ def main() -> None:
     args = parser.parse_args()
     missing = [t for t in ("pulseaudio", "pactl", "parec", "paplay") if not shutil.which(t)]
     if missing:
-        sys.exit(f"needs {', '.join(missing)}")
+        print(f"skipped: needs {', '.join(missing)} (see .ci/run)")
+        return
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         server = SoundServer(root)
@@ -181,6 +183,7 @@ def main() -> None:
             anchor = None
             print(f"{args.runs} runs each; first sound at the server after the start, in ms")
             cuts: list[str] = []
+            verdict = "ok"
             for name, (start, long_start, settle) in candidates.items():
                 cold = first_sound(monitor, start, settle)
                 times = [first_sound(monitor, start, settle) for _ in range(args.runs)]
@@ -189,6 +192,8 @@ def main() -> None:
                 anchor = anchor or median
                 silent = len(times) - len(heard)
                 cold_text = f"{cold:7.0f}" if cold is not None else "silent"
+                if name.startswith("espeak-ng (own") and (median > 250 or silent):
+                    verdict = "OVER"
                 print(
                     f"{name:34s} first call {cold_text:>7s}  median {median:6.0f}  "
                     f"max {max(heard, default=float('nan')):6.0f}  silent {silent}/{args.runs}  "
@@ -199,9 +204,12 @@ def main() -> None:
                     cuts.append(f"{name:34s} last sound {stop or 0:5.0f} ms after the stop")
             print("stopped 1 s into a long line (the anchor plays the same line as a WAV):")
             print("\n".join(cuts))
+            print(f"target: espeak-ng within 250 ms, never silent: {verdict}")
         finally:
             monitor.close()
             server.stop()
+    if verdict != "ok":
+        sys.exit(1)
 
 
 if __name__ == "__main__":
