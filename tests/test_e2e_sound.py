@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from coach.cues import Cue
+from coach.notify import RecordingNotifier
 from coach.settings import SoundSettings, VoiceSettings
-from coach.voice import AudioCues, check_audio
+from coach.voice import AudioCues, check_audio, speaking_notifier
 from tests.reminder_support import base_env, coach_argv, require_tools
 from tests.sound_support import (
     SoundServer,
@@ -121,3 +122,20 @@ def test_a_new_cue_cuts_the_speech_short(
     heard = sum(end - start for start, end in sound_spans(samples))
     # The long line alone takes over 8 s; cut after 1 s, all sound is over within ~2.5 s.
     assert 0.5 <= heard <= 2.5, sound_spans(samples)
+
+
+def test_a_reminder_speaks_its_title_through_the_sound_server(
+    server: SoundServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in server.env.items():
+        monkeypatch.setenv(key, value)
+    inner = RecordingNotifier()
+    notifier = speaking_notifier(inner, lambda: (VoiceSettings(enabled=True), SoundSettings()))
+    recording = server.record(tmp_path / "reminder.raw")
+    delivery = notifier.notify("Stretches: 10 minutes to bedtime", "Time for the stretches.")
+    time.sleep(3.0)
+    samples = stop_recording(recording, tmp_path / "reminder.raw")
+    assert delivery.ok and delivery.detail == "spoken by espeak-ng"
+    assert inner.sent == [("Stretches: 10 minutes to bedtime", "Time for the stretches.")]
+    heard = sum(end - start for start, end in sound_spans(samples))
+    assert 1.0 <= heard <= 3.0, sound_spans(samples)
