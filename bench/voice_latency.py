@@ -29,8 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.voice import chime_wav  # noqa: E402
-from tests.sound_support import QUIET, RATE, SoundServer  # noqa: E402
+from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
+from coach.voice import chime_wav, speak  # noqa: E402
+from tests.sound_support import QUIET, SoundServer  # noqa: E402
 
 LINE = "Calf stretch, left leg. Hold."
 LONG = "Hamstring and calf stretch, seated, left leg. " * 3
@@ -40,20 +41,7 @@ class Monitor:
     """Reads the sink's monitor live; notes when the first loud and last loud sound came."""
 
     def __init__(self, server: SoundServer) -> None:
-        self.process = subprocess.Popen(
-            [
-                "parec",
-                "-d",
-                "rec.monitor",
-                "--format=s16le",
-                f"--rate={RATE}",
-                "--channels=1",
-                "--raw",
-                "--latency-msec=10",
-            ],
-            env={**os.environ, **server.env},
-            stdout=subprocess.PIPE,
-        )
+        self.process = server.monitor(subprocess.PIPE, latency_ms=10)
         self.first: float | None = None
         self.last: float | None = None
         self._thread = threading.Thread(target=self._read, daemon=True)
@@ -107,6 +95,17 @@ def cut_short(monitor: Monitor, start: Callable[[], subprocess.Popen[bytes]]) ->
     process.wait(5)
     time.sleep(1.0)
     return None if monitor.last is None else max(0.0, (monitor.last - stopped) * 1000)
+
+
+def spd_stopped_by_coach(monitor: Monitor) -> float:
+    """Like cut_short, through coach.voice.speak, whose stop also sends `spd-say -C`."""
+    monitor.reset()
+    playback = speak("spd-say", LONG, VoiceSettings(enabled=True), SoundSettings())
+    time.sleep(1.0)
+    stopped = time.monotonic()
+    playback.stop()
+    time.sleep(1.0)
+    return 0.0 if monitor.last is None else max(0.0, (monitor.last - stopped) * 1000)
 
 
 def spawn(argv: list[str] | str) -> Callable[[], subprocess.Popen[bytes]]:
@@ -202,6 +201,11 @@ def main() -> None:
                 if long_start is not None:
                     stop = cut_short(monitor, long_start)
                     cuts.append(f"{name:34s} last sound {stop or 0:5.0f} ms after the stop")
+            if shutil.which("spd-say"):
+                cuts.append(
+                    f"{'spd-say, stopped as coach does':34s} last sound "
+                    f"{spd_stopped_by_coach(monitor):5.0f} ms after the stop"
+                )
             print("stopped 1 s into a long line (the anchor plays the same line as a WAV):")
             print("\n".join(cuts))
             print(f"target: espeak-ng within 250 ms, never silent: {verdict}")

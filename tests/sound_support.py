@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import IO
 
 RATE = 16000
 WINDOW = 0.01
@@ -71,8 +72,14 @@ class SoundServer:
 
     def record(self, path: Path) -> subprocess.Popen[bytes]:
         """Start recording what the sink plays, as raw 16 kHz mono 16-bit, into `path`."""
-        out = path.open("wb")
-        process = subprocess.Popen(
+        process = self.monitor(path.open("wb"), latency_ms=20)
+        self.processes.append(process)
+        time.sleep(0.3)  # let the stream connect before anything plays
+        return process
+
+    def monitor(self, out: IO[bytes] | int, latency_ms: int) -> subprocess.Popen[bytes]:
+        """parec on the sink's monitor, raw 16 kHz mono 16-bit samples to `out`."""
+        return subprocess.Popen(
             [
                 "parec",
                 "-d",
@@ -81,16 +88,13 @@ class SoundServer:
                 f"--rate={RATE}",
                 "--channels=1",
                 "--raw",
-                # Small fragments, so the recording keeps pace with what plays.
-                "--latency-msec=20",
+                # Small fragments, so what is read keeps pace with what plays.
+                f"--latency-msec={latency_ms}",
             ],
             env={**os.environ, **self.env},
             stdout=out,
             stderr=subprocess.DEVNULL,
         )
-        self.processes.append(process)
-        time.sleep(0.3)  # let the stream connect before anything plays
-        return process
 
     def stop(self) -> None:
         for process in reversed(self.processes):
