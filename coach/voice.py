@@ -382,7 +382,10 @@ class AudioCues:
             self._play = lambda path: ProcessPlayback(player_argv(player, path))
         elif self._play is None and wants_player:
             why = next((p for p in found.problems if "speech" not in p), "") if found else ""
-            self.on_problem(f"No sound for chimes ({why}); the terminal bell instead.")
+            if self.chimes:
+                self.on_problem(f"No sound for chimes ({why}); the terminal bell instead.")
+            else:
+                self.on_problem(f"No sound server for spoken cues ({why}); they may not be heard.")
         elif self._play is not None:
             self.player = self.player or "injected"
 

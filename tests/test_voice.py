@@ -240,3 +240,25 @@ async def test_a_slow_speaker_does_not_change_the_players_timing(ctx: Context) -
     assert min(late) >= 0
     assert max(late) < 0.25, late  # the screen ticks every 0.1 s; the voice adds nothing
     assert any(entry.startswith("cut ") for entry in log)  # speech was cut short by cues
+
+
+def test_voice_without_a_sound_server_is_said_once() -> None:
+    problems: list[str] = []
+    cues = AudioCues(
+        ON,
+        SoundSettings(),
+        chimes=False,
+        on_problem=problems.append,
+        bell=lambda: None,
+        check=lambda: AudioCheck(
+            voice="espeak-ng", player=None, server=None, problems=("no sound player: install y",)
+        ),
+        speak=lambda text: FakeSound([], text, 0.1),
+    )
+    cues.cue(Cue("Rest.", chime=True))
+    cues.cue(Cue("three"))
+    cues.close()
+    cues._thread.join(3)
+    assert problems == [
+        "No sound server for spoken cues (no sound player: install y); they may not be heard."
+    ]
