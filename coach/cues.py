@@ -71,8 +71,7 @@ class SessionCues:
         session = self.session
         if change.phase == "done" or change.slot is None:
             # Holds done before a switch of variant count in both numbers.
-            before = sum(1 for slot in session.completed if slot not in session.slots)
-            done, planned = len(session.completed), len(session.slots) + before
+            done, planned = session.holds_done, session.holds_planned
             return Cue(f"Done, {done} of {planned} holds.", chime=True)
         slot = change.slot
         if change.phase == "rest":

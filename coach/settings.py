@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
-from coach.fsutil import atomic_write
+from coach.fsutil import atomic_write, read_regular
+from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
 
 if TYPE_CHECKING:
@@ -20,6 +21,34 @@ if TYPE_CHECKING:
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 VARIANTS: tuple[str, ...] = ("standing", "seated")
+THEMES: tuple[str, ...] = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-ansi",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+"""Textual's built-in themes from 8.0 to 8.2 (8.0 has textual-ansi, 8.2 ansi-dark and
+ansi-light), named here so the core checks a theme without importing Textual; the app
+keeps Textual's default when the installed Textual lacks the one chosen."""
+DEFAULT_THEME = "textual-dark"
 DEFAULT_BEDTIME = time(22, 30)
 OFFSET_RANGE = (-600, 120)
 """Steps may be set from 10 hours before bedtime to 2 hours after it."""
@@ -66,6 +95,13 @@ class SoundSettings(NamedTuple):
     """Loudness of chimes and speech, 0 (silent) to 100."""
 
 
+class DisplaySettings(NamedTuple):
+    """How the app looks; the app saves a choice made in it here."""
+
+    theme: str | None = None
+    """The colour theme (one of THEMES); None leaves Textual's default, textual-dark."""
+
+
 class Settings(NamedTuple):
     """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
 
@@ -83,6 +119,7 @@ class Settings(NamedTuple):
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
     voice: VoiceSettings = VoiceSettings()
     sound: SoundSettings = SoundSettings()
+    display: DisplaySettings = DisplaySettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -208,6 +245,9 @@ STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "what": _text,
     "why": _text,
 }
+DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
+    "theme": _choice(*THEMES),
+}
 TOP_KEYS = (
     "bedtime",
     "timezone",
@@ -216,6 +256,7 @@ TOP_KEYS = (
     "stretch",
     "notifications",
     *SECTIONS,
+    "display",
 )
 
 
@@ -227,7 +268,7 @@ def load_settings(
 ) -> Settings:
     """Read and check config.toml; a missing file means all defaults."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused, never opened for reading
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
@@ -238,6 +279,8 @@ def load_settings(
         raise ConfigError(path, None, "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ConfigError(path, None, "is not valid TOML (nested too deeply)") from None
     return settings_from_dict(data, path, default_timezone=default_timezone)
 
 
@@ -301,6 +344,14 @@ def settings_from_dict(
                     path, f"{section}.{name}", f"unknown key; known: {', '.join(keys)}"
                 )
             found[name] = check(f"{section}.{name}", keys[name], value)
+    display_raw = table("display", data.get("display", {}))
+    display_values: dict[str, Any] = {}
+    for name, value in display_raw.items():
+        if name not in DISPLAY_KEYS:
+            raise ConfigError(
+                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
+            )
+        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
 
     steps = list(EVENING.steps)
     known = {step.id: index for index, step in enumerate(steps)}
@@ -352,6 +403,7 @@ def settings_from_dict(
         notifications=NotificationSettings(**notify_values),
         voice=VoiceSettings(**sections["voice"]),
         sound=SoundSettings(**sections["sound"]),
+        display=DisplaySettings(**display_values),
     )
 
 
@@ -371,6 +423,8 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return STRETCH_KEYS[name]
         case ["notifications", name] if name in NOTIFICATION_KEYS:
             return NOTIFICATION_KEYS[name]
+        case ["display", name] if name in DISPLAY_KEYS:
+            return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
         case [section, name] if name in SECTIONS.get(section, {}):
@@ -385,6 +439,7 @@ def known_keys() -> list[str]:
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
     keys += [f"{section}.{name}" for section, names in SECTIONS.items() for name in names]
+    keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
 
@@ -428,6 +483,8 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.notifications, name))
         case [section, name] if section in SECTIONS:
             return format_value(getattr(getattr(settings, section), name))
+        case ["display", "theme"]:
+            return settings.display.theme or DEFAULT_THEME
         case ["steps", step_id, name]:
             try:
                 step = settings.routine.step(step_id)
@@ -445,7 +502,7 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
     import tomlkit.exceptions
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         return tomlkit.document()
     except (OSError, UnicodeDecodeError) as exc:
@@ -468,6 +525,17 @@ def config_set(path: Path, key: str, text: str) -> Settings:
         raise ConfigError(path, key, str(bad)) from None
     if isinstance(value, time):
         value = format_value(value)
+    with config_lock(path):
+        return _set_locked(path, key, value)
+
+
+def config_lock(path: Path) -> FileLock:
+    """The lock around a read-modify-write of config.toml: two `config set` at once both
+    land."""
+    return FileLock(path.with_name(f".{path.name}.lock"), what="the config lock")
+
+
+def _set_locked(path: Path, key: str, value: Any) -> Settings:
     document = _read_document(path)
     import tomlkit
 
@@ -499,6 +567,11 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
 def config_unset(path: Path, key: str) -> Settings:
     """Remove one dotted key so its default applies again."""
     _parser_for(key, path)
+    with config_lock(path):
+        return _unset_locked(path, key)
+
+
+def _unset_locked(path: Path, key: str) -> Settings:
     document = _read_document(path)
     *tables, leaf = key.split(".")
     node: Any = document

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
 from coach.cues import Cue, SessionCues
 from coach.stretch import EXTRA_SECONDS, Slot, StretchSession
-from screens.base import CoachFooter, services
+from screens.base import CoachFooter, CoachModal, services
 from screens.big_text import BigCountdown
 
 if TYPE_CHECKING:
@@ -70,7 +70,8 @@ class StretchScreen(Screen[str | None]):
             "f",
             "full_screen",
             "Big",
-            # Not in the footer, which is full at 80 columns; the status line names it.
+            # Not in the footer, which is full at 80 columns; the line before the start and
+            # the help name it.
             show=False,
             id="stretch-full",
             tooltip="Numbers that fill the terminal, to follow from across the room",
@@ -88,6 +89,8 @@ class StretchScreen(Screen[str | None]):
         self.cues: SessionCues | None = None
         self.speaker = speaker
         """Where cues go (voice, chime or bell); built from the settings on mount if None."""
+        self.recorded: str | None = None
+        """The outcome recorded, once it is."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,8 +178,7 @@ class StretchScreen(Screen[str | None]):
             status = "Paused. Press space to carry on."
         else:
             status = (
-                f"{len(session.completed)} of {len(session.slots)} holds done · {session.variant}"
-                " · f: big countdown"
+                f"{session.holds_done} of {session.holds_planned} holds done · {session.variant}"
             )
         self.query_one("#status", Static).update(status)
         self.query_one("#instructions", Static).update(instructions)
@@ -270,30 +272,47 @@ class StretchScreen(Screen[str | None]):
                 return
             self._record(outcome)
 
-        done, planned = len(session.completed), len(session.slots)
+        done, planned = session.holds_done, session.holds_planned
         self.app.push_screen(StopStretchScreen(done, planned), callback=chosen)
 
     # --- recording --------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        self._record("done")
+        # Every exercise skipped is not a done routine: done needs at least one hold.
+        self._record("done" if self._session.holds_done else "skipped")
+
+    def record_partial(self) -> None:
+        """Coach is closing mid-session: record what was done, as a partial session."""
+        session = self.session
+        if self.recorded is not None or session is None or not session.started:
+            return
+        self._write("skipped", partial=True)
 
     def _record(self, outcome: str) -> None:
+        self._write(outcome)
+        self.dismiss(outcome)
+
+    def _write(self, outcome: str, *, partial: bool = False) -> None:
         session = self._session
+        if outcome == "done" and session.holds_done == 0:
+            outcome = "skipped"
         detail = session.summary()
+        what = f"{detail['holds_done']} of {detail['holds_planned']} holds"
         reason = None
-        if outcome == "skipped":
-            reason = f"stopped after {detail['holds_done']} of {detail['holds_planned']} holds"
+        if partial:
+            detail["partial"] = True
+            reason = f"partial: {what}, coach was closed"
+        elif outcome == "skipped":
+            reason = f"stopped after {what}"
+        self.recorded = outcome
         app = services(self)
         if app.record_step(
             self.night, "stretch", outcome, reason=reason, late=self.late, detail=detail
         ):
-            what = f"{detail['holds_done']} of {detail['holds_planned']} holds"
             self.notify(f"Stretches recorded as {outcome} ({what}).")
-        self.dismiss(outcome)
 
 
-class StopStretchScreen(ModalScreen[str | None]):
+class StopStretchScreen(CoachModal[str | None]):
     """Stopping midway: record as done or skipped, or keep going (None, also escape)."""
 
     CSS_PATH = "common.tcss"
@@ -309,12 +328,17 @@ class StopStretchScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(
-                f"You did {self.done} of {self.planned} holds. Record tonight's stretches as:",
-                id="dialog-title",
-            )
+            holds = f"hold{'s' if self.planned != 1 else ''}"
+            title = f"You did {self.done} of {self.planned} {holds}."
+            if self.done == 0:
+                title += " Done needs at least one hold. Record tonight's stretches as:"
+            else:
+                title += " Record tonight's stretches as:"
+            yield Label(title, id="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Done", id="done", variant="success")
+                yield Button(
+                    f"Done ({self.done})", id="done", variant="success", disabled=self.done == 0
+                )
                 yield Button("Skipped", id="skipped", variant="warning")
                 yield Button("Keep going", id="keep")
 
@@ -324,7 +348,10 @@ class StopStretchScreen(ModalScreen[str | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id if event.button.id in ("done", "skipped") else None)
+        chosen = event.button.id
+        if chosen == "done" and self.done == 0:
+            return
+        self.dismiss(chosen if chosen in ("done", "skipped") else None)
 
     def action_keep_going(self) -> None:
         self.dismiss(None)
