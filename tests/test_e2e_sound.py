@@ -17,7 +17,15 @@ from coach.cues import Cue
 from coach.notify import RecordingNotifier
 from coach.settings import SoundSettings, VoiceSettings
 from coach.voice import AudioCues, check_audio, speaking_notifier
-from tests.reminder_support import base_env, coach_argv, require_tools
+from tests.reminder_support import (
+    base_env,
+    coach_argv,
+    faketime_env,
+    require_tools,
+    spawn,
+    stop,
+    wait_for_text,
+)
 from tests.sound_support import (
     SoundServer,
     crossings_per_second,
@@ -139,3 +147,31 @@ def test_a_reminder_speaks_its_title_through_the_sound_server(
     assert inner.sent == [("Stretches: 10 minutes to bedtime", "Time for the stretches.")]
     heard = sum(end - start for start, end in sound_spans(samples))
     assert 1.0 <= heard <= 3.0, sound_spans(samples)
+
+
+def test_the_daemon_speaks_a_due_reminder_with_voice_on(
+    server: SoundServer, tmp_path: Path
+) -> None:
+    home = tmp_path / "daemon-home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        'timezone = "Europe/Berlin"\nbedtime = "22:30"\n[voice]\nenabled = true\n'
+    )
+    recording = server.record(tmp_path / "daemon.raw")
+    # 21:29:58 in Berlin: screens-off (T-60) is due in two seconds. No desktop session: the
+    # notification falls back to the bell, and the title is spoken all the same.
+    env = {**base_env(home), **server.env, **faketime_env("2026-11-22 20:29:58")}
+    daemon = spawn(coach_argv("daemon"), env)
+    log_path = home / "logs" / "daemon.log"
+    try:
+        wait_for_text(log_path, "reminder screens-off")
+        time.sleep(3.0)
+    finally:
+        code, _, err = stop(daemon)
+    samples = stop_recording(recording, tmp_path / "daemon.raw")
+    assert code == 0, err
+    log = log_path.read_text()
+    assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log
+    assert "spoken by espeak-ng" in log
+    heard = sum(end - start for start, end in sound_spans(samples))
+    assert heard >= 1.0, sound_spans(samples)
