@@ -167,8 +167,9 @@ class BigCountdown(Widget):
         if width <= 0 or height <= 0:
             return []
         body = max(0, height - 1)  # the last row is the plain status line
-        # Words get up to a quarter of the rows each (at most 3 scales up); the digits the rest.
-        words_rows = max(1, body // 4)
+        # Words get up to a quarter of the rows each (at most 3 scales up), and at least two
+        # lines of the smallest letters, so a long name still shows big; the digits the rest.
+        words_rows = max(2 * text_rows(1), body // 4)
         parts: list[str] = []
         for text in (self.title, self.phase):
             scale, wrapped = fit(text, width, words_rows, max_scale=3)
