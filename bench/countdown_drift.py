@@ -115,6 +115,7 @@ def with_voice(hold: int) -> tuple[dict[str, float], str]:
             result = asyncio.run(measure(hold, speaker))
         finally:
             speaker.close()
+            speaker.join(3)
             server.stop()
     said = f"engine {speaker.engine}, player {speaker.player}"
     return result, said + (f"; problems: {problems}" if problems else "")

@@ -345,9 +345,13 @@ class AudioCues:
         self._queue.put(cue)
 
     def close(self) -> None:
-        """Stop any sound now and end the worker."""
+        """Stop any sound and end the worker, without waiting for it (a UI calls this)."""
         self._queue.put(_CLOSE)
-        self._thread.join(2.0)
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for the worker to end after `close`; True if it did."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
     # --- the worker ---------------------------------------------------------------------
 

@@ -91,6 +91,7 @@ def test_the_players_cues_reach_the_sound_server_as_a_chime_then_speech(
     cues.cue(Cue("Calf stretch, left leg. Hold.", chime=True))
     time.sleep(3.5)
     cues.close()
+    assert cues.join(3)
     time.sleep(0.2)
     samples = stop_recording(recording, tmp_path / "cues.raw")
     assert problems == [] and rings == []
@@ -126,6 +127,7 @@ def test_a_new_cue_cuts_the_speech_short(
     cues.cue(Cue("Rest."))
     time.sleep(1.5)
     cues.close()
+    assert cues.join(3)
     samples = stop_recording(recording, tmp_path / "cut.raw")
     heard = sum(end - start for start, end in sound_spans(samples))
     # The long line alone takes over 8 s; cut after 1 s, all sound is over within ~2.5 s.

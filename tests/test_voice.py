@@ -80,7 +80,7 @@ def test_a_cue_returns_at_once_and_the_next_cuts_the_last_short() -> None:
     cues.cue(Cue("two"))
     wait_for(lambda: "start two" in log)
     cues.close()
-    cues._thread.join(3)
+    assert cues.join(3)
     # "Rest." was never spoken: "three" came during the chime's gap and replaced it.
     assert log == [
         "start chime chime.wav",
@@ -109,7 +109,7 @@ def test_no_voice_is_said_once_and_chimes_carry_the_changes() -> None:
         time.sleep(0.05)
     cues.cue(Cue("three"))  # not a change: no chime
     cues.close()
-    cues._thread.join(3)
+    assert cues.join(3)
     assert len(problems) == 1 and problems[0].startswith("No voice available for spoken cues")
     assert "espeak-ng" in problems[0]
     assert played.count("start chime") == 3
@@ -129,7 +129,7 @@ def test_no_sound_at_all_falls_back_to_the_bell() -> None:
     cues.cue(Cue("Rest.", chime=True))
     cues.cue(Cue("three"))
     cues.close()
-    cues._thread.join(3)
+    assert cues.join(3)
     assert rings == ["bell"]
     assert problems == [
         "No sound for chimes (no sound player: install y); the terminal bell instead."
@@ -258,7 +258,7 @@ def test_voice_without_a_sound_server_is_said_once() -> None:
     cues.cue(Cue("Rest.", chime=True))
     cues.cue(Cue("three"))
     cues.close()
-    cues._thread.join(3)
+    assert cues.join(3)
     assert problems == [
         "No sound server for spoken cues (no sound player: install y); they may not be heard."
     ]
