@@ -31,9 +31,30 @@ def cmd_voice_test(args: argparse.Namespace, ctx: Context) -> int:
         print(f"{found.voice} failed (exit status {code}).")
         return 1
     print(f"Spoke a test line with {found.voice}{where}: it worked.")
+    print(_chime(found.player, found.problems, settings.sound.volume))
     if not settings.voice.enabled:
         print("Spoken cues are off; turn them on with `coach config set voice.enabled true`.")
     return 0
+
+
+def _chime(player: str | None, problems: tuple[str, ...], volume: int) -> str:
+    """Play the stretch player's chime once; one line on what happened."""
+    import tempfile
+    from pathlib import Path
+
+    from coach.voice import ProcessPlayback, chime_wav, player_argv
+
+    if player is None:
+        why = next((p for p in problems if "speech" not in p), "no sound player")
+        return f"No chime: {why}; the stretch player rings the terminal bell instead."
+    with tempfile.TemporaryDirectory(prefix="coach-chime-") as folder:
+        path = Path(folder) / "chime.wav"
+        path.write_bytes(chime_wav(volume))
+        playback = ProcessPlayback(player_argv(player, path))
+        if not playback.wait(5) or playback.process.returncode != 0:
+            playback.stop()
+            return f"The chime with {player} did not play."
+    return f"Played the stretch player's chime with {player}."
 
 
 def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:

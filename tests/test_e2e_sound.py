@@ -61,9 +61,9 @@ def test_voice_test_speaks_through_the_sound_server(server: SoundServer, tmp_pat
     time.sleep(0.3)
     samples = stop_recording(recording, tmp_path / "voice.raw")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines()[0].startswith(
-        "Spoke a test line with espeak-ng through pulseaudio"
-    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Spoke a test line with espeak-ng through pulseaudio")
+    assert lines[1] == "Played the stretch player's chime with paplay."
     spans = sound_spans(samples)
     heard = sum(end - start for start, end in spans)
     # "This is coach. If you can hear this, spoken cues will reach you." at 150 words a
