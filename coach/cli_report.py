@@ -35,7 +35,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 
     now = ctx.clock.now()
     diary = Diary.load(ctx.store, ctx.settings, now)
-    text = render_report(diary, ctx.settings, args.weeks, now)
+    text = render_report(diary, ctx.settings, args.weeks, now, ctx.store)
     if args.output is None:
         sys.stdout.write(text)
         return 0

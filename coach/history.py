@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from coach.planner import plan_night
+from coach.experiment import plan_for
 from coach.records import CrampLog, Store
 from coach.settings import Settings
 
@@ -49,7 +49,7 @@ def summarize(
     summaries = []
     night = start
     while night <= end:
-        plan = plan_night(settings, night)
+        plan = plan_for(settings, store, night)[0]  # no stretch on a no-stretch night
         over = now >= plan.ends_at
         steps: dict[str, str] = {}
         for step in plan.steps:

@@ -52,8 +52,13 @@ def report_period(diary: Diary, weeks: int) -> Period:
     return Period(max(first, end - timedelta(days=weeks * 7 - 1)), end)
 
 
-def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -> str:
-    """The Markdown report of the last `weeks` weeks of the diary."""
+def render_report(
+    diary: Diary, settings: Settings, weeks: int, now: datetime, store: Store | None = None
+) -> str:
+    """The Markdown report of the last `weeks` weeks of the diary (with the personal
+    experiment's section when `store` holds one)."""
+    from coach.experiment import report_lines
+
     period = report_period(diary, weeks)
     nights = diary.window(period.start, period.end)
     whole = diary.cramp_block(period.start, period.nights)
@@ -70,10 +75,7 @@ def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -
         *_cramp_section(diary, period, whole),
         *_longest_section(nights),
         *_adherence_section(diary, settings, period),
-        "## Stretch and cramps (a personal observation)",
-        "",
-        diary.insight(weeks=max(1, -(-period.nights // 7)), end=period.end).text(),
-        "",
+        *(report_lines(store, settings, now) if store is not None else []),
         *_red_flag_section(diary, period),
         *_notes_section(nights),
         "---",
@@ -199,7 +201,7 @@ def export_files(
 ) -> tuple[Path, Path]:
     """Write the report (Markdown) and every finished night (CSV) into `folder`; return both."""
     diary = Diary.load(store, settings, now)
-    report = render_report(diary, settings, weeks, now)
+    report = render_report(diary, settings, weeks, now, store)
     stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
     report_path = folder / f"report-{stamp}.md"
     csv_path = folder / f"history-{stamp}.csv"

@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from coach.clock import Clock
 from coach.errors import CoachError
+from coach.experiment import assignment, load_protocol
 from coach.planner import current_night
 from coach.records import CrampLog, Store
 from coach.redflags import find_red_flags, mark_shown, unshown
@@ -341,7 +342,7 @@ class CorrectNight(ModalScreen[bool]):
 
 
 class HistoryScreen(Screen[None]):
-    """Nights, adherence, streaks, habit strength, cramps per week and the insight."""
+    """Nights, adherence, streaks, habit strength, cramps per week and the experiment."""
 
     CSS_PATH = "history.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -495,7 +496,30 @@ class HistoryScreen(Screen[None]):
             figures += f"\nHighest: {peak.per_week:.1f} a week (week of {peak.start:%d %b})"
         self.query_one("#cramps-figures", Static).update(figures)
         self.query_one("#insight", Static).update(
-            Text.assemble(("Stretch and cramps: ", "bold"), diary.insight().text())
+            Text.assemble(("Does stretching help you? ", "bold"), self._experiment_line())
+        )
+
+    def _experiment_line(self) -> str:
+        """Where the personal experiment stands; the answer itself is on its own screen."""
+        try:
+            protocol = load_protocol(self.store)
+        except CoachError as exc:
+            return str(exc)
+        if protocol is None:
+            return (
+                "comparing nights you happened to stretch with nights you did not cannot "
+                "tell; a personal experiment can (e on Tonight)."
+            )
+        assigned = assignment(protocol, self.today)
+        if protocol.stopped is not None:
+            return "your experiment was stopped; its figures are on its screen (e on Tonight)."
+        if assigned is None:
+            return "your experiment is over: its answer is on its screen (e on Tonight)."
+        if assigned.phase == "run-in":
+            return "your experiment is in its run-in (e on Tonight)."
+        return (
+            f"your experiment is in period {assigned.period} of {assigned.periods}; the "
+            "answer comes at the end (e on Tonight)."
         )
 
     def _show_night(self, night: date) -> None:
