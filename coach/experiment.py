@@ -39,8 +39,7 @@ MIN_PAIRS, MAX_PAIRS = 2, 12
 """The number of pairs is sized from the run-in rate, within these bounds."""
 TARGET_CRAMPS = 100.0
 """Pairs are sized so the no-stretch nights that count hold about this many cramps at the
-run-in rate: enough for a true halving to read "helps" in at least 8 users of 10 (by
-simulation)."""
+run-in rate (most users reach MAX_PAIRS; bench/README.md has what that buys)."""
 RUN_IN_NIGHTS = 14
 """The run-in: the last fortnight of mornings before randomisation."""
 RUN_IN_MIN_LOGGED = 10
@@ -50,7 +49,8 @@ MIN_CRAMP_NIGHTS = 3
 BENEFIT_RATIO = 0.75
 """A meaningful benefit: at least 25% fewer cramps (CONTENT.md, Cochrane 2020)."""
 HELPS_PROBABILITY = 0.96
-""""helps" when the chance that stretch nights have fewer cramps is at least this;
+"""Chosen by simulation to keep "helps" under 5% with no true effect. "helps" when the
+chance that stretch nights have fewer cramps is at least this;
 "worse" when the chance that they have more is at least this."""
 MIN_ARM_NIGHTS = 4
 """Logged nights each arm needs (outside washouts) before any figure is shown."""
@@ -343,9 +343,7 @@ def start(
         )
     protocol = Protocol(created=now.isoformat(timespec="seconds"), run_in_start=tonight)
     if window.eligible and window.rate is not None:
-        protocol = randomise(
-            protocol, window.rate, tonight + timedelta(days=1), rng or new_rng()
-        )
+        protocol = randomise(protocol, window.rate, tonight + timedelta(days=1), rng or new_rng())
     _save(store, protocol)
     return StartOutcome(protocol, window, started=True)
 
@@ -489,7 +487,12 @@ class ExperimentResult:
         if self.estimate is None:
             return None
         low, high = self.estimate.interval()
-        return f"somewhere between {_change(low)} and {_change(high)}"
+        fewer_low, fewer_high = round((1 - low) * 100), round((1 - high) * 100)
+        if high < 1:
+            return f"somewhere between {fewer_high}% and {fewer_low}% fewer cramps"
+        if low > 1:
+            return f"somewhere between {-fewer_low}% and {-fewer_high}% more cramps"
+        return f"somewhere between {fewer_low}% fewer and {-fewer_high}% more cramps"
 
     def headline(self) -> str:
         return {
@@ -527,7 +530,7 @@ class ExperimentResult:
             parts.append(
                 f"On stretch nights you had {_change(est.ratio)} than on no-stretch nights "
                 f"(rate ratio {est.ratio:.2f}), {self.interval_words()} (95% interval). "
-                f"Chance of a real benefit (at least 25% fewer cramps): {self.p_benefit:.0%}."
+                f"Chance of a real benefit (at least 25% fewer cramps): {_chance(self.p_benefit)}."
             )
         parts.append(
             f"Nights used: {used['stretch']} stretch and {used['no_stretch']} no-stretch "
@@ -554,6 +557,14 @@ def _change(ratio: float) -> str:
     if percent == 0:
         return "about the same number of cramps"
     return f"{percent}% {'fewer' if ratio < 1 else 'more'} cramps"
+
+
+def _chance(p: float) -> str:
+    if p > 0.99:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{p:.0%}"
 
 
 def _plural(n: int, noun: str) -> str:
@@ -708,7 +719,8 @@ def plan_words(protocol: Protocol) -> str:
         "on a no-stretch night leave them out (no reminder). Every other step stays, and "
         f"log your cramps each morning. The first {protocol.washout_nights} nights of each "
         "period do not count: the effect of starting or stopping takes a few nights to "
-        "settle. The plan is fixed now; changing it means stopping and starting again."
+        "settle. The plan was fixed before its first night; changing it means stopping and "
+        "starting again."
     )
 
 

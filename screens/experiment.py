@@ -95,15 +95,17 @@ class ExperimentScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="experiment"):
             yield Static("", id="experiment-title")
-            yield Static("", id="experiment-body")
-            yield Static("", id="experiment-chart")
+            # The answer first: on a small terminal it is what fits above the fold.
             yield Static("", id="experiment-answer")
+            yield Static("", id="experiment-chart")
+            yield Static("", id="experiment-body")
             yield Static("", id="experiment-limits")
         yield CoachFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Does stretching help you?"
         self.show()
+        self.query_one("#experiment").focus()
 
     def _protocol(self) -> Protocol | None:
         app = services(self)
@@ -172,9 +174,6 @@ class ExperimentScreen(Screen[None]):
         self.query_one("#experiment-chart", Static).update(chart(result))
         answer = Text()
         answer.append(result.headline() + "\n", style="bold")
-        words = result.interval_words()
-        if words is not None and result.estimate is not None:
-            answer.append(f"On stretch nights: {words} than on no-stretch nights (95% interval).\n")
         answer.append(result.summary().removeprefix(result.headline()).strip())
         self.query_one("#experiment-answer", Static).update(answer)
         self.query_one("#experiment-limits", Static).update(Text(result.limits(), style="dim"))

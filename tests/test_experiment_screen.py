@@ -1,0 +1,124 @@
+"""The experiment in the app: the start card, a no-stretch Tonight, and the result screen."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from coach.context import Context
+from coach.experiment import Protocol, load_protocol
+from coach.notify import RecordingNotifier
+from screens.app import CoachApp
+from screens.experiment import ExperimentScreen
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+TONIGHT = date(2026, 11, 22)
+
+
+def make_app(ctx: Context) -> CoachApp:
+    # Last night logged, so the morning check-in does not open over Tonight.
+    if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+    return CoachApp(
+        ctx.store,
+        ctx.settings,
+        ctx.clock,
+        RecordingNotifier(),
+        ctx.paths.config_file,
+        first_run=False,
+    )
+
+
+def text(app: CoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def finished_experiment(ctx: Context) -> Protocol:
+    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    start = TONIGHT - timedelta(days=len(arms) * 14)
+    protocol = Protocol("test", start - timedelta(days=14), start, arms, run_in_rate=1.5)
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(len(arms) * 14):
+        night = start + timedelta(days=index)
+        if index % 9 == 4:
+            continue  # a morning not logged now and then
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, (index % 2) if stretch else 2 + index % 2)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+async def test_the_start_card_starts_a_run_in(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, ExperimentScreen)
+        body = text(app, "#experiment-body")
+        assert "The evidence for stretching is split" in body
+        assert "logged 1 mornings" in body and "starting begins with one" in body
+        await pilot.press("s")
+        await pilot.pause()
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.start is None
+        assert "First a run-in" in text(app, "#experiment-body")
+        await pilot.press("escape")
+        assert "Experiment: run-in" in text(app, "#experiment-line")
+
+
+async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(ctx: Context) -> None:
+    protocol = Protocol(
+        "test",
+        TONIGHT - timedelta(days=20),
+        TONIGHT - timedelta(days=5),
+        ("no-stretch", "stretch", "stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)):
+        rows = [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert rows == ["last-meal", "hydration", "screens-off", "sleep-position"]
+        assert app.screen.query_one("#timeline", OptionList).option_count == 4
+        line = text(app, "#experiment-line")
+        assert "period 1 of 4: a no-stretch night" in line and "every other step stays" in line
+        assert app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_tonight_without_an_experiment_has_no_line_and_all_steps(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)):
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_the_result_screen_gives_the_answer_in_words(ctx: Context) -> None:
+    finished_experiment(ctx)
+    app = make_app(ctx)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = text(app, "#experiment-answer")
+        assert "Stretching seems to help you." in answer
+        assert "somewhere between" in answer and "fewer cramps" in answer
+        assert "Nights used:" in answer
+        chart = text(app, "#experiment-chart")
+        assert chart.count("no-stretch") == 2 and chart.count(" stretch ") == 2
+        assert "cannot be blinded" in text(app, "#experiment-limits")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int, int]) -> None:
+    finished_experiment(ctx)
+
+    async def open_result(pilot: Any) -> None:
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(ctx), terminal_size=size, run_before=open_result)
