@@ -39,12 +39,14 @@ class TonightScreen(Screen[None]):
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
         Binding("h", "app.history", "History", id="history", tooltip="Adherence, streaks, cramps"),
+        # Named in the history's line about stretching and in the help, not in the footer.
         Binding(
             "e",
             "experiment",
             "Experiment",
             id="experiment",
             tooltip="Find out whether stretching helps you",
+            show=False,
         ),
         # Named where they apply (a reminder's toast, the last-night line), not in the footer.
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),

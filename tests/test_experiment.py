@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -274,3 +276,13 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
     assert settled is not None and not settled.washout
     assert assignment(protocol, date(2026, 1, 14)) is None  # before: not randomised
     assert assignment(protocol, date(2026, 1, 15) + timedelta(days=14 * 12)) is None  # after
+
+
+def test_the_planner_path_never_loads_scipy() -> None:
+    code = (
+        "import sys, coach.experiment, coach.stats, coach.reminders, coach.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'numpy')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
