@@ -65,6 +65,9 @@ class Design:
         return f"{self.period}n/{self.washout}w/t{self.target:g}/max{self.most}"
 
 
+BANDS = ((0, 4), (5, 6), (7, 9), (10, 14))
+"""Bands of run-in nights with cramps (of 14), for the breakdown of eligible users."""
+
 SHIPPED = Design(ex.PERIOD_NIGHTS, ex.WASHOUT_NIGHTS)
 CANDIDATES = (
     Design(7, 2),
@@ -86,8 +89,9 @@ class MemoryState:
 
 def simulate_user(
     scenario: Scenario, design: Design, settings: Settings, rng: random.Random
-) -> tuple[str, float | None]:
-    """One user through run-in, plan and analysis: (verdict, weeks to the answer)."""
+) -> tuple[str, float | None, int]:
+    """One user through run-in, plan and analysis: (verdict, weeks to the answer, nights
+    with cramps in the run-in)."""
     nprng = rng
     weekly = rng.uniform(2.0, 10.0)
     size = math.exp(rng.uniform(math.log(0.7), math.log(5.0)))
@@ -122,7 +126,7 @@ def simulate_user(
         sum(seen),
     )
     if not window.eligible or window.rate is None:
-        return "not eligible", None
+        return "not eligible", None, window.cramp_nights
     start = FIRST_NIGHT + timedelta(days=ex.RUN_IN_NIGHTS)
     protocol = ex.Protocol(
         created="sim",
@@ -157,8 +161,19 @@ def simulate_user(
             )
         )
         night += timedelta(days=1)
+    if EARLY["every"]:
+        per_pair = 2 * design.period
+        for look in range(EARLY["every"], protocol.pairs, EARLY["every"]):
+            _, est, _, _ = ex.analyse_observations(
+                protocol, found[: look * per_pair], complete=False
+            )
+            if est is not None and est.prob_below(1.0) >= EARLY["threshold"]:
+                return "helps", (ex.RUN_IN_NIGHTS + look * per_pair) / 7, window.cramp_nights
     verdict, _, _, _ = ex.analyse_observations(protocol, found, complete=True)
-    return verdict, (ex.RUN_IN_NIGHTS + len(found)) / 7
+    return verdict, (ex.RUN_IN_NIGHTS + len(found)) / 7, window.cramp_nights
+
+
+EARLY: dict[str, Any] = {"every": 0, "threshold": 1.0}
 
 
 def _poisson(rate: float, rng: random.Random) -> int:
@@ -176,9 +191,17 @@ def run(scenario: Scenario, design: Design, users: int, seed: int) -> dict[str, 
     rng = random.Random(seed)
     verdicts: list[str] = []
     weeks: list[float] = []
+    by_band: dict[tuple[int, int], list[Any]] = {}
     for _ in range(users):
-        verdict, took = simulate_user(scenario, design, settings, rng)
+        verdict, took, cramp_nights = simulate_user(scenario, design, settings, rng)
         verdicts.append(verdict)
+        for low, high in BANDS:
+            if low <= cramp_nights <= high and verdict != "not eligible":
+                band = by_band.setdefault((low, high), [0, 0, []])
+                band[0] += 1
+                band[1] += verdict == "helps"
+                if took is not None:
+                    band[2].append(took)
         if took is not None:
             weeks.append(took)
     share = {v: verdicts.count(v) / users for v in set(verdicts)}
@@ -190,6 +213,11 @@ def run(scenario: Scenario, design: Design, users: int, seed: int) -> dict[str, 
         "helps_eligible": verdicts.count("helps") / eligible if eligible else float("nan"),
         "weeks": statistics.median(weeks) if weeks else float("nan"),
         "weeks90": statistics.quantiles(weeks, n=10)[-1] if len(weeks) > 1 else float("nan"),
+        "bands": {
+            band: (n, helps / n, statistics.median(took))
+            for band, (n, helps, took) in sorted(by_band.items())
+            if n
+        },
     }
 
 
@@ -201,6 +229,7 @@ def main() -> int:
     parser.add_argument("--candidates", action="store_true", help="compare the candidate designs")
     parser.add_argument("--design", metavar="P,W,TARGET,MAX", help="try one design")
     parser.add_argument("--threshold", type=float, help="try another 'helps' probability")
+    parser.add_argument("--early", metavar="EVERY,P", help="try early stopping for benefit")
     args = parser.parse_args()
     users = args.users or (40 if args.quick else 400)
     designs = CANDIDATES if args.candidates else (SHIPPED,)
@@ -209,6 +238,9 @@ def main() -> int:
         designs = (Design(int(p), int(w), float(t), int(m)),)
     if args.threshold:
         ex.HELPS_PROBABILITY = args.threshold
+    if args.early:
+        every, threshold = args.early.split(",")
+        EARLY.update(every=int(every), threshold=float(threshold))
     began = time.perf_counter()
     print(f"{users} simulated users per row; shipped design {SHIPPED.label()}")
     print(
@@ -227,6 +259,11 @@ def main() -> int:
                 f"{row['weeks']:>12.0f}, {row['weeks90']:.0f}",
                 flush=True,
             )
+            for (low, high), (n, helps, took) in row["bands"].items():
+                print(
+                    f"{'':<22}   run-in nights with cramps {low}-{high}: {n:>4} users, "
+                    f"helps {helps:.1%}, median {took:.0f} weeks"
+                )
             if design == SHIPPED and not args.quick:
                 if scenario.ratio == 1.0 and row["helps"] > 0.05:
                     ok = False
