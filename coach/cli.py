@@ -46,7 +46,11 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
 
     settings = ctx.settings
     night = args.date or current_night(settings, ctx.clock.now())
-    advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+    try:
+        advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+    except CoachError as exc:
+        # A damaged experiment plan never keeps the night's plan from showing.
+        print(f"coach: note: {exc}", file=sys.stderr)
     bedtime = parse_hhmm(args.bedtime) if args.bedtime else None
     plan, assigned = plan_for(settings, ctx.store, night, bedtime=bedtime)
     if args.json:

@@ -372,9 +372,19 @@ def advance(
 
 
 def stop(store: Store, settings: Settings, now: datetime) -> Protocol:
-    """Stop the experiment: tonight and later follow the usual routine again."""
-    protocol = load_protocol(store)
+    """Stop the experiment: tonight and later follow the usual routine again.
+
+    A stored plan that cannot be read is cleared (its nights follow the usual routine
+    already: `night_assignment` ignores it)."""
     tonight = current_night(settings, now)
+    try:
+        protocol = load_protocol(store)
+    except CoachError:
+        store.set_state(STATE_KEY, None)
+        raise CoachError(
+            "the stored experiment plan could not be read and was cleared; "
+            "`coach experiment start` begins a new one"
+        ) from None
     if protocol is None or protocol.stopped is not None or _finished(protocol, tonight):
         raise CoachError("no experiment is running; start one with `coach experiment start`")
     protocol = replace(protocol, stopped=tonight)

@@ -12,9 +12,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Header, Label, Static
 
 from coach.errors import CoachError
 from coach.experiment import (
@@ -31,6 +31,7 @@ from coach.experiment import (
     plan_words,
     run_in,
     start,
+    stop,
 )
 from coach.planner import current_night, last_slept_night
 from screens.base import CoachFooter, services
@@ -87,6 +88,13 @@ class ExperimentScreen(Screen[None]):
             "Start",
             id="experiment.start",
             tooltip="Start the experiment (a run-in first if the diary is short)",
+        ),
+        Binding(
+            "k",
+            "stop",
+            "Stop",
+            id="experiment.stop",
+            tooltip="Stop the experiment; the usual routine comes back tonight",
         ),
         Binding("escape", "close", "Back", id="experiment.back", tooltip="Back to tonight"),
     ]
@@ -180,14 +188,15 @@ class ExperimentScreen(Screen[None]):
 
     def action_start(self) -> None:
         app = services(self)
-        if load_protocol(app.store) is not None and self._under_way():
-            self.notify("An experiment is already under way.")
-            return
         try:
+            if self._under_way():
+                self.notify("An experiment is already under way.")
+                return
             outcome = start(app.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.notify(str(exc), severity="warning", timeout=10)
             return
+        self.refresh_bindings()
         self.notify(
             "Experiment started: "
             + ("a run-in first." if outcome.protocol.start is None else "the plan is fixed.")
@@ -202,13 +211,61 @@ class ExperimentScreen(Screen[None]):
         end = protocol.end
         return end is None or current_night(app.settings, app.clock.now()) <= end
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "start":
+    def action_stop(self) -> None:
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            app = services(self)
             try:
-                return not self._under_way()
+                stop(app.store, app.settings, app.clock.now())
+            except CoachError as exc:
+                self.notify(str(exc), severity="warning")
+            else:
+                self.notify("Experiment stopped: the stretches are back in tonight's plan.")
+            self.refresh_bindings()
+            self.show()
+
+        self.app.push_screen(ConfirmStop(), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "stop"):
+            try:
+                under_way = self._under_way()
             except CoachError:
-                return False
+                return action == "stop"  # a damaged plan can be cleared, not started over
+            return under_way if action == "stop" else not under_way
         return True
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmStop(ModalScreen[bool]):
+    """Stopping ends the plan for good: ask first. True to stop; escape keeps it."""
+
+    CSS_PATH = "common.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", "Keep it", id="experiment.keep", tooltip="Keep the experiment"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(
+                "Stop the experiment? The nights so far are kept, but a stopped experiment "
+                "gives no verdict, and starting again starts a new plan.",
+                id="dialog-title",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Stop it", id="stop", variant="error")
+                yield Button("Keep going", id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "stop")
+
+    def action_keep(self) -> None:
+        self.dismiss(False)

@@ -47,6 +47,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Tonight | `z` | Snooze the step a reminder just announced (3 times a night at most) |
 | Tonight | `h` | History: adherence, streaks, cramps; correct a night; export |
 | Tonight | `e` | Experiment: find out whether stretching helps you (see below) |
+| Experiment | `s` / `k` / `escape` | Start / stop (asks first) / back |
 | Tonight | `m` | Log last night's cramps (the morning check-in) |
 | Tonight | `s` | Settings: bedtime, time zone, steps, stretch |
 | Tonight | `q` | Quit |

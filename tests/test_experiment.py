@@ -286,3 +286,35 @@ def test_the_planner_path_never_loads_scipy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_damaged_plan_never_takes_the_stretch_away_and_stop_clears_it(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.store.set_state("experiment", {"run_in_start": "not a date", "arms": ["sideways"]})
+    plan = run_json(ctx, capsys, "plan")
+    assert plan["experiment"] is None and "stretch" in [s["id"] for s in plan["steps"]]
+    code, _, err = run(ctx, capsys, "experiment", "result")
+    assert code == 1 and "cannot be read" in err and err.count("\n") == 1
+    code, _, err = run(ctx, capsys, "experiment", "stop")
+    assert code == 1 and "was cleared" in err
+    assert ctx.store.get_state("experiment") is None
+    assert run_json(ctx, capsys, "experiment", "start")["started"] is True
+
+
+def test_the_model_recovers_a_known_rate_ratio() -> None:
+    from coach.experiment_model import fit_rate_ratio
+
+    rng = random.Random(11)
+    nights = 8 * 28
+    stretch = [(n // 14) % 2 == 0 for n in range(nights)]
+    counts = [_poisson(0.5 if s else 1.5, rng) for s in stretch]
+    estimate = fit_rate_ratio(
+        counts, stretch, [n / 28 for n in range(nights)], [n // 28 for n in range(nights)]
+    )
+    assert estimate is not None
+    low, high = estimate.interval()
+    assert low < 1 / 3 < high and high < 0.6
+    assert estimate.prob_below(1.0) > 0.999
+    # The interval and the probabilities come from the same normal posterior.
+    assert estimate.prob_below(high) == pytest.approx(0.975, abs=1e-4)

@@ -12,7 +12,7 @@ from coach.context import Context
 from coach.experiment import Protocol, load_protocol
 from coach.notify import RecordingNotifier
 from screens.app import CoachApp
-from screens.experiment import ExperimentScreen
+from screens.experiment import ConfirmStop, ExperimentScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 TONIGHT = date(2026, 11, 22)
@@ -122,3 +122,34 @@ def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int
         await pilot.pause()
 
     assert snap_compare(make_app(ctx), terminal_size=size, run_before=open_result)
+
+
+async def test_stop_asks_first_then_brings_the_stretch_back(ctx: Context) -> None:
+    protocol = Protocol(
+        "test",
+        TONIGHT - timedelta(days=20),
+        TONIGHT - timedelta(days=5),
+        ("no-stretch", "stretch", "stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.press("k")
+        assert isinstance(app.screen, ConfirmStop)
+        await pilot.press("escape")  # keep it
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.stopped is None
+        await pilot.press("k")
+        await pilot.click("#stop")
+        await pilot.pause()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.stopped == TONIGHT
+        assert "Stopped from the night of Sun 22 Nov 2026" in text(app, "#experiment-body")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
