@@ -6,6 +6,7 @@ at once with the plan and the chart, and the verdict follows.
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.widgets import Button, Header, Label, Static
 from coach.errors import CoachError
 from coach.experiment import (
     MIN_CRAMP_NIGHTS,
+    PERIOD_NIGHTS,
     RUN_IN_MIN_LOGGED,
     RUN_IN_NIGHTS,
     ExperimentResult,
@@ -28,6 +30,7 @@ from coach.experiment import (
     assignment,
     experiment_result,
     load_protocol,
+    pairs_for,
     plan_words,
     run_in,
     start,
@@ -144,8 +147,13 @@ class ExperimentScreen(Screen[None]):
                     f"{RUN_IN_NIGHTS} nights), so starting begins with one: your usual "
                     "routine, logging each morning."
                 )
-            else:
-                lines.append("That is enough to size the plan from your own cramp rate.")
+            elif window.rate is not None:
+                pairs = pairs_for(window.rate)
+                lines.append(
+                    "That is enough to size the plan from your own cramp rate: "
+                    f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
+                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night."
+                )
             lines += [
                 "",
                 "Press s to start; coach then shows the whole plan before its first night. "

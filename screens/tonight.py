@@ -14,7 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.experiment import advance, plan_for
+from coach.experiment import advance, load_protocol, plan_for
 from coach.planner import last_slept_night
 from screens.base import CoachFooter, services
 from screens.timeline import (
@@ -86,9 +86,17 @@ class TonightScreen(Screen[None]):
         app = services(self)
         try:
             # A finished run-in draws the experiment's plan, before tomorrow night.
-            advance(app.store, app.settings, app.clock.now())
+            before = load_protocol(app.store)
+            after = advance(app.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.notify(f"Could not update the experiment: {exc}", severity="warning")
+        else:
+            if before is not None and before.start is None and after and after.start:
+                self.notify(
+                    f"The run-in is done: your experiment's plan is fixed, {after.weeks} weeks "
+                    "from tomorrow night. Press e to read it.",
+                    timeout=20,
+                )
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self._show_experiment_line()
         self.set_interval(TICK_SECONDS, self.refresh_view)

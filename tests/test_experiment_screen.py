@@ -153,3 +153,37 @@ async def test_stop_asks_first_then_brings_the_stretch_back(ctx: Context) -> Non
         await pilot.pause()
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
         assert not app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(ctx: Context) -> None:
+    ctx.store.set_state("experiment", Protocol("test", TONIGHT - timedelta(days=14)).to_state())
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 2)
+    app = make_app(ctx)
+    notes: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.start == TONIGHT + timedelta(days=1)
+        assert protocol.run_in_rate == 2.0 and protocol.pairs == 5  # 100 / (2 x 11) -> 5
+        # Tonight is between the run-in and the plan: the usual routine, no line.
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+    assert any("plan is fixed, 20 weeks from tomorrow night" in note for note in notes)
+
+
+async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context) -> None:
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1)
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        body = text(app, "#experiment-body")
+        # 14 cramps on 14 nights: 100 / (1 x 11 counted nights) -> 10 pairs, 40 weeks.
+        assert "10 pairs of 14-night periods, about 40 weeks from tomorrow night" in body
+        await pilot.press("s")
+        await pilot.pause()
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.pairs == 10
+        assert protocol.start == TONIGHT + timedelta(days=1)
+        assert "(40 weeks): 10 pairs of 14-night periods" in text(app, "#experiment-body")
