@@ -132,6 +132,8 @@ class ExperimentScreen(Screen[None]):
         protocol = self._protocol()
         body = self.query_one("#experiment-body", Static)
         title = self.query_one("#experiment-title", Static)
+        for panel in ("#experiment-answer", "#experiment-chart", "#experiment-limits"):
+            self.query_one(panel, Static).display = protocol is not None
         if protocol is None:
             title.update(Text("Does stretching help you?", style="bold"))
             window = run_in(app.store, last_slept_night(app.settings, app.clock.now()))
@@ -157,7 +159,7 @@ class ExperimentScreen(Screen[None]):
             lines += [
                 "",
                 "Press s to start; coach then shows the whole plan before its first night. "
-                "You can stop at any time (`coach experiment stop`).",
+                "You can stop at any time (k here, or `coach experiment stop`).",
             ]
             body.update("\n".join(lines))
             return
