@@ -217,23 +217,38 @@ def _save(store: Store, protocol: Protocol) -> None:
 
 
 def night_assignment(store: Store, night: date) -> NightAssignment | None:
-    try:
-        return assignment(load_protocol(store), night)
-    except CoachError:
-        return None  # a damaged plan never takes the routine away
+    return assignment(safe_protocol(store), night)
 
 
 def plan_for(
     settings: Settings, store: Store | None, night: date, *, bedtime: time | None = None
 ) -> tuple[Plan, NightAssignment | None]:
     """The night's plan as the experiment wants it: no stretch on a no-stretch night."""
+    assigned = night_assignment(store, night) if store is not None else None
+    return plan_as_assigned(settings, night, assigned, bedtime=bedtime), assigned
+
+
+def plan_as_assigned(
+    settings: Settings,
+    night: date,
+    assigned: NightAssignment | None,
+    *,
+    bedtime: time | None = None,
+) -> Plan:
+    """The night's plan, without the stretch when `assigned` is a no-stretch night."""
     plan = plan_night(settings, night, bedtime=bedtime)
-    if store is None:
-        return plan, None
-    assigned = night_assignment(store, night)
     if assigned is not None and assigned.arm == "no-stretch":
         plan = plan._replace(steps=tuple(s for s in plan.steps if s.id != STRETCH))
-    return plan, assigned
+    return plan
+
+
+def safe_protocol(store: Store) -> Protocol | None:
+    """The stored protocol, or None when there is none or it cannot be read: a damaged
+    plan never takes the routine away."""
+    try:
+        return load_protocol(store)
+    except CoachError:
+        return None
 
 
 # --- the run-in and eligibility ----------------------------------------------------------

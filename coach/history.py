@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from coach.experiment import plan_for
+from coach.experiment import assignment, plan_as_assigned, safe_protocol
 from coach.records import CrampLog, Store
 from coach.settings import Settings
 
@@ -46,10 +46,12 @@ def summarize(
     """Nights start..end, oldest first. A step with no record is missed once its night is over."""
     outcomes = store.latest_outcomes(start, end)
     logs = store.cramp_logs(start, end)
+    protocol = safe_protocol(store)
     summaries = []
     night = start
     while night <= end:
-        plan = plan_for(settings, store, night)[0]  # no stretch on a no-stretch night
+        # The experiment's no-stretch nights have no stretch step.
+        plan = plan_as_assigned(settings, night, assignment(protocol, night))
         over = now >= plan.ends_at
         steps: dict[str, str] = {}
         for step in plan.steps:

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from coach.errors import CoachError
-from coach.experiment import Protocol, assignment, load_protocol
+from coach.experiment import assignment, safe_protocol
 from coach.planner import current_night, plan_night
 from coach.records import CrampLog, Event, Store, paused_from
 from coach.settings import Settings
@@ -209,7 +208,7 @@ class Diary:
         # Only the last two nights can still be running; planning every night of ten
         # years just to learn that it is over would be most of the cost of a load.
         running_from = current_night(settings, now) - timedelta(days=1)
-        protocol = _protocol(store)
+        protocol = safe_protocol(store)
         nights = []
         for night in _dates(first, end):
             over = night < running_from or now >= plan_night(settings, night).ends_at
@@ -359,13 +358,6 @@ class Diary:
 
     def _first_log(self) -> date | None:
         return next((f.night for f in self.nights if f.cramps is not None), None)
-
-
-def _protocol(store: Store) -> Protocol | None:
-    try:
-        return load_protocol(store)
-    except CoachError:
-        return None  # a damaged experiment plan must not hide the diary
 
 
 def strength_over(nights: Sequence[NightFacts]) -> float:
