@@ -121,7 +121,7 @@ class ExperimentScreen(Screen[None]):
     def _protocol(self) -> Protocol | None:
         app = services(self)
         try:
-            return advance(app.store, app.settings, app.clock.now())
+            return advance(app.diary.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -136,7 +136,7 @@ class ExperimentScreen(Screen[None]):
             self.query_one(panel, Static).display = protocol is not None
         if protocol is None:
             title.update(Text("Does stretching help you?", style="bold"))
-            window = run_in(app.store, last_slept_night(app.settings, app.clock.now()))
+            window = run_in(app.diary.store, last_slept_night(app.settings, app.clock.now()))
             lines = [INTRO, "", window.words()]
             if window.long_enough and not window.eligible:
                 lines.append(
@@ -179,7 +179,7 @@ class ExperimentScreen(Screen[None]):
     def compute(self) -> None:
         app = services(self)
         try:
-            result = experiment_result(app.store, app.settings, app.clock.now())
+            result = experiment_result(app.diary.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -202,7 +202,7 @@ class ExperimentScreen(Screen[None]):
             if self._under_way():
                 self.notify("An experiment is already under way.")
                 return
-            outcome = start(app.store, app.settings, app.clock.now())
+            outcome = start(app.diary.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.notify(str(exc), severity="warning", timeout=10)
             return
@@ -215,7 +215,7 @@ class ExperimentScreen(Screen[None]):
 
     def _under_way(self) -> bool:
         app = services(self)
-        protocol = load_protocol(app.store)
+        protocol = load_protocol(app.diary.store)
         if protocol is None or protocol.stopped is not None:
             return False
         end = protocol.end
@@ -227,7 +227,7 @@ class ExperimentScreen(Screen[None]):
                 return
             app = services(self)
             try:
-                stop(app.store, app.settings, app.clock.now())
+                stop(app.diary.store, app.settings, app.clock.now())
             except CoachError as exc:
                 self.notify(str(exc), severity="warning")
             else:

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -47,6 +47,14 @@ class TonightScreen(Screen[None]):
             id="experiment",
             tooltip="Find out whether stretching helps you",
             show=False,
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="undo",
+            show=False,
+            tooltip="Take back the latest change (a step, a cramp log, a cramp)",
         ),
         # Named where they apply (a reminder's toast, the last-night line), not in the footer.
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
@@ -86,8 +94,8 @@ class TonightScreen(Screen[None]):
         app = services(self)
         try:
             # A finished run-in draws the experiment's plan, before tomorrow night.
-            before = load_protocol(app.store)
-            after = advance(app.store, app.settings, app.clock.now())
+            before = load_protocol(app.diary.store)
+            after = advance(app.diary.store, app.settings, app.clock.now())
         except CoachError as exc:
             self.notify(f"Could not update the experiment: {exc}", severity="warning")
         else:
@@ -99,7 +107,16 @@ class TonightScreen(Screen[None]):
                 )
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self._show_experiment_line()
-        self.set_interval(TICK_SECONDS, self.refresh_view)
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        # Under another full screen nothing here shows, and resuming redraws it; under a
+        # dialog it still shows.
+        for screen in reversed(self.app.screen_stack):
+            if screen is self:
+                self.refresh_view()
+            if not isinstance(screen, ModalScreen):
+                return
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -112,14 +129,14 @@ class TonightScreen(Screen[None]):
         settings = app.settings
         now = app.clock.now()
         night = app.tonight()
-        store = app.store
-        plan, assigned = plan_for(settings, store, night)
+        diary = app.diary
+        plan, assigned = plan_for(settings, diary.store, night)
         # The night slept last, as the morning check-in (m) means it: in the morning that
         # is the night on screen, in the evening the one before.
         slept = last_slept_night(settings, now)
         try:
-            outcomes = store.latest_outcomes(night, night)
-            last = store.cramp_logs(slept, slept)
+            outcomes = diary.outcomes(night, night)
+            last = diary.cramp_log(slept)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -129,7 +146,7 @@ class TonightScreen(Screen[None]):
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
-            "last-night": last_night_line(last.get(slept)),
+            "last-night": last_night_line(last),
         }
 
     def refresh_view(self) -> None:
@@ -220,6 +237,10 @@ class TonightScreen(Screen[None]):
         app = services(self)
         if app.record_step(app.tonight(), row.id, "done", late=row.state == "late"):
             self.notify(f"{row.planned.title}: done.")
+        self.refresh_view()
+
+    def action_undo(self) -> None:
+        services(self).undo()
         self.refresh_view()
 
     def action_skip(self) -> None:
