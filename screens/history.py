@@ -542,8 +542,8 @@ class HistoryScreen(Screen[None]):
             return str(exc)
         if protocol is None:
             return (
-                "comparing nights you happened to stretch with nights you did not cannot "
-                "tell; a personal experiment can (e on Tonight)."
+                "nights you chose to stretch cannot be fairly compared with nights you did "
+                "not; a personal experiment can tell (e on Tonight)."
             )
         assigned = assignment(protocol, self.today)
         if protocol.stopped is not None:
