@@ -187,3 +187,13 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context
         assert protocol is not None and protocol.pairs == 10
         assert protocol.start == TONIGHT + timedelta(days=1)
         assert "(40 weeks): 10 pairs of 14-night periods" in text(app, "#experiment-body")
+
+
+async def test_the_command_palette_opens_the_experiment(ctx: Context) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Experiment")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentScreen)
+        assert "Does stretching help you?" in text(app, "#experiment-title")
