@@ -4,6 +4,7 @@ following it night by night, and the answer."""
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.experiment import (
+    Estimate,
+    ExperimentResult,
     Protocol,
     assignment,
     draw_arms,
@@ -318,3 +321,21 @@ def test_the_model_recovers_a_known_rate_ratio() -> None:
     assert estimate.prob_below(1.0) > 0.999
     # The interval and the probabilities come from the same normal posterior.
     assert estimate.prob_below(high) == pytest.approx(0.975, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("log_ratio", "sd", "words"),
+    [
+        (math.log(0.6), 0.2, "somewhere between 11% and 59% fewer cramps"),
+        (math.log(1.8), 0.2, "somewhere between 22% and 166% more cramps"),
+        (0.0, 0.3, "somewhere between 44% fewer and 80% more cramps"),
+    ],
+)
+def test_the_interval_in_words(log_ratio: float, sd: float, words: str) -> None:
+    protocol = Protocol("t", date(2026, 1, 1), date(2026, 1, 15), ("stretch", "no-stretch"))
+    nights = {"stretch": 11, "no_stretch": 11, "washout": 6, "unlogged": 0}
+    result = ExperimentResult(
+        protocol, "complete", "no clear difference", Estimate(log_ratio, sd), nights, 1.0
+    )
+    assert result.interval_words() == words
+    assert words in result.summary()
