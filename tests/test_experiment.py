@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -339,3 +340,17 @@ def test_the_interval_in_words(log_ratio: float, sd: float, words: str) -> None:
     )
     assert result.interval_words() == words
     assert words in result.summary()
+
+
+def test_the_calibration_bench_runs_on_the_real_code() -> None:
+    """A smoke run, so the bench keeps working as the core changes (figures: bench/README)."""
+    bench = Path(__file__).resolve().parent.parent / "bench" / "experiment_calibration.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--quick", "--users", "8"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "baseline" in line]
+    assert len(rows) == 4 and "50% fewer cramps" in rows[2]
