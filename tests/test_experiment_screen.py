@@ -53,6 +53,18 @@ def finished_experiment(ctx: Context) -> Protocol:
     return protocol
 
 
+def mid_no_stretch_period(ctx: Context) -> None:
+    """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
+    protocol = Protocol(
+        "test",
+        TONIGHT - timedelta(days=20),
+        TONIGHT - timedelta(days=5),
+        ("no-stretch", "stretch", "stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+
+
 async def test_the_start_card_starts_a_run_in(ctx: Context) -> None:
     app = make_app(ctx)
     async with app.run_test(size=(100, 34)) as pilot:
@@ -71,14 +83,7 @@ async def test_the_start_card_starts_a_run_in(ctx: Context) -> None:
 
 
 async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(ctx: Context) -> None:
-    protocol = Protocol(
-        "test",
-        TONIGHT - timedelta(days=20),
-        TONIGHT - timedelta(days=5),
-        ("no-stretch", "stretch", "stretch", "no-stretch"),
-        run_in_rate=1.0,
-    )
-    ctx.store.set_state("experiment", protocol.to_state())
+    mid_no_stretch_period(ctx)
     app = make_app(ctx)
     async with app.run_test(size=(100, 30)):
         rows = [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
@@ -125,14 +130,7 @@ def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int
 
 
 async def test_stop_asks_first_then_brings_the_stretch_back(ctx: Context) -> None:
-    protocol = Protocol(
-        "test",
-        TONIGHT - timedelta(days=20),
-        TONIGHT - timedelta(days=5),
-        ("no-stretch", "stretch", "stretch", "no-stretch"),
-        run_in_rate=1.0,
-    )
-    ctx.store.set_state("experiment", protocol.to_state())
+    mid_no_stretch_period(ctx)
     app = make_app(ctx)
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
