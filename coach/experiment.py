@@ -161,8 +161,9 @@ class NightAssignment:
         )
         if self.arm == "no-stretch":
             return (
-                f"Experiment, {where}: a no-stretch night. Leave out the stretches "
-                f"tonight (no reminder); every other step stays.{first}"
+                f"Experiment, {where}: a no-stretch night, so your nights with and "
+                "without stretches can be compared. Leave out the stretches tonight (no "
+                f"reminder); every other step stays.{first}"
             )
         return f"Experiment, {where}: a stretch night. Do the stretches as usual.{first}"
 

@@ -195,3 +195,8 @@ async def test_the_command_palette_opens_the_experiment(ctx: Context) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ExperimentScreen)
         assert "Does stretching help you?" in text(app, "#experiment-title")
+
+
+def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context) -> None:
+    mid_no_stretch_period(ctx)
+    assert snap_compare(make_app(ctx), terminal_size=(80, 24))
