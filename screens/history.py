@@ -431,7 +431,7 @@ class HistoryScreen(Screen[None]):
                 yield Static("", id="severity-title")
                 yield Sparkline([], id="severity-chart")
                 yield Static("", id="cramps-figures")
-                yield Static("", id="insight")
+                yield Static("", id="stretch-question")
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -530,7 +530,7 @@ class HistoryScreen(Screen[None]):
             peak = max(logged, key=lambda w: w.per_week or 0.0)
             figures += f"\nHighest: {peak.per_week:.1f} a week (week of {peak.start:%d %b})"
         self.query_one("#cramps-figures", Static).update(figures)
-        self.query_one("#insight", Static).update(
+        self.query_one("#stretch-question", Static).update(
             Text.assemble(("Does stretching help you? ", "bold"), self._experiment_line())
         )
 
