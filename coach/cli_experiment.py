@@ -26,7 +26,7 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
 def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
     from coach import experiment
 
-    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now())
+    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=args.anyway)
     protocol = outcome.protocol
     if args.json:
         print(json.dumps({"started": outcome.started, **_protocol_json(protocol)}, indent=2))
@@ -37,6 +37,8 @@ def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
     print(outcome.run_in.words())
     if protocol.start is None:
         print("That is not yet a full run-in, so the experiment starts with one.")
+    elif not outcome.run_in.answerable:
+        print("Started anyway, as asked. " + outcome.run_in.too_long_words())
     else:
         print("That is enough to size the plan from your own cramp rate.")
     print(experiment.plan_words(protocol))
@@ -129,4 +131,10 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--json", action="store_true", help="print JSON for scripts")
+        if name == "start":
+            action.add_argument(
+                "--anyway",
+                action="store_true",
+                help="start the longest plan even when your cramp rate makes an answer unlikely",
+            )
         action.set_defaults(handler=handler)

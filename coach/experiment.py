@@ -35,11 +35,26 @@ PERIOD_NIGHTS = 14
 """Nights in one period (one arm). Chosen by simulation: see bench/README.md."""
 WASHOUT_NIGHTS = 3
 """Nights at the start of each period left out of the comparison (carry-over)."""
-MIN_PAIRS, MAX_PAIRS = 2, 12
-"""The number of pairs is sized from the run-in rate, within these bounds."""
-TARGET_CRAMPS = 100.0
-"""Pairs are sized so the no-stretch nights that count hold about this many cramps at the
-run-in rate (most users reach MAX_PAIRS; bench/README.md has what that buys)."""
+MIN_PAIRS, MAX_PAIRS = 2, 13
+"""The number of pairs is sized from the run-in rate, within these bounds (13 pairs of
+14-night periods: a year)."""
+TARGET_POWER = 0.9
+"""Refused (unless `--anyway`) when even the longest plan is predicted to give a halving
+of cramps "helps" less often than this. The prediction is optimistic (a run-in picked for
+its high rate overstates it): a predicted 0.9 gives about 80% of simulated starters
+"helps" (bench/README.md)."""
+SIZING_POWER = 0.95
+"""Pairs are sized for this predicted power, at most MAX_PAIRS."""
+PLAN_RATIO = 0.6
+"""The rate ratio the sizing plans for: a halving when the stretches are done, diluted by
+stretches missed on stretch nights and done on no-stretch nights (bench/README.md)."""
+PLAN_SIZE = 1.0
+"""The overdispersion (negative binomial size) the sizing assumes; a fortnight is too short
+to measure one's own, so a value on the overdispersed side, calibrated by simulation."""
+MAX_INVERSE_SIZE = 3.0
+"""The run-in's own overdispersion is taken as at most this (1 / size)."""
+LOGGED_SHARE = 0.85
+"""The share of mornings the sizing expects to be logged."""
 RUN_IN_NIGHTS = 14
 """The run-in: the last fortnight of mornings before randomisation."""
 RUN_IN_MIN_LOGGED = 10
@@ -48,8 +63,9 @@ MIN_CRAMP_NIGHTS = 3
 """Nights with cramps the run-in needs: with fewer, no plan of sensible length answers."""
 BENEFIT_RATIO = 0.75
 """A meaningful benefit: at least 25% fewer cramps (CONTENT.md, Cochrane 2020)."""
-HELPS_PROBABILITY = 0.96
-"""Chosen by simulation to keep "helps" under 5% with no true effect. "helps" when the
+HELPS_PROBABILITY = 0.97
+"""Chosen by simulation to keep "helps" under 5% with no true effect among the users who
+start (0.96 came to 5.4% among them, with a declining baseline). "helps" when the
 chance that stretch nights have fewer cramps is at least this;
 "worse" when the chance that they have more is at least this."""
 MIN_ARM_NIGHTS = 4
@@ -264,6 +280,8 @@ class RunIn:
     logged: int
     cramp_nights: int
     cramps: int
+    squares: int | None = None
+    """The sum of each logged night's count squared (its spread sizes the plan)."""
 
     @property
     def rate(self) -> float | None:
@@ -278,12 +296,56 @@ class RunIn:
     def eligible(self) -> bool:
         return self.long_enough and self.cramp_nights >= MIN_CRAMP_NIGHTS
 
+    @property
+    def pairs_needed(self) -> int | None:
+        """Pairs a plan needs at this rate to reach TARGET_POWER (None: no rate)."""
+        return None if self.rate is None else pairs_needed(self.rate, size=self.size)
+
+    @property
+    def size(self) -> float:
+        """The overdispersion the plan is sized for: the run-in's own (moments: variance =
+        mean + mean^2 / size), half-way to PLAN_SIZE, since a fortnight measures it
+        poorly."""
+        rate = self.rate
+        if self.squares is None or rate is None or rate <= 0 or self.logged < 2:
+            return PLAN_SIZE
+        variance = (self.squares - self.logged * rate * rate) / (self.logged - 1)
+        own = min(max((variance - rate) / (rate * rate), 0.0), MAX_INVERSE_SIZE)
+        return 1 / (0.5 * own + 0.5 / PLAN_SIZE)
+
+    @property
+    def answerable(self) -> bool:
+        """Eligible, and a plan of at most MAX_PAIRS (a year) is likely to answer."""
+        rate = self.rate
+        if not self.eligible or rate is None:
+            return False
+        return pairs_needed(rate, power=TARGET_POWER, size=self.size) <= MAX_PAIRS
+
     def words(self) -> str:
         return (
             f"In the {RUN_IN_NIGHTS} nights from {self.start:%d %b} to {self.end:%d %b} you "
             f"logged {self.logged} mornings: {_plural(self.cramps, 'cramp')} on "
             f"{_plural(self.cramp_nights, 'night')}."
         )
+
+    def too_long_words(self) -> str:
+        """Why an eligible run-in is not answerable, in plain words."""
+        needed = pairs_needed(self.rate or 0.0, power=TARGET_POWER, size=self.size)
+        return (
+            f"At about {7 * (self.rate or 0.0):.1f} cramps a week, telling a halving of your "
+            f"cramps from chance would take a plan of about {_weeks(needed)} weeks, longer "
+            f"than the longest plan ({_weeks(MAX_PAIRS)} weeks), so its answer would "
+            'probably be "no clear difference" even if stretching helps you.'
+        )
+
+
+def _weeks(pairs: int) -> int:
+    return math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)
+
+
+ANYWAY_HINT = (
+    f"`coach experiment start --anyway` starts the {_weeks(MAX_PAIRS)}-week plan all the same."
+)
 
 
 def run_in(store: Store, end: date) -> RunIn:
@@ -295,7 +357,33 @@ def run_in(store: Store, end: date) -> RunIn:
         len(logs),
         sum(1 for log in logs.values() if log.count > 0),
         sum(log.count for log in logs.values()),
+        sum(log.count * log.count for log in logs.values()),
     )
+
+
+def pairs_needed(
+    rate: float,
+    period_nights: int = PERIOD_NIGHTS,
+    washout_nights: int = WASHOUT_NIGHTS,
+    *,
+    power: float = SIZING_POWER,
+    size: float = PLAN_SIZE,
+) -> int:
+    """Pairs for a run-in rate (cramps a night) to reach `power`, with no upper bound.
+
+    The run-in is the usual routine, stretches included, so under the planned effect the
+    stretch nights keep the run-in rate and the no-stretch nights have rate / PLAN_RATIO.
+    The log rate ratio of two negative binomial means over n nights each has a variance of
+    about (1/m0 + 1/m1 + 2/size) / n; "helps" needs the estimate HELPS_PROBABILITY's normal
+    quantile below zero."""
+    from statistics import NormalDist
+
+    stretch_rate = max(rate, 1e-6)
+    spread = 1 / (stretch_rate / PLAN_RATIO) + 1 / stretch_rate + 2 / size
+    z = NormalDist().inv_cdf(HELPS_PROBABILITY) + NormalDist().inv_cdf(power)
+    nights = z * z * spread / math.log(PLAN_RATIO) ** 2
+    usable = (period_nights - washout_nights) * LOGGED_SHARE
+    return max(MIN_PAIRS, math.ceil(nights / usable))
 
 
 def pairs_for(
@@ -303,13 +391,13 @@ def pairs_for(
     period_nights: int = PERIOD_NIGHTS,
     washout_nights: int = WASHOUT_NIGHTS,
     *,
-    target: float = TARGET_CRAMPS,
+    power: float = SIZING_POWER,
+    size: float = PLAN_SIZE,
     most: int = MAX_PAIRS,
 ) -> int:
-    """Pairs for a run-in rate (cramps a night): enough no-stretch nights that count."""
-    usable = period_nights - washout_nights
-    needed = math.ceil(target / max(rate * usable, 1e-9))
-    return max(MIN_PAIRS, min(most, needed))
+    """Pairs for a run-in rate (cramps a night), at most `most`."""
+    needed = pairs_needed(rate, period_nights, washout_nights, power=power, size=size)
+    return min(most, needed)
 
 
 def draw_arms(pairs: int, rng: random.Random) -> tuple[str, ...]:
@@ -343,23 +431,41 @@ class StartOutcome:
 
 
 def start(
-    store: Store, settings: Settings, now: datetime, rng: random.Random | None = None
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    anyway: bool = False,
 ) -> StartOutcome:
     """Start an experiment: randomised from tomorrow night if the diary's run-in is
-    eligible, else a run-in first. Refused when the run-in shows too few cramps."""
+    eligible, else a run-in first. Refused when the run-in shows too few cramps, and when
+    a plan of at most a year is unlikely to answer unless `anyway` (which also moves a
+    run-in that is waiting for that reason on to the longest plan)."""
     current = load_protocol(store)
     tonight = current_night(settings, now)
     window = run_in(store, last_slept_night(settings, now))
-    if current is not None and current.stopped is None and not _finished(current, tonight):
+    under_way = current is not None and current.stopped is None and not _finished(current, tonight)
+    waiting = current is not None and current.start is None and window.eligible
+    if under_way and not (anyway and waiting):
+        assert current is not None
         return StartOutcome(current, window, started=False)
     if window.long_enough and not window.eligible:
         raise CoachError(
             f"{window.words()} With fewer than {MIN_CRAMP_NIGHTS} nights with cramps in a "
             "fortnight, an experiment would take far too long to give an answer."
         )
+    if window.eligible and not window.answerable and not anyway:
+        raise CoachError(f"{window.words()} {window.too_long_words()} {ANYWAY_HINT}")
     protocol = Protocol(created=now.isoformat(timespec="seconds"), run_in_start=tonight)
     if window.eligible and window.rate is not None:
-        protocol = randomise(protocol, window.rate, tonight + timedelta(days=1), rng or new_rng())
+        protocol = randomise(
+            protocol,
+            window.rate,
+            tonight + timedelta(days=1),
+            rng or new_rng(),
+            min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS),
+        )
     _save(store, protocol)
     return StartOutcome(protocol, window, started=True)
 
@@ -375,13 +481,16 @@ def advance(
     if protocol is None or protocol.start is not None or protocol.stopped is not None:
         return protocol
     window = run_in(store, last_slept_night(settings, now))
-    if not window.eligible or window.rate is None:
+    # A run-in too sparse for a year-long plan keeps waiting (its fortnight rolls on);
+    # `start --anyway` moves it on all the same.
+    if not window.answerable or window.rate is None:
         return protocol
     protocol = randomise(
         protocol,
         window.rate,
         current_night(settings, now) + timedelta(days=1),
         rng or new_rng(),
+        min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS),
     )
     _save(store, protocol)
     return protocol
@@ -538,6 +647,8 @@ class ExperimentResult:
                 "The experiment is in its run-in: keep your routine and log every morning. "
                 + (self.run_in.words() if self.run_in else "")
             )
+            if self.run_in is not None and self.run_in.eligible and not self.run_in.answerable:
+                parts += [self.run_in.too_long_words(), ANYWAY_HINT]
         elif self.status == "running":
             end = p.end
             parts.append(

@@ -19,6 +19,8 @@ from textual.widgets import Button, Header, Label, Static
 
 from coach.errors import CoachError
 from coach.experiment import (
+    ANYWAY_HINT,
+    MAX_PAIRS,
     MIN_CRAMP_NIGHTS,
     PERIOD_NIGHTS,
     RUN_IN_MIN_LOGGED,
@@ -30,7 +32,6 @@ from coach.experiment import (
     assignment,
     experiment_result,
     load_protocol,
-    pairs_for,
     plan_words,
     run_in,
     start,
@@ -149,8 +150,10 @@ class ExperimentScreen(Screen[None]):
                     f"{RUN_IN_NIGHTS} nights), so starting begins with one: your usual "
                     "routine, logging each morning."
                 )
+            elif not window.answerable:
+                lines.append(f"{window.too_long_words()} {ANYWAY_HINT}")
             elif window.rate is not None:
-                pairs = pairs_for(window.rate)
+                pairs = min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS)
                 lines.append(
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "

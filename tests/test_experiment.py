@@ -19,6 +19,7 @@ from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.experiment import (
+    MAX_PAIRS,
     Estimate,
     ExperimentResult,
     Protocol,
@@ -26,6 +27,7 @@ from coach.experiment import (
     draw_arms,
     load_protocol,
     pairs_for,
+    pairs_needed,
 )
 from coach.reminders import ReminderService
 from coach.stats import Diary
@@ -187,6 +189,52 @@ def test_too_few_cramps_is_refused_and_nothing_stored(
     assert load_protocol(ctx.store) is None
 
 
+def log_sparse_run_in(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock, night: date
+) -> date:
+    """Fourteen mornings, a cramp on every fourth night (eligible, but 1.5 a week)."""
+    for index in range(14):
+        morning(clock, night)
+        assert run(ctx, capsys, "cramp", "--count", str(int(index % 4 == 3)))[0] == 0
+        night += timedelta(days=1)
+    return night
+
+
+def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    night = log_sparse_run_in(ctx, capsys, clock, date(2026, 11, 22))
+    evening(clock, night)
+    code, _, err = run(ctx, capsys, "experiment", "start")
+    assert code == 1 and err.count("\n") == 1
+    assert "3 cramps on 3 nights" in err and "At about 1.5 cramps a week" in err
+    assert "longer than the longest plan (52 weeks)" in err and "no clear difference" in err
+    assert "--anyway" in err
+    assert load_protocol(ctx.store) is None
+    code, out, _ = run(ctx, capsys, "experiment", "start", "--anyway")
+    assert code == 0 and "Started anyway, as asked." in out
+    protocol = load_protocol(ctx.store)
+    assert protocol is not None and protocol.pairs == MAX_PAIRS
+    assert protocol.start == night + timedelta(days=1)
+
+
+def test_a_run_in_too_sparse_for_a_year_waits_until_confirmed(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN))
+    assert run_json(ctx, capsys, "experiment", "start")["start"] is None  # a run-in first
+    night = log_sparse_run_in(ctx, capsys, clock, date(2026, 11, 22))
+    evening(clock, night)
+    # The run-in is over but too sparse: no plan is drawn, and the result says why.
+    assert run_json(ctx, capsys, "plan")["experiment"]["phase"] == "run-in"
+    assert run_json(ctx, capsys, "experiment", "result")["status"] == "run-in"
+    _, out, _ = run(ctx, capsys, "experiment", "result")
+    assert "At about 1.5 cramps a week" in out and "--anyway" in out
+    started = run_json(ctx, capsys, "experiment", "start", "--anyway")
+    assert started["started"] and started["pairs"] == MAX_PAIRS
+    assert started["start"] == (night + timedelta(days=1)).isoformat()
+
+
 def no_stretch_night(ctx: Context, clock: FakeClock) -> date:
     """A randomised plan stored directly, from tonight, whose first period is no-stretch."""
     tonight = date(2026, 11, 22)
@@ -272,7 +320,10 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
     arms = draw_arms(6, random.Random(3))
     pairs = [set(arms[i : i + 2]) for i in range(0, len(arms), 2)]
     assert all(pair == {"stretch", "no-stretch"} for pair in pairs)
-    assert pairs_for(3.0) < pairs_for(0.5) <= pairs_for(0.1)
+    # More cramps a night, or steadier counts: fewer pairs; never more than a year.
+    assert pairs_needed(3.0, size=2.0) < pairs_needed(0.5, size=2.0) < pairs_needed(0.1, size=2.0)
+    assert pairs_needed(1.0, size=2.0) < pairs_needed(1.0, size=0.5)
+    assert pairs_for(0.1, size=2.0) == MAX_PAIRS == 13
     protocol = Protocol("t", date(2026, 1, 1), date(2026, 1, 15), arms)
     first = assignment(protocol, date(2026, 1, 15))
     assert first is not None and first.washout and first.period == 1

@@ -164,10 +164,11 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(ctx: Context)
         notes = [n.message for n in app._notifications]
         protocol = load_protocol(ctx.store)
         assert protocol is not None and protocol.start == TONIGHT + timedelta(days=1)
-        assert protocol.run_in_rate == 2.0 and protocol.pairs == 5  # 100 / (2 x 11) -> 5
+        # 2 cramps every night, steady: sized for the predicted power, 10 pairs.
+        assert protocol.run_in_rate == 2.0 and protocol.pairs == 10
         # Tonight is between the run-in and the plan: the usual routine, no line.
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
-    assert any("plan is fixed, 20 weeks from tomorrow night" in note for note in notes)
+    assert any("plan is fixed, 40 weeks from tomorrow night" in note for note in notes)
 
 
 async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context) -> None:
@@ -177,14 +178,29 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
-        # 14 cramps on 14 nights: 100 / (1 x 11 counted nights) -> 10 pairs, 40 weeks.
-        assert "10 pairs of 14-night periods, about 40 weeks from tomorrow night" in body
+        # 14 cramps on 14 nights: the sizing asks for 14 pairs; a year (13) is the most.
+        assert "13 pairs of 14-night periods, about 52 weeks from tomorrow night" in body
         await pilot.press("s")
         await pilot.pause()
         protocol = load_protocol(ctx.store)
-        assert protocol is not None and protocol.pairs == 10
+        assert protocol is not None and protocol.pairs == 13
         assert protocol.start == TONIGHT + timedelta(days=1)
-        assert "(40 weeks): 10 pairs of 14-night periods" in text(app, "#experiment-body")
+        assert "(52 weeks): 13 pairs of 14-night periods" in text(app, "#experiment-body")
+
+
+async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Context) -> None:
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1 if back % 4 == 0 else 0)
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        body = text(app, "#experiment-body")
+        assert "3 cramps on 3 nights" in body and "At about 1.5 cramps a week" in body
+        assert "longer than the longest plan (52 weeks)" in body and "--anyway" in body
+        await pilot.press("s")
+        await pilot.pause()
+        assert load_protocol(ctx.store) is None  # not started from the card
+        assert any("no clear difference" in n.message for n in app._notifications)
 
 
 async def test_the_command_palette_opens_the_experiment(ctx: Context) -> None:
