@@ -5,14 +5,17 @@ start, overdispersed), a baseline that declines (an elevated start that fades, a
 people start at their worst, plus a slow seasonal drift), unlogged mornings, and imperfect
 adherence (some stretch nights without the stretch, a few no-stretch nights with it). The
 effect of stretching builds up and fades over a couple of nights (carry-over). Each user
-goes through the real code: the run-in eligibility rule, the pair sizing, the random
-draw, the planner (`coach.experiment.plan_for`, which drops the stretch step on a
+goes through the real code: the run-in eligibility rule, the pair sizing and the refusal
+of run-ins a year cannot answer (`coach.experiment.pairs_needed`; a refused user does not
+run the experiment: `--anyway` is not simulated), the random draw, the planner (`coach.experiment.plan_for`, which drops the stretch step on a
 no-stretch night: the user stretches only when the plan holds the step) and the analysis
 (`coach.experiment.analyse_observations`, the negative binomial model).
 
-Prints per scenario and design how often the verdict is "helps" (target: at most 5% with
-no true effect, 80% or more with a true halving), "worse", and the median weeks to an
-answer (run-in included). Exits non-zero when the shipped design misses a target.
+Prints per scenario and design how often the verdict is "helps", among all simulated users,
+among those who start, and among those the run-in admits (target, among starters: at most
+5% with no true effect, 80% or more with a true halving), the shares refused and not
+eligible, "worse", and the median weeks to an answer (run-in included). Exits non-zero
+when the shipped design misses a target.
 
     python bench/experiment_calibration.py           # about 2-3 minutes on 2 cores
     python bench/experiment_calibration.py --quick   # a smoke run, under 30 s
