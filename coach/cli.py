@@ -69,12 +69,20 @@ def _check_step(step: str, ctx: Context) -> None:
         raise UsageError(f"unknown step {step!r}; steps are: {', '.join(ids)}")
 
 
+def _announce_flags(ctx: Context, night: date) -> None:
+    """Red flags the write just raised: `URGENT:`/`SOON:` lines after "Recorded"."""
+    from coach.cli_flags import announce_flags
+
+    announce_flags(ctx, night)
+
+
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
     ctx.store.record_step(night, args.step, "done")
     title = ctx.settings.routine.step(args.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -85,6 +93,7 @@ def cmd_skip(args: argparse.Namespace, ctx: Context) -> int:
     title = ctx.settings.routine.step(args.step).title
     why = f" ({args.reason})" if args.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -111,6 +120,7 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
     )
     what = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
     print(f"Recorded: {what}, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -402,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    from coach.cli_flags import register as register_flags
+
+    register_flags(sub, Parser)
     p = sub.add_parser(
         "daemon",
         help="send desktop reminders in the background",

@@ -92,7 +92,9 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "new statin",
     )
     assert code == 0
-    assert out.strip() == "Recorded: 2 cramps, night of Sun 22 Nov 2026."
+    recorded, soon, *_ = out.splitlines()
+    assert recorded == "Recorded: 2 cramps, night of Sun 22 Nov 2026."
+    assert soon.startswith("SOON: Cramps after starting a new medicine (statin), night of Sun")
     assert run(ctx, capsys, "cramp", "--none", "--night", "2026-11-21")[0] == 0
     code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
     nights = {n["night"]: n["cramps"] for n in json.loads(out)}
