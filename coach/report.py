@@ -174,8 +174,7 @@ def _red_flag_section(diary: Diary, period: Period) -> list[str]:
     if not flags:
         return [
             *lines,
-            f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in this "
-            "period.",
+            f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in this period.",
             "",
         ]
     for flag in flags:

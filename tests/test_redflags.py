@@ -187,8 +187,8 @@ def test_each_rule_says_what_to_do() -> None:
 
 def nights(store: Store, start: date, pattern: str, *, stretch: bool = False) -> None:
     """One night per character from `start`: digit = cramps logged, '.' = not logged,
-    'e' = a "cramping now" episode only."""
-    for i, mark in enumerate(pattern):
+    'e' = a "cramping now" episode only; spaces are for reading (weeks)."""
+    for i, mark in enumerate(pattern.replace(" ", "")):
         night = start + timedelta(days=i)
         if mark.isdigit():
             store.record_cramps(night, int(mark))
@@ -207,33 +207,33 @@ def frequent(ctx: Context) -> list[date] | None:
 
 
 def test_frequent_whether_or_not_the_routine_was_kept(ctx: Context) -> None:
-    nights(ctx.store, START, "3330000" "3330000")  # routine never done
+    nights(ctx.store, START, "3330000 3330000")  # routine never done
     assert frequent(ctx) is not None
 
 
 def test_frequent_with_the_routine_kept_too(ctx: Context) -> None:
-    nights(ctx.store, START, "1110000" "1110000", stretch=True)
+    nights(ctx.store, START, "1110000 1110000", stretch=True)
     assert frequent(ctx) is not None
 
 
 def test_one_frequent_week_is_not_enough(ctx: Context) -> None:
-    nights(ctx.store, START, "1110000" "1100000")
+    nights(ctx.store, START, "1110000 1100000")
     assert frequent(ctx) is None
 
 
 def test_unlogged_nights_are_unknown_not_cramp_free(ctx: Context) -> None:
     # Each week: 2 cramp nights of 3 logged, 4 not logged: a share of 2/3, not 2/7.
-    nights(ctx.store, START, "11....0" "1.1...0")
+    nights(ctx.store, START, "11....0 1.1...0")
     assert frequent(ctx) is not None
 
 
 def test_too_few_logged_nights_say_nothing(ctx: Context) -> None:
-    nights(ctx.store, START, "1......" "1......")
+    nights(ctx.store, START, "1...... 1......")
     assert frequent(ctx) is None
 
 
 def test_cramping_now_episodes_count(ctx: Context) -> None:
-    nights(ctx.store, START, "eee...." "e.e.e..")
+    nights(ctx.store, START, "eee.... e.e.e..")
     assert frequent(ctx) is not None
     week = _load(ctx).cramp_block(START, 7)
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (3, 3, 3)
@@ -242,9 +242,7 @@ def test_cramping_now_episodes_count(ctx: Context) -> None:
 def test_sleep_disturbed_week_after_week(ctx: Context) -> None:
     for week in (0, 7):
         for day, disturbance in ((0, 6), (3, 7), (5, 1)):
-            ctx.store.record_cramps(
-                START + timedelta(days=week + day), 1, disturbance=disturbance
-            )
+            ctx.store.record_cramps(START + timedelta(days=week + day), 1, disturbance=disturbance)
         ctx.store.record_cramps(START + timedelta(days=week + 1), 0)
     assert frequent(ctx) is not None
 
@@ -305,7 +303,7 @@ def test_the_frequency_flag_is_raised_once_per_run(ctx: Context) -> None:
 
 def test_a_late_log_completes_a_window(ctx: Context) -> None:
     # Nights logged out of order: the earlier night completes the fortnight ending later.
-    nights(ctx.store, START + timedelta(days=1), "11" "00000000" "111")
+    nights(ctx.store, START + timedelta(days=1), "11 00000000 111")
     raised = check_after_save(ctx.store, ctx.settings, ctx.clock.now(), START + timedelta(days=1))
     assert not raised
     ctx.store.record_cramps(START, 2)
