@@ -23,7 +23,9 @@ from screens.timeline import span
 from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
+    from coach.flagstore import RaisedFlag
     from coach.notify import Delivery, Notifier
+    from coach.records import CrampLog
     from screens.messages import Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
@@ -134,6 +136,8 @@ class CoachApp(App[None]):
         # Reminders start a moment after Tonight is on screen, so the first paint never waits
         # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
         self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        # Urgent flags not yet acknowledged come back at every start, after the first paint.
+        self.call_after_refresh(self.run_worker, self._recall_flags, thread=True, group="flags")
 
     def _start_reminders(self) -> None:
         if self._reminders_factory is not None and self.reminders is None:
@@ -156,6 +160,60 @@ class CoachApp(App[None]):
     def on_unmount(self) -> None:
         if self.reminders is not None:
             self.reminders.stop()
+
+    # --- red flags ---------------------------------------------------------------------------
+
+    def _recall_flags(self) -> None:
+        """Read the urgent flags not yet acknowledged (a worker thread) and show them."""
+        from coach.flagstore import open_flags
+
+        try:
+            flags = [f for f in open_flags(self.store, self.tonight()) if f.level == "urgent"]
+        except CoachError:
+            return  # the timeline shows the storage problem
+        if flags:
+            self.call_from_thread(self.show_flags, flags)
+
+    def check_red_flags(self, night: date) -> list[RaisedFlag]:
+        """Run the red-flag rules on a night just saved; show what they raise.
+
+        Urgent flags open the red-flag dialog; flags to raise soon come as a notice and
+        stay in `coach flags` until acknowledged.
+        """
+        from coach.redflags import check_after_save
+
+        try:
+            new = check_after_save(self.store, self.settings, self.clock.now(), night)
+        except CoachError as exc:
+            self.notify(f"Could not check for red flags: {exc}", severity="error")
+            return []
+        if any(flag.level == "urgent" for flag in new):
+            self.show_flags(new)
+        for flag in new:
+            if flag.level == "soon":
+                self.notify(flag.text, title="Worth raising with a professional", timeout=30)
+        return new
+
+    def show_flags(self, flags: list[RaisedFlag]) -> None:
+        """The red-flag dialog; acknowledging it is recorded in the store."""
+        from screens.redflag import RedFlagScreen
+
+        def answered(acknowledged: bool | None) -> None:
+            if acknowledged:
+                self.acknowledge_flags(flags)
+
+        self.push_screen(RedFlagScreen(flags), callback=answered)
+
+    def acknowledge_flags(self, flags: list[RaisedFlag]) -> None:
+        from coach.flagstore import acknowledge, open_flags
+
+        try:
+            still_open = {flag.id for flag in open_flags(self.store, self.tonight())}
+            for flag in flags:
+                if flag.id in still_open:  # another window may have acknowledged it
+                    acknowledge(self.store, flag.id, self.tonight())
+        except CoachError as exc:
+            self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
 
     def _offer_checkin(self) -> None:
         """On the first start of the day, ask about last night if it has no cramp log."""
@@ -354,8 +412,14 @@ class CoachApp(App[None]):
         """The morning check-in: last night's cramps (or the night given)."""
         from screens.checkin import CheckinScreen
 
+        def saved(log: CrampLog | None) -> None:
+            if log is not None:
+                self.check_red_flags(log.night)
+
         if not isinstance(self.screen, CheckinScreen):
-            self.push_screen(CheckinScreen(self.store, self.settings, self.clock, night))
+            self.push_screen(
+                CheckinScreen(self.store, self.settings, self.clock, night), callback=saved
+            )
 
     def action_settings(self) -> None:
         from screens.settings import SettingsScreen

@@ -6,7 +6,7 @@ can import every screen without a cycle, and storage stays behind the app's meth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, cast
 
@@ -47,6 +47,10 @@ class CoachServices(Protocol):
     ) -> bool: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+    def check_red_flags(self, night: date) -> Sequence[object]:
+        """Run the red-flag rules on a night just saved and show what they raise."""
+        ...
 
 
 def services(node: DOMNode) -> CoachServices:

@@ -17,6 +17,7 @@ from coach.clock import Clock
 from coach.errors import CoachError
 from coach.planner import last_slept_night
 from coach.records import CrampLog, Store
+from coach.redflags import questions_due, record_answers
 from coach.settings import Settings
 from coach.stats import DURATION_BANDS
 
@@ -25,6 +26,11 @@ __all__ = ["ASKED_KEY", "CheckinScreen", "checkin_due", "mark_asked"]
 LONGEST = DURATION_BANDS
 LEGS = ("left", "right", "both")
 MUSCLES = ("calf", "thigh", "foot")
+WEEKLY_QUESTIONS = (
+    ("walking_pain", "Leg pain on walking that eases at rest?"),
+    ("elsewhere", "Cramps anywhere other than the legs?"),
+)
+"""Asked at most once a week: the red flags a note alone rarely shows (CONTENT.md)."""
 
 
 class CountInput(Input):
@@ -73,6 +79,11 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
         self.settings = settings
         self.clock = clock
         self.night = night or last_slept_night(settings, clock.now())
+        today = clock.now().astimezone(settings.tz).date()
+        try:
+            self.ask_questions = questions_due(store, today)
+        except CoachError:
+            self.ask_questions = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -111,6 +122,12 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
                     yield Input(
                         placeholder="e.g. a new medicine, numbness", id="note", compact=True
                     )
+                if self.ask_questions:
+                    yield Static("Once a week (optional):", classes="weekly")
+                    for question_id, question in WEEKLY_QUESTIONS:
+                        with Horizontal(classes="row"):
+                            yield Label(question, classes="question")
+                            yield RadioSet("yes", "no", id=question_id, compact=True)
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
@@ -164,9 +181,24 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
             return
         self.dismiss(log)
 
+    def _answer(self, question_id: str) -> bool | None:
+        choice = self._choice(question_id, ("yes", "no"))
+        return None if choice is None else choice == "yes"
+
+    def _record_answers(self) -> None:
+        """The weekly questions, when asked and answered: kept for the red-flag rules."""
+        if not self.ask_questions:
+            return
+        walking, elsewhere = (self._answer(q) for q, _ in WEEKLY_QUESTIONS)
+        if walking is None and elsewhere is None:
+            return  # left blank: asked again next time
+        today = self.clock.now().astimezone(self.settings.tz).date()
+        record_answers(self.store, self.night, today, walking_pain=walking, elsewhere=elsewhere)
+
     def action_save(self) -> None:
         try:
             log = self._record()
+            self._record_answers()
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return

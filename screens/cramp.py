@@ -133,14 +133,18 @@ class CrampScreen(Screen[bool]):
     def tick(self) -> None:
         seconds = self.elapsed()
         self.query_one("#cramp-clock", Digits).update(elapsed_text(seconds))
-        if seconds >= CRAMP_LIMIT_SECONDS:
+        if seconds > CRAMP_LIMIT_SECONDS and not self.red_flag_shown:
+            # Saved now, still going: the flag is raised (and kept) while the cramp lasts.
+            ongoing = {**self._data(round(seconds / 60, 2), None, None), "ongoing": True}
+            if services(self).record_event(EPISODE, ongoing, night=self.night):
+                assert self.night is not None
+                services(self).check_red_flags(self.night)
             self._show_red_flag()
 
     def _show_red_flag(self) -> None:
         if not self.red_flag_shown:
             self.red_flag_shown = True
             self.query_one("#red-flag").display = True
-            self.notify(URGENT_RED_FLAG, title="See a doctor", severity="error", timeout=60)
 
     @property
     def form_open(self) -> bool:
@@ -187,10 +191,11 @@ class CrampScreen(Screen[bool]):
             return
         leg_value = self.query_one("#cramp-leg", Select).value if details else None
         leg = leg_value if isinstance(leg_value, str) else None
-        if services(self).record_event(
-            EPISODE, self._data(minutes, severity, leg), night=self.night
-        ):
+        app = services(self)
+        if app.record_event(EPISODE, self._data(minutes, severity, leg), night=self.night):
             self.notify(f"Cramp logged: {minutes:g} min.")
-        if minutes * 60 > CRAMP_LIMIT_SECONDS:
-            self._show_red_flag()
+            assert self.night is not None
+            self.dismiss(True)
+            app.check_red_flags(self.night)
+            return
         self.dismiss(True)
