@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coach.errors import ConfigError
 from coach.fsutil import atomic_write
 from routines import EVENING, Evidence, Routine, StepDef
+from routines.evening import SLEEP_POSITION_PREGNANT, STRETCH_NOTIFICATION
 
 if TYPE_CHECKING:
     import tomlkit
@@ -50,6 +51,21 @@ class NotificationSettings(NamedTuple):
     """How long a snooze lasts."""
 
 
+class ProfileSettings(NamedTuple):
+    """About the user, all optional: the routine adapts (CONTENT.md, who should adapt it)."""
+
+    fluid_limit: bool = False
+    """A doctor has set a fluid limit, or heart failure, kidney or liver disease, or low
+    sodium: the hydration step is off unless `steps.hydration.enabled` turns it on."""
+    pregnant: bool = False
+    """Pregnant: side-sleeping in the sleep-position step, and a card to ask a midwife or
+    doctor first, with the signs of a blood clot."""
+    trouble_standing: bool = False
+    """Standing or balancing is hard: the seated stretches, unless `stretch.variant` says."""
+    numb_feet: bool = False
+    """Numb feet (diabetes, neuropathy): no heat advice, as heat can burn unfelt."""
+
+
 class Settings(NamedTuple):
     """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
 
@@ -63,6 +79,7 @@ class Settings(NamedTuple):
     """The routine with the user's offsets, on/off flags and own steps applied."""
     stretch: StretchSettings = StretchSettings()
     notifications: NotificationSettings = NotificationSettings()
+    profile: ProfileSettings = ProfileSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
 
@@ -171,6 +188,9 @@ NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
     "enabled": _boolean,
     "snooze_minutes": _int_in(1, 120),
 }
+PROFILE_KEYS: dict[str, Callable[[object], Any]] = {
+    name: _boolean for name in ProfileSettings._fields
+}
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "offset_minutes": _int_in(*OFFSET_RANGE),
     "enabled": _boolean,
@@ -178,7 +198,15 @@ STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "what": _text,
     "why": _text,
 }
-TOP_KEYS = ("bedtime", "timezone", "bedtime_by_weekday", "steps", "stretch", "notifications")
+TOP_KEYS = (
+    "bedtime",
+    "timezone",
+    "bedtime_by_weekday",
+    "steps",
+    "stretch",
+    "notifications",
+    "profile",
+)
 
 
 # --- the whole file -------------------------------------------------------------------
@@ -254,9 +282,27 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
-    steps = list(EVENING.steps)
+    profile_raw = table("profile", data.get("profile", {}))
+    profile_values: dict[str, Any] = {}
+    for name, value in profile_raw.items():
+        if name not in PROFILE_KEYS:
+            raise ConfigError(
+                path, f"profile.{name}", f"unknown key; known: {', '.join(PROFILE_KEYS)}"
+            )
+        profile_values[name] = check(f"profile.{name}", PROFILE_KEYS[name], value)
+    profile = ProfileSettings(**profile_values)
+    if profile.trouble_standing and "variant" not in stretch_values:
+        stretch_values["variant"] = "seated"
+    stretch = StretchSettings(**stretch_values)
+
+    steps = [_adapted(step, profile, stretch) for step in EVENING.steps]
     known = {step.id: index for index, step in enumerate(steps)}
-    for step_id, raw_step in table("steps", data.get("steps", {})).items():
+    raw_steps = table("steps", data.get("steps", {}))
+    if profile.fluid_limit and "enabled" not in table(
+        "steps.hydration", raw_steps.get("hydration", {})
+    ):
+        steps[known["hydration"]] = steps[known["hydration"]]._replace(enabled=False)
+    for step_id, raw_step in raw_steps.items():
         prefix = f"steps.{step_id}"
         fields = table(prefix, raw_step)
         values: dict[str, Any] = {}
@@ -300,9 +346,31 @@ def settings_from_dict(
         bedtime=bedtime or DEFAULT_BEDTIME,
         bedtime_by_weekday=by_weekday,
         routine=EVENING._replace(steps=tuple(steps)),
-        stretch=StretchSettings(**stretch_values),
+        stretch=stretch,
         notifications=NotificationSettings(**notify_values),
+        profile=profile,
     )
+
+
+def stretch_minutes(stretch: StretchSettings, routine: Routine = EVENING) -> int:
+    """About how long the guided stretches take, in whole minutes (at least 1)."""
+    holds = len(routine.exercises_for(stretch.variant)) * stretch.reps * 2  # both legs
+    seconds = holds * (stretch.hold_seconds + stretch.rest_seconds)
+    return max(1, round(seconds / 60))
+
+
+def _adapted(step: StepDef, profile: ProfileSettings, stretch: StretchSettings) -> StepDef:
+    """A built-in step as this user needs it: the stretch's real length; side-sleeping in
+    pregnancy. The user's own `what`/`why` in config still win (applied after)."""
+    if step.id == "stretch":
+        return step._replace(
+            notification=STRETCH_NOTIFICATION.format(minutes=stretch_minutes(stretch))
+        )
+    if step.id == "sleep-position" and profile.pregnant:
+        return SLEEP_POSITION_PREGNANT._replace(
+            offset_minutes=step.offset_minutes, enabled=step.enabled
+        )
+    return step
 
 
 # --- config get / set -------------------------------------------------------------------
@@ -321,6 +389,8 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return STRETCH_KEYS[name]
         case ["notifications", name] if name in NOTIFICATION_KEYS:
             return NOTIFICATION_KEYS[name]
+        case ["profile", name] if name in PROFILE_KEYS:
+            return PROFILE_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
     raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
@@ -332,6 +402,7 @@ def known_keys() -> list[str]:
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
+    keys += [f"profile.{name}" for name in PROFILE_KEYS]
     return keys
 
 
@@ -373,6 +444,8 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.stretch, name))
         case ["notifications", name]:
             return format_value(getattr(settings.notifications, name))
+        case ["profile", name]:
+            return format_value(getattr(settings.profile, name))
         case ["steps", step_id, name]:
             try:
                 step = settings.routine.step(step_id)

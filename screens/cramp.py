@@ -18,7 +18,7 @@ from textual.widgets import Button, Digits, Header, Input, Label, Select, Static
 
 from coach.records import LEGS
 from screens.base import CoachFooter, services
-from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
+from screens.text import CLOT_SIGNS, CRAMP_LIMIT_SECONDS, URGENT_RED_FLAG, relief_steps
 
 EPISODE = "cramp-episode"
 TICK_SECONDS = 1.0
@@ -75,11 +75,15 @@ class CrampScreen(Screen[bool]):
         self.red_flag_shown = False
 
     def compose(self) -> ComposeResult:
+        profile = services(self).settings.profile
         yield Header()
         with VerticalScroll(id="cramp"):
+            if profile.pregnant:
+                yield Static(CLOT_SIGNS, id="clot-signs")
             yield Static("Cramping now. Try these, as you can:", id="cramp-title")
+            steps = relief_steps(profile.numb_feet)
             yield Static(
-                "\n".join(f"{n}. {line}" for n, line in enumerate(RELIEF_STEPS, 1)),
+                "\n".join(f"{n}. {line}" for n, line in enumerate(steps, 1)),
                 id="relief",
             )
             yield Digits("0:00", id="cramp-clock")

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
 from coach.planner import last_slept_night, plan_night
+from coach.settings import Settings
 from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,
@@ -57,12 +58,15 @@ class TonightScreen(Screen[None]):
         # last one at startup: nothing is cleared and drawn again once mounted.
         lines = {"night-line": "", "countdown": "", "last-night": "", **self._read()}
         self._lines = lines
+        card = _profile_card(services(self).settings)
         yield Header()
         with Vertical(id="tonight"):
             yield Static(lines["night-line"], id="night-line")
             yield Static(lines["countdown"], id="countdown")
             yield OptionList(*self._options(), id="timeline")
             yield Static(lines["last-night"], id="last-night")
+            if card:
+                yield Static(card, id="profile-card", markup=False)
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -196,6 +200,23 @@ class TonightScreen(Screen[None]):
         from screens.step_card import SkipReasonScreen
 
         self.app.push_screen(SkipReasonScreen(row.planned.title), callback=skipped)
+
+
+def _profile_card(settings: Settings) -> str:
+    """The card for what the user told coach about themselves ('' for nothing)."""
+    profile = settings.profile
+    if not any(profile):
+        return ""
+    from screens.text import profile_card
+
+    hydration = next((s for s in settings.routine.steps if s.id == "hydration"), None)
+    return profile_card(
+        pregnant=profile.pregnant,
+        hydration_off_for_profile=profile.fluid_limit
+        and hydration is not None
+        and not hydration.enabled,
+        numb_feet=profile.numb_feet,
+    )
 
 
 _STYLE = {
