@@ -59,14 +59,16 @@ class TonightScreen(Screen[None]):
         lines = {"night-line": "", "countdown": "", "last-night": "", **self._read()}
         self._lines = lines
         card = _profile_card(services(self).settings)
+        lines["profile-card"] = card
         yield Header()
         with Vertical(id="tonight"):
             yield Static(lines["night-line"], id="night-line")
             yield Static(lines["countdown"], id="countdown")
             yield OptionList(*self._options(), id="timeline")
             yield Static(lines["last-night"], id="last-night")
-            if card:
-                yield Static(card, id="profile-card", markup=False)
+            profile = Static(card, id="profile-card", markup=False)
+            profile.display = bool(card)
+            yield profile
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -112,6 +114,12 @@ class TonightScreen(Screen[None]):
                 self._lines[line_id] = text
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
+        card = _profile_card(services(self).settings)
+        widget = self.query_one("#profile-card", Static)
+        if self._lines.get("profile-card") != card:
+            widget.update(card)
+            widget.display = bool(card)
+            self._lines["profile-card"] = card
 
     def _options(self) -> list[Option]:
         return [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
