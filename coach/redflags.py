@@ -103,7 +103,7 @@ RULES: dict[str, Rule] = {
             "urgent",
             "emergency",
             "A swollen or painful calf with breathlessness or chest pain",
-            "Together these can mean a blood clot that has reached the lung.",
+            "Together these can mean a blood clot in the lung.",
             CONTENT_RED_FLAGS[0],
         ),
         Rule(
@@ -128,7 +128,7 @@ RULES: dict[str, Rule] = {
             "urgent",
             "same-day",
             "Cramps after contact with a toxin or after a dirty wound",
-            "This can be a sign of tetanus or of the toxin.",
+            "This can be a sign of tetanus.",
             CONTENT_RED_FLAGS[3],
         ),
         Rule(
@@ -188,8 +188,8 @@ RULES: dict[str, Rule] = {
             "soon",
             "soon",
             "Leg pain when walking that eases with rest",
-            "Pain on walking that eases with rest is worth discussing with a health "
-            "professional: it is not a night cramp.",
+            "Pain on walking that eases with rest is different from a night cramp, and worth "
+            "discussing with a health professional.",
             CONTENT_RED_FLAGS[8],
         ),
         Rule(
