@@ -31,7 +31,7 @@ def announce_flags(ctx: Context, night: date) -> list[RaisedFlag]:
 def cmd_flags(args: argparse.Namespace, ctx: Context) -> int:
     today = current_night(ctx.settings, ctx.clock.now())
     if args.ack:
-        flag = acknowledge(ctx.store, args.ack, today)
+        flag = acknowledge(ctx.store, args.ack)
         print(f"Acknowledged: {flag.id}.")
         return 0
     flags = open_flags(ctx.store, today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from coach.errors import CoachError
@@ -20,6 +20,9 @@ Level = Literal["urgent", "soon"]
 Action = Literal["emergency", "same-day", "soon"]
 FLAG_EVENT = "red-flag"
 ACK_EVENT = "red-flag-ack"
+OPEN_KEY = "redflags_open"
+"""State key: the urgent flags not yet acknowledged, as raised here, so the app's start
+shows them again without reading every month of records."""
 
 ACTION_TEXT: dict[str, str] = {
     "emergency": "Call your emergency number now.",
@@ -61,18 +64,50 @@ def _order(flags: Iterable[RaisedFlag]) -> list[RaisedFlag]:
 def raise_flags(store: Store, flags: Sequence[RaisedFlag]) -> list[RaisedFlag]:
     """Store each flag as raised; returns them, urgent first."""
     for flag in flags:
-        store.add_event(
-            flag.night,
-            FLAG_EVENT,
-            {
-                "flag": flag.id,
-                "rule": flag.rule,
-                "level": flag.level,
-                "action": flag.action,
-                "text": flag.text,
-            },
+        store.add_event(flag.night, FLAG_EVENT, _data(flag))
+    urgent = [flag for flag in flags if flag.level == "urgent"]
+    if urgent:
+        index = [doc for doc in _index(store) if doc["flag"] not in {f.id for f in urgent}]
+        store.set_state(
+            OPEN_KEY, index + [_data(f) | {"night": f.night.isoformat()} for f in urgent]
         )
     return _order(flags)
+
+
+def _data(flag: RaisedFlag) -> dict[str, Any]:
+    return {
+        "flag": flag.id,
+        "rule": flag.rule,
+        "level": flag.level,
+        "action": flag.action,
+        "text": flag.text,
+    }
+
+
+def _index(store: Store) -> list[dict[str, Any]]:
+    value = store.get_state(OPEN_KEY, [])
+    if not isinstance(value, list):
+        return []
+    return [doc for doc in value if isinstance(doc, dict) and isinstance(doc.get("flag"), str)]
+
+
+def urgent_unacknowledged(store: Store) -> list[RaisedFlag]:
+    """The urgent flags raised in this data folder and not yet acknowledged, from the small
+    state file alone (what the app shows again at each start)."""
+    found = []
+    for doc in _index(store):
+        try:
+            night = date.fromisoformat(str(doc.get("night")))
+        except ValueError:
+            continue
+        flag = _from_event(Event(night, FLAG_EVENT, night_start(night), "", doc), set())
+        if flag is not None:
+            found.append(flag)
+    return _order(found)
+
+
+def night_start(night: date) -> datetime:
+    return datetime.combine(night, datetime.min.time(), UTC)
 
 
 def _from_event(event: Event, acked: set[str]) -> RaisedFlag | None:
@@ -113,10 +148,27 @@ def open_flags(store: Store, today: date) -> list[RaisedFlag]:
     return [f for f in flags_in(store, first, today + timedelta(days=2)) if not f.acknowledged]
 
 
-def acknowledge(store: Store, flag_id: str, today: date) -> RaisedFlag:
+def flag_night(flag_id: str) -> date | None:
+    """The night in a flag's id ("<rule>-YYYY-MM-DD"), or None if it has none."""
+    try:
+        return date.fromisoformat(flag_id[-10:])
+    except ValueError:
+        return None
+
+
+def acknowledge(store: Store, flag_id: str) -> RaisedFlag:
     """Record that the user has read a flag; CoachError if it is not open."""
-    for flag in open_flags(store, today):
-        if flag.id == flag_id:
+    night = flag_night(flag_id)
+    flags = flags_in(store, night, night) if night is not None else []
+    for flag in flags:
+        if flag.id == flag_id and not flag.acknowledged:
             store.add_event(flag.night, ACK_EVENT, {"flag": flag.id})
+            index = _index(store)
+            if any(doc["flag"] == flag_id for doc in index):
+                store.set_state(OPEN_KEY, [doc for doc in index if doc["flag"] != flag_id])
             return flag
+    stale = _index(store)
+    if any(doc["flag"] == flag_id for doc in stale):
+        # Acknowledged in another copy of the data and merged here: the index forgets it.
+        store.set_state(OPEN_KEY, [doc for doc in stale if doc["flag"] != flag_id])
     raise CoachError(f"no open red flag {flag_id!r}; `coach flags` lists the open ones")

@@ -165,10 +165,10 @@ class CoachApp(App[None]):
 
     def _recall_flags(self) -> None:
         """Read the urgent flags not yet acknowledged (a worker thread) and show them."""
-        from coach.flagstore import open_flags
+        from coach.flagstore import urgent_unacknowledged
 
         try:
-            flags = [f for f in open_flags(self.store, self.tonight()) if f.level == "urgent"]
+            flags = urgent_unacknowledged(self.store)
         except CoachError:
             return  # the timeline shows the storage problem
         if flags:
@@ -205,15 +205,17 @@ class CoachApp(App[None]):
         self.push_screen(RedFlagScreen(flags), callback=answered)
 
     def acknowledge_flags(self, flags: list[RaisedFlag]) -> None:
-        from coach.flagstore import acknowledge, open_flags
+        from coach.errors import StoreError
+        from coach.flagstore import acknowledge
 
-        try:
-            still_open = {flag.id for flag in open_flags(self.store, self.tonight())}
-            for flag in flags:
-                if flag.id in still_open:  # another window may have acknowledged it
-                    acknowledge(self.store, flag.id, self.tonight())
-        except CoachError as exc:
-            self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
+        for flag in flags:
+            try:
+                acknowledge(self.store, flag.id)
+            except StoreError as exc:
+                self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
+                return
+            except CoachError:
+                continue  # acknowledged meanwhile (another window, `coach flags --ack`)
 
     def _offer_checkin(self) -> None:
         """On the first start of the day, ask about last night if it has no cramp log."""

@@ -13,7 +13,7 @@ import pytest
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError
-from coach.flagstore import ACK_EVENT, FLAG_EVENT, acknowledge, open_flags
+from coach.flagstore import ACK_EVENT, FLAG_EVENT, acknowledge, open_flags, urgent_unacknowledged
 from coach.records import Store
 from coach.redflags import (
     CONTENT_RED_FLAGS,
@@ -279,14 +279,14 @@ def test_acknowledging_closes_a_flag_for_every_process(ctx: Context) -> None:
     store.record_cramps(NIGHT, 1, notes="stepped on a rusty nail")
     check_after_save(store, ctx.settings, ctx.clock.now(), NIGHT)
     assert [f.id for f in open_flags(store, NIGHT)] == ["tetanus-2026-11-20"]
-    acknowledge(store, "tetanus-2026-11-20", NIGHT)
+    acknowledge(store, "tetanus-2026-11-20")
     other = Context(ctx.paths, kind="other", clock=ctx.clock)
     assert open_flags(other.store, NIGHT) == []
     assert [e.data for e in store.events(NIGHT, NIGHT, ACK_EVENT)] == [
         {"flag": "tetanus-2026-11-20"}
     ]
     with pytest.raises(CoachError, match="no open red flag 'tetanus-2026-11-20'"):
-        acknowledge(store, "tetanus-2026-11-20", NIGHT)
+        acknowledge(store, "tetanus-2026-11-20")
 
 
 def test_the_frequency_flag_is_raised_once_per_run(ctx: Context) -> None:
@@ -345,3 +345,17 @@ def test_a_flag_on_a_night_ahead_of_the_clock_is_still_open(ctx: Context) -> Non
     store.record_cramps(NIGHT, 1, notes="ankles swollen")
     check_after_save(store, ctx.settings, clock.now(), NIGHT)
     assert [f.rule for f in open_flags(store, NIGHT - timedelta(days=1))] == ["swelling"]
+
+
+def test_the_start_reads_urgent_flags_from_the_state_file_alone(ctx: Context) -> None:
+    store = ctx.store
+    store.record_cramps(NIGHT, 1, minutes=20, notes="ankles swollen")
+    check_after_save(store, ctx.settings, ctx.clock.now(), NIGHT)
+    # Only the urgent one is kept for the start; the soon one stays in `coach flags`.
+    assert [f.id for f in urgent_unacknowledged(store)] == ["long-cramp-2026-11-20"]
+    assert [f.rule for f in open_flags(store, NIGHT)] == ["long-cramp", "swelling"]
+    # Acknowledged in another copy of the data, merged here: the index lets it go.
+    store.add_event(NIGHT, ACK_EVENT, {"flag": "long-cramp-2026-11-20"})
+    with pytest.raises(CoachError):
+        acknowledge(store, "long-cramp-2026-11-20")
+    assert urgent_unacknowledged(store) == []
