@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -11,11 +12,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach import __version__
+from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
-from coach.planner import current_night, last_slept_night, plan_night
+from coach.planner import current_night, plan_night
 from coach.records import LEGS
 from coach.settings import (
     TIMEZONE_UNKNOWN,
@@ -25,6 +26,7 @@ from coach.settings import (
     known_keys,
     parse_hhmm,
 )
+from coach.wording import describe_cramps
 
 if TYPE_CHECKING:
     import argparse
@@ -59,8 +61,9 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _night_arg(args: argparse.Namespace, ctx: Context) -> date:
-    night: date | None = args.night
-    return night or current_night(ctx.settings, ctx.clock.now())
+    """The night given with --night (words resolved, a future night refused), or tonight."""
+    text: str | None = args.night
+    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
 
 
 def _check_step(step: str, ctx: Context) -> None:
@@ -79,7 +82,7 @@ def _announce_flags(ctx: Context, night: date) -> None:
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
-    ctx.store.record_step(night, args.step, "done")
+    ctx.diary.record_step(night, args.step, "done")
     title = ctx.settings.routine.step(args.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
     _announce_flags(ctx, night)
@@ -89,7 +92,7 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_skip(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
-    ctx.store.record_step(night, args.step, "skipped", reason=args.reason)
+    ctx.diary.record_step(night, args.step, "skipped", reason=args.reason)
     title = ctx.settings.routine.step(args.step).title
     why = f" ({args.reason})" if args.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
@@ -106,37 +109,47 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
         v is not None for v in (args.severity, args.minutes, args.leg, args.muscle)
     ):
         raise UsageError("--none takes no severity, minutes, leg or muscle")
-    night = args.night or last_slept_night(ctx.settings, ctx.clock.now())
+    diary = ctx.diary
+    night = diary.last_slept() if args.night is None else diary.parse_night(args.night)
     count = 0 if args.none else args.count
-    ctx.store.record_cramps(
+    logged = diary.log_cramps(
         night,
         count,
         severity=args.severity,
         minutes=args.minutes,
         leg=args.leg,
         disturbance=args.disturbance,
-        notes=args.note or "",
+        notes=args.note,  # None keeps the note of a log this replaces
         muscle=args.muscle,
     )
-    what = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
-    print(f"Recorded: {what}, night of {night:%a %d %b %Y}.")
+    if logged.replaced is not None:
+        print(
+            f"Replaced the cramp log of the night of {night:%a %d %b %Y} "
+            f"(was: {describe_cramps(logged.replaced)})."
+        )
+    print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
+    if logged.log.notes:
+        print(f"Note: {logged.log.notes}")
     _announce_flags(ctx, night)
     return 0
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
-    from coach.history import summarize, to_csv, to_table
+    from coach.history import night_json, to_csv, to_table
 
-    now = ctx.clock.now()
-    end = current_night(ctx.settings, now)
+    diary = ctx.diary
+    end = diary.tonight()
+    # Nights before the first record (or the first use) were never kept: not "missed".
     start = end - timedelta(days=args.days - 1)
-    summaries = summarize(ctx.settings, ctx.store, start, end, now)
+    nights = diary.load(start=start, end=end).nights if diary.first_night() else []
     if args.format == "json":
-        print(json.dumps([s.to_json() for s in summaries], indent=2))
+        print(json.dumps([night_json(facts) for facts in nights], indent=2))
     elif args.format == "csv":
-        sys.stdout.write(to_csv(summaries))
+        sys.stdout.write(to_csv(nights))
+    elif not nights:
+        print("Nothing recorded yet.")
     else:
-        print(to_table(summaries))
+        print(to_table(nights))
     return 0
 
 
@@ -164,10 +177,31 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         if not found:
             print(f"No backups yet in {ctx.paths.backups_dir}.")
         for path in found:
-            print(path.name)
+            held = backups.contents(path)
+            if held.problem:
+                print(f"{path.name}  damaged: {held.problem}")
+            elif held.first is None or held.last is None:
+                print(f"{path.name}  no records")
+            else:
+                print(
+                    f"{path.name}  {held.nights} night{'s' if held.nights != 1 else ''}, "
+                    f"{held.records} record{'s' if held.records != 1 else ''} "
+                    f"({held.first} to {held.last})"
+                )
         return 0
-    source = backups.restore(args.name, ctx.store)
-    print(f"Restored the database from {source.name}; the state before is in before-restore-*.")
+    done = backups.restore(args.name, ctx.store, merge=args.merge)
+    if not done.changed:
+        print(f"Nothing changed: the database already holds what {done.source.name} holds.")
+    elif args.merge:
+        print(
+            f"Merged the records of {done.source.name} into the database; "
+            "the state before is in before-restore-*."
+        )
+    else:
+        print(
+            f"Restored the database exactly as in {done.source.name}; "
+            "the state before is in before-restore-*."
+        )
     return 0
 
 
@@ -262,7 +296,16 @@ def _open_app(ctx: Context) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.cli_args import Parser, hhmm, int_range, minutes, night_date
+    from coach.cli_args import (
+        NIGHT_METAVAR,
+        Parser,
+        VersionAction,
+        hhmm,
+        int_range,
+        minutes,
+        night_arg,
+        night_date,
+    )
 
     parser = Parser(
         prog="coach",
@@ -271,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Not medical advice: general self-care information; see a professional for "
         "red-flag symptoms or if pregnant.",
     )
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -316,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
-        p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+        p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
         p.set_defaults(handler=handler)
 
     p = sub.add_parser(
@@ -345,9 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
     p.add_argument(
         "--night",
-        type=night_date,
-        metavar="YYYY-MM-DD",
-        help="default: the last night whose bedtime has passed",
+        type=night_arg,
+        metavar=NIGHT_METAVAR,
+        help="default: the last night whose bedtime has passed; a night already logged "
+        "is replaced (its note kept unless --note is given)",
     )
     p.set_defaults(handler=cmd_cramp)
 
@@ -388,8 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "restore",
         help="restore the database from a daily backup",
-        description="Restore the database from a daily backup. The last 7 "
-        "days are kept; the state before a restore is kept too.",
+        description="Put the database back exactly as it was in a daily backup (or, with "
+        "--merge, add the backup's records to it). The last 7 days are kept; the state "
+        "before a restore is kept too.",
     )
     p.add_argument(
         "name",
@@ -397,7 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BACKUP",
         help="'latest', a date (YYYY-MM-DD) or a name from --list",
     )
-    p.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.add_argument(
+        "--list", action="store_true", help="list the backups, newest first, with what each holds"
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the backup's records to the database instead (keeps everything written since)",
+    )
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser(
@@ -409,9 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
     p.set_defaults(handler=cmd_merge)
 
+    from coach.cli_diary import register as register_diary
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    register_diary(sub, Parser)
     from coach.cli_flags import register as register_flags
 
     register_flags(sub, Parser)
@@ -443,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Silence a night's reminders without counting the night against your streak.",
     )
     p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
-    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
     p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
     p.set_defaults(handler=cmd_pause)
 
@@ -454,7 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(10 by default), at most 3 times per step and night.",
     )
     p.add_argument("step", metavar="STEP", help="step id, like screens-off")
-    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
     p.set_defaults(handler=cmd_snooze)
 
     return parser
@@ -487,21 +541,52 @@ def _app_shortcut(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _context(paths: Paths, context: Context | None, seen: list[Context]) -> Context:
+    ctx = context or Context(paths, kind="cli")
+    seen.append(ctx)
+    ctx.paths.check()
+    check_local_zone()
+    return ctx
+
+
+def _saved(seen: list[Context]) -> bool:
+    """Whether this run made a record durable (the outcome to report, whatever else)."""
+    return any("store" in ctx.__dict__ and ctx.store.writes > 0 for ctx in seen)
+
+
+def _tell_notices(seen: list[Context]) -> None:
+    for ctx in seen:
+        if "store" in ctx.__dict__:
+            for notice in ctx.store.notices:
+                print(f"coach: note: {notice}", file=sys.stderr)
+            ctx.store.notices.clear()
+
+
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    seen: list[Context] = []
+    try:
+        return _main(argv, context, seen)
+    finally:
+        _tell_notices(seen)
+
+
+def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
     try:
         _check_text(argv)
         opens_app, folder = _app_shortcut(argv)
         if opens_app:
-            ctx = context or Context(Paths.resolve(folder), kind="cli")
+            ctx = _context(Paths.resolve(folder), context, seen)
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
-            ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
+            ctx = _context(Paths.resolve(args.data_dir), context, seen)
             handler: Handler = args.handler
             code = handler(args, ctx)
         if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
+        # Flush here, not at exit: a full or closed stdout must be reported like any error.
+        sys.stdout.flush()
         return code
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
@@ -513,9 +598,18 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
         return 1
     except BrokenPipeError:
         # `coach history | head`: the reader left; nothing to tell anyone.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        _drop_stdout()
+        return 0 if _saved(seen) else 1
     except OSError as exc:
+        if _saved(seen):
+            # The record is durable; only its confirmation could not be shown.
+            _drop_stdout()
+            print(
+                f"coach: the record was saved; only its confirmation could not be printed "
+                f"({exc.strerror or exc})",
+                file=sys.stderr,
+            )
+            return 0
         # A full or read-only disk and the like: say so plainly, in one line.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"coach: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -529,3 +623,9 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
             file=sys.stderr,
         )
         return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -21,9 +21,10 @@ Where the rules look:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
 from coach.flagstore import (
     ACTION_TEXT,
@@ -298,6 +299,14 @@ def _closest_kind(word: str) -> str | None:
     return None
 
 
+def _lasted(minutes: float) -> str:
+    """'12 min', or minutes and seconds ('10 min 5 s') when timed to the second."""
+    seconds = round(minutes * 60)
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds // 60} min {seconds % 60} s"
+
+
 def night_findings(facts: NightFacts) -> list[Finding]:
     """The rules met by one night's log, episodes, notes and answers (not frequency)."""
     log = facts.cramps
@@ -307,7 +316,10 @@ def night_findings(facts: NightFacts) -> list[Finding]:
 
     longest = facts.longest_minutes
     if longest is not None and longest > LONG_MINUTES:
-        found["long-cramp"] = f"{longest:g} minutes"
+        banded = log is not None and log.band is not None and log.minutes is None
+        found["long-cramp"] = (
+            f"logged as {log.band} min" if banded and log is not None else _lasted(longest)
+        )
     else:
         for index in reading.sentences_with("cramp"):
             for clause in CLAUSE.split(reading.sentences[index]):
@@ -494,7 +506,17 @@ def check_after_save(
     return raise_flags(store, new)
 
 
-def questions_due(store: Store, today: date) -> bool:
+class StateAndEvents(Protocol):
+    """What the weekly questions need: the store, or the diary (whose saves run hooks)."""
+
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+    def set_state(self, key: str, value: Any) -> None: ...
+
+    def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Any: ...
+
+
+def questions_due(store: StateAndEvents, today: date) -> bool:
     """True when the check-in should ask its weekly safety questions today."""
     asked = store.get_state(QUESTIONS_KEY)
     if not isinstance(asked, str):
@@ -510,7 +532,12 @@ QUESTIONS_KEY = "safety_questions_asked"
 
 
 def record_answers(
-    store: Store, night: date, today: date, *, walking_pain: bool | None, elsewhere: bool | None
+    store: StateAndEvents,
+    night: date,
+    today: date,
+    *,
+    walking_pain: bool | None,
+    elsewhere: bool | None,
 ) -> None:
     """Keep the weekly questions' answers on the night asked about, and when they were asked."""
     from coach.stats import ANSWERS_EVENT

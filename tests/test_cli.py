@@ -92,8 +92,11 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "new statin",
     )
     assert code == 0
-    recorded, soon, *_ = out.splitlines()
-    assert recorded == "Recorded: 2 cramps, night of Sun 22 Nov 2026."
+    recorded, note, soon, *_ = out.splitlines()
+    assert [recorded, note] == [
+        "Recorded: 2 cramps, worst 6/10, longest 3.5 min, left leg, night of Sun 22 Nov 2026.",
+        "Note: new statin",
+    ]
     assert soon.startswith("SOON: Cramps after starting a new medicine (statin), night of Sun")
     assert run(ctx, capsys, "cramp", "--none", "--night", "2026-11-21")[0] == 0
     code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
@@ -102,6 +105,7 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "count": 2,
         "severity": 6,
         "minutes": 3.5,
+        "band": None,
         "leg": "left",
         "disturbance": None,
         "notes": "new statin",
@@ -114,8 +118,8 @@ def test_history_csv_and_table(ctx: Context, capsys: pytest.CaptureFixture[str])
     _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
     assert out.splitlines() == [
         "night,last-meal,hydration,screens-off,stretch,sleep-position,cramps,severity,"
-        "minutes,leg,disturbance,notes",
-        "2026-11-22,pending,pending,pending,done,pending,,,,,,",
+        "minutes,band,leg,disturbance,notes",
+        "2026-11-22,pending,pending,pending,done,pending,,,,,,,",
     ]
     _, out, _ = run(ctx, capsys, "history", "--days", "1")
     assert "Sun 2026-11-22  ·  ·  ·  ✓  ·  not logged" in out
@@ -144,7 +148,7 @@ def test_usage_errors_are_one_line_and_exit_2(
     ("argv", "message"),
     [
         (["cramp", "--count", "2", "--severity", "11"], "severity must be from 0 to 10"),
-        (["done", "stretch", "--night", "22/11/2026"], "is not a date; use YYYY-MM-DD"),
+        (["done", "stretch", "--night", "22/11/2026"], "is not a night; use YYYY-MM-DD"),
         (["plan", "--bedtime", "25:00"], "is not a time"),
         (["history", "--format", "xml"], "invalid choice: 'xml'"),
     ],
@@ -252,7 +256,9 @@ def test_restore_command_lists_and_restores(
     ctx.clock.advance(24 * 3600)
     run(ctx, capsys, "done", "hydration", "--night", "2026-11-22")  # takes the backup first
     _, out, _ = run(ctx, capsys, "restore", "--list")
-    assert out.splitlines() == ["coach-2026-11-23.zip"]
+    assert out.splitlines() == [
+        "coach-2026-11-23.zip  1 night, 1 record (2026-11-22 to 2026-11-22)"
+    ]
     (ctx.paths.db_dir / "2026-11.json").write_bytes(b"{damaged")
     assert run(ctx, capsys, "history")[0] == 1
     code, out, _ = run(ctx, capsys, "restore", "latest")

@@ -37,11 +37,15 @@ def test_the_issue_example_prints_two_urgent_lines(
     )
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Recorded: 1 cramp, night of Sat 21 Nov 2026."
+    assert lines[:2] == [
+        "Recorded: 1 cramp, longest 45 min, night of Sat 21 Nov 2026.",
+        "Note: left calf swollen, red and hot",
+    ]
+    lines = lines[1:]  # the URGENT lines come after "Recorded" and its note
     assert lines[1].startswith("URGENT: One calf swollen, red, warm or tender")
     assert "Contact a doctor or an urgent care service today." in lines[1]
     assert lines[1].endswith("[clot-calf-2026-11-21]")
-    assert lines[2].startswith("URGENT: A cramp lasted more than 10 minutes (45 minutes)")
+    assert lines[2].startswith("URGENT: A cramp lasted more than 10 minutes (45 min)")
     assert "coach flags --ack ID" in lines[3]
     # Saving the same night again raises nothing new.
     code, out, _ = run(
@@ -65,7 +69,7 @@ def test_soon_lines_and_a_step_save_that_completes_nothing(
     ctx: Context, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(ctx, capsys, "cramp", "--count", "2", "--note", "started simvastatin")
-    assert [line.split(":")[0] for line in out.splitlines()[1:2]] == ["SOON"]
+    assert [line.split(":")[0] for line in out.splitlines()[2:3]] == ["SOON"]
     assert "Make an appointment with a doctor or other health professional soon." in out
     _, out, _ = run(ctx, capsys, "done", "stretch")
     assert len(out.splitlines()) == 1  # "Recorded ..." and nothing else
@@ -121,7 +125,7 @@ def test_a_real_process_prints_the_lines(coach_home: Path) -> None:
         text=True,
         check=True,
     )
-    assert result.stdout.splitlines()[1].startswith(
+    assert result.stdout.splitlines()[2].startswith(
         "URGENT: Cramps after contact with a toxin or after a dirty wound"
     )
     listed = subprocess.run(
