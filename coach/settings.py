@@ -325,24 +325,17 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
-    display_raw = table("display", data.get("display", {}))
-    display_values: dict[str, Any] = {}
-    for name, value in display_raw.items():
-        if name not in DISPLAY_KEYS:
-            raise ConfigError(
-                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
-            )
-        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
+    def section(name: str, keys: Mapping[str, Callable[[object], Any]]) -> dict[str, Any]:
+        """A [name] table's values, each checked; an unknown key is an error."""
+        values: dict[str, Any] = {}
+        for key, value in table(name, data.get(name, {})).items():
+            if key not in keys:
+                raise ConfigError(path, f"{name}.{key}", f"unknown key; known: {', '.join(keys)}")
+            values[key] = check(f"{name}.{key}", keys[key], value)
+        return values
 
-    profile_raw = table("profile", data.get("profile", {}))
-    profile_values: dict[str, Any] = {}
-    for name, value in profile_raw.items():
-        if name not in PROFILE_KEYS:
-            raise ConfigError(
-                path, f"profile.{name}", f"unknown key; known: {', '.join(PROFILE_KEYS)}"
-            )
-        profile_values[name] = check(f"profile.{name}", PROFILE_KEYS[name], value)
-    profile = ProfileSettings(**profile_values)
+    display_values = section("display", DISPLAY_KEYS)
+    profile = ProfileSettings(**section("profile", PROFILE_KEYS))
     if profile.trouble_standing and "variant" not in stretch_values:
         stretch_values["variant"] = "seated"
     stretch = StretchSettings(**stretch_values)

@@ -26,6 +26,7 @@ from screens.app import CoachApp
 from screens.cramp import CrampScreen
 from screens.settings import SettingsScreen
 from screens.text import NUMB_FEET_HEAT
+from tests.app_support import CtxApp
 
 NIGHT = date(2026, 11, 22)
 
@@ -93,14 +94,7 @@ def test_profile_keys_are_checked_and_settable(tmp_path: Path) -> None:
 
 
 def make_app(ctx: Context) -> CoachApp:
-    return CoachApp(
-        ctx.store,
-        ctx.settings,
-        ctx.clock,
-        RecordingNotifier(),
-        ctx.paths.config_file,
-        first_run=False,
-    )
+    return CtxApp(ctx)
 
 
 async def test_numb_feet_take_the_heat_out_of_the_relief_guide(

@@ -11,12 +11,12 @@ from textual.widgets import Input, RadioSet, Static
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.flagstore import ACK_EVENT, FLAG_EVENT, open_flags
-from coach.notify import RecordingNotifier
 from coach.redflags import check_after_save
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from screens.redflag import RedFlagScreen
+from tests.app_support import CtxApp
 from tests.conftest import BERLIN
 
 SUNDAY = date(2026, 11, 22)
@@ -24,14 +24,7 @@ MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
 
 
 def make_app(ctx: Context) -> CoachApp:
-    return CoachApp(
-        ctx.store,
-        ctx.settings,
-        ctx.clock,
-        RecordingNotifier(),
-        ctx.paths.config_file,
-        first_run=False,
-    )
+    return CtxApp(ctx)
 
 
 def flag_ids(ctx: Context, kind: str, night: date = SUNDAY) -> list[str]:
