@@ -364,7 +364,7 @@ def test_the_start_reads_urgent_flags_from_the_state_file_alone(ctx: Context) ->
 def test_a_malformed_flag_record_is_refused(ctx: Context) -> None:
     store = ctx.store
     bad = {"flag": "x-2026-11-20", "level": "maybe", "text": ""}
-    with pytest.raises(CoachError, match="data.level of a 'red-flag' event is not one of"):
+    with pytest.raises(CoachError, match=r"data\.level of a 'red-flag' event is not one of"):
         store.add_event(NIGHT, FLAG_EVENT, bad)
     assert open_flags(store, NIGHT) == []
     store.record_cramps(NIGHT, 1, notes="ankles swollen")
