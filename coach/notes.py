@@ -342,23 +342,29 @@ def _negated(words: list[str], index: int, length: int) -> bool:
     return after < len(words) and words[after] in AFTER_NEGATIONS
 
 
-def _clause_hits(text: str, sentence: int, clause: int) -> Iterator[Hit]:
-    words = TOKEN.findall(text)
-    joined = " ".join(words)
+def _phrase_patterns() -> list[tuple[str, str, int, re.Pattern[str]]]:
+    """(concept, phrase, its length in words, its pattern on space-joined words)."""
+    found = []
     for name, concept in CONCEPTS.items():
         for phrase in concept.phrases:
             phrase_words = TOKEN.findall(phrase)
-            pattern = r"\b" + re.escape(" ".join(phrase_words)) + r"\b"
-            for match in re.finditer(pattern, joined):
-                index = joined[: match.start()].count(" ")
-                yield Hit(
-                    name,
-                    phrase,
-                    sentence,
-                    clause,
-                    index,
-                    _negated(words, index, len(phrase_words)),
-                )
+            pattern = re.compile(r"\b" + re.escape(" ".join(phrase_words)) + r"\b")
+            found.append((name, phrase, len(phrase_words), pattern))
+    return found
+
+
+PHRASE_PATTERNS = _phrase_patterns()
+
+
+def _clause_hits(text: str, sentence: int, clause: int) -> Iterator[Hit]:
+    words = TOKEN.findall(text)
+    joined = " ".join(words)
+    for name, phrase, length, pattern in PHRASE_PATTERNS:
+        if phrase[:3] not in joined:
+            continue  # most phrases are not there; skip the regex
+        for match in pattern.finditer(joined):
+            index = joined[: match.start()].count(" ")
+            yield Hit(name, phrase, sentence, clause, index, _negated(words, index, length))
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         for name in _word_concepts(word):

@@ -38,9 +38,9 @@ from coach.flagstore import (
 from coach.medicines import GENERIC_WORDS, MEDICINES, PHRASES
 from coach.notes import CLAUSE, Reading, longest_minutes_in, read_note
 from coach.planner import current_night
-from coach.records import Store
+from coach.records import Event, Store
 from coach.settings import Settings
-from coach.stats import Diary, NightFacts
+from coach.stats import ANSWERS_EVENT, Diary, NightFacts, cramp_episodes
 
 __all__ = ["FLAG_EVENT", "RaisedFlag", "check_after_save", "find_red_flags"]
 
@@ -463,6 +463,32 @@ def find_red_flags(
 # --- on every save ---------------------------------------------------------------------
 
 
+def _cramp_diary(store: Store, start: date, end: date) -> Diary:
+    """The nights start..end with what the rules read (morning logs, episodes, answers),
+    and not the steps: no rule depends on them, and they are most of a night's records."""
+    logs = store.cramp_logs(start, end)
+    events = store.events(start, end)
+    episodes: dict[date, list[Event]] = {}
+    for event in cramp_episodes(events):
+        episodes.setdefault(event.night, []).append(event)
+    answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
+    nights = []
+    night = start
+    while night <= end:
+        nights.append(
+            NightFacts(
+                night,
+                {},
+                (),
+                logs.get(night),
+                tuple(episodes.get(night, ())),
+                answers=answers.get(night, {}),
+            )
+        )
+        night += timedelta(days=1)
+    return Diary(nights=nights, required=())
+
+
 def check_after_save(
     store: Store, settings: Settings, now: datetime, night: date
 ) -> list[RaisedFlag]:
@@ -473,9 +499,7 @@ def check_after_save(
     """
     today = current_night(settings, now)
     end = max(night, min(night + timedelta(days=WINDOW_NIGHTS - 1), today))
-    diary = Diary.load(
-        store, settings, now, start=night - timedelta(days=WINDOW_NIGHTS - 1), end=end
-    )
+    diary = _cramp_diary(store, night - timedelta(days=WINDOW_NIGHTS - 1), end)
     facts = diary.night(night)
     findings = night_findings(facts) if facts is not None else []
     for facts_end in diary.window(night, end):
