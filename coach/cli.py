@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach import __version__
 from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
@@ -290,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_args import (
         NIGHT_METAVAR,
         Parser,
+        VersionAction,
         hhmm,
         int_range,
         minutes,
@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Not medical advice: general self-care information; see a professional for "
         "red-flag symptoms or if pregnant.",
     )
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -455,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    from coach.cli_calendar import register as register_calendar
+    from coach.cli_voice import register as register_voice
+
+    register_calendar(sub, Parser)
+    register_voice(sub, Parser)
     register_diary(sub, Parser)
     p = sub.add_parser(
         "daemon",
@@ -542,11 +547,15 @@ def _saved(seen: list[Context]) -> bool:
 
 
 def _tell_notices(seen: list[Context]) -> None:
+    """Records set aside, by this command or by the daemon or the app since the last one."""
+    from coach.records import NOTICES_FILE, QUARANTINE_DIR
+
     for ctx in seen:
-        if "store" in ctx.__dict__:
-            for notice in ctx.store.notices:
-                print(f"coach: note: {notice}", file=sys.stderr)
-            ctx.store.notices.clear()
+        kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
+        if "store" not in ctx.__dict__ and not kept.exists():
+            continue
+        for notice in ctx.store.take_notices():
+            print(f"coach: note: {notice}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:

@@ -21,6 +21,34 @@ if TYPE_CHECKING:
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 VARIANTS: tuple[str, ...] = ("standing", "seated")
+THEMES: tuple[str, ...] = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-ansi",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+"""Textual's built-in themes from 8.0 to 8.2 (8.0 has textual-ansi, 8.2 ansi-dark and
+ansi-light), named here so the core checks a theme without importing Textual; the app
+keeps Textual's default when the installed Textual lacks the one chosen."""
+DEFAULT_THEME = "textual-dark"
 DEFAULT_BEDTIME = time(22, 30)
 OFFSET_RANGE = (-600, 120)
 """Steps may be set from 10 hours before bedtime to 2 hours after it."""
@@ -39,7 +67,7 @@ class StretchSettings(NamedTuple):
     variant: str = "standing"
     """'standing', or 'seated' for people who find standing hard."""
     bell: bool = True
-    """Ring the terminal bell at each change of hold and rest."""
+    """Sound a chime at each change of hold and rest (the terminal bell if no sound works)."""
 
 
 class NotificationSettings(NamedTuple):
@@ -49,6 +77,29 @@ class NotificationSettings(NamedTuple):
     """Send a desktop notification when a step falls due."""
     snooze_minutes: int = 10
     """How long a snooze lasts."""
+
+
+class VoiceSettings(NamedTuple):
+    """Spoken cues, for a stretch session followed with eyes off the screen."""
+
+    enabled: bool = False
+    """Speak each change in the stretch player, and the title of each reminder."""
+    rate: int = 150
+    """Speaking speed in words per minute."""
+
+
+class SoundSettings(NamedTuple):
+    """The chime played at each change and the loudness of the voice."""
+
+    volume: int = 80
+    """Loudness of chimes and speech, 0 (silent) to 100."""
+
+
+class DisplaySettings(NamedTuple):
+    """How the app looks; the app saves a choice made in it here."""
+
+    theme: str | None = None
+    """The colour theme (one of THEMES); None leaves Textual's default, textual-dark."""
 
 
 class Settings(NamedTuple):
@@ -66,6 +117,9 @@ class Settings(NamedTuple):
     notifications: NotificationSettings = NotificationSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
+    voice: VoiceSettings = VoiceSettings()
+    sound: SoundSettings = SoundSettings()
+    display: DisplaySettings = DisplaySettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -172,6 +226,18 @@ NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
     "enabled": _boolean,
     "snooze_minutes": _int_in(1, 120),
 }
+VOICE_KEYS: dict[str, Callable[[object], Any]] = {
+    "enabled": _boolean,
+    "rate": _int_in(80, 400),
+}
+SOUND_KEYS: dict[str, Callable[[object], Any]] = {
+    "volume": _int_in(0, 100),
+}
+SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
+    "voice": VOICE_KEYS,
+    "sound": SOUND_KEYS,
+}
+"""Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "offset_minutes": _int_in(*OFFSET_RANGE),
     "enabled": _boolean,
@@ -179,7 +245,19 @@ STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "what": _text,
     "why": _text,
 }
-TOP_KEYS = ("bedtime", "timezone", "bedtime_by_weekday", "steps", "stretch", "notifications")
+DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
+    "theme": _choice(*THEMES),
+}
+TOP_KEYS = (
+    "bedtime",
+    "timezone",
+    "bedtime_by_weekday",
+    "steps",
+    "stretch",
+    "notifications",
+    *SECTIONS,
+    "display",
+)
 
 
 # --- the whole file -------------------------------------------------------------------
@@ -257,6 +335,24 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
+    sections: dict[str, dict[str, Any]] = {}
+    for section, keys in SECTIONS.items():
+        found = sections.setdefault(section, {})
+        for name, value in table(section, data.get(section, {})).items():
+            if name not in keys:
+                raise ConfigError(
+                    path, f"{section}.{name}", f"unknown key; known: {', '.join(keys)}"
+                )
+            found[name] = check(f"{section}.{name}", keys[name], value)
+    display_raw = table("display", data.get("display", {}))
+    display_values: dict[str, Any] = {}
+    for name, value in display_raw.items():
+        if name not in DISPLAY_KEYS:
+            raise ConfigError(
+                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
+            )
+        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
+
     steps = list(EVENING.steps)
     known = {step.id: index for index, step in enumerate(steps)}
     for step_id, raw_step in table("steps", data.get("steps", {})).items():
@@ -305,6 +401,9 @@ def settings_from_dict(
         routine=EVENING._replace(steps=tuple(steps)),
         stretch=StretchSettings(**stretch_values),
         notifications=NotificationSettings(**notify_values),
+        voice=VoiceSettings(**sections["voice"]),
+        sound=SoundSettings(**sections["sound"]),
+        display=DisplaySettings(**display_values),
     )
 
 
@@ -324,8 +423,12 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return STRETCH_KEYS[name]
         case ["notifications", name] if name in NOTIFICATION_KEYS:
             return NOTIFICATION_KEYS[name]
+        case ["display", name] if name in DISPLAY_KEYS:
+            return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
+        case [section, name] if name in SECTIONS.get(section, {}):
+            return SECTIONS[section][name]
     raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
 
 
@@ -335,6 +438,8 @@ def known_keys() -> list[str]:
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
+    keys += [f"{section}.{name}" for section, names in SECTIONS.items() for name in names]
+    keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
 
@@ -376,6 +481,10 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.stretch, name))
         case ["notifications", name]:
             return format_value(getattr(settings.notifications, name))
+        case [section, name] if section in SECTIONS:
+            return format_value(getattr(getattr(settings, section), name))
+        case ["display", "theme"]:
+            return settings.display.theme or DEFAULT_THEME
         case ["steps", step_id, name]:
             try:
                 step = settings.routine.step(step_id)

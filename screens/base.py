@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -18,11 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
-from textual.widgets._footer import FooterKey
 
 from coach.clock import Clock
 from coach.diary import DiaryService, StepRecord, Tombstone
 from coach.settings import Settings
+from screens.textual_shim import FooterKey, mark_bindings_ready
+
+if TYPE_CHECKING:
+    from coach.voice import Speaker
 
 
 class CoachServices(Protocol):
@@ -55,6 +58,8 @@ class CoachServices(Protocol):
     ) -> bool: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+    def make_speaker(self) -> Speaker: ...
 
 
 ResultType = TypeVar("ResultType")
@@ -122,7 +127,7 @@ class CoachFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         if not screen.app.app_focus or self._rebuild_pending:
             return
         if self.is_attached and screen is self.screen:
