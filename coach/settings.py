@@ -68,7 +68,7 @@ class StretchSettings(NamedTuple):
     variant: str = "standing"
     """'standing', or 'seated' for people who find standing hard."""
     bell: bool = True
-    """Ring the terminal bell at each change of hold and rest."""
+    """Sound a chime at each change of hold and rest (the terminal bell if no sound works)."""
 
 
 class NotificationSettings(NamedTuple):
@@ -95,6 +95,22 @@ class ProfileSettings(NamedTuple):
     """Numb feet (diabetes, neuropathy): no heat advice, as heat can burn unfelt."""
 
 
+class VoiceSettings(NamedTuple):
+    """Spoken cues, for a stretch session followed with eyes off the screen."""
+
+    enabled: bool = False
+    """Speak each change in the stretch player, and the title of each reminder."""
+    rate: int = 150
+    """Speaking speed in words per minute."""
+
+
+class SoundSettings(NamedTuple):
+    """The chime played at each change and the loudness of the voice."""
+
+    volume: int = 80
+    """Loudness of chimes and speech, 0 (silent) to 100."""
+
+
 class DisplaySettings(NamedTuple):
     """How the app looks; the app saves a choice made in it here."""
 
@@ -118,6 +134,8 @@ class Settings(NamedTuple):
     profile: ProfileSettings = ProfileSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
+    voice: VoiceSettings = VoiceSettings()
+    sound: SoundSettings = SoundSettings()
     display: DisplaySettings = DisplaySettings()
 
     @property
@@ -228,6 +246,19 @@ NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
 PROFILE_KEYS: dict[str, Callable[[object], Any]] = {
     name: _boolean for name in ProfileSettings._fields
 }
+VOICE_KEYS: dict[str, Callable[[object], Any]] = {
+    "enabled": _boolean,
+    "rate": _int_in(80, 400),
+}
+SOUND_KEYS: dict[str, Callable[[object], Any]] = {
+    "volume": _int_in(0, 100),
+}
+SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
+    "voice": VOICE_KEYS,
+    "sound": SOUND_KEYS,
+    "profile": PROFILE_KEYS,
+}
+"""Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "offset_minutes": _int_in(*OFFSET_RANGE),
     "enabled": _boolean,
@@ -245,7 +276,7 @@ TOP_KEYS = (
     "steps",
     "stretch",
     "notifications",
-    "profile",
+    *SECTIONS,
     "display",
 )
 
@@ -325,17 +356,25 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
-    def section(name: str, keys: Mapping[str, Callable[[object], Any]]) -> dict[str, Any]:
-        """A [name] table's values, each checked; an unknown key is an error."""
-        values: dict[str, Any] = {}
-        for key, value in table(name, data.get(name, {})).items():
-            if key not in keys:
-                raise ConfigError(path, f"{name}.{key}", f"unknown key; known: {', '.join(keys)}")
-            values[key] = check(f"{name}.{key}", keys[key], value)
-        return values
+    sections: dict[str, dict[str, Any]] = {}
+    for section, keys in SECTIONS.items():
+        found = sections.setdefault(section, {})
+        for name, value in table(section, data.get(section, {})).items():
+            if name not in keys:
+                raise ConfigError(
+                    path, f"{section}.{name}", f"unknown key; known: {', '.join(keys)}"
+                )
+            found[name] = check(f"{section}.{name}", keys[name], value)
+    display_raw = table("display", data.get("display", {}))
+    display_values: dict[str, Any] = {}
+    for name, value in display_raw.items():
+        if name not in DISPLAY_KEYS:
+            raise ConfigError(
+                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
+            )
+        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
 
-    display_values = section("display", DISPLAY_KEYS)
-    profile = ProfileSettings(**section("profile", PROFILE_KEYS))
+    profile = ProfileSettings(**sections["profile"])
     if profile.trouble_standing and "variant" not in stretch_values:
         stretch_values["variant"] = "seated"
     stretch = StretchSettings(**stretch_values)
@@ -394,6 +433,8 @@ def settings_from_dict(
         stretch=stretch,
         notifications=NotificationSettings(**notify_values),
         profile=profile,
+        voice=VoiceSettings(**sections["voice"]),
+        sound=SoundSettings(**sections["sound"]),
         display=DisplaySettings(**display_values),
     )
 
@@ -435,12 +476,12 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return STRETCH_KEYS[name]
         case ["notifications", name] if name in NOTIFICATION_KEYS:
             return NOTIFICATION_KEYS[name]
-        case ["profile", name] if name in PROFILE_KEYS:
-            return PROFILE_KEYS[name]
         case ["display", name] if name in DISPLAY_KEYS:
             return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
+        case [section, name] if name in SECTIONS.get(section, {}):
+            return SECTIONS[section][name]
     raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
 
 
@@ -450,7 +491,7 @@ def known_keys() -> list[str]:
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
-    keys += [f"profile.{name}" for name in PROFILE_KEYS]
+    keys += [f"{section}.{name}" for section, names in SECTIONS.items() for name in names]
     keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
@@ -493,8 +534,8 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.stretch, name))
         case ["notifications", name]:
             return format_value(getattr(settings.notifications, name))
-        case ["profile", name]:
-            return format_value(getattr(settings.profile, name))
+        case [section, name] if section in SECTIONS:
+            return format_value(getattr(getattr(settings, section), name))
         case ["display", "theme"]:
             return settings.display.theme or DEFAULT_THEME
         case ["steps", step_id, name]:

@@ -48,6 +48,7 @@ def form_changes(
     bell: bool | None = None,
     steps: dict[str, tuple[str, bool]] | None = None,
     profile: dict[str, bool] | None = None,
+    voice: bool | None = None,
 ) -> list[tuple[str, str | None]]:
     """The config keys the form's values change (None removes a key)."""
     changes: list[tuple[str, str | None]] = []
@@ -73,6 +74,8 @@ def form_changes(
         changes.append(("notifications.enabled", format_value(notifications)))
     if bell is not None and bell != settings.stretch.bell:
         changes.append(("stretch.bell", format_value(bell)))
+    if voice is not None and voice != settings.voice.enabled:
+        changes.append(("voice.enabled", format_value(voice)))
     for step in settings.routine.steps:
         if steps is None or step.id not in steps:
             continue
@@ -158,13 +161,15 @@ class SettingsScreen(Screen[bool]):
             yield self._row(
                 "Desktop reminders", OnOff(settings.notifications.enabled, id="notifications")
             )
+            # Spoken cues let the stretches be followed facing a wall, screens away.
+            yield self._row("Spoken cues", OnOff(settings.voice.enabled, id="voice"))
             yield Label("About you (optional; the routine adapts)", classes="heading")
             for name, question in PROFILE_QUESTIONS:
                 with Horizontal(classes="form-row"):
                     yield OnOff(getattr(settings.profile, name), id=f"profile-{name}")
                     yield Label(question, classes="profile-question")
             if not self.first_run:
-                yield self._row("Bell in stretches", OnOff(settings.stretch.bell, id="bell"))
+                yield self._row("Chime in stretches", OnOff(settings.stretch.bell, id="bell"))
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
                 for step in settings.routine.steps:
                     with Horizontal(classes="form-row"):
@@ -233,6 +238,7 @@ class SettingsScreen(Screen[bool]):
                 name: self.query_one(f"#profile-{name}", OnOff).is_on
                 for name, _ in PROFILE_QUESTIONS
             },
+            voice=self.query_one("#voice", OnOff).is_on,
         )
         if self.first_run:
             # Write what was confirmed, so the file exists and a later change of the
