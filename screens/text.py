@@ -19,8 +19,8 @@ RELIEF_STEPS: tuple[str, ...] = (
     "Warmth can help the soreness afterwards.",
 )
 NUMB_FEET_HEAT = (
-    "No heat on numb feet: it can burn without you feeling it. Ease the soreness with "
-    "gentle movement instead."
+    "No heat on numb feet: it can burn without you feeling it. Massage and a short walk "
+    "can ease the soreness instead."
 )
 
 
