@@ -7,8 +7,9 @@ adherence (some stretch nights without the stretch, a few no-stretch nights with
 effect of stretching builds up and fades over a couple of nights (carry-over). Each user
 goes through the real code: the run-in eligibility rule, the pair sizing and the refusal
 of run-ins a year cannot answer (`coach.experiment.pairs_needed`; a refused user does not
-run the experiment: `--anyway` is not simulated), the random draw, the planner (`coach.experiment.plan_for`, which drops the stretch step on a
-no-stretch night: the user stretches only when the plan holds the step) and the analysis
+run the experiment: `--anyway` is not simulated), the random draw, the planner
+(`coach.experiment.plan_for`, which drops the stretch step on a no-stretch night: the
+user stretches only when the plan holds the step) and the analysis
 (`coach.experiment.analyse_observations`, the negative binomial model).
 
 Prints per scenario and design how often the verdict is "helps", among all simulated users,

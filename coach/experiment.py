@@ -302,6 +302,11 @@ class RunIn:
         return None if self.rate is None else pairs_needed(self.rate, size=self.size)
 
     @property
+    def pairs(self) -> int:
+        """The pairs the plan gets: as needed, at most MAX_PAIRS (a year)."""
+        return min(MAX_PAIRS, self.pairs_needed or MAX_PAIRS)
+
+    @property
     def size(self) -> float:
         """The overdispersion the plan is sized for: the run-in's own (moments: variance =
         mean + mean^2 / size), half-way to PLAN_SIZE, since a fortnight measures it
@@ -386,20 +391,6 @@ def pairs_needed(
     return max(MIN_PAIRS, math.ceil(nights / usable))
 
 
-def pairs_for(
-    rate: float,
-    period_nights: int = PERIOD_NIGHTS,
-    washout_nights: int = WASHOUT_NIGHTS,
-    *,
-    power: float = SIZING_POWER,
-    size: float = PLAN_SIZE,
-    most: int = MAX_PAIRS,
-) -> int:
-    """Pairs for a run-in rate (cramps a night), at most `most`."""
-    needed = pairs_needed(rate, period_nights, washout_nights, power=power, size=size)
-    return min(most, needed)
-
-
 def draw_arms(pairs: int, rng: random.Random) -> tuple[str, ...]:
     """Each pair: stretch and no-stretch, in an order drawn by `rng`."""
     arms: list[str] = []
@@ -416,7 +407,7 @@ def randomise(
     """Fix the randomised part of the plan, to begin on `start` (pairs sized from `rate`
     unless given)."""
     if pairs is None:
-        pairs = pairs_for(rate, protocol.period_nights, protocol.washout_nights)
+        pairs = min(MAX_PAIRS, pairs_needed(rate, protocol.period_nights, protocol.washout_nights))
     return replace(protocol, start=start, arms=draw_arms(pairs, rng), run_in_rate=rate)
 
 
@@ -464,7 +455,7 @@ def start(
             window.rate,
             tonight + timedelta(days=1),
             rng or new_rng(),
-            min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS),
+            window.pairs,
         )
     _save(store, protocol)
     return StartOutcome(protocol, window, started=True)
@@ -490,7 +481,7 @@ def advance(
         window.rate,
         current_night(settings, now) + timedelta(days=1),
         rng or new_rng(),
-        min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS),
+        window.pairs,
     )
     _save(store, protocol)
     return protocol

@@ -20,7 +20,6 @@ from textual.widgets import Button, Header, Label, Static
 from coach.errors import CoachError
 from coach.experiment import (
     ANYWAY_HINT,
-    MAX_PAIRS,
     MIN_CRAMP_NIGHTS,
     PERIOD_NIGHTS,
     RUN_IN_MIN_LOGGED,
@@ -153,7 +152,7 @@ class ExperimentScreen(Screen[None]):
             elif not window.answerable:
                 lines.append(f"{window.too_long_words()} {ANYWAY_HINT}")
             elif window.rate is not None:
-                pairs = min(MAX_PAIRS, window.pairs_needed or MAX_PAIRS)
+                pairs = window.pairs
                 lines.append(
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "

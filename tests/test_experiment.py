@@ -23,10 +23,10 @@ from coach.experiment import (
     Estimate,
     ExperimentResult,
     Protocol,
+    RunIn,
     assignment,
     draw_arms,
     load_protocol,
-    pairs_for,
     pairs_needed,
 )
 from coach.reminders import ReminderService
@@ -323,7 +323,8 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
     # More cramps a night, or steadier counts: fewer pairs; never more than a year.
     assert pairs_needed(3.0, size=2.0) < pairs_needed(0.5, size=2.0) < pairs_needed(0.1, size=2.0)
     assert pairs_needed(1.0, size=2.0) < pairs_needed(1.0, size=0.5)
-    assert pairs_for(0.1, size=2.0) == MAX_PAIRS == 13
+    sparse = RunIn(date(2026, 1, 1), date(2026, 1, 14), 14, 3, 3, 3)
+    assert sparse.pairs_needed is not None and sparse.pairs_needed > MAX_PAIRS == sparse.pairs == 13
     protocol = Protocol("t", date(2026, 1, 1), date(2026, 1, 15), arms)
     first = assignment(protocol, date(2026, 1, 15))
     assert first is not None and first.washout and first.period == 1
