@@ -41,8 +41,8 @@ MIN_PAIRS, MAX_PAIRS = 2, 13
 TARGET_POWER = 0.9
 """Refused (unless `--anyway`) when even the longest plan is predicted to give a halving
 of cramps "helps" less often than this. The prediction is optimistic (a run-in picked for
-its high rate overstates it): a predicted 0.9 gives about 80% of simulated starters
-"helps" (bench/README.md)."""
+its high rate overstates it): a predicted 0.9 gives about 77% of simulated starters
+"helps" (bench/README.md), short of the 80% aimed at."""
 SIZING_POWER = 0.95
 """Pairs are sized for this predicted power, at most MAX_PAIRS."""
 PLAN_RATIO = 0.6

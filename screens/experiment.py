@@ -158,11 +158,14 @@ class ExperimentScreen(Screen[None]):
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
                     f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night."
                 )
-            lines += [
-                "",
-                "Press s to start; coach then shows the whole plan before its first night. "
-                "You can stop at any time (k here, or `coach experiment stop`).",
-            ]
+            if window.eligible and not window.answerable:
+                lines += ["", "So s does not start it here; the command above does, if you wish."]
+            else:
+                lines += [
+                    "",
+                    "Press s to start; coach then shows the whole plan before its first night. "
+                    "You can stop at any time (k here, or `coach experiment stop`).",
+                ]
             body.update("\n".join(lines))
             return
         title.update(Text("Your experiment: does stretching help you?", style="bold"))

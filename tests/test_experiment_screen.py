@@ -197,6 +197,7 @@ async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Conte
         body = text(app, "#experiment-body")
         assert "3 cramps on 3 nights" in body and "At about 1.5 cramps a week" in body
         assert "longer than the longest plan (52 weeks)" in body and "--anyway" in body
+        assert "s does not start it here" in body and "Press s to start" not in body
         await pilot.press("s")
         await pilot.pause()
         assert load_protocol(ctx.store) is None  # not started from the card
