@@ -208,7 +208,7 @@ def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
     code, _, err = run(ctx, capsys, "experiment", "start")
     assert code == 1 and err.count("\n") == 1
     assert "3 cramps on 3 nights" in err and "At about 1.5 cramps a week" in err
-    assert "longer than the longest plan (52 weeks)" in err and "no clear difference" in err
+    assert "longer than the longest plan (80 weeks)" in err and "no clear difference" in err
     assert "--anyway" in err
     assert load_protocol(ctx.store) is None
     code, out, _ = run(ctx, capsys, "experiment", "start", "--anyway")
@@ -218,7 +218,7 @@ def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
     assert protocol.start == night + timedelta(days=1)
 
 
-def test_a_run_in_too_sparse_for_a_year_waits_until_confirmed(
+def test_a_run_in_too_sparse_for_the_longest_plan_waits_until_confirmed(
     ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN))
@@ -320,11 +320,11 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
     arms = draw_arms(6, random.Random(3))
     pairs = [set(arms[i : i + 2]) for i in range(0, len(arms), 2)]
     assert all(pair == {"stretch", "no-stretch"} for pair in pairs)
-    # More cramps a night, or steadier counts: fewer pairs; never more than a year.
+    # More cramps a night, or steadier counts: fewer pairs; never more than 80 weeks.
     assert pairs_needed(3.0, size=2.0) < pairs_needed(0.5, size=2.0) < pairs_needed(0.1, size=2.0)
     assert pairs_needed(1.0, size=2.0) < pairs_needed(1.0, size=0.5)
     sparse = RunIn(date(2026, 1, 1), date(2026, 1, 14), 14, 3, 3, 3)
-    assert sparse.pairs_needed is not None and sparse.pairs_needed > MAX_PAIRS == sparse.pairs == 13
+    assert sparse.pairs_needed is not None and sparse.pairs_needed > MAX_PAIRS == sparse.pairs == 20
     protocol = Protocol("t", date(2026, 1, 1), date(2026, 1, 15), arms)
     first = assignment(protocol, date(2026, 1, 15))
     assert first is not None and first.washout and first.period == 1

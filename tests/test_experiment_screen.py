@@ -178,14 +178,14 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
-        # 14 cramps on 14 nights: the sizing asks for 14 pairs; a year (13) is the most.
-        assert "13 pairs of 14-night periods, about 52 weeks from tomorrow night" in body
+        # 14 cramps on 14 nights, steady: the sizing asks for 14 pairs.
+        assert "14 pairs of 14-night periods, about 56 weeks from tomorrow night" in body
         await pilot.press("s")
         await pilot.pause()
         protocol = load_protocol(ctx.store)
-        assert protocol is not None and protocol.pairs == 13
+        assert protocol is not None and protocol.pairs == 14
         assert protocol.start == TONIGHT + timedelta(days=1)
-        assert "(52 weeks): 13 pairs of 14-night periods" in text(app, "#experiment-body")
+        assert "(56 weeks): 14 pairs of 14-night periods" in text(app, "#experiment-body")
 
 
 async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Context) -> None:
@@ -196,7 +196,7 @@ async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Conte
         await pilot.press("e")
         body = text(app, "#experiment-body")
         assert "3 cramps on 3 nights" in body and "At about 1.5 cramps a week" in body
-        assert "longer than the longest plan (52 weeks)" in body and "--anyway" in body
+        assert "longer than the longest plan (80 weeks)" in body and "--anyway" in body
         assert "s does not start it here" in body and "Press s to start" not in body
         await pilot.press("s")
         await pilot.pause()
