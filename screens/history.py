@@ -350,7 +350,7 @@ class HistoryScreen(Screen[None]):
             "export",
             "Export",
             id="history.export",
-            tooltip="Save the doctor's report and a CSV to the data folder",
+            tooltip="Save the doctor's report (a one-page PDF) and a CSV to the data folder",
         ),
         Binding("escape", "close", "Back", id="history.back", tooltip="Leave the history"),
     ]
@@ -577,14 +577,25 @@ class HistoryScreen(Screen[None]):
         self.app.push_screen(CorrectNight(self.store, self.settings, self.clock, facts), corrected)
 
     def action_export(self) -> None:
+        self.notify("Making the report...", timeout=3)
+        # In a thread: the first PDF of a session loads the chart and page libraries.
+        self.run_worker(self._export, thread=True, group="history-export", exclusive=True)
+
+    def _export(self) -> None:
         try:
             report, csv = export_files(
                 self.store, self.settings, self.clock.now(), self.exports_dir
             )
         except (CoachError, OSError) as exc:
-            self.notify(f"Could not export: {exc}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"Could not export: {exc}", severity="error", timeout=10
+            )
             return
-        self.notify(f"Saved {report.name} and {csv.name} in {report.parent}", timeout=10)
+        self.app.call_from_thread(
+            self.notify,
+            f"Saved {report.name} (print it for your doctor) and {csv.name} in {report.parent}",
+            timeout=10,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

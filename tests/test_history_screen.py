@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from textual.app import App
 from textual.widgets import Static
 
@@ -120,8 +121,12 @@ async def test_export_saves_the_report_and_the_csv(ctx: Context) -> None:
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
-    report = ctx.paths.exports_dir / "report-2026-11-22.md"
-    assert report.read_text().startswith("# Night-time leg cramps: diary report")
+        await app.workers.wait_for_complete()
+    report = PdfReader(ctx.paths.exports_dir / "report-2026-11-22.pdf")
+    assert len(report.pages) == 1
+    text = " ".join((report.pages[0].extract_text() or "").split())
+    assert "Night-time leg cramps: diary report" in text
+    assert "Sun 01 Nov 2026 to Sat 21 Nov 2026" in text
     csv = (ctx.paths.exports_dir / "history-2026-11-22.csv").read_text().splitlines()
     assert csv[18].startswith("2026-11-18,done,done,done,missed,done,2,5,")
 
@@ -174,8 +179,12 @@ async def test_export_says_where_the_files_went(
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     assert said == [
-        f"Saved report-2026-11-22.md and history-2026-11-22.csv in {ctx.paths.exports_dir}"
+        "Making the report...",
+        "Saved report-2026-11-22.pdf (print it for your doctor) and history-2026-11-22.csv "
+        f"in {ctx.paths.exports_dir}",
     ]
 
 

@@ -13,7 +13,7 @@ import pytest
 from coach.cli import main
 from coach.context import Context
 from coach.records import Store
-from coach.report import NOT_MEDICAL_ADVICE, export_files, render_report
+from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval, render_report
 from coach.stats import Diary
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -70,16 +70,43 @@ def report(ctx: Context) -> str:
 
 def test_period_and_mornings_logged(report: str) -> None:
     assert "- Period: Sun 08 Nov 2026 to Sat 21 Nov 2026 (14 nights" in report
+    assert "- Patient: ____" in report  # a line to write the name on
     assert "- Mornings logged: 13 of 14 nights" in report
 
 
 def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
     rows = [line for line in report.splitlines() if line.startswith("| ")]
-    assert "| first week logged, from 01 Nov 2026 | 7 | 5 | 9 | 9.0 | 5.6 | 2.9 |" in rows
-    assert "| 08 Nov to 14 Nov 2026 | 7 | 2 | 2 | 2.0 | 3.5 | - |" in rows
-    assert "| 15 Nov to 21 Nov 2026 | 6 | 3 | 4 | 4.7 | 5.0 | - |" in rows
+    # Counts, then the rate per 7 nights with its exact Poisson 95% interval.
+    baseline = "| Baseline: first week logged, 01 Nov - 07 Nov 2026 | 7 of 7 | 5 | 9 |"
+    assert f"{baseline} 9.0 (4.1-17.1) | 5.6 | 2.9 |" in rows
+    assert "| 08 Nov - 14 Nov 2026 | 7 of 7 | 2 | 2 | 2.0 (0.2-7.2) | 3.5 | - |" in rows
+    assert "| 15 Nov - 21 Nov 2026 | 6 of 7 | 3 | 4 | 4.7 (1.3-11.9) | 5.0 | - |" in rows
     # 6 cramps on 13 logged nights = 3.2 a week; pain 4,3,5,6,4 -> 4.4
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in rows
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in rows
+    assert "regression to the mean" in report
+
+
+def test_no_rate_from_fewer_than_four_logged_nights(ctx: Context) -> None:
+    for day in (1, 2, 3):
+        ctx.store.record_cramps(nov(day), 2, severity=5)
+    for day in range(1, 22):
+        ctx.store.record_step(nov(day), "stretch", "done")
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    week = "| 01 Nov - 07 Nov 2026 (baseline: first week logged)"
+    assert f"{week} | 3 of 7 | 3 | 6 | none (<4 nights) | 5.0 | - |" in report
+    ctx.store.record_cramps(nov(4), 0)
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    # 6 cramps on 4 logged nights: 10.5 per 7 nights, interval (2.20-13.06) * 7/4.
+    assert f"{week} | 4 of 7 | 3 | 6 | 10.5 (3.9-22.9) | 5.0 | - |" in report
+
+
+def test_poisson_interval_matches_the_chi_square_form() -> None:
+    # Garwood's exact interval; reference values from the chi-square quantiles.
+    assert poisson_interval(0) == pytest.approx((0.0, 3.689), abs=1e-3)
+    assert poisson_interval(9) == pytest.approx((4.115, 17.085), abs=1e-3)
+    assert poisson_interval(50) == pytest.approx((37.111, 65.919), abs=1e-3)
 
 
 def test_longest_cramps_first(report: str) -> None:
@@ -95,8 +122,8 @@ def test_longest_cramps_first(report: str) -> None:
 def test_adherence_per_step(report: str) -> None:
     assert "| Calf and hamstring stretches | 11 | 14 | 79% |" in report
     assert "| Hydration | 14 | 14 | 100% |" in report
-    # Nov 8-18 complete (11 nights); the missed stretch on Nov 19 ended the run.
-    assert "in a row: now 0, best 11." in report
+    # Nov 8-18 complete (11 nights); the stretch missed from Nov 19.
+    assert "Every step done on 11 of 14 nights." in report
 
 
 def test_insight_with_its_minimum(report: str) -> None:
@@ -110,7 +137,7 @@ def test_red_flags_and_notes(report: str) -> None:
     assert "- **Urgent**: A cramp lasted more than 10 minutes (11 Nov 2026)." in flags
     assert "- **Soon**: A new medicine noted (11 Nov 2026)." in flags
     assert "Do not stop or change a medicine on your own." in flags
-    assert "- Wed 11 Nov 2026: started a new medicine" in report
+    assert "- **Wed 11 Nov 2026**: started a new medicine" in report
     assert report.rstrip().endswith(f"*{NOT_MEDICAL_ADVICE}*")
 
 
@@ -121,7 +148,7 @@ def test_cli_prints_the_report_and_writes_a_file(
     assert main(["report", "--weeks", "2"], context=ctx) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("# Night-time leg cramps: diary report")
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in printed
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in printed
     out = tmp_path / "for-dr.md"
     assert main(["report", "--weeks", "2", "--output", str(out)], context=ctx) == 0
     assert out.read_text() == printed
@@ -140,17 +167,19 @@ def test_cli_errors_are_one_line(
     assert "does not exist" in capsys.readouterr().err
     assert main(["report", "--weeks", "x"], context=ctx) == 2
     assert "weeks must be a whole number" in capsys.readouterr().err
-    assert main(["report", "--format", "pdf"], context=ctx) == 2
-    assert "invalid choice: 'pdf'" in capsys.readouterr().err
+    assert main(["report", "--format", "odt"], context=ctx) == 2
+    assert "invalid choice: 'odt'" in capsys.readouterr().err
 
 
 def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> None:
     synthetic_diary(ctx.store)
     report_path, csv_path = export_files(
-        ctx.store, ctx.settings, ctx.clock.now(), tmp_path / "exports", weeks=2
+        ctx.store, ctx.settings, ctx.clock.now(), tmp_path / "exports", weeks=2, fmt="md"
     )
     assert report_path.name == "report-2026-11-22.md"
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in report_path.read_text()
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in (
+        report_path.read_text()
+    )
     lines = csv_path.read_text().splitlines()
     assert lines[0].startswith("night,last-meal,hydration,screens-off,stretch,sleep-position")
     assert len(lines) == 1 + 21  # Nov 1 to Nov 21, every finished night
@@ -172,7 +201,7 @@ def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"Report written to {out}.\n"
     report = out.read_text()
-    assert f"- {night:%a %d %b %Y}: started a new medicine" in report
+    assert f"- **{night:%a %d %b %Y}**: started a new medicine" in report
     assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report
 
 
