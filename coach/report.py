@@ -28,12 +28,11 @@ from coach.records import Store
 from coach.redflags import find_red_flags
 from coach.settings import Settings
 from coach.stats import DURATION_BANDS, CrampWeek, Diary, NightFacts
+from coach.trends import MIN_RATE_NIGHTS
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
 LONGEST_SHOWN = 5
-MIN_RATE_NIGHTS = 4
-"""No rate is worked out from fewer logged nights than this: it would be noise."""
 NOT_MEDICAL_ADVICE = (
     "Not medical advice. This diary was kept by the patient with a self-care app; the app "
     "does not diagnose or treat. Figures are self-reported, and the evidence for the "

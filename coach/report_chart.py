@@ -13,7 +13,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from coach.report import MIN_RATE_NIGHTS, WeeklyChart
+from coach.report import WeeklyChart
+from coach.trends import MIN_RATE_NIGHTS
 
 MM = 1 / 25.4
 """Inches per millimetre: the figure is sized for the page it goes on."""

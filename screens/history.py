@@ -126,7 +126,8 @@ class Heatmap(Widget, can_focus=True):
         Binding(
             "enter",
             "choose",
-            "Correct",
+            # Short labels keep every key of the footer whole at 80 columns.
+            "Fix",
             id="history.correct",
             tooltip="Correct the selected night's record",
         ),
@@ -346,9 +347,16 @@ class HistoryScreen(Screen[None]):
     CSS_PATH = "history.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "t",
+            "trends",
+            "Trends",
+            id="history.trends",
+            tooltip="Charts of cramps and worst pain over 12 weeks, 12 months or all",
+        ),
+        Binding(
             "x",
             "export",
-            "Export",
+            "PDF",
             id="history.export",
             tooltip="Save the doctor's report (a one-page PDF) and a CSV to the data folder",
         ),
@@ -575,6 +583,11 @@ class HistoryScreen(Screen[None]):
                 self.query_one(Heatmap).refresh()
 
         self.app.push_screen(CorrectNight(self.store, self.settings, self.clock, facts), corrected)
+
+    def action_trends(self) -> None:
+        from screens.trends import TrendScreen
+
+        self.app.push_screen(TrendScreen(self.diary, complete=self.complete))
 
     def action_export(self) -> None:
         self.notify("Making the report...", timeout=3)
