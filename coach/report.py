@@ -436,16 +436,20 @@ def _cramp_section(
             "logged",
             "with cramps",
             "cramps",
-            "rate / 7 nights (95% CI)",
+            "rate per 7 nights (95% CI)",
             "worst pain 0-10",
             "sleep disturbed 0-10",
         ),
         tuple(rows),
         ("l", "r", "r", "r", "r", "r", "r"),
         total=True,
-        widths=(4.0, 1.35, 1.35, 1.05, 2.65, 1.5, 1.9),
+        widths=(3.5, 1.3, 1.3, 1.05, 3.3, 1.45, 1.9),
     )
-    chart = WeeklyChart("Cramps per week (count; nights logged under each bar)", tuple(bars))
+    chart = WeeklyChart(
+        "Cramps per week (count), nights logged under each bar; hatched: under "
+        f"{MIN_RATE_NIGHTS} nights logged",
+        tuple(bars),
+    )
     blocks: list[Block] = [chart, table, Paragraph(RATE_NOTE, small=True)]
     if baseline is not None:
         blocks.append(Paragraph(BASELINE_NOTE, small=True))

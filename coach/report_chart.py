@@ -55,18 +55,24 @@ def draw(chart: WeeklyChart, width_mm: float, height_mm: float) -> Figure:
     ax.set_ylabel("cramps (count)", fontsize=8)
     top = max((b.cramps for b in bars), default=0)
     ax.set_ylim(0, max(4, top * 1.18))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.tight_layout(pad=0.4)
+    # Fixed margins in millimetres (tight_layout would draw the figure twice to find them).
+    fig.subplots_adjust(
+        left=11 / width_mm,
+        right=1 - 1 / width_mm,
+        bottom=(11 if labelled else 5) / height_mm,
+        top=1 - 2 / height_mm,
+    )
     return fig
 
 
 def render(
     chart: WeeklyChart, width_mm: float, height_mm: float, fmt: Literal["png", "svg"]
 ) -> bytes:
-    """The chart as PNG (200 dpi, for the page) or SVG (text kept as text, for HTML)."""
+    """The chart as PNG (170 dpi, for the page) or SVG (text kept as text, for HTML)."""
     fig = draw(chart, width_mm, height_mm)
     buffer = io.BytesIO()
     if fmt == "svg":
@@ -75,5 +81,5 @@ def render(
         with rc_context({"svg.fonttype": "none"}):
             fig.savefig(buffer, format="svg", metadata={"Date": None})
     else:
-        fig.savefig(buffer, format="png", dpi=200)
+        fig.savefig(buffer, format="png", dpi=170)
     return buffer.getvalue()

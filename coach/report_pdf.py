@@ -62,7 +62,6 @@ def render_pdf(report: Report, paper: Paper = "a4") -> bytes:
     fonts = _font_dir()
     pdf.add_font(FONT, "", fonts / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", fonts / "DejaVuSans-Bold.ttf")
-    pdf.add_font(FONT, "I", fonts / "DejaVuSans-Oblique.ttf")
     pdf.set_margins(MARGIN, MARGIN - 2, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
     pdf.add_page()
