@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -39,16 +39,16 @@ NOT_MEDICAL_ADVICE = (
     "evening routine is limited (stretching may help some people; results are mixed)."
 )
 BASELINE_NOTE = (
-    "The baseline is the first week the patient logged, which is usually the worst: people "
-    "start a diary when cramps are bad, and bad spells tend to ease on their own (regression "
-    "to the mean). In trials, cramps fell by about 28% on placebo alone, so a fall from the "
-    "baseline is expected and does not by itself show that the routine worked."
+    "The baseline is the first week logged, usually the worst: people start a diary when "
+    "cramps are bad, and bad spells ease on their own (regression to the mean); in trials, "
+    "cramps fell by about 28% on placebo alone. A fall from it does not by itself show that "
+    "the routine worked."
 )
 RATE_NOTE = (
-    "Counts come first. A rate is cramps per 7 nights, scaled from the nights logged, with "
-    "its 95% interval (Poisson; cramps that cluster make the real spread wider); no rate is "
-    f"given from fewer than {MIN_RATE_NIGHTS} logged nights. Nights not logged are unknown, "
-    "not cramp-free. Worst pain and sleep disturbance are means over the nights that have them."
+    "Counts first. A rate is cramps per 7 nights, scaled from the nights logged, with its "
+    "95% interval (Poisson; clustered cramps spread wider); none from under "
+    f"{MIN_RATE_NIGHTS} logged nights. Nights not logged are unknown, not cramp-free. Pain "
+    "and disturbance are means over the nights that have them."
 )
 
 Align = Literal["l", "r"]
@@ -231,6 +231,41 @@ def baseline_week(
     return None
 
 
+SAFETY_ANSWERS = "safety-answers"
+"""The event the check-in's weekly questions are stored as: data {question key: bool|None}."""
+NOT_CRAMPS_QUESTIONS: dict[str, str] = {
+    "walking_pain": "Pain in the calf when walking that eases with rest?",
+    "restless_urge": "An urge to move the legs, eased by moving (not a hard, painful knot)?",
+    "elsewhere": "Cramps in other parts of the body?",
+}
+"""What the answers mean, in the words of CONTENT.md's "Not cramps" and red flags."""
+
+
+def not_cramps_answers(store: Store, start: date, end: date) -> tuple[tuple[str, str], ...]:
+    """The patient's answers to the weekly questions asked in start..end: the latest answer
+    to each, and how often it was yes."""
+    answers: dict[str, list[tuple[date, bool]]] = {}
+    for event in store.events(start, end, kind=SAFETY_ANSWERS):
+        for key, value in event.data.items():
+            if key in NOT_CRAMPS_QUESTIONS and isinstance(value, bool):
+                answers.setdefault(key, []).append((event.night, value))
+    rows = []
+    for key, question in NOT_CRAMPS_QUESTIONS.items():
+        given = sorted(answers.get(key, ()))
+        if not given:
+            continue
+        night, last = given[-1]
+        yes = sum(1 for _, value in given if value)
+        rows.append(
+            (
+                question,
+                f"{'yes' if last else 'no'} on {night:%d %b %Y}; yes {yes} of {len(given)} "
+                f"time{'s' if len(given) != 1 else ''} asked",
+            )
+        )
+    return tuple(rows)
+
+
 def make_report(
     store: Store,
     settings: Settings,
@@ -241,6 +276,11 @@ def make_report(
     """The report of the last `weeks` weeks, reading only the nights it needs."""
     diary = load_diary(store, settings, now, weeks)
     baseline = baseline_week(store, settings, now, diary)
+    extras = extras or Extras()
+    if not extras.not_cramps:
+        period = report_period(diary, weeks)
+        answers = not_cramps_answers(store, period.start, period.end)
+        extras = replace(extras, not_cramps=answers)
     return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
 
 
@@ -464,10 +504,9 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         return Section(
             title, (Paragraph("No cramp durations were logged in this period."),), narrow=True
         )
-    bands = ", ".join(f"{minutes:g} ({label})" for label, minutes in DURATION_BANDS)
+    bands = ", ".join(f"{label}: {minutes:g}" for label, minutes in DURATION_BANDS)
     note = (
-        "Durations logged in the app's morning check-in are bands, recorded as "
-        f"{bands} minutes; those from the command line or a timed episode are as entered."
+        f"The morning check-in records bands as minutes ({bands}); other durations are as entered."
     )
     rows = []
     for facts in timed[:LONGEST_SHOWN]:

@@ -177,3 +177,33 @@ def test_the_letter_size_page_fits_too(morning: Context, tmp_path: Path) -> None
     reader = PdfReader(out)
     assert len(reader.pages) == 1
     assert round(float(reader.pages[0].mediabox.height)) == 792  # 11 in
+
+
+def test_not_cramps_answers_show_when_asked(morning: Context, tmp_path: Path) -> None:
+    store = morning.store
+    store.add_event(date(2026, 11, 2), "safety-answers", {"walking_pain": True, "elsewhere": False})
+    store.add_event(date(2026, 11, 9), "safety-answers", {"walking_pain": False, "elsewhere": None})
+    store.add_event(date(2026, 9, 1), "safety-answers", {"walking_pain": True})  # before
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--format", "pdf", "--output", str(out)], context=morning) == 0
+    flat = " ".join(pdf_text(out).split())
+    assert "Pain in the calf when walking that eases with rest?" in flat
+    assert "no on 09 Nov 2026; yes 1 of 2 times asked" in flat
+    assert "no on 02 Nov 2026; yes 0 of 1 time asked" in flat  # cramps elsewhere
+    assert "the app does not diagnose" in flat
+    assert len(PdfReader(out).pages) == 1
+
+
+def test_nothing_asked_means_no_such_section(pdf: Path) -> None:
+    assert "Not cramps?" not in pdf_text(pdf)
+
+
+def test_the_night_just_slept_waits_for_its_log(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    ctx.store.record_cramps(date(2026, 11, 20), 1)
+    ctx.store.record_step(date(2026, 11, 22), "stretch", "done")
+    report = make_report(ctx.store, ctx.settings, 6, clock.now())
+    assert "to Sat 21 Nov 2026" in dict(report.facts)["Period"]
+    ctx.store.record_cramps(date(2026, 11, 22), 0)
+    report = make_report(ctx.store, ctx.settings, 6, clock.now())
+    assert "to Sun 22 Nov 2026" in dict(report.facts)["Period"]
