@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
+from coach.paths import Paths
 from coach.records import Store
 from coach.report import make_report, render
 from tests.conftest import BERLIN
@@ -79,10 +80,20 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The six weeks written once, through the store, for every test here to copy."""
+    home = tmp_path_factory.mktemp("seeded")
+    (home / "config.toml").write_text('timezone = "Europe/Berlin"\nbedtime = "22:30"\n')
+    source = Context(Paths.resolve(home), kind="test", clock=FakeClock(MONDAY_MORNING))
+    seed_six_weeks(source.store)
+    return source.paths.db_dir
+
+
 @pytest.fixture
-def morning(ctx: Context, clock: FakeClock) -> Context:
+def morning(ctx: Context, clock: FakeClock, seeded: Path) -> Context:
     clock.set(MONDAY_MORNING)
-    seed_six_weeks(ctx.store)
+    shutil.copytree(seeded, ctx.paths.db_dir, dirs_exist_ok=True)
     return ctx
 
 
@@ -207,3 +218,11 @@ def test_the_night_just_slept_waits_for_its_log(ctx: Context, clock: FakeClock) 
     ctx.store.record_cramps(date(2026, 11, 22), 0)
     report = make_report(ctx.store, ctx.settings, 6, clock.now())
     assert "to Sun 22 Nov 2026" in dict(report.facts)["Period"]
+
+
+def test_notes_in_other_languages_keep_their_letters(morning: Context, tmp_path: Path) -> None:
+    note = "Wadenkrämpfe \u2013 neue Wassertablette; судорога ночью; ½ Tablette"
+    morning.store.record_cramps(date(2026, 11, 21), 1, severity=3, notes=note)
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--format", "pdf", "--output", str(out)], context=morning) == 0
+    assert note in " ".join(pdf_text(out).split())
