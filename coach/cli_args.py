@@ -62,3 +62,24 @@ def minutes(text: str) -> float:
     if not 0 <= value <= 1440:
         raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
     return value
+
+
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, nargs=0, help="show coach's version and exit"
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from coach import installed_version
+
+        print(f"{parser.prog} {installed_version()}")
+        parser.exit()

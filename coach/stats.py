@@ -18,10 +18,10 @@ Definitions (shown to the user in plain words, so keep them simple):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import CrampLog, Event, Store, paused_from
@@ -211,6 +211,9 @@ class Insight:
         )
 
 
+_T = TypeVar("_T")
+
+
 @dataclass
 class Diary:
     """Every night from the first record to tonight, with cached statistics over them."""
@@ -320,10 +323,11 @@ class Diary:
                 return facts.night
         return None
 
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         if key not in self._cache:
             self._cache[key] = compute()
-        return self._cache[key]
+        result: _T = self._cache[key]
+        return result
 
     # --- statistics -----------------------------------------------------------------
 

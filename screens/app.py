@@ -106,6 +106,7 @@ class CoachApp(App[None]):
         self.reminders: Reminders | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
+        self._apply_display(settings)
 
     # --- start ----------------------------------------------------------------------------
 
@@ -189,6 +190,21 @@ class CoachApp(App[None]):
             self.store.set_state(key, value)
         except CoachError as exc:
             self.notify(str(exc), title="Could not save", severity="error")
+
+    # --- display choices, remembered in config.toml ------------------------------------------
+
+    def _apply_display(self, settings: Settings) -> None:
+        # Before the first paint: a theme set now costs nothing; the default is left alone.
+        theme = settings.display.theme
+        if theme is not None and theme != self.theme and theme in self.available_themes:
+            self.theme = theme
+
+    def watch_theme(self, theme: str) -> None:
+        """The user chose a theme (command palette): keep it for the next start."""
+        if theme != self.settings.display.theme:
+            error = self.apply_settings([("display.theme", theme)])
+            if error is not None:
+                self.notify(f"The theme is not remembered: {error}", severity="warning")
 
     # --- what screens ask of the app -------------------------------------------------------
 

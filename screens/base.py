@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from coach.clock import Clock
 from coach.records import StepRecord, Store
 from coach.settings import Settings
+from screens.textual_shim import FooterKey, mark_bindings_ready
 
 
 class CoachServices(Protocol):
@@ -77,7 +77,7 @@ class CoachFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         if not screen.app.app_focus or self._rebuild_pending:
             return
         if self.is_attached and screen is self.screen:

@@ -595,7 +595,7 @@ def test_run_tui_stops_with_the_store_error_before_the_screen(
 
 
 def footer_keys(app: CoachApp) -> list[tuple[str, str, bool]]:
-    from textual.widgets._footer import FooterKey
+    from screens.textual_shim import FooterKey
 
     return [
         (key.key, key.description, key.has_class("-compact")) for key in app.screen.query(FooterKey)
@@ -642,7 +642,7 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
     ],
 )
 async def test_every_footer_key_is_whole_at_80_columns(ctx: Context, opening: list[str]) -> None:
-    from textual.widgets._footer import FooterKey
+    from screens.textual_shim import FooterKey
 
     app = make_app(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
