@@ -111,3 +111,14 @@ def test_trend_snapshot_without_colour(
     app = app_for(ctx, clock)
     assert app.no_color
     assert snap_compare(app, press=["t"], terminal_size=(80, 24))
+
+
+async def test_an_empty_diary_draws_empty_axes(ctx: Context) -> None:
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t", "a", "n")
+        screen = app.screen
+        assert isinstance(screen, TrendScreen)
+        assert screen.query_one("#numbers", DataTable).row_count == 0
+        await pilot.press("n", "m")
+        assert "12 months" in str(screen.query_one("#trend-title", Static).content)
