@@ -28,13 +28,11 @@ class TrendPoint:
 
     start: date
     end: date
+    nights: int
+    """Nights of the week or month that are on record and not after the last one shown."""
     nights_logged: int
     cramps: int
     mean_severity: float | None
-
-    @property
-    def nights(self) -> int:
-        return (self.end - self.start).days + 1
 
     @property
     def per_week(self) -> float | None:
@@ -59,7 +57,7 @@ class Trend:
 def trend(diary: Diary, span: Span, end: date | None = None) -> Trend:
     """Weekly points for 12 weeks or 12 months; "all" by week up to MAX_WEEKS, by month
     beyond. Weeks run Monday to Sunday by the evening's date; the last holds `end`
-    (default: the last night that is over)."""
+    (default: the last night that is over); none starts before the diary's first night."""
     end = end or diary.last_over or diary.last
     if end is None or diary.first is None:
         return Trend(span, "week", ())
@@ -72,11 +70,17 @@ def trend(diary: Diary, span: Span, end: date | None = None) -> Trend:
         weeks = (end - first_monday).days // 7 + 1
         if weeks > MAX_WEEKS:
             return Trend(span, "month", tuple(_months(diary, diary.first, end)))
-    return Trend(span, "week", tuple(_point(w) for w in diary.cramp_weeks(weeks, end)))
+    first = diary.first
+    points = [_point(w, first, end) for w in diary.cramp_weeks(weeks, end)]
+    # Weeks before the first record are not empty weeks: they are not in the diary at all.
+    return Trend(span, "week", tuple(p for p in points if p.nights))
 
 
-def _point(week: CrampWeek) -> TrendPoint:
-    return TrendPoint(week.start, week.end, week.nights_logged, week.cramps, week.mean_severity)
+def _point(week: CrampWeek, first: date, end: date) -> TrendPoint:
+    nights = max(0, (min(week.end, end) - max(week.start, first)).days + 1)
+    return TrendPoint(
+        week.start, week.end, nights, week.nights_logged, week.cramps, week.mean_severity
+    )
 
 
 def _months(diary: Diary, first: date, end: date) -> list[TrendPoint]:
@@ -84,7 +88,6 @@ def _months(diary: Diary, first: date, end: date) -> list[TrendPoint]:
     start = first.replace(day=1)
     while start <= end:
         days = calendar.monthrange(start.year, start.month)[1]
-        # The month still running counts only the nights up to `end`.
-        points.append(_point(diary.cramp_block(start, min(days, (end - start).days + 1))))
+        points.append(_point(diary.cramp_block(start, days), first, end))
         start = start + timedelta(days=days)
     return points

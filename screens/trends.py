@@ -101,6 +101,11 @@ class TrendScreen(Screen[None]):
         shown = [float(i) for i in range(count - 1, -1, -every)][::-1]
         return shown, [data.label(data.points[int(i)]) for i in shown]
 
+    def _xlim(self, data: Trend) -> tuple[float, float]:
+        # The same x range in both charts, so a week sits above itself; at least six
+        # slots, so a new diary's few bars keep a bar's width.
+        return -0.5, max(len(data.points), 6) - 0.5
+
     def _draw_cramps(self, data: Trend) -> None:
         widget = self.query_one("#cramps-plot", PlotextPlot)
         plt = widget.plt
@@ -118,10 +123,13 @@ class TrendScreen(Screen[None]):
         ticks, labels = self._ticks(data)
         if ticks:
             plt.xticks(ticks, labels)
+        plt.xlim(*self._xlim(data))
         top = max([7, *(round(b + 0.49) for b in bars)])
         step = max(1, -(-top // 3))
         plt.ylim(0, top + 0.5)
-        plt.yticks([float(y) for y in range(0, top + 1, step)])
+        ys = range(0, top + 1, step)
+        # Labels of one width in both charts keep their x axes aligned.
+        plt.yticks([float(y) for y in ys], [f"{y:>3}" for y in ys])
         widget.refresh()
 
     def _draw_pain(self, data: Trend) -> None:
@@ -137,9 +145,9 @@ class TrendScreen(Screen[None]):
         ticks, labels = self._ticks(data)
         if ticks:
             plt.xticks(ticks, labels)
-        plt.xlim(-0.5, max(len(data.points), 1) - 0.5)
+        plt.xlim(*self._xlim(data))
         plt.ylim(0, 10)
-        plt.yticks([0.0, 5.0, 10.0])
+        plt.yticks([0.0, 5.0, 10.0], ["  0", "  5", " 10"])
         widget.refresh()
 
     def _fill_table(self, data: Trend) -> None:
