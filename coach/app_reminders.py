@@ -72,6 +72,7 @@ class AppReminders:
             self._on_due,
             store=ctx.store,
             config_file=ctx.paths.config_file,
+            not_before=ctx.diary.first_use_or_none(),
             on_problem=self.say,
             is_sender=self.lock.try_acquire,
         )

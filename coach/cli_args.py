@@ -33,6 +33,26 @@ def night_date(text: str) -> date:
     return value
 
 
+NIGHT_WORDS = ("tonight", "yesterday")
+NIGHT_METAVAR = "YYYY-MM-DD|tonight|yesterday"
+
+
+def night_arg(text: str) -> str:
+    """A night as typed: YYYY-MM-DD, 'tonight' or 'yesterday'. The diary resolves the words
+    against its clock and refuses a night after tonight."""
+    if text.strip().lower() in NIGHT_WORDS:
+        return text.strip().lower()
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a night; use YYYY-MM-DD, tonight or yesterday"
+        ) from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value.isoformat()
+
+
 def hhmm(text: str) -> str:
     try:
         parse_hhmm(text)

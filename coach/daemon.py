@@ -102,6 +102,7 @@ class Daemon:
             self._on_due,
             store=ctx.store,
             config_file=ctx.paths.config_file,
+            not_before=ctx.diary.first_use_or_none(),
             on_missed=self._on_missed,
             on_problem=lambda text: self.log.error("%s", text),
             is_sender=self._is_sender,

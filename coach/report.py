@@ -18,17 +18,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from coach import __version__
 from coach.errors import CoachError
 from coach.fsutil import atomic_write
-from coach.history import summarize, to_csv
+from coach.history import to_csv
 from coach.records import Store
 from coach.redflags import find_red_flags
 from coach.settings import Settings
-from coach.stats import DURATION_BANDS, CrampWeek, Diary, NightFacts
+from coach.stats import CrampWeek, Diary, NightFacts
 from coach.trends import MIN_RATE_NIGHTS
+
+if TYPE_CHECKING:
+    from coach.diary import DiaryService
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
@@ -504,9 +507,9 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         return Section(
             title, (Paragraph("No cramp durations were logged in this period."),), narrow=True
         )
-    bands = ", ".join(f"{label}: {minutes:g}" for label, minutes in DURATION_BANDS)
     note = (
-        f"The morning check-in records bands as minutes ({bands}); other durations are as entered."
+        "Durations from the morning check-in are bands (for example 1-5 min); those from "
+        "the command line or a timed episode are as entered."
     )
     rows = []
     for facts in timed[:LONGEST_SHOWN]:
@@ -514,9 +517,7 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         severity = "-" if log is None or log.severity is None else str(log.severity)
         leg = (log.leg if log else None) or "-"
         muscle = (log.muscle if log else None) or "-"
-        rows.append(
-            (f"{facts.night:%a %d %b %Y}", f"{facts.longest_minutes:g}", severity, leg, muscle)
-        )
+        rows.append((f"{facts.night:%a %d %b %Y}", _longest_text(facts), severity, leg, muscle))
     table = Table(
         ("night", "minutes", "worst pain", "leg", "muscle"),
         tuple(rows),
@@ -524,6 +525,16 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         widths=(3.1, 1.5, 1.6, 1.1, 1.4),
     )
     return Section(title, (table, Paragraph(note, small=True)), narrow=True)
+
+
+def _longest_text(facts: NightFacts) -> str:
+    """The night's longest cramp in minutes as it was logged: the morning log's band
+    ('1-5') or minutes, or a timed episode's minutes if one was longer."""
+    log = facts.cramps
+    longest = facts.longest_minutes or 0.0
+    if log is not None and log.band is not None and facts.log_minutes == longest:
+        return log.band
+    return f"{longest:g}"
 
 
 def _adherence_section(
@@ -649,25 +660,19 @@ def render(report: Report, fmt: str, paper: Literal["a4", "letter"] = "a4") -> b
 
 
 def export_files(
-    store: Store,
-    settings: Settings,
-    now: datetime,
-    folder: Path,
-    weeks: int = DEFAULT_WEEKS,
-    fmt: Format = "pdf",
+    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: Format = "pdf"
 ) -> tuple[Path, Path]:
-    """Write the report (PDF by default) and every finished night (CSV) into `folder`;
+    """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
     return both paths."""
+    store, settings, now = source.store, source.settings, source.now()
     report = make_report(store, settings, weeks, now)
     stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
     report_path = folder / f"report-{stamp}.{fmt}"
     csv_path = folder / f"history-{stamp}.csv"
     atomic_write(report_path, render(report, fmt))
     # The CSV holds every night on record: it is the user's own data, not a summary.
-    first = store.first_night()
-    diary = load_diary(store, settings, now, 1)
+    diary = source.load()
     end = diary.last_over
-    if first is not None and end is not None:
-        summaries = summarize(settings, store, first, end, now)
-        atomic_write(csv_path, to_csv(summaries).encode())
+    if diary.first is not None and end is not None:
+        atomic_write(csv_path, to_csv(diary.window(diary.first, end)).encode())
     return report_path, csv_path

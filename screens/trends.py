@@ -27,13 +27,14 @@ class TrendScreen(Screen[None]):
 
     CSS_PATH = "trends.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "span('12w')", "12 weeks", id="trends.weeks", tooltip="The last 12 weeks"),
-        Binding("m", "span('12m')", "12 months", id="trends.months", tooltip="The last 12 months"),
+        Binding("w", "span('12w')", "Weeks", id="trends.weeks", tooltip="The last 12 weeks"),
+        Binding("m", "span('12m')", "Months", id="trends.months", tooltip="The last 12 months"),
         Binding("a", "span('all')", "All", id="trends.all", tooltip="Everything on record"),
         Binding(
             "n",
             "numbers",
-            "Numbers",
+            # Short labels keep every key of the footer whole at 80 columns.
+            "Table",
             id="trends.numbers",
             tooltip="Show the charts' figures as a table, or the charts again",
         ),
@@ -89,7 +90,7 @@ class TrendScreen(Screen[None]):
         title = f"Cramps and worst pain, {SPANS[self.span]}, by {unit}"
         if self.span == "all" and not self.complete:
             title += " (older nights still loading)"
-        keys = "n numbers · w/m/a span" if not self.showing_numbers else "n charts"
+        keys = "n table · w/m/a span" if not self.showing_numbers else "n charts"
         self.query_one("#trend-title", Static).update(
             Text.assemble((title, "bold"), "  ", (keys, "dim"))
         )

@@ -18,7 +18,9 @@ NIGHT = date(2026, 11, 22)
 
 
 def _app_ctx(ctx: Context) -> Context:
-    """21:29:59.5 in Berlin, on real time: screens-off falls due half a second in."""
+    """21:29:59.5 in Berlin, on real time: screens-off falls due half a second in. coach has
+    been in use in this folder since 18:00, so the last meal (19:30) counts as missed."""
+    ctx.diary.first_use()
     start = datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)
     return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 
