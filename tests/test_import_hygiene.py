@@ -69,6 +69,7 @@ NOT_AT_STARTUP = (
     "coach.report",
     "coach.stats",
     "fpdf",
+    "importlib.metadata",
     "matplotlib",
     "plotext",
     "plyer",

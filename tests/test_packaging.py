@@ -24,6 +24,12 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 IN_CI = os.environ.get("CI") == "true"
 
 
+def run(command: list[str], timeout: float, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=timeout, **kwargs
+    )
+
+
 def unavailable(what: str, result: subprocess.CompletedProcess[str]) -> None:
     tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
     message = f"{what} failed: {' | '.join(tail)}"
@@ -35,13 +41,7 @@ def unavailable(what: str, result: subprocess.CompletedProcess[str]) -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    result = run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)], 300)
     if result.returncode != 0:
         unavailable("building the wheel", result)
     (built,) = out.glob("*.whl")
@@ -93,13 +93,7 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_coach(wheel: Path, tmp_
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    result = subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(wheel)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    result = run([str(python), "-m", "pip", "install", "-q", str(wheel)], 600)
     if result.returncode != 0:
         unavailable("installing the wheel", result)
     coach = env_dir / "bin" / "coach"
@@ -107,23 +101,15 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_coach(wheel: Path, tmp_
     clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     clean["COACH_HOME"] = str(tmp_path / "home")
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(coach), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=60,
-            cwd=tmp_path,
-            env=clean,
-        )
+    def coach_says(*args: str) -> subprocess.CompletedProcess[str]:
+        return run([str(coach), *args], 60, cwd=tmp_path, env=clean)
 
-    version = run("--version")
+    version = coach_says("--version")
     assert (version.returncode, version.stdout.strip()) == (0, f"coach {PROJECT['version']}")
 
-    where = run("config", "set", "timezone", "Europe/Berlin")
+    where = coach_says("config", "set", "timezone", "Europe/Berlin")
     assert where.returncode == 0, where.stderr
-    plan = run("plan", "--date", "2026-11-23", "--json")
+    plan = coach_says("plan", "--date", "2026-11-23", "--json")
     assert plan.returncode == 0, plan.stderr
     night = json.loads(plan.stdout)
     assert night["night"] == "2026-11-23"
@@ -135,14 +121,8 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_coach(wheel: Path, tmp_
         "stretch",
         "sleep-position",
     ]
-    imported = subprocess.run(
-        [str(python), "-c", "import screens.app; print(screens.app.CoachApp.CSS_PATH.exists())"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-        env=clean,
-    )
+    css = "import screens.app; print(screens.app.CoachApp.CSS_PATH.exists())"
+    imported = run([str(python), "-c", css], 60, cwd=tmp_path, env=clean)
     assert imported.stdout.strip() == "True", imported.stderr
 
 
