@@ -179,6 +179,25 @@ async def test_export_says_where_the_files_went(
     ]
 
 
+async def test_an_export_that_cannot_be_written_says_why(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    november(ctx.store)
+    ctx.paths.exports_dir.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.exports_dir.write_text("a file where the folder should be")
+    said: list[str] = []
+    monkeypatch.setattr(HistoryScreen, "notify", lambda self, message, **kw: said.append(message))
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)  # the app carries on
+    assert said[0] == "Making the report..."
+    assert said[1].startswith("Could not export: ")
+    assert ctx.paths.exports_dir.read_text() == "a file where the folder should be"
+
+
 async def test_moving_the_cursor_reads_no_records(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
