@@ -28,8 +28,14 @@ DEFAULT_WEEKS = 6
 """Kept equal to coach.report.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
 
 
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+"""Without --format, the output file's suffix says which: report.pdf is a PDF."""
+
+
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     path = None if args.output is None else Path(args.output).expanduser()
+    if args.format is None:
+        args.format = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
     if path is None and args.format == "pdf":
         from coach.cli import UsageError
 
@@ -78,8 +84,9 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--format",
         choices=("pdf", "html", "md"),
-        default="md",
-        help="pdf (one printable page; needs --output), html, or md (Markdown, the default)",
+        default=None,
+        help="pdf (one printable page; needs --output), html, or md (Markdown); default: "
+        "from the output file's suffix, else md",
     )
     p.add_argument(
         "--paper",

@@ -227,3 +227,15 @@ def test_notes_in_other_languages_keep_their_letters(morning: Context, tmp_path:
     out = tmp_path / "report.pdf"
     assert main(["report", "--format", "pdf", "--output", str(out)], context=morning) == 0
     assert note in " ".join(pdf_text(out).split())
+
+
+def test_the_output_suffix_picks_the_format(morning: Context, tmp_path: Path) -> None:
+    pdf, html, other = tmp_path / "r.PDF", tmp_path / "r.htm", tmp_path / "r.txt"
+    for out in (pdf, html, other):
+        assert main(["report", "--output", str(out)], context=morning) == 0
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    assert other.read_text().startswith("# Night-time leg cramps: diary report")
+    # An explicit --format wins over the suffix.
+    assert main(["report", "--format", "md", "--output", str(pdf)], context=morning) == 0
+    assert pdf.read_text().startswith("# Night-time leg cramps")
