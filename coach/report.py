@@ -142,10 +142,6 @@ class Report:
     """Who and what period, as (label, value); an empty value is a line to fill in."""
     sections: tuple[Section, ...]
     disclaimer: str = NOT_MEDICAL_ADVICE
-    made: str = ""
-
-    def section(self, title: str) -> Section | None:
-        return next((s for s in self.sections if s.title == title), None)
 
 
 @dataclass(frozen=True)
@@ -356,7 +352,6 @@ def build_report(
         title="Night-time leg cramps: diary report",
         facts=facts,
         sections=tuple(sections),
-        made=f"{made:%Y-%m-%d}",
     )
 
 
@@ -641,7 +636,6 @@ def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -
 
 # --- files ----------------------------------------------------------------------------------
 
-FORMATS = ("pdf", "html", "md")
 Format = Literal["pdf", "html", "md"]
 
 
