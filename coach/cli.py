@@ -542,11 +542,15 @@ def _saved(seen: list[Context]) -> bool:
 
 
 def _tell_notices(seen: list[Context]) -> None:
+    """Records set aside, by this command or by the daemon or the app since the last one."""
+    from coach.records import NOTICES_FILE, QUARANTINE_DIR
+
     for ctx in seen:
-        if "store" in ctx.__dict__:
-            for notice in ctx.store.notices:
-                print(f"coach: note: {notice}", file=sys.stderr)
-            ctx.store.notices.clear()
+        kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
+        if "store" not in ctx.__dict__ and not kept.exists():
+            continue
+        for notice in ctx.store.take_notices():
+            print(f"coach: note: {notice}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
