@@ -29,6 +29,7 @@ from coach.notify import Delivery, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import CATCH_UP_SECONDS, ReminderService, ScheduledReminders
 from coach.settings import Settings
+from coach.voice import speaking_notifier
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ class AppReminders:
         self.ctx = ctx
         self.show = show
         self.say = say or (lambda text: None)
-        self.desktop: Notifier = desktop or PlyerNotifier()
+        self.desktop: Notifier = speaking_notifier(
+            desktop or PlyerNotifier(),
+            lambda: (self.service.settings.voice, self.service.settings.sound),
+        )
         self.lock = SenderLock(ctx.paths.data_dir / LOCK_NAME, "tui")
         self.catch_up_seconds = catch_up_seconds
         self._unavailable: str | None = None

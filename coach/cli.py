@@ -455,6 +455,11 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    from coach.cli_calendar import register as register_calendar
+    from coach.cli_voice import register as register_voice
+
+    register_calendar(sub, Parser)
+    register_voice(sub, Parser)
     register_diary(sub, Parser)
     p = sub.add_parser(
         "daemon",

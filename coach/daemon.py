@@ -36,6 +36,7 @@ from coach.logfile import PrivateRotatingFileHandler
 from coach.notify import BellNotifier, FallbackNotifier, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import CATCH_UP_SECONDS, Handled, ReminderService, ScheduledReminders
+from coach.voice import speaking_notifier
 
 LOG_NAME = "daemon.log"
 LOGGER = "coach.daemon"
@@ -93,6 +94,10 @@ class Daemon:
             on_unavailable=self._unavailable,
             on_restored=lambda: self.log.info("desktop notifications work again"),
         )
+        # Speaks each title too when [voice] is on (coach.voice); passes through otherwise.
+        self.voiced = speaking_notifier(
+            self.notifier, lambda: (self.service.settings.voice, self.service.settings.sound)
+        )
         self.catch_up_seconds = catch_up_seconds
         self._waiting_said = False
         self._next_said: datetime | None = None
@@ -138,7 +143,7 @@ class Daemon:
                 "reminder %s%s: %r (not sent: notifications.enabled is false)", step.id, late, title
             )
             return
-        delivery = self.notifier.notify(title, body)
+        delivery = self.voiced.notify(title, body)
         how = "sent" if delivery.ok else "NOT sent"
         extra = f" ({delivery.detail})" if delivery.detail else ""
         self.log.info(

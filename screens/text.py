@@ -57,6 +57,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |
 | Stretch player | `space` | Start, pause and resume |
 | Stretch player | `n` / `+` / `v` | Skip the exercise / add 10 seconds / standing or seated |
+| Stretch player | `f` | Big countdown filling the terminal, to follow from across the room |
 | Stretch player | `escape` | Stop: says what you did and asks how to record it |
 | Cramping now | `e` | The cramp has eased: record how long and how bad |
 | Cramping now | `escape` | Back, logging the time so far (within 10 s: nothing logged) |
