@@ -16,7 +16,7 @@ from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
-from coach.planner import current_night, plan_night
+from coach.planner import current_night
 from coach.records import LEGS
 from coach.settings import (
     TIMEZONE_UNKNOWN,
@@ -44,11 +44,24 @@ class UsageError(Exception):
 
 
 def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.experiment import advance, plan_for
+
     settings = ctx.settings
     night = args.date or current_night(settings, ctx.clock.now())
-    plan = plan_night(settings, night, bedtime=parse_hhmm(args.bedtime) if args.bedtime else None)
+    try:
+        advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+    except CoachError as exc:
+        # A damaged experiment plan never keeps the night's plan from showing.
+        print(f"coach: note: {exc}", file=sys.stderr)
+    bedtime = parse_hhmm(args.bedtime) if args.bedtime else None
+    plan, assigned = plan_for(settings, ctx.store, night, bedtime=bedtime)
     if args.json:
-        print(json.dumps(plan.to_json(), indent=2))
+        print(
+            json.dumps(
+                {**plan.to_json(), "experiment": assigned.to_json() if assigned else None},
+                indent=2,
+            )
+        )
         return 0
     tz = settings.tz
     print(f"Night of {night:%a %d %b %Y} ({settings.timezone})")
@@ -57,6 +70,8 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
         local = step.at.astimezone(tz)
         day = "" if local.date() == night else f" (+{(local.date() - night).days}d)"
         print(f"  {local:%H:%M}{day}  {step.title}")
+    if assigned is not None:
+        print(assigned.tonight_line())
     return 0
 
 
@@ -461,6 +476,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_calendar(sub, Parser)
     register_voice(sub, Parser)
     register_diary(sub, Parser)
+    from coach.cli_experiment import register as register_experiment
+
+    register_experiment(sub, Parser)
     p = sub.add_parser(
         "daemon",
         help="send desktop reminders in the background",

@@ -33,7 +33,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from coach.clock import Clock
 from coach.errors import CoachError
-from coach.planner import Plan, PlannedStep, current_night, plan_night
+from coach.experiment import plan_for
+from coach.planner import Plan, PlannedStep, current_night
 from coach.records import PAUSE_EVENT, Store
 from coach.settings import Settings, load_settings
 
@@ -172,7 +173,8 @@ class ReminderService:
     # --- what is owed ----------------------------------------------------------------
 
     def plan(self, night: date) -> Plan:
-        return plan_night(self.settings, night)
+        # The personal experiment leaves the stretch out of a no-stretch night's plan.
+        return plan_for(self.settings, self.store, night)[0]
 
     def describe(self, step: PlannedStep, night: date, late_by: timedelta) -> tuple[str, str]:
         """The notification's title and body for a step falling due now."""

@@ -265,6 +265,48 @@ def not_cramps_answers(store: Store, start: date, end: date) -> tuple[tuple[str,
     return tuple(rows)
 
 
+def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[Block, ...]:
+    """The personal experiment's result (coach.experiment) as blocks, or () when none was
+    ever started."""
+    from coach.experiment import experiment_result
+
+    result = experiment_result(store, settings, now)
+    if result is None:
+        return ()
+    blocks: list[Block] = [Paragraph(result.summary())]
+    if result.periods:
+        rows = tuple(
+            (
+                str(p.period),
+                _span(p.start, p.end),
+                p.arm,
+                str(p.logged),
+                str(p.cramps),
+                f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-",
+            )
+            for p in result.periods
+        )
+        blocks.append(
+            Table(
+                ("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                rows,
+                ("r", "l", "l", "r", "r", "r"),
+                widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
+            )
+        )
+    blocks += [
+        Paragraph(
+            "Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
+            f"first {result.protocol.washout_nights} nights of each period are left out; "
+            "analysed by assignment with a negative binomial model (time trend, pair as "
+            "block).",
+            small=True,
+        ),
+        Paragraph(result.limits(), small=True),
+    ]
+    return tuple(blocks)
+
+
 def make_report(
     store: Store,
     settings: Settings,
@@ -280,6 +322,8 @@ def make_report(
         period = report_period(diary, weeks)
         answers = not_cramps_answers(store, period.start, period.end)
         extras = replace(extras, not_cramps=answers)
+    if not extras.experiment:
+        extras = replace(extras, experiment=experiment_blocks(store, settings, now))
     return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
 
 
@@ -334,20 +378,12 @@ def build_report(
                 (Table(("question", "answer"), extras.not_cramps, ("l", "l"), widths=(3, 2)),),
             )
         )
-    sections.append(
-        Section(
-            "Stretch and cramps (a personal observation)",
-            (
-                Paragraph(
-                    diary.insight(weeks=max(1, -(-period.nights // 7)), end=period.end).text()
-                ),
-            ),
-        )
-    )
     sections.extend(extras.sections)
     sections.append(_notes_section(nights))
     if extras.experiment:
-        sections.append(Section("Personal experiment", extras.experiment, overflow=True))
+        sections.append(
+            Section("Personal experiment: does stretching help?", extras.experiment, overflow=True)
+        )
     return Report(
         title="Night-time leg cramps: diary report",
         facts=facts,
@@ -629,9 +665,13 @@ def _md_block(block: Block) -> list[str]:
     return [*lines, ""]
 
 
-def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -> str:
-    """The Markdown report of the last `weeks` weeks of the diary."""
-    return render_markdown(build_report(diary, settings, weeks, now))
+def render_report(
+    diary: Diary, settings: Settings, weeks: int, now: datetime, store: Store | None = None
+) -> str:
+    """The Markdown report of the last `weeks` weeks of the diary (with the personal
+    experiment's section when `store` holds one)."""
+    extras = Extras(experiment=experiment_blocks(store, settings, now)) if store else None
+    return render_markdown(build_report(diary, settings, weeks, now, extras=extras))
 
 
 # --- files ----------------------------------------------------------------------------------

@@ -442,6 +442,9 @@ class CoachApp(App[None]):
             yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
             yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
             yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
+            yield SystemCommand(
+                "Experiment", "Find out whether stretching helps you", screen.action_experiment
+            )
         yield SystemCommand(
             "Send a test notification",
             "Check that desktop notifications reach you",

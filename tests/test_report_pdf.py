@@ -239,3 +239,27 @@ def test_the_output_suffix_picks_the_format(morning: Context, tmp_path: Path) ->
     # An explicit --format wins over the suffix.
     assert main(["report", "--format", "md", "--output", str(pdf)], context=morning) == 0
     assert pdf.read_text().startswith("# Night-time leg cramps")
+
+
+def test_the_experiment_goes_after_the_first_page_s_figures(
+    morning: Context, tmp_path: Path
+) -> None:
+    from coach.experiment import Protocol
+
+    protocol = Protocol(
+        "t", date(2026, 10, 12), date(2026, 10, 19), ("stretch", "no-stretch"), run_in_rate=1.0
+    )
+    morning.store.set_state("experiment", protocol.to_state())
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--output", str(out)], context=morning) == 0
+    pages = [page for page in pdf_text(out).split("\f") if page.strip()]
+    assert len(pages) <= 2  # a second page only for the notes and the experiment
+    first = " ".join(pages[0].split())
+    for needed in ("Cramps per week", "Longest cramps", "Evening routine", "Red flags seen"):
+        assert needed in first
+    flat = " ".join(" ".join(pages).split())
+    assert "Personal experiment: does stretching help?" in flat
+    assert "cannot be blinded" in flat
+    # Each period's counts (its first 3 nights left out), a rate only from 4 nights or more.
+    assert "1 19 Oct - 01 Nov 2026 stretch 7 4 0.57" in flat
+    assert "2 02 Nov - 15 Nov 2026 no-stretch 10 4 0.40" in flat
