@@ -25,7 +25,7 @@ from coach.errors import CoachError
 from coach.fsutil import atomic_write
 from coach.history import to_csv
 from coach.records import Store
-from coach.redflags import find_red_flags
+from coach.redflags import RULES_SUMMARY, find_red_flags
 from coach.settings import Settings
 from coach.stats import CrampWeek, Diary, NightFacts
 from coach.trends import MIN_RATE_NIGHTS
@@ -307,6 +307,43 @@ def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[
     return tuple(blocks)
 
 
+PROFILE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("pregnant", "pregnant"),
+    ("fluid_limit", "a fluid limit (or heart, kidney or liver disease, low sodium)"),
+    ("trouble_standing", "trouble standing or balancing"),
+    ("numb_feet", "numb feet"),
+)
+"""The profile's questions (config `[profile]`), as the report asks them."""
+
+
+def profile_answers(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """What the patient told the app about themselves: "yes", or "not marked" (the app
+    cannot tell a "no" from a question never answered)."""
+    profile = settings.profile
+    return tuple(
+        (question, "yes" if getattr(profile, key) else "not marked")
+        for key, question in PROFILE_QUESTIONS
+    )
+
+
+def raised_flags_section(store: Store, start: date, end: date) -> Section | None:
+    """The red flags raised on nights start..end (coach.flagstore), with when and whether
+    the patient acknowledged them; None when none was raised."""
+    from coach.flagstore import flags_in
+
+    raised = flags_in(store, start, end)
+    if not raised:
+        return None
+    items = tuple(
+        (
+            f"{flag.level.capitalize()}, {flag.night:%d %b %Y}",
+            f"{flag.text} ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
+        )
+        for flag in raised
+    )
+    return Section("Red flags raised", (Bullets(items),))
+
+
 def make_report(
     store: Store,
     settings: Settings,
@@ -324,6 +361,11 @@ def make_report(
         extras = replace(extras, not_cramps=answers)
     if not extras.experiment:
         extras = replace(extras, experiment=experiment_blocks(store, settings, now))
+    if not extras.profile:
+        extras = replace(extras, profile=profile_answers(settings))
+    if extras.flags is None:
+        period = report_period(diary, weeks)
+        extras = replace(extras, flags=raised_flags_section(store, period.start, period.end))
     return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
 
 
@@ -344,7 +386,7 @@ def build_report(
     whole = diary.cramp_block(period.start, period.nights)
     baseline = baseline if baseline is not None else diary.baseline()
     made = now.astimezone(settings.tz)
-    facts = (
+    facts: tuple[tuple[str, str], ...] = (
         ("Patient", ""),
         (
             "Period",
@@ -358,19 +400,22 @@ def build_report(
             "patient's own records",
         ),
     )
+    if extras.profile:
+        # Who the patient is, as they told the app: beside the name, not a section.
+        said = [question for question, answer in extras.profile if answer == "yes"]
+        unsaid = [question for question, answer in extras.profile if answer != "yes"]
+        if said:
+            text = f"marked: {'; '.join(said)}."
+            text += f" Not marked: {'; '.join(unsaid)}." if unsaid else ""
+        else:
+            text = f"none marked ({'; '.join(unsaid)})"
+        facts = (facts[0], ("Profile", text), *facts[1:])
     sections = [
         _cramp_section(diary, period, whole, baseline),
         _longest_section(nights),
         _adherence_section(diary, settings, period, nights),
         extras.flags or _red_flag_section(diary, period),
     ]
-    if extras.profile:
-        sections.append(
-            Section(
-                "Profile answers",
-                (Table(("question", "answer"), extras.profile, ("l", "l"), widths=(3, 2)),),
-            )
-        )
     if extras.not_cramps:
         sections.append(
             Section(
@@ -602,10 +647,8 @@ def _red_flag_section(diary: Diary, period: Period) -> Section:
             title,
             (
                 Paragraph(
-                    "None of the patterns the app watches for (a cramp over 10 minutes; "
-                    "cramps on 3 or more nights a week for 2 weeks despite the routine; "
-                    "numbness, tingling, swelling, weakness or a new medicine in the notes) "
-                    "appear in this period."
+                    f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in "
+                    "this period."
                 ),
             ),
         )

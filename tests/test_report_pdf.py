@@ -135,7 +135,7 @@ def test_the_pdf_holds_the_figures_the_diary_implies(pdf: Path) -> None:
     stretch = next(line for line in text.splitlines() if "Calf and hamstring" in line)
     assert " ".join(stretch.split()).endswith("Calf and hamstring stretches 40 42 95%")
     assert "Urgent: A cramp lasted more than 10 minutes (22 Nov 2026)" in flat
-    assert "Soon: A new medicine noted (22 Nov 2026)" in flat
+    assert "Soon: Cramps after starting a new medicine (22 Nov 2026)" in flat
     assert "Sun 22 Nov 2026: started taking simvastatin last week" in flat
     assert "regression to the mean" in flat
     assert "Not medical advice." in flat
@@ -203,7 +203,10 @@ def test_not_cramps_answers_show_when_asked(morning: Context, tmp_path: Path) ->
     assert "no on 09 Nov 2026; yes 1 of 2 times asked" in flat
     assert "no on 02 Nov 2026; yes 0 of 1 time asked" in flat  # cramps elsewhere
     assert "the app does not diagnose" in flat
-    assert len(PdfReader(out).pages) == 1
+    # Everything but the notes on the first page.
+    first = " ".join(pdf_text(out).split("\f")[0].split())
+    assert "no on 09 Nov 2026; yes 1 of 2 times asked" in first
+    assert "Red flags" in first
 
 
 def test_nothing_asked_means_no_such_section(pdf: Path) -> None:
@@ -263,3 +266,35 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
     # Each period's counts (its first 3 nights left out), a rate only from 4 nights or more.
     assert "1 19 Oct - 01 Nov 2026 stretch 7 4 0.57" in flat
     assert "2 02 Nov - 15 Nov 2026 no-stretch 10 4 0.40" in flat
+
+
+def test_flags_raised_on_saving_are_listed_with_when_and_acknowledgement(
+    morning: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["cramp", "--count", "1", "--minutes", "12", "--night", "2026-11-21"]
+    assert main(args, context=morning) == 0
+    assert "URGENT:" in capsys.readouterr().out  # raised when saved
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--output", str(out)], context=morning) == 0
+    flat = " ".join(pdf_text(out).split())
+    assert "Red flags raised" in flat
+    assert "Urgent, 21 Nov 2026:" in flat
+    assert "(not yet acknowledged)" in flat
+    assert len(PdfReader(out).pages) == 1
+
+
+def test_profile_answers_say_yes_or_not_marked(
+    coach_home: Path, clock: FakeClock, seeded: Path, tmp_path: Path
+) -> None:
+    (coach_home / "config.toml").write_text(
+        'timezone = "Europe/Berlin"\nbedtime = "22:30"\n[profile]\nfluid_limit = true\n'
+    )
+    clock.set(MONDAY_MORNING)
+    ctx = Context(Paths.resolve(coach_home), kind="test", clock=clock)
+    shutil.copytree(seeded, ctx.paths.db_dir, dirs_exist_ok=True)
+    out = tmp_path / "report.pdf"
+    assert main(["report", "--output", str(out)], context=ctx) == 0
+    flat = " ".join(pdf_text(out).split())
+    assert "Profile marked: a fluid limit (or heart, kidney or liver disease, low sodium)." in flat
+    assert "Not marked: pregnant; trouble standing or balancing; numb feet" in flat
+    assert len(PdfReader(out).pages) == 1
