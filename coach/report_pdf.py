@@ -107,7 +107,14 @@ def _header(pdf: FPDF, report: Report) -> None:
         pdf.cell(30, LINE + 0.6, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
         pdf.set_font(FONT, "", BODY)
         if value:
-            pdf.multi_cell(width - 30, LINE + 0.6, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(
+                width - 30,
+                LINE + 0.6,
+                value,
+                align=Align.L,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
         else:
             # A line to write the name on: the app does not keep it.
             y = pdf.get_y() + LINE
