@@ -1,4 +1,5 @@
-"""Reminders inside the app: on the app's event loop, desktop only when no daemon runs."""
+"""The reminder host as the app runs it: on the app's event loop, desktop only when no
+daemon runs, the notification's words handed to the app."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import asyncio
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from coach.app_reminders import AppReminders, DueReminder
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
-from coach.notify import RecordingNotifier
+from coach.notify import Notifier, RecordingNotifier
+from coach.reminder_host import DueReminder, ReminderHost
 from coach.settings import config_set
 from tests.reminder_support import ShiftedClock
 
@@ -23,8 +24,25 @@ def _app_ctx(ctx: Context) -> Context:
     return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 
 
-async def _run_until_screens_off(reminders: AppReminders, shown: list[DueReminder]) -> None:
-    reminders.start()
+def app_host(
+    ctx: Context,
+    shown: list[DueReminder],
+    desktop: Notifier,
+    said: list[str] | None = None,
+) -> ReminderHost:
+    """The host wired as `screens.app.desktop_reminders` wires it, to plain lists."""
+    return ReminderHost(
+        ctx,
+        "tui",
+        desktop,
+        on_due=shown.append,
+        tell=(said if said is not None else []).append,
+        instead="will show here instead",
+    )
+
+
+async def _run_until_screens_off(reminders: ReminderHost, shown: list[DueReminder]) -> None:
+    await reminders.start()
     try:
         for _ in range(100):
             if any(r.step.id == "screens-off" for r in shown):
@@ -40,7 +58,7 @@ async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
 ) -> None:
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+    reminders = app_host(_app_ctx(ctx), shown, desktop)
     await _run_until_screens_off(reminders, shown)
 
     assert [(r.step.id, r.title) for r in shown] == [
@@ -51,7 +69,8 @@ async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
     assert [title for title, _ in desktop.sent] == [r.title for r in shown]
     # The app sent them, so the app recorded them, and released the lock when it stopped.
     events = ctx.store.events(NIGHT, NIGHT, "reminder")
-    assert [e.data["step"] for e in events] == ["last-meal", "hydration", "screens-off"]
+    delivered = [e.data["step"] for e in events if e.data["phase"] == "delivered"]
+    assert delivered == ["last-meal", "hydration", "screens-off"]
     assert sender_holder(ctx.paths.data_dir / LOCK_NAME) is None
 
 
@@ -63,10 +82,10 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
     try:
-        reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+        reminders = app_host(_app_ctx(ctx), shown, desktop)
         assert daemon_running(ctx) is not None
         await _run_until_screens_off(reminders, shown)
-        assert reminders.daemon() is not None
+        assert reminders.other_sender() is not None
         assert not reminders.sends_desktop
     finally:
         daemon.release()
@@ -79,9 +98,7 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
 async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) -> None:
     shown: list[DueReminder] = []
     said: list[str] = []
-    reminders = AppReminders(
-        _app_ctx(ctx), shown.append, say=said.append, desktop=RecordingNotifier(ok=False)
-    )
+    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier(ok=False), said)
     await _run_until_screens_off(reminders, shown)
     assert len(shown) == 2 and all(r.desktop is not None and not r.desktop.ok for r in shown)
     assert said == [
@@ -91,7 +108,7 @@ async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) ->
 
 async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
     shown: list[DueReminder] = []
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
+    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier())
     await _run_until_screens_off(reminders, shown)
     wake = reminders.snooze(NIGHT, "screens-off")
     assert wake.astimezone(BERLIN).strftime("%H:%M") == "21:40"
@@ -103,8 +120,8 @@ async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
 
 async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
     shown: list[DueReminder] = []
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
-    reminders.start()
+    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier())
+    await reminders.start()
     try:
         for _ in range(100):  # the first run, on a worker thread, sends the late hydration
             if shown:
@@ -113,8 +130,8 @@ async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context
         assert reminders.service.next_due() == datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN)
         reminders.settings_changed(config_set(ctx.paths.config_file, "bedtime", "23:00"))
         assert reminders.service.next_due() == datetime(2026, 11, 22, 22, 0, tzinfo=BERLIN)
-        assert reminders._runner is not None
-        assert reminders._runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
+        assert reminders.runner is not None
+        assert reminders.runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
     finally:
         reminders.stop()
     assert [r.step.id for r in shown] == ["hydration"]  # sent once, not again at 21:00

@@ -129,8 +129,9 @@ def test_without_any_notification_service_the_daemon_keeps_going_and_says_so_onc
         code, _, err = stop(process)
     log = log_path.read_text()
     assert code == 0, err
-    assert log.count("desktop notifications are unavailable") == 1
-    assert "unavailable: no D-Bus session" in log
+    assert log.count("Desktop notifications are unavailable") == 1
+    assert "unavailable (no D-Bus session" in log
+    assert "reminders go to this log and the terminal bell instead." in log
     assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log
     assert "\acoach: Screens off: 60 minutes to bedtime: Time to put screens away" in err
     assert "Traceback" not in err
@@ -177,7 +178,7 @@ def test_the_daemon_waits_while_the_tui_sends(tmp_path: Path) -> None:
 
 
 def test_late_by_text_uses_hours_for_long_gaps() -> None:
-    from coach.daemon import _minutes
+    from coach.reminder_host import minutes_text
 
-    assert _minutes(timedelta(minutes=59)) == "59 min"
-    assert _minutes(timedelta(minutes=150)) == "2 h 30 min"
+    assert minutes_text(timedelta(minutes=59)) == "59 min"
+    assert minutes_text(timedelta(minutes=150)) == "2 h 30 min"
