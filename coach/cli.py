@@ -396,6 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    from coach.cli_doctor import register as register_doctor
+
+    register_doctor(sub, Parser)
     p = sub.add_parser(
         "daemon",
         help="send desktop reminders in the background",
