@@ -182,11 +182,8 @@ class Daemon:
         holder = lock.holder()
         if holder is not None and holder.kind == "daemon":
             raise CoachError(f"coach daemon is already running (pid {holder.pid})")
-        try:
+        with contextlib.suppress(CoachError):  # a read-only folder: the host says so
             lock.try_acquire()
-        except CoachError as exc:
-            # A data folder we cannot write: run all the same, and say what that means.
-            self.log.warning("%s; reminders are sent without the one-sender guarantee", exc)
         self.log.info(
             "coach daemon started (pid %d, data in %s)", os.getpid(), self.ctx.paths.data_dir
         )

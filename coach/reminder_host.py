@@ -130,6 +130,7 @@ class ReminderHost:
         self._wake_lock = threading.Lock()
         self._wake_queued = False
         self._stopped = False
+        self._unguarded = False
 
     # --- who sends ---------------------------------------------------------------------
 
@@ -143,8 +144,22 @@ class ReminderHost:
         holder = self.lock.holder()
         return None if holder is None or self.lock.held else holder
 
+    @property
+    def sending(self) -> bool:
+        """True while this process sends (and records) the reminders."""
+        return self.lock.held or self._unguarded
+
     def _is_sender(self) -> bool:
-        if self.lock.try_acquire():
+        try:
+            acquired = self.lock.try_acquire()
+        except CoachError as exc:
+            # No lock file can be had (a read-only data folder): send all the same, since
+            # a reminder nobody sends is worse than one sent twice, and say so once.
+            if not self._unguarded:
+                self._unguarded = True
+                self.tell(f"{exc}; reminders are sent without the one-sender guarantee")
+            return True
+        if acquired:
             if self._waiting_said:
                 self.log("info", f"the other coach process stopped; this {self.kind} sends now")
                 self._waiting_said = False
@@ -252,7 +267,9 @@ class ReminderHost:
         if runner is None:
             return
         try:
-            runner.tick()
+            handled = runner.tick()
+            if not handled:  # tick reported nothing; the next reminder may have moved
+                self._handled([])
         except Exception as exc:  # a worker thread: say it, never die silently
             self.log("error", f"catching up failed: {type(exc).__name__}: {exc}")
             return
@@ -299,7 +316,7 @@ class ReminderHost:
 
     def _due(self, step: PlannedStep, night: date, late_by: timedelta) -> None:
         title, body = self.service.describe(step, night, late_by)
-        sender = self.lock.held
+        sender = self.sending
         delivery: Delivery | None = None
         if sender and self.service.settings.notifications.enabled:
             delivery = self._send(title, body)
@@ -374,19 +391,20 @@ class ReminderHost:
             )
 
     def _missed(self, step: PlannedStep, night: date, late_by: timedelta) -> None:
-        if not self.lock.held:
+        if not self.sending:
             return
         due = step.at.astimezone(self.service.settings.tz)
         self.log(
             "warning",
             f"missed: {step.title} was due at {due:%H:%M} ({minutes_text(late_by)} ago; the "
-            "computer was asleep or coach was not running); recorded as missed for the "
-            f"night of {night.isoformat()}",
+            "computer was asleep or coach was not running); "
+            + ("not recorded" if self._unguarded else "recorded as missed")
+            + f" for the night of {night.isoformat()}",
         )
 
     def _handled(self, handled: list[Handled]) -> None:
         for item in handled:
-            if item.status == "expired" and self.lock.held:
+            if item.status == "expired" and self.sending:
                 self.log(
                     "info",
                     f"snoozed reminder for {item.reminder.step.title} came "
