@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach import __version__
+from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
@@ -152,10 +154,31 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
         if not found:
             print(f"No backups yet in {ctx.paths.backups_dir}.")
         for path in found:
-            print(path.name)
+            held = backups.contents(path)
+            if held.problem:
+                print(f"{path.name}  damaged: {held.problem}")
+            elif held.first is None or held.last is None:
+                print(f"{path.name}  no records")
+            else:
+                print(
+                    f"{path.name}  {held.nights} night{'s' if held.nights != 1 else ''}, "
+                    f"{held.records} record{'s' if held.records != 1 else ''} "
+                    f"({held.first} to {held.last})"
+                )
         return 0
-    source = backups.restore(args.name, ctx.store)
-    print(f"Restored the database from {source.name}; the state before is in before-restore-*.")
+    done = backups.restore(args.name, ctx.store, merge=args.merge)
+    if not done.changed:
+        print(f"Nothing changed: the database already holds what {done.source.name} holds.")
+    elif args.merge:
+        print(
+            f"Merged the records of {done.source.name} into the database; "
+            "the state before is in before-restore-*."
+        )
+    else:
+        print(
+            f"Restored the database exactly as in {done.source.name}; "
+            "the state before is in before-restore-*."
+        )
     return 0
 
 
@@ -372,8 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "restore",
         help="restore the database from a daily backup",
-        description="Restore the database from a daily backup. The last 7 "
-        "days are kept; the state before a restore is kept too.",
+        description="Put the database back exactly as it was in a daily backup (or, with "
+        "--merge, add the backup's records to it). The last 7 days are kept; the state "
+        "before a restore is kept too.",
     )
     p.add_argument(
         "name",
@@ -381,7 +405,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BACKUP",
         help="'latest', a date (YYYY-MM-DD) or a name from --list",
     )
-    p.add_argument("--list", action="store_true", help="list the backups, newest first")
+    p.add_argument(
+        "--list", action="store_true", help="list the backups, newest first, with what each holds"
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="add the backup's records to the database instead (keeps everything written since)",
+    )
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser(
@@ -471,21 +502,52 @@ def _app_shortcut(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _context(paths: Paths, context: Context | None, seen: list[Context]) -> Context:
+    ctx = context or Context(paths, kind="cli")
+    seen.append(ctx)
+    ctx.paths.check()
+    check_local_zone()
+    return ctx
+
+
+def _saved(seen: list[Context]) -> bool:
+    """Whether this run made a record durable (the outcome to report, whatever else)."""
+    return any("store" in ctx.__dict__ and ctx.store.writes > 0 for ctx in seen)
+
+
+def _tell_notices(seen: list[Context]) -> None:
+    for ctx in seen:
+        if "store" in ctx.__dict__:
+            for notice in ctx.store.notices:
+                print(f"coach: note: {notice}", file=sys.stderr)
+            ctx.store.notices.clear()
+
+
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    seen: list[Context] = []
+    try:
+        return _main(argv, context, seen)
+    finally:
+        _tell_notices(seen)
+
+
+def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
     try:
         _check_text(argv)
         opens_app, folder = _app_shortcut(argv)
         if opens_app:
-            ctx = context or Context(Paths.resolve(folder), kind="cli")
+            ctx = _context(Paths.resolve(folder), context, seen)
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
-            ctx = context or Context(Paths.resolve(args.data_dir), kind="cli")
+            ctx = _context(Paths.resolve(args.data_dir), context, seen)
             handler: Handler = args.handler
             code = handler(args, ctx)
         if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
+        # Flush here, not at exit: a full or closed stdout must be reported like any error.
+        sys.stdout.flush()
         return code
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
@@ -497,9 +559,18 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
         return 1
     except BrokenPipeError:
         # `coach history | head`: the reader left; nothing to tell anyone.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        _drop_stdout()
+        return 0 if _saved(seen) else 1
     except OSError as exc:
+        if _saved(seen):
+            # The record is durable; only its confirmation could not be shown.
+            _drop_stdout()
+            print(
+                f"coach: the record was saved; only its confirmation could not be printed "
+                f"({exc.strerror or exc})",
+                file=sys.stderr,
+            )
+            return 0
         # A full or read-only disk and the like: say so plainly, in one line.
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"coach: {where}{exc.strerror or exc}", file=sys.stderr)
@@ -513,3 +584,9 @@ def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -
             file=sys.stderr,
         )
         return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

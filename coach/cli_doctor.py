@@ -90,7 +90,7 @@ def check_notification_server(probe: Callable[[], tuple[bool, str]]) -> Check:
 
 
 def check_daemon(ctx: Context, read: Callable[[Path], str]) -> Check:
-    from coach.daemon import LOCK_NAME, sender_holder
+    from coach.locks import LOCK_NAME, sender_holder
 
     holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
     start = (

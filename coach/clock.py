@@ -54,3 +54,21 @@ class FakeClock:
     def set(self, to: datetime) -> None:
         """Move to a later wall time, advancing the monotonic clock by the same amount."""
         self.advance((to.astimezone(UTC) - self._now).total_seconds())
+
+
+def check_local_zone() -> None:
+    """Refuse, in one line, a TZ the system cannot turn into an offset (TZ=UTC+99)."""
+    import os
+
+    zone = os.environ.get("TZ")
+    if zone is None:
+        return
+    try:
+        datetime.now().astimezone()
+    except (ValueError, OverflowError, OSError):
+        from coach.errors import CoachError
+
+        raise CoachError(
+            f"TZ={zone!r} is not a time zone this system can use; unset TZ or set a "
+            "name like TZ=Europe/Berlin"
+        ) from None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import logging.handlers
 import os
@@ -19,96 +18,23 @@ import shutil
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from coach.context import Context
 from coach.errors import CoachError
-from coach.fsutil import FILE_MODE, ensure_dir
+from coach.fsutil import ensure_dir
+
+# Re-exported: the sender lock lives in coach.locks, with the other locks.
+from coach.locks import LOCK_NAME as LOCK_NAME
+from coach.locks import Holder as Holder
+from coach.locks import SenderLock as SenderLock
+from coach.locks import sender_holder as sender_holder
+from coach.logfile import PrivateRotatingFileHandler
 from coach.notify import BellNotifier, Notifier
 
-LOCK_NAME = "reminders.lock"
 LOG_NAME = "daemon.log"
 LOGGER = "coach.daemon"
-
-
-@dataclass(frozen=True)
-class Holder:
-    """The process that holds the sender lock."""
-
-    pid: int
-    kind: str
-    """'daemon' or 'tui'."""
-
-
-class SenderLock:
-    """An exclusive, non-blocking lock file: whoever holds it sends the reminders.
-
-    flock(2) locks belong to the open file, so the kernel frees the lock when its holder
-    dies, however it dies; no stale pid file to clean up.
-    """
-
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path = path
-        self.kind = kind
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def try_acquire(self) -> bool:
-        """Take the lock if it is free; True if this process holds it now."""
-        if self._fd is not None:
-            return True
-        try:
-            ensure_dir(self.path.parent)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        except OSError as exc:
-            raise CoachError(
-                f"{self.path}: cannot open the reminder lock ({exc.strerror})"
-            ) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            return False
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {self.kind}\n".encode(), 0)
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        with contextlib.suppress(OSError):
-            os.ftruncate(self._fd, 0)
-        os.close(self._fd)  # closing the file drops the flock
-        self._fd = None
-
-    def holder(self) -> Holder | None:
-        """Who holds the lock now (this process included), or None if nobody does."""
-        return sender_holder(self.path)
-
-
-def sender_holder(path: Path) -> Holder | None:
-    """Who holds the sender lock at `path`, or None if nobody does."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            text = os.pread(fd, 100, 0).decode("utf-8", "replace").split()
-            pid = int(text[0]) if text and text[0].isdigit() else 0
-            return Holder(pid=pid, kind=text[1] if len(text) > 1 else "unknown")
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
 
 
 def daemon_running(ctx: Context) -> Holder | None:
@@ -132,11 +58,7 @@ def setup_logging(logs_dir: Path, stream: TextIO) -> logging.Logger:
     path = logs_dir / LOG_NAME
     try:
         ensure_dir(logs_dir)
-        if not path.exists():
-            path.touch(mode=FILE_MODE)
-        to_file = logging.handlers.RotatingFileHandler(
-            path, maxBytes=512_000, backupCount=3, encoding="utf-8"
-        )
+        to_file = PrivateRotatingFileHandler(path, max_bytes=512_000, backups=3)
     except OSError as exc:
         log.warning("cannot write the log file %s (%s); logging to stderr only", path, exc.strerror)
         return log

@@ -12,8 +12,8 @@ from pathlib import Path
 from tinydb.storages import Storage
 
 from coach.errors import StoreError
-from coach.fsutil import atomic_write
-from coach.storage import Tables, encode_tables, parse_tables
+from coach.fsutil import NotDurable, atomic_write
+from coach.storage import Tables, encode_tables, read_tables
 
 
 class DurableStorage(Storage):
@@ -31,18 +31,20 @@ class DurableStorage(Storage):
     def read(self) -> Tables | None:
         if not self._loaded:
             try:
-                raw = self._path.read_bytes()
+                self._data = read_tables(self._path)
             except FileNotFoundError:
-                raw = None  # a new month
-            except OSError as exc:
-                raise StoreError(f"{self._path}: cannot be read ({exc.strerror})") from None
-            self._data = None if raw is None else parse_tables(raw, self._path)
+                self._data = None  # a new month
             self._loaded = True
         return self._data
 
     def write(self, data: Tables) -> None:
         try:
             atomic_write(self._path, encode_tables(data))
+        except NotDurable:
+            # In place but not known to be durable: the caller says so, honestly.
+            self._data = data
+            self._loaded = True
+            raise
         except OSError as exc:
             raise StoreError(
                 f"{self._path}: cannot be written ({exc.strerror}); nothing was changed"

@@ -1,20 +1,46 @@
-"""Crash-safe file writes and user-only folders: the only way this app writes a file."""
+"""Crash-safe file writes, bounded reads and user-only folders: the only way this app
+writes a file, and the way it reads one it did not just write."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A month of records is a few kB; anything this large is not ours and is not read whole."""
+
+
+class NotDurable(OSError):
+    """The new file is in place, but the folder could not be synced: a power cut might
+    still undo the write. The data was written; it is not known to be durable."""
+
+
+class NotRegular(OSError):
+    """A FIFO, a device or a folder where a data file belongs: refused, never opened."""
 
 
 def ensure_dir(path: Path) -> Path:
-    """Create a user-only folder (and its parents) if it is missing; return it."""
-    if not path.is_dir():
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create a user-only folder (and its missing parents, user-only too) if it is missing.
+
+    Each new folder is chmod-ed after mkdir, so a umask (even 000) cannot widen it.
+    """
+    if path.is_dir():
+        return path
+    if not path.parent.is_dir() and path.parent != path:
+        ensure_dir(path.parent)
+    try:
+        os.mkdir(path, DIR_MODE)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
+    else:
+        os.chmod(path, DIR_MODE)
     return path
 
 
@@ -30,20 +56,83 @@ def fsync_dir(path: Path) -> None:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
-    Write a temp file in the same folder, fsync it, rename it over the target, then fsync
-    the folder so the rename itself is durable.
+    Write a temp file in the same folder (created new, user-only, never through a link),
+    fsync it, rename it over the target, then fsync the folder so the rename itself is
+    durable. Any failure before the rename leaves the old file and raises OSError; a
+    failure to sync the folder after it raises NotDurable.
     """
     folder = ensure_dir(path.parent)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(
+        tmp,
+        os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+        FILE_MODE,
+    )
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+            os.unlink(tmp)
         raise
-    fsync_dir(folder)
+    try:
+        fsync_dir(folder)
+    except OSError:
+        try:
+            fsync_dir(folder)  # once more: a transient error should not alarm anyone
+        except OSError as exc:
+            raise NotDurable(exc.errno, exc.strerror, str(folder)) from None
+
+
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, at most `limit` of them.
+
+    A FIFO, device or folder is refused from its metadata without being opened for
+    reading (NotRegular); a file larger than `limit` raises NotRegular too, with EFBIG.
+    FileNotFoundError passes through.
+    """
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegular(errno.EINVAL, "not a regular file", str(path))
+    # O_NONBLOCK: if the file is swapped for a FIFO after the check, open does not hang.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise NotRegular(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB", str(path))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise NotRegular(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB", str(path))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def unsafe_folder(path: Path) -> str | None:
+    """Why an existing data folder must not be trusted, or None if it is fine (or absent)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror})"
+    if not stat.S_ISDIR(info.st_mode):
+        return "is not a folder"
+    if info.st_uid != os.geteuid():
+        return "belongs to another user"
+    if info.st_mode & stat.S_IWOTH:
+        return "can be written by other users"
+    return None

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import platformdirs
 
 from coach.errors import CoachError
+from coach.fsutil import unsafe_folder
 
 APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"
@@ -27,6 +28,8 @@ class Paths(NamedTuple):
     ) -> Paths:
         """`--data-dir` wins, then $COACH_HOME, then the platform's user folders."""
         env = os.environ if env is None else env
+        if data_dir is not None and not str(data_dir).strip():
+            raise CoachError("--data-dir is empty; name a folder, or leave the option out")
         chosen = data_dir if data_dir is not None else env.get(HOME_ENV) or None
         if chosen is not None:
             try:
@@ -38,6 +41,17 @@ class Paths(NamedTuple):
             config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
             data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
         )
+
+    def check(self) -> None:
+        """Refuse, in one line, a data or config folder another user could tamper with."""
+        for folder in dict.fromkeys((self.data_dir, self.config_dir)):
+            why = unsafe_folder(folder)
+            if why is not None:
+                raise CoachError(
+                    f"{folder}: this data folder {why}; coach keeps health records only in "
+                    "a folder of your own that others cannot write (chmod o-w, or choose "
+                    "another with --data-dir)"
+                )
 
     @property
     def config_file(self) -> Path:

@@ -2,25 +2,33 @@
 
 Layout: one TinyDB file per calendar month of nights (`db/2026-11.json`), holding the tables
 `outcomes`, `cramps` and `events`, plus `db/state.json` for small app state. Records are
-append-only events; for a night and step the latest one wins. A write locks `db.lock`,
-rewrites only its month's file (a few kB), and leaves ten years of history untouched.
+append-only events; for a night and step the latest written wins, in the write order of
+coach.order (not the wall clock). A write locks `db.lock`, rewrites only its month's file
+(a few kB), and leaves ten years of history untouched. Every record is checked against its
+kind's schema (coach.schema) on read, merge and restore; a misfit is set aside in
+`quarantine/` and reported once, never fatal.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.fsutil import ensure_dir
-from coach.storage import Tables, file_lock, parse_tables
+from coach.fsutil import NotDurable, atomic_write, ensure_dir
+from coach.locks import FileLock
+from coach.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
+from coach.schema import misfit, record_tables
+from coach.storage import Tables, encode_tables, read_tables
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -32,6 +40,7 @@ STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
+QUARANTINE_DIR = "quarantine"
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -69,6 +78,8 @@ class StepRecord:
     reason: str | None = None
     late: bool = False
     detail: Mapping[str, Any] = field(default_factory=dict)
+    hlc: Stamp = (0, 0)
+    """Its place in the write order (coach.order); `at` is for display."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class CrampLog:
     notes: str = ""
     muscle: str | None = None
     id: str = field(default_factory=new_id)
+    hlc: Stamp = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -98,22 +110,44 @@ class Event:
     origin: str
     data: Mapping[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=new_id)
+    hlc: Stamp = (0, 0)
 
 
-def _encode(record: StepRecord | CrampLog | Event) -> dict[str, Any]:
+Record = StepRecord | CrampLog | Event
+Built = tuple[bool, dict[str, Any]] | None
+R = TypeVar("R", StepRecord, CrampLog, Event)
+
+
+def _encode(record: Record) -> dict[str, Any]:
     doc = asdict(record)
     doc["night"] = record.night.isoformat()
     doc["at"] = record.at.isoformat()
-    if "detail" in doc:
-        doc["detail"] = dict(record.detail)  # type: ignore[union-attr]
+    doc["hlc"] = list(record.hlc)
     return doc
 
 
-def _decode_common(doc: Mapping[str, Any]) -> dict[str, Any]:
-    values = dict(doc)
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def decode(cls: type[R], doc: Mapping[str, Any]) -> R:
+    """A record from a document that fits its schema: known fields by name, others
+    (a newer coach's) ignored."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(f.name for f in fields(cls))
+    values = {name: doc[name] for name in names if name in doc}
     values["night"] = date.fromisoformat(doc["night"])
     values["at"] = datetime.fromisoformat(doc["at"])
-    return values
+    values["hlc"] = stamp_of(doc)
+    return cls(**values)
+
+
+def stamp_of(doc: Mapping[str, Any]) -> Stamp:
+    """A fitting document's write stamp; one without (hand-written) stands at its wall time."""
+    hlc = doc.get("hlc")
+    if hlc is not None:
+        return (hlc[0], hlc[1])
+    return (micros(datetime.fromisoformat(doc["at"])), 0)
 
 
 def _month_key(night: date) -> str:
@@ -127,6 +161,52 @@ def _months(start: date, end: date) -> Iterator[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+@dataclass(frozen=True)
+class Misfit:
+    """A document that does not fit its record kind."""
+
+    table: str
+    doc_id: str
+    why: str
+    doc: Any
+
+    def describe(self) -> str:
+        return f"{self.table} #{self.doc_id}: {self.why}"
+
+
+@dataclass(frozen=True)
+class Month:
+    """One parsed file: its records that fit, by table in id order, and its misfits."""
+
+    tables: Tables
+    valid: dict[str, list[dict[str, Any]]]
+    misfits: list[Misfit]
+
+
+def sort_docs(tables: Tables) -> Month:
+    """Split a parsed file's records into those that fit their schema and the misfits."""
+    valid: dict[str, list[dict[str, Any]]] = {}
+    misfits: list[Misfit] = []
+    for name in record_tables():
+        table = tables.get(name)
+        if not table:
+            continue
+        good = valid.setdefault(name, [])
+        for doc_id in sorted(table, key=lambda k: (len(k), k)):
+            doc = table[doc_id]
+            why = misfit(name, doc)
+            if why is None:
+                good.append(doc)
+            else:
+                misfits.append(Misfit(name, doc_id, why, doc))
+    return Month(tables, valid, misfits)
+
+
+def highest_stamp(month: Month) -> Stamp | None:
+    """The highest write stamp among a file's records that fit, or None for none."""
+    return max((stamp_of(doc) for docs in month.valid.values() for doc in docs), default=None)
+
+
 class Store:
     """The records of one data folder. Safe to use from several threads and processes."""
 
@@ -135,11 +215,26 @@ class Store:
         self.lock_file = lock_file
         self.clock = clock
         self.origin = origin
-        self._cache: dict[Path, tuple[tuple[int, int, int], Tables]] = {}
+        self._cache: dict[Path, tuple[tuple[int, int, int], Month]] = {}
         self._cache_lock = threading.Lock()
+        self._lock = FileLock(lock_file, what="the database lock")
         self._swept = False
         self.before_write: list[Callable[[], object]] = []
         """Callables run under the lock before each write (the daily backup hooks in)."""
+        self.notices: list[str] = []
+        """Things to tell the user once (records set aside); the caller shows and clears."""
+        self._noticed: set[str] = set()
+        self.writes = 0
+        """How many records this store has made durable (the CLI's honest outcome)."""
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.db_dir.parent / QUARANTINE_DIR
+
+    def _notice(self, text: str) -> None:
+        if text not in self._noticed:
+            self._noticed.add(text)
+            self.notices.append(text)
 
     # --- writing ---------------------------------------------------------------------
 
@@ -153,20 +248,84 @@ class Store:
         late: bool = False,
         detail: Mapping[str, Any] | None = None,
     ) -> StepRecord:
+        record = self._record_step(night, step, outcome, reason, late, detail, only_first=False)
+        assert record is not None
+        return record
+
+    def record_step_unless_recorded(
+        self,
+        night: date,
+        step: str,
+        outcome: str,
+        *,
+        reason: str | None = None,
+        late: bool = False,
+        detail: Mapping[str, Any] | None = None,
+    ) -> StepRecord | None:
+        """Record an outcome only if the night's step has none yet, deciding and writing
+        under one hold of the lock; None if one was there (nothing written)."""
+        return self._record_step(night, step, outcome, reason, late, detail, only_first=True)
+
+    def _record_step(
+        self,
+        night: date,
+        step: str,
+        outcome: str,
+        reason: str | None,
+        late: bool,
+        detail: Mapping[str, Any] | None,
+        *,
+        only_first: bool,
+    ) -> StepRecord | None:
         if outcome not in OUTCOMES:
             raise CoachError(f"unknown outcome {outcome!r}; use one of: {', '.join(OUTCOMES)}")
-        record = StepRecord(
-            night=night,
-            step=step,
-            outcome=outcome,
-            at=self.clock.now(),
-            origin=self.origin,
-            reason=reason or None,
-            late=late,
-            detail=dict(detail or {}),
-        )
-        self._insert(night, "outcomes", _encode(record))
-        return record
+        night_text = night.isoformat()
+
+        def build(month: Month, stamp: Stamp) -> Built:
+            same = [
+                doc
+                for doc in month.valid.get("outcomes", [])
+                if doc["night"] == night_text and doc["step"] == step
+            ]
+            if only_first and same:
+                return None
+            record = StepRecord(
+                night=night,
+                step=step,
+                outcome=outcome,
+                at=self.clock.now(),
+                origin=self.origin,
+                reason=reason or None,
+                late=late,
+                detail=dict(detail or {}),
+                hlc=stamp,
+            )
+            doc = _encode(record)
+            repeat = self._retry_of(month, same, doc, ("outcome", "reason", "late", "detail"))
+            return (False, repeat) if repeat is not None else (True, doc)
+
+        found = self._write(night, "outcomes", build)
+        return None if found is None else decode(StepRecord, found)
+
+    def _retry_of(
+        self,
+        month: Month,
+        same: list[dict[str, Any]],
+        doc: dict[str, Any],
+        content: tuple[str, ...],
+    ) -> dict[str, Any] | None:
+        """The record `doc` would repeat, if it is a retry: the file's last write, by this
+        origin, for the same key and with the same content. A retried command (after an
+        error that left its record saved) then adds nothing."""
+        if not same:
+            return None
+        winner = max(same, key=lambda d: (*stamp_of(d), d["origin"], d["id"]))
+        top = highest_stamp(month)
+        if top is None or stamp_of(winner) != top or winner["origin"] != doc["origin"]:
+            return None
+        if any(winner.get(name) != doc.get(name) for name in content):
+            return None
+        return winner
 
     def record_cramps(
         self,
@@ -181,143 +340,278 @@ class Store:
         muscle: str | None = None,
     ) -> CrampLog:
         _check_cramps(count, severity, minutes, leg, disturbance)
-        log = CrampLog(
-            night=night,
-            count=count,
-            at=self.clock.now(),
-            origin=self.origin,
-            severity=severity,
-            minutes=minutes,
-            leg=leg,
-            disturbance=disturbance,
-            notes=notes.strip(),
-            muscle=muscle,
-        )
-        self._insert(night, "cramps", _encode(log))
-        return log
+        night_text = night.isoformat()
+
+        def build(month: Month, stamp: Stamp) -> Built:
+            log = CrampLog(
+                night=night,
+                count=count,
+                at=self.clock.now(),
+                origin=self.origin,
+                severity=severity,
+                minutes=minutes,
+                leg=leg,
+                disturbance=disturbance,
+                notes=notes.strip(),
+                muscle=muscle,
+                hlc=stamp,
+            )
+            doc = _encode(log)
+            same = [d for d in month.valid.get("cramps", []) if d["night"] == night_text]
+            content = ("count", "severity", "minutes", "leg", "disturbance", "notes", "muscle")
+            repeat = self._retry_of(month, same, doc, content)
+            return (False, repeat) if repeat is not None else (True, doc)
+
+        found = self._write(night, "cramps", build)
+        assert found is not None
+        return decode(CrampLog, found)
 
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
-        event = Event(
-            night=night, kind=kind, at=self.clock.now(), origin=self.origin, data=dict(data or {})
-        )
-        self._insert(night, "events", _encode(event))
-        return event
+        def build(month: Month, stamp: Stamp) -> Built:
+            event = Event(
+                night=night,
+                kind=kind,
+                at=self.clock.now(),
+                origin=self.origin,
+                data=dict(data or {}),
+                hlc=stamp,
+            )
+            return True, _encode(event)
 
-    def _insert(self, night: date, table: str, doc: dict[str, Any]) -> None:
+        found = self._write(night, "events", build)
+        assert found is not None
+        return decode(Event, found)
+
+    def _write(
+        self,
+        night: date,
+        table: str,
+        build: Callable[[Month, Stamp], Built],
+    ) -> dict[str, Any] | None:
+        """Under the lock: set aside the file's misfits, ask `build` for the new document
+        (given the file and the next write stamp), and insert it.
+
+        `build` returns (True, a document to insert), (False, the document already there
+        that this write would repeat: a retry, nothing written) or None (nothing to
+        write). Returns the new or found document, or None.
+        """
         path = self.db_dir / f"{_month_key(night)}.json"
         with self.locked():
             db = _open_db(path)
             try:
-                db.table(table).insert(doc)
+                tables = db.storage.read() or {}
+                month = sort_docs(tables)
+                if month.misfits:
+                    self._set_aside_locked(path, month.misfits, tables)
+                    month = sort_docs(tables)
+                stamp = next_stamp(self.clock.now(), highest_stamp(month))
+                built = build(month, stamp)
+                if built is None:
+                    return None
+                new, doc = built
+                if new:
+                    self._check_built(table, doc)
+                    self._durably(lambda: db.table(table).insert(doc), path)
+                    self.writes += 1
+                return doc
             finally:
                 db.close()
+
+    @staticmethod
+    def _check_built(table: str, doc: dict[str, Any]) -> None:
+        why = misfit(table, doc)
+        if why is not None:
+            raise CoachError(f"this {table} record cannot be saved: {why}")
+
+    def _durably(self, write: Callable[[], object], path: Path) -> None:
+        try:
+            write()
+        except NotDurable as exc:
+            self.writes += 1
+            raise StoreError(
+                f"{path}: the record was saved, but the folder could not be synced "
+                f"({exc.strerror}), so a power cut might still lose it; running the same "
+                "command again does not duplicate it"
+            ) from None
+
+    def _set_aside_locked(self, path: Path, misfits: list[Misfit], tables: Tables) -> Path:
+        """Move misfits out of `tables` (the file at `path`, read under the lock) into a
+        file of their own in quarantine/, and report them once. The caller writes `tables`
+        back (or the next write does)."""
+        kept = self._quarantine(path, misfits)
+        for item in misfits:
+            tables.get(item.table, {}).pop(item.doc_id, None)
+        try:
+            atomic_write(path, encode_tables(tables))
+        except OSError as exc:
+            raise StoreError(
+                f"{path}: cannot be written ({exc.strerror}); nothing was changed"
+            ) from None
+        return kept
+
+    def _quarantine(self, source: Path, misfits: list[Misfit]) -> Path:
+        """Keep misfits aside, whole, in quarantine/; report them once. Returns the file."""
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
+        target = self.quarantine_dir / f"{source.stem}-{stamp}-{secrets.token_hex(3)}.json"
+        body = {
+            "from": str(source),
+            "set_aside_at": self.clock.now().isoformat(),
+            "records": [
+                {"table": m.table, "doc_id": m.doc_id, "why": m.why, "record": m.doc}
+                for m in misfits
+            ],
+        }
+        try:
+            atomic_write(target, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))
+        except OSError as exc:
+            raise StoreError(
+                f"{target}: cannot keep the records that do not fit ({exc.strerror}); "
+                "nothing was changed"
+            ) from None
+        count = len(misfits)
+        self._notice(
+            f"{source}: {count} record{'s' if count != 1 else ''} did not fit and "
+            f"{'were' if count != 1 else 'was'} set aside in {target} "
+            f"({misfits[0].describe()})"
+        )
+        return target
 
     def merge_from(self, other_db_dir: Path) -> int:
         """Add every record of another copy of the data that this copy lacks.
 
         Records are matched by id, so merging twice, or merging back and forth between two
-        machines, adds nothing the second time. Returns how many records were added.
+        machines, adds nothing the second time. Records that do not fit their schema are
+        not taken; they are set aside in quarantine/ and reported. Returns how many records
+        were added.
         """
         sources = sorted(other_db_dir.glob(SHARD_GLOB)) if other_db_dir.is_dir() else []
         if not sources:
             raise CoachError(f"{other_db_dir}: no coach records there")
         # Check every file of the other copy before taking anything from it.
-        incoming: list[tuple[Path, Tables]] = []
+        incoming: list[tuple[Path, Month]] = []
         for source in sources:
             try:
-                incoming.append((source, parse_tables(source.read_bytes(), source)))
-            except OSError as exc:
-                raise StoreError(
-                    f"{source}: cannot be read ({exc.strerror}); nothing was merged"
-                ) from None
+                incoming.append((source, sort_docs(read_tables(source))))
+            except FileNotFoundError:
+                continue
             except StoreError as exc:
                 reason = str(exc).split("; ")[0]
                 raise StoreError(f"{reason}; in the other copy; nothing was merged") from None
         added = 0
         for source, theirs in incoming:
+            if theirs.misfits:
+                self._quarantine(source, theirs.misfits)
             with self.locked():
-                added += self.absorb_locked(source.name, theirs)
+                added += self.absorb_locked(source.name, theirs.valid)
         return added
 
-    def absorb_locked(self, file_name: str, theirs: Tables) -> int:
-        """Add the records of `theirs` that file `file_name` lacks, matched by id.
-
-        The caller holds `locked()`: flock is per open file, so taking it again here would
-        wait on ourselves.
-        """
-        db = _open_db(self.db_dir / file_name)
+    def absorb_locked(self, file_name: str, theirs: Mapping[str, list[dict[str, Any]]]) -> int:
+        """Add the records of `theirs` (documents that fit, by table) that file `file_name`
+        lacks, matched by id. Call with `locked()` held."""
+        path = self.db_dir / file_name
+        db = _open_db(path)
         added = 0
         try:
-            for name in RECORD_TABLES:
-                docs = theirs.get(name, {})
+            tables = db.storage.read() or {}
+            mine = sort_docs(tables)
+            if mine.misfits:
+                self._set_aside_locked(path, mine.misfits, tables)
+            for name in record_tables():
+                docs = theirs.get(name, [])
                 if not docs:
                     continue
                 table = db.table(name)
-                have = {doc.get("id") for doc in table.all()}
-                new = [docs[key] for key in sorted(docs, key=int) if docs[key]["id"] not in have]
+                have = {doc["id"] for doc in tables.get(name, {}).values()}
+                new = []
+                for doc in docs:
+                    if doc["id"] not in have:
+                        have.add(doc["id"])
+                        new.append(doc)
                 if new:
-                    table.insert_multiple(new)
+                    self._durably(lambda t=table, n=new: t.insert_multiple(n), path)  # type: ignore[misc]
                     added += len(new)
         finally:
             db.close()
+        self.writes += added
         return added
 
     def locked(self, *, hooks: bool = True) -> _WriteLock:
-        """The write lock, with the once-per-process sweep and (unless told not to) the
-        before-write hooks."""
+        """The write lock (re-entrant in a thread), with the once-per-process sweep and
+        (unless told not to) the before-write hooks."""
         return _WriteLock(self, hooks=hooks)
 
     # --- reading ---------------------------------------------------------------------
 
-    def _tables(self, path: Path) -> Tables:
-        """One month's tables, re-read only when the file changed (a write is a new inode)."""
+    def _month(self, path: Path) -> Month:
+        """One file's records, re-read only when the file changed (a write is a new inode).
+
+        Misfits found on reading are set aside (under the lock) and reported once; if
+        that cannot be done, they are skipped and reported.
+        """
         try:
             stat = path.stat()
         except FileNotFoundError:
-            return {}
+            return Month({}, {}, [])
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
         key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         with self._cache_lock:
             cached = self._cache.get(path)
             if cached is not None and cached[0] == key:
                 return cached[1]
         try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-        tables = parse_tables(raw, path)
+            month = sort_docs(read_tables(path))
+        except FileNotFoundError:
+            return Month({}, {}, [])
+        if month.misfits:
+            self._set_aside_on_read(path, month)
         with self._cache_lock:
-            self._cache[path] = (key, tables)
-        return tables
+            self._cache[path] = (key, month)
+        return month
+
+    def _set_aside_on_read(self, path: Path, month: Month) -> None:
+        try:
+            with self.locked(hooks=False):
+                tables = read_tables(path)
+                now = sort_docs(tables)
+                if now.misfits:
+                    self._set_aside_locked(path, now.misfits, tables)
+        except (CoachError, OSError) as exc:
+            count = len(month.misfits)
+            self._notice(
+                f"{path}: {count} record{'s' if count != 1 else ''} did not fit and "
+                f"{'were' if count != 1 else 'was'} skipped ({month.misfits[0].describe()}); "
+                f"they could not be set aside: {exc}"
+            )
 
     def _docs(self, table: str, start: date, end: date) -> Iterator[dict[str, Any]]:
-        """Documents of `table` for nights start..end (inclusive), in write order."""
+        """Documents of `table` that fit, for nights start..end (inclusive)."""
         first, last = start.isoformat(), end.isoformat()
         for month in _months(start, end):
-            docs = self._tables(self.db_dir / f"{month}.json").get(table, {})
-            for doc_id in sorted(docs, key=int):
-                doc = docs[doc_id]
+            for doc in self._month(self.db_dir / f"{month}.json").valid.get(table, []):
                 if first <= doc["night"] <= last:
                     yield doc
 
     def step_records(self, start: date, end: date) -> list[StepRecord]:
         """Every step record of nights start..end, in the order they were written."""
-        return [StepRecord(**_decode_common(doc)) for doc in self._docs("outcomes", start, end)]
+        return in_write_order(decode(StepRecord, d) for d in self._docs("outcomes", start, end))
 
     def latest_outcomes(self, start: date, end: date) -> dict[tuple[date, str], StepRecord]:
         """For each (night, step), the record that wins: the latest written."""
-        return _latest(lambda r: (r.night, r.step), self.step_records(start, end))
+        return latest(self.step_records(start, end), lambda r: (r.night, r.step))
 
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
         """For each night, its latest morning log."""
-        logs = [CrampLog(**_decode_common(doc)) for doc in self._docs("cramps", start, end)]
-        return _latest(lambda log: log.night, logs)
+        logs = (decode(CrampLog, d) for d in self._docs("cramps", start, end))
+        return latest(logs, lambda log: log.night)
 
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]:
-        return [
-            Event(**_decode_common(doc))
+        """Events of nights start..end (of one kind, if given), in write order."""
+        return in_write_order(
+            decode(Event, doc)
             for doc in self._docs("events", start, end)
             if kind is None or doc["kind"] == kind
-        ]
+        )
 
     def paused_nights(self, start: date, end: date) -> set[date]:
         """Nights start..end the user paused: they neither break nor extend a streak."""
@@ -327,10 +621,8 @@ class Store:
         """The earliest night with any record, or None for a new store."""
         months = sorted(p.stem for p in self._shards())
         for month in months:
-            tables = self._tables(self.db_dir / f"{month}.json")
-            nights = [
-                doc["night"] for name in RECORD_TABLES for doc in tables.get(name, {}).values()
-            ]
+            valid = self._month(self.db_dir / f"{month}.json").valid
+            nights = [doc["night"] for docs in valid.values() for doc in docs]
             if nights:
                 return date.fromisoformat(min(nights))
         return None
@@ -344,18 +636,22 @@ class Store:
         """Read every file once; raise StoreError on the first bad one. Returns the count."""
         shards = self._shards()
         for path in shards:
-            self._tables(path)
+            self._month(path)
         self._state_tables()
         return len(shards)
 
     # --- small app state (first-run flags and the like) -------------------------------
 
     def _state_tables(self) -> Tables:
-        return self._tables(self.db_dir / STATE_FILE)
+        path = self.db_dir / STATE_FILE
+        try:
+            return read_tables(path)
+        except FileNotFoundError:
+            return {}
 
     def get_state(self, key: str, default: Any = None) -> Any:
         doc = self._state_tables().get("state", {}).get("1", {})
-        return doc.get(key, default)
+        return doc.get(key, default) if isinstance(doc, dict) else default
 
     def set_state(self, key: str, value: Any) -> None:
         path = self.db_dir / STATE_FILE
@@ -364,31 +660,17 @@ class Store:
             try:
                 table = db.table("state")
                 if table.contains(doc_id=1):
-                    table.update({key: value}, doc_ids=[1])
+                    self._durably(lambda: table.update({key: value}, doc_ids=[1]), path)
                 else:
-                    table.insert({key: value})
+                    self._durably(lambda: table.insert({key: value}), path)
             finally:
                 db.close()
 
 
 def paused_from(events: Iterable[Event]) -> set[date]:
     """Nights whose latest "pause" event pauses them (an undo writes paused=False)."""
-    state: dict[date, bool] = {}
-    for event in events:
-        if event.kind == PAUSE_EVENT:
-            state[event.night] = bool(event.data.get("paused", True))
-    return {night for night, paused in state.items() if paused}
-
-
-def _latest(key: Any, records: Iterable[Any]) -> dict[Any, Any]:
-    """Keep the last record written for each key; `records` come in write order."""
-    winners: dict[Any, Any] = {}
-    for record in records:
-        k = key(record)
-        current = winners.get(k)
-        if current is None or record.at >= current.at:
-            winners[k] = record
-    return winners
+    pauses = latest((e for e in events if e.kind == PAUSE_EVENT), lambda e: e.night)
+    return {night for night, event in pauses.items() if bool(event.data.get("paused", True))}
 
 
 def _check_cramps(
@@ -418,12 +700,11 @@ class _WriteLock:
     def __init__(self, store: Store, *, hooks: bool) -> None:
         self._store = store
         self._hooks = hooks
-        self._lock = file_lock(store.lock_file)
 
     def __enter__(self) -> None:
-        self._lock.__enter__()
+        store = self._store
+        store._lock.acquire()
         try:
-            store = self._store
             ensure_dir(store.db_dir)
             if not store._swept:
                 # Temp files left by a writer killed mid-write; we hold the lock, so
@@ -434,13 +715,16 @@ class _WriteLock:
             for hook in store.before_write if self._hooks else ():
                 hook()
         except BaseException:
-            self._lock.__exit__(None, None, None)
+            store._lock.release()
             raise
 
     def __exit__(self, *exc: object) -> None:
-        self._lock.__exit__(*exc)  # type: ignore[arg-type]
+        self._store._lock.release()
 
 
 def open_store(db_dir: Path, lock_file: Path, clock: Clock, kind: str) -> Store:
     """A store for one part of the app ('cli', 'tui', 'daemon')."""
     return Store(db_dir, lock_file, clock, default_origin(kind))
+
+
+__all__ = ["CrampLog", "Event", "StepRecord", "Store", "order_key"]

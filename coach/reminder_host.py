@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from coach.context import Context
 from coach.errors import CoachError
+from coach.locks import LOCK_NAME, Holder, SenderLock
 from coach.notify import Delivery, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import (
@@ -40,7 +41,6 @@ from coach.reminders import (
 from coach.settings import Settings
 
 if TYPE_CHECKING:
-    from coach.daemon import Holder, SenderLock
     from coach.wake import Watch
 
 Kind = Literal["daemon", "tui"]
@@ -98,8 +98,6 @@ class ReminderHost:
         `instead`: where reminders go when the desktop fails, for the one message about it.
         `watch`: listen for resume, clock and file changes (tests of the bare scheduler
         turn it off)."""
-        from coach.daemon import LOCK_NAME, SenderLock
-
         self.ctx = ctx
         self.kind = kind
         self.notifier = notifier

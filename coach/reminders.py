@@ -279,9 +279,11 @@ class ReminderService:
             "phase": phase,
         }
         try:
+            # Decided and written under one hold of the lock: a `done` written since the
+            # reminder fell due keeps the step from being recorded missed.
             self.store.add_event(reminder.night, REMINDER_EVENT, data)
             if status == "missed":
-                self.store.record_step(
+                self.store.record_step_unless_recorded(
                     reminder.night,
                     reminder.step.id,
                     "missed",

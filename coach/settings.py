@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
 from coach.fsutil import atomic_write
+from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
 
 if TYPE_CHECKING:
@@ -413,6 +414,17 @@ def config_set(path: Path, key: str, text: str) -> Settings:
         raise ConfigError(path, key, str(bad)) from None
     if isinstance(value, time):
         value = format_value(value)
+    with config_lock(path):
+        return _set_locked(path, key, value)
+
+
+def config_lock(path: Path) -> FileLock:
+    """The lock around a read-modify-write of config.toml: two `config set` at once both
+    land."""
+    return FileLock(path.with_name(f".{path.name}.lock"), what="the config lock")
+
+
+def _set_locked(path: Path, key: str, value: Any) -> Settings:
     document = _read_document(path)
     import tomlkit
 
@@ -444,6 +456,11 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
 def config_unset(path: Path, key: str) -> Settings:
     """Remove one dotted key so its default applies again."""
     _parser_for(key, path)
+    with config_lock(path):
+        return _unset_locked(path, key)
+
+
+def _unset_locked(path: Path, key: str) -> Settings:
     document = _read_document(path)
     *tables, leaf = key.split(".")
     node: Any = document

@@ -1,5 +1,6 @@
-"""Database files: their checks, their encoding, and the lock that lets several processes
-share them. The TinyDB storage built on these is in coach.durable, loaded on the first write.
+"""Database files: their frame checks, their encoding and their migrations. The TinyDB
+storage built on these is in coach.durable, loaded on the first write; whether each record
+fits its kind is coach.schema's business.
 
 A file that does not parse, or parses but is not ours, raises StoreError and is never
 written over.
@@ -7,22 +8,19 @@ written over.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
-import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+import re
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from coach.errors import StoreError
-from coach.fsutil import FILE_MODE, ensure_dir
+from coach.fsutil import NotRegular, read_regular
+from coach.order import micros
 
 APP_TAG = "coach"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_TABLE = "_meta"
 
 Tables = dict[str, dict[str, Any]]
@@ -46,36 +44,90 @@ class DamagedFile(StoreError):
     """A database file that cannot be used as it is."""
 
 
-RECORD_FIELDS: dict[str, tuple[str, ...]] = {
-    "outcomes": ("id", "night", "at", "step", "outcome"),
-    "cramps": ("id", "night", "at", "count"),
-    "events": ("id", "night", "at", "kind"),
-}
-"""The fields every document of a record table must have, so readers can trust them."""
+DOC_ID = re.compile(r"[1-9][0-9]{0,15}")
+"""A document id as TinyDB writes it: "0001" or "²" would collide with "1" or crash int()."""
+MAX_DEPTH = 24
+"""Records nest a level or two; a file nested deeper is not one coach wrote."""
+RECORD_TABLES = ("outcomes", "cramps", "events")
+"""The tables of records; more can be registered by coach.schema."""
 
 
 def _damaged(path: Path, why: str, hint: str = RESTORE_HINT) -> DamagedFile:
     return DamagedFile(f"{path}: the database is damaged ({why}); it was left untouched; {hint}")
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json object hook: a key given twice would silently drop a record; refuse it."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {key[:40]!r} appears twice in one object")
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
+    return False
+
+
 def _check_shape(data: dict[str, Any], path: Path) -> None:
+    """The file's frame: tables of documents under canonical ids. Whether each record fits
+    its kind is coach.schema's business (a misfit is set aside, not fatal)."""
     for name, table in data.items():
         if not isinstance(table, dict):
-            raise _damaged(path, f"table {name!r} is not a table")
-        for doc_id, doc in table.items():
-            if not doc_id.isdigit() or not isinstance(doc, dict):
-                raise _damaged(path, f"document {doc_id!r} of {name!r} is malformed")
-            for needed in RECORD_FIELDS.get(name, ()):
-                if not isinstance(doc.get(needed), str | int) or isinstance(doc[needed], bool):
-                    raise _damaged(path, f"document {doc_id} of {name!r} has no {needed!r}")
-            if name in RECORD_FIELDS:
-                try:
-                    date.fromisoformat(doc["night"])
-                    written = datetime.fromisoformat(doc["at"])
-                except (TypeError, ValueError):
-                    raise _damaged(path, f"document {doc_id} of {name!r} has a bad date") from None
-                if written.tzinfo is None:
-                    raise _damaged(path, f"document {doc_id} of {name!r} has a time without zone")
+            raise _damaged(path, f"table {name[:40]!r} is not a table")
+        for doc_id in table:
+            if not DOC_ID.fullmatch(doc_id):
+                raise _damaged(path, f"document {doc_id[:40]!r} of {name[:40]!r} is malformed")
+    if _too_deep(data):
+        raise _damaged(path, f"nested more than {MAX_DEPTH} levels deep")
+
+
+def _stamp_v1(tables: Tables) -> Tables:
+    """Schema 1 -> 2: give every record its place in the write order (`hlc`).
+
+    Schema 1 ordered records by their wall-clock time, later documents winning ties; the
+    stamp keeps exactly that order: [microseconds since the epoch, rank among the table's
+    earlier documents with the same time]. A record whose time does not parse gets none,
+    and the schema check sets it aside.
+    """
+    for name in RECORD_TABLES:
+        table = tables.get(name)
+        if not isinstance(table, dict):
+            continue
+        seen: dict[int, int] = {}
+        for doc_id in sorted(table, key=lambda k: (len(k), k)):
+            doc = table[doc_id]
+            if not isinstance(doc, dict) or "hlc" in doc:
+                continue
+            try:
+                at = datetime.fromisoformat(doc["at"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if at.tzinfo is None:
+                continue
+            wall = micros(at)
+            rank = seen.get(wall, 0)
+            seen[wall] = rank + 1
+            doc["hlc"] = [wall, rank]
+    return tables
+
+
+MIGRATIONS[1] = _stamp_v1
 
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
@@ -84,12 +136,14 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
         # coach never writes an empty file, so an empty one is damage, not a new database.
         raise _damaged(path, "the file is empty")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _damaged(path, str(exc)) from None
+        data = json.loads(raw, object_pairs_hook=_no_duplicates)
+    except RecursionError:
+        raise _damaged(path, "nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise _damaged(path, str(exc).splitlines()[0][:200]) from None
     meta = _meta_of(data) if isinstance(data, dict) else None
     version = meta.get("schema") if meta is not None else None
-    if meta is None or not isinstance(version, int) or version < 1:
+    if meta is None or not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise StoreError(
             f"{path}: this is not a coach database; it was left untouched; "
             "move it away or point --data-dir elsewhere"
@@ -99,11 +153,11 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
             f"{path}: written by a newer coach (schema {version}, this one reads "
             f"{SCHEMA_VERSION}); it was left untouched; upgrade coach"
         )
+    _check_shape(data, path)
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version](data)
         version += 1
         data[META_TABLE] = {"1": {"app": APP_TAG, "schema": version}}
-    _check_shape(data, path)
     return data  # type: ignore[no-any-return]
 
 
@@ -113,35 +167,16 @@ def encode_tables(data: Tables) -> bytes:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-@contextmanager
-def file_lock(path: Path, timeout: float = 15.0) -> Iterator[None]:
-    """Hold an exclusive lock on `path` (created user-only) for the block.
-
-    flock locks belong to an open file description, so this serialises threads of one
-    process as well as separate processes.
-    """
+def read_tables(path: Path) -> Tables:
+    """Read and check one database file (never a FIFO or device; bounded in size)."""
     try:
-        ensure_dir(path.parent)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        raw = read_regular(path)
+    except NotRegular as exc:
+        raise StoreError(
+            f"{path}: the database is damaged ({exc.strerror}); it was left untouched"
+        ) from None
+    except FileNotFoundError:
+        raise
     except OSError as exc:
-        raise StoreError(f"{path}: cannot open the lock file ({exc.strerror})") from None
-    try:
-        deadline = time.monotonic() + timeout
-        pause = 0.0005
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        f"{path}: the database stayed busy for {timeout:.0f} s; "
-                        "another coach process may be stuck"
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 0.02)
-        yield
-    finally:
-        os.close(fd)
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_tables(raw, path)

@@ -250,7 +250,9 @@ def test_restore_command_lists_and_restores(
     ctx.clock.advance(24 * 3600)
     run(ctx, capsys, "done", "hydration", "--night", "2026-11-22")  # takes the backup first
     _, out, _ = run(ctx, capsys, "restore", "--list")
-    assert out.splitlines() == ["coach-2026-11-23.zip"]
+    assert out.splitlines() == [
+        "coach-2026-11-23.zip  1 night, 1 record (2026-11-22 to 2026-11-22)"
+    ]
     (ctx.paths.db_dir / "2026-11.json").write_bytes(b"{damaged")
     assert run(ctx, capsys, "history")[0] == 1
     code, out, _ = run(ctx, capsys, "restore", "latest")

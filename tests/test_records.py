@@ -95,8 +95,21 @@ def test_files_are_user_only(ctx: Context) -> None:
         (b"", "the file is empty"),
         (b'{"_meta": {"1": {"app": "coach", "schema": 0}}}', "not a coach database"),
         (
-            b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"1": {"id": "x"}}}',
-            "has no 'night'",
+            '{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"²": {}}}'.encode(),
+            "malformed",
+        ),
+        (
+            b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "cramps": {"1": {}, "0001": {}}}',
+            "malformed",
+        ),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "cramps": {"1": {}, "1": {}}}', "twice"),
+        (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "x": ' + b"[" * 100_000, "nested"),
+        (
+            b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "x": {"1": '
+            + b"[" * 30
+            + b"]" * 30
+            + b"}}",
+            "nested",
         ),
         (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": []}', "is not a table"),
         (b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "cramps": {"a": {}}}', "malformed"),
@@ -122,20 +135,20 @@ def test_an_older_schema_is_migrated_on_read_and_written_back(
 ) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
 
-    def rename_outcome(tables: storage.Tables) -> storage.Tables:
+    def rename_step(tables: storage.Tables) -> storage.Tables:
         for doc in tables.get("outcomes", {}).values():
-            doc["outcome"] = doc["outcome"].upper()
+            doc["step"] = doc["step"].upper()
         return tables
 
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage.MIGRATIONS, 1, rename_outcome)
-    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "DONE"
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(storage.MIGRATIONS, 2, rename_step)
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "STRETCH")].outcome == "done"
     ctx.store.record_step(NIGHT, "hydration", "done")
     on_disk = json.loads((ctx.paths.db_dir / "2026-11.json").read_bytes())
-    assert on_disk["_meta"]["1"]["schema"] == 2
+    assert on_disk["_meta"]["1"]["schema"] == 3
 
 
-def test_daily_backups_keep_the_last_seven_and_restore_brings_a_night_back(
+def test_daily_backups_keep_the_last_seven_and_a_merging_restore_brings_a_night_back(
     ctx: Context, clock: FakeClock
 ) -> None:
     store = ctx.store
@@ -154,7 +167,7 @@ def test_daily_backups_keep_the_last_seven_and_restore_brings_a_night_back(
     december = date(2026, 12, 1)
     store.record_step(december, "hydration", "done")  # after the backup, in a healthy month
     (ctx.paths.db_dir / "2026-11.json").write_bytes(b"")  # November is damaged
-    ctx.backups.restore("2026-12-01", store)
+    ctx.backups.restore("2026-12-01", store, merge=True)
     november = store.latest_outcomes(NIGHT, date(2026, 11, 30))
     assert sorted(night.day for night, _ in november) == list(range(22, 31))
     # Nothing written since the backup in a healthy month is lost.
@@ -242,7 +255,7 @@ def test_a_damaged_other_copy_merges_nothing_and_says_whose_file_it_is(
     other = tmp_path / "other" / "db"
     other.mkdir(parents=True)
     (other / "2026-10.json").write_bytes(
-        b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"1": {"id": "x"}}}'
+        b'{"_meta": {"1": {"app": "coach", "schema": 1}}, "outcomes": {"01": {"id": "x"}}}'
     )
     with pytest.raises(StoreError, match="in the other copy; nothing was merged") as caught:
         ctx.store.merge_from(other)
