@@ -297,12 +297,9 @@ def render(checks: list[Check]) -> str:
 
 def autostart_entry(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
     """An XDG autostart entry that starts `coach daemon` when the desktop session starts."""
-    from coach.daemon import _own_command
+    from coach.daemon import daemon_argv
 
-    argv = (command or _own_command)()
-    if data_dir:
-        argv += ["--data-dir", str(Path(data_dir).expanduser().absolute())]
-    argv.append("daemon")
+    argv = daemon_argv(data_dir, command)
     return (
         f"# Save as {AUTOSTART_PATH}; it starts with your next desktop login.\n"
         "# Logs: daemon.log in coach's data folder.\n"

@@ -133,12 +133,18 @@ def run_daemon(ctx: Context, *, stream: TextIO | None = None) -> int:
     return asyncio.run(main())
 
 
-def systemd_unit(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
-    """A systemd user unit that starts `coach daemon` at login."""
+def daemon_argv(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> list[str]:
+    """The command line that starts this coach's daemon on `data_dir` (if one was chosen)."""
     argv = (command or _own_command)()
     if data_dir:
         argv += ["--data-dir", str(Path(data_dir).expanduser().absolute())]
     argv.append("daemon")
+    return argv
+
+
+def systemd_unit(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
+    """A systemd user unit that starts `coach daemon` at login."""
+    argv = daemon_argv(data_dir, command)
     return (
         "# Save as ~/.config/systemd/user/coach.service, then run:\n"
         "#   systemctl --user daemon-reload\n"

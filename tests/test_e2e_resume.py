@@ -24,7 +24,7 @@ from coach.context import Context
 from coach.paths import Paths
 from coach.records import Store
 from tests.reminder_support import base_env, coach_argv, faketime_env, spawn, stop, wait_for_text
-from tests.test_e2e_notifications import BUS_CONFIG, Desktop, desktop  # noqa: F401
+from tests.test_e2e_notifications import BUS_CONFIG, Desktop, _home, desktop  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -110,13 +110,6 @@ def logind(tmp_path: Path, desktop: Desktop) -> Iterator[Logind]:  # noqa: F811
         yield fake
     finally:
         fake.stop()
-
-
-def _home(tmp_path: Path) -> Path:
-    home = tmp_path / "coach-home"
-    home.mkdir()
-    (home / "config.toml").write_text('timezone = "Europe/Berlin"\nbedtime = "22:30"\n')
-    return home
 
 
 def _moving_clock(tmp_path: Path, start: str) -> tuple[Path, dict[str, str]]:
