@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -221,27 +222,42 @@ def check_data_folder(ctx: Context) -> list[Check]:
     return checks
 
 
-def check_voice(ctx: Context) -> list[Check]:
-    """Voice and sound, when this coach has them (coach.voice, see its check_audio)."""
-    try:
-        from coach import voice  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return [Check("voice and sound", "note", "not checked: this coach speaks no reminders")]
-    audio: Any = voice.check_audio()
+def check_voice(ctx: Context, check: Callable[[], Any] | None = None) -> list[Check]:
+    """Voice and sound: what speaks reminders and rings the stretch chimes, if turned on.
+
+    Uses coach.voice's `check_audio()` (issue 14) when this coach has it. A missing part is
+    a problem only for spoken reminders that are turned on; chimes without sound fall back
+    to the terminal bell, so those are notes.
+    """
+    if check is None:
+        try:
+            from coach import voice  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            return [Check("voice and sound", "note", "not checked: this coach speaks no reminders")]
+        check = voice.check_audio
+    audio: Any = check()
     settings: Any = ctx.settings
     voice_on = bool(getattr(getattr(settings, "voice", None), "enabled", False))
     bell_on = bool(getattr(settings.stretch, "bell", False))
     checks = []
     for problem in audio.problems:
-        wanted = (voice_on and "speech" in problem) or (bell_on and "speech" not in problem)
-        checks.append(Check("voice and sound", "problem" if wanted else "note", problem))
+        speech = "speech" in problem or "voice" in problem
+        verdict: Verdict = "problem" if speech and voice_on else "note"
+        wanted = voice_on if speech else bell_on
+        packages = re.search(r"apt install ([\w.+-]+(?: [\w.+-]+)*)", problem)
+        fix = f"sudo apt install {packages.group(1)}" if packages and wanted else ""
+        if not speech and wanted:
+            problem += "; the stretch chimes use the terminal bell meanwhile"
+        checks.append(Check("voice and sound", verdict, problem, fix))
     if not checks:
         parts = [
-            f"voice: {audio.voice}" if audio.voice else "",
-            f"sound: {audio.player}" if audio.player else "",
-            f"server: {audio.server}" if audio.server else "",
+            f"speech: {audio.voice}" if audio.voice else "",
+            f"chimes: {audio.player}" if audio.player else "",
+            f"sound server: {audio.server}" if audio.server else "",
         ]
-        checks.append(Check("voice and sound", "ok", ", ".join(p for p in parts if p)))
+        spoken = "on" if voice_on else "off ([voice] enabled = true turns it on)"
+        text = f"{', '.join(p for p in parts if p)}; reminders spoken: {spoken}"
+        checks.append(Check("voice and sound", "ok", text))
     return checks
 
 
@@ -252,6 +268,7 @@ def all_checks(
     run: Run = run_command,
     probe: Callable[[], tuple[bool, str]] | None = None,
     connect_system_bus: Callable[[], object] | None = None,
+    audio: Callable[[], Any] | None = None,
     read: Callable[[Path], str] = lambda path: path.read_text(),
 ) -> list[Check]:
     from coach.notify import probe_linux_notifications
@@ -262,7 +279,7 @@ def all_checks(
         check_daemon(ctx, read),
         check_unit_environment(run, which),
         check_resume(connect_system_bus or _connect_system_bus),
-        *check_voice(ctx),
+        *check_voice(ctx, audio),
         *check_data_folder(ctx),
     ]
 

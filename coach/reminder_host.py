@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from coach.context import Context
 from coach.errors import CoachError
@@ -65,10 +65,7 @@ class DueReminder:
 
 
 def desktop_notifier(settings: Settings) -> Notifier:
-    """The notifier reminders go through: plyer's desktop notification.
-
-    The one place where reminders' notifier is built, so a wrapper (voice) goes here.
-    """
+    """The desktop notifier reminders go through: plyer's. (The host adds the voice.)"""
     return PlyerNotifier()
 
 
@@ -118,6 +115,7 @@ class ReminderHost:
             on_problem=self.tell,
             is_sender=self._is_sender,
         )
+        self.voiced = self._with_voice(notifier)
         self.runner: ScheduledReminders | None = None
         self.watches: list[Watch] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -129,6 +127,21 @@ class ReminderHost:
         self._wake_queued = False
         self._stopped = False
         self._unguarded = False
+
+    def _with_voice(self, notifier: Notifier) -> Notifier:
+        """The notifier, speaking each title too when [voice] is on (coach.voice, from
+        issue 14); the notifier itself in a coach without voice support."""
+        try:
+            from coach import voice  # type: ignore[attr-defined,unused-ignore]
+        except ImportError:
+            return notifier
+
+        def settings() -> tuple[Any, Any]:
+            current: Any = self.service.settings  # read at each reminder: changes apply
+            return current.voice, current.sound
+
+        wrapped: Notifier = voice.speaking_notifier(notifier, settings)
+        return wrapped
 
     # --- who sends ---------------------------------------------------------------------
 
@@ -182,6 +195,8 @@ class ReminderHost:
         self._loop = loop
         if self._stopped:
             return
+        # Said before anything can be sent, so the first failure is not said twice.
+        await loop.run_in_executor(None, self._check_start)
         if self.watch:
             await self._start_watches(loop)
         heard = {w.name.split(" (")[0] for w in self.watches}
@@ -208,9 +223,11 @@ class ReminderHost:
         self.runner.start(run_now=False)
         await loop.run_in_executor(None, self._first_run)
 
-    def _first_run(self) -> None:
+    def _check_start(self) -> None:
         self._check_desktop()
         self._check_recording()
+
+    def _first_run(self) -> None:
         assert self.runner is not None
         self.runner.tick()
         self._handled([])
@@ -338,7 +355,7 @@ class ReminderHost:
     def _send(self, title: str, body: str) -> Delivery:
         """The desktop first; on failure, say so once (again only after it worked in
         between) and try the fallback."""
-        first = self.notifier.notify(title, body)
+        first = self.voiced.notify(title, body)
         with self._said_lock:
             was, self._unavailable = self._unavailable, None if first.ok else first.detail
         if first.ok:
@@ -374,8 +391,9 @@ class ReminderHost:
             self.log("info", f"desktop notifications via {backend}{server}")
             return
         with self._said_lock:
-            self._unavailable = detail
-        self._say_unavailable(detail)
+            was, self._unavailable = self._unavailable, detail
+        if was is None:
+            self._say_unavailable(detail)
 
     def _check_recording(self) -> None:
         """Say once, at start, when the data folder cannot be written."""

@@ -4,7 +4,7 @@ daemon runs, the notification's words handed to the app."""
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from coach.context import Context
@@ -18,9 +18,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = date(2026, 11, 22)
 
 
-def _app_ctx(ctx: Context) -> Context:
-    """21:29:59.5 in Berlin, on real time: screens-off falls due half a second in."""
-    start = datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)
+def _app_ctx(ctx: Context, lead: float = 0.5) -> Context:
+    """`lead` seconds before 21:30 in Berlin, on real time: then screens-off falls due."""
+    start = datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN) - timedelta(seconds=lead)
     return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 
 
@@ -120,7 +120,8 @@ async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
 
 async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
     shown: list[DueReminder] = []
-    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier())
+    # Thirty seconds ahead of screens-off: enough for a start on a busy machine.
+    reminders = app_host(_app_ctx(ctx, lead=30), shown, RecordingNotifier())
     await reminders.start()
     try:
         for _ in range(100):  # the first run, on a worker thread, sends the late hydration

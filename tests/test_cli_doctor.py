@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,17 @@ from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock
 from tests.reminder_support import base_env, coach_argv
 from tests.test_e2e_notifications import Desktop, desktop  # noqa: F401
+
+
+@dataclass(frozen=True)
+class Audio:
+    """What coach.voice.check_audio() reports (issue 14's AudioCheck, field for field)."""
+
+    voice: str | None
+    player: str | None
+    server: str | None
+    problems: tuple[str, ...] = ()
+
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
 
@@ -31,6 +43,7 @@ def checks(ctx: Context, **overrides: object) -> dict[str, list[Check]]:
         "run": fake_run(GOOD_ENV),
         "probe": lambda: (True, "dunst"),
         "connect_system_bus": lambda: True,
+        "audio": lambda: Audio("espeak-ng", "paplay", "PulseAudio 16.1"),
         "read": lambda path: (
             "0::/user.slice/user-1000.slice/user@1000.service/app.slice/coach.service\n"
         ),
@@ -64,7 +77,7 @@ def test_a_good_set_up_is_all_ok(private_home: Context) -> None:
         "daemon": ["ok"],
         "systemd user session": ["ok"],
         "suspend and resume": ["ok"],
-        "voice and sound": ["note"],  # no voice support in this coach yet
+        "voice and sound": ["ok"],
         "data folder": ["ok"],
     }
     assert found["daemon"][0].text.endswith("started by systemd")
@@ -105,6 +118,27 @@ def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Context) -> None
     text = render([c for group in found.values() for c in group])
     assert text.rstrip().endswith("5 problems found; each fix is one command.")
     assert "  PROBLEM  notify-send: not installed" in text
+
+
+def test_a_missing_speech_engine_is_a_note_and_a_missing_sound_server_falls_back(
+    ctx: Context,
+) -> None:
+    missing = Audio(
+        None,
+        None,
+        None,
+        (
+            "no speech engine: install espeak-ng (Debian/Ubuntu: apt install espeak-ng)",
+            "no sound player: install pulseaudio-utils (Debian/Ubuntu: apt install "
+            "pulseaudio-utils)",
+        ),
+    )
+    speech, chimes = checks(ctx, audio=lambda: missing)["voice and sound"]
+    # Spoken reminders are off by default: a note without a fix.
+    assert (speech.verdict, speech.fix) == ("note", "")
+    # The stretch chimes are on by default: what to install, and what happens meanwhile.
+    assert (chimes.verdict, chimes.fix) == ("note", "sudo apt install pulseaudio-utils")
+    assert chimes.text.endswith("the stretch chimes use the terminal bell meanwhile")
 
 
 def test_a_daemon_started_by_hand_or_the_app_sending_are_told_apart(ctx: Context) -> None:
