@@ -12,12 +12,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coach import __version__
 from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
-from coach.planner import current_night, last_slept_night, plan_night
+from coach.planner import current_night, plan_night
 from coach.records import LEGS
 from coach.settings import (
     TIMEZONE_UNKNOWN,
@@ -27,6 +26,7 @@ from coach.settings import (
     known_keys,
     parse_hhmm,
 )
+from coach.wording import describe_cramps
 
 if TYPE_CHECKING:
     import argparse
@@ -59,8 +59,9 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _night_arg(args: argparse.Namespace, ctx: Context) -> date:
-    night: date | None = args.night
-    return night or current_night(ctx.settings, ctx.clock.now())
+    """The night given with --night (words resolved, a future night refused), or tonight."""
+    text: str | None = args.night
+    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
 
 
 def _check_step(step: str, ctx: Context) -> None:
@@ -72,7 +73,7 @@ def _check_step(step: str, ctx: Context) -> None:
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
-    ctx.store.record_step(night, args.step, "done")
+    ctx.diary.record_step(night, args.step, "done")
     title = ctx.settings.routine.step(args.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
     return 0
@@ -81,7 +82,7 @@ def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_skip(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
-    ctx.store.record_step(night, args.step, "skipped", reason=args.reason)
+    ctx.diary.record_step(night, args.step, "skipped", reason=args.reason)
     title = ctx.settings.routine.step(args.step).title
     why = f" ({args.reason})" if args.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
@@ -97,36 +98,46 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
         v is not None for v in (args.severity, args.minutes, args.leg, args.muscle)
     ):
         raise UsageError("--none takes no severity, minutes, leg or muscle")
-    night = args.night or last_slept_night(ctx.settings, ctx.clock.now())
+    diary = ctx.diary
+    night = diary.last_slept() if args.night is None else diary.parse_night(args.night)
     count = 0 if args.none else args.count
-    ctx.store.record_cramps(
+    logged = diary.log_cramps(
         night,
         count,
         severity=args.severity,
         minutes=args.minutes,
         leg=args.leg,
         disturbance=args.disturbance,
-        notes=args.note or "",
+        notes=args.note,  # None keeps the note of a log this replaces
         muscle=args.muscle,
     )
-    what = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
-    print(f"Recorded: {what}, night of {night:%a %d %b %Y}.")
+    if logged.replaced is not None:
+        print(
+            f"Replaced the cramp log of the night of {night:%a %d %b %Y} "
+            f"(was: {describe_cramps(logged.replaced)})."
+        )
+    print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
+    if logged.log.notes:
+        print(f"Note: {logged.log.notes}")
     return 0
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
-    from coach.history import summarize, to_csv, to_table
+    from coach.history import night_json, to_csv, to_table
 
-    now = ctx.clock.now()
-    end = current_night(ctx.settings, now)
+    diary = ctx.diary
+    end = diary.tonight()
+    # Nights before the first record (or the first use) were never kept: not "missed".
     start = end - timedelta(days=args.days - 1)
-    summaries = summarize(ctx.settings, ctx.store, start, end, now)
+    nights = diary.load(start=start, end=end).nights if diary.first_night() else []
     if args.format == "json":
-        print(json.dumps([s.to_json() for s in summaries], indent=2))
+        print(json.dumps([night_json(facts) for facts in nights], indent=2))
     elif args.format == "csv":
-        sys.stdout.write(to_csv(summaries))
+        sys.stdout.write(to_csv(nights))
+    elif not nights:
+        print("Nothing recorded yet.")
     else:
-        print(to_table(summaries))
+        print(to_table(nights))
     return 0
 
 
@@ -269,7 +280,16 @@ def _open_app(ctx: Context) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.cli_args import Parser, hhmm, int_range, minutes, night_date
+    from coach.cli_args import (
+        NIGHT_METAVAR,
+        Parser,
+        VersionAction,
+        hhmm,
+        int_range,
+        minutes,
+        night_arg,
+        night_date,
+    )
 
     parser = Parser(
         prog="coach",
@@ -278,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Not medical advice: general self-care information; see a professional for "
         "red-flag symptoms or if pregnant.",
     )
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -323,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
-        p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+        p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
         p.set_defaults(handler=handler)
 
     p = sub.add_parser(
@@ -352,9 +372,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
     p.add_argument(
         "--night",
-        type=night_date,
-        metavar="YYYY-MM-DD",
-        help="default: the last night whose bedtime has passed",
+        type=night_arg,
+        metavar=NIGHT_METAVAR,
+        help="default: the last night whose bedtime has passed; a night already logged "
+        "is replaced (its note kept unless --note is given)",
     )
     p.set_defaults(handler=cmd_cramp)
 
@@ -424,9 +445,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
     p.set_defaults(handler=cmd_merge)
 
+    from coach.cli_diary import register as register_diary
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    register_diary(sub, Parser)
     from coach.cli_doctor import register as register_doctor
 
     register_doctor(sub, Parser)
@@ -458,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Silence a night's reminders without counting the night against your streak.",
     )
     p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
-    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
     p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
     p.set_defaults(handler=cmd_pause)
 
@@ -469,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(10 by default), at most 3 times per step and night.",
     )
     p.add_argument("step", metavar="STEP", help="step id, like screens-off")
-    p.add_argument("--night", type=night_date, metavar="YYYY-MM-DD", help="default: tonight")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
     p.set_defaults(handler=cmd_snooze)
 
     return parser

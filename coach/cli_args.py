@@ -33,6 +33,26 @@ def night_date(text: str) -> date:
     return value
 
 
+NIGHT_WORDS = ("tonight", "yesterday")
+NIGHT_METAVAR = "YYYY-MM-DD|tonight|yesterday"
+
+
+def night_arg(text: str) -> str:
+    """A night as typed: YYYY-MM-DD, 'tonight' or 'yesterday'. The diary resolves the words
+    against its clock and refuses a night after tonight."""
+    if text.strip().lower() in NIGHT_WORDS:
+        return text.strip().lower()
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a night; use YYYY-MM-DD, tonight or yesterday"
+        ) from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value.isoformat()
+
+
 def hhmm(text: str) -> str:
     try:
         parse_hhmm(text)
@@ -62,3 +82,24 @@ def minutes(text: str) -> float:
     if not 0 <= value <= 1440:
         raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
     return value
+
+
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, nargs=0, help="show coach's version and exit"
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from coach import installed_version
+
+        print(f"{parser.prog} {installed_version()}")
+        parser.exit()

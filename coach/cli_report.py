@@ -31,11 +31,9 @@ DEFAULT_WEEKS = 6
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here: the statistics are not worth loading for every other command.
     from coach.report import render_report
-    from coach.stats import Diary
 
-    now = ctx.clock.now()
-    diary = Diary.load(ctx.store, ctx.settings, now)
-    text = render_report(diary, ctx.settings, args.weeks, now)
+    diary = ctx.diary.load()
+    text = render_report(diary, ctx.settings, args.weeks, ctx.clock.now())
     if args.output is None:
         sys.stdout.write(text)
         return 0

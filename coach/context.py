@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from coach.backup import Backups
 from coach.clock import Clock, SystemClock
 from coach.paths import Paths
 from coach.records import Store, open_store
 from coach.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from coach.diary import DiaryService
 
 
 @dataclass
@@ -35,7 +39,17 @@ class Context:
         self.backups.attach(store)
         return store
 
+    @cached_property
+    def diary(self) -> DiaryService:
+        """The diary API on this folder's store, settings and clock."""
+        from coach.diary import DiaryService
+
+        return DiaryService(
+            self.store, self.settings, self.clock, config_path=self.paths.config_file
+        )
+
     def reload_settings(self) -> Settings:
         """Forget the cached settings (after `config set` or an edit) and read them again."""
         self.__dict__.pop("settings", None)
+        self.__dict__.pop("diary", None)
         return self.settings

@@ -1,107 +1,73 @@
-"""Each night's outcome per step and its cramp log, for `coach history` and its exports."""
+"""`coach history` and its exports: each night's outcome per step and its cramp log, read
+from the diary's one model of a night (`coach.stats.NightFacts`)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import Any
 
-from coach.planner import plan_night
-from coach.records import CrampLog, Store
-from coach.settings import Settings
+from coach.records import CrampLog
+from coach.stats import NightFacts
+from coach.wording import describe_cramps
 
 STATUSES = ("done", "skipped", "missed", "pending")
 
 
-@dataclass(frozen=True)
-class NightSummary:
-    """One night as history shows it."""
-
-    night: date
-    steps: dict[str, str]
-    """Step id -> 'done' | 'skipped' | 'missed' | 'pending', in the night's time order."""
-    cramps: CrampLog | None
-
-    def to_json(self) -> dict[str, Any]:
-        cramps = None
-        if self.cramps is not None:
-            log = self.cramps
-            cramps = {
-                "count": log.count,
-                "severity": log.severity,
-                "minutes": log.minutes,
-                "leg": log.leg,
-                "disturbance": log.disturbance,
-                "notes": log.notes,
-            }
-        return {"night": self.night.isoformat(), "steps": dict(self.steps), "cramps": cramps}
-
-
-def summarize(
-    settings: Settings, store: Store, start: date, end: date, now: datetime
-) -> list[NightSummary]:
-    """Nights start..end, oldest first. A step with no record is missed once its night is over."""
-    outcomes = store.latest_outcomes(start, end)
-    logs = store.cramp_logs(start, end)
-    summaries = []
-    night = start
-    while night <= end:
-        plan = plan_night(settings, night)
-        over = now >= plan.ends_at
-        steps: dict[str, str] = {}
-        for step in plan.steps:
-            record = outcomes.get((night, step.id))
-            if record is not None:
-                steps[step.id] = record.outcome
-            else:
-                steps[step.id] = "missed" if over else "pending"
-        # A step that was recorded but has since been turned off still counts.
-        for (record_night, step_id), record in outcomes.items():
-            if record_night == night and step_id not in steps:
-                steps[step_id] = record.outcome
-        summaries.append(NightSummary(night=night, steps=steps, cramps=logs.get(night)))
-        night += timedelta(days=1)
-    return summaries
+def night_json(facts: NightFacts) -> dict[str, Any]:
+    """One night for `coach history --format json`."""
+    cramps = None
+    if facts.cramps is not None:
+        log = facts.cramps
+        cramps = {
+            "count": log.count,
+            "severity": log.severity,
+            "minutes": log.minutes,
+            "band": log.band,
+            "leg": log.leg,
+            "disturbance": log.disturbance,
+            "notes": log.notes,
+        }
+    return {"night": facts.night.isoformat(), "steps": dict(facts.steps), "cramps": cramps}
 
 
 def _cramp_cells(log: CrampLog | None) -> list[str]:
     if log is None:
-        return ["", "", "", "", ""]
+        return ["", "", "", "", "", ""]
     return [
         str(log.count),
         "" if log.severity is None else str(log.severity),
         "" if log.minutes is None else f"{log.minutes:g}",
+        log.band or "",
         log.leg or "",
         "" if log.disturbance is None else str(log.disturbance),
     ]
 
 
-def step_columns(summaries: Sequence[NightSummary]) -> list[str]:
+def step_columns(nights: Sequence[NightFacts]) -> list[str]:
     columns: list[str] = []
-    for summary in summaries:
-        for step_id in summary.steps:
+    for facts in nights:
+        for step_id in facts.steps:
             if step_id not in columns:
                 columns.append(step_id)
     return columns
 
 
-def to_csv(summaries: Sequence[NightSummary]) -> str:
-    columns = step_columns(summaries)
+def to_csv(nights: Sequence[NightFacts]) -> str:
+    columns = step_columns(nights)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["night", *columns, "cramps", "severity", "minutes", "leg", "disturbance", "notes"]
+        ["night", *columns, "cramps", "severity", "minutes", "band", "leg", "disturbance", "notes"]
     )
-    for summary in summaries:
+    for facts in nights:
         writer.writerow(
             [
-                summary.night.isoformat(),
-                *(summary.steps.get(step_id, "") for step_id in columns),
-                *_cramp_cells(summary.cramps),
-                summary.cramps.notes if summary.cramps else "",
+                facts.night.isoformat(),
+                *(facts.steps.get(step_id, "") for step_id in columns),
+                *_cramp_cells(facts.cramps),
+                facts.cramps.notes if facts.cramps else "",
             ]
         )
     return out.getvalue()
@@ -110,27 +76,15 @@ def to_csv(summaries: Sequence[NightSummary]) -> str:
 MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
 
 
-def to_table(summaries: Sequence[NightSummary]) -> str:
+def to_table(nights: Sequence[NightFacts]) -> str:
     """A plain-text table for the terminal: a mark per step, then the cramp log."""
-    columns = step_columns(summaries)
+    columns = step_columns(nights)
     lines = [
         "night        " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
     ]
-    for summary in summaries:
-        marks = " ".join(f"{MARKS[summary.steps.get(s, '')]:>2}" for s in columns)
-        log = summary.cramps
-        if log is None:
-            cramps = "not logged"
-        elif log.count == 0:
-            cramps = "none"
-        else:
-            parts = [f"{log.count}"]
-            if log.severity is not None:
-                parts.append(f"worst {log.severity}/10")
-            if log.minutes is not None:
-                parts.append(f"longest {log.minutes:g} min")
-            cramps = ", ".join(parts)
-        lines.append(f"{summary.night:%a %Y-%m-%d} {marks}  {cramps}")
+    for facts in nights:
+        marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)
+        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_cramps(facts.cramps)}")
     legend = "  ".join(f"{i + 1}={step_id}" for i, step_id in enumerate(columns))
     lines.append("")
     lines.append(f"steps: {legend}")

@@ -44,7 +44,7 @@ class Paths(NamedTuple):
 
     def check(self) -> None:
         """Refuse, in one line, a data or config folder another user could tamper with."""
-        for folder in dict.fromkeys((self.data_dir, self.config_dir)):
+        for folder in dict.fromkeys((self.data_dir, self.config_dir, self.db_dir)):
             why = unsafe_folder(folder)
             if why is not None:
                 raise CoachError(

@@ -27,7 +27,7 @@ from coach.errors import CoachError, StoreError
 from coach.fsutil import NotDurable, atomic_write, ensure_dir
 from coach.locks import FileLock
 from coach.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
-from coach.schema import misfit, record_tables
+from coach.schema import BANDS, misfit, record_tables
 from coach.storage import Tables, encode_tables, read_tables
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
 QUARANTINE_DIR = "quarantine"
+TOMBSTONES = "tombstones"
+"""Records that take back others by id (undo, forget): see coach.diary."""
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -97,6 +99,8 @@ class CrampLog:
     notes: str = ""
     muscle: str | None = None
     id: str = field(default_factory=new_id)
+    band: str | None = None
+    """The longest cramp as a band of BANDS (the check-in), when not timed or typed."""
     hlc: Stamp = (0, 0)
 
 
@@ -113,9 +117,25 @@ class Event:
     hlc: Stamp = (0, 0)
 
 
-Record = StepRecord | CrampLog | Event
+@dataclass(frozen=True)
+class Tombstone:
+    """Takes back records of one night by id, as if they had never been written."""
+
+    night: date
+    action: str
+    """'undo' or 'forget'."""
+    targets: tuple[str, ...]
+    at: datetime
+    origin: str
+    what: str = ""
+    """What was taken back, in words."""
+    id: str = field(default_factory=new_id)
+    hlc: Stamp = (0, 0)
+
+
+Record = StepRecord | CrampLog | Event | Tombstone
 Built = tuple[bool, dict[str, Any]] | None
-R = TypeVar("R", StepRecord, CrampLog, Event)
+R = TypeVar("R", StepRecord, CrampLog, Event, Tombstone)
 
 
 def _encode(record: Record) -> dict[str, Any]:
@@ -123,6 +143,8 @@ def _encode(record: Record) -> dict[str, Any]:
     doc["night"] = record.night.isoformat()
     doc["at"] = record.at.isoformat()
     doc["hlc"] = list(record.hlc)
+    if "targets" in doc:
+        doc["targets"] = list(doc["targets"])
     return doc
 
 
@@ -139,6 +161,8 @@ def decode(cls: type[R], doc: Mapping[str, Any]) -> R:
     values["night"] = date.fromisoformat(doc["night"])
     values["at"] = datetime.fromisoformat(doc["at"])
     values["hlc"] = stamp_of(doc)
+    if "targets" in values:
+        values["targets"] = tuple(values["targets"])
     return cls(**values)
 
 
@@ -338,8 +362,9 @@ class Store:
         disturbance: int | None = None,
         notes: str = "",
         muscle: str | None = None,
+        band: str | None = None,
     ) -> CrampLog:
-        _check_cramps(count, severity, minutes, leg, disturbance)
+        _check_cramps(count, severity, minutes, leg, disturbance, band)
         night_text = night.isoformat()
 
         def build(month: Month, stamp: Stamp) -> Built:
@@ -354,11 +379,21 @@ class Store:
                 disturbance=disturbance,
                 notes=notes.strip(),
                 muscle=muscle,
+                band=band,
                 hlc=stamp,
             )
             doc = _encode(log)
             same = [d for d in month.valid.get("cramps", []) if d["night"] == night_text]
-            content = ("count", "severity", "minutes", "leg", "disturbance", "notes", "muscle")
+            content = (
+                "count",
+                "severity",
+                "minutes",
+                "band",
+                "leg",
+                "disturbance",
+                "notes",
+                "muscle",
+            )
             repeat = self._retry_of(month, same, doc, content)
             return (False, repeat) if repeat is not None else (True, doc)
 
@@ -381,6 +416,25 @@ class Store:
         found = self._write(night, "events", build)
         assert found is not None
         return decode(Event, found)
+
+    def take_back(self, night: date, action: str, targets: Iterable[str], what: str) -> Tombstone:
+        """Write a tombstone: the records `targets` (of `night`) count as never written."""
+
+        def build(month: Month, stamp: Stamp) -> Built:
+            stone = Tombstone(
+                night=night,
+                action=action,
+                targets=tuple(targets),
+                what=what,
+                at=self.clock.now(),
+                origin=self.origin,
+                hlc=stamp,
+            )
+            return True, _encode(stone)
+
+        found = self._write(night, TOMBSTONES, build)
+        assert found is not None
+        return decode(Tombstone, found)
 
     def _write(
         self,
@@ -585,12 +639,36 @@ class Store:
             )
 
     def _docs(self, table: str, start: date, end: date) -> Iterator[dict[str, Any]]:
-        """Documents of `table` that fit, for nights start..end (inclusive)."""
+        """Standing documents of `table` that fit, for nights start..end (inclusive): those
+        no tombstone took back."""
         first, last = start.isoformat(), end.isoformat()
         for month in _months(start, end):
-            for doc in self._month(self.db_dir / f"{month}.json").valid.get(table, []):
-                if first <= doc["night"] <= last:
+            parsed = self._month(self.db_dir / f"{month}.json")
+            gone = taken_back(parsed)
+            for doc in parsed.valid.get(table, []):
+                if first <= doc["night"] <= last and doc["id"] not in gone:
                     yield doc
+
+    def standing(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(table, document) of every record that fits and was not taken back, month by
+        month; tombstones themselves are not records of the diary and are left out."""
+        for month in sorted(p.stem for p in self._shards()):
+            parsed = self._month(self.db_dir / f"{month}.json")
+            gone = taken_back(parsed)
+            for name, docs in parsed.valid.items():
+                if name == TOMBSTONES:
+                    continue
+                for doc in docs:
+                    if doc["id"] not in gone:
+                        yield name, doc
+
+    def tombstones(self, start: date, end: date) -> list[Tombstone]:
+        """The tombstones of nights start..end, in write order."""
+        return in_write_order(decode(Tombstone, d) for d in self._docs(TOMBSTONES, start, end))
+
+    def cramp_records(self, start: date, end: date) -> list[CrampLog]:
+        """Every morning log of nights start..end, in write order."""
+        return in_write_order(decode(CrampLog, d) for d in self._docs("cramps", start, end))
 
     def step_records(self, start: date, end: date) -> list[StepRecord]:
         """Every step record of nights start..end, in the order they were written."""
@@ -621,8 +699,15 @@ class Store:
         """The earliest night with any record, or None for a new store."""
         months = sorted(p.stem for p in self._shards())
         for month in months:
-            valid = self._month(self.db_dir / f"{month}.json").valid
-            nights = [doc["night"] for docs in valid.values() for doc in docs]
+            parsed = self._month(self.db_dir / f"{month}.json")
+            gone = taken_back(parsed)
+            nights = [
+                doc["night"]
+                for name, docs in parsed.valid.items()
+                if name != TOMBSTONES
+                for doc in docs
+                if doc["id"] not in gone
+            ]
             if nights:
                 return date.fromisoformat(min(nights))
         return None
@@ -667,6 +752,11 @@ class Store:
                 db.close()
 
 
+def taken_back(month: Month) -> set[str]:
+    """Ids of the records that the tombstones of one month's file take back."""
+    return {target for doc in month.valid.get(TOMBSTONES, []) for target in doc["targets"]}
+
+
 def paused_from(events: Iterable[Event]) -> set[date]:
     """Nights whose latest "pause" event pauses them (an undo writes paused=False)."""
     pauses = latest((e for e in events if e.kind == PAUSE_EVENT), lambda e: e.night)
@@ -679,6 +769,7 @@ def _check_cramps(
     minutes: float | None,
     leg: str | None,
     disturbance: int | None,
+    band: str | None = None,
 ) -> None:
     if count < 0 or count > 50:
         raise CoachError(f"cramp count {count} is out of range; allowed: 0 to 50")
@@ -688,8 +779,12 @@ def _check_cramps(
         raise CoachError(f"sleep disturbance {disturbance} is out of range; allowed: 0 to 10")
     if minutes is not None and not 0 <= minutes <= 24 * 60:
         raise CoachError(f"minutes {minutes:g} is out of range; allowed: 0 to 1440")
-    if count == 0 and any(v is not None for v in (severity, minutes, leg)):
+    if count == 0 and any(v is not None for v in (severity, minutes, leg, band)):
         raise CoachError("a night without cramps takes no severity, minutes or leg")
+    if band is not None and band not in BANDS:
+        raise CoachError(f"duration band {band!r} is not allowed; use one of: {', '.join(BANDS)}")
+    if band is not None and minutes is not None:
+        raise CoachError("give the longest cramp as minutes or as a band, not both")
     if leg is not None and leg not in LEGS:
         raise CoachError(f"leg {leg!r} is not allowed; use one of: {', '.join(LEGS)}")
 
@@ -727,4 +822,4 @@ def open_store(db_dir: Path, lock_file: Path, clock: Clock, kind: str) -> Store:
     return Store(db_dir, lock_file, clock, default_origin(kind))
 
 
-__all__ = ["CrampLog", "Event", "StepRecord", "Store", "order_key"]
+__all__ = ["BANDS", "CrampLog", "Event", "StepRecord", "Store", "Tombstone", "order_key"]

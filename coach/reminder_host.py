@@ -111,6 +111,7 @@ class ReminderHost:
             self._due,
             store=ctx.store,
             config_file=ctx.paths.config_file,
+            not_before=ctx.diary.first_use_or_none(),
             on_missed=self._missed,
             on_problem=self.tell,
             is_sender=self._is_sender,

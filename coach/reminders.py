@@ -126,9 +126,13 @@ class ReminderService:
         on_missed: OnDue | None = None,
         on_problem: Callable[[str], object] | None = None,
         is_sender: Callable[[], bool] | None = None,
+        not_before: datetime | None = None,
     ) -> None:
         """`config_file`: re-read when it changes. `is_sender`: whether this process holds
-        the sender lock and so writes what it did to the store (default: it does)."""
+        the sender lock and so writes what it did to the store (default: it does).
+        `not_before`: when coach was first used here; a step due before it that is past
+        being useful is not owed at all (never recorded missed): a first evening is not
+        penalised for what came before it."""
         self.settings = settings
         self.clock = clock
         self.on_due = on_due
@@ -144,6 +148,7 @@ class ReminderService:
         self._said: set[str] = set()
         self._lock = threading.RLock()
         self._started = clock.now()
+        self.not_before = not_before
 
     # --- what is owed ----------------------------------------------------------------
 
@@ -195,6 +200,8 @@ class ReminderService:
                 if step.id in done:
                     continue
                 until = useful_until(plan, step)
+                if self.not_before is not None and step.at < self.not_before and now >= until:
+                    continue
                 owed.append(Reminder(plan.night, step, step.at, until))
                 # A snooze from before the step's own time is stale (older versions let
                 # one be asked early): the step's own reminder replaces it.

@@ -11,15 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.errors import CoachError
 from coach.fsutil import atomic_write
-from coach.history import summarize, to_csv
-from coach.records import Store
+from coach.history import to_csv
 from coach.redflags import find_red_flags
 from coach.settings import Settings
-from coach.stats import DURATION_BANDS, CrampWeek, Diary, NightFacts
+from coach.stats import CrampWeek, Diary, NightFacts
+
+if TYPE_CHECKING:
+    from coach.diary import DiaryService
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
@@ -128,10 +131,9 @@ def _longest_section(nights: Sequence[NightFacts]) -> list[str]:
     lines = ["## Longest cramps", ""]
     if not timed:
         return [*lines, "No cramp durations were logged in this period.", ""]
-    bands = ", ".join(f"{minutes:g} ({label})" for label, minutes in DURATION_BANDS)
     note = (
-        "Durations logged in the app's morning check-in are bands, recorded as "
-        f"{bands} minutes; those from the command line or a timed episode are as entered."
+        "Durations from the app's morning check-in are bands, shown as bands (for example "
+        "1-5 min); those from the command line or a timed episode are as entered."
     )
     lines += ["| night | minutes | worst pain | leg | muscle |", "|---|---:|---:|---|---|"]
     for facts in timed[:LONGEST_SHOWN]:
@@ -140,10 +142,20 @@ def _longest_section(nights: Sequence[NightFacts]) -> list[str]:
         leg = (log.leg if log else None) or "-"
         muscle = (log.muscle if log else None) or "-"
         lines.append(
-            f"| {facts.night:%a %d %b %Y} | {facts.longest_minutes:g} | {severity} | {leg} "
+            f"| {facts.night:%a %d %b %Y} | {_longest_text(facts)} | {severity} | {leg} "
             f"| {muscle} |"
         )
     return [*lines, "", note, ""]
+
+
+def _longest_text(facts: NightFacts) -> str:
+    """The night's longest cramp in minutes as it was logged: the morning log's band
+    ('1-5') or minutes, or a timed episode's minutes if one was longer."""
+    log = facts.cramps
+    longest = facts.longest_minutes or 0.0
+    if log is not None and log.band is not None and facts.log_minutes == longest:
+        return log.band
+    return f"{longest:g}"
 
 
 def _adherence_section(diary: Diary, settings: Settings, period: Period) -> list[str]:
@@ -195,10 +207,11 @@ def _notes_section(nights: Sequence[NightFacts]) -> list[str]:
 
 
 def export_files(
-    store: Store, settings: Settings, now: datetime, folder: Path, weeks: int = DEFAULT_WEEKS
+    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS
 ) -> tuple[Path, Path]:
     """Write the report (Markdown) and every finished night (CSV) into `folder`; return both."""
-    diary = Diary.load(store, settings, now)
+    settings, now = source.settings, source.now()
+    diary = source.load()
     report = render_report(diary, settings, weeks, now)
     stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
     report_path = folder / f"report-{stamp}.md"
@@ -206,6 +219,6 @@ def export_files(
     atomic_write(report_path, report.encode())
     # The CSV holds every night on record: it is the user's own data, not a summary.
     period = report_period(diary, weeks)
-    summaries = summarize(settings, store, diary.first or period.start, period.end, now)
-    atomic_write(csv_path, to_csv(summaries).encode())
+    nights = diary.window(diary.first or period.start, period.end)
+    atomic_write(csv_path, to_csv(nights).encode())
     return report_path, csv_path

@@ -26,6 +26,20 @@ OUTCOMES = ("done", "skipped", "missed")
 LEGS = ("left", "right", "both")
 MAX_TEXT = 10_000
 MAX_INT = 2**53
+MAX_DEPTH = 24
+"""Records nest a level or two; a file nested deeper is not one coach wrote."""
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether a JSON value nests containers more than `limit` levels deep."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((v, depth + 1) for v in children if v and isinstance(v, dict | list))
+    return False
 
 
 def text(*, empty: bool = True, limit: int = MAX_TEXT) -> Check:
@@ -75,7 +89,9 @@ def boolean(value: Any) -> str | None:
 
 
 def mapping(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "is not an object"
+    if not isinstance(value, dict):
+        return "is not an object"
+    return "is nested too deeply" if value and too_deep(value, MAX_DEPTH - 3) else None
 
 
 FIRST_NIGHT, LAST_NIGHT = date(2000, 1, 1), date(2100, 12, 31)
@@ -136,6 +152,16 @@ class TableSchema:
     optional: Mapping[str, Check] = field(default_factory=dict)
     rule: Callable[[Mapping[str, Any]], str | None] | None = None
     """A check across fields, run once every field fits."""
+
+    @property
+    def checks(self) -> Mapping[str, Check]:
+        found = _CHECKS.get(self.table)
+        if found is None or found[0] is not self:
+            found = _CHECKS[self.table] = (self, {**self.required, **self.optional})
+        return found[1]
+
+
+_CHECKS: dict[str, tuple[TableSchema, dict[str, Check]]] = {}
 
 
 COMMON: dict[str, Check] = {
@@ -286,17 +312,18 @@ def misfit(table: str, doc: Any) -> str | None:
         return None
     if not isinstance(doc, dict):
         return "it is not an object"
-    for name, check in schema.required.items():
-        if name not in doc:
-            return f"it has no {name!r}"
-        problem = check(doc[name])
-        if problem:
-            return f"its {name!r} {problem}"
-    for name, check in schema.optional.items():
-        if name in doc:
-            problem = check(doc[name])
+    if not schema.required.keys() <= doc.keys():
+        missing = next(name for name in schema.required if name not in doc)
+        return f"it has no {missing!r}"
+    checks = schema.checks
+    for name, value in doc.items():
+        check = checks.get(name)
+        if check is not None:
+            problem = check(value)
             if problem:
                 return f"its {name!r} {problem}"
+        elif value and isinstance(value, dict | list) and too_deep(value, MAX_DEPTH - 3):
+            return f"its {name!r} is nested too deeply"  # a newer version's field
     return schema.rule(doc) if schema.rule is not None else None
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
-from coach.fsutil import atomic_write
+from coach.fsutil import atomic_write, read_regular
 from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
 
@@ -21,6 +21,34 @@ if TYPE_CHECKING:
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 VARIANTS: tuple[str, ...] = ("standing", "seated")
+THEMES: tuple[str, ...] = (
+    "ansi-dark",
+    "ansi-light",
+    "atom-one-dark",
+    "atom-one-light",
+    "catppuccin-frappe",
+    "catppuccin-latte",
+    "catppuccin-macchiato",
+    "catppuccin-mocha",
+    "dracula",
+    "flexoki",
+    "gruvbox",
+    "monokai",
+    "nord",
+    "rose-pine",
+    "rose-pine-dawn",
+    "rose-pine-moon",
+    "solarized-dark",
+    "solarized-light",
+    "textual-ansi",
+    "textual-dark",
+    "textual-light",
+    "tokyo-night",
+)
+"""Textual's built-in themes from 8.0 to 8.2 (8.0 has textual-ansi, 8.2 ansi-dark and
+ansi-light), named here so the core checks a theme without importing Textual; the app
+keeps Textual's default when the installed Textual lacks the one chosen."""
+DEFAULT_THEME = "textual-dark"
 DEFAULT_BEDTIME = time(22, 30)
 OFFSET_RANGE = (-600, 120)
 """Steps may be set from 10 hours before bedtime to 2 hours after it."""
@@ -51,6 +79,13 @@ class NotificationSettings(NamedTuple):
     """How long a snooze lasts."""
 
 
+class DisplaySettings(NamedTuple):
+    """How the app looks; the app saves a choice made in it here."""
+
+    theme: str | None = None
+    """The colour theme (one of THEMES); None leaves Textual's default, textual-dark."""
+
+
 class Settings(NamedTuple):
     """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
 
@@ -66,6 +101,7 @@ class Settings(NamedTuple):
     notifications: NotificationSettings = NotificationSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
+    display: DisplaySettings = DisplaySettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -179,7 +215,18 @@ STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "what": _text,
     "why": _text,
 }
-TOP_KEYS = ("bedtime", "timezone", "bedtime_by_weekday", "steps", "stretch", "notifications")
+DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
+    "theme": _choice(*THEMES),
+}
+TOP_KEYS = (
+    "bedtime",
+    "timezone",
+    "bedtime_by_weekday",
+    "steps",
+    "stretch",
+    "notifications",
+    "display",
+)
 
 
 # --- the whole file -------------------------------------------------------------------
@@ -190,7 +237,7 @@ def load_settings(
 ) -> Settings:
     """Read and check config.toml; a missing file means all defaults."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)  # a FIFO or a device is refused, never opened for reading
     except FileNotFoundError:
         raw = b""
     except OSError as exc:
@@ -201,6 +248,8 @@ def load_settings(
         raise ConfigError(path, None, "is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, None, f"is not valid TOML ({exc})") from exc
+    except RecursionError:
+        raise ConfigError(path, None, "is not valid TOML (nested too deeply)") from None
     return settings_from_dict(data, path, default_timezone=default_timezone)
 
 
@@ -255,6 +304,15 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
+    display_raw = table("display", data.get("display", {}))
+    display_values: dict[str, Any] = {}
+    for name, value in display_raw.items():
+        if name not in DISPLAY_KEYS:
+            raise ConfigError(
+                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
+            )
+        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
+
     steps = list(EVENING.steps)
     known = {step.id: index for index, step in enumerate(steps)}
     for step_id, raw_step in table("steps", data.get("steps", {})).items():
@@ -303,6 +361,7 @@ def settings_from_dict(
         routine=EVENING._replace(steps=tuple(steps)),
         stretch=StretchSettings(**stretch_values),
         notifications=NotificationSettings(**notify_values),
+        display=DisplaySettings(**display_values),
     )
 
 
@@ -322,6 +381,8 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return STRETCH_KEYS[name]
         case ["notifications", name] if name in NOTIFICATION_KEYS:
             return NOTIFICATION_KEYS[name]
+        case ["display", name] if name in DISPLAY_KEYS:
+            return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
     raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
@@ -333,6 +394,7 @@ def known_keys() -> list[str]:
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
+    keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
 
@@ -374,6 +436,8 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.stretch, name))
         case ["notifications", name]:
             return format_value(getattr(settings.notifications, name))
+        case ["display", "theme"]:
+            return settings.display.theme or DEFAULT_THEME
         case ["steps", step_id, name]:
             try:
                 step = settings.routine.step(step_id)
@@ -391,7 +455,7 @@ def _read_document(path: Path) -> tomlkit.TOMLDocument:
     import tomlkit.exceptions
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         return tomlkit.document()
     except (OSError, UnicodeDecodeError) as exc:

@@ -18,10 +18,10 @@ Definitions (shown to the user in plain words, so keep them simple):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from coach.planner import current_night, plan_night
 from coach.records import CrampLog, Event, Store, paused_from
@@ -43,9 +43,9 @@ DURATION_BANDS: tuple[tuple[str, float], ...] = (
     ("5-10", 7.5),
     ("over 10", 11.0),
 )
-"""The longest-cramp bands the morning check-in offers (minutes), and the minutes recorded
-for each: the middle of the band, and just over 10 for "over 10" so the red-flag check
-sees it."""
+"""The longest-cramp bands the morning check-in offers (minutes), each with a value used
+only to compare and check durations (the middle of the band, and just over 10 for
+"over 10" so the red-flag check sees it). A band is stored and shown as a band."""
 STREAK_EXPLANATION = (
     "A night counts toward the streak when every step is done; a paused night neither "
     "breaks nor extends it."
@@ -112,9 +112,19 @@ class NightFacts:
     def longest_minutes(self) -> float | None:
         """The longest cramp of the night, from the morning log and the episodes."""
         found = [float(m) for m in (_episode_minutes(e) for e in self.episodes) if m is not None]
-        if self.cramps is not None and self.cramps.minutes is not None:
-            found.append(self.cramps.minutes)
+        if self.log_minutes is not None:
+            found.append(self.log_minutes)
         return max(found, default=None)
+
+    @property
+    def log_minutes(self) -> float | None:
+        """The morning log's longest cramp, to compare: its minutes, or its band's value."""
+        log = self.cramps
+        if log is None:
+            return None
+        if log.band is not None:
+            return dict(DURATION_BANDS).get(log.band)
+        return log.minutes
 
 
 def _episode_minutes(event: Event) -> float | None:
@@ -209,6 +219,9 @@ class Insight:
             f"on the {self.without_nights} without. This is your own observation, not proof: "
             "other things change from night to night too."
         )
+
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -313,10 +326,11 @@ class Diary:
                 return facts.night
         return None
 
-    def _cached(self, key: tuple[Any, ...], compute: Any) -> Any:
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         if key not in self._cache:
             self._cache[key] = compute()
-        return self._cache[key]
+        result: _T = self._cache[key]
+        return result
 
     # --- statistics -----------------------------------------------------------------
 

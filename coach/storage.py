@@ -18,6 +18,7 @@ from typing import Any
 from coach.errors import StoreError
 from coach.fsutil import NotRegular, read_regular
 from coach.order import micros
+from coach.schema import MAX_DEPTH, record_tables, too_deep
 
 APP_TAG = "coach"
 SCHEMA_VERSION = 2
@@ -46,8 +47,6 @@ class DamagedFile(StoreError):
 
 DOC_ID = re.compile(r"[1-9][0-9]{0,15}")
 """A document id as TinyDB writes it: "0001" or "²" would collide with "1" or crash int()."""
-MAX_DEPTH = 24
-"""Records nest a level or two; a file nested deeper is not one coach wrote."""
 RECORD_TABLES = ("outcomes", "cramps", "events")
 """The tables of records; more can be registered by coach.schema."""
 
@@ -58,30 +57,19 @@ def _damaged(path: Path, why: str, hint: str = RESTORE_HINT) -> DamagedFile:
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """json object hook: a key given twice would silently drop a record; refuse it."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Duplicate(key)
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
     return out
 
 
 class _Duplicate(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(f"the key {key[:40]!r} appears twice in one object")
-
-
-def _too_deep(value: Any) -> bool:
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return True
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, dict | list))
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item if isinstance(v, dict | list))
-    return False
 
 
 def _check_shape(data: dict[str, Any], path: Path) -> None:
@@ -93,7 +81,8 @@ def _check_shape(data: dict[str, Any], path: Path) -> None:
         for doc_id in table:
             if not DOC_ID.fullmatch(doc_id):
                 raise _damaged(path, f"document {doc_id[:40]!r} of {name[:40]!r} is malformed")
-    if _too_deep(data):
+    # Records are checked one by one (coach.schema); the other tables here.
+    if any(too_deep(data[name]) for name in data if name not in record_tables()):
         raise _damaged(path, f"nested more than {MAX_DEPTH} levels deep")
 
 

@@ -76,6 +76,8 @@ class StretchSession:
         self._paused_left: float | None = None
         self.completed: list[Slot] = []
         """Holds that ran to their end; skipped ones are not here."""
+        self._done_before_switch = 0
+        """Holds done in variants left by a switch: they stay done, and planned."""
         self.skipped: list[str] = []
         """Ids of exercises the user skipped, in order."""
         self.switched_from: list[str] = []
@@ -94,6 +96,16 @@ class StretchSession:
         """The hold that follows the current one, if any."""
         following = self.index + 1
         return self.slots[following] if following < len(self.slots) else None
+
+    @property
+    def holds_done(self) -> int:
+        return len(self.completed)
+
+    @property
+    def holds_planned(self) -> int:
+        """The holds of this session: those done before a variant switch, and every hold
+        of the variant now running. Never fewer than the holds done."""
+        return self._done_before_switch + len(self.slots)
 
     @property
     def paused(self) -> bool:
@@ -240,6 +252,7 @@ class StretchSession:
         if variant == self.variant or self.phase == "done":
             return
         self.switched_from.append(self.variant)
+        self._done_before_switch = len(self.completed)
         self.variant = variant
         self.slots = plan_slots(self._routine.exercises_for(variant), self._settings.reps)
         self.index = 0
@@ -259,8 +272,8 @@ class StretchSession:
             per_leg[key] = per_leg.get(key, 0) + 1
         return {
             "variant": self.variant,
-            "holds_done": len(self.completed),
-            "holds_planned": len(self.slots),
+            "holds_done": self.holds_done,
+            "holds_planned": self.holds_planned,
             "holds": holds,
             "skipped": list(self.skipped),
             "finished": self.finished,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,13 +13,14 @@ from textual.screen import Screen
 
 from coach.clock import Clock
 from coach.context import Context
+from coach.diary import DiaryService, StepRecord, Tombstone
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night, plan_night
-from coach.records import StepRecord, Store
-from coach.settings import Settings, config_set, config_unset
+from coach.settings import Settings
 from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
+    from coach.diary import Store
     from coach.notify import Delivery, Notifier
     from screens.messages import Say, StepDue
 
@@ -94,8 +93,7 @@ class CoachApp(App[None]):
         exports_dir: Path | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
-        self.settings = settings
+        self.diary = DiaryService(store, settings, clock, config_path=config_path)
         self.clock = clock
         self.notifier = notifier
         self.config_path = config_path
@@ -105,6 +103,12 @@ class CoachApp(App[None]):
         self.reminders: Reminders | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
+        self._apply_display(settings)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (the diary's, changed by `apply_settings`)."""
+        return self.diary.settings
 
     # --- start ----------------------------------------------------------------------------
 
@@ -160,12 +164,12 @@ class CoachApp(App[None]):
         """On the first start of the day, ask about last night if it has no cramp log."""
         from coach.checkin import checkin_due, mark_asked
 
-        now = self.clock.now()
         try:
-            night = checkin_due(self.store, self.settings, now)
-            if night is None or self.store.first_night() is None:
+            night = checkin_due(self.diary)
+            first = self.diary.first_night()
+            if night is None or first is None or first > night:
                 return  # nothing to ask, or a brand-new diary with no night behind it
-            mark_asked(self.store, self.settings, now)
+            mark_asked(self.diary)
         except CoachError:
             return  # the timeline shows the storage problem
         self.action_checkin(night)
@@ -179,15 +183,30 @@ class CoachApp(App[None]):
 
     def _state(self, key: str) -> Any:
         try:
-            return self.store.get_state(key)
+            return self.diary.get_state(key)
         except CoachError:
             return None
 
     def _set_state(self, key: str, value: Any) -> None:
         try:
-            self.store.set_state(key, value)
+            self.diary.set_state(key, value)
         except CoachError as exc:
             self.notify(str(exc), title="Could not save", severity="error")
+
+    # --- display choices, remembered in config.toml ------------------------------------------
+
+    def _apply_display(self, settings: Settings) -> None:
+        # Before the first paint: a theme set now costs nothing; the default is left alone.
+        theme = settings.display.theme
+        if theme is not None and theme != self.theme and theme in self.available_themes:
+            self.theme = theme
+
+    def watch_theme(self, theme: str) -> None:
+        """The user chose a theme (command palette): keep it for the next start."""
+        if theme != self.settings.display.theme:
+            error = self.apply_settings([("display.theme", theme)])
+            if error is not None:
+                self.notify(f"The theme is not remembered: {error}", severity="warning")
 
     # --- what screens ask of the app -------------------------------------------------------
 
@@ -207,7 +226,7 @@ class CoachApp(App[None]):
     ) -> StepRecord | None:
         """Record an outcome; on a storage failure, say so and return None."""
         try:
-            return self.store.record_step(
+            return self.diary.record_step(
                 night, step, outcome, reason=reason, late=late, detail=detail
             )
         except CoachError as exc:
@@ -219,32 +238,36 @@ class CoachApp(App[None]):
     ) -> bool:
         """Add an event (to tonight unless told); False, and a message, if it was not saved."""
         try:
-            self.store.add_event(night or self.tonight(), kind, data)
+            self.diary.add_event(night or self.tonight(), kind, data)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return False
         return True
 
+    def undo(self) -> Tombstone | None:
+        """Take back the latest change and say what it was (or that there was none)."""
+        try:
+            stone = self.diary.undo()
+        except CoachError as exc:
+            self.notify(f"Could not undo: {exc}", title="Could not save", severity="error")
+            return None
+        if stone is None:
+            self.notify("Nothing to undo.")
+        else:
+            self.notify(f"Undone: {stone.what}.", title="Undo")
+        return stone
+
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None:
         """Write config keys (None removes one); all or nothing. Returns an error line or None.
 
-        The changes are first tried on a copy, so a bad value leaves config.toml untouched.
+        The diary tries them on a copy first, so a bad value leaves config.toml untouched.
         """
         try:
-            with tempfile.TemporaryDirectory() as folder:
-                trial = Path(folder) / "config.toml"
-                if self.config_path.exists():
-                    shutil.copyfile(self.config_path, trial)
-                for key, value in changes:
-                    _apply(trial, key, value)
-            settings = self.settings
-            for key, value in changes:
-                settings = _apply(self.config_path, key, value)
+            settings = self.diary.change_settings(changes)
         except ConfigError as exc:
             return f"{exc.key}: {exc.problem}" if exc.key else exc.problem
         except OSError as exc:
             return f"{self.config_path}: cannot be written ({exc.strerror})"
-        self.settings = settings
         if self.reminders is not None:
             self.reminders.settings_changed(settings)
         return None
@@ -351,6 +374,15 @@ class CoachApp(App[None]):
         if not isinstance(self.screen, CrampScreen):
             self.push_screen(CrampScreen())
 
+    async def action_quit(self) -> None:
+        """Leave coach; a stretch session under way is recorded first, as partial."""
+        from screens.stretch_player import StretchScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, StretchScreen):
+                screen.record_partial()
+        self.exit()
+
     def action_help(self) -> None:
         from screens.help import HelpScreen
 
@@ -361,16 +393,14 @@ class CoachApp(App[None]):
         from screens.history import HistoryScreen
 
         if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(
-                HistoryScreen(self.store, self.settings, self.clock, exports_dir=self.exports_dir)
-            )
+            self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
 
     def action_checkin(self, night: date | None = None) -> None:
         """The morning check-in: last night's cramps (or the night given)."""
         from screens.checkin import CheckinScreen
 
         if not isinstance(self.screen, CheckinScreen):
-            self.push_screen(CheckinScreen(self.store, self.settings, self.clock, night))
+            self.push_screen(CheckinScreen(night))
 
     def action_settings(self) -> None:
         from screens.settings import SettingsScreen
@@ -419,10 +449,6 @@ class CoachApp(App[None]):
         )
 
 
-def _apply(path: Path, key: str, value: str | None) -> Settings:
-    return config_unset(path, key) if value is None else config_set(path, key, value)
-
-
 def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> RemindersFactory:
     """The reminder host for an app on this context: APScheduler on the app's loop,
     desktop notifications (plyer unless told) while no daemon sends them."""
@@ -454,13 +480,13 @@ def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
     """Start the app on the context's data; returns the exit status."""
     ctx.kind = "tui"
     settings = ctx.settings
-    store = ctx.store
+    diary = ctx.diary
     # Read tonight's and last night's records before the screen takes over, so a damaged
     # database stops here with the store's one-line error rather than inside the UI.
-    night = current_night(settings, ctx.clock.now())
-    store.latest_outcomes(night - timedelta(days=1), night)
+    night = diary.tonight()
+    diary.outcomes(night - timedelta(days=1), night)
     app = CoachApp(
-        store,
+        diary.store,
         settings,
         ctx.clock,
         notifier or _LazyDesktop(),

@@ -1,35 +1,43 @@
-"""What every screen may ask of the app: its clock, settings and the few writes it makes.
+"""What every screen may ask of the app: its clock, settings, diary and the few writes it
+makes.
 
 Screens reach the app through this protocol, not by importing `screens.app`, so the app
-can import every screen without a cycle, and storage stays behind the app's methods.
+can import every screen without a cycle. The records are behind the diary (coach.diary);
+no screen touches the store or the config file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input
 
 from coach.clock import Clock
-from coach.records import StepRecord, Store
+from coach.diary import DiaryService, StepRecord, Tombstone
 from coach.settings import Settings
+from screens.textual_shim import FooterKey, mark_bindings_ready
 
 
 class CoachServices(Protocol):
     """The parts of CoachApp that screens use."""
 
     clock: Clock
-    settings: Settings
-    store: Store
+    diary: DiaryService
     """For reading; writes go through the methods below, which report failures."""
 
+    @property
+    def settings(self) -> Settings: ...
+
     def tonight(self) -> date: ...
+
+    def undo(self) -> Tombstone | None: ...
 
     def record_step(
         self,
@@ -47,6 +55,43 @@ class CoachServices(Protocol):
     ) -> bool: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+
+ResultType = TypeVar("ResultType")
+
+
+class CoachModal(ModalScreen[ResultType]):
+    """A dialog that still lets `c` open "Cramping now": Textual stops a modal's keys from
+    reaching the app's bindings, so the dialog carries the key itself."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c",
+            "app.cramp",
+            "Cramping now",
+            show=False,
+            id="modal.cramp-now",
+            tooltip="A relief guide with a timer; logs the cramp",
+        ),
+    ]
+
+
+class NumberInput(Input):
+    """A field for a number that lets letters through to the keys of the screen and app:
+    in it, `c` still opens "Cramping now" and a form's own letter keys still work."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character is not None and character.isalpha():
+            return False
+        return super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character is not None and event.character.isalpha():
+            # Skip Input's own key handler (Textual runs one per class in the MRO) but let
+            # the event bubble, so the screen's and the app's bindings get it.
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
 
 def services(node: DOMNode) -> CoachServices:
@@ -77,7 +122,7 @@ class CoachFooter(Footer):
             yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
+        mark_bindings_ready(self)
         if not screen.app.app_focus or self._rebuild_pending:
             return
         if self.is_attached and screen is self.screen:

@@ -1,48 +1,29 @@
-"""The morning check-in: last night's cramps in a few keys, or "no cramps" in one."""
+"""The morning check-in: last night's cramps in a few keys, or "no cramps" in one.
+
+On a night that already has a log, the form opens filled in with it and says so: saving
+replaces that log with what the form shows, and nothing is lost without being seen.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from coach.checkin import ASKED_KEY, checkin_due, mark_asked
-from coach.clock import Clock
+from coach.diary import BANDS, LEGS, CrampLog
 from coach.errors import CoachError
-from coach.planner import last_slept_night
-from coach.records import CrampLog, Store
-from coach.settings import Settings
-from coach.stats import DURATION_BANDS
+from coach.wording import duration_text, night_label
+from screens.base import CoachModal, NumberInput, services
 
-__all__ = ["ASKED_KEY", "CheckinScreen", "checkin_due", "mark_asked"]
-
-LONGEST = DURATION_BANDS
-LEGS = ("left", "right", "both")
 MUSCLES = ("calf", "thigh", "foot")
 
 
-class CountInput(Input):
-    """The cramp count: digits only, and "n" still means a night without cramps."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character != "n" and super().check_consume_key(key, character)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.character == "n":
-            # Skip Input's own key handler (Textual runs one per class in the MRO) but let
-            # the event bubble, so the screen's "no cramps" binding gets it.
-            event.prevent_default()
-            return
-        await super()._on_key(event)
-
-
-class CheckinScreen(ModalScreen[CrampLog | None]):
+class CheckinScreen(CoachModal[CrampLog | None]):
     """Asks about one night's cramps and records the answer; dismisses with the log, or None
     when the user leaves without saving."""
 
@@ -65,51 +46,67 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
         ),
     ]
 
-    def __init__(
-        self, store: Store, settings: Settings, clock: Clock, night: date | None = None
-    ) -> None:
+    def __init__(self, night: date | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.settings = settings
-        self.clock = clock
-        self.night = night or last_slept_night(settings, clock.now())
+        self._night = night
+        self.existing: CrampLog | None = None
+        """The night's log when the form opened: what saving replaces."""
+
+    @property
+    def night(self) -> date:
+        assert self._night is not None, "set on mount"
+        return self._night
 
     def compose(self) -> ComposeResult:
+        diary = services(self).diary
+        if self._night is None:
+            self._night = diary.last_slept()
+        try:
+            self.existing = diary.cramp_log(self.night)
+        except CoachError:
+            self.existing = None  # the save will say what is wrong with the store
+        log = self.existing
         with Vertical(id="dialog"):
-            yield Static(f"How was the night of {self.night:%a %d %b}?", id="title")
-            yield Static(
-                "No cramps? Press [b]n[/b]. Otherwise fill in what you remember.", id="hint"
-            )
+            if log is None:
+                yield Static(f"How was the night of {night_label(self.night)}?", id="title")
+                hint = "No cramps? Press [b]n[/b]. Otherwise fill in what you remember."
+            else:
+                yield Static(f"Editing the log of {night_label(self.night)}", id="title")
+                hint = "Change what is wrong and save; [b]n[/b] makes it a night without cramps."
+            yield Static(hint, id="hint")
             with VerticalScroll(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("How many cramps", classes="label")
-                    yield CountInput(placeholder="e.g. 2", type="integer", id="count", compact=True)
+                    yield _number("count", log.count if log else None, "e.g. 2")
                 with Horizontal(classes="row"):
                     yield Label("Worst pain, 0-10", classes="label")
-                    yield Input(
-                        placeholder="0 none - 10 worst", type="integer", id="pain", compact=True
-                    )
+                    yield _number("pain", log.severity if log else None, "0 none - 10 worst")
                 with Horizontal(classes="row"):
                     yield Label("Longest cramp, min", classes="label")
-                    yield RadioSet(*(label for label, _ in LONGEST), id="longest", compact=True)
+                    yield _radios("longest", BANDS, log.band if log else None)
+                if log is not None and log.band is None and log.minutes is not None:
+                    yield Static(
+                        f"Logged as {duration_text(log)}: kept unless you pick a band.",
+                        id="kept-minutes",
+                    )
                 with Horizontal(classes="row"):
                     yield Label("Which leg", classes="label")
-                    yield RadioSet(*LEGS, id="leg", compact=True)
+                    yield _radios("leg", LEGS, log.leg if log else None)
                 with Horizontal(classes="row"):
                     yield Label("Which muscle", classes="label")
-                    yield RadioSet(*MUSCLES, id="muscle", compact=True)
+                    yield _radios("muscle", MUSCLES, log.muscle if log else None)
                 with Horizontal(classes="row"):
                     yield Label("Sleep disturbed, 0-10", classes="label")
-                    yield Input(
-                        placeholder="0 not at all - 10 badly",
-                        type="integer",
-                        id="disturbance",
-                        compact=True,
+                    yield _number(
+                        "disturbance", log.disturbance if log else None, "0 not at all - 10 badly"
                     )
                 with Horizontal(classes="row"):
                     yield Label("Note (optional)", classes="label")
                     yield Input(
-                        placeholder="e.g. a new medicine, numbness", id="note", compact=True
+                        log.notes if log else "",
+                        placeholder="e.g. a new medicine, numbness",
+                        id="note",
+                        compact=True,
                     )
             yield Static("", id="error")
             with Horizontal(id="buttons"):
@@ -142,27 +139,38 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
         count = self._number("count", "The number of cramps", 0, 50)
         if count is None:
             raise CoachError("say how many cramps, or press n for a night without")
-        band = self._choice("longest", tuple(label for label, _ in LONGEST))
-        return self.store.record_cramps(
-            self.night,
-            count,
-            severity=self._number("pain", "Worst pain", 0, 10),
-            minutes=dict(LONGEST)[band] if band else None,
-            leg=self._choice("leg", LEGS),
-            disturbance=self._number("disturbance", "Sleep disturbance", 0, 10),
-            notes=self.query_one("#note", Input).value,
-            muscle=self._choice("muscle", MUSCLES),
+        band = self._choice("longest", BANDS)
+        kept = self.existing.minutes if self.existing and band is None else None
+        return (
+            services(self)
+            .diary.log_cramps(
+                self.night,
+                count,
+                severity=self._number("pain", "Worst pain", 0, 10),
+                band=band if count else None,
+                minutes=kept if count else None,
+                leg=self._choice("leg", LEGS) if count else None,
+                disturbance=self._number("disturbance", "Sleep disturbance", 0, 10),
+                notes=self.query_one("#note", Input).value,
+                muscle=self._choice("muscle", MUSCLES) if count else None,
+            )
+            .log
         )
 
     # --- actions ------------------------------------------------------------------------
 
     def action_no_cramps(self) -> None:
+        note = self.query_one("#note", Input).value
+        disturbance = None
         try:
-            log = self.store.record_cramps(self.night, 0)
+            disturbance = self._number("disturbance", "Sleep disturbance", 0, 10)
+            log = services(self).diary.log_cramps(
+                self.night, 0, notes=note, disturbance=disturbance
+            )
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
-        self.dismiss(log)
+        self.dismiss(log.log)
 
     def action_save(self) -> None:
         try:
@@ -190,3 +198,20 @@ class CheckinScreen(ModalScreen[CrampLog | None]):
     @on(RadioSet.Changed)
     def _clear_error(self) -> None:
         self.query_one("#error", Static).update("")
+
+
+def _number(widget_id: str, value: int | None, placeholder: str) -> NumberInput:
+    """A whole-number field, holding the logged value if there is one."""
+    return NumberInput(
+        "" if value is None else str(value),
+        placeholder=placeholder,
+        type="integer",
+        id=widget_id,
+        compact=True,
+    )
+
+
+def _radios(widget_id: str, options: tuple[str, ...], chosen: str | None) -> RadioSet:
+    """A row of choices with the logged one pressed."""
+    buttons = [RadioButton(option, value=option == chosen) for option in options]
+    return RadioSet(*buttons, id=widget_id, compact=True)

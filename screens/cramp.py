@@ -16,11 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Input, Label, Select, Static
 
-from coach.records import LEGS
-from screens.base import CoachFooter, services
+from coach.diary import EPISODE, LEGS
+from coach.wording import clock_text
+from screens.base import CoachFooter, NumberInput, services
 from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
 
-EPISODE = "cramp-episode"
 TICK_SECONDS = 1.0
 MISTAKE_SECONDS = 10.0
 """Closed sooner than this, without "It's eased", the guide was opened by mistake."""
@@ -31,14 +31,28 @@ def elapsed_text(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+def parse_length(text: str) -> float:
+    """How long, as typed: minutes and seconds ('1:30') or minutes ('2', '0.5'); returns
+    minutes. ValueError carries a one-line message for the user."""
+    text = text.strip().replace(",", ".")
+    try:
+        if ":" in text:
+            whole, _, seconds = text.partition(":")
+            if not seconds.isdigit() or len(seconds) != 2 or int(seconds) > 59:
+                raise ValueError
+            length = int(whole or "0") + int(seconds) / 60
+        else:
+            length = float(text)
+    except ValueError:
+        raise ValueError("How long: minutes and seconds like 1:30, or minutes like 2.") from None
+    if not 0 <= length <= 1440:
+        raise ValueError("How long must be from 0:00 to 1440 minutes.")
+    return round(length, 3)
+
+
 def parse_details(minutes: str, severity: str) -> tuple[float, int | None]:
     """Check the form's text; ValueError carries a one-line message for the user."""
-    try:
-        length = float(minutes.strip().replace(",", "."))
-    except ValueError:
-        raise ValueError("Minutes must be a number, like 2 or 0.5.") from None
-    if not 0 <= length <= 1440:
-        raise ValueError("Minutes must be from 0 to 1440.")
+    length = parse_length(minutes)
     if not severity.strip():
         return length, None
     try:
@@ -87,13 +101,15 @@ class CrampScreen(Screen[bool]):
             with Vertical(id="cramp-form"):
                 yield Label("It eased. How was it? (enter to save)", classes="heading")
                 with Horizontal(classes="form-row"):
-                    yield Label("Minutes", classes="form-label")
-                    yield Input(
-                        id="cramp-minutes", restrict=r"[0-9.,]*", max_length=6, compact=True
+                    yield Label("How long, m:ss", classes="form-label")
+                    yield NumberInput(
+                        id="cramp-minutes", restrict=r"[0-9.,:]*", max_length=7, compact=True
                     )
                 with Horizontal(classes="form-row"):
                     yield Label("Worst pain 0-10", classes="form-label")
-                    yield Input(id="cramp-severity", restrict=r"[0-9]*", max_length=2, compact=True)
+                    yield NumberInput(
+                        id="cramp-severity", restrict=r"[0-9]*", max_length=2, compact=True
+                    )
                 with Horizontal(classes="form-row"):
                     yield Label("Leg", classes="form-label")
                     yield Select(
@@ -151,9 +167,8 @@ class CrampScreen(Screen[bool]):
             return
         self.tick()
         self._stopped_at = services(self).clock.monotonic()
-        minutes = round(self.elapsed() / 60, 1)
         self.query_one("#cramp-form").display = True
-        self.query_one("#cramp-minutes", Input).value = f"{minutes:g}"
+        self.query_one("#cramp-minutes", Input).value = clock_text(self.elapsed())
         self.query_one("#cramp-severity", Input).focus()
 
     def action_close(self) -> None:
@@ -177,8 +192,8 @@ class CrampScreen(Screen[bool]):
         self._save(details=True)
 
     def _save(self, *, details: bool) -> None:
-        timed = round(self.elapsed() / 60, 1)
-        minutes_text = self.query_one("#cramp-minutes", Input).value if details else str(timed)
+        timed = clock_text(self.elapsed())
+        minutes_text = self.query_one("#cramp-minutes", Input).value if details else timed
         severity_text = self.query_one("#cramp-severity", Input).value if details else ""
         try:
             minutes, severity = parse_details(minutes_text, severity_text)
@@ -190,7 +205,7 @@ class CrampScreen(Screen[bool]):
         if services(self).record_event(
             EPISODE, self._data(minutes, severity, leg), night=self.night
         ):
-            self.notify(f"Cramp logged: {minutes:g} min.")
+            self.notify(f"Cramp logged: {clock_text(minutes * 60)}.")
         if minutes * 60 > CRAMP_LIMIT_SECONDS:
             self._show_red_flag()
         self.dismiss(True)

@@ -22,18 +22,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from coach.clock import Clock
+from coach.diary import CrampLog, describe_episodes
 from coach.errors import CoachError
-from coach.planner import current_night
-from coach.records import CrampLog, Store
-from coach.redflags import find_red_flags, mark_shown, unshown
-from coach.report import export_files
-from coach.settings import Settings
+from coach.redflags import find_red_flags
 from coach.stats import (
     STREAK_EXPLANATION,
     STRENGTH_EXPLANATION,
@@ -41,7 +37,8 @@ from coach.stats import (
     Diary,
     NightFacts,
 )
-from screens.base import CoachFooter
+from coach.wording import describe_cramps
+from screens.base import CoachFooter, CoachModal, services
 from screens.checkin import CheckinScreen
 
 RECENT_NIGHTS = 400
@@ -74,23 +71,6 @@ def night_glyph(facts: NightFacts) -> str:
     if status == "partial":
         return "most" if facts.fraction >= 0.6 else "some"
     return status
-
-
-def describe_cramps(log: CrampLog | None) -> str:
-    if log is None:
-        return "not logged"
-    if log.count == 0:
-        return "none"
-    parts = [f"{log.count}"]
-    if log.severity is not None:
-        parts.append(f"worst {log.severity}/10")
-    if log.minutes is not None:
-        parts.append(f"longest {log.minutes:g} min")
-    if log.leg:
-        parts.append(f"{log.leg} leg" if log.leg != "both" else "both legs")
-    if log.muscle:
-        parts.append(log.muscle)
-    return ", ".join(parts)
 
 
 MONTH_KEYS = Binding.Group("Month")
@@ -246,9 +226,9 @@ def _monday(night: date) -> date:
     return night - timedelta(days=night.weekday())
 
 
-class CorrectNight(ModalScreen[bool]):
-    """Correct one night: mark a step done, skipped or missed, or redo the cramp log.
-    Dismisses with True when anything was recorded."""
+class CorrectNight(CoachModal[bool]):
+    """Correct one night: mark a step done, skipped or missed, redo the cramp log, or delete
+    a record. Dismisses with True when anything was recorded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "mark('done')", "Done", id="correct.done", tooltip="Mark the step done"),
@@ -259,11 +239,27 @@ class CorrectNight(ModalScreen[bool]):
             "m", "mark('missed')", "Missed", id="correct.missed", tooltip="Mark the step missed"
         ),
         Binding(
-            "c",
+            "l",
             "cramps",
             "Cramp log",
             id="correct.cramps",
-            tooltip="Log or correct this night's cramps",
+            tooltip="Log or edit this night's cramps",
+        ),
+        Binding(
+            "delete,backspace",
+            "forget_step",
+            "Delete",
+            key_display="del",
+            id="correct.delete",
+            tooltip="Delete the chosen step's records for this night",
+        ),
+        Binding(
+            "D",
+            "forget_cramps",
+            "Delete cramps",
+            show=False,
+            id="correct.delete-cramps",
+            tooltip="Delete this night's cramp log and episodes",
         ),
         Binding("escape", "close", "Close", id="correct.close", tooltip="Back to the history"),
     ]
@@ -277,29 +273,32 @@ class CorrectNight(ModalScreen[bool]):
     CorrectNight #correct-help { color: $text-muted; }
     """
 
-    def __init__(self, store: Store, settings: Settings, clock: Clock, facts: NightFacts) -> None:
+    def __init__(self, facts: NightFacts) -> None:
         super().__init__()
-        self.store = store
-        self.settings = settings
-        self.clock = clock
         self.facts = facts
         self.steps = dict(facts.steps)
         self.changed = False
 
+    @property
+    def night(self) -> date:
+        return self.facts.night
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Correct the night of {self.facts.night:%a %d %b %Y}[/b]")
+            yield Static(f"[b]Correct the night of {self.night:%a %d %b %Y}[/b]")
             yield OptionList(*self._options(), id="steps")
             yield Static(f"Cramps: {describe_cramps(self.facts.cramps)}", id="correct-cramps")
             yield Static(
-                "d done · s skipped · m missed · c cramp log · esc close", id="correct-help"
+                "d done · s skipped · m missed · del delete · l cramp log · "
+                "D delete cramps · esc close",
+                id="correct-help",
             )
 
     def on_mount(self) -> None:
         self.query_one("#steps", OptionList).highlighted = 0
 
     def _options(self) -> list[Option]:
-        titles = {step.id: step.title for step in self.settings.routine.steps}
+        titles = {step.id: step.title for step in services(self).settings.routine.steps}
         return [
             Option(
                 f"{OUTCOME_MARKS.get(outcome, ' ')} {titles.get(step, step)}: {outcome}", id=step
@@ -307,34 +306,66 @@ class CorrectNight(ModalScreen[bool]):
             for step, outcome in self.steps.items()
         ]
 
-    def action_mark(self, outcome: str) -> None:
+    def _chosen_step(self) -> str | None:
         steps = self.query_one("#steps", OptionList)
         index = steps.highlighted
-        if index is None:
-            return
-        step = steps.get_option_at_index(index).id
-        if step is None:
-            return
-        try:
-            self.store.record_step(self.facts.night, step, outcome, detail={"by": "correction"})
-        except CoachError as exc:
-            self.notify(f"Not recorded: {exc}", severity="error")
-            return
-        self.steps[step] = outcome
+        return None if index is None else steps.get_option_at_index(index).id
+
+    def _reread(self) -> None:
+        """Show the night as the diary now has it."""
         self.changed = True
+        self.facts = services(self).diary.night(self.night)
+        self.steps = dict(self.facts.steps)
+        self._redraw_steps()
+        self.query_one("#correct-cramps", Static).update(
+            f"Cramps: {describe_cramps(self.facts.cramps)}"
+        )
+
+    def _redraw_steps(self) -> None:
+        steps = self.query_one("#steps", OptionList)
+        index = steps.highlighted
         steps.clear_options()
         steps.add_options(self._options())
         steps.highlighted = index
 
+    def action_mark(self, outcome: str) -> None:
+        step = self._chosen_step()
+        if step is None:
+            return
+        try:
+            services(self).diary.record_step(self.night, step, outcome, detail={"by": "correction"})
+        except CoachError as exc:
+            self.notify(f"Not recorded: {exc}", severity="error")
+            return
+        # The outcome written is the night's outcome now: no need to read it back.
+        self.changed = True
+        self.steps[step] = outcome
+        self._redraw_steps()
+
+    def action_forget_step(self) -> None:
+        step = self._chosen_step()
+        if step is None:
+            return
+        self._forget(step=step)
+
+    def action_forget_cramps(self) -> None:
+        self._forget(cramps=True)
+
+    def _forget(self, *, step: str | None = None, cramps: bool = False) -> None:
+        try:
+            stone = services(self).diary.forget(self.night, step=step, cramps=cramps)
+        except CoachError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"Deleted: {stone.what}.", title="Deleted")
+        self._reread()
+
     def action_cramps(self) -> None:
         def logged(log: CrampLog | None) -> None:
             if log is not None:
-                self.changed = True
-                self.query_one("#correct-cramps", Static).update(f"Cramps: {describe_cramps(log)}")
+                self._reread()
 
-        self.app.push_screen(
-            CheckinScreen(self.store, self.settings, self.clock, night=self.facts.night), logged
-        )
+        self.app.push_screen(CheckinScreen(night=self.night), logged)
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -352,39 +383,41 @@ class HistoryScreen(Screen[None]):
             id="history.export",
             tooltip="Save the doctor's report and a CSV to the data folder",
         ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="history.undo",
+            show=False,
+            tooltip="Take back the latest change (a step, a cramp log, a cramp)",
+        ),
         Binding("escape", "close", "Back", id="history.back", tooltip="Leave the history"),
     ]
 
-    def __init__(
-        self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
-        *,
-        exports_dir: Path | None = None,
-    ) -> None:
+    def __init__(self, *, exports_dir: Path | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.settings = settings
-        self.clock = clock
-        self.exports_dir = exports_dir or store.db_dir.parent / "exports"
-        now = clock.now()
-        self.today = current_night(settings, now)
+        self.exports_dir = exports_dir
         self.load_error: str | None = None
         """Why the records could not be read, shown instead of crashing the app."""
+        self._corrected: set[date] = set()
+
+    def _read_recent(self) -> None:
+        """The last RECENT_NIGHTS nights (all of them for a shorter diary)."""
+        source = services(self).diary
+        self.today = source.tonight()
         try:
-            self.first_night = min(store.first_night() or self.today, self.today)
+            self.first_night = min(source.first_night() or self.today, self.today)
             recent = max(self.first_night, self.today - timedelta(days=RECENT_NIGHTS - 1))
-            self.diary = Diary.load(store, settings, now, start=recent)
+            self.diary = source.load(start=recent)
         except CoachError as exc:
             self.load_error = str(exc)
             self.first_night = recent = self.today
-            self.diary = Diary([], tuple(step.id for step in settings.enabled_steps))
+            self.diary = Diary([], tuple(step.id for step in source.settings.enabled_steps))
         self.complete = recent == self.first_night
         """True once the diary holds every night, not only the recent ones."""
-        self._corrected: set[date] = set()
 
     def compose(self) -> ComposeResult:
+        self._read_recent()
         yield Static("", id="flags")
         with Horizontal(id="top"):
             yield Heatmap(self.diary, self.first_night, self.today, id="heatmap")
@@ -418,7 +451,7 @@ class HistoryScreen(Screen[None]):
     def _load_all(self) -> None:
         """Read every night (a worker thread): the best streak and old red flags need them."""
         try:
-            diary = Diary.load(self.store, self.settings, self.clock.now(), start=self.first_night)
+            diary = services(self).diary.load(start=self.first_night)
         except CoachError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
@@ -428,8 +461,9 @@ class HistoryScreen(Screen[None]):
         if not self.is_attached:
             return  # the user left before the thread finished
         # A correction made while the thread read may be missing from what it read.
+        source = services(self).diary
         for night in self._corrected:
-            diary.reload_night(self.store, self.settings, night, self.clock.now())
+            diary.reload_night(source.store, source.settings, night, source.now())
         self.diary = diary
         self.complete = True
         heatmap = self.query_one(Heatmap)
@@ -443,7 +477,7 @@ class HistoryScreen(Screen[None]):
 
     def _refresh_figures(self) -> None:
         diary = self.diary
-        titles = {step.id: step.title for step in self.settings.routine.steps}
+        titles = {step.id: step.title for step in services(self).settings.routine.steps}
         streaks = diary.streaks()
         lines = Text()
         lines.append("Streak ", style="bold")
@@ -465,7 +499,8 @@ class HistoryScreen(Screen[None]):
         lines.append("\n" + STRENGTH_EXPLANATION + " " + STREAK_EXPLANATION, style="dim")
         self.query_one("#summary", Static).update(lines)
 
-        weeks = diary.cramp_weeks(CHART_WEEKS)
+        # The last week is this calendar week, from Monday, even before anything is logged.
+        weeks = diary.cramp_weeks(CHART_WEEKS, end=self.today)
         rates = [week.per_week or 0.0 for week in weeks]
         self.query_one("#chart", Sparkline).data = rates
         self.query_one("#severity-chart", Sparkline).data = [
@@ -500,7 +535,7 @@ class HistoryScreen(Screen[None]):
 
     def _show_night(self, night: date) -> None:
         facts = self.diary.night(night)
-        titles = {step.id: step.title for step in self.settings.routine.steps}
+        titles = {step.id: step.title for step in services(self).settings.routine.steps}
         text = Text()
         text.append(f"{night:%a %d %b %Y}\n", style="bold")
         if facts is None:
@@ -519,11 +554,8 @@ class HistoryScreen(Screen[None]):
                 style = "green" if outcome == "done" else "dim"
                 text.append(f" {mark} {titles.get(step, step)}\n", style=style)
             text.append(f"Cramps: {describe_cramps(facts.cramps)}")
-            for episode in facts.episodes:
-                minutes = episode.data.get("minutes")
-                text.append(
-                    "\nCramp episode" + (f", {minutes:g} min" if minutes is not None else "")
-                )
+            for line in describe_episodes(facts.episodes):
+                text.append("\n" + line)
             if facts.cramps is not None and facts.cramps.notes:
                 text.append(f"\nNote: {facts.cramps.notes}", style="italic")
         self.query_one("#night", Static).update(text)
@@ -534,7 +566,8 @@ class HistoryScreen(Screen[None]):
         panel.display = True
 
     def _show_red_flags(self) -> None:
-        flags = unshown(self.store, find_red_flags(self.diary))
+        source = services(self).diary
+        flags = source.unshown_flags(find_red_flags(self.diary))
         panel = self.query_one("#flags", Static)
         if not flags:
             panel.display = False
@@ -547,7 +580,7 @@ class HistoryScreen(Screen[None]):
         panel.update(text)
         panel.display = True
         try:
-            mark_shown(self.store, flags)
+            source.mark_flags_shown(flags)
         except CoachError as exc:
             # Shown now but not remembered: it will show again, which is the safe side.
             self.notify(f"Could not save that the note was shown: {exc}", severity="warning")
@@ -568,19 +601,28 @@ class HistoryScreen(Screen[None]):
 
         def corrected(changed: bool | None) -> None:
             if changed:
-                self._corrected.add(night)
-                self.diary.reload_night(self.store, self.settings, night, self.clock.now())
-                self._refresh_figures()
-                self._show_night(night)
-                self.query_one(Heatmap).refresh()
+                self._reload(night)
 
-        self.app.push_screen(CorrectNight(self.store, self.settings, self.clock, facts), corrected)
+        self.app.push_screen(CorrectNight(facts), corrected)
+
+    def _reload(self, night: date) -> None:
+        """Re-read one night after a change and redraw what shows it."""
+        source = services(self).diary
+        self._corrected.add(night)
+        self.diary.reload_night(source.store, source.settings, night, source.now())
+        self._refresh_figures()
+        self._show_night(self.query_one(Heatmap).cursor)
+        self.query_one(Heatmap).refresh()
+
+    def action_undo(self) -> None:
+        stone = services(self).undo()
+        if stone is not None:
+            self._reload(stone.night)
 
     def action_export(self) -> None:
+        source = services(self).diary
         try:
-            report, csv = export_files(
-                self.store, self.settings, self.clock.now(), self.exports_dir
-            )
+            report, csv = source.export(self.exports_dir or source.exports_dir)
         except (CoachError, OSError) as exc:
             self.notify(f"Could not export: {exc}", severity="error")
             return

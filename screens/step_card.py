@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Static
 
-from screens.base import CoachFooter, services
+from screens.base import CoachFooter, CoachModal, services
 from screens.timeline import LABELS, StepRow, cutoff_line
 
 CUTOFF_TICK_SECONDS = 5.0
@@ -100,7 +100,7 @@ class StepCardScreen(Screen[str | None]):
         self.dismiss(None)
 
 
-class SkipReasonScreen(ModalScreen[str | None]):
+class SkipReasonScreen(CoachModal[str | None]):
     """Asks why a step is skipped. Returns the reason ('' for none), or None to cancel."""
 
     CSS_PATH = "common.tcss"

@@ -9,11 +9,11 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
 from coach.stretch import Slot, StretchSession
-from screens.base import CoachFooter, services
+from screens.base import CoachFooter, CoachModal, services
 
 TICK_SECONDS = 0.1
 """How often the countdown is redrawn; its value comes from the deadline, not from this."""
@@ -66,6 +66,8 @@ class StretchScreen(Screen[str | None]):
         self.night = night
         self.late = late
         self.session: StretchSession | None = None
+        self.recorded: str | None = None
+        """The outcome recorded, once it is."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -136,7 +138,7 @@ class StretchScreen(Screen[str | None]):
             status = "Paused. Press space to carry on."
         else:
             status = (
-                f"{len(session.completed)} of {len(session.slots)} holds done · {session.variant}"
+                f"{session.holds_done} of {session.holds_planned} holds done · {session.variant}"
             )
         self.query_one("#status", Static).update(status)
         self.query_one("#instructions", Static).update(instructions)
@@ -202,30 +204,47 @@ class StretchScreen(Screen[str | None]):
                 return
             self._record(outcome)
 
-        done, planned = len(session.completed), len(session.slots)
+        done, planned = session.holds_done, session.holds_planned
         self.app.push_screen(StopStretchScreen(done, planned), callback=chosen)
 
     # --- recording --------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        self._record("done")
+        # Every exercise skipped is not a done routine: done needs at least one hold.
+        self._record("done" if self._session.holds_done else "skipped")
+
+    def record_partial(self) -> None:
+        """Coach is closing mid-session: record what was done, as a partial session."""
+        session = self.session
+        if self.recorded is not None or session is None or not session.started:
+            return
+        self._write("skipped", partial=True)
 
     def _record(self, outcome: str) -> None:
+        self._write(outcome)
+        self.dismiss(outcome)
+
+    def _write(self, outcome: str, *, partial: bool = False) -> None:
         session = self._session
+        if outcome == "done" and session.holds_done == 0:
+            outcome = "skipped"
         detail = session.summary()
+        what = f"{detail['holds_done']} of {detail['holds_planned']} holds"
         reason = None
-        if outcome == "skipped":
-            reason = f"stopped after {detail['holds_done']} of {detail['holds_planned']} holds"
+        if partial:
+            detail["partial"] = True
+            reason = f"partial: {what}, coach was closed"
+        elif outcome == "skipped":
+            reason = f"stopped after {what}"
+        self.recorded = outcome
         app = services(self)
         if app.record_step(
             self.night, "stretch", outcome, reason=reason, late=self.late, detail=detail
         ):
-            what = f"{detail['holds_done']} of {detail['holds_planned']} holds"
             self.notify(f"Stretches recorded as {outcome} ({what}).")
-        self.dismiss(outcome)
 
 
-class StopStretchScreen(ModalScreen[str | None]):
+class StopStretchScreen(CoachModal[str | None]):
     """Stopping midway: record as done or skipped, or keep going (None, also escape)."""
 
     CSS_PATH = "common.tcss"
@@ -241,12 +260,17 @@ class StopStretchScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(
-                f"You did {self.done} of {self.planned} holds. Record tonight's stretches as:",
-                id="dialog-title",
-            )
+            holds = f"hold{'s' if self.planned != 1 else ''}"
+            title = f"You did {self.done} of {self.planned} {holds}."
+            if self.done == 0:
+                title += " Done needs at least one hold. Record tonight's stretches as:"
+            else:
+                title += " Record tonight's stretches as:"
+            yield Label(title, id="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Done", id="done", variant="success")
+                yield Button(
+                    f"Done ({self.done})", id="done", variant="success", disabled=self.done == 0
+                )
                 yield Button("Skipped", id="skipped", variant="warning")
                 yield Button("Keep going", id="keep")
 
@@ -256,7 +280,10 @@ class StopStretchScreen(ModalScreen[str | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id if event.button.id in ("done", "skipped") else None)
+        chosen = event.button.id
+        if chosen == "done" and self.done == 0:
+            return
+        self.dismiss(chosen if chosen in ("done", "skipped") else None)
 
     def action_keep_going(self) -> None:
         self.dismiss(None)

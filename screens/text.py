@@ -44,9 +44,12 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | everywhere | `ctrl+p` | Command palette: every action, and changing the theme |
 | Tonight | `↑` `↓`, `enter` | Choose a step, open it |
 | Tonight | `d` / `x` | Mark the chosen step done / skipped |
+| Tonight, History | `u` | Undo the latest change (a step, a cramp log, a cramp); says what |
 | Tonight | `z` | Snooze the step a reminder just announced (3 times a night at most) |
 | Tonight | `h` | History: adherence, streaks, cramps; correct a night; export |
-| Tonight | `m` | Log last night's cramps (the morning check-in) |
+| Tonight | `m` | Log last night's cramps, or edit the log (the morning check-in) |
+| History | `enter` | Edit a night: `d` `s` `m` mark a step, `del` delete it, `l` cramp log |
+| Night editor | `D` | Delete the night's cramp log and cramps |
 | Tonight | `s` | Settings: bedtime, time zone, steps, stretch |
 | Tonight | `q` | Quit |
 | Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |

@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
+from coach.diary import CrampLog, StepRecord
 from coach.planner import Plan, PlannedStep
-from coach.records import CrampLog, StepRecord
+from coach.wording import describe_cramps
 from routines import StepDef
 
 StepState = Literal["upcoming", "due", "late", "done", "skipped", "missed"]
@@ -130,14 +131,7 @@ def cutoff_line(row: StepRow, now: datetime) -> str | None:
 
 
 def last_night_line(log: CrampLog | None) -> str:
-    """One line about the night before: its cramp log, or that there is none."""
+    """One line about the night before, plainly: not logged, no cramps, or what was."""
     if log is None:
-        return "Last night: no cramp log yet (press m to log it)."
-    if log.count == 0:
-        return "Last night: no cramps logged."
-    parts = [f"{log.count} cramp" + ("s" if log.count != 1 else "")]
-    if log.severity is not None:
-        parts.append(f"worst {log.severity}/10")
-    if log.minutes is not None:
-        parts.append(f"longest {log.minutes:g} min")
-    return "Last night: " + ", ".join(parts) + "."
+        return "Last night: not logged (press m to log it)."
+    return f"Last night: {describe_cramps(log, full=False)} (m to edit)."

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -38,6 +38,14 @@ class TonightScreen(Screen[None]):
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
         Binding("h", "app.history", "History", id="history", tooltip="Adherence, streaks, cramps"),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="undo",
+            show=False,
+            tooltip="Take back the latest change (a step, a cramp log, a cramp)",
+        ),
         # Named where they apply (a reminder's toast, the last-night line), not in the footer.
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
         Binding("m", "app.checkin", "Log cramps", id="checkin", show=False),
@@ -67,7 +75,16 @@ class TonightScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
-        self.set_interval(TICK_SECONDS, self.refresh_view)
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        # Under another full screen nothing here shows, and resuming redraws it; under a
+        # dialog it still shows.
+        for screen in reversed(self.app.screen_stack):
+            if screen is self:
+                self.refresh_view()
+            if not isinstance(screen, ModalScreen):
+                return
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -81,13 +98,13 @@ class TonightScreen(Screen[None]):
         now = app.clock.now()
         night = app.tonight()
         plan = plan_night(settings, night)
-        store = app.store
+        diary = app.diary
         # The night slept last, as the morning check-in (m) means it: in the morning that
         # is the night on screen, in the evening the one before.
         slept = last_slept_night(settings, now)
         try:
-            outcomes = store.latest_outcomes(night, night)
-            last = store.cramp_logs(slept, slept)
+            outcomes = diary.outcomes(night, night)
+            last = diary.cramp_log(slept)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -96,7 +113,7 @@ class TonightScreen(Screen[None]):
         return {
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
-            "last-night": last_night_line(last.get(slept)),
+            "last-night": last_night_line(last),
         }
 
     def refresh_view(self) -> None:
@@ -178,6 +195,10 @@ class TonightScreen(Screen[None]):
         app = services(self)
         if app.record_step(app.tonight(), row.id, "done", late=row.state == "late"):
             self.notify(f"{row.planned.title}: done.")
+        self.refresh_view()
+
+    def action_undo(self) -> None:
+        services(self).undo()
         self.refresh_view()
 
     def action_skip(self) -> None:

@@ -19,7 +19,9 @@ NIGHT = date(2026, 11, 22)
 
 
 def _app_ctx(ctx: Context, lead: float = 0.5) -> Context:
-    """`lead` seconds before 21:30 in Berlin, on real time: then screens-off falls due."""
+    """`lead` seconds before 21:30 in Berlin, on real time: then screens-off falls due. coach
+    has been in use in this folder since 18:00, so the last meal (19:30) counts as missed."""
+    ctx.diary.first_use()
     start = datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN) - timedelta(seconds=lead)
     return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 

@@ -92,7 +92,10 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "new statin",
     )
     assert code == 0
-    assert out.strip() == "Recorded: 2 cramps, night of Sun 22 Nov 2026."
+    assert out.splitlines() == [
+        "Recorded: 2 cramps, worst 6/10, longest 3.5 min, left leg, night of Sun 22 Nov 2026.",
+        "Note: new statin",
+    ]
     assert run(ctx, capsys, "cramp", "--none", "--night", "2026-11-21")[0] == 0
     code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
     nights = {n["night"]: n["cramps"] for n in json.loads(out)}
@@ -100,6 +103,7 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "count": 2,
         "severity": 6,
         "minutes": 3.5,
+        "band": None,
         "leg": "left",
         "disturbance": None,
         "notes": "new statin",
@@ -112,8 +116,8 @@ def test_history_csv_and_table(ctx: Context, capsys: pytest.CaptureFixture[str])
     _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
     assert out.splitlines() == [
         "night,last-meal,hydration,screens-off,stretch,sleep-position,cramps,severity,"
-        "minutes,leg,disturbance,notes",
-        "2026-11-22,pending,pending,pending,done,pending,,,,,,",
+        "minutes,band,leg,disturbance,notes",
+        "2026-11-22,pending,pending,pending,done,pending,,,,,,,",
     ]
     _, out, _ = run(ctx, capsys, "history", "--days", "1")
     assert "Sun 2026-11-22  ·  ·  ·  ✓  ·  not logged" in out
@@ -142,7 +146,7 @@ def test_usage_errors_are_one_line_and_exit_2(
     ("argv", "message"),
     [
         (["cramp", "--count", "2", "--severity", "11"], "severity must be from 0 to 10"),
-        (["done", "stretch", "--night", "22/11/2026"], "is not a date; use YYYY-MM-DD"),
+        (["done", "stretch", "--night", "22/11/2026"], "is not a night; use YYYY-MM-DD"),
         (["plan", "--bedtime", "25:00"], "is not a time"),
         (["history", "--format", "xml"], "invalid choice: 'xml'"),
     ],

@@ -77,12 +77,10 @@ def test_print_systemd_unit_keeps_the_chosen_data_folder(
     assert exec_start.endswith(f" --data-dir {coach_home} daemon")
 
 
-async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
-    ctx: Context,
-) -> None:
+async def _run_until_screens_off(ctx: Context, stream: io.StringIO) -> RecordingNotifier:
+    """A daemon from 21:29:59.5 on real time, stopped once screens-off was sent."""
     clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN))
     notifier = RecordingNotifier()
-    stream = io.StringIO()
     daemon = Daemon(
         Context(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=stream
     )
@@ -95,6 +93,15 @@ async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
         await asyncio.sleep(0.05)
     stop_event.set()
     assert await asyncio.wait_for(task, 5) == 0
+    return notifier
+
+
+async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
+    ctx: Context,
+) -> None:
+    ctx.diary.first_use()  # in use here since 18:00: the 19:30 last meal counts as missed
+    stream = io.StringIO()
+    notifier = await _run_until_screens_off(ctx, stream)
 
     assert [title for title, _ in notifier.sent] == [
         "Hydration: 60 minutes to bedtime",
@@ -188,6 +195,21 @@ def test_late_by_text_uses_hours_for_long_gaps() -> None:
 
     assert minutes_text(timedelta(minutes=59)) == "59 min"
     assert minutes_text(timedelta(minutes=150)) == "2 h 30 min"
+
+
+async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Context) -> None:
+    """A daemon started for the first time at 21:29 reminds about what is still useful, and
+    does not count the evening's earlier steps (the last meal at 19:30) as missed."""
+    notifier = await _run_until_screens_off(ctx, io.StringIO())
+    assert [title for title, _ in notifier.sent] == [
+        "Hydration: 60 minutes to bedtime",
+        "Screens off: 60 minutes to bedtime",
+    ]
+    night = date(2026, 11, 22)
+    assert ctx.store.latest_outcomes(night, night) == {}  # nothing recorded missed
+    # The first use is remembered: a later start is no longer a first one.
+    first = ctx.diary.first_use()
+    assert abs(first - datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)).seconds < 2
 
 
 @pytest.mark.e2e

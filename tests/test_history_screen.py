@@ -14,19 +14,10 @@ from coach.records import Store
 from coach.stats import Diary
 from screens.checkin import CheckinScreen
 from screens.history import CorrectNight, Heatmap, HistoryScreen
-from tests.test_history_snapshots import write_diary
+from tests.test_history_snapshots import HistoryApp, write_diary
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 NOV = date(2026, 11, 1)
-
-
-class HistoryApp(App[None]):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    def on_mount(self) -> None:
-        self.push_screen(HistoryScreen(self.ctx.store, self.ctx.settings, self.ctx.clock))
 
 
 def november(store: Store) -> None:
@@ -67,7 +58,7 @@ async def test_keys_move_across_days_weeks_and_months(ctx: Context) -> None:
         night = text(app, "#night")
         assert night.startswith("Wed 18 Nov 2026\n4 of 5 steps done")
         assert "✗ Calf and hamstring stretches" in night
-        assert "Cramps: 2, worst 5/10" in night
+        assert "Cramps: 2 cramps, worst 5/10" in night
 
 
 async def test_correcting_a_step_updates_the_store_and_the_figures(ctx: Context) -> None:
@@ -92,13 +83,13 @@ async def test_correcting_the_cramp_log(ctx: Context) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("up", "up", "up", "up", "enter", "c")
+        await pilot.press("up", "up", "up", "up", "enter", "l")
         assert isinstance(app.screen, CheckinScreen)
         assert app.screen.night == date(2026, 11, 18)
         await pilot.press("n")
-        assert text(app, "#correct-cramps") == "Cramps: none"
+        assert text(app, "#correct-cramps") == "Cramps: no cramps"
         await pilot.press("escape")
-        assert "Cramps: none" in text(app, "#night")
+        assert "Cramps: no cramps" in text(app, "#night")
     log = ctx.store.cramp_logs(date(2026, 11, 18), date(2026, 11, 18))[date(2026, 11, 18)]
     assert log.count == 0
 

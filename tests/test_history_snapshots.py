@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from tinydb import TinyDB
 
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.durable import DurableStorage
 from screens.history import HistoryScreen
+from tests.app_support import CtxApp
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
@@ -63,16 +63,11 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         db.close()
 
 
-class HistoryApp(App[None]):
-    """A tiny host for the history screen, as the main app would push it."""
+class HistoryApp(CtxApp):
+    """The app opened straight on the history screen, as `h` would push it."""
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__()
-        self.ctx = ctx
-
-    def on_mount(self) -> None:
-        ctx = self.ctx
-        self.push_screen(HistoryScreen(ctx.store, ctx.settings, ctx.clock))
+    def _offer_checkin(self) -> None:
+        self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
 
 
 def app_with(ctx: Context, clock: FakeClock, nights: int) -> HistoryApp:

@@ -67,6 +67,7 @@ NOT_AT_STARTUP = (
     "coach.notify",
     "coach.reminders",
     "coach.stats",
+    "importlib.metadata",
     "plyer",
     "screens.checkin",
     "screens.cramp",

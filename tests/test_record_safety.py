@@ -336,3 +336,16 @@ def test_a_retried_cramp_log_is_not_duplicated(ctx: Context) -> None:
     assert len(docs) == 1
     ctx.store.record_cramps(NIGHT, 3, severity=4)  # a real change is written
     assert ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 3
+
+
+@pytest.mark.parametrize("kind", ["fifo", "deep"])
+def test_a_fifo_or_a_deeply_nested_config_is_one_line(tmp_path: Path, kind: str) -> None:
+    home = tmp_path / "cfg"
+    home.mkdir()
+    if kind == "fifo":
+        os.mkfifo(home / "config.toml")
+    else:
+        (home / "config.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    done = coach(home, "plan")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "config.toml" in done.stderr and "unexpected" not in done.stderr

@@ -13,7 +13,6 @@ from coach import storage
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError, StoreError
-from coach.history import summarize
 from coach.paths import Paths
 
 NIGHT = date(2026, 11, 22)
@@ -192,11 +191,11 @@ def test_restore_mends_a_damaged_database(ctx: Context, clock: FakeClock) -> Non
 
 def test_history_marks_missed_only_once_the_night_is_over(ctx: Context, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
-    [tonight] = summarize(ctx.settings, ctx.store, NIGHT, NIGHT, clock.now())
+    tonight = ctx.diary.night(NIGHT)
     assert tonight.steps["stretch"] == "done"
     assert tonight.steps["hydration"] == "pending"
     clock.advance(20 * 3600)  # Monday 14:00: the night is over
-    [over] = summarize(ctx.settings, ctx.store, NIGHT, NIGHT, clock.now())
+    over = ctx.diary.night(NIGHT)
     assert over.steps == {
         "last-meal": "missed",
         "hydration": "missed",

@@ -146,9 +146,7 @@ def test_cli_errors_are_one_line(
 
 def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> None:
     synthetic_diary(ctx.store)
-    report_path, csv_path = export_files(
-        ctx.store, ctx.settings, ctx.clock.now(), tmp_path / "exports", weeks=2
-    )
+    report_path, csv_path = export_files(ctx.diary, tmp_path / "exports", weeks=2)
     assert report_path.name == "report-2026-11-22.md"
     assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in report_path.read_text()
     lines = csv_path.read_text().splitlines()

@@ -61,7 +61,7 @@ async def test_tonight_shows_every_step_with_time_state_and_countdown(ctx: Conte
         assert all("upcoming" in line for line in lines)
         assert "Next: Last meal in 1 h 30 min" in text_of(app, "#countdown")
         assert "bedtime 22:30" in text_of(app, "#night-line")
-        assert "Last night: 2 cramps, worst 6/10." in text_of(app, "#last-night")
+        assert "Last night: 2 cramps, worst 6/10 (m to edit)." in text_of(app, "#last-night")
         assert app.screen.query_one("#timeline", OptionList).highlighted == 0
 
 
@@ -76,7 +76,7 @@ async def test_in_the_morning_last_night_is_the_night_just_slept(
         # The timeline is still Sunday's night (it runs to noon); so is the cramp line, the
         # night the morning check-in asks about.
         assert "Sunday 22 November" in text_of(app, "#night-line")
-        assert "Last night: 1 cramp, worst 4/10." in text_of(app, "#last-night")
+        assert "Last night: 1 cramp, worst 4/10 (m to edit)." in text_of(app, "#last-night")
 
 
 async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
@@ -420,7 +420,7 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
         assert app.screen is player
         assert "Paused" in text_of(app, "#status")  # the stretches waited
     events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
-    assert [e.data["minutes"] for e in events] == [None, 10.0]
+    assert [e.data["minutes"] for e in events] == [None, 10.017]  # 10:01, to the second
 
 
 async def test_a_cramp_across_noon_stays_on_the_night_it_began(
@@ -573,7 +573,7 @@ def test_run_tui_builds_the_app_from_the_context(
     assert run_tui(ctx) == 0
     (app,) = started
     assert ctx.kind == "tui"
-    assert app.store is ctx.store and app.clock is ctx.clock
+    assert app.diary.store is ctx.store and app.clock is ctx.clock
     assert app.config_path == ctx.paths.config_file
     assert app.exports_dir == ctx.paths.exports_dir
     # Reminders are built from the context once the app runs: the real service and lock.
@@ -600,7 +600,7 @@ def test_run_tui_stops_with_the_store_error_before_the_screen(
 
 
 def footer_keys(app: CoachApp) -> list[tuple[str, str, bool]]:
-    from textual.widgets._footer import FooterKey
+    from screens.textual_shim import FooterKey
 
     return [
         (key.key, key.description, key.has_class("-compact")) for key in app.screen.query(FooterKey)
@@ -647,7 +647,7 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
     ],
 )
 async def test_every_footer_key_is_whole_at_80_columns(ctx: Context, opening: list[str]) -> None:
-    from textual.widgets._footer import FooterKey
+    from screens.textual_shim import FooterKey
 
     app = make_app(ctx)
     async with app.run_test(size=(80, 24)) as pilot:

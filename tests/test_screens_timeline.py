@@ -79,6 +79,13 @@ def test_words_for_times_and_last_night(ctx: Context, clock: FakeClock) -> None:
     assert cutoff_line(rows[1], late) == "Cutoff was at 20:30, 2 h 30 min ago"
     assert cutoff_line(rows[4], clock.now()) is None
     log = ctx.store.record_cramps(NIGHT, 1, minutes=2.5)
-    assert last_night_line(log) == "Last night: 1 cramp, longest 2.5 min."
-    assert last_night_line(ctx.store.record_cramps(NIGHT, 0)) == "Last night: no cramps logged."
-    assert last_night_line(None).startswith("Last night: no cramp log yet")
+    assert last_night_line(log) == "Last night: 1 cramp, longest 2.5 min (m to edit)."
+    banded = ctx.store.record_cramps(NIGHT, 2, severity=4, band="1-5")
+    assert (
+        last_night_line(banded) == "Last night: 2 cramps, worst 4/10, longest 1-5 min (m to edit)."
+    )
+    # Plainly one or the other: a night without cramps, or a night nobody logged.
+    assert (
+        last_night_line(ctx.store.record_cramps(NIGHT, 0)) == "Last night: no cramps (m to edit)."
+    )
+    assert last_night_line(None) == "Last night: not logged (press m to log it)."

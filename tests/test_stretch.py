@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from coach.clock import FakeClock, SystemClock
 from coach.settings import StretchSettings
@@ -212,3 +214,81 @@ def test_the_stretch_logic_is_core_and_loads_no_textual() -> None:
     code = "import sys, coach.stretch; print(any(m.startswith('textual') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_switching_after_every_standing_hold_counts_truly(clock: FakeClock) -> None:
+    """The reported case: every hold but the last of one variant done, then a switch. Done
+    holds stay done and planned grows by the new variant's holds: never "7 of 6"."""
+    s = session(clock, reps=1, rest_seconds=0)
+    s.start()
+    for _ in range(len(s.slots) - 1):
+        clock.advance(10)
+        s.tick()
+    before = s.holds_done
+    s.switch_variant("seated")
+    assert s.holds_planned == before + len(s.slots)
+    while not s.finished:
+        clock.advance(10)
+        s.tick()
+    summary = s.summary()
+    assert summary["holds_done"] == summary["holds_planned"] == before + 2
+
+
+class StretchMachine(RuleBasedStateMachine):
+    """Any order of start, time passing, pause, resume, add-time, skip and variant switch:
+    holds done never exceed holds planned, and each done hold was really held."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = FakeClock(datetime(2026, 11, 22, 22, 20, tzinfo=UTC))
+        self.s = StretchSession(
+            EVENING, StretchSettings(hold_seconds=5, reps=2, rest_seconds=3), self.clock
+        )
+
+    @rule()
+    def start(self) -> None:
+        self.s.start()
+
+    @rule(seconds=st.floats(min_value=0, max_value=30))
+    def time_passes(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        self.s.tick()
+
+    @rule()
+    def pause(self) -> None:
+        self.s.pause()
+
+    @rule()
+    def resume(self) -> None:
+        self.s.resume()
+
+    @rule()
+    def add_time(self) -> None:
+        self.s.add_time()
+
+    @rule()
+    def skip(self) -> None:
+        self.s.skip_exercise()
+
+    @rule(variant=st.sampled_from(["standing", "seated"]))
+    def switch(self, variant: str) -> None:
+        self.s.switch_variant(variant)
+
+    @invariant()
+    def done_never_exceeds_planned(self) -> None:
+        summary = self.s.summary()
+        assert 0 <= summary["holds_done"] <= summary["holds_planned"]
+        assert self.s.holds_done <= self.s.holds_planned
+        assert (
+            sum(n for legs in summary["holds"].values() for n in legs.values())
+            == (summary["holds_done"])
+        )
+
+    @invariant()
+    def a_finished_session_has_nothing_left(self) -> None:
+        if self.s.finished:
+            assert self.s.remaining() == 0.0 and self.s.slot is None
+
+
+StretchMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
+test_stretch_session_state_machine = StretchMachine.TestCase

@@ -1,0 +1,21 @@
+"""The app as tests build it: on a test context, with a recording notifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.context import Context
+from coach.notify import RecordingNotifier
+from screens.app import CoachApp
+
+
+class CtxApp(CoachApp):
+    """The app on a test context's store, settings, clock and config; no first-run setup
+    unless asked for."""
+
+    def __init__(self, ctx: Context, **kw: Any) -> None:
+        kw.setdefault("first_run", False)
+        kw.setdefault("exports_dir", ctx.paths.exports_dir)
+        super().__init__(
+            ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file, **kw
+        )

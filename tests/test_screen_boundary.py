@@ -1,0 +1,57 @@
+"""Screens go through the diary: none imports the store's modules or writes config.toml."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SCREENS = sorted((Path(__file__).parent.parent / "screens").glob("*.py"))
+FORBIDDEN_MODULES = ("coach.records", "coach.storage", "coach.durable", "tinydb")
+CONFIG_WRITERS = ("config_set", "config_unset", "atomic_write", "write_text", "write_bytes")
+
+
+def _imports(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found += [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+    return found
+
+
+def test_there_are_screens_to_check() -> None:
+    assert {p.name for p in SCREENS} >= {"app.py", "checkin.py", "history.py", "tonight.py"}
+
+
+@pytest.mark.parametrize("path", SCREENS, ids=lambda p: p.name)
+def test_no_screen_imports_the_store(path: Path) -> None:
+    tree = ast.parse(path.read_text(), str(path))
+    bad = [
+        name
+        for name in _imports(tree)
+        if any(name == m or name.startswith(f"{m}.") for m in FORBIDDEN_MODULES)
+    ]
+    assert bad == [], f"{path.name} imports {bad}; use coach.diary"
+
+
+@pytest.mark.parametrize("path", SCREENS, ids=lambda p: p.name)
+def test_no_screen_writes_config_itself(path: Path) -> None:
+    tree = ast.parse(path.read_text(), str(path))
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    names |= {n.rsplit(".", 1)[-1] for n in _imports(tree)}
+    assert names.isdisjoint(CONFIG_WRITERS), (
+        f"{path.name} uses {sorted(names & set(CONFIG_WRITERS))}; "
+        "config changes go through DiaryService.change_settings"
+    )
+
+
+def test_the_check_catches_an_offender(tmp_path: Path) -> None:
+    """The rules above fail on a screen that does what they forbid."""
+    offender = "from coach.records import Store\nfrom coach.settings import config_set\n"
+    tree = ast.parse(offender)
+    assert "coach.records" in _imports(tree)
+    assert "coach.settings.config_set" in _imports(tree)
