@@ -53,13 +53,15 @@ def history(desktop: Desktop) -> dict[int, tuple[str, float]]:
 
 
 def wait_for_new(desktop: Desktop, seen: set[int], timeout: float = 15) -> tuple[str, float]:
+    # Every earlier one was closed (history() closes them), so any on screen or waiting is
+    # new; dunst keeps only the latest 20 in its history, so counting that would stall.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         count = sum(
             int(desktop.dunstctl("count", which).stdout.strip() or 0)
-            for which in ("displayed", "history", "waiting")
+            for which in ("displayed", "waiting")
         )
-        if count > len(seen):
+        if count:
             new = {k: v for k, v in history(desktop).items() if k not in seen}
             if new:
                 seen.update(new)
