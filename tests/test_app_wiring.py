@@ -91,7 +91,7 @@ class FakeReminders:
         self.calls: list[str] = []
         self.settings: list[Settings] = []
 
-    def start(self) -> None:
+    async def start(self) -> None:
         self.calls.append("start")
 
     def stop(self) -> None:

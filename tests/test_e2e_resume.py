@@ -164,6 +164,7 @@ def test_after_a_resume_the_late_reminder_reaches_dunst_within_2_s_once(
     finally:
         code, _, err = stop(daemon)
     assert code == 0, err
+    print(f"resume to dunst: {latency * 1000:.0f} ms")  # for bench/README.md, with -s
     assert latency < 2.0, f"the late reminder took {latency:.2f} s after the resume"
 
     received = desktop.received()

@@ -619,3 +619,15 @@ def test_the_fallback_catch_up_job_delivers_after_a_suspend_without_the_old_time
     assert timedelta(minutes=20) <= got[1][1] < timedelta(minutes=21)
     outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
     assert outcomes[(NIGHT, "hydration")].outcome == "missed"
+
+
+def test_a_reminder_record_without_its_step_does_not_stop_the_reminders(
+    ctx: Context, clock: FakeClock
+) -> None:
+    # The record schema refuses one at the door (and sets aside one merged in from another
+    # copy); the service also skips any it cannot read, rather than stopping on it.
+    h = harness(ctx, clock)
+    with pytest.raises(CoachError, match=r"data\.step of a 'reminder' event is missing"):
+        ctx.store.add_event(NIGHT, "reminder", {"status": "sent", "repeat": 0})
+    sent = h.run_until(berlin(22, 21, 31))
+    assert [s.step for s in sent] == ["last-meal", "hydration", "screens-off"]
