@@ -6,7 +6,10 @@ the player shows as left with the true time left since the hold began. Anchor, i
 same run and the same loop: a countdown that sleeps 0.1 s and subtracts 0.1 s, as a naive
 player would. Also reported: how late the switch to rest came after the hold's true end.
 
-    python bench/countdown_drift.py [--seconds 60]
+    python bench/countdown_drift.py [--seconds 60] [--voice]
+
+With --voice the player speaks and chimes for real (espeak-ng and paplay into a private
+PulseAudio server, as tests/test_e2e_sound.py starts it): the target must hold with voice on.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from coach.clock import SystemClock  # noqa: E402
 from coach.context import Context  # noqa: E402
 from coach.notify import RecordingNotifier  # noqa: E402
 from coach.paths import Paths  # noqa: E402
+from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
+from coach.voice import AudioCues, Speaker  # noqa: E402
 from screens.app import CoachApp  # noqa: E402
 from screens.stretch_player import StretchScreen  # noqa: E402
 
@@ -35,7 +40,7 @@ LOAD_EVERY = 0.5
 LOAD_BLOCK = 0.040
 
 
-async def measure(hold: int) -> dict[str, float]:
+async def measure(hold: int, speaker: Speaker | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         (home / "config.toml").write_text(
@@ -48,7 +53,7 @@ async def measure(hold: int) -> dict[str, float]:
             ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file
         )
         async with app.run_test(size=(80, 24)) as pilot:
-            player = StretchScreen(date.today())
+            player = StretchScreen(date.today(), speaker=speaker)
             app.push_screen(player)
             await pilot.pause()
             session = player.session
@@ -89,11 +94,43 @@ async def measure(hold: int) -> dict[str, float]:
             }
 
 
+def with_voice(hold: int) -> tuple[dict[str, float], str]:
+    import os
+
+    from tests.sound_support import SoundServer
+
+    with tempfile.TemporaryDirectory() as folder:
+        server = SoundServer(Path(folder))
+        server.start()
+        os.environ.update(server.env)
+        problems: list[str] = []
+        speaker = AudioCues(
+            VoiceSettings(enabled=True),
+            SoundSettings(),
+            chimes=True,
+            on_problem=problems.append,
+            bell=lambda: problems.append("bell"),
+        )
+        try:
+            result = asyncio.run(measure(hold, speaker))
+        finally:
+            speaker.close()
+            speaker.join(3)
+            server.stop()
+    said = f"engine {speaker.engine}, player {speaker.player}"
+    return result, said + (f"; problems: {problems}" if problems else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60, help="length of the hold")
+    parser.add_argument("--voice", action="store_true", help="speak and chime for real")
     args = parser.parse_args()
-    result = asyncio.run(measure(args.seconds))
+    if args.voice:
+        result, said = with_voice(args.seconds)
+        print(f"voice on: {said}")
+    else:
+        result = asyncio.run(measure(args.seconds))
     drift, late, naive = (
         result["deadline_drift_ms"],
         result["switch_late_ms"],

@@ -129,6 +129,7 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
     read a windowed figure)."""
     from textual.app import App
 
+    from coach.diary import DiaryService
     from screens import history
     from screens.history import Heatmap, HistoryScreen
 
@@ -143,8 +144,17 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
             self.call_after_refresh(lambda: painted.append(time.perf_counter()))
 
     class Bench(App[None]):
+        """What the screen asks of the app (screens.base.CoachServices), and nothing else:
+        the real app would add Tonight's screen to what is measured."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.diary = DiaryService(store, settings, clock)
+            self.settings = settings
+            self.clock = clock
+
         def on_mount(self) -> None:
-            self.push_screen(Timed(store, settings, clock))
+            self.push_screen(Timed())
 
     app = Bench()
     store._cache.clear()  # a fresh process reads the files again

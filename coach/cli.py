@@ -16,7 +16,7 @@ from coach.clock import check_local_zone
 from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
-from coach.planner import current_night, plan_night
+from coach.planner import current_night
 from coach.records import LEGS
 from coach.settings import (
     TIMEZONE_UNKNOWN,
@@ -42,11 +42,24 @@ class UsageError(Exception):
 
 
 def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.experiment import advance, plan_for
+
     settings = ctx.settings
     night = args.date or current_night(settings, ctx.clock.now())
-    plan = plan_night(settings, night, bedtime=parse_hhmm(args.bedtime) if args.bedtime else None)
+    try:
+        advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+    except CoachError as exc:
+        # A damaged experiment plan never keeps the night's plan from showing.
+        print(f"coach: note: {exc}", file=sys.stderr)
+    bedtime = parse_hhmm(args.bedtime) if args.bedtime else None
+    plan, assigned = plan_for(settings, ctx.store, night, bedtime=bedtime)
     if args.json:
-        print(json.dumps(plan.to_json(), indent=2))
+        print(
+            json.dumps(
+                {**plan.to_json(), "experiment": assigned.to_json() if assigned else None},
+                indent=2,
+            )
+        )
         return 0
     tz = settings.tz
     print(f"Night of {night:%a %d %b %Y} ({settings.timezone})")
@@ -55,6 +68,8 @@ def cmd_plan(args: argparse.Namespace, ctx: Context) -> int:
         local = step.at.astimezone(tz)
         day = "" if local.date() == night else f" (+{(local.date() - night).days}d)"
         print(f"  {local:%H:%M}{day}  {step.title}")
+    if assigned is not None:
+        print(assigned.tonight_line())
     return 0
 
 
@@ -449,7 +464,15 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_report import register as register_report
 
     register_report(sub, Parser)
+    from coach.cli_calendar import register as register_calendar
+    from coach.cli_voice import register as register_voice
+
+    register_calendar(sub, Parser)
+    register_voice(sub, Parser)
     register_diary(sub, Parser)
+    from coach.cli_experiment import register as register_experiment
+
+    register_experiment(sub, Parser)
     from coach.cli_doctor import register as register_doctor
 
     register_doctor(sub, Parser)
@@ -539,11 +562,15 @@ def _saved(seen: list[Context]) -> bool:
 
 
 def _tell_notices(seen: list[Context]) -> None:
+    """Records set aside, by this command or by the daemon or the app since the last one."""
+    from coach.records import NOTICES_FILE, QUARANTINE_DIR
+
     for ctx in seen:
-        if "store" in ctx.__dict__:
-            for notice in ctx.store.notices:
-                print(f"coach: note: {notice}", file=sys.stderr)
-            ctx.store.notices.clear()
+        kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
+        if "store" not in ctx.__dict__ and not kept.exists():
+            continue
+        for notice in ctx.store.take_notices():
+            print(f"coach: note: {notice}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:

@@ -33,7 +33,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     from coach.report import render_report
 
     diary = ctx.diary.load()
-    text = render_report(diary, ctx.settings, args.weeks, ctx.clock.now())
+    text = render_report(diary, ctx.settings, args.weeks, ctx.clock.now(), ctx.store)
     if args.output is None:
         sys.stdout.write(text)
         return 0

@@ -113,7 +113,7 @@ class Daemon:
             await self.host.start()
             await stop.wait()
         finally:
-            self.host.stop()
+            await self.host.close()
             self.log.info("coach daemon stopped")
         return 0
 

@@ -33,6 +33,13 @@ def open_lock_file(path: Path, what: str) -> int:
     """
     try:
         ensure_dir(path.parent)
+        # Look before opening: a FIFO or a device is refused without being opened.
+        with contextlib.suppress(FileNotFoundError):
+            mode = os.lstat(path).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                raise CoachError(
+                    f"{path}: {what} is not a plain file; coach will not use it; remove it"
+                )
         fd = os.open(path, OPEN_FLAGS, FILE_MODE)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -239,10 +246,13 @@ class SenderLock:
 
 
 def sender_holder(path: Path) -> Holder | None:
-    """Who holds the sender lock at `path`, or None if nobody does."""
+    """Who holds the sender lock at `path`, or None if nobody does (or it is not a plain
+    file: nobody could hold it)."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except (FileNotFoundError, OSError):
+    except OSError:
         return None
     try:
         try:

@@ -23,6 +23,13 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         )
 
     def _open(self) -> io.TextIOWrapper:
+        try:
+            mode = os.lstat(self.baseFilename).st_mode
+        except FileNotFoundError:
+            pass
+        else:
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):  # a link fails at open
+                raise OSError(0, "not a plain file", self.baseFilename)
         fd = os.open(self.baseFilename, LOG_FLAGS, FILE_MODE)
         try:
             info = os.fstat(fd)

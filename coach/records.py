@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.fsutil import NotDurable, atomic_write, ensure_dir
+from coach.fsutil import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.locks import FileLock
 from coach.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
 from coach.schema import BANDS, misfit, record_tables
@@ -41,6 +40,8 @@ PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
 RECORD_TABLES = ("outcomes", "cramps", "events")
 QUARANTINE_DIR = "quarantine"
+NOTICES_FILE = "notices.txt"
+NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 TOMBSTONES = "tombstones"
 """Records that take back others by id (undo, forget): see coach.diary."""
 
@@ -255,10 +256,45 @@ class Store:
     def quarantine_dir(self) -> Path:
         return self.db_dir.parent / QUARANTINE_DIR
 
-    def _notice(self, text: str) -> None:
-        if text not in self._noticed:
-            self._noticed.add(text)
-            self.notices.append(text)
+    @property
+    def notices_file(self) -> Path:
+        """Notices not yet shown: a daemon or the app sets records aside too, and the next
+        command tells the user."""
+        return self.quarantine_dir / NOTICES_FILE
+
+    def _notice(self, text: str, *, keep: bool = True) -> None:
+        """Tell the user once. With `keep`, the line is also kept in quarantine/ until a
+        command shows it (`take_notices`), whichever process wrote it."""
+        if text in self._noticed:
+            return
+        self._noticed.add(text)
+        if keep:
+            try:
+                ensure_dir(self.quarantine_dir)
+                fd = os.open(self.notices_file, NOTICE_FLAGS, FILE_MODE)
+                try:
+                    os.write(fd, (text.replace("\n", " ") + "\n").encode("utf-8"))
+                finally:
+                    os.close(fd)
+                return
+            except OSError:
+                pass  # kept in memory only: this process shows it or nobody does
+        self.notices.append(text)
+
+    def take_notices(self) -> list[str]:
+        """Every notice not yet shown, this process's and those kept by others; each is
+        given out once."""
+        found, self.notices = self.notices, []
+        raw = b""
+        if self.notices_file.exists():
+            try:
+                with self.locked(hooks=False):
+                    raw = read_regular(self.notices_file, 1024 * 1024)
+                    self.notices_file.unlink()
+            except (CoachError, OSError):
+                raw = b""  # left for the next command
+            found += [line for line in raw.decode("utf-8", "replace").splitlines() if line]
+        return list(dict.fromkeys(found))
 
     # --- writing ---------------------------------------------------------------------
 
@@ -490,23 +526,26 @@ class Store:
 
     def _set_aside_locked(self, path: Path, misfits: list[Misfit], tables: Tables) -> Path:
         """Move misfits out of `tables` (the file at `path`, read under the lock) into a
-        file of their own in quarantine/, and report them once. The caller writes `tables`
-        back (or the next write does)."""
+        file of their own in quarantine/, report them once, and write the file without
+        them."""
         kept = self._quarantine(path, misfits)
         for item in misfits:
             tables.get(item.table, {}).pop(item.doc_id, None)
         try:
             atomic_write(path, encode_tables(tables))
+        except NotDurable:
+            pass  # in place; the write that follows syncs the folder again
         except OSError as exc:
             raise StoreError(
-                f"{path}: cannot be written ({exc.strerror}); nothing was changed"
+                f"{path}: cannot be written ({exc.strerror}); the records that do not fit "
+                f"stay in it, and a copy is in {kept}"
             ) from None
         return kept
 
     def _quarantine(self, source: Path, misfits: list[Misfit]) -> Path:
         """Keep misfits aside, whole, in quarantine/; report them once. Returns the file."""
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
-        target = self.quarantine_dir / f"{source.stem}-{stamp}-{secrets.token_hex(3)}.json"
+        target = self.quarantine_dir / f"{source.stem}-{stamp}-{os.urandom(3).hex()}.json"
         body = {
             "from": str(source),
             "set_aside_at": self.clock.now().isoformat(),
@@ -633,9 +672,10 @@ class Store:
         except (CoachError, OSError) as exc:
             count = len(month.misfits)
             self._notice(
-                f"{path}: {count} record{'s' if count != 1 else ''} did not fit and "
+                keep=False,
+                text=f"{path}: {count} record{'s' if count != 1 else ''} did not fit and "
                 f"{'were' if count != 1 else 'was'} skipped ({month.misfits[0].describe()}); "
-                f"they could not be set aside: {exc}"
+                f"they could not be set aside: {exc}",
             )
 
     def _docs(self, table: str, start: date, end: date) -> Iterator[dict[str, Any]]:

@@ -294,7 +294,17 @@ class ReminderHost:
         if runner.scheduler.running:
             runner.scheduler.wakeup()
 
+    async def close(self, timeout: float = 10.0) -> None:
+        """Stop, after letting a reminder on its way finish (so a stop never cuts one in
+        half between 'pending' and 'delivered')."""
+        runner = self.runner
+        if runner is not None and runner.scheduler.running:
+            runner.scheduler.pause()
+            await asyncio.get_running_loop().run_in_executor(None, runner.wait_idle, timeout)
+        self.stop()
+
     def stop(self) -> None:
+        """Stop now (the app's unmount); see close()."""
         self._stopped = True
         for watch in self.watches:
             watch.close()

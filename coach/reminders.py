@@ -38,7 +38,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from coach.clock import Clock
 from coach.errors import CoachError
-from coach.planner import Plan, PlannedStep, current_night, plan_night
+from coach.experiment import plan_for
+from coach.planner import Plan, PlannedStep, current_night
 from coach.records import PAUSE_EVENT, Store
 from coach.reminder_rules import (
     DELIVERED,
@@ -153,7 +154,8 @@ class ReminderService:
     # --- what is owed ----------------------------------------------------------------
 
     def plan(self, night: date) -> Plan:
-        return plan_night(self.settings, night)
+        # The personal experiment leaves the stretch out of a no-stretch night's plan.
+        return plan_for(self.settings, self.store, night)[0]
 
     def describe(self, step: PlannedStep, night: date, late_by: timedelta) -> tuple[str, str]:
         """The notification's title and body for a step falling due now."""
@@ -463,6 +465,8 @@ class ScheduledReminders:
         self.catch_up_seconds = catch_up_seconds
         self.on_handled = on_handled
         self._sync_lock = threading.Lock()
+        self._busy = 0
+        self._idle = threading.Condition()
 
     def start(self, *, paused: bool = False, run_now: bool = True) -> None:
         """Add the jobs and start the scheduler (if it is not running yet); then, unless
@@ -488,11 +492,24 @@ class ScheduledReminders:
 
     def tick(self) -> list[Handled]:
         """Deliver what is due, then move the date jobs to what is still owed."""
-        handled = self.service.run_due()
-        if handled and self.on_handled is not None:
-            self.on_handled(handled)
-        self.sync()
-        return handled
+        with self._idle:
+            self._busy += 1
+        try:
+            handled = self.service.run_due()
+            if handled and self.on_handled is not None:
+                self.on_handled(handled)
+            self.sync()
+            return handled
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no tick runs (a notification on its way is finished); False if one
+        still runs after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
 
     def sync(self) -> None:
         """Make the scheduler's date jobs match the reminders still owed."""

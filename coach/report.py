@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.errors import CoachError
+from coach.experiment import report_lines
 from coach.fsutil import atomic_write
 from coach.history import to_csv
 from coach.redflags import find_red_flags
@@ -23,6 +24,7 @@ from coach.stats import CrampWeek, Diary, NightFacts
 
 if TYPE_CHECKING:
     from coach.diary import DiaryService
+    from coach.records import Store
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
@@ -55,8 +57,11 @@ def report_period(diary: Diary, weeks: int) -> Period:
     return Period(max(first, end - timedelta(days=weeks * 7 - 1)), end)
 
 
-def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -> str:
-    """The Markdown report of the last `weeks` weeks of the diary."""
+def render_report(
+    diary: Diary, settings: Settings, weeks: int, now: datetime, store: Store | None = None
+) -> str:
+    """The Markdown report of the last `weeks` weeks of the diary (with the personal
+    experiment's section when `store` holds one)."""
     period = report_period(diary, weeks)
     nights = diary.window(period.start, period.end)
     whole = diary.cramp_block(period.start, period.nights)
@@ -73,10 +78,7 @@ def render_report(diary: Diary, settings: Settings, weeks: int, now: datetime) -
         *_cramp_section(diary, period, whole),
         *_longest_section(nights),
         *_adherence_section(diary, settings, period),
-        "## Stretch and cramps (a personal observation)",
-        "",
-        diary.insight(weeks=max(1, -(-period.nights // 7)), end=period.end).text(),
-        "",
+        *(report_lines(store, settings, now) if store is not None else []),
         *_red_flag_section(diary, period),
         *_notes_section(nights),
         "---",
@@ -212,7 +214,7 @@ def export_files(
     """Write the report (Markdown) and every finished night (CSV) into `folder`; return both."""
     settings, now = source.settings, source.now()
     diary = source.load()
-    report = render_report(diary, settings, weeks, now)
+    report = render_report(diary, settings, weeks, now, source.store)
     stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
     report_path = folder / f"report-{stamp}.md"
     csv_path = folder / f"history-{stamp}.csv"

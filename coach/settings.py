@@ -67,7 +67,7 @@ class StretchSettings(NamedTuple):
     variant: str = "standing"
     """'standing', or 'seated' for people who find standing hard."""
     bell: bool = True
-    """Ring the terminal bell at each change of hold and rest."""
+    """Sound a chime at each change of hold and rest (the terminal bell if no sound works)."""
 
 
 class NotificationSettings(NamedTuple):
@@ -77,6 +77,22 @@ class NotificationSettings(NamedTuple):
     """Send a desktop notification when a step falls due."""
     snooze_minutes: int = 10
     """How long a snooze lasts."""
+
+
+class VoiceSettings(NamedTuple):
+    """Spoken cues, for a stretch session followed with eyes off the screen."""
+
+    enabled: bool = False
+    """Speak each change in the stretch player, and the title of each reminder."""
+    rate: int = 150
+    """Speaking speed in words per minute."""
+
+
+class SoundSettings(NamedTuple):
+    """The chime played at each change and the loudness of the voice."""
+
+    volume: int = 80
+    """Loudness of chimes and speech, 0 (silent) to 100."""
 
 
 class DisplaySettings(NamedTuple):
@@ -101,6 +117,8 @@ class Settings(NamedTuple):
     notifications: NotificationSettings = NotificationSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
+    voice: VoiceSettings = VoiceSettings()
+    sound: SoundSettings = SoundSettings()
     display: DisplaySettings = DisplaySettings()
 
     @property
@@ -208,6 +226,18 @@ NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
     "enabled": _boolean,
     "snooze_minutes": _int_in(1, 120),
 }
+VOICE_KEYS: dict[str, Callable[[object], Any]] = {
+    "enabled": _boolean,
+    "rate": _int_in(80, 400),
+}
+SOUND_KEYS: dict[str, Callable[[object], Any]] = {
+    "volume": _int_in(0, 100),
+}
+SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
+    "voice": VOICE_KEYS,
+    "sound": SOUND_KEYS,
+}
+"""Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "offset_minutes": _int_in(*OFFSET_RANGE),
     "enabled": _boolean,
@@ -225,6 +255,7 @@ TOP_KEYS = (
     "steps",
     "stretch",
     "notifications",
+    *SECTIONS,
     "display",
 )
 
@@ -304,6 +335,15 @@ def settings_from_dict(
             )
         notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
 
+    sections: dict[str, dict[str, Any]] = {}
+    for section, keys in SECTIONS.items():
+        found = sections.setdefault(section, {})
+        for name, value in table(section, data.get(section, {})).items():
+            if name not in keys:
+                raise ConfigError(
+                    path, f"{section}.{name}", f"unknown key; known: {', '.join(keys)}"
+                )
+            found[name] = check(f"{section}.{name}", keys[name], value)
     display_raw = table("display", data.get("display", {}))
     display_values: dict[str, Any] = {}
     for name, value in display_raw.items():
@@ -361,6 +401,8 @@ def settings_from_dict(
         routine=EVENING._replace(steps=tuple(steps)),
         stretch=StretchSettings(**stretch_values),
         notifications=NotificationSettings(**notify_values),
+        voice=VoiceSettings(**sections["voice"]),
+        sound=SoundSettings(**sections["sound"]),
         display=DisplaySettings(**display_values),
     )
 
@@ -385,6 +427,8 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
+        case [section, name] if name in SECTIONS.get(section, {}):
+            return SECTIONS[section][name]
     raise ConfigError(path, key, f"unknown key; known keys: {', '.join(known_keys())}")
 
 
@@ -394,6 +438,7 @@ def known_keys() -> list[str]:
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
     keys += [f"stretch.{name}" for name in STRETCH_KEYS]
     keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
+    keys += [f"{section}.{name}" for section, names in SECTIONS.items() for name in names]
     keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
@@ -436,6 +481,8 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(getattr(settings.stretch, name))
         case ["notifications", name]:
             return format_value(getattr(settings.notifications, name))
+        case [section, name] if section in SECTIONS:
+            return format_value(getattr(getattr(settings, section), name))
         case ["display", "theme"]:
             return settings.display.theme or DEFAULT_THEME
         case ["steps", step_id, name]:

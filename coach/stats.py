@@ -1,4 +1,4 @@
-"""Adherence, streaks, habit strength, the cramp diary by week, and the stretch insight.
+"""Adherence, streaks, habit strength and the cramp diary by week.
 
 Everything here is computed from a `Diary`: one pass over the store that turns each night
 into a small `NightFacts`. Windowed figures (7/30/90 days, N weeks) are cached per window,
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
+from coach.experiment import assignment, safe_protocol
 from coach.planner import current_night, plan_night
 from coach.records import CrampLog, Event, Store, paused_from
 from coach.settings import Settings
@@ -32,10 +33,6 @@ NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
 STRETCH = "stretch"
 WINDOWS: tuple[int, ...] = (7, 30, 90)
 """The adherence windows the history screen shows, in days."""
-MIN_INSIGHT_NIGHTS = 7
-"""Logged nights each side needs before the stretch insight shows figures."""
-INSIGHT_WEEKS = 6
-"""The insight looks this far back by default: the length of the stretching trial."""
 
 DURATION_BANDS: tuple[tuple[str, float], ...] = (
     ("under 1", 0.5),
@@ -182,45 +179,6 @@ class CrampWeek:
         return sum(self.disturbances) / len(self.disturbances) if self.disturbances else None
 
 
-@dataclass(frozen=True)
-class Insight:
-    """Cramps per night with the stretch done vs not, over a window of logged nights."""
-
-    weeks: int
-    with_nights: int
-    with_cramps: int
-    without_nights: int
-    without_cramps: int
-    minimum: int = MIN_INSIGHT_NIGHTS
-
-    @property
-    def enough(self) -> bool:
-        return self.with_nights >= self.minimum and self.without_nights >= self.minimum
-
-    @property
-    def with_rate(self) -> float | None:
-        return self.with_cramps / self.with_nights if self.with_nights else None
-
-    @property
-    def without_rate(self) -> float | None:
-        return self.without_cramps / self.without_nights if self.without_nights else None
-
-    def text(self) -> str:
-        """The insight in modest words: figures with their night counts, or why not yet."""
-        if not self.enough:
-            return (
-                f"Not enough data yet: this needs at least {self.minimum} logged nights with "
-                f"the stretch and {self.minimum} without, in the last {self.weeks} weeks "
-                f"(so far {self.with_nights} with, {self.without_nights} without)."
-            )
-        return (
-            f"Last {self.weeks} weeks: {self.with_rate:.1f} cramps a night on the "
-            f"{self.with_nights} logged nights with the stretch done, {self.without_rate:.1f} "
-            f"on the {self.without_nights} without. This is your own observation, not proof: "
-            "other things change from night to night too."
-        )
-
-
 _T = TypeVar("_T")
 
 
@@ -263,13 +221,19 @@ class Diary:
         # Only the last two nights can still be running; planning every night of ten
         # years just to learn that it is over would be most of the cost of a load.
         running_from = current_night(settings, now) - timedelta(days=1)
+        protocol = safe_protocol(store)
         nights = []
         for night in _dates(first, end):
             over = night < running_from or now >= plan_night(settings, night).ends_at
+            assigned = assignment(protocol, night) if protocol is not None else None
             nights.append(
                 _facts(
                     night,
-                    required,
+                    # A no-stretch night of the experiment asks no stretch: following the
+                    # plan must not break a streak or lower adherence.
+                    required
+                    if assigned is None or assigned.arm != "no-stretch"
+                    else tuple(step for step in required if step != STRETCH),
                     recorded.get(night, {}),
                     logs.get(night),
                     tuple(episodes.get(night, ())),
@@ -352,7 +316,9 @@ class Diary:
                 continue
             for step in self.required:
                 done = facts.steps.get(step) == "done"
-                if facts.paused and not done:
+                # Paused nights, and the stretch on an experiment's no-stretch night, are
+                # not expected: they count only when done anyway.
+                if (facts.paused or step not in facts.required) and not done:
                     continue
                 counts[step][1] += 1
                 counts[step][0] += done
@@ -408,24 +374,6 @@ class Diary:
 
     def _first_log(self) -> date | None:
         return next((f.night for f in self.nights if f.cramps is not None), None)
-
-    def insight(self, weeks: int = INSIGHT_WEEKS, end: date | None = None) -> Insight:
-        """Cramps a night with the stretch done vs not, over logged nights of `weeks` weeks."""
-        end = end or self.last_over
-        if end is None:
-            return Insight(weeks, 0, 0, 0, 0)
-        result: Insight = self._cached(("insight", weeks, end), lambda: self._insight(weeks, end))
-        return result
-
-    def _insight(self, weeks: int, end: date) -> Insight:
-        counts = [0, 0, 0, 0]
-        for facts in self.window(end - timedelta(days=weeks * 7 - 1), end):
-            if facts.cramps is None or not facts.over:
-                continue
-            side = 0 if facts.steps.get(STRETCH) == "done" else 2
-            counts[side] += 1
-            counts[side + 1] += facts.cramps.count
-        return Insight(weeks, *counts)
 
 
 def strength_over(nights: Sequence[NightFacts]) -> float:

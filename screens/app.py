@@ -22,7 +22,8 @@ from screens.tonight import TonightScreen
 if TYPE_CHECKING:
     from coach.diary import Store
     from coach.notify import Delivery, Notifier
-    from screens.messages import Say, StepDue
+    from coach.voice import Speaker
+    from screens.messages import RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
@@ -50,6 +51,7 @@ class Reminders(Protocol):
 
 
 RemindersFactory = Callable[["CoachApp"], Reminders]
+SpeakerFactory = Callable[["CoachApp"], "Speaker"]
 
 
 class CoachApp(App[None]):
@@ -91,6 +93,7 @@ class CoachApp(App[None]):
         first_run: bool | None = None,
         reminders: RemindersFactory | None = None,
         exports_dir: Path | None = None,
+        speaker: SpeakerFactory | None = None,
     ) -> None:
         super().__init__()
         self.diary = DiaryService(store, settings, clock, config_path=config_path)
@@ -100,6 +103,7 @@ class CoachApp(App[None]):
         self.exports_dir = exports_dir
         self._first_run = first_run
         self._reminders_factory = reminders
+        self._speaker_factory = speaker
         self.reminders: Reminders | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
@@ -272,6 +276,14 @@ class CoachApp(App[None]):
             self.reminders.settings_changed(settings)
         return None
 
+    def make_speaker(self) -> Speaker:
+        """Where the stretch player's cues go: voice and chimes, or the terminal bell."""
+        if self._speaker_factory is not None:
+            return self._speaker_factory(self)
+        from coach.voice import BellSpeaker
+
+        return BellSpeaker(self.bell, chimes=self.settings.stretch.bell)
+
     # --- reminders ----------------------------------------------------------------------------
 
     def step_due(
@@ -319,6 +331,9 @@ class CoachApp(App[None]):
 
     def on_say(self, message: Say) -> None:
         self.notify(message.text, severity="warning", timeout=15)
+
+    def on_ring_bell(self, message: RingBell) -> None:
+        self.bell()
 
     def snooze(self, step_id: str | None = None) -> None:
         """Snooze a step (the one last announced, unless told) and say until when."""
@@ -442,6 +457,9 @@ class CoachApp(App[None]):
             yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
             yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
             yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
+            yield SystemCommand(
+                "Experiment", "Find out whether stretching helps you", screen.action_experiment
+            )
         yield SystemCommand(
             "Send a test notification",
             "Check that desktop notifications reach you",
@@ -476,6 +494,21 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
     return build
 
 
+def audio_speaker(app: CoachApp) -> Speaker:
+    """The real cue speaker: voice and chimes on a worker thread, problems said in a toast."""
+    from coach.voice import AudioCues
+    from screens.messages import RingBell, Say
+
+    settings = app.settings
+    return AudioCues(
+        settings.voice,
+        settings.sound,
+        chimes=settings.stretch.bell,
+        on_problem=lambda text: app.post_message(Say(text)),
+        bell=lambda: app.post_message(RingBell()),
+    )
+
+
 def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
     """Start the app on the context's data; returns the exit status."""
     ctx.kind = "tui"
@@ -493,6 +526,7 @@ def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
         ctx.paths.config_file,
         reminders=desktop_reminders(ctx, notifier),
         exports_dir=ctx.paths.exports_dir,
+        speaker=audio_speaker,
     )
     app.run()
     return 0

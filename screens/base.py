@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -23,6 +23,9 @@ from coach.clock import Clock
 from coach.diary import DiaryService, StepRecord, Tombstone
 from coach.settings import Settings
 from screens.textual_shim import FooterKey, mark_bindings_ready
+
+if TYPE_CHECKING:
+    from coach.voice import Speaker
 
 
 class CoachServices(Protocol):
@@ -55,6 +58,8 @@ class CoachServices(Protocol):
     ) -> bool: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+    def make_speaker(self) -> Speaker: ...
 
 
 ResultType = TypeVar("ResultType")

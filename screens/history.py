@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from coach.diary import CrampLog, describe_episodes
 from coach.errors import CoachError
+from coach.experiment import assignment, load_protocol
 from coach.redflags import find_red_flags
 from coach.stats import (
     STREAK_EXPLANATION,
@@ -372,7 +373,7 @@ class CorrectNight(CoachModal[bool]):
 
 
 class HistoryScreen(Screen[None]):
-    """Nights, adherence, streaks, habit strength, cramps per week and the insight."""
+    """Nights, adherence, streaks, habit strength, cramps per week and the experiment."""
 
     CSS_PATH = "history.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -430,7 +431,7 @@ class HistoryScreen(Screen[None]):
                 yield Static("", id="severity-title")
                 yield Sparkline([], id="severity-chart")
                 yield Static("", id="cramps-figures")
-                yield Static("", id="insight")
+                yield Static("", id="stretch-question")
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -529,8 +530,31 @@ class HistoryScreen(Screen[None]):
             peak = max(logged, key=lambda w: w.per_week or 0.0)
             figures += f"\nHighest: {peak.per_week:.1f} a week (week of {peak.start:%d %b})"
         self.query_one("#cramps-figures", Static).update(figures)
-        self.query_one("#insight", Static).update(
-            Text.assemble(("Stretch and cramps: ", "bold"), diary.insight().text())
+        self.query_one("#stretch-question", Static).update(
+            Text.assemble(("Does stretching help you? ", "bold"), self._experiment_line())
+        )
+
+    def _experiment_line(self) -> str:
+        """Where the personal experiment stands; the answer itself is on its own screen."""
+        try:
+            protocol = load_protocol(services(self).diary.store)
+        except CoachError as exc:
+            return str(exc)
+        if protocol is None:
+            return (
+                "nights you chose to stretch cannot be fairly compared with nights you did "
+                "not; a personal experiment can tell (e on Tonight)."
+            )
+        assigned = assignment(protocol, self.today)
+        if protocol.stopped is not None:
+            return "your experiment was stopped; its figures are on its screen (e on Tonight)."
+        if assigned is None:
+            return "your experiment is over: its answer is on its screen (e on Tonight)."
+        if assigned.phase == "run-in":
+            return "your experiment is in its run-in (e on Tonight)."
+        return (
+            f"your experiment is in period {assigned.period} of {assigned.periods}; the "
+            "answer comes at the end (e on Tonight)."
         )
 
     def _show_night(self, night: date) -> None:

@@ -28,3 +28,8 @@ class Say(Message):
     """One plain line for the user from the reminder service."""
 
     text: str
+
+
+@dataclass
+class RingBell(Message):
+    """The cue speaker found no sound: ring the terminal bell instead (from its thread)."""

@@ -47,6 +47,7 @@ def form_changes(
     notifications: bool,
     bell: bool | None = None,
     steps: dict[str, tuple[str, bool]] | None = None,
+    voice: bool | None = None,
 ) -> list[tuple[str, str | None]]:
     """The config keys the form's values change (None removes a key)."""
     changes: list[tuple[str, str | None]] = []
@@ -67,6 +68,8 @@ def form_changes(
         changes.append(("notifications.enabled", format_value(notifications)))
     if bell is not None and bell != settings.stretch.bell:
         changes.append(("stretch.bell", format_value(bell)))
+    if voice is not None and voice != settings.voice.enabled:
+        changes.append(("voice.enabled", format_value(voice)))
     for step in settings.routine.steps:
         if steps is None or step.id not in steps:
             continue
@@ -143,8 +146,10 @@ class SettingsScreen(Screen[bool]):
             yield self._row(
                 "Desktop reminders", OnOff(settings.notifications.enabled, id="notifications")
             )
+            # Spoken cues let the stretches be followed facing a wall, screens away.
+            yield self._row("Spoken cues", OnOff(settings.voice.enabled, id="voice"))
             if not self.first_run:
-                yield self._row("Bell in stretches", OnOff(settings.stretch.bell, id="bell"))
+                yield self._row("Chime in stretches", OnOff(settings.stretch.bell, id="bell"))
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
                 for step in settings.routine.steps:
                     with Horizontal(classes="form-row"):
@@ -209,6 +214,7 @@ class SettingsScreen(Screen[bool]):
             notifications=self.query_one("#notifications", OnOff).is_on,
             bell=bell,
             steps=steps,
+            voice=self.query_one("#voice", OnOff).is_on,
         )
         if self.first_run:
             # Write what was confirmed, so the file exists and a later change of the

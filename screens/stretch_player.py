@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,8 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
-from coach.stretch import Slot, StretchSession
+from coach.cues import Cue, SessionCues
+from coach.stretch import EXTRA_SECONDS, Slot, StretchSession
 from screens.base import CoachFooter, CoachModal, services
+from screens.big_text import BigCountdown
+
+if TYPE_CHECKING:
+    from coach.voice import Speaker
 
 TICK_SECONDS = 0.1
 """How often the countdown is redrawn; its value comes from the deadline, not from this."""
@@ -23,6 +28,11 @@ def countdown_text(seconds: float) -> str:
     """Whole seconds left, rounded up so '1' shows until the very end: '9', '1:05'."""
     whole = math.ceil(round(seconds, 3))
     return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else str(whole)
+
+
+def short_name(slot: Slot) -> str:
+    """The exercise's name without its bracketed variant: 'Calf stretch'."""
+    return slot.exercise.name.split(" (")[0]
 
 
 def describe(slot: Slot, reps: int) -> str:
@@ -57,15 +67,28 @@ class StretchScreen(Screen[str | None]):
             tooltip="Switch between standing and seated stretches",
         ),
         Binding(
+            "f",
+            "full_screen",
+            "Big",
+            # Not in the footer, which is full at 80 columns; the line before the start and
+            # the help name it.
+            show=False,
+            id="stretch-full",
+            tooltip="Numbers that fill the terminal, to follow from across the room",
+        ),
+        Binding(
             "escape", "stop", "Stop", id="stretch-stop", tooltip="Stop and record what you did"
         ),
     ]
 
-    def __init__(self, night: date, *, late: bool = False) -> None:
+    def __init__(self, night: date, *, late: bool = False, speaker: Speaker | None = None) -> None:
         super().__init__()
         self.night = night
         self.late = late
         self.session: StretchSession | None = None
+        self.cues: SessionCues | None = None
+        self.speaker = speaker
+        """Where cues go (voice, chime or bell); built from the settings on mount if None."""
         self.recorded: str | None = None
         """The outcome recorded, once it is."""
 
@@ -78,11 +101,15 @@ class StretchScreen(Screen[str | None]):
             yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="bar")
             yield Static(id="status")
             yield Static(id="instructions")
+        yield BigCountdown(id="big")
         yield CoachFooter(compact=True)  # its many keys must fit in 80 columns
 
     def on_mount(self) -> None:
         app = services(self)
         self.session = StretchSession(app.settings.routine, app.settings.stretch, app.clock)
+        self.cues = SessionCues(self.session)
+        if self.speaker is None:
+            self.speaker = app.make_speaker()
         self.sub_title = "Stretches"
         self.redraw()
         self.set_interval(TICK_SECONDS, self.tick)
@@ -93,6 +120,19 @@ class StretchScreen(Screen[str | None]):
             self.session.pause()
             self.refresh_bindings()
 
+    def on_unmount(self) -> None:
+        if self.speaker is not None:
+            self.speaker.close()
+
+    def _say(self, cue: Cue) -> None:
+        if self.speaker is not None:
+            self.speaker.cue(cue)
+
+    @property
+    def _cues(self) -> SessionCues:
+        assert self.cues is not None, "the cues are built on mount"
+        return self.cues
+
     @property
     def _session(self) -> StretchSession:
         assert self.session is not None, "the session is built on mount"
@@ -101,11 +141,10 @@ class StretchScreen(Screen[str | None]):
     # --- time -------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Advance the session to the clock's time; ring at each change; finish at the end."""
+        """Advance the session to the clock's time; cue each change; finish at the end."""
         session = self._session
-        changes = session.tick()
-        if changes and services(self).settings.stretch.bell:
-            self.app.bell()
+        for cue in self._cues.after_tick(session.tick()):
+            self._say(cue)
         if session.finished and session.started and self.is_current:
             self._finish()
             return
@@ -116,6 +155,7 @@ class StretchScreen(Screen[str | None]):
         slot = session.slot
         if slot is None:
             self.query_one("#exercise", Static).update("All stretches done.")
+            self.query_one("#big", BigCountdown).show("Done", "", "0", "All stretches done.")
             return
         self.query_one("#exercise", Static).update(describe(slot, session.reps))
         if session.phase in ("hold", "ready"):
@@ -133,7 +173,7 @@ class StretchScreen(Screen[str | None]):
         bar = self.query_one("#bar", ProgressBar)
         bar.update(total=session.duration, progress=session.duration * session.fraction_done())
         if not session.started:
-            status = "Get into position, then press space to start."
+            status = "Get into position, then press space to start. f: big countdown."
         elif session.paused:
             status = "Paused. Press space to carry on."
         else:
@@ -142,8 +182,27 @@ class StretchScreen(Screen[str | None]):
             )
         self.query_one("#status", Static).update(status)
         self.query_one("#instructions", Static).update(instructions)
+        self._redraw_big(slot)
         self.set_class(session.phase in ("rest", "ready"), "-rest")
         self.set_class(session.paused, "-paused")
+
+    def _redraw_big(self, slot: Slot) -> None:
+        session = self._session
+        if session.phase == "rest":
+            after = session.next_slot
+            title, phase = ("Rest", f"next {short_name(after)}" if after else "")
+            if after is not None:
+                phase = f"next: {after.leg} leg" if after.exercise == slot.exercise else phase
+        else:
+            title = short_name(slot)
+            what = "hold" if session.phase == "hold" else "get ready"
+            phase = f"{slot.leg} leg {what}" if slot.leg else what
+        if session.paused or not session.started:
+            phase = "paused" if session.paused else "press space"
+        status = f"Rep {slot.rep} of {session.reps} · {len(session.completed)} of "
+        status += f"{len(session.slots)} holds done · f: normal view"
+        big = self.query_one("#big", BigCountdown)
+        big.show(title, phase, countdown_text(session.remaining()), status)
 
     # --- keys -------------------------------------------------------------------------------
 
@@ -156,15 +215,22 @@ class StretchScreen(Screen[str | None]):
 
     def action_start(self) -> None:
         self._session.start()
+        self._say(self._cues.started())
         self._changed()
 
     def action_pause(self) -> None:
         self._session.pause()
+        self._say(self._cues.paused())
         self._changed()
 
     def action_resume(self) -> None:
         self._session.resume()
+        self._say(self._cues.resumed())
         self._changed()
+
+    def action_full_screen(self) -> None:
+        """Switch between the normal view and the countdown that fills the terminal."""
+        self.toggle_class("-full")
 
     def _changed(self) -> None:
         self.refresh_bindings()
@@ -172,20 +238,22 @@ class StretchScreen(Screen[str | None]):
 
     def action_skip_exercise(self) -> None:
         session = self._session
-        session.skip_exercise()
+        self._say(self._cues.skipped(session.skip_exercise()))
         if session.finished:
             self._finish()
         else:
             self.redraw()
 
     def action_add_time(self) -> None:
-        self._session.add_time()
+        self._session.add_time(EXTRA_SECONDS)
+        self._say(self._cues.added(EXTRA_SECONDS))
         self.redraw()
 
     def action_variant(self) -> None:
         session = self._session
         other = "seated" if session.variant == "standing" else "standing"
         session.switch_variant(other)
+        self._say(self._cues.switched(other))
         self.notify(f"Switched to the {other} stretches.")
         self.redraw()
 

@@ -47,6 +47,8 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Tonight, History | `u` | Undo the latest change (a step, a cramp log, a cramp); says what |
 | Tonight | `z` | Snooze the step a reminder just announced (3 times a night at most) |
 | Tonight | `h` | History: adherence, streaks, cramps; correct a night; export |
+| Tonight | `e` | Experiment: find out whether stretching helps you (see below) |
+| Experiment | `s` / `k` / `escape` | Start / stop (asks first) / back |
 | Tonight | `m` | Log last night's cramps, or edit the log (the morning check-in) |
 | History | `enter` | Edit a night: `d` `s` `m` mark a step, `del` delete it, `l` cramp log |
 | Night editor | `D` | Delete the night's cramp log and cramps |
@@ -55,6 +57,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |
 | Stretch player | `space` | Start, pause and resume |
 | Stretch player | `n` / `+` / `v` | Skip the exercise / add 10 seconds / standing or seated |
+| Stretch player | `f` | Big countdown filling the terminal, to follow from across the room |
 | Stretch player | `escape` | Stop: says what you did and asks how to record it |
 | Cramping now | `e` | The cramp has eased: record how long and how bad |
 | Cramping now | `escape` | Back, logging the time so far (within 10 s: nothing logged) |
@@ -74,6 +77,13 @@ desktop notification too.
 - **Last meal, hydration, screens off**: common sleep advice; not tested as cramp
   treatments.
 - **Sleep position**: plausible and low-risk, but unproven.
+
+**Does stretching help you?** Comparing nights you happened to stretch with nights you did
+not cannot tell. The experiment (`e` on Tonight, or `coach experiment start`) can: after a
+run-in of logged mornings, periods of stretch and no-stretch nights take turns in a random
+order fixed in advance (the first 3 nights of each period do not count), and a model made
+for cramp counts gives the answer with its uncertainty. It cannot be blinded, and it is
+about you alone.
 
 coach does not recommend quinine, supplements or any change to your medicines. Ask your
 doctor or pharmacist about those.

@@ -14,7 +14,8 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.planner import last_slept_night, plan_night
+from coach.experiment import advance, load_protocol, plan_for
+from coach.planner import last_slept_night
 from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,
@@ -38,6 +39,15 @@ class TonightScreen(Screen[None]):
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
         Binding("h", "app.history", "History", id="history", tooltip="Adherence, streaks, cramps"),
+        # Named in the history's line about stretching and in the help, not in the footer.
+        Binding(
+            "e",
+            "experiment",
+            "Experiment",
+            id="experiment",
+            tooltip="Find out whether stretching helps you",
+            show=False,
+        ),
         Binding(
             "u",
             "undo",
@@ -63,18 +73,40 @@ class TonightScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # The first view is read here and composed in, so the first paint is also the
         # last one at startup: nothing is cleared and drawn again once mounted.
-        lines = {"night-line": "", "countdown": "", "last-night": "", **self._read()}
+        lines = {
+            "night-line": "",
+            "countdown": "",
+            "experiment-line": "",
+            "last-night": "",
+            **self._read(),
+        }
         self._lines = lines
         yield Header()
         with Vertical(id="tonight"):
             yield Static(lines["night-line"], id="night-line")
             yield Static(lines["countdown"], id="countdown")
             yield OptionList(*self._options(), id="timeline")
+            yield Static(lines["experiment-line"], id="experiment-line")
             yield Static(lines["last-night"], id="last-night")
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
+        app = services(self)
+        try:
+            # A finished run-in draws the experiment's plan, before tomorrow night.
+            before = load_protocol(app.diary.store)
+            after = advance(app.diary.store, app.settings, app.clock.now())
+        except CoachError as exc:
+            self.notify(f"Could not update the experiment: {exc}", severity="warning")
+        else:
+            if before is not None and before.start is None and after and after.start:
+                self.notify(
+                    f"The run-in is done: your experiment's plan is fixed, {after.weeks} weeks "
+                    "from tomorrow night. Press e to read it.",
+                    timeout=20,
+                )
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
+        self._show_experiment_line()
         self.set_interval(TICK_SECONDS, self._tick)
 
     def _tick(self) -> None:
@@ -97,8 +129,8 @@ class TonightScreen(Screen[None]):
         settings = app.settings
         now = app.clock.now()
         night = app.tonight()
-        plan = plan_night(settings, night)
         diary = app.diary
+        plan, assigned = plan_for(settings, diary.store, night)
         # The night slept last, as the morning check-in (m) means it: in the morning that
         # is the night on screen, in the evening the one before.
         slept = last_slept_night(settings, now)
@@ -113,6 +145,7 @@ class TonightScreen(Screen[None]):
         return {
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
+            "experiment-line": assigned.tonight_line() if assigned is not None else "",
             "last-night": last_night_line(last),
         }
 
@@ -123,8 +156,12 @@ class TonightScreen(Screen[None]):
             if self._lines.get(line_id) != text:
                 self.query_one(f"#{line_id}", Static).update(text)
                 self._lines[line_id] = text
+        self._show_experiment_line()
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
+
+    def _show_experiment_line(self) -> None:
+        self.query_one("#experiment-line", Static).display = bool(self._lines["experiment-line"])
 
     def _options(self) -> list[Option]:
         return [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
@@ -187,6 +224,11 @@ class TonightScreen(Screen[None]):
 
         late = any(row.definition.timed and row.state == "late" for row in self.rows)
         self.app.push_screen(StretchScreen(services(self).tonight(), late=late))
+
+    def action_experiment(self) -> None:
+        from screens.experiment import ExperimentScreen
+
+        self.app.push_screen(ExperimentScreen(), callback=lambda _: self.refresh_view())
 
     def action_done(self) -> None:
         row = self.chosen

@@ -216,3 +216,25 @@ async def test_the_cramp_guide_times_in_minutes_and_seconds(ctx: Context, clock:
     assert [parse_length(t) for t in ("0:12", "2", "0.5", "10:01")] == [0.2, 2.0, 0.5, 10.017]
     with pytest.raises(ValueError, match="minutes and seconds like 1:30"):
         parse_length("1:75")
+
+
+async def test_skipping_every_exercise_is_not_done(ctx: Context, clock: FakeClock) -> None:
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await started_player(clock, app, pilot)
+        while isinstance(app.screen, StretchScreen):
+            await pilot.press("n")
+        assert player.recorded == "skipped"
+    record = ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")]
+    assert (record.outcome, record.detail["holds_done"]) == ("skipped", 0)
+
+
+async def test_c_opens_cramping_now_from_the_night_editor(ctx: Context, clock: FakeClock) -> None:
+    ctx.store.record_step(NIGHT - timedelta(days=1), "stretch", "done")
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("up", "enter")
+        assert isinstance(app.screen, CorrectNight)
+        await pilot.press("c")
+        assert isinstance(app.screen, CrampScreen)
+    assert len(ctx.store.events(NIGHT, NIGHT, "cramp-episode")) == 1  # its start is logged

@@ -121,7 +121,7 @@ async def test_an_empty_store_shows_plain_zeros(ctx: Context) -> None:
     app = HistoryApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "Streak 0 nights (best 0)" in text(app, "#summary")
-        assert "Not enough data yet" in text(app, "#insight")
+        assert "a personal experiment can tell (e on Tonight)" in text(app, "#stretch-question")
         await pilot.press("enter")
         assert isinstance(app.screen, CorrectNight)  # tonight can be recorded already
 

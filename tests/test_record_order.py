@@ -85,6 +85,16 @@ def _view(store: Store) -> dict[tuple[date, str], tuple[str, str]]:
     return {key: (record.outcome, record.id) for key, record in found.items()}
 
 
+def _nights(store: Store) -> tuple[object, ...]:
+    """What a night shows: step outcomes, the morning log, whether it was paused."""
+    logs = store.cramp_logs(NIGHTS[0], NIGHTS[-1])
+    return (
+        _view(store),
+        {night: (log.count, log.id) for night, log in logs.items()},
+        store.paused_nights(NIGHTS[0], NIGHTS[-1]),
+    )
+
+
 write = st.tuples(
     st.just("write"),
     st.sampled_from(("a", "b")),
@@ -96,14 +106,20 @@ step_clock = st.tuples(
     st.just("clock"), st.sampled_from(("a", "b")), st.integers(-3 * 86400, 3 * 86400)
 )
 merge = st.tuples(st.just("merge"), st.sampled_from(("a", "b")))
+cramps = st.tuples(
+    st.just("cramps"), st.sampled_from(("a", "b")), st.sampled_from(NIGHTS), st.integers(0, 3)
+)
+pause = st.tuples(
+    st.just("pause"), st.sampled_from(("a", "b")), st.sampled_from(NIGHTS), st.booleans()
+)
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ops=st.lists(st.one_of(write, step_clock, merge), min_size=1, max_size=14))
+@given(ops=st.lists(st.one_of(write, step_clock, merge, cramps, pause), min_size=1, max_size=16))
 def test_two_machines_with_wandering_clocks_converge_and_their_last_writes_win(
     ops: list[tuple[object, ...]],
 ) -> None:
@@ -118,6 +134,12 @@ def test_two_machines_with_wandering_clocks_converge_and_their_last_writes_win(
                     written = stores[who].record_step(night, step, outcome)
                     # The write just made wins on its own machine, whatever its clock says.
                     assert _view(stores[who])[(night, step)] == (outcome, written.id)
+                case ("cramps", str(who), date() as night, int(count)):
+                    log = stores[who].record_cramps(night, count)
+                    assert stores[who].cramp_logs(night, night)[night].id == log.id
+                case ("pause", str(who), date() as night, bool(paused)):
+                    stores[who].add_event(night, "pause", {"paused": paused})
+                    assert (night in stores[who].paused_nights(night, night)) is paused
                 case ("clock", str(who), int(seconds)):
                     clocks[who].jump(clocks[who].now() + timedelta(seconds=seconds))
                 case ("merge", str(into)):
@@ -134,7 +156,7 @@ def test_two_machines_with_wandering_clocks_converge_and_their_last_writes_win(
         for into, source in ((ab, stores["b"]), (ba, stores["a"])):
             if any(source.db_dir.glob("*.json")):
                 into.merge_from(source.db_dir)
-        assert _view(ab) == _view(ba)
+        assert _nights(ab) == _nights(ba)
         # And the winner is the record that sorts last in the one write order.
         every = ab.step_records(NIGHTS[0], NIGHTS[-1])
         expected = latest(every, lambda r: (r.night, r.step))

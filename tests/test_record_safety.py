@@ -162,25 +162,28 @@ def test_a_full_stdout_after_a_durable_write_says_the_record_was_saved(tmp_path:
 # --- races -----------------------------------------------------------------------------
 
 
-def test_two_config_sets_at_once_both_land(tmp_path: Path) -> None:
+def test_config_sets_at_once_all_land(tmp_path: Path) -> None:
     home = tmp_path / "racing"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "COACH_HOME"}
-    for round_no in range(6):
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    command = [sys.executable, "-m", "coach", "--data-dir", str(home), "config", "set"]
+    for round_no in range(3):
         (home / "config.toml").write_text('timezone = "Europe/Berlin"\n')
         procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "coach", "--data-dir", str(home), "config", "set", *kv],
+                [*command, f"bedtime_by_weekday.{day}", f"23:{10 + n}"],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
-            for kv in (("bedtime", "23:15"), ("stretch.reps", "4"))
+            for n, day in enumerate(days)
         ]
         for proc in procs:
             assert proc.wait(timeout=60) == 0
         text = (home / "config.toml").read_text()
-        assert "23:15" in text and "reps = 4" in text, (round_no, text)
+        lost = [day for n, day in enumerate(days) if f'{day} = "23:{10 + n}"' not in text]
+        assert not lost, (round_no, lost, text)
 
 
 def test_missed_is_not_written_over_a_done_that_landed_after_the_decision(
@@ -349,3 +352,13 @@ def test_a_fifo_or_a_deeply_nested_config_is_one_line(tmp_path: Path, kind: str)
     done = coach(home, "plan")
     assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "config.toml" in done.stderr and "unexpected" not in done.stderr
+
+
+def test_a_fifo_at_the_database_lock_is_refused_without_opening_it(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.paths.data_dir.mkdir(exist_ok=True)
+    os.mkfifo(ctx.paths.lock_file)
+    code, _, err = run(ctx, capsys, "done", "stretch")
+    assert code == 1 and err.count("\n") == 1 and "not a plain file" in err
+    assert stat.S_ISFIFO(os.lstat(ctx.paths.lock_file).st_mode)

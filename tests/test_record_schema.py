@@ -206,3 +206,19 @@ def test_a_schema_1_backup_restores_exactly(
     before = [p for p in ctx.paths.backups_dir.iterdir() if p.name.startswith("before-restore")]
     with zipfile.ZipFile(before[0]) as archive:
         assert sorted(archive.namelist()) == ["2026-10.json", "2026-11.json"]
+
+
+def test_records_the_daemon_set_aside_are_reported_by_the_next_command_once(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    path = ctx.paths.db_dir / "2026-11.json"
+    data = json.loads(path.read_bytes())
+    data["outcomes"]["1"]["late"] = "very"
+    path.write_text(json.dumps(data))
+    daemon = Store(ctx.paths.db_dir, ctx.paths.lock_file, _clock(), "daemon@here")
+    assert daemon.latest_outcomes(NIGHT, NIGHT) == {}  # set aside, told to nobody yet
+    code, _, err = run(ctx, capsys, "plan")
+    assert code == 0 and err.count("\n") == 1
+    assert err.startswith(f"coach: note: {path}: 1 record did not fit") and "'late'" in err
+    assert run(ctx, capsys, "plan")[2] == ""

@@ -12,6 +12,7 @@ import pytest
 
 from coach.cli import main
 from coach.context import Context
+from coach.experiment import Protocol
 from coach.records import Store
 from coach.report import NOT_MEDICAL_ADVICE, export_files, render_report
 from coach.stats import Diary
@@ -99,10 +100,25 @@ def test_adherence_per_step(report: str) -> None:
     assert "in a row: now 0, best 11." in report
 
 
-def test_insight_with_its_minimum(report: str) -> None:
-    # 11 logged nights with the stretch, but only 2 without (Nov 20, 21).
-    assert "Not enough data yet" in report
-    assert "(so far 11 with, 2 without)" in report
+def test_no_stretch_comparison_without_an_experiment(report: str) -> None:
+    # Nights with and without a stretch the user chose are not compared: that cannot tell.
+    assert "Stretch and cramps" not in report
+    assert "Personal experiment" not in report
+
+
+def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
+    synthetic_diary(ctx.store)
+    start = nov(8)
+    protocol = Protocol("t", nov(1), start, ("stretch", "no-stretch"), run_in_rate=1.0)
+    ctx.store.set_state("experiment", protocol.to_state())
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = render_report(diary, ctx.settings, 2, ctx.clock.now(), ctx.store)
+    section = report.split("## Personal experiment: does stretching help?")[1].split("\n## ")[0]
+    # Nov 8-21, the pair's two periods: the first 3 nights of each are left out.
+    assert "| 1 | 08 Nov to 21 Nov 2026 | stretch |" in section
+    assert "| 2 | 22 Nov to" not in section
+    assert "cannot be blinded" in section
+    assert "settling-in nights left out" in section
 
 
 def test_red_flags_and_notes(report: str) -> None:

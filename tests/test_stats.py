@@ -107,7 +107,6 @@ def test_an_empty_store_has_no_figures(ctx: Context) -> None:
     assert (diary.streaks().current, diary.streaks().best) == (0, 0)
     assert diary.habit_strength() == 0
     assert [a.nights for a in diary.adherence(7)] == [0] * 5
-    assert not diary.insight().enough
 
 
 def test_habit_strength_rises_and_fades_slowly() -> None:
@@ -129,29 +128,6 @@ def test_habit_strength_of_a_loaded_diary(ctx: Context) -> None:
         complete(ctx.store, night)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     assert diary.habit_strength() == 65
-
-
-def test_insight_needs_seven_nights_each_side(ctx: Context) -> None:
-    store = ctx.store
-    nights = days(date(2026, 11, 8), date(2026, 11, 21))  # 14 nights
-    for i, night in enumerate(nights):
-        if i % 2 == 0:
-            store.record_step(night, "stretch", "done")
-            store.record_cramps(night, 1 if i in (0, 4) else 0)  # 2 cramps on 7 nights
-        else:
-            store.record_cramps(night, 1)  # 7 cramps on 7 nights
-    diary = Diary.load(store, ctx.settings, ctx.clock.now())
-    insight = diary.insight(weeks=6)
-    assert (insight.with_nights, insight.with_cramps) == (7, 2)
-    assert (insight.without_nights, insight.without_cramps) == (7, 7)
-    assert insight.enough
-    assert "0.3 cramps a night on the 7 logged nights with the stretch done" in insight.text()
-    assert "1.0 on the 7 without" in insight.text()
-    assert "not proof" in insight.text()
-    # Two weeks back from Nov 20 drops Nov 21 (a night without): 6 is below the minimum.
-    short = diary.insight(weeks=2, end=date(2026, 11, 20))
-    assert (short.with_nights, short.without_nights) == (7, 6)
-    assert short.text().startswith("Not enough data yet")
 
 
 def test_cramps_per_week_and_severity(ctx: Context) -> None:

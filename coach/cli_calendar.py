@@ -1,0 +1,54 @@
+"""`coach calendar`: the evening routine as an iCalendar file, registered by `register`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.context import Context
+from coach.errors import CoachError
+from coach.fsutil import atomic_write
+from coach.planner import current_night
+
+
+def cmd_calendar(args: argparse.Namespace, ctx: Context) -> int:
+    from coach.ical import routine_calendar  # icalendar loads only for this command
+
+    now = ctx.clock.now()
+    data = routine_calendar(ctx.settings, current_night(ctx.settings, now), now)
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
+    path = Path(args.output).expanduser()
+    if path.is_dir():
+        raise CoachError(f"{path} is a folder; give a file name, like {path / 'coach.ics'}")
+    if not path.parent.is_dir():
+        raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise CoachError(f"cannot write {path}: {exc.strerror}") from None
+    events = data.count(b"BEGIN:VEVENT")
+    print(
+        f"Calendar written to {path}: {events} weekly event{'s' if events != 1 else ''} "
+        f"({ctx.settings.timezone}). Import it into your phone's calendar; importing a newer "
+        "file replaces these events."
+    )
+    return 0
+
+
+def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
+    """Add `calendar` to the subcommands of coach.cli's parser."""
+    p = sub.add_parser(
+        "calendar",
+        help="the routine as a calendar file for your phone",
+        description="Write the evening routine as an iCalendar (.ics) file: each enabled "
+        "step as a weekly event with a reminder at its time, in your time zone, so your "
+        "phone reminds you with the computer off.",
+    )
+    p.add_argument(
+        "--output", metavar="FILE", help="write to FILE (like coach.ics) instead of printing"
+    )
+    p.set_defaults(handler=cmd_calendar)

@@ -1,0 +1,779 @@
+"""The personal experiment: "does stretching help me?", as a randomised n-of-1 trial.
+
+The design (Kravitz & Duan's block pairs, CONTENT.md): the nights after a run-in are cut
+into periods of `PERIOD_NIGHTS`; each pair of periods holds one stretch and one no-stretch
+period in random order. The first `WASHOUT_NIGHTS` of every period are left out of the
+comparison, because the effect of stretching (or of stopping it) takes some nights to show.
+The number of pairs is sized from the user's own cramp rate in the run-in. The protocol is
+drawn and stored before the first randomised night; the analysis follows it, and changing
+it means stopping and starting again.
+
+Defaults are the ones `bench/experiment_calibration.py` chose by simulation (see
+bench/README.md). The model (`coach.experiment_model`, scipy) is imported only when a
+result is computed, so the planner and the app's start never pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+from coach.errors import CoachError
+from coach.planner import Plan, current_night, last_slept_night, plan_night
+from coach.records import Store
+from coach.settings import Settings
+
+STATE_KEY = "experiment"
+STRETCH = "stretch"
+PROTOCOL_VERSION = 1
+
+PERIOD_NIGHTS = 14
+"""Nights in one period (one arm). Chosen by simulation: see bench/README.md."""
+WASHOUT_NIGHTS = 3
+"""Nights at the start of each period left out of the comparison (carry-over)."""
+MIN_PAIRS, MAX_PAIRS = 2, 12
+"""The number of pairs is sized from the run-in rate, within these bounds."""
+TARGET_CRAMPS = 100.0
+"""Pairs are sized so the no-stretch nights that count hold about this many cramps at the
+run-in rate (most users reach MAX_PAIRS; bench/README.md has what that buys)."""
+RUN_IN_NIGHTS = 14
+"""The run-in: the last fortnight of mornings before randomisation."""
+RUN_IN_MIN_LOGGED = 10
+"""Logged mornings the run-in needs."""
+MIN_CRAMP_NIGHTS = 3
+"""Nights with cramps the run-in needs: with fewer, no plan of sensible length answers."""
+BENEFIT_RATIO = 0.75
+"""A meaningful benefit: at least 25% fewer cramps (CONTENT.md, Cochrane 2020)."""
+HELPS_PROBABILITY = 0.96
+"""Chosen by simulation to keep "helps" under 5% with no true effect. "helps" when the
+chance that stretch nights have fewer cramps is at least this;
+"worse" when the chance that they have more is at least this."""
+MIN_ARM_NIGHTS = 4
+"""Logged nights each arm needs (outside washouts) before any figure is shown."""
+
+Arm = Literal["stretch", "no-stretch"]
+Phase = Literal["run-in", "randomised"]
+Status = Literal["run-in", "running", "complete", "stopped"]
+Verdict = Literal["helps", "no clear difference", "worse", "not enough data"]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The stored plan of one experiment. `start` is None while the run-in lasts."""
+
+    created: str
+    run_in_start: date
+    start: date | None = None
+    arms: tuple[str, ...] = ()
+    """One arm per period, in order: each pair holds both, in random order."""
+    period_nights: int = PERIOD_NIGHTS
+    washout_nights: int = WASHOUT_NIGHTS
+    run_in_rate: float | None = None
+    """Cramps per logged night in the run-in that sized the plan."""
+    stopped: date | None = None
+    """The first night no longer part of the experiment, when the user stopped it."""
+    version: int = PROTOCOL_VERSION
+
+    @property
+    def pairs(self) -> int:
+        return len(self.arms) // 2
+
+    @property
+    def end(self) -> date | None:
+        """The last night of the plan."""
+        if self.start is None:
+            return None
+        return self.start + timedelta(days=len(self.arms) * self.period_nights - 1)
+
+    @property
+    def weeks(self) -> int:
+        return math.ceil(len(self.arms) * self.period_nights / 7)
+
+    def to_state(self) -> dict[str, Any]:
+        doc = asdict(self)
+        for key in ("run_in_start", "start", "stopped"):
+            value = getattr(self, key)
+            doc[key] = value.isoformat() if value is not None else None
+        doc["arms"] = list(self.arms)
+        return doc
+
+    @classmethod
+    def from_state(cls, doc: Mapping[str, Any]) -> Protocol:
+        def night(key: str) -> date | None:
+            value = doc.get(key)
+            return date.fromisoformat(value) if isinstance(value, str) else None
+
+        run_in = night("run_in_start")
+        if run_in is None:
+            raise ValueError("no run-in start")
+        arms = tuple(str(a) for a in doc.get("arms", ()))
+        if any(a not in ("stretch", "no-stretch") for a in arms) or len(arms) % 2:
+            raise ValueError("bad arms")
+        rate = doc.get("run_in_rate")
+        return cls(
+            created=str(doc.get("created", "")),
+            run_in_start=run_in,
+            start=night("start"),
+            arms=arms,
+            period_nights=int(doc.get("period_nights", PERIOD_NIGHTS)),
+            washout_nights=int(doc.get("washout_nights", WASHOUT_NIGHTS)),
+            run_in_rate=float(rate) if isinstance(rate, int | float) else None,
+            stopped=night("stopped"),
+            version=int(doc.get("version", PROTOCOL_VERSION)),
+        )
+
+
+@dataclass(frozen=True)
+class NightAssignment:
+    """What the protocol asks of one night."""
+
+    phase: Phase
+    arm: Arm | None = None
+    period: int | None = None
+    """1-based period number."""
+    washout: bool = False
+    periods: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "arm": self.arm,
+            "period": self.period,
+            "washout": self.washout,
+        }
+
+    def tonight_line(self) -> str:
+        """Why tonight looks as it does, in plain words, for the Tonight screen."""
+        if self.phase == "run-in":
+            return (
+                "Experiment: run-in. Keep your routine as usual and log your cramps each "
+                "morning; the random plan starts once a fortnight is logged."
+            )
+        where = f"period {self.period} of {self.periods}"
+        first = (
+            " The first nights of a period do not count, so the change can settle."
+            if self.washout
+            else ""
+        )
+        if self.arm == "no-stretch":
+            return (
+                f"Experiment, {where}: a no-stretch night, so your nights with and "
+                "without stretches can be compared. Leave out the stretches tonight (no "
+                f"reminder); every other step stays.{first}"
+            )
+        return f"Experiment, {where}: a stretch night. Do the stretches as usual.{first}"
+
+
+def assignment(protocol: Protocol | None, night: date) -> NightAssignment | None:
+    """The protocol's word on `night`: None outside the experiment."""
+    if protocol is None or (protocol.stopped is not None and night >= protocol.stopped):
+        return None
+    if night < protocol.run_in_start:
+        return None
+    if protocol.start is None:
+        return NightAssignment("run-in")
+    if night < protocol.start:
+        return None
+    index = (night - protocol.start).days
+    period = index // protocol.period_nights
+    if period >= len(protocol.arms):
+        return None
+    arm: Arm = "stretch" if protocol.arms[period] == "stretch" else "no-stretch"
+    return NightAssignment(
+        "randomised",
+        arm,
+        period + 1,
+        index % protocol.period_nights < protocol.washout_nights,
+        len(protocol.arms),
+    )
+
+
+# --- storing ---------------------------------------------------------------------------
+
+
+def load_protocol(store: Store) -> Protocol | None:
+    """The stored experiment (running, finished or stopped), or None."""
+    doc = store.get_state(STATE_KEY)
+    if not isinstance(doc, Mapping):
+        return None
+    try:
+        return Protocol.from_state(doc)
+    except (ValueError, TypeError):
+        raise CoachError(
+            "the stored experiment plan cannot be read; `coach experiment stop` clears it"
+        ) from None
+
+
+def new_rng() -> random.Random:
+    """Where the random order comes from: the operating system's randomness."""
+    return random.SystemRandom()
+
+
+def _save(store: Store, protocol: Protocol) -> None:
+    store.set_state(STATE_KEY, protocol.to_state())
+
+
+def night_assignment(store: Store, night: date) -> NightAssignment | None:
+    return assignment(safe_protocol(store), night)
+
+
+def plan_for(
+    settings: Settings, store: Store | None, night: date, *, bedtime: time | None = None
+) -> tuple[Plan, NightAssignment | None]:
+    """The night's plan as the experiment wants it: no stretch on a no-stretch night."""
+    assigned = night_assignment(store, night) if store is not None else None
+    return plan_as_assigned(settings, night, assigned, bedtime=bedtime), assigned
+
+
+def plan_as_assigned(
+    settings: Settings,
+    night: date,
+    assigned: NightAssignment | None,
+    *,
+    bedtime: time | None = None,
+) -> Plan:
+    """The night's plan, without the stretch when `assigned` is a no-stretch night."""
+    plan = plan_night(settings, night, bedtime=bedtime)
+    if assigned is not None and assigned.arm == "no-stretch":
+        plan = plan._replace(steps=tuple(s for s in plan.steps if s.id != STRETCH))
+    return plan
+
+
+def safe_protocol(store: Store) -> Protocol | None:
+    """The stored protocol, or None when there is none or it cannot be read: a damaged
+    plan never takes the routine away."""
+    try:
+        return load_protocol(store)
+    except CoachError:
+        return None
+
+
+# --- the run-in and eligibility ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunIn:
+    """The last RUN_IN_NIGHTS mornings before `end`, as eligibility sees them."""
+
+    start: date
+    end: date
+    logged: int
+    cramp_nights: int
+    cramps: int
+
+    @property
+    def rate(self) -> float | None:
+        """Cramps per logged night."""
+        return self.cramps / self.logged if self.logged else None
+
+    @property
+    def long_enough(self) -> bool:
+        return self.logged >= RUN_IN_MIN_LOGGED
+
+    @property
+    def eligible(self) -> bool:
+        return self.long_enough and self.cramp_nights >= MIN_CRAMP_NIGHTS
+
+    def words(self) -> str:
+        return (
+            f"In the {RUN_IN_NIGHTS} nights from {self.start:%d %b} to {self.end:%d %b} you "
+            f"logged {self.logged} mornings: {_plural(self.cramps, 'cramp')} on "
+            f"{_plural(self.cramp_nights, 'night')}."
+        )
+
+
+def run_in(store: Store, end: date) -> RunIn:
+    start = end - timedelta(days=RUN_IN_NIGHTS - 1)
+    logs = store.cramp_logs(start, end)
+    return RunIn(
+        start,
+        end,
+        len(logs),
+        sum(1 for log in logs.values() if log.count > 0),
+        sum(log.count for log in logs.values()),
+    )
+
+
+def pairs_for(
+    rate: float,
+    period_nights: int = PERIOD_NIGHTS,
+    washout_nights: int = WASHOUT_NIGHTS,
+    *,
+    target: float = TARGET_CRAMPS,
+    most: int = MAX_PAIRS,
+) -> int:
+    """Pairs for a run-in rate (cramps a night): enough no-stretch nights that count."""
+    usable = period_nights - washout_nights
+    needed = math.ceil(target / max(rate * usable, 1e-9))
+    return max(MIN_PAIRS, min(most, needed))
+
+
+def draw_arms(pairs: int, rng: random.Random) -> tuple[str, ...]:
+    """Each pair: stretch and no-stretch, in an order drawn by `rng`."""
+    arms: list[str] = []
+    for _ in range(pairs):
+        pair = ["stretch", "no-stretch"]
+        rng.shuffle(pair)
+        arms += pair
+    return tuple(arms)
+
+
+def randomise(
+    protocol: Protocol, rate: float, start: date, rng: random.Random, pairs: int | None = None
+) -> Protocol:
+    """Fix the randomised part of the plan, to begin on `start` (pairs sized from `rate`
+    unless given)."""
+    if pairs is None:
+        pairs = pairs_for(rate, protocol.period_nights, protocol.washout_nights)
+    return replace(protocol, start=start, arms=draw_arms(pairs, rng), run_in_rate=rate)
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    """What `start` did: the stored protocol, and the run-in it looked at."""
+
+    protocol: Protocol
+    run_in: RunIn
+    started: bool
+    """False when an experiment was already under way (nothing changed)."""
+
+
+def start(
+    store: Store, settings: Settings, now: datetime, rng: random.Random | None = None
+) -> StartOutcome:
+    """Start an experiment: randomised from tomorrow night if the diary's run-in is
+    eligible, else a run-in first. Refused when the run-in shows too few cramps."""
+    current = load_protocol(store)
+    tonight = current_night(settings, now)
+    window = run_in(store, last_slept_night(settings, now))
+    if current is not None and current.stopped is None and not _finished(current, tonight):
+        return StartOutcome(current, window, started=False)
+    if window.long_enough and not window.eligible:
+        raise CoachError(
+            f"{window.words()} With fewer than {MIN_CRAMP_NIGHTS} nights with cramps in a "
+            "fortnight, an experiment would take far too long to give an answer."
+        )
+    protocol = Protocol(created=now.isoformat(timespec="seconds"), run_in_start=tonight)
+    if window.eligible and window.rate is not None:
+        protocol = randomise(protocol, window.rate, tonight + timedelta(days=1), rng or new_rng())
+    _save(store, protocol)
+    return StartOutcome(protocol, window, started=True)
+
+
+def advance(
+    store: Store, settings: Settings, now: datetime, rng: random.Random | None = None
+) -> Protocol | None:
+    """Move a finished run-in on to the randomised plan, from tomorrow night.
+
+    The plan is drawn and stored before its first night, whoever asks first (the app,
+    `coach plan`, `coach experiment`)."""
+    protocol = load_protocol(store)
+    if protocol is None or protocol.start is not None or protocol.stopped is not None:
+        return protocol
+    window = run_in(store, last_slept_night(settings, now))
+    if not window.eligible or window.rate is None:
+        return protocol
+    protocol = randomise(
+        protocol,
+        window.rate,
+        current_night(settings, now) + timedelta(days=1),
+        rng or new_rng(),
+    )
+    _save(store, protocol)
+    return protocol
+
+
+def stop(store: Store, settings: Settings, now: datetime) -> Protocol:
+    """Stop the experiment: tonight and later follow the usual routine again.
+
+    A stored plan that cannot be read is cleared (its nights follow the usual routine
+    already: `night_assignment` ignores it)."""
+    tonight = current_night(settings, now)
+    try:
+        protocol = load_protocol(store)
+    except CoachError:
+        store.set_state(STATE_KEY, None)
+        raise CoachError(
+            "the stored experiment plan could not be read and was cleared; "
+            "`coach experiment start` begins a new one"
+        ) from None
+    if protocol is None or protocol.stopped is not None or _finished(protocol, tonight):
+        raise CoachError("no experiment is running; start one with `coach experiment start`")
+    protocol = replace(protocol, stopped=tonight)
+    _save(store, protocol)
+    return protocol
+
+
+def _finished(protocol: Protocol, tonight: date) -> bool:
+    end = protocol.end
+    return end is not None and tonight > end
+
+
+# --- the result --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One randomised night, as the analysis sees it."""
+
+    night: date
+    index: int
+    """Nights since the first randomised night."""
+    arm: Arm
+    period: int
+    washout: bool
+    count: int | None
+    stretched: bool
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """One period, for the chart and the tables."""
+
+    period: int
+    arm: Arm
+    start: date
+    end: date
+    counts: tuple[int | None, ...]
+    """Each night's cramps (None: not logged), washout nights first."""
+    washout: int
+
+    @property
+    def logged(self) -> int:
+        return sum(1 for c in self.counts[self.washout :] if c is not None)
+
+    @property
+    def cramps(self) -> int:
+        return sum(c for c in self.counts[self.washout :] if c is not None)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The model's answer: the rate ratio (stretch over no-stretch) and its spread."""
+
+    log_ratio: float
+    sd: float
+
+    @property
+    def ratio(self) -> float:
+        return math.exp(self.log_ratio)
+
+    def interval(self) -> tuple[float, float]:
+        return (
+            math.exp(self.log_ratio - 1.959964 * self.sd),
+            math.exp(self.log_ratio + 1.959964 * self.sd),
+        )
+
+    def prob_below(self, ratio: float) -> float:
+        """Posterior chance that the rate ratio is below `ratio`."""
+        z = (math.log(ratio) - self.log_ratio) / self.sd
+        return 0.5 * math.erfc(-z / math.sqrt(2))
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Where the experiment stands, and what it says."""
+
+    protocol: Protocol
+    status: Status
+    verdict: Verdict
+    estimate: Estimate | None
+    nights: Mapping[str, int]
+    adherence: float | None
+    periods: tuple[PeriodSummary, ...] = ()
+    run_in: RunIn | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def p_benefit(self) -> float | None:
+        return None if self.estimate is None else self.estimate.prob_below(BENEFIT_RATIO)
+
+    def to_json(self) -> dict[str, Any]:
+        est = self.estimate
+        return {
+            "status": self.status,
+            "verdict": self.verdict,
+            "rate_ratio": None
+            if est is None
+            else {
+                "estimate": round(est.ratio, 4),
+                "interval95": [round(v, 4) for v in est.interval()],
+            },
+            "p_benefit": None if self.p_benefit is None else round(self.p_benefit, 4),
+            "nights": dict(self.nights),
+            "adherence": None if self.adherence is None else round(self.adherence, 4),
+        }
+
+    def interval_words(self) -> str | None:
+        """The 95% interval as a change in cramps on stretch nights, in words."""
+        if self.estimate is None:
+            return None
+        low, high = self.estimate.interval()
+        fewer_low, fewer_high = round((1 - low) * 100), round((1 - high) * 100)
+        if high < 1:
+            return f"somewhere between {fewer_high}% and {fewer_low}% fewer cramps"
+        if low > 1:
+            return f"somewhere between {-fewer_low}% and {-fewer_high}% more cramps"
+        return f"somewhere between {fewer_low}% fewer and {-fewer_high}% more cramps"
+
+    def headline(self) -> str:
+        return {
+            "helps": "Stretching seems to help you.",
+            "worse": "You had more cramps on stretch nights.",
+            "no clear difference": "No clear difference between stretch and no-stretch nights.",
+            "not enough data": "Not enough data for an answer yet.",
+        }[self.verdict]
+
+    def summary(self) -> str:
+        """The verdict in plain words, with the numbers it rests on."""
+        p = self.protocol
+        used = self.nights
+        parts = [self.headline()]
+        if self.status == "run-in":
+            parts.append(
+                "The experiment is in its run-in: keep your routine and log every morning. "
+                + (self.run_in.words() if self.run_in else "")
+            )
+        elif self.status == "running":
+            end = p.end
+            parts.append(
+                f"The plan runs {p.weeks} weeks, to the night of {end:%d %b %Y}; the "
+                "answer comes at the end, from every night that counts."
+                if end
+                else ""
+            )
+        elif self.status == "stopped":
+            parts.append(
+                "The experiment was stopped before the end of its plan, so it gives no "
+                "verdict; the figures below are what the nights so far show."
+            )
+        est = self.estimate
+        if est is not None and self.p_benefit is not None:
+            parts.append(
+                f"On stretch nights you had {_change(est.ratio)} than on no-stretch nights "
+                f"(rate ratio {est.ratio:.2f}), {self.interval_words()} (95% interval). "
+                f"Chance of a real benefit (at least 25% fewer cramps): {_chance(self.p_benefit)}."
+            )
+        parts.append(
+            f"Nights used: {used['stretch']} stretch and {used['no_stretch']} no-stretch "
+            f"nights logged; {used['washout']} settling-in nights left out; "
+            f"{used['unlogged']} not logged."
+        )
+        if self.adherence is not None:
+            parts.append(f"The plan was followed on {self.adherence:.0%} of the nights.")
+        parts.extend(self.notes)
+        return " ".join(part for part in parts if part)
+
+    def limits(self) -> str:
+        """What the experiment cannot say."""
+        return (
+            "What this cannot say: you knew which nights were stretch nights, so "
+            "expectations may play a part (it cannot be blinded); it is about you alone, "
+            "over these weeks, not about anyone else; and if stretching helps only after "
+            "many weeks (as in the one positive trial), periods this short can miss it."
+        )
+
+
+def _change(ratio: float) -> str:
+    percent = round(abs(1 - ratio) * 100)
+    if percent == 0:
+        return "about the same number of cramps"
+    return f"{percent}% {'fewer' if ratio < 1 else 'more'} cramps"
+
+
+def _chance(p: float) -> str:
+    if p > 0.99:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def observations(
+    store: Store, settings: Settings, protocol: Protocol, now: datetime
+) -> list[Observation]:
+    """Every randomised night that is over (before any stop), oldest first."""
+    if protocol.start is None or protocol.end is None:
+        return []
+    last = min(protocol.end, last_slept_night(settings, now))
+    if protocol.stopped is not None:
+        last = min(last, protocol.stopped - timedelta(days=1))
+    if last < protocol.start:
+        return []
+    logs = store.cramp_logs(protocol.start, last)
+    outcomes = store.latest_outcomes(protocol.start, last)
+    found = []
+    night = protocol.start
+    while night <= last:
+        assigned = assignment(protocol, night)
+        if assigned is None or assigned.arm is None or assigned.period is None:
+            break
+        log = logs.get(night)
+        record = outcomes.get((night, STRETCH))
+        found.append(
+            Observation(
+                night,
+                (night - protocol.start).days,
+                assigned.arm,
+                assigned.period,
+                assigned.washout,
+                None if log is None else log.count,
+                record is not None and record.outcome == "done",
+            )
+        )
+        night += timedelta(days=1)
+    return found
+
+
+def analyse_observations(
+    protocol: Protocol, found: Sequence[Observation], *, complete: bool
+) -> tuple[Verdict, Estimate | None, dict[str, int], float | None]:
+    """The verdict, the estimate, the nights used and the adherence of these nights."""
+    used = [o for o in found if not o.washout and o.count is not None]
+    nights = {
+        "stretch": sum(1 for o in used if o.arm == "stretch"),
+        "no_stretch": sum(1 for o in used if o.arm == "no-stretch"),
+        "washout": sum(1 for o in found if o.washout),
+        "unlogged": sum(1 for o in found if not o.washout and o.count is None),
+    }
+    adherence = (
+        sum(1 for o in found if o.stretched == (o.arm == "stretch")) / len(found) if found else None
+    )
+    enough = (
+        min(nights["stretch"], nights["no_stretch"]) >= MIN_ARM_NIGHTS
+        and sum(o.count or 0 for o in used) >= 3
+    )
+    if not enough:
+        return "not enough data", None, nights, adherence
+    from coach.experiment_model import fit_rate_ratio
+
+    estimate = fit_rate_ratio(
+        [o.count or 0 for o in used],
+        [o.arm == "stretch" for o in used],
+        [o.index / 28.0 for o in used],
+        [(o.period - 1) // 2 for o in used],
+    )
+    verdict: Verdict = "not enough data"
+    if estimate is not None and complete:
+        if estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+            verdict = "helps"
+        elif 1 - estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+            verdict = "worse"
+        else:
+            verdict = "no clear difference"
+    return verdict, estimate, nights, adherence
+
+
+def _periods(protocol: Protocol, found: Sequence[Observation]) -> tuple[PeriodSummary, ...]:
+    by_period: dict[int, list[Observation]] = {}
+    for o in found:
+        by_period.setdefault(o.period, []).append(o)
+    out = []
+    for period, items in sorted(by_period.items()):
+        out.append(
+            PeriodSummary(
+                period,
+                items[0].arm,
+                items[0].night,
+                items[-1].night,
+                tuple(o.count for o in items),
+                min(protocol.washout_nights, len(items)),
+            )
+        )
+    return tuple(out)
+
+
+def experiment_result(store: Store, settings: Settings, now: datetime) -> ExperimentResult | None:
+    """The experiment's state and answer, or None when none was ever started."""
+    protocol = advance(store, settings, now)
+    if protocol is None:
+        return None
+    tonight = current_night(settings, now)
+    status: Status
+    if protocol.stopped is not None:
+        status = "stopped"
+    elif protocol.start is None:
+        status = "run-in"
+    elif _finished(protocol, tonight) or (
+        protocol.end is not None and last_slept_night(settings, now) >= protocol.end
+    ):
+        status = "complete"
+    else:
+        status = "running"
+    found = observations(store, settings, protocol, now)
+    verdict, estimate, nights, adherence = analyse_observations(
+        protocol, found, complete=status == "complete"
+    )
+    if status == "running":
+        estimate = None  # no peeking: an early look that changes the plan spoils the answer
+    return ExperimentResult(
+        protocol,
+        status,
+        verdict,
+        estimate,
+        nights,
+        adherence,
+        _periods(protocol, found),
+        run_in(store, last_slept_night(settings, now)) if status == "run-in" else None,
+    )
+
+
+def plan_words(protocol: Protocol) -> str:
+    """The plan in plain words: how long, what to do on each kind of night, and why."""
+    if protocol.start is None:
+        return (
+            f"First a run-in: keep your routine as usual and log your cramps every morning "
+            f"for {RUN_IN_NIGHTS} nights (at least {RUN_IN_MIN_LOGGED} logged, with cramps "
+            f"on {MIN_CRAMP_NIGHTS} or more). Then coach draws the plan and tells you each "
+            "evening what to do."
+        )
+    end = protocol.end
+    assert end is not None
+    return (
+        f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} "
+        f"({protocol.weeks} weeks): {protocol.pairs} pairs of {protocol.period_nights}-night "
+        "periods. In each pair one period has stretch nights and the other no-stretch "
+        "nights, in an order drawn at random. On a stretch night do the stretches as usual; "
+        "on a no-stretch night leave them out (no reminder). Every other step stays, and "
+        f"log your cramps each morning. The first {protocol.washout_nights} nights of each "
+        "period do not count: the effect of starting or stopping takes a few nights to "
+        "settle. The plan was fixed before its first night; changing it means stopping and "
+        "starting again."
+    )
+
+
+def report_lines(store: Store, settings: Settings, now: datetime) -> list[str]:
+    """A Markdown section for the doctor's report, or [] when no experiment was started."""
+    result = experiment_result(store, settings, now)
+    if result is None:
+        return []
+    lines = ["## Personal experiment: does stretching help?", "", result.summary(), ""]
+    if result.periods:
+        lines += [
+            "| period | nights | arm | nights counted | cramps | cramps per night |",
+            "|---:|---|---|---:|---:|---:|",
+        ]
+        for p in result.periods:
+            rate = "-" if not p.logged else f"{p.cramps / p.logged:.2f}"
+            lines.append(
+                f"| {p.period} | {p.start:%d %b} to {p.end:%d %b %Y} | {p.arm} | {p.logged} "
+                f"| {p.cramps} | {rate} |"
+            )
+        lines.append("")
+    lines += [
+        "Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
+        f"first {result.protocol.washout_nights} nights of each period are left out; "
+        "analysed by assignment with a negative binomial model (time trend, pair as block).",
+        "",
+        result.limits(),
+        "",
+    ]
+    return lines

@@ -1,0 +1,281 @@
+"""The personal experiment: a card to start it, then where it stands and its answer.
+
+The answer needs the model (scipy), so it is computed in a worker thread: the screen opens
+at once with the plan and the chart, and the verdict follows.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Header, Label, Static
+
+from coach.errors import CoachError
+from coach.experiment import (
+    MIN_CRAMP_NIGHTS,
+    PERIOD_NIGHTS,
+    RUN_IN_MIN_LOGGED,
+    RUN_IN_NIGHTS,
+    ExperimentResult,
+    PeriodSummary,
+    Protocol,
+    advance,
+    assignment,
+    experiment_result,
+    load_protocol,
+    pairs_for,
+    plan_words,
+    run_in,
+    start,
+    stop,
+)
+from coach.planner import current_night, last_slept_night
+from screens.base import CoachFooter, services
+
+BARS = " ▁▃▅▇█"
+"""A night's cramps as a bar: 0 to 5 or more."""
+
+INTRO = (
+    "The evidence for stretching is split: one trial found fewer cramps, another none. "
+    "This experiment finds out for you: for some weeks, periods of stretch nights and "
+    "no-stretch nights take turns in an order drawn at random, you log your cramps each "
+    "morning, and coach compares the two at the end."
+)
+
+
+def period_row(period: PeriodSummary) -> Text:
+    """One period of the chart: a bar per night, settling-in nights dimmed."""
+    row = Text()
+    row.append(f"{period.period:>2} {period.arm:<10} ", style="bold")
+    for index, count in enumerate(period.counts):
+        style = "dim" if index < period.washout else ""
+        row.append("·" if count is None else BARS[min(count, 5)], style=style)
+    rate = f"{period.cramps / period.logged:.2f} a night" if period.logged else "no nights yet"
+    row.append(f"  {rate} ({period.logged} counted)")
+    return row
+
+
+def chart(result: ExperimentResult) -> Text:
+    """Cramps per night by period, with a legend."""
+    text = Text()
+    text.append("Cramps per night, by period\n", style="bold")
+    if not result.periods:
+        text.append("Nothing yet: the chart starts with the first night of the plan.\n")
+        return text
+    for period in result.periods:
+        text.append_text(period_row(period))
+        text.append("\n")
+    text.append(
+        f"One bar per night (taller: more cramps; · not logged); the first "
+        f"{result.protocol.washout_nights} nights of each period (dim) do not count.\n",
+        style="dim",
+    )
+    return text
+
+
+class ExperimentScreen(Screen[None]):
+    """Start the experiment, follow it, and read its answer."""
+
+    CSS_PATH = "experiment.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "s",
+            "start",
+            "Start",
+            id="experiment.start",
+            tooltip="Start the experiment (a run-in first if the diary is short)",
+        ),
+        Binding(
+            "k",
+            "stop",
+            "Stop",
+            id="experiment.stop",
+            tooltip="Stop the experiment; the usual routine comes back tonight",
+        ),
+        Binding("escape", "close", "Back", id="experiment.back", tooltip="Back to tonight"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="experiment"):
+            yield Static("", id="experiment-title")
+            # The answer first: on a small terminal it is what fits above the fold.
+            yield Static("", id="experiment-answer")
+            yield Static("", id="experiment-chart")
+            yield Static("", id="experiment-body")
+            yield Static("", id="experiment-limits")
+        yield CoachFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Does stretching help you?"
+        self.show()
+        self.query_one("#experiment").focus()
+
+    def _protocol(self) -> Protocol | None:
+        app = services(self)
+        try:
+            return advance(app.diary.store, app.settings, app.clock.now())
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    def show(self) -> None:
+        """Draw the card or the experiment, and start computing the answer."""
+        app = services(self)
+        protocol = self._protocol()
+        body = self.query_one("#experiment-body", Static)
+        title = self.query_one("#experiment-title", Static)
+        for panel in ("#experiment-answer", "#experiment-chart", "#experiment-limits"):
+            self.query_one(panel, Static).display = protocol is not None
+        if protocol is None:
+            title.update(Text("Does stretching help you?", style="bold"))
+            window = run_in(app.diary.store, last_slept_night(app.settings, app.clock.now()))
+            lines = [INTRO, "", window.words()]
+            if window.long_enough and not window.eligible:
+                lines.append(
+                    f"With fewer than {MIN_CRAMP_NIGHTS} nights with cramps in a fortnight, an "
+                    "experiment would take far too long to give an answer; it is not offered."
+                )
+            elif not window.long_enough:
+                lines.append(
+                    f"That is short of a run-in ({RUN_IN_MIN_LOGGED} logged mornings in "
+                    f"{RUN_IN_NIGHTS} nights), so starting begins with one: your usual "
+                    "routine, logging each morning."
+                )
+            elif window.rate is not None:
+                pairs = pairs_for(window.rate)
+                lines.append(
+                    "That is enough to size the plan from your own cramp rate: "
+                    f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
+                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night."
+                )
+            lines += [
+                "",
+                "Press s to start; coach then shows the whole plan before its first night. "
+                "You can stop at any time (k here, or `coach experiment stop`).",
+            ]
+            body.update("\n".join(lines))
+            return
+        title.update(Text("Your experiment: does stretching help you?", style="bold"))
+        night = current_night(app.settings, app.clock.now())
+        assigned = assignment(protocol, night)
+        lines = [plan_words(protocol)]
+        if protocol.stopped is not None:
+            lines.append(f"\nStopped from the night of {protocol.stopped:%a %d %b %Y}.")
+        elif assigned is not None:
+            lines.append("\nTonight: " + assigned.tonight_line())
+        body.update("\n".join(lines))
+        self.query_one("#experiment-answer", Static).update("Working out the answer...")
+        self.compute()
+
+    @work(thread=True, exclusive=True, group="experiment-result")
+    def compute(self) -> None:
+        app = services(self)
+        try:
+            result = experiment_result(app.diary.store, app.settings, app.clock.now())
+        except CoachError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if result is not None:
+            self.app.call_from_thread(self.show_result, result)
+
+    def show_result(self, result: ExperimentResult) -> None:
+        if not self.is_attached:
+            return
+        self.query_one("#experiment-chart", Static).update(chart(result))
+        answer = Text()
+        answer.append(result.headline() + "\n", style="bold")
+        answer.append(result.summary().removeprefix(result.headline()).strip())
+        self.query_one("#experiment-answer", Static).update(answer)
+        self.query_one("#experiment-limits", Static).update(Text(result.limits(), style="dim"))
+
+    def action_start(self) -> None:
+        app = services(self)
+        try:
+            if self._under_way():
+                self.notify("An experiment is already under way.")
+                return
+            outcome = start(app.diary.store, app.settings, app.clock.now())
+        except CoachError as exc:
+            self.notify(str(exc), severity="warning", timeout=10)
+            return
+        self.refresh_bindings()
+        self.notify(
+            "Experiment started: "
+            + ("a run-in first." if outcome.protocol.start is None else "the plan is fixed.")
+        )
+        self.show()
+
+    def _under_way(self) -> bool:
+        app = services(self)
+        protocol = load_protocol(app.diary.store)
+        if protocol is None or protocol.stopped is not None:
+            return False
+        end = protocol.end
+        return end is None or current_night(app.settings, app.clock.now()) <= end
+
+    def action_stop(self) -> None:
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            app = services(self)
+            try:
+                stop(app.diary.store, app.settings, app.clock.now())
+            except CoachError as exc:
+                self.notify(str(exc), severity="warning")
+            else:
+                self.notify("Experiment stopped: the stretches are back in tonight's plan.")
+            self.refresh_bindings()
+            self.show()
+
+        self.app.push_screen(ConfirmStop(), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start", "stop"):
+            try:
+                under_way = self._under_way()
+            except CoachError:
+                return action == "stop"  # a damaged plan can be cleared, not started over
+            return under_way if action == "stop" else not under_way
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmStop(ModalScreen[bool]):
+    """Stopping ends the plan for good: ask first. True to stop; escape keeps it."""
+
+    CSS_PATH = "common.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", "Keep it", id="experiment.keep", tooltip="Keep the experiment"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(
+                "Stop the experiment? The nights so far are kept, but a stopped experiment "
+                "gives no verdict, and starting again starts a new plan.",
+                id="dialog-title",
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Stop it", id="stop", variant="error")
+                yield Button("Keep going", id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "stop")
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
