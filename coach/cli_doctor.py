@@ -21,10 +21,13 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from coach.context import Context
 from coach.paths import HOME_ENV
+
+if TYPE_CHECKING:
+    from coach.voice import AudioCheck
 
 Verdict = Literal["ok", "note", "problem"]
 Run = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
@@ -222,23 +225,16 @@ def check_data_folder(ctx: Context) -> list[Check]:
     return checks
 
 
-def check_voice(ctx: Context, check: Callable[[], Any] | None = None) -> list[Check]:
+def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> list[Check]:
     """Voice and sound: what speaks reminders and rings the stretch chimes, if turned on.
 
-    Uses coach.voice's `check_audio()` (issue 14) when this coach has it. A missing part is
-    a problem only for spoken reminders that are turned on; chimes without sound fall back
-    to the terminal bell, so those are notes.
+    A missing part is a problem only for spoken reminders that are turned on ([voice]
+    enabled); chimes without sound fall back to the terminal bell, so those are notes.
     """
-    if check is None:
-        try:
-            from coach import voice  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            return [Check("voice and sound", "note", "not checked: this coach speaks no reminders")]
-        check = voice.check_audio
-    audio: Any = check()
-    settings: Any = ctx.settings
-    voice_on = bool(getattr(getattr(settings, "voice", None), "enabled", False))
-    bell_on = bool(getattr(settings.stretch, "bell", False))
+    from coach.voice import check_audio
+
+    audio = (check or check_audio)()
+    voice_on, bell_on = ctx.settings.voice.enabled, ctx.settings.stretch.bell
     checks = []
     for problem in audio.problems:
         speech = "speech" in problem or "voice" in problem
@@ -268,7 +264,7 @@ def all_checks(
     run: Run = run_command,
     probe: Callable[[], tuple[bool, str]] | None = None,
     connect_system_bus: Callable[[], object] | None = None,
-    audio: Callable[[], Any] | None = None,
+    audio: Callable[[], AudioCheck] | None = None,
     read: Callable[[Path], str] = lambda path: path.read_text(),
 ) -> list[Check]:
     from coach.notify import probe_linux_notifications

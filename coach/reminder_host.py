@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from coach.context import Context
 from coach.errors import CoachError
@@ -38,7 +38,7 @@ from coach.reminders import (
     ReminderService,
     ScheduledReminders,
 )
-from coach.settings import Settings
+from coach.settings import Settings, SoundSettings, VoiceSettings
 
 if TYPE_CHECKING:
     from coach.wake import Watch
@@ -130,19 +130,14 @@ class ReminderHost:
         self._unguarded = False
 
     def _with_voice(self, notifier: Notifier) -> Notifier:
-        """The notifier, speaking each title too when [voice] is on (coach.voice, from
-        issue 14); the notifier itself in a coach without voice support."""
-        try:
-            from coach import voice  # type: ignore[attr-defined,unused-ignore]
-        except ImportError:
-            return notifier
+        """The notifier, speaking each title too when [voice] is on (see coach.voice)."""
+        from coach.voice import speaking_notifier
 
-        def settings() -> tuple[Any, Any]:
-            current: Any = self.service.settings  # read at each reminder: changes apply
+        def settings() -> tuple[VoiceSettings, SoundSettings]:
+            current = self.service.settings  # read at each reminder: changes apply at once
             return current.voice, current.sound
 
-        wrapped: Notifier = voice.speaking_notifier(notifier, settings)
-        return wrapped
+        return speaking_notifier(notifier, settings)
 
     # --- who sends ---------------------------------------------------------------------
 

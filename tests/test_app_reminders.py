@@ -16,7 +16,7 @@ from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
 from coach.notify import Delivery, Notifier, RecordingNotifier
 from coach.reminder_host import DueReminder, ReminderHost
-from coach.settings import Settings, config_set
+from coach.settings import config_set
 from tests.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -148,8 +148,8 @@ async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context
 async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """coach.voice (issue 14) wraps the notifier; the host uses it for the daemon and the
-    app alike. A stand-in module with its API shows the wrap is in place."""
+    """coach.voice wraps the notifier; the host uses it for the daemon and the app alike.
+    A stand-in for the module, with its API, shows the wrap is in place."""
     spoken: list[str] = []
 
     class Speaking:
@@ -165,9 +165,6 @@ async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one
     voice.speaking_notifier = Speaking  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "coach.voice", voice)
     monkeypatch.setattr("coach.voice", voice, raising=False)
-    # The stand-in reads settings.voice and settings.sound, which issue 14 adds.
-    monkeypatch.setattr(Settings, "voice", property(lambda self: "voice"), raising=False)
-    monkeypatch.setattr(Settings, "sound", property(lambda self: "sound"), raising=False)
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
     await _run_until_screens_off(app_host(_app_ctx(ctx), shown, desktop), shown)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,9 @@ from coach.cli import main
 from coach.cli_doctor import Check, all_checks, autostart_entry, render
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock
+from coach.voice import AudioCheck
 from tests.reminder_support import base_env, coach_argv
 from tests.test_e2e_notifications import Desktop, desktop  # noqa: F401
-
-
-@dataclass(frozen=True)
-class Audio:
-    """What coach.voice.check_audio() reports (issue 14's AudioCheck, field for field)."""
-
-    voice: str | None
-    player: str | None
-    server: str | None
-    problems: tuple[str, ...] = ()
-
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
 
@@ -43,7 +32,7 @@ def checks(ctx: Context, **overrides: object) -> dict[str, list[Check]]:
         "run": fake_run(GOOD_ENV),
         "probe": lambda: (True, "dunst"),
         "connect_system_bus": lambda: True,
-        "audio": lambda: Audio("espeak-ng", "paplay", "PulseAudio 16.1"),
+        "audio": lambda: AudioCheck("espeak-ng", "paplay", "PulseAudio 16.1"),
         "read": lambda path: (
             "0::/user.slice/user-1000.slice/user@1000.service/app.slice/coach.service\n"
         ),
@@ -123,7 +112,7 @@ def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Context) -> None
 def test_a_missing_speech_engine_is_a_note_and_a_missing_sound_server_falls_back(
     ctx: Context,
 ) -> None:
-    missing = Audio(
+    missing = AudioCheck(
         None,
         None,
         None,
