@@ -85,12 +85,20 @@ def _check_step(step: str, ctx: Context) -> None:
         raise UsageError(f"unknown step {step!r}; steps are: {', '.join(ids)}")
 
 
+def _announce_flags(ctx: Context, night: date) -> None:
+    """Red flags the write just raised: `URGENT:`/`SOON:` lines after "Recorded"."""
+    from coach.cli_flags import announce_flags
+
+    announce_flags(ctx, night)
+
+
 def cmd_done(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
     night = _night_arg(args, ctx)
     ctx.diary.record_step(night, args.step, "done")
     title = ctx.settings.routine.step(args.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -101,6 +109,7 @@ def cmd_skip(args: argparse.Namespace, ctx: Context) -> int:
     title = ctx.settings.routine.step(args.step).title
     why = f" ({args.reason})" if args.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -134,6 +143,7 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
     print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
     if logged.log.notes:
         print(f"Note: {logged.log.notes}")
+    _announce_flags(ctx, night)
     return 0
 
 
@@ -470,6 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_calendar(sub, Parser)
     register_voice(sub, Parser)
     register_diary(sub, Parser)
+    from coach.cli_flags import register as register_flags
+
+    register_flags(sub, Parser)
     from coach.cli_experiment import register as register_experiment
 
     register_experiment(sub, Parser)

@@ -1,117 +1,420 @@
-"""The red-flag patterns of CONTENT.md, found in the cramp log, each shown to the user once.
+"""The red flags of CONTENT.md: one rule set, run on every save and by every reader.
 
-The app does not diagnose. A finding means "this pattern is in your log", and its advice
-is always the same modest one: contact a health professional (urgently where CONTENT.md
-says so).
+The app does not diagnose. A finding means "this pattern is in your log", and the advice
+is CONTENT.md's: contact a health professional, as urgently as CONTENT.md says (the
+emergency number, the same day, or soon).
 
-Patterns:
-- ``long-cramp``: a morning log with its longest cramp over 10 minutes, or a
-  "cramp-episode" event over 10 minutes (urgent if it did not ease when the leg moved;
-  the log cannot tell, so the advice says so).
-- ``frequent``: cramps on 3 or more nights in each of 2 or more consecutive calendar weeks
-  (Monday to Sunday, by the evening's date) while the routine was kept on at least half
-  of each week's nights (the stretch done; or, with the stretch turned off, every step
-  done): frequent despite the routine.
-- ``numbness``, ``swelling``, ``weakness``, ``new-medicine``: words in the morning notes.
+Where the rules look:
+- the night's morning log (count, longest cramp, sleep disturbance, leg, notes) and its
+  "cramping now" episodes (a timed episode over 10 minutes);
+- the notes, read by `coach.notes` (negations, typos, medicine names);
+- the check-in's weekly questions (walking pain that eases with rest, cramps elsewhere);
+- the frequency rule, over the rolling 14 nights up to a night: each half (7 nights) had
+  cramps on 3 or more nights, or on at least 3/7 of its logged nights when 3 or more were
+  logged (a night not logged is unknown, not cramp-free), or sleep disturbed (5 or more of
+  10) on 2 or more nights. Whether the routine was kept does not matter.
 
-"Shown once": for each pattern the store keeps the latest night already shown
-(`Store.get_state(SHOWN_KEY)`); a finding is new only when it has a later night.
+`check_after_save` is what every write path calls: it stores the new flags (see
+`coach.flagstore`) and returns them for the caller to show.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Literal
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
-from coach.records import Store
-from coach.stats import STRETCH, Diary, NightFacts
+from coach.flagstore import (
+    ACTION_TEXT,
+    FLAG_EVENT,
+    Action,
+    Level,
+    RaisedFlag,
+    flags_in,
+    raise_flags,
+)
+from coach.medicines import GENERIC_WORDS, MEDICINES, PHRASES
+from coach.notes import CLAUSE, Reading, longest_minutes_in, read_note
+from coach.planner import current_night
+from coach.records import Event, Store
+from coach.settings import Settings
+from coach.stats import ANSWERS_EVENT, Diary, NightFacts, cramp_episodes
 
-Urgency = Literal["urgent", "soon"]
-SHOWN_KEY = "redflags_shown"
+__all__ = ["FLAG_EVENT", "RaisedFlag", "check_after_save", "find_red_flags"]
+
+Urgency = Level
 LONG_MINUTES = 10.0
 FREQUENT_NIGHTS = 3
-"""Nights with cramps in one week that make the week a frequent one."""
-FREQUENT_WEEKS = 2
-"""Frequent weeks in a row before the pattern is a red flag."""
+"""Cramp nights in 7 that make a frequent week (CONTENT.md: 3 or more nights a week)."""
+WINDOW_NIGHTS = 14
+"""The frequency rule looks at the rolling 14 nights (2 weeks) up to a night."""
+MIN_LOGGED_FOR_SHARE = 3
+"""Logged nights a week needs before its share of cramp nights counts."""
+DISTURBED = 5
+"""Sleep disturbance (0-10) from which a night counts as badly disturbed."""
+DISTURBED_NIGHTS = 2
+"""Badly disturbed nights in a week that make it a disturbed week."""
+QUESTIONS_EVERY_DAYS = 7
+"""The check-in asks its safety questions at most once a week."""
 
 
 @dataclass(frozen=True)
-class Pattern:
-    """One red-flag pattern and the advice the app gives for it."""
+class Rule:
+    """One red-flag rule: what it is called, how urgent, and the advice shown."""
 
     id: str
-    urgency: Urgency
+    level: Level
+    action: Action
     title: str
     advice: str
+    content: str
+    """The CONTENT.md red-flag line this rule rests on (a test checks they all have one)."""
+
+    @property
+    def urgency(self) -> Level:
+        return self.level
 
 
-PATTERNS: dict[str, Pattern] = {
-    p.id: p
-    for p in (
-        Pattern(
+Pattern = Rule
+
+CONTENT_RED_FLAGS: tuple[str, ...] = (
+    "a swollen, painful calf together with breathlessness or chest pain: emergency number "
+    "now (possible clot in the lung, NHS DVT guidance)",
+    "a cramp that lasts more than 10 minutes and does not ease when the leg is moved",
+    "one calf swollen, red, warm or tender (possible blood clot: same day)",
+    "cramps after contact with a toxin or after a dirty wound (tetanus)",
+    "cramps that are frequent or disturb sleep week after week (for example on 3 or more "
+    "nights a week for 2 weeks or more), whether or not the routine was kept; nights not "
+    "logged are unknown, not cramp-free",
+    "cramps in other parts of the body, or muscle twitching with weakness",
+    "numbness, tingling, swelling, or muscles getting weaker or thinner",
+    "cramps that began after starting a new medicine",
+    "leg pain when walking that eases with rest",
+    "pregnancy: ask a midwife or doctor before following the routine",
+)
+"""CONTENT.md's red flags, word for word (a test compares them with the file)."""
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule(
+            "clot-lung",
+            "urgent",
+            "emergency",
+            "A swollen or painful calf with breathlessness or chest pain",
+            "Together these can mean a blood clot in the lung.",
+            CONTENT_RED_FLAGS[0],
+        ),
+        Rule(
             "long-cramp",
             "urgent",
+            "same-day",
             "A cramp lasted more than 10 minutes",
             "A cramp that lasts more than 10 minutes and does not ease when you move the leg "
-            "is a reason to contact a health professional promptly.",
+            "needs a health professional promptly (now, if it is still going on).",
+            CONTENT_RED_FLAGS[1],
         ),
-        Pattern(
+        Rule(
+            "clot-calf",
+            "urgent",
+            "same-day",
+            "One calf swollen, red, warm or tender",
+            "This can be a blood clot in the leg.",
+            CONTENT_RED_FLAGS[2],
+        ),
+        Rule(
+            "tetanus",
+            "urgent",
+            "same-day",
+            "Cramps after contact with a toxin or after a dirty wound",
+            "This can be a sign of tetanus.",
+            CONTENT_RED_FLAGS[3],
+        ),
+        Rule(
             "frequent",
             "soon",
-            "Frequent cramps week after week, despite the routine",
-            "Cramps on 3 or more nights a week for 2 weeks or more are worth discussing "
-            "with a health professional soon.",
+            "soon",
+            "Cramps on 3 or more nights a week, or sleep disturbed, for 2 weeks",
+            "Cramps that are frequent or disturb your sleep week after week are worth "
+            "discussing with a health professional, whether or not you kept the routine.",
+            CONTENT_RED_FLAGS[4],
         ),
-        Pattern(
+        Rule(
+            "elsewhere",
+            "soon",
+            "soon",
+            "Cramps elsewhere in the body, or twitching with weakness",
+            "Cramps in other parts of the body, or muscle twitching with weakness, are worth "
+            "discussing with a health professional.",
+            CONTENT_RED_FLAGS[5],
+        ),
+        Rule(
             "numbness",
             "soon",
-            "Numbness or tingling noted",
-            "Numbness or tingling in the legs is worth discussing with a health professional soon.",
+            "soon",
+            "Numbness or tingling",
+            "Numbness or tingling is worth discussing with a health professional.",
+            CONTENT_RED_FLAGS[6],
         ),
-        Pattern(
+        Rule(
             "swelling",
-            "urgent",
-            "Swelling noted",
-            "If one calf is swollen, red, warm or tender, seek care the same day: it can be "
-            "a blood clot. Other swelling is worth discussing with a health professional soon.",
+            "soon",
+            "soon",
+            "Swelling",
+            "Swelling is worth discussing with a health professional. If one calf is "
+            "swollen, red, warm or tender, get help the same day.",
+            CONTENT_RED_FLAGS[6],
         ),
-        Pattern(
+        Rule(
             "weakness",
             "soon",
-            "Weakness noted",
-            "Muscles getting weaker or thinner are worth discussing with a health "
-            "professional soon.",
+            "soon",
+            "Muscles weaker or thinner",
+            "Muscles getting weaker or thinner are worth discussing with a health professional.",
+            CONTENT_RED_FLAGS[6],
         ),
-        Pattern(
+        Rule(
             "new-medicine",
             "soon",
-            "A new medicine noted",
-            "Cramps that began after starting a new medicine are worth raising with your "
-            "doctor or pharmacist. Do not stop or change a medicine on your own.",
+            "soon",
+            "Cramps after starting a new medicine",
+            "Raise it with your doctor or pharmacist (see \u201cThings to ask a pharmacist\u201d "
+            "in the help).",
+            CONTENT_RED_FLAGS[7],
+        ),
+        Rule(
+            "claudication",
+            "soon",
+            "soon",
+            "Leg pain when walking that eases with rest",
+            "Pain on walking that eases with rest is different from a night cramp, and worth "
+            "discussing with a health professional.",
+            CONTENT_RED_FLAGS[8],
+        ),
+        Rule(
+            "pregnancy",
+            "soon",
+            "soon",
+            "Pregnancy",
+            "Ask a midwife or doctor before following the routine.",
+            CONTENT_RED_FLAGS[9],
         ),
     )
 }
+PATTERNS = RULES
 
-NOTE_WORDS: dict[str, re.Pattern[str]] = {
-    "numbness": re.compile(r"\b(numb(ness)?\b|tingl\w*|pins and needles)", re.IGNORECASE),
-    "swelling": re.compile(r"\b(swell\w*|swollen)", re.IGNORECASE),
-    "weakness": re.compile(r"\b(weak\w*|thinner|wasting)", re.IGNORECASE),
-    "new-medicine": re.compile(
-        r"\b(new (medicine|medication|meds|pills?|tablets?|drug|prescription)"
-        r"|started (taking|on)\b|began taking)",
-        re.IGNORECASE,
-    ),
-}
+RULES_SUMMARY = (
+    "a swollen or painful calf with breathlessness or chest pain; a cramp over 10 minutes; "
+    "one calf swollen, red, warm or tender; cramps after a toxin or a dirty wound; cramps "
+    "on 3 or more nights a week, or sleep disturbed, for 2 weeks; cramps elsewhere in the "
+    "body or twitching with weakness; numbness, tingling, swelling or weakness; a new "
+    "medicine; leg pain on walking that eases with rest; pregnancy"
+)
+"""What the rules watch for, in one line (for "none found")."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule met on one night, with what showed it."""
+
+    rule: Rule
+    night: date
+    detail: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule.id}-{self.night.isoformat()}"
+
+    def text(self) -> str:
+        """The words the user is shown: what, when, why, and what to do."""
+        detail = f" ({self.detail})" if self.detail else ""
+        return (
+            f"{self.rule.title}{detail}, night of {self.night:%a %d %b %Y}. "
+            f"{self.rule.advice} {ACTION_TEXT[self.rule.action]}"
+        )
+
+    def raised(self) -> RaisedFlag:
+        return RaisedFlag(
+            self.id, self.rule.id, self.rule.level, self.rule.action, self.night, self.text()
+        )
+
+
+# --- one night -------------------------------------------------------------------------
+
+SIGNS = ("swelling", "red", "warm", "tender")
+CRAMP_WORD = re.compile(r"cramp|spasm")
+
+
+def _quote(note: str) -> str:
+    words = " ".join(note.split())
+    return f"note: \u201c{words[:60]}{'…' if len(words) > 60 else ''}\u201d"
+
+
+def _calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool]:
+    """(one calf, both legs): a sign of a clot named with a calf or leg in a sentence."""
+    one = both = False
+    note_names_leg = reading.has("leg") or leg in ("left", "right")
+    for index in range(len(reading.sentences)):
+        signs = any(reading.sentence_has(index, sign) for sign in SIGNS)
+        if not signs:
+            continue
+        here = reading.sentence_has(index, "leg") or (
+            note_names_leg and not reading.sentence_has(index, "elsewhere")
+        )
+        if not here:
+            continue
+        if reading.sentence_has(index, "both") or (leg == "both" and not reading.has("leg")):
+            both = True
+        else:
+            one = True
+    return one, both
+
+
+def _medicine(reading: Reading) -> str | None:
+    """The medicine a note says was started, as "name (kind)", or None."""
+    starts = reading.found("start")
+    for hit in reading.found("medicine"):
+        near = [s for s in starts if s.sentence == hit.sentence]
+        if hit.text in GENERIC_WORDS:
+            # "tablets" alone is no signal; "new tablets" or "started taking pills" is.
+            near = [s for s in near if s.clause == hit.clause and 0 < hit.word - s.word <= 3]
+        if not near:
+            continue
+        name = hit.text
+        kind = MEDICINES.get(name) or PHRASES.get(name)
+        if kind is None and name not in GENERIC_WORDS:
+            kind = _closest_kind(name)
+        return f"{name}: {kind}" if kind and name not in kind else name
+    return None
+
+
+def _closest_kind(word: str) -> str | None:
+    from coach.notes import _distance
+
+    for name, kind in MEDICINES.items():
+        if _distance(word, name, 2) <= 2:
+            return kind
+    return None
+
+
+def _lasted(minutes: float) -> str:
+    """'12 min', or minutes and seconds ('10 min 5 s') when timed to the second."""
+    seconds = round(minutes * 60)
+    if seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds // 60} min {seconds % 60} s"
+
+
+def night_findings(facts: NightFacts) -> list[Finding]:
+    """The rules met by one night's log, episodes, notes and answers (not frequency)."""
+    log = facts.cramps
+    note = log.notes if log is not None else ""
+    reading = read_note(note) if note else Reading((), ())
+    found: dict[str, str] = {}
+
+    longest = facts.longest_minutes
+    if longest is not None and longest > LONG_MINUTES:
+        banded = log is not None and log.band is not None and log.minutes is None
+        found["long-cramp"] = (
+            f"logged as {log.band} min" if banded and log is not None else _lasted(longest)
+        )
+    else:
+        for index in reading.sentences_with("cramp"):
+            for clause in CLAUSE.split(reading.sentences[index]):
+                written = longest_minutes_in(clause) if CRAMP_WORD.search(clause) else None
+                if written is not None and written > LONG_MINUTES:
+                    found["long-cramp"] = _quote(note)
+
+    one_calf, both_legs = _calf_signs(reading, log.leg if log is not None else None)
+    if (one_calf or both_legs) and reading.has("breath"):
+        found["clot-lung"] = _quote(note)
+    elif one_calf:
+        found["clot-calf"] = _quote(note)
+    elif reading.has("swelling"):
+        found["swelling"] = _quote(note)
+    if reading.has("toxin") or reading.has("wound"):
+        found["tetanus"] = _quote(note)
+    if reading.has("numb"):
+        found["numbness"] = _quote(note)
+    if reading.has("weak"):
+        found["weakness"] = _quote(note)
+    elsewhere = any(
+        h.clause == c.clause and h.sentence == c.sentence
+        for h in reading.found("elsewhere")
+        for c in reading.found("cramp")
+    )
+    if elsewhere or (reading.has("twitch") and reading.has("weak")):
+        found["elsewhere"] = _quote(note)
+    elif facts.answers.get("elsewhere") is True:
+        found["elsewhere"] = "your answer in the check-in"
+    if reading.sentences_with("walk", "pain", "rest"):
+        found["claudication"] = _quote(note)
+    elif facts.answers.get("walking_pain") is True:
+        found["claudication"] = "your answer in the check-in"
+    medicine = _medicine(reading)
+    if medicine is not None:
+        found["new-medicine"] = medicine
+    if reading.has("pregnant"):
+        found["pregnancy"] = _quote(note)
+    return [Finding(RULES[rule], facts.night, detail) for rule, detail in found.items()]
+
+
+# --- frequency over 14 nights ----------------------------------------------------------
+
+
+def _frequent_week(nights: Sequence[NightFacts]) -> bool:
+    logged = [f for f in nights if f.logged]
+    cramp_nights = sum(1 for f in logged if (f.cramp_count or 0) > 0)
+    if cramp_nights >= FREQUENT_NIGHTS:
+        return True
+    if len(logged) >= MIN_LOGGED_FOR_SHARE and cramp_nights * 7 >= FREQUENT_NIGHTS * len(logged):
+        return True
+    disturbed = sum(
+        1
+        for f in logged
+        if f.cramps is not None
+        and f.cramps.disturbance is not None
+        and f.cramps.disturbance >= DISTURBED
+    )
+    return disturbed >= DISTURBED_NIGHTS
+
+
+def frequent_at(diary: Diary, end: date) -> bool:
+    """True when both weeks of the 14 nights up to `end` were frequent or disturbed."""
+    first = diary.window(end - timedelta(days=WINDOW_NIGHTS - 1), end - timedelta(days=7))
+    second = diary.window(end - timedelta(days=6), end)
+    return len(first) == 7 and len(second) == 7 and _frequent_week(first) and _frequent_week(second)
+
+
+def _frequent_detail(diary: Diary, end: date) -> str:
+    nights = diary.window(end - timedelta(days=WINDOW_NIGHTS - 1), end)
+    cramp_nights = sum(1 for f in nights if (f.cramp_count or 0) > 0)
+    logged = sum(1 for f in nights if f.logged)
+    return f"cramps on {cramp_nights} of {logged} logged nights in 14"
+
+
+# --- the diary, for History and the report --------------------------------------------
+
+
+def find_findings(diary: Diary, start: date, end: date) -> list[Finding]:
+    """Every finding of nights start..end, oldest first; frequency once per night it holds."""
+    findings: list[Finding] = []
+    for facts in diary.window(start, end):
+        findings.extend(night_findings(facts))
+        if frequent_at(diary, facts.night):
+            findings.append(
+                Finding(RULES["frequent"], facts.night, _frequent_detail(diary, facts.night))
+            )
+    return findings
 
 
 @dataclass(frozen=True)
 class RedFlag:
-    """A pattern found in the log, with the nights that show it."""
+    """A rule met in the log, with the nights that show it (for History and the report)."""
 
-    pattern: Pattern
+    pattern: Rule
     nights: tuple[date, ...]
 
     @property
@@ -123,94 +426,163 @@ class RedFlag:
         return self.nights[-1]
 
     def line(self) -> str:
-        """One line for a notice or the report: the pattern, when, and the advice."""
+        """One line for a notice or the report: the rule, when, the advice, what to do."""
         if len(self.nights) > 3:
             when = f"{len(self.nights)} nights, the latest {self.last:%d %b %Y}"
         else:
             when = ", ".join(f"{n:%d %b %Y}" for n in self.nights)
-        return f"{self.pattern.title} ({when}). {self.pattern.advice}"
+        return (
+            f"{self.pattern.title} ({when}). {self.pattern.advice} "
+            f"{ACTION_TEXT[self.pattern.action]}"
+        )
 
 
 def find_red_flags(
     diary: Diary, start: date | None = None, end: date | None = None
 ) -> list[RedFlag]:
-    """Every pattern found in nights start..end (default: the whole diary), urgent first."""
+    """Every rule met in nights start..end (default: the whole diary), urgent first."""
     if not diary.nights:
         return []
     start = start or diary.nights[0].night
     end = end or diary.nights[-1].night
-    nights = diary.window(start, end)
-    found: dict[str, list[date]] = {}
-    for facts in nights:
-        longest = facts.longest_minutes
-        if longest is not None and longest > LONG_MINUTES:
-            found.setdefault("long-cramp", []).append(facts.night)
-        notes = facts.cramps.notes if facts.cramps is not None else ""
-        for pattern_id, words in NOTE_WORDS.items():
-            if notes and _mentions(words, notes):
-                found.setdefault(pattern_id, []).append(facts.night)
-    frequent = _frequent_weeks(diary, start, end)
-    if frequent:
-        found["frequent"] = frequent
-    flags = [RedFlag(PATTERNS[pid], tuple(sorted(nights_))) for pid, nights_ in found.items()]
-    order = list(PATTERNS)
-    flags.sort(key=lambda f: (f.pattern.urgency != "urgent", order.index(f.id)))
+    found: dict[str, set[date]] = {}
+    for finding in find_findings(diary, start, end):
+        if finding.rule.id == "frequent":
+            # The cramp nights of the 14 that made it frequent, not the window's end.
+            window = diary.window(finding.night - timedelta(days=WINDOW_NIGHTS - 1), finding.night)
+            nights = {f.night for f in window if (f.cramp_count or 0) > 0 and f.night >= start}
+            found.setdefault("frequent", set()).update(nights or {finding.night})
+        else:
+            found.setdefault(finding.rule.id, set()).add(finding.night)
+    order = list(RULES)
+    flags = [RedFlag(RULES[rule], tuple(sorted(nights))) for rule, nights in found.items()]
+    flags.sort(key=lambda f: (f.pattern.level != "urgent", order.index(f.id)))
     return flags
 
 
-NEGATION = re.compile(r"\b(no|not|without|never)\s+(\w+\s+)?$", re.IGNORECASE)
+# --- on every save ---------------------------------------------------------------------
 
 
-def _mentions(words: re.Pattern[str], notes: str) -> bool:
-    """True when a note names the symptom, unless it says it is absent ("no swelling")."""
-    return any(not NEGATION.search(notes[: m.start()]) for m in words.finditer(notes))
+def _cramp_diary(store: Store, start: date, end: date) -> Diary:
+    """The nights start..end with what the rules read (morning logs, episodes, answers),
+    and not the steps: no rule depends on them, and they are most of a night's records."""
+    logs = store.cramp_logs(start, end)
+    events = store.events(start, end)
+    episodes: dict[date, list[Event]] = {}
+    for event in cramp_episodes(events):
+        episodes.setdefault(event.night, []).append(event)
+    answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
+    nights = []
+    night = start
+    while night <= end:
+        nights.append(
+            NightFacts(
+                night,
+                {},
+                (),
+                logs.get(night),
+                tuple(episodes.get(night, ())),
+                answers=answers.get(night, {}),
+            )
+        )
+        night += timedelta(days=1)
+    return Diary(nights=nights, required=())
 
 
-def _frequent_weeks(diary: Diary, start: date, end: date) -> list[date]:
-    """The cramp nights of every run of FREQUENT_WEEKS+ frequent weeks despite the routine."""
-    monday = start - timedelta(days=start.weekday())
-    weeks: list[Sequence[NightFacts]] = []
-    while monday <= end:
-        weeks.append(diary.window(max(monday, start), min(monday + timedelta(days=6), end)))
-        monday += timedelta(weeks=1)
-    nights: list[date] = []
-    run: list[Sequence[NightFacts]] = []
-    for week in [*weeks, []]:
-        if _frequent(week):
-            run.append(week)
+def check_after_save(
+    store: Store, settings: Settings, now: datetime, night: date
+) -> list[RaisedFlag]:
+    """Run the rules on a night just written; store and return the flags not raised before.
+
+    The frequency rule is checked on every 14-night window the night belongs to; it is
+    raised again only after 14 nights without it having been raised.
+    """
+    today = current_night(settings, now)
+    end = max(night, min(night + timedelta(days=WINDOW_NIGHTS - 1), today))
+    diary = _cramp_diary(store, night - timedelta(days=WINDOW_NIGHTS - 1), end)
+    facts = diary.night(night)
+    findings = night_findings(facts) if facts is not None else []
+    for facts_end in diary.window(night, end):
+        if frequent_at(diary, facts_end.night):
+            findings.append(
+                Finding(
+                    RULES["frequent"],
+                    facts_end.night,
+                    _frequent_detail(diary, facts_end.night),
+                )
+            )
+            break
+    if not findings:
+        return []
+    reach = timedelta(days=WINDOW_NIGHTS - 1)
+    existing = flags_in(store, night - 2 * reach, end + reach)
+    have = {flag.id for flag in existing}
+    new: list[RaisedFlag] = []
+    for finding in findings:
+        if finding.id in have:
             continue
-        if len(run) >= FREQUENT_WEEKS:
-            nights.extend(f.night for w in run for f in w if _cramp_night(f))
-        run = []
-    return nights
+        if finding.rule.id == "frequent" and any(
+            flag.rule == "frequent" and abs((flag.night - finding.night).days) < WINDOW_NIGHTS
+            for flag in existing
+        ):
+            continue
+        new.append(finding.raised())
+    return raise_flags(store, new)
 
 
-def _cramp_night(facts: NightFacts) -> bool:
-    return facts.cramps is not None and facts.cramps.count > 0
+class StateAndEvents(Protocol):
+    """What the weekly questions need: the store, or the diary (whose saves run hooks)."""
+
+    def get_state(self, key: str, default: Any = None) -> Any: ...
+
+    def set_state(self, key: str, value: Any) -> None: ...
+
+    def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Any: ...
 
 
-def _frequent(week: Sequence[NightFacts]) -> bool:
-    if not week:
-        return False
-    cramp_nights = sum(1 for f in week if _cramp_night(f))
-    kept = sum(1 for f in week if _routine_kept(f))
-    return cramp_nights >= FREQUENT_NIGHTS and kept * 2 >= len(week)
+def questions_due(store: StateAndEvents, today: date) -> bool:
+    """True when the check-in should ask its weekly safety questions today."""
+    asked = store.get_state(QUESTIONS_KEY)
+    if not isinstance(asked, str):
+        return True
+    try:
+        last = date.fromisoformat(asked)
+    except ValueError:
+        return True
+    return (today - last).days >= QUESTIONS_EVERY_DAYS or today < last
 
 
-def _routine_kept(facts: NightFacts) -> bool:
-    if STRETCH in facts.required:
-        return facts.steps.get(STRETCH) == "done"
-    return facts.complete
+QUESTIONS_KEY = "safety_questions_asked"
+
+
+def record_answers(
+    store: StateAndEvents,
+    night: date,
+    today: date,
+    *,
+    walking_pain: bool | None,
+    elsewhere: bool | None,
+) -> None:
+    """Keep the weekly questions' answers on the night asked about, and when they were asked."""
+    from coach.stats import ANSWERS_EVENT
+
+    store.add_event(night, ANSWERS_EVENT, {"walking_pain": walking_pain, "elsewhere": elsewhere})
+    store.set_state(QUESTIONS_KEY, today.isoformat())
+
+
+# --- History shows each finding once ---------------------------------------------------
+
+SHOWN_KEY = "redflags_shown"
 
 
 def unshown(store: Store, flags: Sequence[RedFlag]) -> list[RedFlag]:
-    """The flags with a night later than the last one shown for their pattern."""
+    """The flags with a night later than the last one shown for their rule."""
     shown = _shown(store)
     return [f for f in flags if f.id not in shown or f.last.isoformat() > shown[f.id]]
 
 
 def mark_shown(store: Store, flags: Sequence[RedFlag]) -> None:
-    """Remember these flags as shown, so each finding reaches the user once."""
+    """Remember these flags as shown, so each finding reaches History's panel once."""
     if not flags:
         return
     shown = _shown(store)

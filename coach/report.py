@@ -18,7 +18,7 @@ from coach.errors import CoachError
 from coach.experiment import report_lines
 from coach.fsutil import atomic_write
 from coach.history import to_csv
-from coach.redflags import find_red_flags
+from coach.redflags import RULES_SUMMARY, find_red_flags
 from coach.settings import Settings
 from coach.stats import CrampWeek, Diary, NightFacts
 
@@ -188,9 +188,7 @@ def _red_flag_section(diary: Diary, period: Period) -> list[str]:
     if not flags:
         return [
             *lines,
-            "None of the patterns the app watches for (a cramp over 10 minutes; cramps on 3 "
-            "or more nights a week for 2 weeks despite the routine; numbness, tingling, "
-            "swelling, weakness or a new medicine in the notes) appear in this period.",
+            f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in this period.",
             "",
         ]
     for flag in flags:

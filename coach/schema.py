@@ -330,3 +330,22 @@ def misfit(table: str, doc: Any) -> str | None:
 def record_tables() -> tuple[str, ...]:
     """Every table that holds records, the registered kinds included."""
     return tuple(TABLES)
+
+
+register_event(
+    "red-flag",
+    {
+        "flag": text(empty=False, limit=200),
+        "level": one_of("urgent", "soon"),
+        "text": text(),
+    },
+    {"rule": text(limit=100), "action": one_of("emergency", "same-day", "soon")},
+)
+"""Issue 12: a red flag raised by a save (coach.flagstore)."""
+register_event("red-flag-ack", {"flag": text(empty=False, limit=200)})
+register_event(
+    "safety-answers",
+    {},
+    {"walking_pain": optional(boolean), "elsewhere": optional(boolean)},
+)
+"""Issue 12: the check-in's weekly questions (coach.redflags.record_answers)."""

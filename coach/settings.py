@@ -15,6 +15,7 @@ from coach.errors import ConfigError
 from coach.fsutil import atomic_write, read_regular
 from coach.locks import FileLock
 from routines import EVENING, Evidence, Routine, StepDef
+from routines.evening import SLEEP_POSITION_PREGNANT, STRETCH_NOTIFICATION
 
 if TYPE_CHECKING:
     import tomlkit
@@ -79,6 +80,21 @@ class NotificationSettings(NamedTuple):
     """How long a snooze lasts."""
 
 
+class ProfileSettings(NamedTuple):
+    """About the user, all optional: the routine adapts (CONTENT.md, who should adapt it)."""
+
+    fluid_limit: bool = False
+    """A doctor has set a fluid limit, or heart failure, kidney or liver disease, or low
+    sodium: the hydration step is off unless `steps.hydration.enabled` turns it on."""
+    pregnant: bool = False
+    """Pregnant: side-sleeping in the sleep-position step, and a card to ask a midwife or
+    doctor first, with the signs of a blood clot."""
+    trouble_standing: bool = False
+    """Standing or balancing is hard: the seated stretches, unless `stretch.variant` says."""
+    numb_feet: bool = False
+    """Numb feet (diabetes, neuropathy): no heat advice, as heat can burn unfelt."""
+
+
 class VoiceSettings(NamedTuple):
     """Spoken cues, for a stretch session followed with eyes off the screen."""
 
@@ -115,6 +131,7 @@ class Settings(NamedTuple):
     """The routine with the user's offsets, on/off flags and own steps applied."""
     stretch: StretchSettings = StretchSettings()
     notifications: NotificationSettings = NotificationSettings()
+    profile: ProfileSettings = ProfileSettings()
     timezone_unknown: bool = False
     """True when config.toml names no zone and the system's could not be told (UTC used)."""
     voice: VoiceSettings = VoiceSettings()
@@ -226,6 +243,9 @@ NOTIFICATION_KEYS: dict[str, Callable[[object], Any]] = {
     "enabled": _boolean,
     "snooze_minutes": _int_in(1, 120),
 }
+PROFILE_KEYS: dict[str, Callable[[object], Any]] = {
+    name: _boolean for name in ProfileSettings._fields
+}
 VOICE_KEYS: dict[str, Callable[[object], Any]] = {
     "enabled": _boolean,
     "rate": _int_in(80, 400),
@@ -236,6 +256,7 @@ SOUND_KEYS: dict[str, Callable[[object], Any]] = {
 SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "voice": VOICE_KEYS,
     "sound": SOUND_KEYS,
+    "profile": PROFILE_KEYS,
 }
 """Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
@@ -353,9 +374,19 @@ def settings_from_dict(
             )
         display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
 
-    steps = list(EVENING.steps)
+    profile = ProfileSettings(**sections["profile"])
+    if profile.trouble_standing and "variant" not in stretch_values:
+        stretch_values["variant"] = "seated"
+    stretch = StretchSettings(**stretch_values)
+
+    steps = [_adapted(step, profile, stretch) for step in EVENING.steps]
     known = {step.id: index for index, step in enumerate(steps)}
-    for step_id, raw_step in table("steps", data.get("steps", {})).items():
+    raw_steps = table("steps", data.get("steps", {}))
+    if profile.fluid_limit and "enabled" not in table(
+        "steps.hydration", raw_steps.get("hydration", {})
+    ):
+        steps[known["hydration"]] = steps[known["hydration"]]._replace(enabled=False)
+    for step_id, raw_step in raw_steps.items():
         prefix = f"steps.{step_id}"
         fields = table(prefix, raw_step)
         values: dict[str, Any] = {}
@@ -399,12 +430,34 @@ def settings_from_dict(
         bedtime=bedtime or DEFAULT_BEDTIME,
         bedtime_by_weekday=by_weekday,
         routine=EVENING._replace(steps=tuple(steps)),
-        stretch=StretchSettings(**stretch_values),
+        stretch=stretch,
         notifications=NotificationSettings(**notify_values),
+        profile=profile,
         voice=VoiceSettings(**sections["voice"]),
         sound=SoundSettings(**sections["sound"]),
         display=DisplaySettings(**display_values),
     )
+
+
+def stretch_minutes(stretch: StretchSettings, routine: Routine = EVENING) -> int:
+    """About how long the guided stretches take, in whole minutes (at least 1)."""
+    holds = len(routine.exercises_for(stretch.variant)) * stretch.reps * 2  # both legs
+    seconds = holds * (stretch.hold_seconds + stretch.rest_seconds)
+    return max(1, round(seconds / 60))
+
+
+def _adapted(step: StepDef, profile: ProfileSettings, stretch: StretchSettings) -> StepDef:
+    """A built-in step as this user needs it: the stretch's real length; side-sleeping in
+    pregnancy. The user's own `what`/`why` in config still win (applied after)."""
+    if step.id == "stretch":
+        return step._replace(
+            notification=STRETCH_NOTIFICATION.format(minutes=stretch_minutes(stretch))
+        )
+    if step.id == "sleep-position" and profile.pregnant:
+        return SLEEP_POSITION_PREGNANT._replace(
+            offset_minutes=step.offset_minutes, enabled=step.enabled
+        )
+    return step
 
 
 # --- config get / set -------------------------------------------------------------------

@@ -31,6 +31,8 @@ from coach.settings import Settings
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
 
 STRETCH = "stretch"
+ANSWERS_EVENT = "safety-answers"
+"""The check-in's weekly questions (walking pain, cramps elsewhere), as an event."""
 WINDOWS: tuple[int, ...] = (7, 30, 90)
 """The adherence windows the history screen shows, in days."""
 
@@ -76,6 +78,8 @@ class NightFacts:
     paused: bool = False
     over: bool = True
     """False while the night is still running (tonight)."""
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    """The check-in's weekly safety questions answered for this night, if asked."""
 
     @property
     def done(self) -> int:
@@ -104,6 +108,22 @@ class NightFacts:
     def had_cramps(self) -> bool:
         """A cramp was logged: in the morning log, or as an episode during the night."""
         return bool(self.episodes) or (self.cramps is not None and self.cramps.count > 0)
+
+    @property
+    def logged(self) -> bool:
+        """Something is known about the night's cramps: a morning log or an episode.
+
+        A night with neither is unknown, not cramp-free."""
+        return self.cramps is not None or bool(self.episodes)
+
+    @property
+    def cramp_count(self) -> int | None:
+        """The night's cramps: the morning log's count or the episodes logged during the
+        night, whichever is more (the morning log usually counts those episodes too);
+        None for a night nothing is known about."""
+        if not self.logged:
+            return None
+        return max(self.cramps.count if self.cramps is not None else 0, len(self.episodes))
 
     @property
     def longest_minutes(self) -> float | None:
@@ -215,6 +235,7 @@ class Diary:
         episodes: dict[date, list[Event]] = {}
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
+        answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
         recorded: dict[date, dict[str, str]] = {}
         for (night, step), record in outcomes.items():
             recorded.setdefault(night, {})[step] = record.outcome
@@ -239,6 +260,7 @@ class Diary:
                     tuple(episodes.get(night, ())),
                     night in paused,
                     over,
+                    answers.get(night, {}),
                 )
             )
         return cls(nights=nights, required=required)
@@ -368,12 +390,13 @@ class Diary:
         return [self.cramp_block(start, 7) for start in starts]
 
     def baseline(self) -> CrampWeek | None:
-        """The first seven nights from the first morning log: what later weeks compare to."""
+        """The first seven nights from the first logged night (a morning log or an episode):
+        what later weeks compare to."""
         first = self._cached(("first-log",), self._first_log)
         return None if first is None else self.cramp_block(first, 7)
 
     def _first_log(self) -> date | None:
-        return next((f.night for f in self.nights if f.cramps is not None), None)
+        return next((f.night for f in self.nights if f.logged), None)
 
 
 def strength_over(nights: Sequence[NightFacts]) -> float:
@@ -397,20 +420,30 @@ def _cramp_week(start: date, end: date, nights: Sequence[NightFacts]) -> CrampWe
     severities: list[int] = []
     disturbances: list[int] = []
     for facts in nights:
-        log = facts.cramps
-        if log is None:
+        count = facts.cramp_count
+        if count is None:
             continue
         logged += 1
-        cramps += log.count
-        if log.disturbance is not None:
+        cramps += count
+        log = facts.cramps
+        if log is not None and log.disturbance is not None:
             disturbances.append(log.disturbance)
-        if log.count > 0:
+        if count > 0:
             cramp_nights += 1
-            if log.severity is not None:
-                severities.append(log.severity)
+            severity = _night_severity(facts)
+            if severity is not None:
+                severities.append(severity)
     return CrampWeek(
         start, end, logged, cramp_nights, cramps, tuple(severities), tuple(disturbances)
     )
+
+
+def _night_severity(facts: NightFacts) -> int | None:
+    """The morning log's worst pain, else the worst pain given for an episode."""
+    if facts.cramps is not None and facts.cramps.severity is not None:
+        return facts.cramps.severity
+    given = [e.data.get("severity") for e in facts.episodes]
+    return max((v for v in given if isinstance(v, int)), default=None)
 
 
 def _facts(
@@ -421,11 +454,12 @@ def _facts(
     episodes: tuple[Event, ...],
     paused: bool,
     over: bool,
+    answers: Mapping[str, Any],
 ) -> NightFacts:
     steps = {step: recorded.get(step, "missed" if over else "pending") for step in required}
     for step, outcome in recorded.items():
         steps.setdefault(step, outcome)
-    return NightFacts(night, steps, required, log, episodes, paused, over)
+    return NightFacts(night, steps, required, log, episodes, paused, over, answers)
 
 
 def cramp_episodes(events: list[Event]) -> list[Event]:

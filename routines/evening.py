@@ -22,9 +22,10 @@ STEPS: tuple[StepDef, ...] = (
         title="Hydration",
         offset_minutes=-120,
         what=(
-            "Drink a glass of water. Drink normally through the day and taper off from "
-            "now on to spare night-time trips to the bathroom. If a doctor has set you a "
-            "fluid limit, follow that instead."
+            "Drink a glass of water now. Through the day, drink normally; from now on, "
+            "drink less, to spare night-time trips to the bathroom. If a doctor has set "
+            "you a fluid limit, or you have heart, kidney or liver disease, follow your "
+            "doctor's advice instead of this step (Settings can turn it off)."
         ),
         why=(
             "Dehydration is a suspected contributor to night cramps. The hour to taper "
@@ -32,8 +33,8 @@ STEPS: tuple[StepDef, ...] = (
         ),
         evidence=Evidence.CONVENTION,
         notification=(
-            "Drink a glass of water now, then taper off for the night "
-            "(unless a doctor has set you a fluid limit)."
+            "Drink a glass of water now, then drink less for the night. Skip this if a "
+            "doctor limits how much you drink."
         ),
     ),
     StepDef(
@@ -55,7 +56,9 @@ STEPS: tuple[StepDef, ...] = (
         offset_minutes=-10,
         what=(
             "Guided calf and hamstring stretches: move into a moderate stretch, hold, "
-            "return and rest, a few times on each leg. Breathe normally."
+            "return and rest, a few times on each leg. Breathe normally. For the standing "
+            "ones, hold on to a wall, a chair back or a rail; stop if it hurts rather "
+            "than pulls."
         ),
         why=(
             "In one trial of adults over 55, stretching just before sleep every night "
@@ -65,7 +68,7 @@ STEPS: tuple[StepDef, ...] = (
         ),
         evidence=Evidence.TRIAL_MIXED,
         timed=True,
-        notification="Time for your calf and hamstring stretches (about 4 minutes).",
+        notification="Time for your calf and hamstring stretches.",
     ),
     StepDef(
         id="sleep-position",
@@ -104,9 +107,9 @@ EXERCISES: tuple[Exercise, ...] = (
         name="Calf stretch (standing)",
         variant="standing",
         instructions=(
-            "Face a wall, hands on it at chest height, arms straight.",
-            "Step the leg to stretch back, heel on the floor.",
-            "Lean in until you feel a moderate stretch in the calf. Breathe normally.",
+            "Face a wall, hands on it at chest height, arms straight: it holds you steady.",
+            "Step the leg to stretch back: back knee straight, heel down on the floor.",
+            "Lean in until you feel a moderate stretch in the calf, not pain. Breathe normally.",
         ),
     ),
     Exercise(
@@ -114,9 +117,10 @@ EXERCISES: tuple[Exercise, ...] = (
         name="Hamstring stretch (standing)",
         variant="standing",
         instructions=(
-            "Rest the heel of the leg to stretch on a low step, knee straight.",
+            "Hold a chair back or a rail. Rest the heel of the leg to stretch on a low "
+            "step, knee straight.",
             "Keep your back straight and lean forward from the hips.",
-            "Stop at a moderate stretch behind the thigh. Breathe normally.",
+            "Stop at a moderate stretch behind the thigh, not pain. Breathe normally.",
         ),
     ),
     Exercise(
@@ -130,5 +134,29 @@ EXERCISES: tuple[Exercise, ...] = (
         ),
     ),
 )
+
+STRETCH_NOTIFICATION = "Time for your calf and hamstring stretches (about {minutes} minutes)."
+"""The stretch reminder; the minutes follow the variant and the hold, rest and reps set."""
+
+SLEEP_POSITION_PREGNANT = StepDef(
+    id="sleep-position",
+    title="Sleep position",
+    offset_minutes=0,
+    what=(
+        "Loosen the covers at the foot of the bed so they don't push your toes down. "
+        "Go to sleep on your side, with a pillow between your knees: from about 28 weeks "
+        "of pregnancy, side-sleeping is advised, not lying on your back. Avoid lying with "
+        "your toes pointed."
+    ),
+    why=(
+        "From about 28 weeks of pregnancy, going to sleep on the back is linked to a "
+        "higher risk of stillbirth, so the NHS and Tommy's advise going to sleep on the "
+        "side. Keeping the toes from pointing is plausible and low-risk for cramps, but "
+        "unproven."
+    ),
+    evidence=Evidence.PLAUSIBLE,
+    notification="Loosen the covers at your feet and go to sleep on your side.",
+)
+"""The sleep-position step for someone pregnant (CONTENT.md: who should adapt the routine)."""
 
 EVENING = Routine(steps=STEPS, exercises=EXERCISES, stretch=StretchDefaults())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
     from coach.diary import Store
+    from coach.flagstore import RaisedFlag
     from coach.notify import Delivery, Notifier
     from coach.voice import Speaker
     from screens.messages import RingBell, Say, StepDue
@@ -97,6 +99,10 @@ class CoachApp(App[None]):
     ) -> None:
         super().__init__()
         self.diary = DiaryService(store, settings, clock, config_path=config_path)
+        # Every save through the diary is checked for red flags at once (CONTENT.md).
+        self.diary.after_save.append(self.check_red_flags)
+        self._ui_thread: int | None = None
+        """The thread the app runs on, known from mount: where a hook's display goes."""
         self.clock = clock
         self.notifier = notifier
         self.config_path = config_path
@@ -121,6 +127,7 @@ class CoachApp(App[None]):
         return TonightScreen()
 
     def on_mount(self) -> None:
+        self._ui_thread = threading.get_ident()
         first_run = self._first_run
         if first_run is None:
             first_run = not self.config_path.exists() and not self._state(SETUP_DONE)
@@ -141,6 +148,8 @@ class CoachApp(App[None]):
         # Reminders start a moment after Tonight is on screen, so the first paint never waits
         # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
         self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        # Urgent flags not yet acknowledged come back at every start, after the first paint.
+        self.call_after_refresh(self.run_worker, self._recall_flags, thread=True, group="flags")
 
     def _start_reminders(self) -> None:
         if self._reminders_factory is not None and self.reminders is None:
@@ -163,6 +172,75 @@ class CoachApp(App[None]):
     def on_unmount(self) -> None:
         if self.reminders is not None:
             self.reminders.stop()
+
+    # --- red flags ---------------------------------------------------------------------------
+
+    def _recall_flags(self) -> None:
+        """Read the urgent flags not yet acknowledged (a worker thread) and show them."""
+        from coach.flagstore import urgent_unacknowledged
+
+        try:
+            flags = urgent_unacknowledged(self.diary.store)
+        except CoachError:
+            return  # the timeline shows the storage problem
+        if flags:
+            self.call_from_thread(self.show_flags, flags)
+
+    def check_red_flags(self, night: date) -> list[RaisedFlag]:
+        """Run the red-flag rules on a night just saved (the diary's after-save hook, on
+        any thread); store what they raise and show it once the save's screen is done.
+
+        Urgent flags open the red-flag dialog; flags to raise soon come as a notice and
+        stay in `coach flags` until acknowledged.
+        """
+        from coach.redflags import check_after_save
+
+        try:
+            new = check_after_save(self.diary.store, self.settings, self.clock.now(), night)
+        except CoachError as exc:
+            self.call_from_anywhere(self.notify, f"Could not check for red flags: {exc}")
+            return []
+        if new:
+            # After the current handler: the check-in that saved dismisses itself first.
+            self.call_from_anywhere(self._show_new_flags, new)
+        return new
+
+    def call_from_anywhere(self, callback: Callable[..., object], *args: Any) -> None:
+        """Run callback on the app's thread after the current message, from any thread."""
+        if self._ui_thread in (None, threading.get_ident()):
+            self.call_later(callback, *args)
+        else:
+            self.call_from_thread(callback, *args)
+
+    def _show_new_flags(self, new: list[RaisedFlag]) -> None:
+        if any(flag.level == "urgent" for flag in new):
+            self.show_flags(new)
+        for flag in new:
+            if flag.level == "soon":
+                self.notify(flag.text, title="Worth raising with a professional", timeout=30)
+
+    def show_flags(self, flags: list[RaisedFlag]) -> None:
+        """The red-flag dialog; acknowledging it is recorded in the store."""
+        from screens.redflag import RedFlagScreen
+
+        def answered(acknowledged: bool | None) -> None:
+            if acknowledged:
+                self.acknowledge_flags(flags)
+
+        self.push_screen(RedFlagScreen(flags), callback=answered)
+
+    def acknowledge_flags(self, flags: list[RaisedFlag]) -> None:
+        from coach.errors import StoreError
+        from coach.flagstore import acknowledge
+
+        for flag in flags:
+            try:
+                acknowledge(self.diary.store, flag.id)
+            except StoreError as exc:
+                self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
+                return
+            except CoachError:
+                continue  # acknowledged meanwhile (another window, `coach flags --ack`)
 
     def _offer_checkin(self) -> None:
         """On the first start of the day, ask about last night if it has no cramp log."""

@@ -7,7 +7,7 @@ replaces that log with what the form shows, and nothing is lost without being se
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,10 +17,19 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from coach.diary import BANDS, LEGS, CrampLog
 from coach.errors import CoachError
+from coach.redflags import questions_due, record_answers
 from coach.wording import duration_text, night_label
 from screens.base import CoachModal, NumberInput, services
 
+if TYPE_CHECKING:
+    from coach.diary import DiaryService
+
 MUSCLES = ("calf", "thigh", "foot")
+WEEKLY_QUESTIONS = (
+    ("walking_pain", "Leg pain on walking that eases at rest?"),
+    ("elsewhere", "Cramps anywhere other than the legs?"),
+)
+"""Asked at most once a week: the red flags a note alone rarely shows (CONTENT.md)."""
 
 
 class CheckinScreen(CoachModal[CrampLog | None]):
@@ -51,6 +60,8 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self._night = night
         self.existing: CrampLog | None = None
         """The night's log when the form opened: what saving replaces."""
+        self.ask_questions = False
+        """Whether the weekly safety questions are on the form (at most once a week)."""
 
     @property
     def night(self) -> date:
@@ -63,6 +74,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             self._night = diary.last_slept()
         try:
             self.existing = diary.cramp_log(self.night)
+            self.ask_questions = questions_due(diary, _today(diary))
         except CoachError:
             self.existing = None  # the save will say what is wrong with the store
         log = self.existing
@@ -108,6 +120,12 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                         id="note",
                         compact=True,
                     )
+                if self.ask_questions:
+                    yield Static("Once a week (optional):", classes="weekly")
+                    for question_id, question in WEEKLY_QUESTIONS:
+                        with Horizontal(classes="row"):
+                            yield Label(question, classes="question")
+                            yield RadioSet("yes", "no", id=question_id, compact=True)
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
@@ -172,9 +190,24 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             return
         self.dismiss(log.log)
 
+    def _answer(self, question_id: str) -> bool | None:
+        choice = self._choice(question_id, ("yes", "no"))
+        return None if choice is None else choice == "yes"
+
+    def _record_answers(self) -> None:
+        """The weekly questions, when asked and answered: kept for the red-flag rules."""
+        if not self.ask_questions:
+            return
+        walking, elsewhere = (self._answer(q) for q, _ in WEEKLY_QUESTIONS)
+        if walking is None and elsewhere is None:
+            return  # left blank: asked again next time
+        diary = services(self).diary
+        record_answers(diary, self.night, _today(diary), walking_pain=walking, elsewhere=elsewhere)
+
     def action_save(self) -> None:
         try:
             log = self._record()
+            self._record_answers()
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
@@ -198,6 +231,10 @@ class CheckinScreen(CoachModal[CrampLog | None]):
     @on(RadioSet.Changed)
     def _clear_error(self) -> None:
         self.query_one("#error", Static).update("")
+
+
+def _today(diary: DiaryService) -> date:
+    return diary.now().astimezone(diary.settings.tz).date()
 
 
 def _number(widget_id: str, value: int | None, placeholder: str) -> NumberInput:

@@ -19,7 +19,7 @@ from textual.widgets import Button, Digits, Header, Input, Label, Select, Static
 from coach.diary import EPISODE, LEGS
 from coach.wording import clock_text
 from screens.base import CoachFooter, NumberInput, services
-from screens.text import CRAMP_LIMIT_SECONDS, RELIEF_STEPS, URGENT_RED_FLAG
+from screens.text import CLOT_SIGNS, CRAMP_LIMIT_SECONDS, URGENT_RED_FLAG, relief_steps
 
 TICK_SECONDS = 1.0
 MISTAKE_SECONDS = 10.0
@@ -89,11 +89,15 @@ class CrampScreen(Screen[bool]):
         self.red_flag_shown = False
 
     def compose(self) -> ComposeResult:
+        profile = services(self).settings.profile
         yield Header()
         with VerticalScroll(id="cramp"):
+            if profile.pregnant:
+                yield Static(CLOT_SIGNS, id="clot-signs")
             yield Static("Cramping now. Try these, as you can:", id="cramp-title")
+            steps = relief_steps(profile.numb_feet)
             yield Static(
-                "\n".join(f"{n}. {line}" for n, line in enumerate(RELIEF_STEPS, 1)),
+                "\n".join(f"{n}. {line}" for n, line in enumerate(steps, 1)),
                 id="relief",
             )
             yield Digits("0:00", id="cramp-clock")
@@ -149,14 +153,17 @@ class CrampScreen(Screen[bool]):
     def tick(self) -> None:
         seconds = self.elapsed()
         self.query_one("#cramp-clock", Digits).update(elapsed_text(seconds))
-        if seconds >= CRAMP_LIMIT_SECONDS:
+        if seconds > CRAMP_LIMIT_SECONDS and not self.red_flag_shown:
+            # Saved now, still going: the save's red-flag check raises (and keeps) the
+            # flag while the cramp lasts.
+            ongoing = {**self._data(round(seconds / 60, 3), None, None), "ongoing": True}
+            services(self).record_event(EPISODE, ongoing, night=self.night)
             self._show_red_flag()
 
     def _show_red_flag(self) -> None:
         if not self.red_flag_shown:
             self.red_flag_shown = True
             self.query_one("#red-flag").display = True
-            self.notify(URGENT_RED_FLAG, title="See a doctor", severity="error", timeout=60)
 
     @property
     def form_open(self) -> bool:

@@ -47,10 +47,16 @@ def form_changes(
     notifications: bool,
     bell: bool | None = None,
     steps: dict[str, tuple[str, bool]] | None = None,
+    profile: dict[str, bool] | None = None,
     voice: bool | None = None,
 ) -> list[tuple[str, str | None]]:
     """The config keys the form's values change (None removes a key)."""
     changes: list[tuple[str, str | None]] = []
+    # A field left as it was writes nothing, so what the profile changes (hydration off,
+    # the seated stretches) follows the profile rather than the form's old value.
+    for name, value in (profile or {}).items():
+        if value != getattr(settings.profile, name):
+            changes.append((f"profile.{name}", format_value(value)))
     if bedtime.strip() != format_value(settings.bedtime):
         changes.append(("bedtime", bedtime.strip()))
     for day in WEEKEND:
@@ -79,6 +85,15 @@ def form_changes(
         if enabled != step.enabled:
             changes.append((f"steps.{step.id}.enabled", format_value(enabled)))
     return changes
+
+
+PROFILE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("fluid_limit", "A doctor limits my fluids, or I have heart, kidney or liver disease"),
+    ("pregnant", "I am pregnant"),
+    ("trouble_standing", "Standing or balancing is hard for me"),
+    ("numb_feet", "My feet are numb (for example from diabetes)"),
+)
+"""Asked at first run and in Settings, all optional (CONTENT.md: who should adapt)."""
 
 
 class SettingsScreen(Screen[bool]):
@@ -148,6 +163,11 @@ class SettingsScreen(Screen[bool]):
             )
             # Spoken cues let the stretches be followed facing a wall, screens away.
             yield self._row("Spoken cues", OnOff(settings.voice.enabled, id="voice"))
+            yield Label("About you (optional; the routine adapts)", classes="heading")
+            for name, question in PROFILE_QUESTIONS:
+                with Horizontal(classes="form-row"):
+                    yield OnOff(getattr(settings.profile, name), id=f"profile-{name}")
+                    yield Label(question, classes="profile-question")
             if not self.first_run:
                 yield self._row("Chime in stretches", OnOff(settings.stretch.bell, id="bell"))
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
@@ -214,6 +234,10 @@ class SettingsScreen(Screen[bool]):
             notifications=self.query_one("#notifications", OnOff).is_on,
             bell=bell,
             steps=steps,
+            profile={
+                name: self.query_one(f"#profile-{name}", OnOff).is_on
+                for name, _ in PROFILE_QUESTIONS
+            },
             voice=self.query_one("#voice", OnOff).is_on,
         )
         if self.first_run:

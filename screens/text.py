@@ -11,12 +11,50 @@ _NOT_MEDICAL_ADVICE = (
 NOT_MEDICAL_ADVICE = _NOT_MEDICAL_ADVICE.format(where="listed in the help (press ?)")
 
 RELIEF_STEPS: tuple[str, ...] = (
-    "Stretch the cramped muscle: pull your toes up toward your shin, "
-    "or stand up and put your weight on that leg.",
+    "Stretch the cramped muscle: pull your toes up toward your shin.",
+    "Or stand and put your weight on that leg. At night, switch a light on and hold on "
+    "to something (the bed, a chair) before you stand.",
     "Massage the muscle gently.",
-    "Walk around for a little while.",
+    "Walk around for a little while, holding on if you need to.",
     "Warmth can help the soreness afterwards.",
 )
+NUMB_FEET_HEAT = (
+    "No heat on numb feet: it can burn without you feeling it. Massage and a short walk "
+    "can ease the soreness instead."
+)
+
+
+def relief_steps(numb_feet: bool) -> tuple[str, ...]:
+    """The relief guide's steps; with numb feet, the heat advice becomes its caution."""
+    if not numb_feet:
+        return RELIEF_STEPS
+    return (*RELIEF_STEPS[:-1], NUMB_FEET_HEAT)
+
+
+CLOT_SIGNS = (
+    "Pregnancy raises the risk of a blood clot. If one calf is swollen, red, warm or "
+    "tender, get help the same day; with breathlessness or chest pain, call your "
+    "emergency number."
+)
+
+
+def profile_card(*, pregnant: bool, hydration_off_for_profile: bool, numb_feet: bool) -> str:
+    """Tonight's card for what the user told coach about themselves ('' for nothing)."""
+    lines = []
+    if pregnant:
+        lines.append(
+            "Pregnant: talk to your midwife or doctor before following this routine. "
+            "From about 28 weeks, go to sleep on your side. " + CLOT_SIGNS
+        )
+    if hydration_off_for_profile:
+        lines.append(
+            "Hydration is off: you told coach a doctor limits your fluids, or you have "
+            "heart, kidney or liver disease. Turn it on in Settings if your doctor agrees."
+        )
+    if numb_feet:
+        lines.append("Numb feet: coach leaves out heat, which can burn without being felt.")
+    return "\n".join(lines)
+
 
 URGENT_RED_FLAG = (
     "This cramp has lasted more than 10 minutes. If it does not ease when you move the leg, "
@@ -74,9 +112,15 @@ desktop notification too.
 - **Stretches** before sleep: one trial in adults over 55 found fewer and milder night
   cramps after six weeks; another found no benefit. They may help some people; results
   are mixed. Try them nightly for six weeks, then look at your cramp log.
-- **Last meal, hydration, screens off**: common sleep advice; not tested as cramp
-  treatments.
-- **Sleep position**: plausible and low-risk, but unproven.
+- **Hydration**: a glass of water in the evening, because dehydration is a suspected
+  contributor to cramps; drinking less after it spares night-time trips to the bathroom.
+  The hour is a convention, not tested. Skip it if a doctor limits your fluids or you have
+  heart, kidney or liver disease (Settings, "About you", turns it off).
+- **Last meal, screens off**: common sleep advice; not tested as cramp treatments.
+- **Sleep position**: plausible and low-risk, but unproven. If you are pregnant, from about
+  28 weeks go to sleep on your side, not your back.
+- **Standing stretches, and standing up at night**: hold on to a wall, a chair back or a
+  rail; at night, switch a light on first. Stop if a stretch hurts rather than pulls.
 
 **Does stretching help you?** Comparing nights you happened to stretch with nights you did
 not cannot tell. The experiment (`e` on Tonight, or `coach experiment start`) can: after a
@@ -88,13 +132,28 @@ about you alone.
 coach does not recommend quinine, supplements or any change to your medicines. Ask your
 doctor or pharmacist about those.
 
+## Things to ask a pharmacist
+
+Some kinds of medicine are linked to night cramps: long-acting inhalers for the lungs,
+water tablets (diuretics), statins, some blood-pressure medicines, and a few others. If
+your cramps began or got worse after starting one, ask a pharmacist or your doctor to
+review your medicines with you. Nobody should stop a medicine on their own. A pharmacist
+can also advise on a simple painkiller for soreness after a cramp.
+
 ## See a professional
 
-Urgently: a cramp that lasts more than 10 minutes and does not ease when you move the leg;
-one calf swollen, red, warm or tender; cramps after contact with a toxin or after a dirty
-wound.
+At once, call your emergency number: a swollen, painful calf together with breathlessness
+or chest pain.
 
-Soon: cramps on most nights week after week despite the routine; numbness, tingling,
-swelling, or muscles getting weaker or thinner; cramps that began with a new medicine; leg
-pain when walking that eases with rest.
+The same day: a cramp that lasts more than 10 minutes and does not ease when you move the
+leg; one calf swollen, red, warm or tender; cramps after contact with a toxin or after a
+dirty wound.
+
+Soon: cramps on 3 or more nights a week, or sleep disturbed, for 2 weeks or more, whether
+or not you kept the routine; cramps in other parts of the body, or muscle twitching with
+weakness; numbness, tingling, swelling, or muscles getting weaker or thinner; cramps that
+began after starting a new medicine; leg pain when walking that eases with rest; and if you
+are pregnant, ask a midwife or doctor before following the routine.
+
+coach checks what you log for these signs each time you save, and says so at once.
 """

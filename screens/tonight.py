@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from coach.errors import CoachError
 from coach.experiment import advance, load_protocol, plan_for
 from coach.planner import last_slept_night
+from coach.settings import Settings
 from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,
@@ -81,6 +82,8 @@ class TonightScreen(Screen[None]):
             **self._read(),
         }
         self._lines = lines
+        card = _profile_card(services(self).settings)
+        lines["profile-card"] = card
         yield Header()
         with Vertical(id="tonight"):
             yield Static(lines["night-line"], id="night-line")
@@ -88,6 +91,9 @@ class TonightScreen(Screen[None]):
             yield OptionList(*self._options(), id="timeline")
             yield Static(lines["experiment-line"], id="experiment-line")
             yield Static(lines["last-night"], id="last-night")
+            profile = Static(card, id="profile-card", markup=False)
+            profile.display = bool(card)
+            yield profile
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -159,6 +165,12 @@ class TonightScreen(Screen[None]):
         self._show_experiment_line()
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
+        card = _profile_card(services(self).settings)
+        widget = self.query_one("#profile-card", Static)
+        if self._lines.get("profile-card") != card:
+            widget.update(card)
+            widget.display = bool(card)
+            self._lines["profile-card"] = card
 
     def _show_experiment_line(self) -> None:
         self.query_one("#experiment-line", Static).display = bool(self._lines["experiment-line"])
@@ -259,6 +271,23 @@ class TonightScreen(Screen[None]):
         from screens.step_card import SkipReasonScreen
 
         self.app.push_screen(SkipReasonScreen(row.planned.title), callback=skipped)
+
+
+def _profile_card(settings: Settings) -> str:
+    """The card for what the user told coach about themselves ('' for nothing)."""
+    profile = settings.profile
+    if not any(profile):
+        return ""
+    from screens.text import profile_card
+
+    hydration = next((s for s in settings.routine.steps if s.id == "hydration"), None)
+    return profile_card(
+        pregnant=profile.pregnant,
+        hydration_off_for_profile=profile.fluid_limit
+        and hydration is not None
+        and not hydration.enabled,
+        numb_feet=profile.numb_feet,
+    )
 
 
 _STYLE = {

@@ -92,10 +92,12 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "new statin",
     )
     assert code == 0
-    assert out.splitlines() == [
+    recorded, note, soon, *_ = out.splitlines()
+    assert [recorded, note] == [
         "Recorded: 2 cramps, worst 6/10, longest 3.5 min, left leg, night of Sun 22 Nov 2026.",
         "Note: new statin",
     ]
+    assert soon.startswith("SOON: Cramps after starting a new medicine (statin), night of Sun")
     assert run(ctx, capsys, "cramp", "--none", "--night", "2026-11-21")[0] == 0
     code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
     nights = {n["night"]: n["cramps"] for n in json.loads(out)}

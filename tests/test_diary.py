@@ -27,7 +27,8 @@ def test_undo_takes_a_whole_cramp_episode_and_skips_the_apps_own_notes(
     clock.advance(10)
     # Written after the episode, but not by the user: a reminder and a red-flag note.
     ctx.store.add_event(NIGHT, "reminder", {"step": "hydration", "status": "sent"})
-    ctx.store.add_event(NIGHT, "red-flag", {"flag": "long-cramp-2026-11-22"})
+    flag = {"flag": "long-cramp-2026-11-22", "level": "urgent", "text": "A cramp lasted..."}
+    ctx.store.add_event(NIGHT, "red-flag", flag)
     stone = diary.undo()
     assert stone is not None and stone.what == "a cramp episode (1:30), night of Sun 22 Nov"
     assert len(stone.targets) == 2  # its start and its details

@@ -4,11 +4,13 @@ detail, correcting a record, red flags shown once, export, and the full load."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from textual.app import App
 from textual.widgets import Static
 
+from coach import redflags
 from coach.context import Context
 from coach.records import Store
 from coach.stats import Diary
@@ -187,12 +189,26 @@ async def test_moving_the_cursor_reads_no_records(
                 return _f(self, *args)  # type: ignore[operator]
 
             monkeypatch.setattr(Store, name, counting)
+        checks: list[date] = []
+        check_after_save = redflags.check_after_save
+
+        def uncounted_check(*args: Any) -> Any:
+            # The red-flag check after each save reads its own 14 nights either side.
+            before = len(reads)
+            try:
+                return check_after_save(*args)
+            finally:
+                checks.append(args[-1])
+                del reads[before:]
+
+        monkeypatch.setattr(redflags, "check_after_save", uncounted_check)
         await pilot.press("left", "left", "up", "pageup", "end", "home", "right")
         assert text(app, "#night").startswith("Sun 08 Nov 2026")
         assert reads == []  # the screen reads its diary, not the store, on every key
         # A correction reads the store once, to reload its night.
         await pilot.press("enter", "d", "escape")
         assert sorted(reads) == ["cramp_logs", "events", "latest_outcomes"]
+        assert checks == [date(2026, 11, 8)]  # and the save was checked for red flags
 
 
 async def test_this_weeks_cramps_show_their_counts_before_any_rate(ctx: Context) -> None:

@@ -124,8 +124,9 @@ def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
 def test_red_flags_and_notes(report: str) -> None:
     flags = report.split("## Red flags seen")[1].split("##")[0]
     assert "- **Urgent**: A cramp lasted more than 10 minutes (11 Nov 2026)." in flags
-    assert "- **Soon**: A new medicine noted (11 Nov 2026)." in flags
-    assert "Do not stop or change a medicine on your own." in flags
+    assert "- **Soon**: Cramps after starting a new medicine (11 Nov 2026)." in flags
+    assert "Raise it with your doctor or pharmacist" in flags
+    assert "stop" not in flags.split("new medicine")[1]
     assert "- Wed 11 Nov 2026: started a new medicine" in report
     assert report.rstrip().endswith(f"*{NOT_MEDICAL_ADVICE}*")
 

@@ -16,6 +16,7 @@ from coach.notify import RecordingNotifier
 from screens.app import CoachApp, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
+from screens.redflag import RedFlagScreen
 from screens.step_card import SkipReasonScreen, StepCardScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
@@ -414,13 +415,18 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
         assert not cramp.query_one("#red-flag").display
         clock.advance(61)
         cramp.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)  # the urgent flag interrupts
+        await pilot.press("enter")
+        assert app.screen is cramp
         assert cramp.query_one("#red-flag").display
         assert "contact a doctor or urgent care now" in text_of(app, "#red-flag")
         await pilot.press("escape")  # close: logs the timed length only
         assert app.screen is player
         assert "Paused" in text_of(app, "#status")  # the stretches waited
     events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
-    assert [e.data["minutes"] for e in events] == [None, 10.017]  # 10:01, to the second
+    # start; past 10 minutes, still going (the red flag's save); closed at 10:01
+    assert [e.data["minutes"] for e in events] == [None, 10.017, 10.017]
 
 
 async def test_a_cramp_across_noon_stays_on_the_night_it_began(

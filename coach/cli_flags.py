@@ -1,0 +1,60 @@
+"""`coach flags`: the red flags raised and not yet acknowledged; and the lines every
+writing command prints after "Recorded" when its save raised one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from coach.context import Context
+from coach.flagstore import RaisedFlag, acknowledge, open_flags
+from coach.planner import current_night
+
+ACK_HINT = "When you have read it: `coach flags --ack ID` (`coach flags` lists the open ones)."
+
+
+def announce_flags(ctx: Context, night: date) -> list[RaisedFlag]:
+    """Run the red-flag rules on a night just written; print `URGENT:`/`SOON:` lines."""
+    # Imported here: the rules load the statistics, which `coach done` alone does not need.
+    from coach.redflags import check_after_save
+
+    new = check_after_save(ctx.store, ctx.settings, ctx.clock.now(), night)
+    for flag in new:
+        print(flag.line())
+    if new:
+        print(ACK_HINT)
+    return new
+
+
+def cmd_flags(args: argparse.Namespace, ctx: Context) -> int:
+    today = current_night(ctx.settings, ctx.clock.now())
+    if args.ack:
+        flag = acknowledge(ctx.store, args.ack)
+        print(f"Acknowledged: {flag.id}.")
+        return 0
+    flags = open_flags(ctx.store, today)
+    if args.json:
+        print(json.dumps([flag.to_json() for flag in flags], indent=2))
+        return 0
+    if not flags:
+        print("No open red flags.")
+        return 0
+    for flag in flags:
+        print(flag.line())
+    print(ACK_HINT)
+    return 0
+
+
+def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
+    """Add `flags` to the subcommands of coach.cli's parser."""
+    p = sub.add_parser(
+        "flags",
+        help="red flags raised and not yet acknowledged",
+        description="The red flags your records raised (a cramp over 10 minutes, signs of a "
+        "blood clot, frequent cramps, ...) that you have not yet acknowledged, urgent first.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--ack", metavar="ID", help="acknowledge the flag ID (you have read it)")
+    p.set_defaults(handler=cmd_flags)

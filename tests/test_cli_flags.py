@@ -1,0 +1,137 @@
+"""Red flags on the command line: `URGENT:`/`SOON:` after "Recorded", and `coach flags`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from coach.context import Context
+from coach.flagstore import ACK_EVENT
+
+
+def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), context=ctx)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_issue_example_prints_two_urgent_lines(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        ctx,
+        capsys,
+        "cramp",
+        "--count",
+        "1",
+        "--minutes",
+        "45",
+        "--note",
+        "left calf swollen, red and hot",
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "Recorded: 1 cramp, longest 45 min, night of Sat 21 Nov 2026.",
+        "Note: left calf swollen, red and hot",
+    ]
+    lines = lines[1:]  # the URGENT lines come after "Recorded" and its note
+    assert lines[1].startswith("URGENT: One calf swollen, red, warm or tender")
+    assert "Contact a doctor or an urgent care service today." in lines[1]
+    assert lines[1].endswith("[clot-calf-2026-11-21]")
+    assert lines[2].startswith("URGENT: A cramp lasted more than 10 minutes (45 min)")
+    assert "coach flags --ack ID" in lines[3]
+    # Saving the same night again raises nothing new.
+    code, out, _ = run(
+        ctx, capsys, "cramp", "--count", "1", "--minutes", "45", "--night", "2026-11-21"
+    )
+    assert "URGENT" not in out
+
+
+def test_an_emergency_names_the_emergency_number(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(
+        ctx, capsys, "cramp", "--count", "1", "--note", "calf swollen and short of breath"
+    )
+    urgent = [line for line in out.splitlines() if line.startswith("URGENT:")]
+    assert len(urgent) == 1
+    assert "Call your emergency number now." in urgent[0]
+
+
+def test_soon_lines_and_a_step_save_that_completes_nothing(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(ctx, capsys, "cramp", "--count", "2", "--note", "started simvastatin")
+    assert [line.split(":")[0] for line in out.splitlines()[2:3]] == ["SOON"]
+    assert "Make an appointment with a doctor or other health professional soon." in out
+    _, out, _ = run(ctx, capsys, "done", "stretch")
+    assert len(out.splitlines()) == 1  # "Recorded ..." and nothing else
+
+
+def test_flags_json_lists_the_open_ones_and_ack_closes_one(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(ctx, capsys, "flags", "--json")[1].strip() == "[]"
+    run(ctx, capsys, "cramp", "--count", "1", "--minutes", "12", "--note", "foot numb")
+    code, out, _ = run(ctx, capsys, "flags", "--json")
+    assert code == 0
+    flags = json.loads(out)
+    assert [(f["id"], f["level"], f["night"]) for f in flags] == [
+        ("long-cramp-2026-11-21", "urgent", "2026-11-21"),
+        ("numbness-2026-11-21", "soon", "2026-11-21"),
+    ]
+    assert all(set(f) == {"id", "level", "night", "text"} for f in flags)
+    assert flags[1]["text"].startswith("Numbness or tingling")
+    code, out, _ = run(ctx, capsys, "flags", "--ack", "long-cramp-2026-11-21")
+    assert (code, out) == (0, "Acknowledged: long-cramp-2026-11-21.\n")
+    assert [
+        e.data for e in ctx.store.events(date(2026, 11, 21), date(2026, 11, 21), ACK_EVENT)
+    ] == [{"flag": "long-cramp-2026-11-21"}]
+    assert [f["id"] for f in json.loads(run(ctx, capsys, "flags", "--json")[1])] == [
+        "numbness-2026-11-21"
+    ]
+    _, out, _ = run(ctx, capsys, "flags")
+    assert out.startswith("SOON: Numbness or tingling")
+
+
+def test_acknowledging_an_unknown_flag_is_one_line(
+    ctx: Context, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(ctx, capsys, "flags", "--ack", "nope")
+    assert (code, out) == (1, "")
+    assert err == "coach: no open red flag 'nope'; `coach flags` lists the open ones\n"
+
+
+def test_a_real_process_prints_the_lines(coach_home: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "coach",
+            "cramp",
+            "--count",
+            "1",
+            "--note",
+            "stepped on a rusty nail",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines()[2].startswith(
+        "URGENT: Cramps after contact with a toxin or after a dirty wound"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-m", "coach", "flags", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert [f["level"] for f in json.loads(listed.stdout)] == ["urgent"]
