@@ -648,6 +648,7 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
         pytest.param(["end", "up", "enter"], id="stretch-player"),
         pytest.param(["c"], id="cramping-now"),
         pytest.param(["h"], id="history"),
+        pytest.param(["h", "t"], id="trends"),
         pytest.param(["s"], id="settings"),
         pytest.param(["question_mark"], id="help"),
     ],
