@@ -31,8 +31,6 @@ from coach.wording import describe_cramps
 if TYPE_CHECKING:
     import argparse
 
-    from coach.reminders import ReminderService
-
     Handler = Callable[[argparse.Namespace, Context], int]
 
 
@@ -261,18 +259,13 @@ def cmd_notify_test(args: argparse.Namespace, ctx: Context) -> int:
     return 1
 
 
-def _reminders(ctx: Context) -> ReminderService:
-    # Imported here: APScheduler costs every other command tens of milliseconds at start.
-    from coach.reminders import ReminderService
-
-    return ReminderService(ctx.settings, ctx.clock, lambda *_: None, store=ctx.store)
-
-
 def cmd_pause(args: argparse.Namespace, ctx: Context) -> int:
     if args.tonight and args.night:
         raise UsageError("give either --tonight or --night YYYY-MM-DD, not both")
+    from coach.reminder_rules import set_paused
+
     night = _night_arg(args, ctx)
-    _reminders(ctx).set_paused(night, not args.undo)
+    set_paused(ctx.store, night, not args.undo)
     if args.undo:
         print(f"Reminders are back on for the night of {night:%a %d %b %Y}.")
     else:
@@ -285,10 +278,11 @@ def cmd_pause(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
     _check_step(args.step, ctx)
+    from coach.reminder_rules import snooze, snoozes_left
+
     night = _night_arg(args, ctx)
-    service = _reminders(ctx)
-    wake = service.snooze(night, args.step)
-    left = service.snoozes_left(night, args.step)
+    wake = snooze(ctx.store, ctx.settings, ctx.clock.now(), night, args.step)
+    left = snoozes_left(ctx.store, night, args.step)
     title = ctx.settings.routine.step(args.step).title
     print(
         f"Snoozed: {title} again at {wake.astimezone(ctx.settings.tz):%H:%M} "
@@ -492,6 +486,9 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli_experiment import register as register_experiment
 
     register_experiment(sub, Parser)
+    from coach.cli_doctor import register as register_doctor
+
+    register_doctor(sub, Parser)
     p = sub.add_parser(
         "daemon",
         help="send desktop reminders in the background",

@@ -28,22 +28,36 @@ DEFAULT_WEEKS = 6
 """Kept equal to coach.report.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
 
 
-def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    # Imported here: the statistics are not worth loading for every other command.
-    from coach.report import render_report
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+"""Without --format, the output file's suffix says which: report.pdf is a PDF."""
 
-    diary = ctx.diary.load()
-    text = render_report(diary, ctx.settings, args.weeks, ctx.clock.now(), ctx.store)
-    if args.output is None:
-        sys.stdout.write(text)
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    path = None if args.output is None else Path(args.output).expanduser()
+    if args.format is None:
+        args.format = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
+    if path is None and args.format == "pdf":
+        from coach.cli import UsageError
+
+        raise UsageError("a PDF needs --output FILE (for example --output report.pdf)")
+    if path is not None:
+        if path.is_dir():
+            raise CoachError(
+                f"{path} is a folder; give a file name, like {path / ('report.' + args.format)}"
+            )
+        if not path.parent.is_dir():
+            raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
+    # Imported here: the statistics and the page's libraries are not worth loading for
+    # every other command.
+    from coach.report import make_report, render
+
+    report = make_report(ctx.store, ctx.settings, args.weeks, ctx.clock.now())
+    data = render(report, args.format, paper=args.paper)
+    if path is None:
+        sys.stdout.write(data.decode())
         return 0
-    path = Path(args.output).expanduser()
-    if path.is_dir():
-        raise CoachError(f"{path} is a folder; give a file name, like {path / 'report.md'}")
-    if not path.parent.is_dir():
-        raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
     try:
-        atomic_write(path, text.encode())
+        atomic_write(path, data)
     except OSError as exc:
         raise CoachError(f"cannot write {path}: {exc.strerror}") from None
     print(f"Report written to {path}.")
@@ -54,10 +68,10 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     """Add `report` to the subcommands of coach.cli's parser."""
     p = sub.add_parser(
         "report",
-        help="a Markdown report for your doctor",
-        description="A clinician-friendly Markdown report: cramps per week and worst pain "
-        "against the first week logged, the longest cramps, how often each step was done, "
-        "red flags seen and your notes.",
+        help="a report for your doctor (PDF, HTML or Markdown)",
+        description="A clinician-friendly report: cramps per week as counts with the nights "
+        "logged, worst pain and sleep disturbance against the first week logged, the longest "
+        "cramps, how often each step was done, red flags seen and your notes.",
     )
     p.add_argument(
         "--weeks",
@@ -67,5 +81,17 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
         help=f"how many weeks back, up to the last finished night (default {DEFAULT_WEEKS})",
     )
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of printing")
-    p.add_argument("--format", choices=("md",), default="md", help="md (Markdown) only, for now")
+    p.add_argument(
+        "--format",
+        choices=("pdf", "html", "md"),
+        default=None,
+        help="pdf (one printable page; needs --output), html, or md (Markdown); default: "
+        "from the output file's suffix, else md",
+    )
+    p.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        default="a4",
+        help="the PDF's page size (default a4)",
+    )
     p.set_defaults(handler=cmd_report)

@@ -8,14 +8,19 @@ once through `on_due(step, night, late_by)`, and decides what a late one becomes
 - later, but still useful (before the next step and before bedtime): delivered once, late;
 - otherwise: recorded as missed for that night, and reported through `on_missed`.
 
-Never twice: every reminder handled is remembered in memory and, in the process that holds
-the sender lock, written to the store as a `reminder` event, which every process reads.
+Never twice, never lost: in the process that holds the sender lock, a reminder is written
+to the store as a `reminder` event with phase "pending" before it is shown and again with
+phase "delivered" after. A reminder left pending (the process died in between) is owed
+again, so a restart shows it once, late-marked if late. Every process reads these events.
 Never silent: a reminder is either delivered or recorded as missed.
+
+The words, snooze and pause rules live in `coach.reminder_rules` (no APScheduler there).
 
 `ScheduledReminders` runs the service on an APScheduler 3 scheduler: one date job per
 upcoming reminder, rebuilt after each run (so a new night, a changed config or a snooze
-moves the jobs), and a periodic catch-up job. The catch-up matters because the event
-loop's timers run on the monotonic clock, which stands still while the machine sleeps.
+moves the jobs). The event loop's timers run on the monotonic clock, which stands still
+while the machine sleeps: the reminder host (`coach.reminder_host`) calls `tick()` on
+resume and on wall-clock changes; a periodic catch-up job is only its fallback.
 """
 
 from __future__ import annotations
@@ -36,19 +41,26 @@ from coach.errors import CoachError
 from coach.experiment import plan_for
 from coach.planner import Plan, PlannedStep, current_night
 from coach.records import PAUSE_EVENT, Store
+from coach.reminder_rules import (
+    DELIVERED,
+    MAX_SNOOZES,
+    ON_TIME_GRACE,
+    PENDING,
+    REMINDER_EVENT,
+    SNOOZE_EVENT,
+    NightState,
+    check_snooze,
+    parse_instant,
+    reminder_text,
+)
 from coach.settings import Settings, load_settings
 
-ON_TIME_GRACE = timedelta(minutes=2)
-"""A reminder delivered this long after its time still counts as on time."""
-CATCH_UP_SECONDS = 60.0
-"""How often the service wakes anyway, to catch up after a suspend or a clock change."""
-MAX_SNOOZES = 3
-"""How many times one step may be snoozed on one night."""
+__all__ = ["MAX_SNOOZES", "ON_TIME_GRACE", "REMINDER_EVENT", "SNOOZE_EVENT"]
+
+FALLBACK_CHECK_SECONDS = 300.0
+"""How often the service wakes anyway where neither resume nor clock changes can be heard."""
 MAX_LOOKBACK_NIGHTS = 2
 """After a long sleep, the nights before tonight still settled (sent late or missed)."""
-
-REMINDER_EVENT = "reminder"
-SNOOZE_EVENT = "snooze"
 
 Status = Literal["sent", "late", "missed", "expired"]
 """sent: on time; late: late but useful; missed: too late, the step is recorded missed;
@@ -95,37 +107,6 @@ def useful_until(plan: Plan, step: PlannedStep) -> datetime:
         later.append(plan.bedtime)
     limit = min(later) if later else step.at
     return max(limit, step.at + ON_TIME_GRACE)
-
-
-def format_minutes(minutes: int) -> str:
-    """Minutes in words: '1 minute', '45 minutes', '2 hours', '2 h 15 min'."""
-    if minutes < 120:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
-    hours, rest = divmod(minutes, 60)
-    return f"{hours} hours" if rest == 0 else f"{hours} h {rest} min"
-
-
-def reminder_text(
-    plan: Plan, step: PlannedStep, now: datetime, late_by: timedelta, *, notification: str
-) -> tuple[str, str]:
-    """The notification's title and body: what to do now, and how long until bedtime.
-
-    Title: 'Screens off: 60 minutes to bedtime'. Body: what to do, then the app's name and
-    bedtime; a late reminder says so, and when it was due.
-    """
-    left = round((plan.bedtime - now).total_seconds() / 60)
-    if left > 0:
-        when = f"{format_minutes(left)} to bedtime"
-    elif left == 0:
-        when = "bedtime now"
-    else:
-        when = f"{format_minutes(-left)} past bedtime"
-    tz = plan.bedtime.tzinfo
-    body = notification or step.title
-    if late_by > ON_TIME_GRACE:
-        body += f" (This reminder is late: it was due at {step.at.astimezone(tz):%H:%M}.)"
-    body += f"\ncoach · bedtime {plan.bedtime.astimezone(tz):%H:%M}"
-    return f"{step.title}: {when}", body
 
 
 class ReminderService:
@@ -178,13 +159,8 @@ class ReminderService:
 
     def describe(self, step: PlannedStep, night: date, late_by: timedelta) -> tuple[str, str]:
         """The notification's title and body for a step falling due now."""
-        try:
-            notification = self.settings.routine.step(step.id).notification
-        except KeyError:  # the step was removed from the config since it was planned
-            notification = ""
-        return reminder_text(
-            self.plan(night), step, self.clock.now(), late_by, notification=notification
-        )
+        settings = self.settings
+        return reminder_text(settings, self.plan(night), step, self.clock.now(), late_by)
 
     def pending(self) -> list[Reminder]:
         """Every reminder not yet handled, of the nights that matter now, by due time."""
@@ -229,7 +205,9 @@ class ReminderService:
                 if self.not_before is not None and step.at < self.not_before and now >= until:
                     continue
                 owed.append(Reminder(plan.night, step, step.at, until))
-                snoozes = self._snoozes.get((plan.night, step.id), [])
+                # A snooze from before the step's own time is stale (older versions let
+                # one be asked early): the step's own reminder replaces it.
+                snoozes = [w for w in self._snoozes.get((plan.night, step.id), []) if w > step.at]
                 if snoozes:
                     # Only the latest snooze counts: snoozing again replaces the wait.
                     repeat, wake = len(snoozes), snoozes[-1]
@@ -283,17 +261,22 @@ class ReminderService:
         else:
             status = "missed" if reminder.repeat == 0 else "expired"
         self._handled.add(reminder.key)
-        if sender:
-            self._write(reminder, status, late_by)
         if status in ("sent", "late"):
+            # Pending before, delivered after: a crash in between leaves it owed, so the
+            # next start shows it once (late-marked if late), never zero times.
+            if sender:
+                self._write(reminder, status, late_by, PENDING)
             self.on_due(reminder.step, reminder.night, late_by)
-        elif status == "missed" and self.on_missed is not None:
+            if sender:
+                self._write(reminder, status, late_by, DELIVERED)
+            return Handled(reminder, status, late_by, now)
+        if sender:
+            self._write(reminder, status, late_by, DELIVERED)
+        if status == "missed" and self.on_missed is not None:
             self.on_missed(reminder.step, reminder.night, late_by)
         return Handled(reminder, status, late_by, now)
 
-    def _write(self, reminder: Reminder, status: Status, late_by: timedelta) -> None:
-        # Written before delivery: a crash in between loses one reminder rather than
-        # sending it twice after a restart.
+    def _write(self, reminder: Reminder, status: Status, late_by: timedelta, phase: str) -> None:
         if self.store is None:
             return
         data = {
@@ -302,6 +285,7 @@ class ReminderService:
             "status": status,
             "due": reminder.due.isoformat(),
             "late_seconds": int(late_by.total_seconds()),
+            "phase": phase,
         }
         try:
             # Decided and written under one hold of the lock: a `done` written since the
@@ -318,25 +302,26 @@ class ReminderService:
         except CoachError as exc:
             self._problem(str(exc))
 
-    # --- snooze and pause --------------------------------------------------------------
+    # --- snooze and pause (the rules are in coach.reminder_rules) -----------------------
 
     def snooze(self, night: date, step_id: str) -> datetime:
-        """Remind again about a step after the configured snooze; returns when.
+        """Remind again about a due step after the configured snooze; returns when.
 
-        At most MAX_SNOOZES per step and night; the count is kept in the store, so it
-        holds across restarts and between the TUI and the daemon.
+        Refused (CoachError, saying why) for a step not due yet, done or skipped, on a
+        paused night, or past MAX_SNOOZES; the count is kept in the store, so it holds
+        across restarts and between the TUI and the daemon.
         """
         with self._lock:
             self._refresh()
-            plan = self.plan(night)
-            if plan.step(step_id) is None:
-                raise CoachError(f"step {step_id!r} is not on the plan for the night of {night}")
             taken = self._snoozes.get((night, step_id), [])
-            if len(taken) >= MAX_SNOOZES:
-                raise CoachError(
-                    f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it"
-                )
-            wake = self.clock.now() + timedelta(minutes=self.settings.notifications.snooze_minutes)
+            recorded = None
+            if self.store is not None:
+                latest = self.store.latest_outcomes(night, night).get((night, step_id))
+                recorded = latest.outcome if latest is not None else None
+            state = NightState({step_id: list(taken)}, self._paused.get(night, False))
+            wake = check_snooze(
+                self.settings, self.plan(night), step_id, self.clock.now(), state, recorded
+            )
             if self.store is not None:
                 self.store.add_event(
                     night,
@@ -398,18 +383,36 @@ class ReminderService:
             self._problem(str(exc))
             return
         snoozes: dict[tuple[date, str], list[datetime]] = {}
+        sender = self.store_counts_all()
         for event in events:
             data = event.data
             if event.kind == REMINDER_EVENT:
-                self._handled.add((event.night, str(data["step"]), int(data.get("repeat", 0))))
+                step, repeat = data.get("step"), data.get("repeat", 0)
+                if not isinstance(step, str) or not isinstance(repeat, int):
+                    continue  # not a reminder we can read; the store reports such records
+                if data.get("phase") == PENDING:
+                    continue  # decided but never shown: still owed
+                # A process that only shows reminders in-app (the TUI while the daemon
+                # sends) shows what falls due while it runs, even if the daemon was first.
+                if sender or event.at < self._started:
+                    self._handled.add((event.night, step, repeat))
             elif event.kind == SNOOZE_EVENT:
-                wake = datetime.fromisoformat(str(data["until"]))
-                snoozes.setdefault((event.night, str(data["step"])), []).append(wake)
+                wake, step = parse_instant(data.get("until")), data.get("step")
+                if wake is not None and isinstance(step, str):
+                    snoozes.setdefault((event.night, step), []).append(wake)
             elif event.kind == PAUSE_EVENT:
                 self._paused[event.night] = bool(data.get("paused", True))
         for key, wakes in snoozes.items():
             if len(wakes) >= len(self._snoozes.get(key, [])):
                 self._snoozes[key] = wakes
+
+    def store_counts_all(self) -> bool:
+        """Whether every reminder the store holds counts as handled here: true for the
+        sender (and when nobody can tell), false for an in-app-only process."""
+        try:
+            return self.is_sender()
+        except CoachError:
+            return True
 
     def _problem(self, text: str) -> None:
         """Tell the user about a problem once, not at every wake-up."""
@@ -444,8 +447,9 @@ class ScheduledReminders:
     """Runs a ReminderService on an APScheduler 3 scheduler.
 
     Each upcoming reminder gets a date job; every job runs `tick()`, which delivers what is
-    due and then rebuilds the date jobs from what is still owed. A catch-up job runs every
-    CATCH_UP_SECONDS for what a sleeping machine or a changed file moved.
+    due and then rebuilds the date jobs from what is still owed. With `catch_up_seconds`, a
+    catch-up job also runs that often (the fallback where resume and clock changes cannot
+    be heard); without, nothing wakes the process between reminders.
     """
 
     def __init__(
@@ -453,7 +457,7 @@ class ScheduledReminders:
         service: ReminderService,
         scheduler: BaseScheduler,
         *,
-        catch_up_seconds: float = CATCH_UP_SECONDS,
+        catch_up_seconds: float | None = None,
         on_handled: Callable[[list[Handled]], object] | None = None,
     ) -> None:
         self.service = service
@@ -461,19 +465,22 @@ class ScheduledReminders:
         self.catch_up_seconds = catch_up_seconds
         self.on_handled = on_handled
         self._sync_lock = threading.Lock()
+        self._busy = 0
+        self._idle = threading.Condition()
 
     def start(self, *, paused: bool = False, run_now: bool = True) -> None:
         """Add the jobs and start the scheduler (if it is not running yet); then, unless
         told not to, deliver what is due at once."""
-        self.scheduler.add_job(
-            self.tick,
-            IntervalTrigger(seconds=self.catch_up_seconds),
-            id=CATCH_UP_JOB,
-            replace_existing=True,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-        )
+        if self.catch_up_seconds is not None:
+            self.scheduler.add_job(
+                self.tick,
+                IntervalTrigger(seconds=self.catch_up_seconds),
+                id=CATCH_UP_JOB,
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
         if not self.scheduler.running:
             self.scheduler.start(paused=paused)
         if run_now:
@@ -485,11 +492,24 @@ class ScheduledReminders:
 
     def tick(self) -> list[Handled]:
         """Deliver what is due, then move the date jobs to what is still owed."""
-        handled = self.service.run_due()
-        if handled and self.on_handled is not None:
-            self.on_handled(handled)
-        self.sync()
-        return handled
+        with self._idle:
+            self._busy += 1
+        try:
+            handled = self.service.run_due()
+            if handled and self.on_handled is not None:
+                self.on_handled(handled)
+            self.sync()
+            return handled
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no tick runs (a notification on its way is finished); False if one
+        still runs after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
 
     def sync(self) -> None:
         """Make the scheduler's date jobs match the reminders still owed."""

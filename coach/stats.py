@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Literal, TypeVar
 
 from coach.experiment import assignment, safe_protocol
-from coach.planner import current_night, plan_night
+from coach.planner import current_night, last_slept_night, plan_night
 from coach.records import CrampLog, Event, Store, paused_from
 from coach.settings import Settings
 
@@ -242,10 +242,17 @@ class Diary:
         # Only the last two nights can still be running; planning every night of ten
         # years just to learn that it is over would be most of the cost of a load.
         running_from = current_night(settings, now) - timedelta(days=1)
+        # The night just slept is over once its morning log is in, even before noon: a
+        # report made on Monday morning after logging Sunday's night includes Sunday.
+        slept = last_slept_night(settings, now)
         protocol = safe_protocol(store)
         nights = []
         for night in _dates(first, end):
-            over = night < running_from or now >= plan_night(settings, night).ends_at
+            over = (
+                night < running_from
+                or (night <= slept and night in logs)
+                or now >= plan_night(settings, night).ends_at
+            )
             assigned = assignment(protocol, night) if protocol is not None else None
             nights.append(
                 _facts(

@@ -16,9 +16,8 @@ from coach.clock import Clock
 from coach.context import Context
 from coach.diary import DiaryService, StepRecord, Tombstone
 from coach.errors import CoachError, ConfigError
-from coach.planner import current_night
+from coach.planner import current_night, plan_night
 from coach.settings import Settings
-from screens.timeline import span
 from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
@@ -38,9 +37,9 @@ HELP_SEEN = "tui.help-seen"
 
 
 class Reminders(Protocol):
-    """What the app needs of the reminder service (coach.app_reminders.AppReminders)."""
+    """What the app needs of the reminder host (coach.reminder_host.ReminderHost)."""
 
-    def start(self) -> None: ...
+    async def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -168,7 +167,7 @@ class CoachApp(App[None]):
             reminders.stop()
             return
         self.reminders = reminders
-        reminders.start()
+        self.run_worker(reminders.start(), group="reminders", exit_on_error=False)
 
     def on_unmount(self) -> None:
         if self.reminders is not None:
@@ -365,32 +364,48 @@ class CoachApp(App[None]):
 
     # --- reminders ----------------------------------------------------------------------------
 
-    def step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
-        """A step fell due: select it on Tonight and say so in a toast."""
+    def step_due(
+        self,
+        step_id: str,
+        night: date,
+        late_by: timedelta = timedelta(0),
+        words: tuple[str, str] | None = None,
+    ) -> None:
+        """A step fell due: select it on Tonight and say so in a toast, in the words of
+        the desktop notification (`words`: its title and body; computed by the core's
+        rules when not given)."""
         if night != self.tonight():
             return
-        try:
-            step = self.settings.routine.step(step_id)
-        except KeyError:
+        plan = plan_night(self.settings, night)
+        step = plan.step(step_id)
+        if step is None:
             return
         for screen in self.screen_stack:
             if isinstance(screen, TonightScreen):
                 screen.show_due(step_id)
         self.due_step = (night, step_id)
-        when = "Due now" if late_by < timedelta(minutes=1) else f"Due {span(late_by)} ago"
-        hint = " (z: snooze)" if self.reminders is not None else ""
-        self.notify(
-            f"{step.notification or step.what}{hint}", title=f"{when}: {step.title}", timeout=30
-        )
+        if words is None:
+            from coach.reminder_rules import reminder_text
 
-    def post_step_due(self, step_id: str, night: date, late_by: timedelta = timedelta(0)) -> None:
-        """Thread-safe: hand this to the reminder service as its on-due callback."""
+            words = reminder_text(self.settings, plan, step, self.clock.now(), late_by)
+        title, body = words
+        hint = "\n(z: snooze)" if self.reminders is not None else ""
+        self.notify(f"{body}{hint}", title=title, timeout=30)
+
+    def post_step_due(
+        self,
+        step_id: str,
+        night: date,
+        late_by: timedelta = timedelta(0),
+        words: tuple[str, str] | None = None,
+    ) -> None:
+        """Thread-safe: hand this to the reminder host as its on-due callback."""
         from screens.messages import StepDue
 
-        self.post_message(StepDue(step_id, night, late_by))
+        self.post_message(StepDue(step_id, night, late_by, words))
 
     def on_step_due(self, message: StepDue) -> None:
-        self.step_due(message.step_id, message.night, message.late_by)
+        self.step_due(message.step_id, message.night, message.late_by, message.words)
 
     def on_say(self, message: Say) -> None:
         self.notify(message.text, severity="warning", timeout=15)
@@ -531,22 +546,28 @@ class CoachApp(App[None]):
 
 
 def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> RemindersFactory:
-    """The real reminder service for an app on this context: APScheduler on the app's loop,
+    """The reminder host for an app on this context: APScheduler on the app's loop,
     desktop notifications (plyer unless told) while no daemon sends them."""
 
     def build(app: CoachApp) -> Reminders:
         # Imported here: APScheduler and plyer load after Tonight's first paint.
-        from coach.app_reminders import AppReminders, DueReminder
-        from coach.notify import PlyerNotifier
+        from coach.reminder_host import DueReminder, ReminderHost, desktop_notifier
         from screens.messages import Say
 
         def show(due: DueReminder) -> None:
-            app.post_step_due(due.step.id, due.night, due.late_by)
+            app.post_step_due(due.step.id, due.night, due.late_by, (due.title, due.body))
 
         def say(text: str) -> None:
             app.post_message(Say(text))
 
-        return AppReminders(ctx, show, say=say, desktop=desktop or PlyerNotifier())
+        return ReminderHost(
+            ctx,
+            "tui",
+            desktop or desktop_notifier(ctx.settings),
+            on_due=show,
+            tell=say,
+            instead="will show here instead",
+        )
 
     return build
 

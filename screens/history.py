@@ -107,7 +107,8 @@ class Heatmap(Widget, can_focus=True):
         Binding(
             "enter",
             "choose",
-            "Correct",
+            # Short labels keep every key of the footer whole at 80 columns.
+            "Fix",
             id="history.correct",
             tooltip="Correct the selected night's record",
         ),
@@ -378,11 +379,18 @@ class HistoryScreen(Screen[None]):
     CSS_PATH = "history.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "t",
+            "trends",
+            "Trends",
+            id="history.trends",
+            tooltip="Charts of cramps and worst pain over 12 weeks, 12 months or all",
+        ),
+        Binding(
             "x",
             "export",
-            "Export",
+            "PDF",
             id="history.export",
-            tooltip="Save the doctor's report and a CSV to the data folder",
+            tooltip="Save the doctor's report (a one-page PDF) and a CSV to the data folder",
         ),
         Binding(
             "u",
@@ -643,14 +651,30 @@ class HistoryScreen(Screen[None]):
         if stone is not None:
             self._reload(stone.night)
 
+    def action_trends(self) -> None:
+        from screens.trends import TrendScreen
+
+        self.app.push_screen(TrendScreen(self.diary, complete=self.complete))
+
     def action_export(self) -> None:
+        self.notify("Making the report...", timeout=3)
+        # In a thread: the first PDF of a session loads the chart and page libraries.
+        self.run_worker(self._export, thread=True, group="history-export", exclusive=True)
+
+    def _export(self) -> None:
         source = services(self).diary
         try:
             report, csv = source.export(self.exports_dir or source.exports_dir)
         except (CoachError, OSError) as exc:
-            self.notify(f"Could not export: {exc}", severity="error")
+            self.app.call_from_thread(
+                self.notify, f"Could not export: {exc}", severity="error", timeout=10
+            )
             return
-        self.notify(f"Saved {report.name} and {csv.name} in {report.parent}", timeout=10)
+        self.app.call_from_thread(
+            self.notify,
+            f"Saved {report.name} (print it for your doctor) and {csv.name} in {report.parent}",
+            timeout=10,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

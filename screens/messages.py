@@ -19,6 +19,8 @@ class StepDue(Message):
     step_id: str
     night: date
     late_by: timedelta
+    words: tuple[str, str] | None = None
+    """The notification's title and body, as the core wrote them."""
 
 
 @dataclass

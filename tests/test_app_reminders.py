@@ -1,15 +1,21 @@
-"""Reminders inside the app: on the app's event loop, desktop only when no daemon runs."""
+"""The reminder host as the app runs it: on the app's event loop, desktop only when no
+daemon runs, the notification's words handed to the app."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+import sys
+import types
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from coach.app_reminders import AppReminders, DueReminder
+import pytest
+
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
-from coach.notify import RecordingNotifier
+from coach.notify import Delivery, Notifier, RecordingNotifier
+from coach.reminder_host import DueReminder, ReminderHost
 from coach.settings import config_set
 from tests.reminder_support import ShiftedClock
 
@@ -17,16 +23,33 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = date(2026, 11, 22)
 
 
-def _app_ctx(ctx: Context) -> Context:
-    """21:29:59.5 in Berlin, on real time: screens-off falls due half a second in. coach has
-    been in use in this folder since 18:00, so the last meal (19:30) counts as missed."""
+def _app_ctx(ctx: Context, lead: float = 0.5) -> Context:
+    """`lead` seconds before 21:30 in Berlin, on real time: then screens-off falls due. coach
+    has been in use in this folder since 18:00, so the last meal (19:30) counts as missed."""
     ctx.diary.first_use()
-    start = datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)
+    start = datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN) - timedelta(seconds=lead)
     return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 
 
-async def _run_until_screens_off(reminders: AppReminders, shown: list[DueReminder]) -> None:
-    reminders.start()
+def app_host(
+    ctx: Context,
+    shown: list[DueReminder],
+    desktop: Notifier,
+    said: list[str] | None = None,
+) -> ReminderHost:
+    """The host wired as `screens.app.desktop_reminders` wires it, to plain lists."""
+    return ReminderHost(
+        ctx,
+        "tui",
+        desktop,
+        on_due=shown.append,
+        tell=(said if said is not None else []).append,
+        instead="will show here instead",
+    )
+
+
+async def _run_until_screens_off(reminders: ReminderHost, shown: list[DueReminder]) -> None:
+    await reminders.start()
     try:
         for _ in range(100):
             if any(r.step.id == "screens-off" for r in shown):
@@ -42,7 +65,7 @@ async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
 ) -> None:
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+    reminders = app_host(_app_ctx(ctx), shown, desktop)
     await _run_until_screens_off(reminders, shown)
 
     assert [(r.step.id, r.title) for r in shown] == [
@@ -53,7 +76,8 @@ async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
     assert [title for title, _ in desktop.sent] == [r.title for r in shown]
     # The app sent them, so the app recorded them, and released the lock when it stopped.
     events = ctx.store.events(NIGHT, NIGHT, "reminder")
-    assert [e.data["step"] for e in events] == ["last-meal", "hydration", "screens-off"]
+    delivered = [e.data["step"] for e in events if e.data["phase"] == "delivered"]
+    assert delivered == ["last-meal", "hydration", "screens-off"]
     assert sender_holder(ctx.paths.data_dir / LOCK_NAME) is None
 
 
@@ -65,10 +89,10 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
     try:
-        reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=desktop)
+        reminders = app_host(_app_ctx(ctx), shown, desktop)
         assert daemon_running(ctx) is not None
         await _run_until_screens_off(reminders, shown)
-        assert reminders.daemon() is not None
+        assert reminders.other_sender() is not None
         assert not reminders.sends_desktop
     finally:
         daemon.release()
@@ -81,9 +105,7 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
 async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) -> None:
     shown: list[DueReminder] = []
     said: list[str] = []
-    reminders = AppReminders(
-        _app_ctx(ctx), shown.append, say=said.append, desktop=RecordingNotifier(ok=False)
-    )
+    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier(ok=False), said)
     await _run_until_screens_off(reminders, shown)
     assert len(shown) == 2 and all(r.desktop is not None and not r.desktop.ok for r in shown)
     assert said == [
@@ -93,7 +115,7 @@ async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) ->
 
 async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
     shown: list[DueReminder] = []
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
+    reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier())
     await _run_until_screens_off(reminders, shown)
     wake = reminders.snooze(NIGHT, "screens-off")
     assert wake.astimezone(BERLIN).strftime("%H:%M") == "21:40"
@@ -105,8 +127,9 @@ async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
 
 async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
     shown: list[DueReminder] = []
-    reminders = AppReminders(_app_ctx(ctx), shown.append, desktop=RecordingNotifier())
-    reminders.start()
+    # Thirty seconds ahead of screens-off: enough for a start on a busy machine.
+    reminders = app_host(_app_ctx(ctx, lead=30), shown, RecordingNotifier())
+    await reminders.start()
     try:
         for _ in range(100):  # the first run, on a worker thread, sends the late hydration
             if shown:
@@ -115,8 +138,34 @@ async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context
         assert reminders.service.next_due() == datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN)
         reminders.settings_changed(config_set(ctx.paths.config_file, "bedtime", "23:00"))
         assert reminders.service.next_due() == datetime(2026, 11, 22, 22, 0, tzinfo=BERLIN)
-        assert reminders._runner is not None
-        assert reminders._runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
+        assert reminders.runner is not None
+        assert reminders.runner.jobs()[0][0] == "reminder:2026-11-22:screens-off:0"
     finally:
         reminders.stop()
     assert [r.step.id for r in shown] == ["hydration"]  # sent once, not again at 21:00
+
+
+async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """coach.voice wraps the notifier; the host uses it for the daemon and the app alike.
+    A stand-in for the module, with its API, shows the wrap is in place."""
+    spoken: list[str] = []
+
+    class Speaking:
+        def __init__(self, inner: Notifier, settings: Callable[[], object]) -> None:
+            self.inner, self.settings = inner, settings
+
+        def notify(self, title: str, message: str) -> Delivery:
+            self.settings()  # read at each reminder
+            spoken.append(title)
+            return self.inner.notify(title, message)
+
+    voice = types.ModuleType("coach.voice")
+    voice.speaking_notifier = Speaking  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "coach.voice", voice)
+    monkeypatch.setattr("coach.voice", voice, raising=False)
+    shown: list[DueReminder] = []
+    desktop = RecordingNotifier()
+    await _run_until_screens_off(app_host(_app_ctx(ctx), shown, desktop), shown)
+    assert spoken == [title for title, _ in desktop.sent] == [r.title for r in shown]

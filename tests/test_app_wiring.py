@@ -53,8 +53,11 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
         await settle(pilot, lambda: app.due_step is not None)
         assert app.due_step == (NIGHT, "screens-off")
         assert desktop.sent == [("Screens off: 60 minutes to bedtime", desktop.sent[0][1])]
+        # The toast says what the desktop notification said, word for word.
         toast = [n for n in app._notifications if "Screens off" in (n.title or "")]
-        assert toast and "z: snooze" in toast[0].message
+        assert [(n.title, n.message) for n in toast] == [
+            (desktop.sent[0][0], f"{desktop.sent[0][1]}\n(z: snooze)")
+        ]
         screen = app.screen
         assert isinstance(screen, TonightScreen)
         assert screen.chosen is not None and screen.chosen.id == "screens-off"
@@ -64,8 +67,8 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
         assert [e.data["step"] for e in snoozes] == ["screens-off"]
         assert any("reminding you again at 21:40" in n.message for n in app._notifications)
     # Every reminder handled is on record: the one sent, none twice.
-    sent = [e.data["step"] for e in ctx.store.events(NIGHT, NIGHT, "reminder")]
-    assert sent == ["screens-off"]
+    sent = [(e.data["step"], e.data["phase"]) for e in ctx.store.events(NIGHT, NIGHT, "reminder")]
+    assert sent == [("screens-off", "pending"), ("screens-off", "delivered")]
 
 
 async def test_skip_tonight_from_the_palette_pauses_the_night(ctx: Context) -> None:
@@ -88,7 +91,7 @@ class FakeReminders:
         self.calls: list[str] = []
         self.settings: list[Settings] = []
 
-    def start(self) -> None:
+    async def start(self) -> None:
         self.calls.append("start")
 
     def stop(self) -> None:

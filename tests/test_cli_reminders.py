@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +86,37 @@ def test_notify_test_without_a_desktop_says_why_and_exits_1(
         "Fell back to the terminal bell. Reminders will still show inside coach and in "
         "the daemon's log."
     )
+
+
+def test_snooze_before_the_step_is_due_is_refused_and_says_when(
+    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock.advance(3600 + 21 * 60)  # 19:21 in Berlin, three hours before the stretches
+    assert main(["snooze", "stretch"], context=ctx) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "coach: Calf and hamstring stretches is not due yet: it is due at 22:20 on "
+        "Sun 22 Nov; snooze works once a step is due\n"
+    )
+    assert ctx.store.events(NIGHT, NIGHT, "snooze") == []
+
+
+@pytest.mark.parametrize(
+    "argv", [["pause", "--tonight"], ["pause", "--undo"], ["snooze", "last-meal"]]
+)
+def test_pause_and_snooze_start_without_apscheduler(coach_home: Path, argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from coach.cli import main\n"
+        f"status = main({argv!r})\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('apscheduler', 'plyer'))\n"
+        "print(status, ','.join(loaded))\n"
+    )
+    env = {**os.environ, "COACH_HOME": str(coach_home), "TZ": "UTC"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    status, loaded = result.stdout.split("\n")[-2].split(" ", 1)
+    assert loaded == "", f"{argv} loaded {loaded}"
+    assert status in ("0", "1"), result.stderr  # a snooze may be refused: still no import

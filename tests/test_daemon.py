@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import os
+import shlex
+import signal
 import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,6 +24,7 @@ from tests.reminder_support import (
     base_env,
     coach_argv,
     faketime_env,
+    require_tools,
     spawn,
     stop,
     wait_for_text,
@@ -82,7 +87,8 @@ async def _run_until_screens_off(ctx: Context, stream: io.StringIO) -> Recording
     stop_event = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop_event))
     for _ in range(400):  # up to 20 s on a loaded machine; usually under 1 s
-        if any(title.startswith("Screens off") for title, _ in notifier.sent):
+        # Sent, and the run that sent it finished (it ends by saying what comes next).
+        if "next reminder at Sun 22 Nov 22:20" in _log(ctx):
             break
         await asyncio.sleep(0.05)
     stop_event.set()
@@ -136,8 +142,9 @@ def test_without_any_notification_service_the_daemon_keeps_going_and_says_so_onc
         code, _, err = stop(process)
     log = log_path.read_text()
     assert code == 0, err
-    assert log.count("desktop notifications are unavailable") == 1
-    assert "unavailable: no D-Bus session" in log
+    assert log.count("Desktop notifications are unavailable") == 1
+    assert "unavailable (no D-Bus session" in log
+    assert "reminders go to this log and the terminal bell instead." in log
     assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log
     assert "\acoach: Screens off: 60 minutes to bedtime: Time to put screens away" in err
     assert "Traceback" not in err
@@ -184,10 +191,10 @@ def test_the_daemon_waits_while_the_tui_sends(tmp_path: Path) -> None:
 
 
 def test_late_by_text_uses_hours_for_long_gaps() -> None:
-    from coach.daemon import _minutes
+    from coach.reminder_host import minutes_text
 
-    assert _minutes(timedelta(minutes=59)) == "59 min"
-    assert _minutes(timedelta(minutes=150)) == "2 h 30 min"
+    assert minutes_text(timedelta(minutes=59)) == "59 min"
+    assert minutes_text(timedelta(minutes=150)) == "2 h 30 min"
 
 
 async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Context) -> None:
@@ -203,3 +210,79 @@ async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Conte
     # The first use is remembered: a later start is no longer a first one.
     first = ctx.diary.first_use()
     assert abs(first - datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)).seconds < 2
+
+
+@pytest.mark.e2e
+def test_on_a_read_only_data_folder_the_daemon_runs_sends_and_says_it_cannot_record(
+    tmp_path: Path,
+) -> None:
+    require_tools("unshare", "mount")
+    home = _daemon_home(tmp_path)
+    home.chmod(0o700)
+    err_path = tmp_path / "daemon.err"
+    # A mount namespace of its own, where the data folder is mounted read-only: even root
+    # cannot write there (a chmod would not stop root).
+    script = (
+        'mount --bind "$COACH_HOME" "$COACH_HOME" && '
+        'mount -o remount,bind,ro "$COACH_HOME" "$COACH_HOME" || exit 99; '
+        f"exec {shlex.join(coach_argv('daemon'))}"
+    )
+    env = base_env(home, **faketime_env("2026-11-22 20:29:57"))
+    with err_path.open("w") as err_file:
+        process = subprocess.Popen(
+            ["unshare", "-m", "sh", "-c", script],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err_file,
+            start_new_session=True,
+        )
+        try:
+            wait_for_text(err_path, "reminder screens-off", timeout=30)
+        except AssertionError:
+            if process.poll() is not None and process.returncode in (1, 99):
+                pytest.skip("no permission for a read-only bind mount here")
+            raise
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(10)
+    assert process.returncode == 0
+    err = err_path.read_text()
+    assert err.count("cannot record:") == 1
+    assert f"cannot record: {home} is read-only; reminders are shown but not recorded" in err
+    assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in err
+    assert "Traceback" not in err
+    assert not (home / "db").exists()  # nothing was written
+
+
+async def test_a_config_change_reaches_the_running_daemon_within_2_s(ctx: Context) -> None:
+    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 0, tzinfo=BERLIN))
+    daemon = Daemon(
+        Context(ctx.paths, kind="daemon", clock=clock),
+        notifier=RecordingNotifier(),
+        stream=io.StringIO(),
+    )
+    stop_event = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop_event))
+    try:
+        for _ in range(200):
+            if daemon.host.runner is not None and "next reminder at" in _log(ctx):
+                break
+            await asyncio.sleep(0.05)
+        assert "next reminder at Sun 22 Nov 21:30" in _log(ctx)
+        # Edited in another terminal: nothing tells the daemon but the file itself.
+        changed = asyncio.get_running_loop().time()
+        (ctx.paths.config_file).write_text('timezone = "Europe/Berlin"\nbedtime = "23:30"\n')
+        while "next reminder at Sun 22 Nov 22:30" not in _log(ctx):
+            assert asyncio.get_running_loop().time() - changed < 2.0, _log(ctx)
+            await asyncio.sleep(0.02)
+        jobs = daemon.host.runner.jobs() if daemon.host.runner else []
+        assert jobs[0][0] == "reminder:2026-11-22:screens-off:0"
+    finally:
+        stop_event.set()
+        assert await asyncio.wait_for(task, 5) == 0
+
+
+def _log(ctx: Context) -> str:
+    path = ctx.paths.logs_dir / "daemon.log"
+    return path.read_text() if path.exists() else ""

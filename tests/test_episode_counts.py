@@ -24,7 +24,7 @@ def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Context) -> None:
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (7, 7, 7)
     report = render_report(diary, ctx.settings, 4, ctx.clock.now())
     assert "- Mornings logged: 0 of 28 nights" not in report
-    assert "| **whole period** | 28 | 28 | 28 | 7.0 |" in report
+    assert "| **Whole period** | 28 of 28 | 28 | 28 | 7.0 (4.7-10.1) |" in report
 
 
 def test_a_morning_log_that_counts_the_episodes_is_not_added_to_them(ctx: Context) -> None:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from textual.app import App
 from textual.widgets import Static
 
@@ -113,8 +114,12 @@ async def test_export_saves_the_report_and_the_csv(ctx: Context) -> None:
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
-    report = ctx.paths.exports_dir / "report-2026-11-22.md"
-    assert report.read_text().startswith("# Night-time leg cramps: diary report")
+        await app.workers.wait_for_complete()
+    report = PdfReader(ctx.paths.exports_dir / "report-2026-11-22.pdf")
+    assert len(report.pages) == 1
+    text = " ".join((report.pages[0].extract_text() or "").split())
+    assert "Night-time leg cramps: diary report" in text
+    assert "Sun 01 Nov 2026 to Sat 21 Nov 2026" in text
     csv = (ctx.paths.exports_dir / "history-2026-11-22.csv").read_text().splitlines()
     assert csv[18].startswith("2026-11-18,done,done,done,missed,done,2,5,")
 
@@ -167,9 +172,32 @@ async def test_export_says_where_the_files_went(
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
     assert said == [
-        f"Saved report-2026-11-22.md and history-2026-11-22.csv in {ctx.paths.exports_dir}"
+        "Making the report...",
+        "Saved report-2026-11-22.pdf (print it for your doctor) and history-2026-11-22.csv "
+        f"in {ctx.paths.exports_dir}",
     ]
+
+
+async def test_an_export_that_cannot_be_written_says_why(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    november(ctx.store)
+    ctx.paths.exports_dir.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.exports_dir.write_text("a file where the folder should be")
+    said: list[str] = []
+    monkeypatch.setattr(HistoryScreen, "notify", lambda self, message, **kw: said.append(message))
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)  # the app carries on
+    assert said[0] == "Making the report..."
+    assert said[1].startswith("Could not export: ")
+    assert ctx.paths.exports_dir.read_text() == "a file where the folder should be"
 
 
 async def test_moving_the_cursor_reads_no_records(

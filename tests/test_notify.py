@@ -114,6 +114,8 @@ def test_the_real_probe_without_notify_send(
 ) -> None:
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent-bus")
     monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
+    # Nor dbus-python, which plyer would use instead (the test extras bring it along).
+    monkeypatch.setattr("coach.notify._has_dbus_python", lambda: False)
     ok, why = probe_linux_notifications()
     assert not ok
     assert why == "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"

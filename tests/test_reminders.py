@@ -153,11 +153,54 @@ def test_what_was_sent_is_recorded_for_every_process_to_see(ctx: Context, clock:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 21, 45))
     events = ctx.store.events(NIGHT, NIGHT, "reminder")
-    assert [(e.data["step"], e.data["status"]) for e in events] == [
-        ("last-meal", "sent"),
-        ("hydration", "sent"),
-        ("screens-off", "sent"),
+    # Each one pending before it was shown, delivered after.
+    assert [(e.data["step"], e.data["status"], e.data["phase"]) for e in events] == [
+        (step, "sent", phase)
+        for step in ("last-meal", "hydration", "screens-off")
+        for phase in ("pending", "delivered")
     ]
+
+
+class Crash(BaseException):
+    """The process dies while the notification is on its way."""
+
+
+def test_a_crash_between_pending_and_delivered_gives_exactly_one_delivery_after_restart(
+    ctx: Context, clock: FakeClock
+) -> None:
+    first = harness(ctx, clock)
+    first.run_until(berlin(22, 21, 29))  # three steps delivered; screens-off at 21:30
+
+    def crash(step: PlannedStep, night: date, late_by: timedelta) -> None:
+        raise Crash
+
+    first.service.on_due = crash
+    clock.set(berlin(22, 21, 30))
+    with pytest.raises(Crash):
+        first.service.run_due()
+    phases = [
+        e.data["phase"]
+        for e in ctx.store.events(NIGHT, NIGHT, "reminder")
+        if e.data["step"] == "screens-off"
+    ]
+    assert phases == ["pending"]
+
+    clock.set(berlin(22, 21, 36))  # restarted six minutes later
+    again = harness(ctx, clock)
+    sent = again.run_until(berlin(22, 22, 25))
+    assert [(s.step, s.late_by) for s in sent] == [
+        ("screens-off", timedelta(minutes=6)),
+        ("stretch", timedelta(0)),
+    ]
+    assert "This reminder is late: it was due at 21:30." in sent[0].body
+    screens_off = [
+        e.data["phase"]
+        for e in ctx.store.events(NIGHT, NIGHT, "reminder")
+        if e.data["step"] == "screens-off"
+    ]
+    assert screens_off == ["pending", "pending", "delivered"]
+    # And a third start finds nothing owed: exactly one delivery.
+    assert harness(ctx, clock).run_until(berlin(22, 22, 25)) == []
 
 
 # --- late and missed -----------------------------------------------------------------
@@ -382,6 +425,78 @@ def test_a_snooze_that_comes_too_late_is_dropped_without_marking_the_step_missed
     assert (NIGHT, "screens-off") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
 
 
+def test_a_step_not_due_yet_cannot_be_snoozed_and_the_refusal_says_when(
+    ctx: Context, clock: FakeClock
+) -> None:
+    h = harness(ctx, clock)
+    clock.set(berlin(22, 19, 11))
+    with pytest.raises(CoachError) as refused:
+        h.service.snooze(NIGHT, "stretch")
+    assert str(refused.value) == (
+        "Calf and hamstring stretches is not due yet: it is due at 22:20 on Sun 22 Nov; "
+        "snooze works once a step is due"
+    )
+    assert ctx.store.events(NIGHT, NIGHT, "snooze") == []
+    # So no stray 'stretch' reminder hours early, and one 'Due now' at 22:20, alone.
+    sent = h.run_until(berlin(22, 22, 25))
+    assert [(s.step, s.at.astimezone(BERLIN).strftime("%H:%M")) for s in sent][-2:] == [
+        ("screens-off", "21:30"),
+        ("stretch", "22:20"),
+    ]
+
+
+def test_a_stale_snooze_from_before_the_step_was_due_does_not_come_back(
+    ctx: Context, clock: FakeClock
+) -> None:
+    # Older versions let `coach snooze stretch` run hours early: such a record stays.
+    ctx.store.add_event(
+        NIGHT, "snooze", {"step": "stretch", "until": berlin(22, 19, 21).isoformat(), "repeat": 1}
+    )
+    h = harness(ctx, clock)
+    sent = h.run_until(berlin(22, 22, 25))
+    assert [s.step for s in sent].count("stretch") == 1
+    assert [s.at for s in sent if s.step == "stretch"] == [berlin(22, 22, 20)]
+
+
+def test_done_skipped_or_paused_steps_cannot_be_snoozed(ctx: Context, clock: FakeClock) -> None:
+    h = harness(ctx, clock)
+    clock.set(berlin(22, 21, 31))
+    ctx.store.record_step(NIGHT, "screens-off", "done")
+    with pytest.raises(CoachError, match="Screens off is already recorded done"):
+        h.service.snooze(NIGHT, "screens-off")
+    h.service.set_paused(NIGHT)
+    with pytest.raises(CoachError, match="reminders are paused for that night"):
+        h.service.snooze(NIGHT, "hydration")
+
+
+def test_a_late_stretch_reminder_says_when_the_stretches_will_end(
+    ctx: Context, clock: FakeClock
+) -> None:
+    h = harness(ctx, clock)
+    h.run_until(berlin(22, 22, 19))
+    clock.jump(berlin(22, 22, 28))  # the lid opens eight minutes late, 2 minutes to bedtime
+    sent = h.run_until(berlin(22, 22, 28))
+    assert [s.step for s in sent] == ["stretch"]
+    assert sent[0].title == "Calf and hamstring stretches: 2 minutes to bedtime"
+    assert sent[0].body == (
+        "Time for your calf and hamstring stretches (about 4 minutes). (This reminder is "
+        "late: it was due at 22:20.) They take about 4 minutes: go to bed when they are "
+        "done, at about 22:32.\ncoach · bedtime 22:30"
+    )
+
+
+def test_the_stretch_length_in_a_late_reminder_follows_the_settings(
+    ctx: Context, clock: FakeClock
+) -> None:
+    write_config(ctx, 'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 30\n')
+    h = harness(ctx, clock)
+    h.run_until(berlin(22, 22, 19))
+    clock.jump(berlin(22, 22, 25))
+    (sent,) = h.run_until(berlin(22, 22, 25))
+    # 12 holds of 30 s and 12 rests of 10 s: 8 minutes, ending after bedtime.
+    assert "They take about 8 minutes: go to bed when they are done, at about 22:33." in sent.body
+
+
 def test_a_paused_night_is_silent_and_records_nothing_missed(
     ctx: Context, clock: FakeClock
 ) -> None:
@@ -443,7 +558,8 @@ def test_apscheduler_holds_a_job_per_reminder_and_rebuilds_at_rollover(
         ]
         assert abs(jobs[0][1] - berlin(22, 19, 30)) < timedelta(seconds=2)
         assert len(jobs) == 10  # tomorrow night's too
-        assert scheduler.get_job("catch-up") is not None
+        # Nothing periodic: the host wakes the scheduler on resume and clock changes.
+        assert scheduler.get_job("catch-up") is None
 
         h.run_until(berlin(23, 13))  # the night is over
         runner.tick()
@@ -477,7 +593,7 @@ def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Pat
     assert got[1][1] < timedelta(seconds=1)
 
 
-def test_the_catch_up_job_delivers_after_a_suspend_without_the_old_timer(
+def test_the_fallback_catch_up_job_delivers_after_a_suspend_without_the_old_timer(
     ctx: Context,
 ) -> None:
     clock = ShiftedClock.starting_at(berlin(22, 20, 0))
@@ -503,3 +619,15 @@ def test_the_catch_up_job_delivers_after_a_suspend_without_the_old_timer(
     assert timedelta(minutes=20) <= got[1][1] < timedelta(minutes=21)
     outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
     assert outcomes[(NIGHT, "hydration")].outcome == "missed"
+
+
+def test_a_reminder_record_without_its_step_does_not_stop_the_reminders(
+    ctx: Context, clock: FakeClock
+) -> None:
+    # The record schema refuses one at the door (and sets aside one merged in from another
+    # copy); the service also skips any it cannot read, rather than stopping on it.
+    h = harness(ctx, clock)
+    with pytest.raises(CoachError, match=r"data\.step of a 'reminder' event is missing"):
+        ctx.store.add_event(NIGHT, "reminder", {"status": "sent", "repeat": 0})
+    sent = h.run_until(berlin(22, 21, 31))
+    assert [s.step for s in sent] == ["last-meal", "hydration", "screens-off"]

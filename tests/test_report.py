@@ -14,7 +14,7 @@ from coach.cli import main
 from coach.context import Context
 from coach.experiment import Protocol
 from coach.records import Store
-from coach.report import NOT_MEDICAL_ADVICE, export_files, render_report
+from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval, render_report
 from coach.stats import Diary
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -71,16 +71,43 @@ def report(ctx: Context) -> str:
 
 def test_period_and_mornings_logged(report: str) -> None:
     assert "- Period: Sun 08 Nov 2026 to Sat 21 Nov 2026 (14 nights" in report
+    assert "- Patient: ____" in report  # a line to write the name on
     assert "- Mornings logged: 13 of 14 nights" in report
 
 
 def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
     rows = [line for line in report.splitlines() if line.startswith("| ")]
-    assert "| first week logged, from 01 Nov 2026 | 7 | 5 | 9 | 9.0 | 5.6 | 2.9 |" in rows
-    assert "| 08 Nov to 14 Nov 2026 | 7 | 2 | 2 | 2.0 | 3.5 | - |" in rows
-    assert "| 15 Nov to 21 Nov 2026 | 6 | 3 | 4 | 4.7 | 5.0 | - |" in rows
+    # Counts, then the rate per 7 nights with its exact Poisson 95% interval.
+    baseline = "| Baseline: first week logged, 01 Nov - 07 Nov 2026 | 7 of 7 | 5 | 9 |"
+    assert f"{baseline} 9.0 (4.1-17.1) | 5.6 | 2.9 |" in rows
+    assert "| 08 Nov - 14 Nov 2026 | 7 of 7 | 2 | 2 | 2.0 (0.2-7.2) | 3.5 | - |" in rows
+    assert "| 15 Nov - 21 Nov 2026 | 6 of 7 | 3 | 4 | 4.7 (1.3-11.9) | 5.0 | - |" in rows
     # 6 cramps on 13 logged nights = 3.2 a week; pain 4,3,5,6,4 -> 4.4
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in rows
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in rows
+    assert "regression to the mean" in report
+
+
+def test_no_rate_from_fewer_than_four_logged_nights(ctx: Context) -> None:
+    for day in (1, 2, 3):
+        ctx.store.record_cramps(nov(day), 2, severity=5)
+    for day in range(1, 22):
+        ctx.store.record_step(nov(day), "stretch", "done")
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    week = "| 01 Nov - 07 Nov 2026 (baseline: first week logged)"
+    assert f"{week} | 3 of 7 | 3 | 6 | none (<4 nights) | 5.0 | - |" in report
+    ctx.store.record_cramps(nov(4), 0)
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    # 6 cramps on 4 logged nights: 10.5 per 7 nights, interval (2.20-13.06) * 7/4.
+    assert f"{week} | 4 of 7 | 3 | 6 | 10.5 (3.9-22.9) | 5.0 | - |" in report
+
+
+def test_poisson_interval_matches_the_chi_square_form() -> None:
+    # Garwood's exact interval; reference values from the chi-square quantiles.
+    assert poisson_interval(0) == pytest.approx((0.0, 3.689), abs=1e-3)
+    assert poisson_interval(9) == pytest.approx((4.115, 17.085), abs=1e-3)
+    assert poisson_interval(50) == pytest.approx((37.111, 65.919), abs=1e-3)
 
 
 def test_longest_cramps_first(report: str) -> None:
@@ -96,8 +123,8 @@ def test_longest_cramps_first(report: str) -> None:
 def test_adherence_per_step(report: str) -> None:
     assert "| Calf and hamstring stretches | 11 | 14 | 79% |" in report
     assert "| Hydration | 14 | 14 | 100% |" in report
-    # Nov 8-18 complete (11 nights); the missed stretch on Nov 19 ended the run.
-    assert "in a row: now 0, best 11." in report
+    # Nov 8-18 complete (11 nights); the stretch missed from Nov 19.
+    assert "Every step done on 11 of 14 nights." in report
 
 
 def test_no_stretch_comparison_without_an_experiment(report: str) -> None:
@@ -115,8 +142,8 @@ def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
     report = render_report(diary, ctx.settings, 2, ctx.clock.now(), ctx.store)
     section = report.split("## Personal experiment: does stretching help?")[1].split("\n## ")[0]
     # Nov 8-21, the pair's two periods: the first 3 nights of each are left out.
-    assert "| 1 | 08 Nov to 21 Nov 2026 | stretch |" in section
-    assert "| 2 | 22 Nov to" not in section
+    assert "| 1 | 08 Nov - 21 Nov 2026 | stretch |" in section
+    assert "| 2 | 22 Nov -" not in section
     assert "cannot be blinded" in section
     assert "settling-in nights left out" in section
 
@@ -127,7 +154,7 @@ def test_red_flags_and_notes(report: str) -> None:
     assert "- **Soon**: Cramps after starting a new medicine (11 Nov 2026)." in flags
     assert "Raise it with your doctor or pharmacist" in flags
     assert "stop" not in flags.split("new medicine")[1]
-    assert "- Wed 11 Nov 2026: started a new medicine" in report
+    assert "- **Wed 11 Nov 2026**: started a new medicine" in report
     assert report.rstrip().endswith(f"*{NOT_MEDICAL_ADVICE}*")
 
 
@@ -138,7 +165,7 @@ def test_cli_prints_the_report_and_writes_a_file(
     assert main(["report", "--weeks", "2"], context=ctx) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("# Night-time leg cramps: diary report")
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in printed
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in printed
     out = tmp_path / "for-dr.md"
     assert main(["report", "--weeks", "2", "--output", str(out)], context=ctx) == 0
     assert out.read_text() == printed
@@ -157,15 +184,17 @@ def test_cli_errors_are_one_line(
     assert "does not exist" in capsys.readouterr().err
     assert main(["report", "--weeks", "x"], context=ctx) == 2
     assert "weeks must be a whole number" in capsys.readouterr().err
-    assert main(["report", "--format", "pdf"], context=ctx) == 2
-    assert "invalid choice: 'pdf'" in capsys.readouterr().err
+    assert main(["report", "--format", "odt"], context=ctx) == 2
+    assert "invalid choice: 'odt'" in capsys.readouterr().err
 
 
 def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> None:
     synthetic_diary(ctx.store)
-    report_path, csv_path = export_files(ctx.diary, tmp_path / "exports", weeks=2)
+    report_path, csv_path = export_files(ctx.diary, tmp_path / "exports", weeks=2, fmt="md")
     assert report_path.name == "report-2026-11-22.md"
-    assert "| **whole period** | 13 | 5 | 6 | 3.2 | 4.4 | - |" in report_path.read_text()
+    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in (
+        report_path.read_text()
+    )
     lines = csv_path.read_text().splitlines()
     assert lines[0].startswith("night,last-meal,hydration,screens-off,stretch,sleep-position")
     assert len(lines) == 1 + 21  # Nov 1 to Nov 21, every finished night
@@ -187,7 +216,7 @@ def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"Report written to {out}.\n"
     report = out.read_text()
-    assert f"- {night:%a %d %b %Y}: started a new medicine" in report
+    assert f"- **{night:%a %d %b %Y}**: started a new medicine" in report
     assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report
 
 

@@ -509,7 +509,9 @@ async def test_step_due_selects_the_step_and_says_so(ctx: Context, clock: FakeCl
         app.step_due("hydration", NIGHT, timedelta(minutes=61))
         await pilot.pause()
         assert timeline.highlighted == 1
-        assert any(n.title == "Due 1 h 01 min ago: Hydration" for n in app._notifications)
+        # The core's words, as on the desktop: a late reminder says when it was due.
+        late = [n for n in app._notifications if n.title == "Hydration: 59 minutes to bedtime"]
+        assert late and "This reminder is late: it was due at 20:30." in late[0].message
         app.step_due("hydration", NIGHT - timedelta(days=1), timedelta(0))  # another night
         assert len(app._notifications) == 2
 
@@ -527,7 +529,10 @@ async def test_a_reminder_from_another_thread_reaches_the_screen(
         worker.join()
         await pilot.pause()
         assert timeline.highlighted == 3
-        assert any(n.title == "Due now: Calf and hamstring stretches" for n in app._notifications)
+        assert any(
+            n.title == "Calf and hamstring stretches: 9 minutes to bedtime"
+            for n in app._notifications
+        )
 
 
 async def test_help_opens_from_any_screen_and_closes(ctx: Context) -> None:
@@ -578,11 +583,11 @@ def test_run_tui_builds_the_app_from_the_context(
     assert app.config_path == ctx.paths.config_file
     assert app.exports_dir == ctx.paths.exports_dir
     # Reminders are built from the context once the app runs: the real service and lock.
-    from coach.app_reminders import AppReminders
+    from coach.reminder_host import ReminderHost
 
     assert app._reminders_factory is not None
     reminders = app._reminders_factory(app)
-    assert isinstance(reminders, AppReminders)
+    assert isinstance(reminders, ReminderHost) and reminders.kind == "tui"
     assert reminders.service.store is ctx.store
     reminders.stop()
 
@@ -643,6 +648,7 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
         pytest.param(["end", "up", "enter"], id="stretch-player"),
         pytest.param(["c"], id="cramping-now"),
         pytest.param(["h"], id="history"),
+        pytest.param(["h", "t"], id="trends"),
         pytest.param(["s"], id="settings"),
         pytest.param(["question_mark"], id="help"),
     ],
