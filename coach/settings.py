@@ -253,10 +253,16 @@ VOICE_KEYS: dict[str, Callable[[object], Any]] = {
 SOUND_KEYS: dict[str, Callable[[object], Any]] = {
     "volume": _int_in(0, 100),
 }
+DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
+    "theme": _choice(*THEMES),
+}
 SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
+    "stretch": STRETCH_KEYS,
+    "notifications": NOTIFICATION_KEYS,
     "voice": VOICE_KEYS,
     "sound": SOUND_KEYS,
     "profile": PROFILE_KEYS,
+    "display": DISPLAY_KEYS,
 }
 """Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
@@ -266,18 +272,12 @@ STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "what": _text,
     "why": _text,
 }
-DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
-    "theme": _choice(*THEMES),
-}
 TOP_KEYS = (
     "bedtime",
     "timezone",
     "bedtime_by_weekday",
     "steps",
-    "stretch",
-    "notifications",
     *SECTIONS,
-    "display",
 )
 
 
@@ -338,24 +338,6 @@ def settings_from_dict(
             raise ConfigError(path, key, f"unknown weekday; use one of: {', '.join(WEEKDAYS)}")
         by_weekday[day] = check(key, parse_hhmm, value)
 
-    stretch_raw = table("stretch", data.get("stretch", {}))
-    stretch_values: dict[str, Any] = {}
-    for name, value in stretch_raw.items():
-        if name not in STRETCH_KEYS:
-            raise ConfigError(
-                path, f"stretch.{name}", f"unknown key; known: {', '.join(STRETCH_KEYS)}"
-            )
-        stretch_values[name] = check(f"stretch.{name}", STRETCH_KEYS[name], value)
-
-    notify_raw = table("notifications", data.get("notifications", {}))
-    notify_values: dict[str, Any] = {}
-    for name, value in notify_raw.items():
-        if name not in NOTIFICATION_KEYS:
-            raise ConfigError(
-                path, f"notifications.{name}", f"unknown key; known: {', '.join(NOTIFICATION_KEYS)}"
-            )
-        notify_values[name] = check(f"notifications.{name}", NOTIFICATION_KEYS[name], value)
-
     sections: dict[str, dict[str, Any]] = {}
     for section, keys in SECTIONS.items():
         found = sections.setdefault(section, {})
@@ -365,15 +347,7 @@ def settings_from_dict(
                     path, f"{section}.{name}", f"unknown key; known: {', '.join(keys)}"
                 )
             found[name] = check(f"{section}.{name}", keys[name], value)
-    display_raw = table("display", data.get("display", {}))
-    display_values: dict[str, Any] = {}
-    for name, value in display_raw.items():
-        if name not in DISPLAY_KEYS:
-            raise ConfigError(
-                path, f"display.{name}", f"unknown key; known: {', '.join(DISPLAY_KEYS)}"
-            )
-        display_values[name] = check(f"display.{name}", DISPLAY_KEYS[name], value)
-
+    stretch_values = sections["stretch"]
     profile = ProfileSettings(**sections["profile"])
     if profile.trouble_standing and "variant" not in stretch_values:
         stretch_values["variant"] = "seated"
@@ -431,11 +405,11 @@ def settings_from_dict(
         bedtime_by_weekday=by_weekday,
         routine=EVENING._replace(steps=tuple(steps)),
         stretch=stretch,
-        notifications=NotificationSettings(**notify_values),
+        notifications=NotificationSettings(**sections["notifications"]),
         profile=profile,
         voice=VoiceSettings(**sections["voice"]),
         sound=SoundSettings(**sections["sound"]),
-        display=DisplaySettings(**display_values),
+        display=DisplaySettings(**sections["display"]),
     )
 
 
@@ -472,12 +446,6 @@ def _parser_for(key: str, path: Path) -> Callable[[object], Any]:
             return _zone
         case ["bedtime_by_weekday", day] if day in WEEKDAYS:
             return parse_hhmm
-        case ["stretch", name] if name in STRETCH_KEYS:
-            return STRETCH_KEYS[name]
-        case ["notifications", name] if name in NOTIFICATION_KEYS:
-            return NOTIFICATION_KEYS[name]
-        case ["display", name] if name in DISPLAY_KEYS:
-            return DISPLAY_KEYS[name]
         case ["steps", _, name] if name in STEP_KEYS:
             return STEP_KEYS[name]
         case [section, name] if name in SECTIONS.get(section, {}):
@@ -489,10 +457,7 @@ def known_keys() -> list[str]:
     keys = ["bedtime", "timezone"]
     keys += [f"bedtime_by_weekday.{day}" for day in WEEKDAYS]
     keys += [f"steps.<step>.{name}" for name in STEP_KEYS]
-    keys += [f"stretch.{name}" for name in STRETCH_KEYS]
-    keys += [f"notifications.{name}" for name in NOTIFICATION_KEYS]
     keys += [f"{section}.{name}" for section, names in SECTIONS.items() for name in names]
-    keys += [f"display.{name}" for name in DISPLAY_KEYS]
     return keys
 
 
@@ -530,14 +495,10 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return settings.timezone
         case ["bedtime_by_weekday", day]:
             return format_value(settings.bedtime_by_weekday.get(day, settings.bedtime))
-        case ["stretch", name]:
-            return format_value(getattr(settings.stretch, name))
-        case ["notifications", name]:
-            return format_value(getattr(settings.notifications, name))
-        case [section, name] if section in SECTIONS:
-            return format_value(getattr(getattr(settings, section), name))
         case ["display", "theme"]:
             return settings.display.theme or DEFAULT_THEME
+        case [section, name] if section in SECTIONS:
+            return format_value(getattr(getattr(settings, section), name))
         case ["steps", step_id, name]:
             try:
                 step = settings.routine.step(step_id)
