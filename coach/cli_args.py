@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
+from coach.errors import CoachError
 from coach.settings import parse_hhmm
 
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -103,3 +105,21 @@ class VersionAction(argparse.Action):
 
         print(f"{parser.prog} {installed_version()}")
         parser.exit()
+
+
+def check_output_file(path: Path, example: str) -> None:
+    """Refuse, in one line, an --output that names a folder or sits in a missing one."""
+    if path.is_dir():
+        raise CoachError(f"{path} is a folder; give a file name, like {path / example}")
+    if not path.parent.is_dir():
+        raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def write_output_file(path: Path, data: bytes) -> None:
+    """Write a command's output file crash-safely; a failure is one line."""
+    from coach.fsutil import atomic_write
+
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise CoachError(f"cannot write {path}: {exc.strerror}") from None

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coach.cli_args import check_output_file, write_output_file
 from coach.context import Context
-from coach.errors import CoachError
-from coach.fsutil import atomic_write
 from coach.planner import current_night
 
 
@@ -22,14 +21,8 @@ def cmd_calendar(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return 0
     path = Path(args.output).expanduser()
-    if path.is_dir():
-        raise CoachError(f"{path} is a folder; give a file name, like {path / 'coach.ics'}")
-    if not path.parent.is_dir():
-        raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise CoachError(f"cannot write {path}: {exc.strerror}") from None
+    check_output_file(path, "coach.ics")
+    write_output_file(path, data)
     events = data.count(b"BEGIN:VEVENT")
     print(
         f"Calendar written to {path}: {events} weekly event{'s' if events != 1 else ''} "

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from coach.cli_args import check_output_file, write_output_file
 from coach.context import Context
-from coach.errors import CoachError
-from coach.fsutil import atomic_write
 
 MAX_WEEKS = 520
 
@@ -41,12 +40,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
 
         raise UsageError("a PDF needs --output FILE (for example --output report.pdf)")
     if path is not None:
-        if path.is_dir():
-            raise CoachError(
-                f"{path} is a folder; give a file name, like {path / ('report.' + args.format)}"
-            )
-        if not path.parent.is_dir():
-            raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
+        check_output_file(path, "report." + args.format)
     # Imported here: the statistics and the page's libraries are not worth loading for
     # every other command.
     from coach.report import make_report, render
@@ -56,10 +50,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if path is None:
         sys.stdout.write(data.decode())
         return 0
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise CoachError(f"cannot write {path}: {exc.strerror}") from None
+    write_output_file(path, data)
     print(f"Report written to {path}.")
     return 0
 
