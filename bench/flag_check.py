@@ -20,7 +20,7 @@ from pathlib import Path
 from record_write import median_ms, seed_coach, synthetic_history
 
 from coach.clock import SystemClock
-from coach.records import Store
+from coach.record_store import Store
 from coach.redflags import check_after_save
 from coach.settings import load_settings
 

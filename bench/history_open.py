@@ -26,11 +26,11 @@ from zoneinfo import ZoneInfo
 from tinydb import TinyDB
 
 from coach.clock import FakeClock
-from coach.durable import DurableStorage
 from coach.paths import Paths
-from coach.records import Store, open_store
+from coach.record_store import Store, open_store
 from coach.settings import Settings, load_settings
 from coach.stats import Diary
+from coach.tinydb_storage import DurableStorage
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN)

@@ -23,9 +23,9 @@ from tinydb import TinyDB
 
 from coach.backup import Backups
 from coach.clock import SystemClock
-from coach.fsutil import atomic_write
-from coach.records import CrampLog, StepRecord, Store, _encode
-from coach.storage import encode_tables
+from coach.db_files import encode_tables
+from coach.record_store import CrampLog, StepRecord, Store, _encode
+from coach.safe_files import atomic_write
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 YEARS = 10

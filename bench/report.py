@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from history_open import TONIGHT, setup
 
 from coach.clock import FakeClock
-from coach.records import Store
+from coach.record_store import Store
 from coach.report import make_report, render
 from coach.settings import Settings
 

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
-from coach.records import open_store  # noqa: E402
-from coach.storage import encode_tables  # noqa: E402
+from coach.db_files import encode_tables  # noqa: E402
+from coach.record_store import open_store  # noqa: E402
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 YEARS = 10

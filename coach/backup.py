@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.clock import Clock
+from coach.db_files import Tables, encode_tables, parse_tables, read_tables
 from coach.errors import CoachError, StoreError
-from coach.fsutil import MAX_FILE_BYTES, NotDurable, atomic_write, fsync_dir, read_regular
-from coach.records import Month, Store, sort_docs
-from coach.storage import Tables, encode_tables, parse_tables, read_tables
+from coach.record_store import Month, Store, sort_docs
+from coach.safe_files import MAX_FILE_BYTES, NotDurable, atomic_write, fsync_dir, read_regular
 
 if TYPE_CHECKING:
     import zipfile

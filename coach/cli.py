@@ -17,7 +17,7 @@ from coach.context import Context
 from coach.errors import CoachError
 from coach.paths import HOME_ENV, Paths
 from coach.planner import current_night
-from coach.records import LEGS
+from coach.record_store import LEGS
 from coach.settings import (
     TIMEZONE_UNKNOWN,
     config_get,
@@ -148,7 +148,7 @@ def cmd_cramp(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_history(args: argparse.Namespace, ctx: Context) -> int:
-    from coach.history import night_json, to_csv, to_table
+    from coach.history_export import night_json, to_csv, to_table
 
     diary = ctx.diary
     end = diary.tonight()
@@ -576,7 +576,7 @@ def _saved(seen: list[Context]) -> bool:
 
 def _tell_notices(seen: list[Context]) -> None:
     """Records set aside, by this command or by the daemon or the app since the last one."""
-    from coach.records import NOTICES_FILE, QUARANTINE_DIR
+    from coach.record_store import NOTICES_FILE, QUARANTINE_DIR
 
     for ctx in seen:
         kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE

@@ -117,7 +117,7 @@ def check_output_file(path: Path, example: str) -> None:
 
 def write_output_file(path: Path, data: bytes) -> None:
     """Write a command's output file crash-safely; a failure is one line."""
-    from coach.fsutil import atomic_write
+    from coach.safe_files import atomic_write
 
     try:
         atomic_write(path, data)

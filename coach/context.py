@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from coach.backup import Backups
 from coach.clock import Clock, SystemClock
 from coach.paths import Paths
-from coach.records import Store, open_store
+from coach.record_store import Store, open_store
 from coach.settings import Settings, load_settings
 
 if TYPE_CHECKING:

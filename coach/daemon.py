@@ -23,7 +23,6 @@ from typing import TextIO
 
 from coach.context import Context
 from coach.errors import CoachError
-from coach.fsutil import ensure_dir
 
 # Re-exported: the sender lock lives in coach.locks, with the other locks.
 from coach.locks import LOCK_NAME as LOCK_NAME
@@ -32,6 +31,7 @@ from coach.locks import SenderLock as SenderLock
 from coach.locks import sender_holder as sender_holder
 from coach.logfile import PrivateRotatingFileHandler
 from coach.notify import BellNotifier, Notifier
+from coach.safe_files import ensure_dir
 
 LOG_NAME = "daemon.log"
 LOGGER = "coach.daemon"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from coach.clock import Clock
 from coach.errors import CoachError
 from coach.planner import current_night, last_slept_night
-from coach.records import (
+from coach.record_store import (
     BANDS,
     LEGS,
     TOMBSTONES,

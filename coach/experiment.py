@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from coach.errors import CoachError
 from coach.planner import Plan, current_night, last_slept_night, plan_night
-from coach.records import Store
+from coach.record_store import Store
 from coach.settings import Settings
 
 STATE_KEY = "experiment"

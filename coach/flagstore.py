@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from coach.errors import CoachError
-from coach.records import Event, Store
+from coach.record_store import Event, Store
 
 Level = Literal["urgent", "soon"]
 Action = Literal["emergency", "same-day", "soon"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 from coach.errors import CoachError, StoreError
-from coach.fsutil import FILE_MODE, ensure_dir
+from coach.safe_files import FILE_MODE, ensure_dir
 
 OPEN_FLAGS = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 

@@ -7,7 +7,7 @@ import logging.handlers
 import os
 import stat
 
-from coach.fsutil import FILE_MODE
+from coach.safe_files import FILE_MODE
 
 LOG_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import platformdirs
 
 from coach.errors import CoachError
-from coach.fsutil import unsafe_folder
+from coach.safe_files import unsafe_folder
 
 APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"

@@ -38,7 +38,7 @@ from coach.flagstore import (
 from coach.medicines import GENERIC_WORDS, MEDICINES, PHRASES
 from coach.notes import CLAUSE, Reading, longest_minutes_in, read_note
 from coach.planner import current_night
-from coach.records import Event, Store
+from coach.record_store import Event, Store
 from coach.settings import Settings
 from coach.stats import ANSWERS_EVENT, Diary, NightFacts, cramp_episodes
 

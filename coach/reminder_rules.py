@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from coach.errors import CoachError
 from coach.planner import Plan, PlannedStep, plan_night
-from coach.records import PAUSE_EVENT, Event, Store
+from coach.record_store import PAUSE_EVENT, Event, Store
 from coach.settings import Settings
 
 ON_TIME_GRACE = timedelta(minutes=2)

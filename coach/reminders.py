@@ -40,7 +40,7 @@ from coach.clock import Clock
 from coach.errors import CoachError
 from coach.experiment import plan_for
 from coach.planner import Plan, PlannedStep, current_night
-from coach.records import PAUSE_EVENT, Store
+from coach.record_store import PAUSE_EVENT, Store
 from coach.reminder_rules import (
     DELIVERED,
     MAX_SNOOZES,

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Literal
 
 from coach import __version__
 from coach.errors import CoachError
-from coach.fsutil import atomic_write
-from coach.history import to_csv
-from coach.records import Store
+from coach.history_export import to_csv
+from coach.record_store import Store
 from coach.redflags import RULES_SUMMARY, find_red_flags
+from coach.safe_files import atomic_write
 from coach.settings import Settings
 from coach.stats import CrampWeek, Diary, NightFacts
 from coach.trends import MIN_RATE_NIGHTS

@@ -3,7 +3,7 @@
 A record is a JSON object in one of the record tables of a month file. Its known fields are
 decoded by name and type-checked here; fields this version does not know (a newer coach
 may add some) are kept in the file and ignored. A record that does not fit its schema is a
-misfit: the store sets it aside (coach.records, "quarantine") and reports it once; it never
+misfit: the store sets it aside (coach.record_store, "quarantine") and reports it once; it never
 stops the rest of the diary from loading.
 
 To add a record kind (a new table), call `register_table(TableSchema(...))` at import of

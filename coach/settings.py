@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
-from coach.fsutil import atomic_write, read_regular
 from coach.locks import FileLock
+from coach.safe_files import atomic_write, read_regular
 from routines import EVENING, Evidence, Routine, StepDef
 from routines.evening import SLEEP_POSITION_PREGNANT, STRETCH_NOTIFICATION
 

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 
 from coach.experiment import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
-from coach.records import CrampLog, Event, Store, paused_from
+from coach.record_store import CrampLog, Event, Store, paused_from
 from coach.settings import Settings
 
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coach.records import CrampLog
+from coach.record_store import CrampLog
 
 
 def night_label(night: date) -> str:

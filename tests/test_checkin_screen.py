@@ -12,7 +12,7 @@ from textual.widgets import Input, RadioSet, Static
 from coach.checkin import checkin_due, mark_asked
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.records import CrampLog
+from coach.record_store import CrampLog
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from tests.app_support import CtxApp

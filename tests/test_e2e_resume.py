@@ -22,7 +22,7 @@ import pytest
 
 from coach.context import Context
 from coach.paths import Paths
-from coach.records import Store
+from coach.record_store import Store
 from tests.reminder_support import base_env, coach_argv, faketime_env, spawn, stop, wait_for_text
 from tests.test_e2e_notifications import BUS_CONFIG, Desktop, _home, desktop  # noqa: F401
 

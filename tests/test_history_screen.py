@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from coach import redflags
 from coach.context import Context
-from coach.records import Store
+from coach.record_store import Store
 from coach.stats import Diary
 from screens.checkin import CheckinScreen
 from screens.history import CorrectNight, Heatmap, HistoryScreen

@@ -12,7 +12,7 @@ from tinydb import TinyDB
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.durable import DurableStorage
+from coach.tinydb_storage import DurableStorage
 from screens.history import HistoryScreen
 from tests.app_support import CtxApp
 

@@ -27,9 +27,9 @@ CORE = _core_modules()
 def test_the_core_is_all_there() -> None:
     for expected in (
         "coach.planner",
-        "coach.records",
+        "coach.record_store",
         "coach.settings",
-        "coach.storage",
+        "coach.db_files",
         "routines.evening",
     ):
         assert expected in CORE
@@ -62,8 +62,8 @@ NOT_AT_STARTUP = (
     "argparse",
     "apscheduler",
     "coach.cli_args",
-    "coach.durable",
-    "coach.history",
+    "coach.tinydb_storage",
+    "coach.history_export",
     "coach.notify",
     "coach.reminders",
     "coach.report",

@@ -18,7 +18,7 @@ from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.order import latest, next_stamp, order_key
-from coach.records import StepRecord, Store
+from coach.record_store import StepRecord, Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

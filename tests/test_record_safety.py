@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach import fsutil
+from coach import safe_files
 from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError
 from coach.locks import LOCK_NAME, SenderLock
 from coach.paths import Paths
-from coach.records import Store
+from coach.record_store import Store
 
 NIGHT = date(2026, 11, 22)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -117,7 +117,7 @@ def test_an_encrypted_or_oversized_member_is_refused(
     assert code == 1 and "is encrypted" in err and err.count("\n") == 1
     bomb = ctx.paths.backups_dir / "coach-2026-11-19.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("2026-11.json", b" " * (fsutil.MAX_FILE_BYTES + 10))
+        archive.writestr("2026-11.json", b" " * (safe_files.MAX_FILE_BYTES + 10))
     code, _, err = run(ctx, capsys, "restore", "2026-11-19")
     assert code == 1 and "larger than" in err and err.count("\n") == 1
 
@@ -134,7 +134,7 @@ def test_a_failed_folder_sync_after_the_rename_is_reported_as_saved_and_a_retry_
     def failing(path: Path) -> None:
         raise OSError(errno.EIO, "Input/output error", str(path))
 
-    monkeypatch.setattr(fsutil, "fsync_dir", failing)
+    monkeypatch.setattr(safe_files, "fsync_dir", failing)
     code, _, err = run(ctx, capsys, "done", "stretch")
     assert code == 1 and err.count("\n") == 1
     assert "nothing was changed" not in err and "the record was saved" in err

@@ -13,7 +13,7 @@ import pytest
 
 from coach.cli import main
 from coach.context import Context
-from coach.records import Store
+from coach.record_store import Store
 
 NIGHT = date(2026, 11, 20)
 DATA = Path(__file__).parent / "data" / "v1"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coach import storage
+from coach import db_files
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError, StoreError
@@ -134,13 +134,13 @@ def test_an_older_schema_is_migrated_on_read_and_written_back(
 ) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
 
-    def rename_step(tables: storage.Tables) -> storage.Tables:
+    def rename_step(tables: db_files.Tables) -> db_files.Tables:
         for doc in tables.get("outcomes", {}).values():
             doc["step"] = doc["step"].upper()
         return tables
 
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(storage.MIGRATIONS, 2, rename_step)
+    monkeypatch.setattr(db_files, "SCHEMA_VERSION", 3)
+    monkeypatch.setitem(db_files.MIGRATIONS, 2, rename_step)
     assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "STRETCH")].outcome == "done"
     ctx.store.record_step(NIGHT, "hydration", "done")
     on_disk = json.loads((ctx.paths.db_dir / "2026-11.json").read_bytes())
@@ -229,7 +229,7 @@ def test_two_copies_merge_without_conflict_and_merging_twice_adds_nothing(
 def test_a_read_only_disk_is_one_line_and_loses_nothing(
     ctx: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coach import fsutil
+    from coach import safe_files
     from coach.cli import main
 
     ctx.store.record_step(NIGHT, "stretch", "done")
@@ -240,7 +240,7 @@ def test_a_read_only_disk_is_one_line_and_loses_nothing(
     def read_only(*args: object, **kwargs: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(fsutil.os, "replace", read_only)
+    monkeypatch.setattr(safe_files.os, "replace", read_only)
     assert main(["done", "hydration"], context=ctx) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Read-only file system" in err and "nothing was changed" in err

@@ -14,7 +14,7 @@ from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError
 from coach.flagstore import ACK_EVENT, FLAG_EVENT, acknowledge, open_flags, urgent_unacknowledged
-from coach.records import Store
+from coach.record_store import Store
 from coach.redflags import (
     CONTENT_RED_FLAGS,
     RULES,

@@ -14,7 +14,7 @@ import pytest
 
 from coach.clock import SystemClock
 from coach.paths import Paths
-from coach.records import Store
+from coach.record_store import Store
 
 WRITER = Path(__file__).with_name("writer_proc.py")
 ALL_NIGHTS = (date(2026, 10, 1), date(2026, 11, 30))

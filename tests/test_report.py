@@ -13,7 +13,7 @@ import pytest
 from coach.cli import main
 from coach.context import Context
 from coach.experiment import Protocol
-from coach.records import Store
+from coach.record_store import Store
 from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval, render_report
 from coach.stats import Diary
 

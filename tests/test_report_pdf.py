@@ -21,7 +21,7 @@ from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.paths import Paths
-from coach.records import Store
+from coach.record_store import Store
 from coach.report import make_report, render
 from tests.conftest import BERLIN
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SCREENS = sorted((Path(__file__).parent.parent / "screens").glob("*.py"))
-FORBIDDEN_MODULES = ("coach.records", "coach.storage", "coach.durable", "tinydb")
+FORBIDDEN_MODULES = ("coach.record_store", "coach.db_files", "coach.tinydb_storage", "tinydb")
 CONFIG_WRITERS = ("config_set", "config_unset", "atomic_write", "write_text", "write_bytes")
 
 
@@ -51,7 +51,7 @@ def test_no_screen_writes_config_itself(path: Path) -> None:
 
 def test_the_check_catches_an_offender(tmp_path: Path) -> None:
     """The rules above fail on a screen that does what they forbid."""
-    offender = "from coach.records import Store\nfrom coach.settings import config_set\n"
+    offender = "from coach.record_store import Store\nfrom coach.settings import config_set\n"
     tree = ast.parse(offender)
-    assert "coach.records" in _imports(tree)
+    assert "coach.record_store" in _imports(tree)
     assert "coach.settings.config_set" in _imports(tree)

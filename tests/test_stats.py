@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.records import Store
+from coach.record_store import Store
 from coach.stats import Diary, NightFacts, strength_over
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 from coach.clock import Clock
+from coach.db_files import Tables, encode_tables, read_tables
 from coach.errors import CoachError, StoreError
-from coach.fsutil import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.locks import FileLock
 from coach.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
+from coach.safe_files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.schema import BANDS, misfit, record_tables
-from coach.storage import Tables, encode_tables, read_tables
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -54,7 +54,7 @@ def _open_db(path: Path) -> TinyDB:
     """
     from tinydb import TinyDB
 
-    from coach.durable import DurableStorage
+    from coach.tinydb_storage import DurableStorage
 
     return TinyDB(path, storage=DurableStorage)
 

@@ -1,5 +1,5 @@
 """Database files: their frame checks, their encoding and their migrations. The TinyDB
-storage built on these is in coach.durable, loaded on the first write; whether each record
+storage built on these is in coach.tinydb_storage, loaded on the first write; whether each record
 fits its kind is coach.schema's business.
 
 A file that does not parse, or parses but is not ours, raises StoreError and is never
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import StoreError
-from coach.fsutil import NotRegular, read_regular
 from coach.order import micros
+from coach.safe_files import NotRegular, read_regular
 from coach.schema import MAX_DEPTH, record_tables, too_deep
 
 APP_TAG = "coach"

@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from coach.records import CrampLog
+from coach.record_store import CrampLog
 from coach.stats import NightFacts
 from coach.wording import describe_cramps
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tinydb.storages import Storage
 
+from coach.db_files import Tables, encode_tables, read_tables
 from coach.errors import StoreError
-from coach.fsutil import NotDurable, atomic_write
-from coach.storage import Tables, encode_tables, read_tables
+from coach.safe_files import NotDurable, atomic_write
 
 
 class DurableStorage(Storage):
