@@ -9,7 +9,7 @@ player would. Also reported: how late the switch to rest came after the hold's t
     python bench/countdown_drift.py [--seconds 60] [--voice]
 
 With --voice the player speaks and chimes for real (espeak-ng and paplay into a private
-PulseAudio server, as tests/test_e2e_sound.py starts it): the target must hold with voice on.
+PulseAudio server, as tests/e2e/test_e2e_sound.py starts it): the target must hold with voice on.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ async def measure(hold: int, speaker: Speaker | None = None) -> dict[str, float]
 def with_voice(hold: int) -> tuple[dict[str, float], str]:
     import os
 
-    from tests.sound_support import SoundServer
+    from tests.support.sound_support import SoundServer
 
     with tempfile.TemporaryDirectory() as folder:
         server = SoundServer(Path(folder))

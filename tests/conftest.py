@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.paths import Paths
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from tests.support import BERLIN
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from coach.cli import main
 from coach.context import Context
 from coach.daemon import LOCK_NAME, Daemon, SenderLock, daemon_running, systemd_unit
 from coach.notify import RecordingNotifier
-from tests.reminder_support import (
+from tests.support.reminder_support import (
     ShiftedClock,
     base_env,
     coach_argv,

@@ -23,8 +23,15 @@ import pytest
 from coach.context import Context
 from coach.paths import Paths
 from coach.record_store import Store
-from tests.reminder_support import base_env, coach_argv, faketime_env, spawn, stop, wait_for_text
-from tests.test_e2e_notifications import BUS_CONFIG, Desktop, _home, desktop  # noqa: F401
+from tests.support.desktop import BUS_CONFIG, Desktop, coach_home_in
+from tests.support.reminder_support import (
+    base_env,
+    coach_argv,
+    faketime_env,
+    spawn,
+    stop,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -101,7 +108,7 @@ class Logind:
 
 
 @pytest.fixture
-def logind(tmp_path: Path, desktop: Desktop) -> Iterator[Logind]:  # noqa: F811
+def logind(tmp_path: Path, desktop: Desktop) -> Iterator[Logind]:
     pytest.importorskip("dbusmock", reason="python-dbusmock is in the test extras")
     root = tmp_path / "system"
     root.mkdir()
@@ -122,7 +129,7 @@ def _moving_clock(tmp_path: Path, start: str) -> tuple[Path, dict[str, str]]:
     return spec, env
 
 
-def _dunst_count(desktop: Desktop) -> int:  # noqa: F811
+def _dunst_count(desktop: Desktop) -> int:
     total = 0
     for which in ("displayed", "history", "waiting"):
         result = desktop.dunstctl("count", which)
@@ -132,11 +139,11 @@ def _dunst_count(desktop: Desktop) -> int:  # noqa: F811
 
 def test_after_a_resume_the_late_reminder_reaches_dunst_within_2_s_once(
     tmp_path: Path,
-    desktop: Desktop,  # noqa: F811
+    desktop: Desktop,
     logind: Logind,
 ) -> None:
     desktop.start_dunst()
-    home = _home(tmp_path)
+    home = coach_home_in(tmp_path)
     # 20:30:10 in Berlin: hydration is due (sent at start); screens-off is at 21:30.
     spec, clock_env = _moving_clock(tmp_path, "2026-11-22 19:30:10")
     env = base_env(home, **desktop.env, **clock_env, DBUS_SYSTEM_BUS_ADDRESS=logind.address)
@@ -180,11 +187,11 @@ def test_after_a_resume_the_late_reminder_reaches_dunst_within_2_s_once(
 
 def test_a_daemon_killed_between_pending_and_delivered_delivers_once_after_restart(
     tmp_path: Path,
-    desktop: Desktop,  # noqa: F811
+    desktop: Desktop,
 ) -> None:
     desktop.start_dunst()
     dunst = desktop.processes[-1]
-    home = _home(tmp_path)
+    home = coach_home_in(tmp_path)
     store = _store(home)
     for step in ("last-meal", "hydration"):
         store.record_step(NIGHT, step, "done")

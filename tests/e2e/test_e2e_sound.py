@@ -17,7 +17,7 @@ from coach.cues import Cue
 from coach.notify import RecordingNotifier
 from coach.settings import SoundSettings, VoiceSettings
 from coach.voice import AudioCues, check_audio, speaking_notifier
-from tests.reminder_support import (
+from tests.support.reminder_support import (
     base_env,
     coach_argv,
     faketime_env,
@@ -26,7 +26,7 @@ from tests.reminder_support import (
     stop,
     wait_for_text,
 )
-from tests.sound_support import (
+from tests.support.sound_support import (
     SoundServer,
     crossings_per_second,
     sound_spans,

@@ -16,7 +16,7 @@ from coach.clock import SystemClock
 from coach.paths import Paths
 from coach.record_store import Store
 
-WRITER = Path(__file__).with_name("writer_proc.py")
+WRITER = Path(__file__).parent.parent / "support" / "writer_proc.py"
 ALL_NIGHTS = (date(2026, 10, 1), date(2026, 11, 30))
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from screens.app import CoachApp, desktop_reminders
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
 from screens.tonight import TonightScreen
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 

@@ -15,7 +15,7 @@ from coach.context import Context
 from coach.record_store import CrampLog
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
-from tests.app_support import CtxApp
+from tests.support.apps import CtxApp
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)

@@ -18,8 +18,8 @@ from screens.cramp import CrampScreen, parse_length
 from screens.history import CorrectNight, Heatmap, HistoryScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
-from tests.conftest import BERLIN
-from tests.test_history_snapshots import HistoryApp
+from tests.support import BERLIN
+from tests.support.apps import HistoryApp
 
 NIGHT = date(2026, 11, 22)
 

@@ -17,7 +17,8 @@ from coach.record_store import Store
 from coach.stats import Diary
 from screens.checkin import CheckinScreen
 from screens.history import CorrectNight, Heatmap, HistoryScreen
-from tests.test_history_snapshots import HistoryApp, write_diary
+from tests.support.apps import HistoryApp
+from tests.support.diaries import write_diary
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 NOV = date(2026, 11, 1)

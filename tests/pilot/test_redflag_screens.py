@@ -16,8 +16,8 @@ from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from screens.redflag import RedFlagScreen
-from tests.app_support import CtxApp
-from tests.conftest import BERLIN
+from tests.support import BERLIN
+from tests.support.apps import CtxApp
 
 SUNDAY = date(2026, 11, 22)
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)

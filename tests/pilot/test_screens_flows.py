@@ -20,7 +20,7 @@ from screens.redflag import RedFlagScreen
 from screens.step_card import SkipReasonScreen, StepCardScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 

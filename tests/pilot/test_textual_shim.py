@@ -16,7 +16,7 @@ from textual.widgets import Footer
 from screens.base import CoachFooter
 from screens.textual_shim import CHECKED_ON, FOOTER_SOURCES, FooterKey
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIM = ROOT / "screens" / "textual_shim.py"
 RECHECK = (
     "screens/textual_shim.py and CoachFooter (screens/base.py) rely on Textual's private "

@@ -16,7 +16,8 @@ from coach.stats import Diary
 from coach.trends import trend
 from screens.history import HistoryScreen
 from screens.trends import TrendScreen
-from tests.test_history_snapshots import HistoryApp, write_diary
+from tests.support.apps import HistoryApp
+from tests.support.diaries import write_diary
 
 NOV = date(2026, 11, 1)
 

@@ -1,7 +1,7 @@
 """The stretch player's cues for a whole session, through an injected speaker.
 
-Beside these fakes: tests/test_voice.py drives the real AudioCues worker, and
-tests/test_e2e_sound.py records a real engine through a real sound server.
+Beside these fakes: tests/unit/test_voice.py drives the real AudioCues worker, and
+tests/e2e/test_e2e_sound.py records a real engine through a real sound server.
 """
 
 from __future__ import annotations

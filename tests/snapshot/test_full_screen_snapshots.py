@@ -1,7 +1,7 @@
 """SVG snapshots of the stretch player's full-screen countdown (`f`) at 80x24 and 120x40.
 
 Update after a deliberate change with
-`pytest tests/test_full_screen_snapshots.py --snapshot-update`, then look at the PNGs.
+`pytest tests/snapshot/test_full_screen_snapshots.py --snapshot-update`, then look at the PNGs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from coach.voice import RecordingSpeaker
 from screens.app import CoachApp
 from screens.big_text import BigCountdown
 from screens.stretch_player import StretchScreen
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -16,7 +16,7 @@ from coach.context import Context
 from coach.notify import RecordingNotifier
 from coach.redflags import check_after_save
 from screens.app import CoachApp
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

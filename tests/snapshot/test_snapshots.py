@@ -1,6 +1,6 @@
 """SVG snapshots of the main screens at 80x24 and 120x40, on a fixed clock.
 
-Update after a deliberate change with `pytest tests/test_snapshots.py --snapshot-update`,
+Update after a deliberate change with `pytest tests/snapshot/test_snapshots.py --snapshot-update`,
 then look at the new SVGs (rsvg-convert turns them into PNG).
 """
 
@@ -17,7 +17,7 @@ from coach.context import Context
 from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -7,6 +7,7 @@ from typing import Any
 from coach.context import Context
 from coach.notify import RecordingNotifier
 from screens.app import CoachApp
+from screens.history import HistoryScreen
 
 
 class CtxApp(CoachApp):
@@ -19,3 +20,10 @@ class CtxApp(CoachApp):
         super().__init__(
             ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file, **kw
         )
+
+
+class HistoryApp(CtxApp):
+    """The app opened straight on the history screen, as `h` would push it."""
+
+    def _offer_checkin(self) -> None:
+        self.push_screen(HistoryScreen(exports_dir=self.exports_dir))

@@ -17,7 +17,7 @@ from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
 from coach.notify import Delivery, Notifier, RecordingNotifier
 from coach.reminder_host import DueReminder, ReminderHost
 from coach.settings import config_set
-from tests.reminder_support import ShiftedClock
+from tests.support.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = date(2026, 11, 22)

@@ -18,7 +18,7 @@ from dateutil import tz as dateutil_tz
 from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 CONFIG = """timezone = "Europe/Berlin"
 bedtime = "22:30"

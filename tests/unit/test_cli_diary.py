@@ -12,7 +12,7 @@ from coach.cli import main
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.stats import Diary
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)  # the fixture's clock: Sun 22 Nov, 18:00
 

@@ -12,8 +12,6 @@ from coach.cli_doctor import Check, all_checks, autostart_entry, render
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock
 from coach.voice import AudioCheck
-from tests.reminder_support import base_env, coach_argv
-from tests.test_e2e_notifications import Desktop, desktop  # noqa: F401
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
 
@@ -183,24 +181,3 @@ def test_print_autostart_from_the_command_line(
     out = capsys.readouterr().out
     exec_line = out.split("Exec=")[1].splitlines()[0]
     assert exec_line.endswith(f" --data-dir {coach_home} daemon")
-
-
-@pytest.mark.e2e
-def test_doctor_on_a_real_desktop_finds_dunst_and_no_daemon(
-    tmp_path: Path,
-    desktop: Desktop,  # noqa: F811
-    coach_home: Path,
-) -> None:
-    desktop.start_dunst()
-    result = subprocess.run(
-        coach_argv("doctor"),
-        env=base_env(coach_home, **desktop.env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 1, result.stderr  # the daemon is not running
-    assert "  ok       notification server: dunst answers on the session bus\n" in result.stdout
-    assert "  PROBLEM  daemon: not running" in result.stdout
-    assert result.stderr == ""

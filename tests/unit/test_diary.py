@@ -11,7 +11,7 @@ from coach.clock import FakeClock
 from coach.context import Context
 from coach.diary import FutureNight
 from coach.errors import CoachError
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 

@@ -31,7 +31,7 @@ from coach.experiment import (
 )
 from coach.reminders import ReminderService
 from coach.stats import Diary
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 
 def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -396,7 +396,7 @@ def test_the_interval_in_words(log_ratio: float, sd: float, words: str) -> None:
 
 def test_the_calibration_bench_runs_on_the_real_code() -> None:
     """A smoke run, so the bench keeps working as the core changes (figures: bench/README)."""
-    bench = Path(__file__).resolve().parent.parent / "bench" / "experiment_calibration.py"
+    bench = Path(__file__).resolve().parents[2] / "bench" / "experiment_calibration.py"
     result = subprocess.run(
         [sys.executable, str(bench), "--quick", "--users", "8"],
         capture_output=True,

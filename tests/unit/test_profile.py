@@ -26,7 +26,7 @@ from screens.app import CoachApp
 from screens.cramp import CrampScreen
 from screens.settings import SettingsScreen
 from screens.text import NUMB_FEET_HEAT
-from tests.app_support import CtxApp
+from tests.support.apps import CtxApp
 
 NIGHT = date(2026, 11, 22)
 

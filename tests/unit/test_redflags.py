@@ -26,7 +26,7 @@ from coach.redflags import (
     unshown,
 )
 from coach.stats import Diary
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 20)
 
@@ -144,7 +144,7 @@ def test_the_table_is_large_enough() -> None:
 
 
 def _content_red_flags() -> list[str] | None:
-    path = Path(__file__).resolve().parents[2] / "shared" / "CONTENT.md"
+    path = Path(__file__).resolve().parents[3] / "shared" / "CONTENT.md"
     if not path.exists():
         return None
     text = path.read_text(encoding="utf-8").split("## Red flags")[1].split("\n## ")[0]

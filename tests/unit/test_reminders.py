@@ -24,7 +24,7 @@ from coach.reminders import (
     paused_nights,
 )
 from coach.settings import config_set, load_settings
-from tests.reminder_support import ShiftedClock
+from tests.support.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -23,7 +23,7 @@ from coach.context import Context
 from coach.paths import Paths
 from coach.record_store import Store
 from coach.report import make_report, render
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 MONDAY_MORNING = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)

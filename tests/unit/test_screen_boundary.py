@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SCREENS = sorted((Path(__file__).parent.parent / "screens").glob("*.py"))
+SCREENS = sorted((Path(__file__).parents[2] / "screens").glob("*.py"))
 FORBIDDEN_MODULES = ("coach.record_store", "coach.db_files", "coach.tinydb_storage", "tinydb")
 CONFIG_WRITERS = ("config_set", "config_unset", "atomic_write", "write_text", "write_bytes")
 

@@ -15,7 +15,7 @@ from screens.timeline import (
     next_step_line,
     span,
 )
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 

@@ -1,5 +1,5 @@
 """The cue speaker's worker (coach.voice.AudioCues) and the speaking reminders, with fake
-engines; tests/test_e2e_sound.py runs the real engine and player into a real sound server."""
+engines; tests/e2e/test_e2e_sound.py runs the real engine and player into a real sound server."""
 
 from __future__ import annotations
 
