@@ -147,7 +147,10 @@ class CoachApp(App[None]):
             )
         # Reminders start a moment after Tonight is on screen, so the first paint never waits
         # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
-        self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        # On a first run they wait for the welcome form: until it is answered the bedtime is
+        # a guess, and a toast would cover the form.
+        if not first_run:
+            self.set_timer(REMINDERS_DELAY, self._start_reminders)
         # Urgent flags not yet acknowledged come back at every start, after the first paint.
         self.call_after_refresh(self.run_worker, self._recall_flags, thread=True, group="flags")
 
@@ -259,6 +262,7 @@ class CoachApp(App[None]):
     def _after_setup(self, saved: bool | None) -> None:
         if saved:
             self._set_state(SETUP_DONE, True)
+        self._start_reminders()
         if not self._state(HELP_SEEN):
             self._set_state(HELP_SEEN, True)
             self.action_help()
@@ -560,14 +564,18 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
         def say(text: str) -> None:
             app.post_message(Say(text))
 
-        return ReminderHost(
+        host = ReminderHost(
             ctx,
             "tui",
-            desktop or desktop_notifier(ctx.settings),
+            desktop or desktop_notifier(app.settings),
             on_due=show,
             tell=say,
             instead="will show here instead",
         )
+        # The app's settings, not the ones read at start: a first run's welcome form (or a
+        # change made while this was loading) has moved them since.
+        host.settings_changed(app.settings)
+        return host
 
     return build
 
