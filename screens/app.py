@@ -151,8 +151,9 @@ class CoachApp(App[None]):
         # a guess, and a toast would cover the form.
         if not first_run:
             self.set_timer(REMINDERS_DELAY, self._start_reminders)
-        # Urgent flags not yet acknowledged come back at every start, after the first paint.
-        self.call_after_refresh(self.run_worker, self._recall_flags, thread=True, group="flags")
+        # Urgent flags not yet acknowledged come back at every start, after the first paint,
+        # and so do records set aside that nobody was told about.
+        self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
 
     def _start_reminders(self) -> None:
         if self._reminders_factory is not None and self.reminders is None:
@@ -178,8 +179,13 @@ class CoachApp(App[None]):
 
     # --- red flags ---------------------------------------------------------------------------
 
+    def _recall(self) -> None:
+        """What the start owes the user (a worker thread): urgent flags, then notices."""
+        self._recall_flags()
+        self._tell_notices()
+
     def _recall_flags(self) -> None:
-        """Read the urgent flags not yet acknowledged (a worker thread) and show them."""
+        """Read the urgent flags not yet acknowledged and show them."""
         from coach.flagstore import urgent_unacknowledged
 
         try:
@@ -188,6 +194,18 @@ class CoachApp(App[None]):
             return  # the timeline shows the storage problem
         if flags:
             self.call_from_thread(self.show_flags, flags)
+
+    def _tell_notices(self) -> None:
+        """Records set aside since the user was last told, by this app or by another process
+        (a worker thread). What is set aside while the app runs is told when it closes."""
+        try:
+            notices = self.diary.take_notices()
+        except CoachError:
+            return
+        for notice in notices:
+            self.call_from_thread(
+                self.notify, notice, title="Records set aside", severity="warning", timeout=30
+            )
 
     def check_red_flags(self, night: date) -> list[RaisedFlag]:
         """Run the red-flag rules on a night just saved (the diary's after-save hook, on
