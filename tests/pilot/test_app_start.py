@@ -14,7 +14,7 @@ from coach.notify import RecordingNotifier
 from coach.record_store import Store
 from screens.app import CoachApp, desktop_reminders
 from screens.settings import SettingsScreen
-from tests.conftest import BERLIN
+from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 
