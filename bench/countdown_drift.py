@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
 from coach.context import Context  # noqa: E402
-from coach.notify import RecordingNotifier  # noqa: E402
 from coach.paths import Paths  # noqa: E402
 from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
 from coach.voice import AudioCues, Speaker  # noqa: E402
 from screens.app import CoachApp  # noqa: E402
 from screens.stretch_player import StretchScreen  # noqa: E402
+from tests.support.fakes import RecordingNotifier  # noqa: E402
 
 PROBE_SECONDS = 0.01
 NAIVE_TICK = 0.1

@@ -18,7 +18,7 @@ import pytest
 from coach.cli import main
 from coach.context import Context
 from coach.daemon import LOCK_NAME, Daemon, SenderLock, daemon_running, systemd_unit
-from coach.notify import RecordingNotifier
+from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import (
     ShiftedClock,
     base_env,

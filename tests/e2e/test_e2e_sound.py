@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from coach.cues import Cue
-from coach.notify import RecordingNotifier
 from coach.settings import SoundSettings, VoiceSettings
 from coach.voice import AudioCues, check_audio, speaking_notifier
+from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import (
     base_env,
     coach_argv,

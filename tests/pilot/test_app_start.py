@@ -10,11 +10,11 @@ from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from coach.record_store import Store
 from screens.app import CoachApp, desktop_reminders
 from screens.settings import SettingsScreen
 from tests.support import BERLIN
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 

@@ -9,13 +9,13 @@ from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from coach.settings import Settings
 from screens.app import CoachApp, desktop_reminders
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 

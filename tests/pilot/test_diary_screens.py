@@ -12,7 +12,6 @@ from textual.widgets import Button, Input, OptionList, Static
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.cramp import CrampScreen, parse_length
 from screens.history import CorrectNight, Heatmap, HistoryScreen
@@ -20,6 +19,7 @@ from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
 from tests.support.apps import HistoryApp
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 

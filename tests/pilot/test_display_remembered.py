@@ -13,10 +13,10 @@ from textual.theme import BUILTIN_THEMES
 from coach.cli import main
 from coach.context import Context
 from coach.errors import ConfigError
-from coach.notify import RecordingNotifier
 from coach.paths import Paths
 from coach.settings import THEMES, config_get, config_set, load_settings
 from screens.app import CoachApp
+from tests.support.fakes import RecordingNotifier
 
 
 def make_app(ctx: Context) -> CoachApp:

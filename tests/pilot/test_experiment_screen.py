@@ -10,9 +10,9 @@ from textual.widgets import OptionList, Static
 
 from coach.context import Context
 from coach.experiment import Protocol, load_protocol
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
+from tests.support.fakes import RecordingNotifier
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 TONIGHT = date(2026, 11, 22)

@@ -12,7 +12,6 @@ from textual.widgets import Digits, OptionList, Static
 from coach.clock import FakeClock, SystemClock
 from coach.context import Context
 from coach.errors import StoreError
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
@@ -21,6 +20,7 @@ from screens.step_card import SkipReasonScreen, StepCardScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 

@@ -9,12 +9,12 @@ from textual.widgets import Input, OptionList, Select, Static
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from coach.settings import load_settings
 from screens.app import HELP_SEEN, SETUP_DONE, CoachApp
 from screens.help import HelpScreen
 from screens.settings import SettingsScreen
 from screens.tonight import TonightScreen
+from tests.support.fakes import RecordingNotifier
 
 
 def make_app(ctx: Context, **kw: bool) -> CoachApp:

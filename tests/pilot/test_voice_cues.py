@@ -11,11 +11,10 @@ from datetime import date
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.cues import Cue
-from coach.notify import RecordingNotifier
-from coach.voice import RecordingSpeaker
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from screens.tonight import TonightScreen
+from tests.support.fakes import RecordingNotifier, RecordingSpeaker
 
 NIGHT = date(2026, 11, 22)
 

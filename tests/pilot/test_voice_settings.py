@@ -11,9 +11,9 @@ from textual.widgets import Select
 
 from coach.cli import main
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.settings import SettingsScreen
+from tests.support.fakes import RecordingNotifier
 
 
 async def test_first_run_offers_spoken_cues_and_writes_them(ctx: Context, coach_home: Path) -> None:

@@ -14,12 +14,11 @@ from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
-from coach.voice import RecordingSpeaker
 from screens.app import CoachApp
 from screens.big_text import BigCountdown
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
+from tests.support.fakes import RecordingNotifier, RecordingSpeaker
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

@@ -14,10 +14,10 @@ from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

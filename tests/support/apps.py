@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach.context import Context
-from coach.notify import RecordingNotifier
 from screens.app import CoachApp
 from screens.history import HistoryScreen
+from tests.support.fakes import RecordingNotifier
 
 
 class CtxApp(CoachApp):

@@ -14,9 +14,10 @@ import pytest
 
 from coach.context import Context
 from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
-from coach.notify import Delivery, Notifier, RecordingNotifier
+from coach.notify import Delivery, Notifier
 from coach.reminder_host import DueReminder, ReminderHost
 from coach.settings import config_set
+from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -18,11 +18,7 @@ import pytest
 
 from coach.notify import (
     BellNotifier,
-    CallbackNotifier,
-    Delivery,
-    FallbackNotifier,
     PlyerNotifier,
-    RecordingNotifier,
     probe_linux_notifications,
 )
 
@@ -121,55 +117,8 @@ def test_the_real_probe_without_notify_send(
     assert why == "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"
 
 
-def test_fallback_says_once_that_the_desktop_is_unavailable() -> None:
-    desktop = RecordingNotifier(ok=False)
-    toast = RecordingNotifier()
-    said: list[str] = []
-    restored: list[bool] = []
-    notifier = FallbackNotifier(
-        desktop, toast, on_unavailable=said.append, on_restored=lambda: restored.append(True)
-    )
-    first = notifier.notify("Hydration: 2 hours to bedtime", "Drink a glass of water.")
-    second = notifier.notify("Screens off: 60 minutes to bedtime", "Dim the lights.")
-    assert first == Delivery(ok=True, backend="recorder", detail="recorder failed: told to fail")
-    assert second.ok
-    assert [title for title, _ in toast.sent] == [
-        "Hydration: 2 hours to bedtime",
-        "Screens off: 60 minutes to bedtime",
-    ]
-    assert said == ["desktop notifications are unavailable: told to fail"]
-
-    desktop.ok = True
-    assert notifier.notify("Stretch", "now").backend == "recorder"
-    assert restored == [True]
-    assert len(toast.sent) == 2
-    desktop.ok = False
-    notifier.notify("Sleep position", "now")
-    assert len(said) == 2  # unavailable again after it had worked: said again
-
-
-def test_when_every_way_fails_the_delivery_says_so() -> None:
-    notifier = FallbackNotifier(RecordingNotifier(ok=False), CallbackNotifier(_broken_toast))
-    delivery = notifier.notify("t", "m")
-    assert not delivery.ok
-    assert delivery.detail == (
-        "recorder failed: told to fail; in-app failed: app is closing (RuntimeError)"
-    )
-
-
-def _broken_toast(title: str, message: str) -> None:
-    raise RuntimeError("app is closing")
-
-
 def test_the_terminal_bell_rings_with_the_reminder() -> None:
     stream = io.StringIO()
     delivery = BellNotifier(stream).notify("Screens off: 60 minutes to bedtime", "Dim the lights.")
     assert delivery.ok and delivery.backend == "terminal-bell"
     assert stream.getvalue() == "\acoach: Screens off: 60 minutes to bedtime: Dim the lights.\n"
-
-
-def test_the_in_app_toast_gets_title_and_message() -> None:
-    shown: list[tuple[str, str]] = []
-    delivery = CallbackNotifier(lambda t, m: shown.append((t, m))).notify("Stretch", "now")
-    assert delivery == Delivery(ok=True, backend="in-app")
-    assert shown == [("Stretch", "now")]

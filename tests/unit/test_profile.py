@@ -12,7 +12,6 @@ from textual.widgets import OptionList, Select, Static
 
 from coach.context import Context
 from coach.errors import ConfigError
-from coach.notify import RecordingNotifier
 from coach.planner import plan_night
 from coach.settings import (
     Settings,
@@ -27,6 +26,7 @@ from screens.cramp import CrampScreen
 from screens.settings import SettingsScreen
 from screens.text import NUMB_FEET_HEAT
 from tests.support.apps import CtxApp
+from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
 

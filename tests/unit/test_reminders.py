@@ -15,7 +15,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.errors import CoachError
-from coach.notify import RecordingNotifier
 from coach.planner import PlannedStep
 from coach.reminders import (
     MAX_SNOOZES,
@@ -24,6 +23,7 @@ from coach.reminders import (
     paused_nights,
 )
 from coach.settings import config_set, load_settings
+from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -10,11 +10,11 @@ from pathlib import Path
 from coach.clock import SystemClock
 from coach.context import Context
 from coach.cues import Cue
-from coach.notify import RecordingNotifier
 from coach.settings import SoundSettings, VoiceSettings
 from coach.voice import AudioCheck, AudioCues, SpeakingNotifier, chime_wav, voice_argv
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
+from tests.support.fakes import RecordingNotifier
 
 ON = VoiceSettings(enabled=True)
 FOUND = AudioCheck(voice="espeak-ng", player="paplay", server="pulseaudio 16.1")
