@@ -11,24 +11,13 @@ from textual.pilot import Pilot
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.record_store import Store
-from screens.app import CoachApp, desktop_reminders
+from screens.app import desktop_reminders
 from screens.settings import SettingsScreen
 from tests.support import BERLIN
+from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
-
-
-def make_app(ctx: Context, **kwargs: object) -> CoachApp:
-    return CoachApp(
-        ctx.store,
-        ctx.settings,
-        ctx.clock,
-        RecordingNotifier(),
-        ctx.paths.config_file,
-        exports_dir=ctx.paths.exports_dir,
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
@@ -39,12 +28,12 @@ async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
 
 
 async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     # 21:35 in Berlin: with the default 22:30 bedtime, the screen cutoff (21:30) is due.
     clock.set(datetime(2026, 11, 22, 21, 35, tzinfo=BERLIN))
     desktop = RecordingNotifier()
-    app = make_app(ctx, first_run=True, reminders=desktop_reminders(ctx, desktop))
+    app = make_app(first_run=True, reminders=desktop_reminders(ctx, desktop))
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, SettingsScreen)
         # Longer than the usual start delay: still nothing while the form is open.
@@ -66,7 +55,7 @@ async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(
 
 
 async def test_records_set_aside_by_another_process_are_told_once_at_start(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
     ctx.store.record_step(NIGHT, "stretch", "done")
@@ -78,7 +67,7 @@ async def test_records_set_aside_by_another_process_are_told_once_at_start(
     daemon = Store(ctx.paths.db_dir, ctx.paths.lock_file, clock, "daemon@here")
     assert daemon.latest_outcomes(NIGHT, NIGHT) == {}
 
-    app = make_app(ctx, first_run=False)
+    app = make_app(first_run=False)
     async with app.run_test(size=(100, 30)) as pilot:
 
         def told() -> list[str]:

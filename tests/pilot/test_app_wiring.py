@@ -10,26 +10,15 @@ from textual.pilot import Pilot
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.settings import Settings
-from screens.app import CoachApp, desktop_reminders
+from screens.app import desktop_reminders
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
+from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
-
-
-def make_app(ctx: Context, **kwargs: object) -> CoachApp:
-    return CoachApp(
-        ctx.store,
-        ctx.settings,
-        ctx.clock,
-        RecordingNotifier(),
-        ctx.paths.config_file,
-        exports_dir=ctx.paths.exports_dir,
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
@@ -41,14 +30,14 @@ async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
 
 
 async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN))  # screens off is due
     ctx.store.record_step(NIGHT, "last-meal", "done")
     ctx.store.record_step(NIGHT, "hydration", "done")
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in in the way
     desktop = RecordingNotifier()
-    app = make_app(ctx, reminders=desktop_reminders(ctx, desktop))
+    app = make_app(reminders=desktop_reminders(ctx, desktop))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.due_step is not None)
         assert app.due_step == (NIGHT, "screens-off")
@@ -71,8 +60,10 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
     assert sent == [("screens-off", "pending"), ("screens-off", "delivered")]
 
 
-async def test_skip_tonight_from_the_palette_pauses_the_night(ctx: Context) -> None:
-    app = make_app(ctx, reminders=desktop_reminders(ctx, RecordingNotifier()))
+async def test_skip_tonight_from_the_palette_pauses_the_night(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    app = make_app(reminders=desktop_reminders(ctx, RecordingNotifier()))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.reminders is not None)
         await pilot.press("ctrl+p")
@@ -110,9 +101,9 @@ class FakeReminders:
         raise AssertionError("not used here")
 
 
-async def test_reminders_start_after_the_first_paint_and_follow_settings(ctx: Context) -> None:
+async def test_reminders_start_after_the_first_paint_and_follow_settings(make_app: MakeApp) -> None:
     fake = FakeReminders()
-    app = make_app(ctx, reminders=lambda app: fake)
+    app = make_app(reminders=lambda app: fake)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: fake.calls)
         assert fake.calls == ["start"]
@@ -121,10 +112,10 @@ async def test_reminders_start_after_the_first_paint_and_follow_settings(ctx: Co
     assert fake.calls == ["start", "stop"]
 
 
-async def test_h_opens_history_and_m_logs_last_night(ctx: Context) -> None:
+async def test_h_opens_history_and_m_logs_last_night(ctx: Context, make_app: MakeApp) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 1)  # so no check-in pops up
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("h")
         assert isinstance(app.screen, HistoryScreen)
@@ -140,35 +131,35 @@ async def test_h_opens_history_and_m_logs_last_night(ctx: Context) -> None:
 
 
 async def test_the_check_in_is_offered_once_on_the_first_start_of_the_day(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))  # Monday morning
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, CheckinScreen)
         assert app.screen.night == NIGHT
         await pilot.press("escape")
         assert isinstance(app.screen, TonightScreen)
-    again = make_app(ctx)
+    again = make_app()
     async with again.run_test(size=(100, 30)):
         assert isinstance(again.screen, TonightScreen)  # asked already today
     assert ctx.store.cramp_logs(NIGHT, NIGHT) == {}  # leaving records nothing
 
 
-async def test_a_brand_new_diary_is_not_asked_about_a_night_it_never_had(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_a_brand_new_diary_is_not_asked_about_a_night_it_never_had(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         assert isinstance(app.screen, TonightScreen)
 
 
-async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Context) -> None:
+async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Context, make_app: MakeApp) -> None:
     from coach.settings import settings_from_dict
 
     settings = settings_from_dict(
         {"bedtime": "22:30"}, ctx.paths.config_file, default_timezone=lambda: None
     )
-    app = CoachApp(ctx.store, settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    app = make_app(settings=settings)
     async with app.run_test(size=(100, 30)):
         said = [n.message for n in app._notifications if "time zone" in n.message]
         assert len(said) == 1 and "times are in UTC" in said[0]

@@ -18,14 +18,9 @@ from screens.history import CorrectNight, Heatmap, HistoryScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
-from tests.support.apps import HistoryApp
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import HistoryApp, MakeApp
 
 NIGHT = date(2026, 11, 22)
-
-
-def make_app(ctx: Context) -> CoachApp:
-    return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
 
 
 async def started_player(clock: FakeClock, app: CoachApp, pilot: Pilot[None]) -> StretchScreen:
@@ -48,11 +43,11 @@ def text(app: CoachApp, selector: str) -> str:
 
 
 async def test_u_on_tonight_undoes_the_last_step_and_says_which(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in in the way
     clock.advance(60)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         app.screen.query_one("#timeline", OptionList).highlighted = 1  # hydration
         await pilot.press("d")
@@ -120,9 +115,9 @@ async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
 
 
 async def test_done_needs_a_hold_and_the_dialog_says_how_many(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await started_player(clock, app, pilot)
         clock.advance(3)
@@ -149,9 +144,9 @@ async def test_done_needs_a_hold_and_the_dialog_says_how_many(
 
 
 async def test_switching_variant_midway_never_counts_more_than_planned(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await started_player(clock, app, pilot)
         for _ in range(11):  # six holds and five rests: the calf stretches, both legs
@@ -168,9 +163,9 @@ async def test_switching_variant_midway_never_counts_more_than_planned(
 
 
 async def test_quitting_mid_session_records_what_was_done_as_partial(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await started_player(clock, app, pilot)
         for _ in range(3):  # two holds and a rest
@@ -200,10 +195,12 @@ async def test_the_weeks_figures_are_this_calendar_week_from_monday(
         )
 
 
-async def test_the_cramp_guide_times_in_minutes_and_seconds(ctx: Context, clock: FakeClock) -> None:
+async def test_the_cramp_guide_times_in_minutes_and_seconds(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 23, 50, tzinfo=BERLIN))
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         guide = app.screen
@@ -220,8 +217,10 @@ async def test_the_cramp_guide_times_in_minutes_and_seconds(ctx: Context, clock:
         parse_length("1:75")
 
 
-async def test_skipping_every_exercise_is_not_done(ctx: Context, clock: FakeClock) -> None:
-    app = make_app(ctx)
+async def test_skipping_every_exercise_is_not_done(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await started_player(clock, app, pilot)
         while isinstance(app.screen, StretchScreen):

@@ -16,11 +16,7 @@ from coach.errors import ConfigError
 from coach.paths import Paths
 from coach.settings import THEMES, config_get, config_set, load_settings
 from screens.app import CoachApp
-from tests.support.fakes import RecordingNotifier
-
-
-def make_app(ctx: Context) -> CoachApp:
-    return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+from tests.support.apps import MakeApp
 
 
 def background(app: CoachApp) -> Color:
@@ -66,10 +62,12 @@ def test_config_set_display_theme_on_the_command_line(
     assert len(err) == 1 and "display.theme" in err[0] and "nord" in err[0]
 
 
-async def test_the_app_starts_in_the_configured_theme(ctx: Context, coach_home: Path) -> None:
+async def test_the_app_starts_in_the_configured_theme(
+    ctx: Context, coach_home: Path, make_app: MakeApp
+) -> None:
     config_set(coach_home / "config.toml", "display.theme", "textual-light")
     ctx = Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock)
-    app = make_app(ctx)
+    app = make_app(ctx=ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-light"
@@ -95,9 +93,9 @@ async def pick_theme(pilot: Pilot[None], name: str) -> None:
 
 
 async def test_a_theme_picked_in_the_palette_is_used_at_the_next_start(
-    ctx: Context, coach_home: Path
+    ctx: Context, coach_home: Path, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         default = background(app)
         await pick_theme(pilot, "gruvbox")
@@ -107,7 +105,7 @@ async def test_a_theme_picked_in_the_palette_is_used_at_the_next_start(
     assert saved["display"] == {"theme": "gruvbox"}
     assert saved["timezone"] == "Europe/Berlin"  # the rest of the file is kept
 
-    again = make_app(Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
+    again = make_app(ctx=Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.theme == "gruvbox"
@@ -115,10 +113,10 @@ async def test_a_theme_picked_in_the_palette_is_used_at_the_next_start(
 
 
 async def test_a_theme_that_cannot_be_saved_is_still_used_and_the_user_is_told(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         config.unlink()
         config.mkdir()  # config.toml can no longer be written
@@ -130,7 +128,7 @@ async def test_a_theme_that_cannot_be_saved_is_still_used_and_the_user_is_told(
 
 
 async def test_a_theme_this_textual_lacks_leaves_the_default(
-    ctx: Context, coach_home: Path
+    ctx: Context, coach_home: Path, make_app: MakeApp
 ) -> None:
     # Textual renamed its ANSI theme between 8.0 and 8.2: a config written with the other
     # version still opens, in Textual's default theme, and the saved choice is kept.
@@ -138,7 +136,7 @@ async def test_a_theme_this_textual_lacks_leaves_the_default(
     if not missing:
         pytest.skip("this Textual has every theme coach knows")
     config_set(coach_home / "config.toml", "display.theme", missing[0])
-    app = make_app(Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
+    app = make_app(ctx=Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"

@@ -12,24 +12,24 @@ from coach.context import Context
 from coach.experiment import Protocol, load_protocol
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import MakeApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 TONIGHT = date(2026, 11, 22)
 
 
-def make_app(ctx: Context) -> CoachApp:
-    # Last night logged, so the morning check-in does not open over Tonight.
-    if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
-        ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
-    return CoachApp(
-        ctx.store,
-        ctx.settings,
-        ctx.clock,
-        RecordingNotifier(),
-        ctx.paths.config_file,
-        first_run=False,
-    )
+@pytest.fixture
+def make_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+    """The make_app fixture, with last night logged so the morning check-in does not open
+    over Tonight."""
+
+    def make(**kw: Any) -> CoachApp:
+        if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
+            ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+        kw.setdefault("first_run", False)
+        return make_app(**kw)
+
+    return make
 
 
 def text(app: CoachApp, selector: str) -> str:
@@ -65,8 +65,8 @@ def mid_no_stretch_period(ctx: Context) -> None:
     ctx.store.set_state("experiment", protocol.to_state())
 
 
-async def test_the_start_card_starts_a_run_in(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_the_start_card_starts_a_run_in(ctx: Context, make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, ExperimentScreen)
@@ -82,9 +82,11 @@ async def test_the_start_card_starts_a_run_in(ctx: Context) -> None:
         assert "Experiment: run-in" in text(app, "#experiment-line")
 
 
-async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(ctx: Context) -> None:
+async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(
+    ctx: Context, make_app: MakeApp
+) -> None:
     mid_no_stretch_period(ctx)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         rows = [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
         assert rows == ["last-meal", "hydration", "screens-off", "sleep-position"]
@@ -94,16 +96,16 @@ async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(ctx: Context) ->
         assert app.screen.query_one("#experiment-line", Static).display
 
 
-async def test_tonight_without_an_experiment_has_no_line_and_all_steps(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_tonight_without_an_experiment_has_no_line_and_all_steps(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
         assert not app.screen.query_one("#experiment-line", Static).display
 
 
-async def test_the_result_screen_gives_the_answer_in_words(ctx: Context) -> None:
+async def test_the_result_screen_gives_the_answer_in_words(ctx: Context, make_app: MakeApp) -> None:
     finished_experiment(ctx)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("e")
         await app.workers.wait_for_complete()
@@ -118,7 +120,9 @@ async def test_the_result_screen_gives_the_answer_in_words(ctx: Context) -> None
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int, int]) -> None:
+def test_result_screen_snapshot(
+    snap_compare: Any, ctx: Context, size: tuple[int, int], make_app: MakeApp
+) -> None:
     finished_experiment(ctx)
 
     async def open_result(pilot: Any) -> None:
@@ -126,12 +130,14 @@ def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(make_app(ctx), terminal_size=size, run_before=open_result)
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
 
 
-async def test_stop_asks_first_then_brings_the_stretch_back(ctx: Context) -> None:
+async def test_stop_asks_first_then_brings_the_stretch_back(
+    ctx: Context, make_app: MakeApp
+) -> None:
     mid_no_stretch_period(ctx)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         await app.workers.wait_for_complete()
@@ -153,11 +159,13 @@ async def test_stop_asks_first_then_brings_the_stretch_back(ctx: Context) -> Non
         assert not app.screen.query_one("#experiment-line", Static).display
 
 
-async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(ctx: Context) -> None:
+async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
+    ctx: Context, make_app: MakeApp
+) -> None:
     ctx.store.set_state("experiment", Protocol("test", TONIGHT - timedelta(days=14)).to_state())
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 2)
-    app = make_app(ctx)
+    app = make_app()
     notes: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -171,10 +179,12 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(ctx: Context)
     assert any("plan is fixed, 40 weeks from tomorrow night" in note for note in notes)
 
 
-async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context) -> None:
+async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
+    ctx: Context, make_app: MakeApp
+) -> None:
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
@@ -188,10 +198,12 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context
         assert "(56 weeks): 14 pairs of 14-night periods" in text(app, "#experiment-body")
 
 
-async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Context) -> None:
+async def test_the_start_card_says_how_long_a_sparse_diary_would_take(
+    ctx: Context, make_app: MakeApp
+) -> None:
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1 if back % 4 == 0 else 0)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
@@ -204,8 +216,8 @@ async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Conte
         assert any("no clear difference" in n.message for n in app._notifications)
 
 
-async def test_the_command_palette_opens_the_experiment(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_the_command_palette_opens_the_experiment(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Experiment")
         command.callback()
@@ -214,6 +226,6 @@ async def test_the_command_palette_opens_the_experiment(ctx: Context) -> None:
         assert "Does stretching help you?" in text(app, "#experiment-title")
 
 
-def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context) -> None:
+def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context, make_app: MakeApp) -> None:
     mid_no_stretch_period(ctx)
-    assert snap_compare(make_app(ctx), terminal_size=(80, 24))
+    assert snap_compare(make_app(), terminal_size=(80, 24))

@@ -17,14 +17,10 @@ from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from screens.redflag import RedFlagScreen
 from tests.support import BERLIN
-from tests.support.apps import CtxApp
+from tests.support.apps import MakeApp
 
 SUNDAY = date(2026, 11, 22)
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
-
-
-def make_app(ctx: Context) -> CoachApp:
-    return CtxApp(ctx)
 
 
 def flag_ids(ctx: Context, kind: str, night: date = SUNDAY) -> list[str]:
@@ -44,10 +40,10 @@ async def open_checkin(app: CoachApp, pilot: object) -> CheckinScreen:
 
 
 async def test_a_note_in_the_check_in_raises_the_dialog_and_ack_is_recorded(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         checkin = await open_checkin(app, pilot)
         checkin.query_one("#count", Input).value = "1"
@@ -67,10 +63,10 @@ async def test_a_note_in_the_check_in_raises_the_dialog_and_ack_is_recorded(
 
 
 async def test_the_check_in_longest_band_over_10_raises_the_dialog(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         checkin = await open_checkin(app, pilot)
         checkin.query_one("#count", Input).value = "1"
@@ -85,10 +81,10 @@ async def test_the_check_in_longest_band_over_10_raises_the_dialog(
 
 
 async def test_cramping_now_past_10_minutes_raises_the_dialog_while_it_lasts(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 22, 23, 40, tzinfo=BERLIN))
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         cramp = app.screen
@@ -115,12 +111,12 @@ async def test_cramping_now_past_10_minutes_raises_the_dialog_while_it_lasts(
 
 
 async def test_an_unacknowledged_flag_comes_back_at_the_next_start(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(SUNDAY, 1, notes="left calf swollen and I am short of breath")
     raised = check_after_save(ctx.store, ctx.settings, clock.now(), SUNDAY)
     assert [f.action for f in raised] == ["emergency"]
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -130,23 +126,25 @@ async def test_an_unacknowledged_flag_comes_back_at_the_next_start(
         await pilot.pause()
         assert not isinstance(app.screen, RedFlagScreen)
     assert flag_ids(ctx, ACK_EVENT) == []
-    again = make_app(ctx)
+    again = make_app()
     async with again.run_test(size=(100, 30)) as pilot:
         await again.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(again.screen, RedFlagScreen)
         await pilot.click("#flag-ack-button")
     assert flag_ids(ctx, ACK_EVENT) == ["clot-lung-2026-11-22"]
-    third = make_app(ctx)
+    third = make_app()
     async with third.run_test(size=(100, 30)) as pilot:
         await third.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(third.screen, RedFlagScreen)
 
 
-async def test_the_weekly_questions_are_asked_once_a_week(ctx: Context, clock: FakeClock) -> None:
+async def test_the_weekly_questions_are_asked_once_a_week(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
     clock.set(MONDAY_MORNING)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         checkin = await open_checkin(app, pilot)
         checkin.query_one("#count", Input).value = "1"
@@ -158,12 +156,12 @@ async def test_the_weekly_questions_are_asked_once_a_week(ctx: Context, clock: F
     assert flag_ids(ctx, FLAG_EVENT) == ["claudication-2026-11-22"]
     assert [f.level for f in open_flags(ctx.store, SUNDAY)] == ["soon"]
     clock.advance(6 * 24 * 3600)
-    later = make_app(ctx)
+    later = make_app()
     async with later.run_test(size=(100, 40)) as pilot:
         checkin = await open_checkin(later, pilot)
         assert not checkin.query("#walking_pain")
     clock.advance(24 * 3600)
-    week = make_app(ctx)
+    week = make_app()
     async with week.run_test(size=(100, 40)) as pilot:
         checkin = await open_checkin(week, pilot)
         assert checkin.query("#walking_pain")

@@ -20,15 +20,10 @@ from screens.step_card import SkipReasonScreen, StepCardScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
+from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
-
-
-def make_app(ctx: Context, notifier: RecordingNotifier | None = None) -> CoachApp:
-    return CoachApp(
-        ctx.store, ctx.settings, ctx.clock, notifier or RecordingNotifier(), ctx.paths.config_file
-    )
 
 
 def at(clock: FakeClock, hh: int, mm: int) -> None:
@@ -52,9 +47,11 @@ def outcome(ctx: Context, step: str) -> str | None:
 # --- Tonight ------------------------------------------------------------------------------
 
 
-async def test_tonight_shows_every_step_with_time_state_and_countdown(ctx: Context) -> None:
+async def test_tonight_shows_every_step_with_time_state_and_countdown(
+    ctx: Context, make_app: MakeApp
+) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 2, severity=6)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         assert isinstance(app.screen, TonightScreen)
         lines = timeline_lines(app)
@@ -67,12 +64,12 @@ async def test_tonight_shows_every_step_with_time_state_and_countdown(ctx: Conte
 
 
 async def test_in_the_morning_last_night_is_the_night_just_slept(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 3, severity=7)
     ctx.store.record_cramps(NIGHT, 1, severity=4)
     clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN))  # Monday morning
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         # The timeline is still Sunday's night (it runs to noon); so is the cramp line, the
         # night the morning check-in asks about.
@@ -81,10 +78,10 @@ async def test_in_the_morning_last_night_is_the_night_just_slept(
 
 
 async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 21, 40)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         lines = timeline_lines(app)
         assert "due, late" in lines[0] and "due, late" in lines[1]
@@ -96,9 +93,11 @@ async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
         assert "done" in timeline_lines(app)[0]
 
 
-async def test_done_and_skip_with_a_reason_from_tonight(ctx: Context, clock: FakeClock) -> None:
+async def test_done_and_skip_with_a_reason_from_tonight(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
     at(clock, 20, 35)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("d")  # hydration is due now and selected
         assert outcome(ctx, "hydration") == "done"
@@ -110,16 +109,16 @@ async def test_done_and_skip_with_a_reason_from_tonight(ctx: Context, clock: Fak
         assert "skipped (out late)" in timeline_lines(app)[2]
 
 
-async def test_escape_in_the_skip_dialog_records_nothing(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_escape_in_the_skip_dialog_records_nothing(ctx: Context, make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x", "escape")
         assert isinstance(app.screen, TonightScreen)
         assert ctx.store.latest_outcomes(NIGHT, NIGHT) == {}
 
 
-async def test_the_countdown_follows_the_clock(ctx: Context, clock: FakeClock) -> None:
-    app = make_app(ctx)
+async def test_the_countdown_follows_the_clock(clock: FakeClock, make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)):
         clock.advance(60 * 60 + 25 * 60)
         screen = app.screen
@@ -135,10 +134,10 @@ async def test_the_countdown_follows_the_clock(ctx: Context, clock: FakeClock) -
 
 
 async def test_step_card_shows_what_why_evidence_and_records_done(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 19, 10)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         assert isinstance(app.screen, StepCardScreen)
@@ -151,8 +150,8 @@ async def test_step_card_shows_what_why_evidence_and_records_done(
         assert outcome(ctx, "last-meal") == "done"
 
 
-async def test_a_click_on_a_step_opens_its_card(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_a_click_on_a_step_opens_its_card(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.screen.query_one("#timeline", OptionList)
         await pilot.click(timeline, offset=(10, 2))  # row 0 is the border
@@ -160,8 +159,8 @@ async def test_a_click_on_a_step_opens_its_card(ctx: Context) -> None:
         assert app.screen.row.id == "hydration"
 
 
-async def test_step_card_skip_and_back(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_step_card_skip_and_back(ctx: Context, make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("end", "enter")  # sleep position: no cutoff line
         assert isinstance(app.screen, StepCardScreen)
@@ -189,9 +188,9 @@ async def open_player(app: CoachApp, pilot: Pilot[None]) -> StretchScreen:
 
 
 async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
         assert "Get into position" in text_of(app, "#status")
@@ -242,10 +241,10 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
 
 
 async def test_the_bell_rings_at_each_change_when_it_is_on(
-    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp
 ) -> None:
     rings: list[int] = []
-    app = make_app(ctx)
+    app = make_app()
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
@@ -261,13 +260,11 @@ async def test_the_bell_rings_at_each_change_when_it_is_on(
 
 
 async def test_the_bell_can_be_turned_off(
-    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp
 ) -> None:
     ctx.paths.config_file.write_text('timezone = "Europe/Berlin"\n[stretch]\nbell = false\n')
     rings: list[int] = []
-    app = CoachApp(
-        ctx.store, ctx.reload_settings(), clock, RecordingNotifier(), ctx.paths.config_file
-    )
+    app = make_app(settings=ctx.reload_settings(), clock=clock)
     monkeypatch.setattr(app, "bell", lambda: rings.append(1))
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
@@ -278,9 +275,9 @@ async def test_the_bell_can_be_turned_off(
 
 
 async def test_quitting_midway_asks_and_records_what_was_done(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
         await pilot.press("space")
@@ -308,9 +305,9 @@ async def test_quitting_midway_asks_and_records_what_was_done(
 
 
 async def test_stopping_before_any_hold_offers_skipped_first(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
         await pilot.press("space")
@@ -324,9 +321,9 @@ async def test_stopping_before_any_hold_offers_skipped_first(
 
 
 async def test_quitting_midway_can_record_done_and_leaving_unstarted_records_nothing(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_player(app, pilot)
         await pilot.press("escape")
@@ -344,15 +341,13 @@ async def test_quitting_midway_can_record_done_and_leaving_unstarted_records_not
         assert record.detail["holds"] == {"calf-hamstring-seated": {"left": 1}}
 
 
-async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context) -> None:
+async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context, make_app: MakeApp) -> None:
     """Beside the fake-clock tests: a real clock and the screen's own timer."""
     ctx.paths.config_file.write_text(
         'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 1\nrest_seconds = 0\n'
         'reps = 1\nvariant = "seated"\nbell = false\n'
     )
-    app = CoachApp(
-        ctx.store, ctx.reload_settings(), SystemClock(), RecordingNotifier(), ctx.paths.config_file
-    )
+    app = make_app(settings=ctx.reload_settings(), clock=SystemClock())
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(StretchScreen(NIGHT))
         await pilot.pause()
@@ -370,10 +365,10 @@ async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context) -> None
 
 
 async def test_cramping_now_from_tonight_logs_start_then_details(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 23, 50)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         screen = app.screen
@@ -401,9 +396,9 @@ async def test_cramping_now_from_tonight_logs_start_then_details(
 
 
 async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_red_flag(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         player = await open_player(app, pilot)
         await pilot.press("space", "c")
@@ -430,10 +425,10 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
 
 
 async def test_a_cramp_across_noon_stays_on_the_night_it_began(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 23, 11, 58, tzinfo=BERLIN))  # still the night of the 22nd
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         clock.advance(4 * 60)  # now 12:02: the app's "tonight" is the 23rd
@@ -442,10 +437,12 @@ async def test_a_cramp_across_noon_stays_on_the_night_it_began(
     assert [(e.night, e.data["minutes"]) for e in events] == [(NIGHT, None), (NIGHT, 4.0)]
 
 
-async def test_cramping_now_opened_by_mistake_logs_no_cramp(ctx: Context, clock: FakeClock) -> None:
+async def test_cramping_now_opened_by_mistake_logs_no_cramp(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
     from coach.stats import Diary
 
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("h", "c")  # from the history screen
         assert isinstance(app.screen, CrampScreen)
@@ -460,16 +457,18 @@ async def test_cramping_now_opened_by_mistake_logs_no_cramp(ctx: Context, clock:
     assert not diary.night(NIGHT).episodes  # history, report and red flags see no cramp
 
 
-async def test_f2_opens_the_cramp_guide_even_while_typing_a_reason(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_f2_opens_the_cramp_guide_even_while_typing_a_reason(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x", "c", "f2")
         assert isinstance(app.screen, CrampScreen)
         assert len(ctx.store.events(NIGHT, NIGHT, "cramp-episode")) == 1
 
 
-async def test_the_palette_offers_tonights_actions(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_the_palette_offers_tonights_actions(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert {"Done", "Skip", "Stretches", "Cramping now", "Help", "Settings"} <= set(titles)
@@ -480,8 +479,8 @@ async def test_the_palette_offers_tonights_actions(ctx: Context) -> None:
         assert isinstance(app.screen, StretchScreen)
 
 
-async def test_cramp_details_are_checked(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_cramp_details_are_checked(ctx: Context, make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c", "e")
         screen = app.screen
@@ -495,9 +494,9 @@ async def test_cramp_details_are_checked(ctx: Context) -> None:
 # --- reminders, help, notifications ----------------------------------------------------------
 
 
-async def test_step_due_selects_the_step_and_says_so(ctx: Context, clock: FakeClock) -> None:
+async def test_step_due_selects_the_step_and_says_so(clock: FakeClock, make_app: MakeApp) -> None:
     at(clock, 21, 31)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.screen.query_one("#timeline", OptionList)
         timeline.highlighted = 0
@@ -517,10 +516,10 @@ async def test_step_due_selects_the_step_and_says_so(ctx: Context, clock: FakeCl
 
 
 async def test_a_reminder_from_another_thread_reaches_the_screen(
-    ctx: Context, clock: FakeClock
+    clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 22, 21)
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         timeline = app.screen.query_one("#timeline", OptionList)
         timeline.highlighted = 0
@@ -535,8 +534,8 @@ async def test_a_reminder_from_another_thread_reaches_the_screen(
         )
 
 
-async def test_help_opens_from_any_screen_and_closes(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_help_opens_from_any_screen_and_closes(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -546,9 +545,9 @@ async def test_help_opens_from_any_screen_and_closes(ctx: Context) -> None:
         assert isinstance(app.screen, StepCardScreen)
 
 
-async def test_test_notification_reports_the_backend(ctx: Context) -> None:
+async def test_test_notification_reports_the_backend(make_app: MakeApp) -> None:
     notifier = RecordingNotifier()
-    app = make_app(ctx, notifier)
+    app = make_app(notifier=notifier)
     async with app.run_test(size=(100, 30)) as pilot:
         app.action_test_notification()
         await pilot.pause()
@@ -556,8 +555,10 @@ async def test_test_notification_reports_the_backend(ctx: Context) -> None:
         assert any("(recorder)" in n.message for n in app._notifications)
 
 
-async def test_a_damaged_database_is_reported_not_fatal_and_left_alone(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_a_damaged_database_is_reported_not_fatal_and_left_alone(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         ctx.store.db_dir.mkdir(parents=True, exist_ok=True)
         month = ctx.store.db_dir / "2026-11.json"
@@ -613,8 +614,8 @@ def footer_keys(app: CoachApp) -> list[tuple[str, str, bool]]:
     ]
 
 
-async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Context) -> None:
-    app = make_app(ctx)
+async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(make_app: MakeApp) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         tonight = footer_keys(app)
@@ -653,10 +654,12 @@ async def test_each_screen_footer_shows_its_own_keys_in_its_own_look(ctx: Contex
         pytest.param(["question_mark"], id="help"),
     ],
 )
-async def test_every_footer_key_is_whole_at_80_columns(ctx: Context, opening: list[str]) -> None:
+async def test_every_footer_key_is_whole_at_80_columns(
+    opening: list[str], make_app: MakeApp
+) -> None:
     from screens.textual_shim import FooterKey
 
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*opening)
         await pilot.pause()

@@ -14,13 +14,7 @@ from screens.app import HELP_SEEN, SETUP_DONE, CoachApp
 from screens.help import HelpScreen
 from screens.settings import SettingsScreen
 from screens.tonight import TonightScreen
-from tests.support.fakes import RecordingNotifier
-
-
-def make_app(ctx: Context, **kw: bool) -> CoachApp:
-    return CoachApp(
-        ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file, **kw
-    )
+from tests.support.apps import MakeApp
 
 
 def set_input(app: CoachApp, selector: str, value: str) -> None:
@@ -28,11 +22,11 @@ def set_input(app: CoachApp, selector: str, value: str) -> None:
 
 
 async def test_first_run_asks_writes_config_then_shows_help_once(
-    ctx: Context, coach_home: Path
+    ctx: Context, coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
     config.unlink()
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, SettingsScreen) and screen.first_run
@@ -59,17 +53,17 @@ async def test_first_run_asks_writes_config_then_shows_help_once(
     assert ctx.store.get_state(SETUP_DONE) is True
     assert ctx.store.get_state(HELP_SEEN) is True
 
-    again = make_app(ctx)
+    again = make_app()
     async with again.run_test(size=(100, 40)):
         assert isinstance(again.screen, TonightScreen)
 
 
 async def test_first_run_keeping_the_defaults_still_writes_the_file(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
     config.unlink()
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.click("#save")
         assert isinstance(app.screen, HelpScreen)
@@ -77,11 +71,11 @@ async def test_first_run_keeping_the_defaults_still_writes_the_file(
 
 
 async def test_a_bad_value_is_one_clear_line_and_nothing_is_written(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
     before = config.read_text()
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("s")
         set_input(app, "#bedtime", "21:00")  # good, but must not be written alone
@@ -97,9 +91,9 @@ async def test_a_bad_value_is_one_clear_line_and_nothing_is_written(
 
 
 async def test_settings_change_a_step_time_and_turn_one_off(
-    ctx: Context, clock: FakeClock, coach_home: Path
+    clock: FakeClock, coach_home: Path, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("s")
         set_input(app, "#offset-stretch", "-20")
@@ -119,10 +113,10 @@ async def test_settings_change_a_step_time_and_turn_one_off(
     assert settings.stretch.bell is False
 
 
-async def test_leaving_settings_writes_nothing(ctx: Context, coach_home: Path) -> None:
+async def test_leaving_settings_writes_nothing(coach_home: Path, make_app: MakeApp) -> None:
     config = coach_home / "config.toml"
     before = config.read_text()
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("s")
         set_input(app, "#bedtime", "20:00")

@@ -14,19 +14,18 @@ from coach.cues import Cue
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from screens.tonight import TonightScreen
-from tests.support.fakes import RecordingNotifier, RecordingSpeaker
+from tests.support.apps import MakeApp
+from tests.support.fakes import RecordingSpeaker
 
 NIGHT = date(2026, 11, 22)
 
 
-def _app(ctx: Context) -> CoachApp:
+def _app(ctx: Context, make_app: MakeApp) -> CoachApp:
     ctx.paths.config_file.write_text(
         'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 4\nrest_seconds = 2\nreps = 2\n'
         'variant = "standing"\n'
     )
-    return CoachApp(
-        ctx.store, ctx.reload_settings(), ctx.clock, RecordingNotifier(), ctx.paths.config_file
-    )
+    return make_app(settings=ctx.reload_settings())
 
 
 class Heard:
@@ -43,11 +42,11 @@ class Heard:
 
 
 async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     heard = Heard(speaker)
-    app = _app(ctx)
+    app = _app(ctx, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         player = StretchScreen(NIGHT, speaker=speaker)
         app.push_screen(player)
@@ -124,9 +123,11 @@ async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
     assert record.detail["holds_done"] == 6
 
 
-async def test_a_late_tick_says_only_where_it_landed(ctx: Context, clock: FakeClock) -> None:
+async def test_a_late_tick_says_only_where_it_landed(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
     speaker = RecordingSpeaker()
-    app = _app(ctx)
+    app = _app(ctx, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         player = StretchScreen(NIGHT, speaker=speaker)
         app.push_screen(player)
@@ -138,9 +139,9 @@ async def test_a_late_tick_says_only_where_it_landed(ctx: Context, clock: FakeCl
 
 
 async def test_without_a_speaker_factory_the_player_rings_the_bell(
-    ctx: Context, clock: FakeClock
+    ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    app = _app(ctx)
+    app = _app(ctx, make_app)
     rings: list[None] = []
     app.bell = lambda: rings.append(None)  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:

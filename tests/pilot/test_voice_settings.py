@@ -11,15 +11,16 @@ from textual.widgets import Select
 
 from coach.cli import main
 from coach.context import Context
-from screens.app import CoachApp
 from screens.settings import SettingsScreen
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import MakeApp
 
 
-async def test_first_run_offers_spoken_cues_and_writes_them(ctx: Context, coach_home: Path) -> None:
+async def test_first_run_offers_spoken_cues_and_writes_them(
+    coach_home: Path, make_app: MakeApp
+) -> None:
     config = coach_home / "config.toml"
     config.unlink()
-    app = CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), config)
+    app = make_app()
     async with app.run_test(size=(100, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, SettingsScreen) and screen.first_run
@@ -30,10 +31,12 @@ async def test_first_run_offers_spoken_cues_and_writes_them(ctx: Context, coach_
     assert app.settings.voice.enabled
 
 
-async def test_settings_turn_spoken_cues_off_again(ctx: Context, coach_home: Path) -> None:
+async def test_settings_turn_spoken_cues_off_again(
+    ctx: Context, coach_home: Path, make_app: MakeApp
+) -> None:
     config = coach_home / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\n[voice]\nenabled = true\nrate = 140\n')
-    app = CoachApp(ctx.store, ctx.reload_settings(), ctx.clock, RecordingNotifier(), config)
+    app = make_app(settings=ctx.reload_settings())
     async with app.run_test(size=(100, 40)) as pilot:
         app.push_screen(SettingsScreen())
         await pilot.pause()

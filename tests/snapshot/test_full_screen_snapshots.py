@@ -13,21 +13,21 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.clock import FakeClock
-from coach.context import Context
 from screens.app import CoachApp
 from screens.big_text import BigCountdown
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
-from tests.support.fakes import RecordingNotifier, RecordingSpeaker
+from tests.support.apps import MakeApp
+from tests.support.fakes import RecordingSpeaker
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
-def app(ctx: Context, clock: FakeClock) -> CoachApp:
+def app(clock: FakeClock, make_app: MakeApp) -> CoachApp:
     clock.set(datetime(2026, 11, 22, 22, 20, tzinfo=BERLIN))
-    return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    return make_app()
 
 
 @pytest.mark.parametrize("size", SIZES)

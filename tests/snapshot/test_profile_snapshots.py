@@ -16,21 +16,21 @@ from coach.context import Context
 from coach.redflags import check_after_save
 from screens.app import CoachApp
 from tests.support import BERLIN
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import MakeApp
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
-def pregnant(ctx: Context, clock: FakeClock, coach_home: Path) -> CoachApp:
+def pregnant(ctx: Context, clock: FakeClock, coach_home: Path, make_app: MakeApp) -> CoachApp:
     """21:25, with a profile that says pregnant and a fluid limit."""
     with (coach_home / "config.toml").open("a") as config:
         config.write("[profile]\npregnant = true\nfluid_limit = true\n")
     ctx.store.record_cramps(date(2026, 11, 21), 0)  # last night logged: no check-in
     clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
     ctx.store.record_step(NIGHT, "last-meal", "done")
-    return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    return make_app()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -54,13 +54,13 @@ def test_pregnancy_sleep_position_card(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_red_flag_dialog(
-    snap_compare: Any, ctx: Context, clock: FakeClock, size: tuple[int, int]
+    snap_compare: Any, ctx: Context, clock: FakeClock, size: tuple[int, int], make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(
         date(2026, 11, 21), 1, minutes=12, notes="left calf swollen, red and hot"
     )
     check_after_save(ctx.store, ctx.settings, clock.now(), date(2026, 11, 21))
-    app = CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    app = make_app()
 
     async def recalled(pilot: Pilot[Any]) -> None:
         await pilot.app.workers.wait_for_complete()

@@ -17,21 +17,21 @@ from coach.context import Context
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import MakeApp
 
 NIGHT = date(2026, 11, 22)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
-def evening(ctx: Context, clock: FakeClock) -> CoachApp:
+def evening(ctx: Context, clock: FakeClock, make_app: MakeApp) -> CoachApp:
     """21:25 on a night with two steps recorded and last night's cramps logged."""
     ctx.store.record_cramps(date(2026, 11, 21), 2, severity=6, minutes=3, leg="left")
     clock.set(datetime(2026, 11, 22, 19, 40, tzinfo=BERLIN))
     ctx.store.record_step(NIGHT, "last-meal", "done")
     ctx.store.record_step(NIGHT, "hydration", "skipped", reason="not thirsty")
     clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
-    return CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    return make_app()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -1,13 +1,21 @@
-"""The app as tests build it: on a test context, with a recording notifier."""
+"""The app as tests build it: on a test context, with a recording notifier.
+
+Most tests take the `make_app` fixture (tests/conftest.py); CtxApp is for the few that
+subclass the app to open it on another screen.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from coach.context import Context
 from screens.app import CoachApp
 from screens.history import HistoryScreen
 from tests.support.fakes import RecordingNotifier
+
+MakeApp = Callable[..., CoachApp]
+"""The `make_app` fixture's type: keywords as in tests/conftest.py's make_app."""
 
 
 class CtxApp(CoachApp):

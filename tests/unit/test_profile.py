@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList, Select, Static
 
-from coach.context import Context
 from coach.errors import ConfigError
 from coach.planner import plan_night
 from coach.settings import (
@@ -21,12 +20,10 @@ from coach.settings import (
     load_settings,
     stretch_minutes,
 )
-from screens.app import CoachApp
 from screens.cramp import CrampScreen
 from screens.settings import SettingsScreen
 from screens.text import NUMB_FEET_HEAT
-from tests.support.apps import CtxApp
-from tests.support.fakes import RecordingNotifier
+from tests.support.apps import MakeApp
 
 NIGHT = date(2026, 11, 22)
 
@@ -93,16 +90,12 @@ def test_profile_keys_are_checked_and_settable(tmp_path: Path) -> None:
     assert "profile.fluid_limit" in known_keys()
 
 
-def make_app(ctx: Context) -> CoachApp:
-    return CtxApp(ctx)
-
-
 async def test_numb_feet_take_the_heat_out_of_the_relief_guide(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
     with (coach_home / "config.toml").open("a") as config:
         config.write("[profile]\nnumb_feet = true\n")
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         assert isinstance(app.screen, CrampScreen)
@@ -113,11 +106,11 @@ async def test_numb_feet_take_the_heat_out_of_the_relief_guide(
 
 
 async def test_pregnancy_puts_the_clot_signs_first_in_the_relief_guide(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
     with (coach_home / "config.toml").open("a") as config:
         config.write("[profile]\npregnant = true\n")
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c")
         signs = str(app.screen.query_one("#clot-signs", Static).render())
@@ -125,9 +118,9 @@ async def test_pregnancy_puts_the_clot_signs_first_in_the_relief_guide(
 
 
 async def test_settings_asks_the_profile_and_the_routine_follows(
-    ctx: Context, coach_home: Path
+    coach_home: Path, make_app: MakeApp
 ) -> None:
-    app = make_app(ctx)
+    app = make_app()
     async with app.run_test(size=(100, 50)) as pilot:
         app.action_settings()
         await pilot.pause()
@@ -148,9 +141,9 @@ async def test_settings_asks_the_profile_and_the_routine_follows(
     assert app.settings.stretch.variant == "seated"
 
 
-async def test_first_run_asks_the_profile_too(ctx: Context, coach_home: Path) -> None:
+async def test_first_run_asks_the_profile_too(coach_home: Path, make_app: MakeApp) -> None:
     (coach_home / "config.toml").unlink()
-    app = CoachApp(ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file)
+    app = make_app()
     async with app.run_test(size=(100, 50)) as pilot:
         screen = app.screen
         assert isinstance(screen, SettingsScreen) and screen.first_run

@@ -12,8 +12,8 @@ from coach.context import Context
 from coach.cues import Cue
 from coach.settings import SoundSettings, VoiceSettings
 from coach.voice import AudioCheck, AudioCues, SpeakingNotifier, chime_wav, voice_argv
-from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
+from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier
 
 ON = VoiceSettings(enabled=True)
@@ -185,7 +185,9 @@ def test_reminders_speak_their_title_only_with_voice_on_and_a_server() -> None:
     ]
 
 
-async def test_a_slow_speaker_does_not_change_the_players_timing(ctx: Context) -> None:
+async def test_a_slow_speaker_does_not_change_the_players_timing(
+    ctx: Context, make_app: MakeApp
+) -> None:
     """Real clock: every cue's engine takes 0.4 s to start and speaks 2 s, yet each phase
     changes within a tick of its deadline."""
     ctx.paths.config_file.write_text(
@@ -202,9 +204,7 @@ async def test_a_slow_speaker_does_not_change_the_players_timing(ctx: Context) -
         speak=slow_engine(log),
         play=lambda path: FakeSound(log, "chime", 0.45),
     )
-    app = CoachApp(
-        ctx.store, ctx.reload_settings(), SystemClock(), RecordingNotifier(), ctx.paths.config_file
-    )
+    app = make_app(settings=ctx.reload_settings(), clock=SystemClock())
     changes: list[tuple[float, str]] = []
     async with app.run_test(size=(100, 30)) as pilot:
         player = StretchScreen(date(2026, 11, 22), speaker=speaker)
