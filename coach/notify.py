@@ -24,7 +24,7 @@ class Delivery:
 
     ok: bool
     backend: str
-    """Which way it went: 'plyer:linux', 'in-app', 'recorder', ..."""
+    """Which way it went: 'plyer:linux', 'terminal-bell', ..."""
     detail: str = ""
     """Why it failed, or anything else worth saying; empty on a plain success."""
 
