@@ -62,7 +62,6 @@ def make_app(ctx: Context) -> MakeApp:
         settings: Settings | None = None,
         clock: Clock | None = None,
         notifier: Notifier | None = None,
-        config_path: Path | None = None,
         **options: Any,
     ) -> CoachApp:
         from screens.app import CoachApp  # Textual only for the tests that start the app
@@ -74,7 +73,7 @@ def make_app(ctx: Context) -> MakeApp:
             ctx.settings if settings is None else settings,
             ctx.clock if clock is None else clock,
             RecordingNotifier() if notifier is None else notifier,
-            ctx.paths.config_file if config_path is None else config_path,
+            ctx.paths.config_file,
             **options,
         )
 
