@@ -229,7 +229,8 @@ def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_daemon(args: argparse.Namespace, ctx: Context) -> int:
-    from coach.daemon import run_daemon, systemd_unit
+    from coach.autostart import systemd_unit
+    from coach.daemon import run_daemon
 
     if args.print_systemd_unit:
         # The unit runs outside this shell, so a data folder chosen here goes into it.

@@ -310,7 +310,7 @@ def render(checks: list[Check]) -> str:
 
 def autostart_entry(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
     """An XDG autostart entry that starts `coach daemon` when the desktop session starts."""
-    from coach.daemon import daemon_argv
+    from coach.autostart import daemon_argv
 
     argv = daemon_argv(data_dir, command)
     return (

@@ -10,7 +10,7 @@ import pytest
 from coach.cli import main
 from coach.cli_doctor import Check, all_checks, autostart_entry, render
 from coach.context import Context
-from coach.daemon import LOCK_NAME, SenderLock
+from coach.locks import LOCK_NAME, SenderLock
 from coach.voice import AudioCheck
 from tests.reminder_support import base_env, coach_argv
 from tests.test_e2e_notifications import Desktop, desktop  # noqa: F401
