@@ -6,11 +6,20 @@ its XDG autostart entry from the same command line. Neither needs the daemon its
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from coach.paths import HOME_ENV
+
+
+def chosen_data_dir(data_dir: str | None) -> str | None:
+    """The data folder this run was given (--data-dir, else $COACH_HOME), if any: a unit
+    started outside this shell must name it."""
+    return data_dir or os.environ.get(HOME_ENV) or None
 
 
 def daemon_argv(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> list[str]:

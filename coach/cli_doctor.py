@@ -11,7 +11,6 @@ so tests hand in their own; `coach doctor` passes the real ones.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -21,12 +20,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.context import Context
-from coach.paths import HOME_ENV
 
 if TYPE_CHECKING:
+    from coach.cli_args import Subparsers
     from coach.voice import AudioCheck
 
 Verdict = Literal["ok", "note", "problem"]
@@ -344,17 +343,25 @@ def _quote(path: Path) -> str:
 # --- the command --------------------------------------------------------------------------
 
 
-def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
-    if args.print_autostart:
-        sys.stdout.write(autostart_entry(args.data_dir or os.environ.get(HOME_ENV) or None))
+class DoctorOptions(NamedTuple):
+    print_autostart: bool
+    data_dir: str | None
+    """coach's own --data-dir: the entry starts the daemon outside this shell."""
+
+
+def run(options: DoctorOptions, ctx: Context) -> int:
+    if options.print_autostart:
+        from coach.autostart import chosen_data_dir
+
+        sys.stdout.write(autostart_entry(chosen_data_dir(options.data_dir)))
         return 0
     checks = all_checks(ctx)
     sys.stdout.write(render(checks))
     return 1 if any(c.verdict == "problem" for c in checks) else 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `doctor` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `doctor` to coach's commands."""
     p = sub.add_parser(
         "doctor",
         help="check the reminder set-up and say what to fix",
@@ -368,4 +375,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="print an XDG autostart entry that starts the daemon at desktop login, and exit",
     )
-    p.set_defaults(handler=cmd_doctor)
+    p.set_defaults(run=run, options=DoctorOptions)
