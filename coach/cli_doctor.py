@@ -18,7 +18,6 @@ import stat
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -37,8 +36,7 @@ AUTOSTART_PATH = "~/.config/autostart/coach.desktop"
 SESSION_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One finding: what was checked, the verdict, why, and the command that fixes it."""
 
     name: str
