@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,8 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from coach.context import Context
 
 if TYPE_CHECKING:
+    import subprocess
+
     from coach.cli_args import Subparsers
     from coach.voice import AudioCheck
 
@@ -47,6 +48,8 @@ class Check(NamedTuple):
 
 def run_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a short command with a time limit; a missing or hung one is a failed result."""
+    import subprocess  # not for every command that only registers `doctor`
+
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -7,12 +7,12 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from coach.flagstore import RaisedFlag, acknowledge, open_flags
 from coach.planner import current_night
 
 if TYPE_CHECKING:
     from coach.cli_args import Subparsers
     from coach.context import Context
+    from coach.flagstore import RaisedFlag
 
 ACK_HINT = "When you have read it: `coach flags --ack ID` (`coach flags` lists the open ones)."
 
@@ -37,6 +37,8 @@ class FlagsOptions(NamedTuple):
 
 
 def run(options: FlagsOptions, ctx: Context) -> int:
+    from coach.flagstore import acknowledge, open_flags
+
     today = current_night(ctx.settings, ctx.clock.now())
     if options.ack:
         flag = acknowledge(ctx.store, options.ack)
