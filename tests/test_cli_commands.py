@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import inspect
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -140,3 +142,36 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "note": None,
         "night": None,
     }
+
+
+# What a command's handler loads when it runs; building the parser (for every command and
+# for --help) must load none of it.
+HANDLERS_ONLY = (
+    "apscheduler",
+    "coach.daemon",
+    "coach.diary",
+    "coach.experiment",
+    "coach.flagstore",
+    "coach.history_export",
+    "coach.ical",
+    "coach.notify",
+    "coach.reminder_rules",
+    "coach.report",
+    "coach.stats",
+    "coach.voice",
+    "icalendar",
+    "numpy",
+    "plyer",
+    "scipy",
+    "subprocess",
+)
+
+
+def test_registering_the_commands_loads_no_handlers_imports() -> None:
+    code = (
+        "import sys; from coach.cli import build_parser; build_parser(); "
+        f"print(','.join(m for m in {HANDLERS_ONLY!r} if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
