@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from coach.cli_args import NoOptions
 
-__all__ = ["UsageError", "build_parser", "main"]
+__all__ = ["UsageError", "build_parser", "main", "options_of"]
 
 
 def _run_app(options: NoOptions, ctx: Context) -> int:
