@@ -10,7 +10,7 @@ import pytest
 from coach.cli import main
 from coach.cli_doctor import Check, all_checks, autostart_entry, render
 from coach.context import Context
-from coach.daemon import LOCK_NAME, SenderLock
+from coach.locks import LOCK_NAME, SenderLock
 from coach.voice import AudioCheck
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
