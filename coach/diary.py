@@ -11,10 +11,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock
 from coach.errors import CoachError
@@ -25,6 +24,8 @@ from coach.record_store import (
     TOMBSTONES,
     CrampLog,
     Event,
+    Leg,
+    Outcome,
     StepRecord,
     Store,
     Tombstone,
@@ -46,7 +47,9 @@ __all__ = [
     "DiaryService",
     "Event",
     "FutureNight",
+    "Leg",
     "Logged",
+    "Outcome",
     "StepRecord",
     "Store",
     "Tombstone",
@@ -65,8 +68,7 @@ class FutureNight(CoachError):
     """A night after tonight: nothing can have happened on it yet."""
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     """A cramp log written, and the one it replaced, if the night had one."""
 
     log: CrampLog
@@ -210,7 +212,7 @@ class DiaryService:
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,
@@ -232,7 +234,7 @@ class DiaryService:
         severity: int | None = None,
         minutes: float | None = None,
         band: str | None = None,
-        leg: str | None = None,
+        leg: Leg | None = None,
         disturbance: int | None = None,
         notes: str | None = None,
         muscle: str | None = None,
@@ -255,7 +257,7 @@ class DiaryService:
             muscle=muscle,
         )
         self._saved(night)
-        return Logged(log, before)
+        return Logged(log=log, replaced=before)
 
     def log_episode(self, night: date, data: Mapping[str, Any]) -> Event:
         """A cramp during the night ('cramping now'): its start, then its details."""

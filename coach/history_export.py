@@ -21,7 +21,7 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
     if facts.cramps is not None:
         log = facts.cramps
         cramps = {
-            "count": log.count,
+            "count": log.cramps,
             "severity": log.severity,
             "minutes": log.minutes,
             "band": log.band,
@@ -36,7 +36,7 @@ def _cramp_cells(log: CrampLog | None) -> list[str]:
     if log is None:
         return ["", "", "", "", "", ""]
     return [
-        str(log.count),
+        str(log.cramps),
         "" if log.severity is None else str(log.severity),
         "" if log.minutes is None else f"{log.minutes:g}",
         log.band or "",

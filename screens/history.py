@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 
-from coach.diary import CrampLog, describe_episodes
+from coach.diary import CrampLog, Outcome, describe_episodes
 from coach.errors import CoachError
 from coach.experiment import assignment, load_protocol
 from coach.redflags import find_red_flags
@@ -330,7 +330,7 @@ class CorrectNight(CoachModal[bool]):
         steps.add_options(self._options())
         steps.highlighted = index
 
-    def action_mark(self, outcome: str) -> None:
+    def action_mark(self, outcome: Outcome) -> None:
         step = self._chosen_step()
         if step is None:
             return
