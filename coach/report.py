@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach import __version__
 from coach.errors import CoachError
+from coach.formats import ReportFormat
 from coach.history_export import to_csv
 from coach.record_store import Store
 from coach.redflags import RULES_SUMMARY, find_red_flags
@@ -728,10 +729,8 @@ def render_report(
 
 # --- files ----------------------------------------------------------------------------------
 
-Format = Literal["pdf", "html", "md"]
 
-
-def render(report: Report, fmt: str, paper: Literal["a4", "letter"] = "a4") -> bytes:
+def render(report: Report, fmt: ReportFormat, paper: Literal["a4", "letter"] = "a4") -> bytes:
     """The report in `fmt` (pdf, html or md), as the bytes of its file. The PDF and HTML
     renderers (and their libraries) load here, when a report is made."""
     if fmt == "pdf":
@@ -746,7 +745,7 @@ def render(report: Report, fmt: str, paper: Literal["a4", "letter"] = "a4") -> b
 
 
 def export_files(
-    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: Format = "pdf"
+    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
 ) -> tuple[Path, Path]:
     """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
     return both paths."""

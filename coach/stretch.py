@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 from coach.clock import Clock
-from coach.settings import VARIANTS, StretchSettings
+from coach.settings import VARIANTS, StretchSettings, Variant
 from routines import Exercise, Routine
 
 Phase = Literal["ready", "hold", "rest", "done"]
@@ -56,12 +56,12 @@ class StretchSession:
         settings: StretchSettings,
         clock: Clock,
         *,
-        variant: str | None = None,
+        variant: Variant | None = None,
     ) -> None:
         self._routine = routine
         self._settings = settings
         self._clock = clock
-        self.variant = variant or settings.variant
+        self.variant: Variant = variant or settings.variant
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; use one of: {', '.join(VARIANTS)}")
         self.slots = plan_slots(routine.exercises_for(self.variant), settings.reps)
@@ -77,7 +77,7 @@ class StretchSession:
         """Holds done in variants left by a switch: they stay done, and planned."""
         self.skipped: list[str] = []
         """Ids of exercises the user skipped, in order."""
-        self.switched_from: list[str] = []
+        self.switched_from: list[Variant] = []
         """Variants left midway by a switch."""
         self.extra_seconds = 0.0
 
@@ -242,7 +242,7 @@ class StretchSession:
         self._enter("hold", float(self._settings.hold_seconds), at)
         return Change(phase="hold", slot=self.slot)
 
-    def switch_variant(self, variant: str) -> None:
+    def switch_variant(self, variant: Variant) -> None:
         """Carry on with the other variant's exercises from their start; done holds stay."""
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; use one of: {', '.join(VARIANTS)}")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
 from coach.cues import Cue, SessionCues
 from coach.diary import Outcome
+from coach.settings import Variant
 from coach.stretch import EXTRA_SECONDS, Slot, StretchSession
 from screens.base import CoachFooter, CoachModal, services
 from screens.big_text import BigCountdown
@@ -252,7 +253,7 @@ class StretchScreen(Screen[Outcome | None]):
 
     def action_variant(self) -> None:
         session = self._session
-        other = "seated" if session.variant == "standing" else "standing"
+        other: Variant = "seated" if session.variant == "standing" else "standing"
         session.switch_variant(other)
         self._say(self._cues.switched(other))
         self.notify(f"Switched to the {other} stretches.")
