@@ -57,6 +57,8 @@ __all__ = [
 ]
 
 EPISODE = "cramp-episode"
+_Change = tuple[tuple[int, int, str, str], str, dict[str, Any]]
+"""A change a user made: its write-order key (coach.order), its table, its document."""
 PAUSE = "pause"
 FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
@@ -273,7 +275,7 @@ class DiaryService:
 
     def undo(self) -> Tombstone | None:
         """Take back the latest change still standing; None when there is nothing left."""
-        latest: tuple[Any, ...] | None = None
+        latest: _Change | None = None
         for key, table, doc in self._changes():
             if latest is None or key > latest[0]:
                 latest = (key, table, doc)
@@ -324,7 +326,7 @@ class DiaryService:
         self._saved(night)
         return stone
 
-    def _changes(self) -> Iterator[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+    def _changes(self) -> Iterator[_Change]:
         """Every change a user made that is still standing, with its write-order key.
         Red flags and reminders are the app's own notes, not changes a user made."""
         cancelled: set[tuple[str, object]] = set()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from coach.record_store import CrampLog
-from coach.stats import NightFacts
+from coach.stats import NightFacts, StepStatus
 from coach.wording import describe_cramps
 
-STATUSES = ("done", "skipped", "missed", "pending")
+STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
 
 
 def night_json(facts: NightFacts) -> dict[str, Any]:

@@ -203,7 +203,7 @@ class Misfit(NamedTuple):
     table: str
     doc_id: str
     why: str
-    doc: Any
+    doc: object
 
     def describe(self) -> str:
         return f"{self.table} #{self.doc_id}: {self.why}"

@@ -25,10 +25,12 @@ from typing import Any, Literal, NamedTuple, TypeVar
 
 from coach.experiment import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
-from coach.record_store import NO_DATA, CrampLog, Event, Store, paused_from
+from coach.record_store import NO_DATA, CrampLog, Event, Outcome, Store, paused_from
 from coach.settings import Settings
 
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
+StepStatus = Literal["done", "skipped", "missed", "pending"]
+"""A step on a night: its latest outcome, or missed / pending when none was recorded."""
 
 STRETCH = "stretch"
 ANSWERS_EVENT = "safety-answers"
@@ -65,9 +67,8 @@ class NightFacts(NamedTuple):
     """One night as the statistics see it."""
 
     night: date
-    steps: Mapping[str, str]
-    """Step id -> 'done' | 'skipped' | 'missed' | 'pending', for every enabled step and any
-    other step that has a record."""
+    steps: Mapping[str, StepStatus]
+    """Step id -> its status, for every enabled step and any other step that has a record."""
     required: tuple[str, ...]
     """The enabled steps: the ones a complete night needs done."""
     cramps: CrampLog | None = None
@@ -232,7 +233,7 @@ class Diary:
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
         answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
-        recorded: dict[date, dict[str, str]] = {}
+        recorded: dict[date, dict[str, Outcome]] = {}
         for (night, step), record in outcomes.items():
             recorded.setdefault(night, {})[step] = record.outcome
         # Only the last two nights can still be running; planning every night of ten
@@ -462,14 +463,16 @@ def _night_severity(facts: NightFacts) -> int | None:
 def _facts(
     night: date,
     required: tuple[str, ...],
-    recorded: Mapping[str, str],
+    recorded: Mapping[str, Outcome],
     log: CrampLog | None,
     episodes: tuple[Event, ...],
     paused: bool,
     over: bool,
     answers: Mapping[str, Any],
 ) -> NightFacts:
-    steps = {step: recorded.get(step, "missed" if over else "pending") for step in required}
+    steps: dict[str, StepStatus] = {
+        step: recorded.get(step, "missed" if over else "pending") for step in required
+    }
     for step, outcome in recorded.items():
         steps.setdefault(step, outcome)
     return NightFacts(
