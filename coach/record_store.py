@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
@@ -634,7 +635,7 @@ class Store:
                         have.add(doc["id"])
                         new.append(doc)
                 if new:
-                    self._durably(lambda t=table, n=new: t.insert_multiple(n), path)  # type: ignore[misc]
+                    self._durably(partial(table.insert_multiple, new), path)
                     added += len(new)
         finally:
             db.close()
