@@ -4,37 +4,20 @@ entered, exactly."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual.widgets import Input, RadioSet, Static
 
-from coach.checkin import checkin_due, mark_asked
+from coach.checkin import checkin_due
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.record_store import CrampLog
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
-from tests.support.apps import CtxApp
+from tests.support.apps import MorningApp
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
 SUNDAY = date(2026, 11, 22)
-
-
-class MorningApp(CtxApp):
-    """The app, offering the check-in on start whenever it is due (a brand-new diary too),
-    and keeping what the check-in dismissed with."""
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.results: list[CrampLog | None] = []
-
-    def _offer_checkin(self) -> None:
-        night = checkin_due(self.diary)
-        if night is not None:
-            mark_asked(self.diary)
-            self.push_screen(CheckinScreen(night), self.results.append)
 
 
 async def test_offered_once_a_day_and_again_the_next_morning(
@@ -127,11 +110,6 @@ async def test_bad_input_gets_one_line_and_records_nothing(ctx: Context, clock: 
         assert str(error.content) == "Worst pain must be from 0 to 10"
         assert isinstance(app.screen, CheckinScreen)
     assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
-
-
-def test_checkin_snapshot(snap_compare: Any, ctx: Context, clock: FakeClock) -> None:
-    clock.set(MONDAY_MORNING)
-    assert snap_compare(MorningApp(ctx), terminal_size=(80, 24))
 
 
 async def test_not_offered_while_the_night_is_still_running(ctx: Context, clock: FakeClock) -> None:

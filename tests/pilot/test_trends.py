@@ -1,77 +1,23 @@
-"""The history's trend view: the figures per week and month (core), the screen driven with
-Pilot (spans, the numbers table), and snapshots at 80x24 and 120x40, and under NO_COLOR."""
+"""The history's trend view driven with Pilot: spans and the numbers table."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date
 
-import pytest
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.stats import Diary
-from coach.trends import trend
 from screens.history import HistoryScreen
 from screens.trends import TrendScreen
-from tests.support.apps import HistoryApp
-from tests.support.diaries import write_diary
+from tests.support.apps import HistoryApp, trend_app
 
 NOV = date(2026, 11, 1)
 
 
-def seed(ctx: Context) -> None:
-    """Mon 26 Oct to Sun 22 Nov: four weeks. Week 1: 2 cramps a night on 3 logged nights
-    (pain 6); week 2: nothing logged; week 3: 1 cramp on each of 7 nights (pain 4);
-    week 4: none on 5 logged nights."""
-    monday = date(2026, 10, 26)
-    for day in range(3):
-        ctx.store.record_cramps(monday + timedelta(days=day), 2, severity=6)
-    for day in range(14, 21):
-        ctx.store.record_cramps(monday + timedelta(days=day), 1, severity=4)
-    for day in range(21, 26):
-        ctx.store.record_cramps(monday + timedelta(days=day), 0)
-
-
-def test_weeks_carry_counts_nights_logged_and_a_rate_only_from_four(
-    ctx: Context, clock: FakeClock
-) -> None:
-    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    seed(ctx)
-    diary = Diary.load(ctx.store, ctx.settings, clock.now())
-    points = trend(diary, "12w").points
-    assert len(points) == 4  # the diary starts on Mon 26 Oct
-    assert [p.nights for p in points] == [7, 7, 7, 6]  # Sunday is not logged: not over
-    assert points[-1].start == date(2026, 11, 16) and points[-1].end == date(2026, 11, 22)
-    figures = [(p.nights_logged, p.cramps, p.per_week, p.mean_severity) for p in points[-4:]]
-    assert figures == [(3, 6, None, 6.0), (0, 0, None, None), (7, 7, 7.0, 4.0), (5, 0, 0.0, None)]
-
-
-def test_all_goes_by_month_after_two_years(ctx: Context, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    ctx.paths.db_dir.mkdir(parents=True)
-    write_diary(ctx.paths.db_dir, date(2024, 1, 10), date(2026, 11, 22))
-    diary = Diary.load(ctx.store, ctx.settings, clock.now())
-    data = trend(diary, "all")
-    assert data.unit == "month"
-    assert data.points[0].start == date(2024, 1, 1)
-    assert data.points[-1].start == date(2026, 11, 1)
-    assert data.points[-1].nights == 22  # the month still running counts up to last night
-    assert sum(p.cramps for p in data.points) == sum(
-        f.cramps.cramps for f in diary.nights if f.cramps is not None
-    )
-
-
-def app_for(ctx: Context, clock: FakeClock) -> HistoryApp:
-    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
-    seed(ctx)
-    return HistoryApp(ctx)
-
-
 async def test_t_opens_the_trends_and_n_shows_their_numbers(ctx: Context, clock: FakeClock) -> None:
-    app = app_for(ctx, clock)
+    app = trend_app(ctx, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
         screen = app.screen
@@ -99,22 +45,6 @@ async def test_t_opens_the_trends_and_n_shows_their_numbers(ctx: Context, clock:
         assert charts.display and not table.display
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_trend_snapshot(
-    snap_compare: Any, ctx: Context, clock: FakeClock, size: tuple[int, int]
-) -> None:
-    assert snap_compare(app_for(ctx, clock), press=["t"], terminal_size=size)
-
-
-def test_trend_snapshot_without_colour(
-    snap_compare: Any, ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = app_for(ctx, clock)
-    assert app.no_color
-    assert snap_compare(app, press=["t"], terminal_size=(80, 24))
 
 
 async def test_an_empty_diary_draws_empty_axes(ctx: Context) -> None:

@@ -7,11 +7,17 @@ subclass the app to open it on another screen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
+from coach.checkin import checkin_due, mark_asked
+from coach.clock import FakeClock
 from coach.context import Context
+from coach.record_store import CrampLog
 from screens.app import CoachApp
+from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
+from tests.support.diaries import four_weeks_of_cramps
 from tests.support.fakes import RecordingNotifier
 
 MakeApp = Callable[..., CoachApp]
@@ -35,3 +41,25 @@ class HistoryApp(CtxApp):
 
     def _offer_checkin(self) -> None:
         self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
+
+
+class MorningApp(CtxApp):
+    """The app, offering the check-in on start whenever it is due (a brand-new diary too),
+    and keeping what the check-in dismissed with."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.results: list[CrampLog | None] = []
+
+    def _offer_checkin(self) -> None:
+        night = checkin_due(self.diary)
+        if night is not None:
+            mark_asked(self.diary)
+            self.push_screen(CheckinScreen(night), self.results.append)
+
+
+def trend_app(ctx: Context, clock: FakeClock) -> HistoryApp:
+    """The history on Mon 23 Nov 2026, 09:00, over four_weeks_of_cramps."""
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    four_weeks_of_cramps(ctx)
+    return HistoryApp(ctx)

@@ -1,4 +1,4 @@
-"""Diaries written straight to disk, for tests that need many nights."""
+"""Diaries for tests: written straight to disk for many nights, or through the store."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from coach.context import Context
 from coach.tinydb_storage import DurableStorage
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -56,3 +57,16 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         for name, docs in tables.items():
             db.table(name).insert_multiple(docs)
         db.close()
+
+
+def four_weeks_of_cramps(ctx: Context) -> None:
+    """Mon 26 Oct to Sun 22 Nov: four weeks. Week 1: 2 cramps a night on 3 logged nights
+    (pain 6); week 2: nothing logged; week 3: 1 cramp on each of 7 nights (pain 4);
+    week 4: none on 5 logged nights."""
+    monday = date(2026, 10, 26)
+    for day in range(3):
+        ctx.store.record_cramps(monday + timedelta(days=day), 2, severity=6)
+    for day in range(14, 21):
+        ctx.store.record_cramps(monday + timedelta(days=day), 1, severity=4)
+    for day in range(21, 26):
+        ctx.store.record_cramps(monday + timedelta(days=day), 0)
