@@ -35,8 +35,6 @@ LABELS: dict[str, str] = {
     "skipped": "skipped",
     "missed": "missed",
 }
-CUTOFF_STEPS = frozenset({"last-meal", "hydration", "screens-off"})
-"""Steps that mark a cutoff (stop eating, taper drinking, screens away) rather than a task."""
 
 
 class StepRow(NamedTuple):
@@ -82,7 +80,9 @@ def build_timeline(
             following = steps[index + 1].at if index + 1 < len(steps) else None
             window_end = following if following is not None else planned.at + DUE_WINDOW
             state = "due" if now < window_end else "late"
-        rows.append(StepRow(planned, by_id[planned.id], state, record))
+        rows.append(
+            StepRow(planned=planned, definition=by_id[planned.id], state=state, record=record)
+        )
     return rows
 
 
@@ -122,7 +122,7 @@ def next_step_line(rows: Sequence[StepRow], bedtime: datetime, now: datetime) ->
 
 def cutoff_line(row: StepRow, now: datetime) -> str | None:
     """For a cutoff step, the time left until it (or how long ago it passed)."""
-    if row.id not in CUTOFF_STEPS:
+    if not row.definition.cutoff:
         return None
     at = row.planned.at
     if now < at:
