@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from coach.cli_args import Subparsers
     from coach.context import Context
 
+FORMATS = HISTORY_FORMATS
+
 
 class HistoryOptions(NamedTuple):
     days: int
@@ -56,5 +58,5 @@ def register(sub: Subparsers) -> None:
         metavar="N",
         help="how many nights back, tonight included (default 14)",
     )
-    p.add_argument("--format", choices=HISTORY_FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(run=run, options=HistoryOptions)

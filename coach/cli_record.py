@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from coach.cli_args import Subparsers
     from coach.context import Context
-    from coach.record_store import Leg
+    from coach.diary import Leg
 
 
 class DoneOptions(NamedTuple):

@@ -48,7 +48,7 @@ class ReportOptions(NamedTuple):
 
 def run(options: ReportOptions, ctx: Context) -> int:
     path = None if options.output is None else Path(options.output).expanduser()
-    fmt = options.format
+    fmt: ReportFormat | None = options.format
     if fmt is None:
         fmt = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
     if path is None and fmt == "pdf":
