@@ -7,18 +7,19 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from coach.formats import HISTORY_FORMATS, HistoryFormat
+
 if TYPE_CHECKING:
     from coach.cli_args import Subparsers
     from coach.context import Context
 
-FORMATS = ("table", "csv", "json")
+FORMATS = HISTORY_FORMATS
 
 
 class HistoryOptions(NamedTuple):
     days: int
     """How many nights back, tonight included."""
-    format: str
-    """One of FORMATS."""
+    format: HistoryFormat
 
 
 def run(options: HistoryOptions, ctx: Context) -> int:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from coach.cli_args import Subparsers
     from coach.context import Context
+    from coach.diary import Leg
 
 
 class DoneOptions(NamedTuple):
@@ -33,7 +34,7 @@ class CrampOptions(NamedTuple):
     none: bool
     severity: int | None
     minutes: float | None
-    leg: str | None
+    leg: Leg | None
     muscle: str | None
     disturbance: int | None
     note: str | None

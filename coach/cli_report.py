@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.cli_args import check_output_file, write_output_file
 from coach.errors import UsageError
+from coach.formats import REPORT_FORMATS, ReportFormat
 
 if TYPE_CHECKING:
     from coach.cli_args import Subparsers
@@ -31,7 +32,7 @@ DEFAULT_WEEKS = 6
 """Kept equal to coach.report.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
 
 
-SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+SUFFIXES: dict[str, ReportFormat] = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 """Without --format, the output file's suffix says which: report.pdf is a PDF."""
 
 
@@ -39,7 +40,7 @@ class ReportOptions(NamedTuple):
     weeks: int
     output: str | None
     """The file to write; None prints the report (not a PDF)."""
-    format: str | None
+    format: ReportFormat | None
     """pdf, html or md; None: from the output file's suffix, else md."""
     paper: Literal["a4", "letter"]
     """The PDF's page size: a4 or letter."""
@@ -47,7 +48,7 @@ class ReportOptions(NamedTuple):
 
 def run(options: ReportOptions, ctx: Context) -> int:
     path = None if options.output is None else Path(options.output).expanduser()
-    fmt = options.format
+    fmt: ReportFormat | None = options.format
     if fmt is None:
         fmt = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
     if path is None and fmt == "pdf":
@@ -87,7 +88,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of printing")
     p.add_argument(
         "--format",
-        choices=("pdf", "html", "md"),
+        choices=REPORT_FORMATS,
         default=None,
         help="pdf (one printable page; needs --output), html, or md (Markdown); default: "
         "from the output file's suffix, else md",

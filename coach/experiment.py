@@ -361,9 +361,9 @@ def run_in(store: Store, end: date) -> RunIn:
         start,
         end,
         len(logs),
-        sum(1 for log in logs.values() if log.count > 0),
-        sum(log.count for log in logs.values()),
-        sum(log.count * log.count for log in logs.values()),
+        sum(1 for log in logs.values() if log.cramps > 0),
+        sum(log.cramps for log in logs.values()),
+        sum(log.cramps * log.cramps for log in logs.values()),
     )
 
 
@@ -728,7 +728,7 @@ def observations(
                 assigned.arm,
                 assigned.period,
                 assigned.washout,
-                None if log is None else log.count,
+                None if log is None else log.cramps,
                 record is not None and record.outcome == "done",
             )
         )
