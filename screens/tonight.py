@@ -14,7 +14,14 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.experiment import advance, load_protocol, plan_for
+from coach.experiment import (
+    Protocol,
+    advance,
+    load_protocol,
+    look_due,
+    plan_for,
+    safe_protocol,
+)
 from coach.planner import last_slept_night
 from coach.settings import Settings
 from screens.base import CoachFooter, services
@@ -101,7 +108,7 @@ class TonightScreen(Screen[None]):
         try:
             # A finished run-in draws the experiment's plan, before tomorrow night.
             before = load_protocol(app.diary.store)
-            after = advance(app.diary.store, app.settings, app.clock.now())
+            after = advance(app.diary.store, app.settings, app.clock.now(), looks=False)
         except CoachError as exc:
             self.notify(f"Could not update the experiment: {exc}", severity="warning")
         else:
@@ -111,6 +118,7 @@ class TonightScreen(Screen[None]):
                     "from tomorrow night. Press e to read it.",
                     timeout=20,
                 )
+            self._settle_if_due(after)
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self._show_experiment_line()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -126,6 +134,16 @@ class TonightScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
+        self._settle_if_due(safe_protocol(services(self).diary.store))
+
+    def _settle_if_due(self, protocol: Protocol | None) -> None:
+        """The experiment's interim look, once due (after the morning log that ends a pair):
+        it needs the model, slow to load, so a worker takes it."""
+        app = services(self)
+        if look_due(protocol, app.diary.store, app.settings, app.clock.now()):
+            from screens.experiment import settle_in_worker
+
+            settle_in_worker(self)
 
     # --- drawing --------------------------------------------------------------------------
 
