@@ -154,14 +154,20 @@ class EarlyEnd(NamedTuple):
             "harm": "your stretch nights already had clearly more cramps than your "
             "no-stretch nights",
             "futility": "a real benefit (at least 25% fewer cramps) had already become "
-            "unlikely, and more weeks were unlikely to change that",
+            "unlikely, so more weeks would probably not change the answer",
         }[self.reason]
+        back = (
+            "your usual routine is back, stretches included (whether to keep them is yours "
+            "to decide, perhaps with your doctor)"
+            if self.reason == "harm"
+            else "your usual routine is back: stretches every night"
+        )
         return (
             f"The experiment ended early, after {self.pairs} of its {planned_pairs} pairs "
             f"of periods (the nights to {self.through:%d %b %Y}), because {why}. It checks "
-            "this at set points, with a bar set by simulation so that an early end does not "
-            "make a wrong answer more likely. From the night of "
-            f"{self.night:%a %d %b} your usual routine is back: stretches every night."
+            "at set points, with a bar set by simulation high enough that a wrong "
+            '"helps" stays under 1 in 20 when stretching makes no difference. From the '
+            f"night of {self.night:%a %d %b} {back}."
         )
 
 

@@ -7,6 +7,7 @@ at once with the plan and the chart, and the verdict follows.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -156,7 +157,8 @@ class ExperimentScreen(Screen[None]):
                 lines.append(
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
-                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night."
+                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night at "
+                    "most: it can end sooner, once the answer is clear."
                 )
             if window.eligible and not window.answerable:
                 lines += ["", "So s does not start it here; the command above does, if you wish."]
@@ -179,7 +181,7 @@ class ExperimentScreen(Screen[None]):
         assigned = assignment(protocol, night)
         lines = [plan_words(protocol)]
         if protocol.ended is not None:
-            lines.append("\nEnded early: your usual routine is back, stretches every night.")
+            lines.append("\nEnded early: your usual routine is back.")
         elif protocol.stopped is not None:
             lines.append(f"\nStopped from the night of {protocol.stopped:%a %d %b %Y}.")
         elif assigned is not None:
@@ -264,10 +266,13 @@ class ExperimentScreen(Screen[None]):
         self.dismiss(None)
 
 
-def settle_in_worker(screen: Screen[Any]) -> None:
+def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = None) -> None:
     """Take the experiment's interim looks that are due, in a worker thread (the model is
-    slow to load), and tell the user when one ends the experiment."""
+    slow to load); when one ends the experiment, tell the user and call `ended` (on the
+    app's thread), so the screen shows the usual routine again."""
     app = services(screen)
+    if any(w.group == "experiment-settle" and w.is_running for w in screen.app.workers):
+        return  # one look at a time: a second would take it again and tell twice
 
     def run() -> None:
         try:
@@ -278,13 +283,20 @@ def settle_in_worker(screen: Screen[Any]) -> None:
             )
             return
         if protocol is not None and protocol.ended is not None:
+            back = (
+                "the usual routine is back"
+                if protocol.ended.reason == "harm"
+                else ("the stretches are back every night")
+            )
             screen.app.call_from_thread(
                 screen.notify,
                 f"{EARLY_HEADLINES[protocol.ended.reason]} Your experiment ended early, "
-                f"after {protocol.ended.pairs} of {protocol.pairs} pairs: the stretches are "
-                "back every night. Press e to read the answer.",
+                f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
+                "read the answer.",
                 timeout=30,
             )
+            if ended is not None:
+                screen.app.call_from_thread(ended)
 
     screen.run_worker(run, thread=True, exclusive=True, group="experiment-settle")
 

@@ -143,7 +143,7 @@ class TonightScreen(Screen[None]):
         if look_due(protocol, app.diary.store, app.settings, app.clock.now()):
             from screens.experiment import settle_in_worker
 
-            settle_in_worker(self)
+            settle_in_worker(self, self.refresh_view)
 
     # --- drawing --------------------------------------------------------------------------
 

@@ -53,6 +53,28 @@ def finished_experiment(ctx: Context) -> Protocol:
     return protocol
 
 
+def clear_after_two_pairs(ctx: Context) -> Protocol:
+    """A six-pair plan whose second pair ended last night, every morning logged: far
+    fewer cramps on stretch nights, so the look after two pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
+    start = TONIGHT - timedelta(days=4 * 14)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(4 * 14):
+        night = start + timedelta(days=index)
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
 def mid_no_stretch_period(ctx: Context) -> None:
     """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
     protocol = Protocol(
@@ -122,6 +144,52 @@ def test_result_screen_snapshot(snap_compare: Any, ctx: Context, size: tuple[int
     finished_experiment(ctx)
 
     async def open_result(pilot: Any) -> None:
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(ctx), terminal_size=size, run_before=open_result)
+
+
+async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
+    ctx: Context,
+) -> None:
+    protocol = clear_after_two_pairs(ctx)
+    # Tonight would be period 5's first night, a stretch night; the one after, no-stretch.
+    assert protocol.arms[4] == "stretch"
+    app = make_app(ctx)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is not None
+        assert stored.ended.night == TONIGHT and stored.ended.reason == "benefit"
+        notes = [n.message for n in app._notifications]
+        assert any("Your experiment ended early, after 2 of 6 pairs" in n for n in notes)
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = text(app, "#experiment-answer")
+        assert "Stretching seems to help you." in answer
+        assert "The experiment ended early, after 2 of its 6 pairs" in answer
+        assert "From the night of Sun 22 Nov your usual routine is back" in answer
+        assert "Ended early: your usual routine is back" in text(app, "#experiment-body")
+        await pilot.press("k")  # nothing to stop
+        assert isinstance(app.screen, ExperimentScreen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_early_end_snapshot(snap_compare: Any, ctx: Context, size: tuple[int, int]) -> None:
+    clear_after_two_pairs(ctx)
+
+    async def open_result(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(pilot.app._notifications) == 1  # told once
+        pilot.app.clear_notifications()  # the answer, not the toast over it
         await pilot.press("e")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
