@@ -196,6 +196,9 @@ class Protocol(NamedTuple):
     futility_probability: float = FUTILITY_PROBABILITY
     """An interim look ends it with "no clear difference" when the chance of a real
     benefit (rate ratio below BENEFIT_RATIO) is below this (0: never)."""
+    helps_probability: float = HELPS_PROBABILITY
+    """The planned end's bar for "helps" ("worse"); plans stored before it was kept in the
+    plan had 0.97."""
     looked: int = 0
     """The pairs already looked at (each look is taken once, on the nights it covers)."""
     ended: EarlyEnd | None = None
@@ -288,6 +291,7 @@ class Protocol(NamedTuple):
             look_every=int(doc.get("look_every", LOOK_EVERY)),
             stop_probability=float(doc.get("stop_probability", STOP_PROBABILITY)),
             futility_probability=float(doc.get("futility_probability", 0.0)),
+            helps_probability=float(doc.get("helps_probability", 0.97)),
             looked=int(doc.get("looked", 0)),
             ended=None if ended is None else EarlyEnd.from_state(ended),
         )
@@ -934,9 +938,9 @@ def analyse_observations(
     )
     verdict: Verdict = "not enough data"
     if estimate is not None and complete:
-        if estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+        if estimate.prob_below(1.0) >= protocol.helps_probability:
             verdict = "helps"
-        elif 1 - estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+        elif 1 - estimate.prob_below(1.0) >= protocol.helps_probability:
             verdict = "worse"
         else:
             verdict = "no clear difference"
