@@ -204,6 +204,11 @@ class DiaryService:
     def set_state(self, key: str, value: Any) -> None:
         self._store.set_state(key, value)
 
+    def take_notices(self) -> list[str]:
+        """Records set aside (damaged or not fitting their schema) since the user was last
+        told, by any process; each notice is given out once."""
+        return self._store.take_notices()
+
     # --- writing --------------------------------------------------------------------
 
     def record_step(

@@ -147,9 +147,13 @@ class CoachApp(App[None]):
             )
         # Reminders start a moment after Tonight is on screen, so the first paint never waits
         # on APScheduler. Nothing is lost: a step up to 2 minutes late counts as on time.
-        self.set_timer(REMINDERS_DELAY, self._start_reminders)
-        # Urgent flags not yet acknowledged come back at every start, after the first paint.
-        self.call_after_refresh(self.run_worker, self._recall_flags, thread=True, group="flags")
+        # On a first run they wait for the welcome form: until it is answered the bedtime is
+        # a guess, and a toast would cover the form.
+        if not first_run:
+            self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        # Urgent flags not yet acknowledged come back at every start, after the first paint,
+        # and so do records set aside that nobody was told about.
+        self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
 
     def _start_reminders(self) -> None:
         if self._reminders_factory is not None and self.reminders is None:
@@ -175,8 +179,13 @@ class CoachApp(App[None]):
 
     # --- red flags ---------------------------------------------------------------------------
 
+    def _recall(self) -> None:
+        """What the start owes the user (a worker thread): urgent flags, then notices."""
+        self._recall_flags()
+        self._tell_notices()
+
     def _recall_flags(self) -> None:
-        """Read the urgent flags not yet acknowledged (a worker thread) and show them."""
+        """Read the urgent flags not yet acknowledged and show them."""
         from coach.flagstore import urgent_unacknowledged
 
         try:
@@ -185,6 +194,18 @@ class CoachApp(App[None]):
             return  # the timeline shows the storage problem
         if flags:
             self.call_from_thread(self.show_flags, flags)
+
+    def _tell_notices(self) -> None:
+        """Records set aside since the user was last told, by this app or by another process
+        (a worker thread). What is set aside while the app runs is told when it closes."""
+        try:
+            notices = self.diary.take_notices()
+        except CoachError:
+            return
+        for notice in notices:
+            self.call_from_thread(
+                self.notify, notice, title="Records set aside", severity="warning", timeout=30
+            )
 
     def check_red_flags(self, night: date) -> list[RaisedFlag]:
         """Run the red-flag rules on a night just saved (the diary's after-save hook, on
@@ -259,6 +280,7 @@ class CoachApp(App[None]):
     def _after_setup(self, saved: bool | None) -> None:
         if saved:
             self._set_state(SETUP_DONE, True)
+        self._start_reminders()
         if not self._state(HELP_SEEN):
             self._set_state(HELP_SEEN, True)
             self.action_help()
@@ -560,14 +582,18 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
         def say(text: str) -> None:
             app.post_message(Say(text))
 
-        return ReminderHost(
+        host = ReminderHost(
             ctx,
             "tui",
-            desktop or desktop_notifier(ctx.settings),
+            desktop or desktop_notifier(app.settings),
             on_due=show,
             tell=say,
             instead="will show here instead",
         )
+        # The app's settings, not the ones read at start: a first run's welcome form (or a
+        # change made while this was loading) has moved them since.
+        host.settings_changed(app.settings)
+        return host
 
     return build
 
