@@ -8,6 +8,12 @@ The number of pairs is sized from the user's own cramp rate in the run-in. The p
 drawn and stored before the first randomised night; the analysis follows it, and changing
 it means stopping and starting again.
 
+The protocol also fixes a stopping rule: after each pair from FIRST_LOOK on, an interim
+look (`interim`) analyses the pairs so far and ends the plan when the answer is already
+clear. Looks run the model, so they are taken by `advance` (commands) or in a worker (the
+app), once due, never by the planner; the answer of a look that ends the plan is stored
+(`EarlyEnd`) and the usual routine comes back from the next night.
+
 Defaults are the ones `bench/experiment_calibration.py` chose by simulation (see
 bench/README.md). The model (`coach.experiment_model`, scipy) is imported only when a
 result is computed, so the planner and the app's start never pay for it.
