@@ -9,17 +9,21 @@ goes through the real code: the run-in eligibility rule, the pair sizing and the
 of run-ins a year cannot answer (`coach.experiment.pairs_needed`; a refused user does not
 run the experiment: `--anyway` is not simulated), the random draw, the planner
 (`coach.experiment.plan_for`, which drops the stretch step on a no-stretch night: the
-user stretches only when the plan holds the step) and the analysis
-(`coach.experiment.analyse_observations`, the negative binomial model).
+user stretches only when the plan holds the step), the stopping rule the protocol fixes
+(`coach.experiment.first_stop`: each interim look through `coach.experiment.interim`, the
+function the app and the commands use, on the nights of the pairs so far) and the final
+analysis (`coach.experiment.analyse_observations`, the negative binomial model).
 
 Prints per scenario and design how often the verdict is "helps", among all simulated users,
 among those who start, and among those the run-in admits (target, among starters: at most
 5% with no true effect, 80% or more with a true halving), the shares refused and not
-eligible, "worse", and the median weeks to an answer (run-in included). Exits non-zero
-when the shipped design misses a target.
+eligible, "worse", the share of starters whose plan ended early, and the median and 90th
+percentile weeks to an answer (run-in included; an early end counts the pairs looked at).
+Exits non-zero when the shipped design misses a target.
 
-    python bench/experiment_calibration.py           # about 2-3 minutes on 2 cores
-    python bench/experiment_calibration.py --quick   # a smoke run, under 30 s
+    python bench/experiment_calibration.py            # about 3-5 minutes on 2 cores
+    python bench/experiment_calibration.py --before   # also the design without looks
+    python bench/experiment_calibration.py --quick    # a smoke run, under 30 s
 """
 
 from __future__ import annotations
