@@ -232,11 +232,11 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(ctx: Context)
         notes = [n.message for n in app._notifications]
         protocol = load_protocol(ctx.store)
         assert protocol is not None and protocol.start == TONIGHT + timedelta(days=1)
-        # 2 cramps every night, steady: sized for the predicted power, 10 pairs.
-        assert protocol.run_in_rate == 2.0 and protocol.pairs == 10
+        # 2 cramps every night, steady: sized for the predicted power, 14 pairs.
+        assert protocol.run_in_rate == 2.0 and protocol.pairs == 14
         # Tonight is between the run-in and the plan: the usual routine, no line.
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
-    assert any("plan is fixed, 40 weeks from tomorrow night" in note for note in notes)
+    assert any("plan is fixed, 56 weeks from tomorrow night" in note for note in notes)
 
 
 async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context) -> None:
@@ -246,14 +246,18 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(ctx: Context
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
-        # 14 cramps on 14 nights, steady: the sizing asks for 14 pairs.
-        assert "14 pairs of 14-night periods, about 56 weeks from tomorrow night" in body
+        # 14 cramps on 14 nights, steady: the sizing asks for 19 pairs, at most; a clear
+        # answer ends it sooner.
+        assert "19 pairs of 14-night periods, about 76 weeks from tomorrow night at most" in body
+        assert "it can end sooner, once the answer is clear" in body
         await pilot.press("s")
         await pilot.pause()
         protocol = load_protocol(ctx.store)
-        assert protocol is not None and protocol.pairs == 14
+        assert protocol is not None and protocol.pairs == 19
         assert protocol.start == TONIGHT + timedelta(days=1)
-        assert "(56 weeks): 14 pairs of 14-night periods" in text(app, "#experiment-body")
+        body = text(app, "#experiment-body")
+        assert "(76 weeks): 19 pairs of 14-night periods" in body
+        assert "It may end sooner: after 8 weeks and then after every pair" in body
 
 
 async def test_the_start_card_says_how_long_a_sparse_diary_would_take(ctx: Context) -> None:
