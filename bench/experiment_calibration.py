@@ -91,8 +91,8 @@ BANDS = ((0, 4), (5, 6), (7, 9), (10, 14))
 """Bands of run-in nights with cramps (of 14), for the breakdown of eligible users."""
 
 SHIPPED = Design(period=ex.PERIOD_NIGHTS, washout=ex.WASHOUT_NIGHTS)
-BEFORE = SHIPPED._replace(first_look=0, threshold=0.97)
-"""The second pass's design: the same plan without interim looks, "helps" at 0.97."""
+BEFORE = SHIPPED._replace(first_look=0, threshold=0.97, power=0.95)
+"""The second pass's design: no interim looks, sized for 0.95, "helps" at 0.97."""
 CANDIDATES = (
     Design(period=7, washout=2),
     Design(period=10, washout=3),
