@@ -9,7 +9,7 @@ player would. Also reported: how late the switch to rest came after the hold's t
     python bench/countdown_drift.py [--seconds 60] [--voice]
 
 With --voice the player speaks and chimes for real (espeak-ng and paplay into a private
-PulseAudio server, as tests/test_e2e_sound.py starts it): the target must hold with voice on.
+PulseAudio server, as tests/e2e/test_e2e_sound.py starts it): the target must hold with voice on.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
 from coach.context import Context  # noqa: E402
-from coach.notify import RecordingNotifier  # noqa: E402
 from coach.paths import Paths  # noqa: E402
 from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
 from coach.voice import AudioCues, Speaker  # noqa: E402
 from screens.app import CoachApp  # noqa: E402
 from screens.stretch_player import StretchScreen  # noqa: E402
+from tests.support.fakes import RecordingNotifier  # noqa: E402
 
 PROBE_SECONDS = 0.01
 NAIVE_TICK = 0.1
@@ -97,7 +97,7 @@ async def measure(hold: int, speaker: Speaker | None = None) -> dict[str, float]
 def with_voice(hold: int) -> tuple[dict[str, float], str]:
     import os
 
-    from tests.sound_support import SoundServer
+    from tests.support.sound_support import SoundServer
 
     with tempfile.TemporaryDirectory() as folder:
         server = SoundServer(Path(folder))

@@ -131,7 +131,8 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
 
     from coach.diary import DiaryService
     from screens import history
-    from screens.history import Heatmap, HistoryScreen
+    from screens.heatmap import Heatmap
+    from screens.history import HistoryScreen
 
     painted: list[float] = []
 

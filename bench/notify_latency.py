@@ -28,8 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.reminder_support import faketime_env  # noqa: E402
-from tests.test_e2e_notifications import Desktop  # noqa: E402
+from tests.support.desktop import Desktop  # noqa: E402
+from tests.support.reminder_support import faketime_env  # noqa: E402
 
 TARGET_SECONDS = 1.0
 DUE = datetime(2026, 11, 22, 21, 30, tzinfo=UTC)  # screens-off, bedtime 22:30 in UTC

@@ -1,6 +1,6 @@
 """Start latency of each speech engine: from the call to its first sound at the server.
 
-A private PulseAudio server with a null sink (tests/sound_support.py); its monitor is read
+A private PulseAudio server with a null sink (tests/support/sound_support.py); its monitor is read
 in 20 ms fragments, and the time the first loud fragment arrives after the engine was
 started is the latency. Anchor, in the same run: paplay playing coach's chime WAV, the
 floor any player pays. Also reported: how long after a stop the sound ends (cut short),
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
 from coach.voice import chime_wav, speak  # noqa: E402
-from tests.sound_support import QUIET, SoundServer  # noqa: E402
+from tests.support.sound_support import QUIET, SoundServer  # noqa: E402
 
 LINE = "Calf stretch, left leg. Hold."
 LONG = "Hamstring and calf stretch, seated, left leg. " * 3

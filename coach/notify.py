@@ -24,7 +24,7 @@ class Delivery:
 
     ok: bool
     backend: str
-    """Which way it went: 'plyer:linux', 'in-app', 'recorder', ..."""
+    """Which way it went: 'plyer:linux', 'terminal-bell', ..."""
     detail: str = ""
     """Why it failed, or anything else worth saying; empty on a plain success."""
 
@@ -33,18 +33,6 @@ class Notifier(Protocol):
     """Sends one desktop notification; never raises."""
 
     def notify(self, title: str, message: str) -> Delivery: ...
-
-
-@dataclass
-class RecordingNotifier:
-    """A fake for tests: keeps every notification it was asked to send."""
-
-    sent: list[tuple[str, str]] = field(default_factory=list)
-    ok: bool = True
-
-    def notify(self, title: str, message: str) -> Delivery:
-        self.sent.append((title, message))
-        return Delivery(ok=self.ok, backend="recorder", detail="" if self.ok else "told to fail")
 
 
 # --- real backends ----------------------------------------------------------------------
@@ -171,21 +159,6 @@ class PlyerNotifier:
 
 
 @dataclass
-class CallbackNotifier:
-    """Hands a notification to a callable: the TUI's in-app toast, for instance."""
-
-    show: Callable[[str, str], object]
-    backend: str = "in-app"
-
-    def notify(self, title: str, message: str) -> Delivery:
-        try:
-            self.show(title, message)
-        except Exception as exc:  # the UI may be shutting down; report it, do not crash
-            return Delivery(ok=False, backend=self.backend, detail=f"{exc} ({type(exc).__name__})")
-        return Delivery(ok=True, backend=self.backend)
-
-
-@dataclass
 class BellNotifier:
     """The terminal bell and one line of text: the last resort, for the daemon's terminal."""
 
@@ -199,45 +172,3 @@ class BellNotifier:
         except (OSError, ValueError) as exc:  # a closed or broken stream
             return Delivery(ok=False, backend=self.backend, detail=str(exc))
         return Delivery(ok=True, backend=self.backend)
-
-
-class FallbackNotifier:
-    """Tries each notifier in turn until one works; says once when the first one fails.
-
-    `on_unavailable(reason)` is called the first time the preferred notifier fails, and
-    again only after it has worked in between, so the user hears it once, not each time.
-    """
-
-    def __init__(
-        self,
-        preferred: Notifier,
-        *fallbacks: Notifier,
-        on_unavailable: Callable[[str], object] | None = None,
-        on_restored: Callable[[], object] | None = None,
-    ) -> None:
-        self.preferred = preferred
-        self.fallbacks = fallbacks
-        self.on_unavailable = on_unavailable
-        self.on_restored = on_restored
-        self.unavailable: str | None = None
-        """Why the preferred notifier failed last time, or None while it works."""
-        self._lock = threading.Lock()
-
-    def notify(self, title: str, message: str) -> Delivery:
-        first = self.preferred.notify(title, message)
-        with self._lock:
-            was = self.unavailable
-            self.unavailable = None if first.ok else (first.detail or "it failed")
-        if first.ok:
-            if was is not None and self.on_restored is not None:
-                self.on_restored()
-            return first
-        if was is None and self.on_unavailable is not None:
-            self.on_unavailable(f"desktop notifications are unavailable: {first.detail}")
-        tried = [f"{first.backend} failed: {first.detail}"]
-        for notifier in self.fallbacks:
-            result = notifier.notify(title, message)
-            if result.ok:
-                return Delivery(ok=True, backend=result.backend, detail="; ".join(tried))
-            tried.append(f"{result.backend} failed: {result.detail}")
-        return Delivery(ok=False, backend=first.backend, detail="; ".join(tried))

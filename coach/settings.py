@@ -57,7 +57,8 @@ STEP_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 class StretchSettings(NamedTuple):
-    """How the guided stretch player runs."""
+    """How the guided stretch player runs; the defaults are the tested protocol's
+    (Hallegraeff et al. 2012)."""
 
     hold_seconds: int = 10
     """Seconds to hold each stretch."""

@@ -26,7 +26,7 @@ import tempfile
 import threading
 import wave
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -269,20 +269,6 @@ class Speaker(Protocol):
     def cue(self, cue: Cue) -> None: ...
 
     def close(self) -> None: ...
-
-
-@dataclass
-class RecordingSpeaker:
-    """A fake for tests: keeps every cue it was given."""
-
-    cues: list[Cue] = field(default_factory=list)
-    closed: bool = False
-
-    def cue(self, cue: Cue) -> None:
-        self.cues.append(cue)
-
-    def close(self) -> None:
-        self.closed = True
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Routine and exercise definitions as data. Imports nothing from `coach` or `screens`."""
 
 from routines.evening import EVENING
-from routines.model import Evidence, Exercise, Routine, StepDef, StretchDefaults
+from routines.model import Evidence, Exercise, Routine, StepDef
 
 BUILTIN_STEP_IDS: tuple[str, ...] = EVENING.step_ids
 
@@ -12,5 +12,4 @@ __all__ = [
     "Exercise",
     "Routine",
     "StepDef",
-    "StretchDefaults",
 ]

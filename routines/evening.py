@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from routines.model import Evidence, Exercise, Routine, StepDef, StretchDefaults
+from routines.model import Evidence, Exercise, Routine, StepDef
 
 STEPS: tuple[StepDef, ...] = (
     StepDef(
@@ -16,6 +16,7 @@ STEPS: tuple[StepDef, ...] = (
         ),
         evidence=Evidence.CONVENTION,
         notification="Finish your last main meal now; a light snack later is fine.",
+        cutoff=True,
     ),
     StepDef(
         id="hydration",
@@ -36,6 +37,7 @@ STEPS: tuple[StepDef, ...] = (
             "Drink a glass of water now, then drink less for the night. Skip this if a "
             "doctor limits how much you drink."
         ),
+        cutoff=True,
     ),
     StepDef(
         id="screens-off",
@@ -49,6 +51,7 @@ STEPS: tuple[StepDef, ...] = (
         ),
         evidence=Evidence.SLEEP_ADVICE,
         notification="Time to put screens away and dim the lights.",
+        cutoff=True,
     ),
     StepDef(
         id="stretch",
@@ -159,4 +162,4 @@ SLEEP_POSITION_PREGNANT = StepDef(
 )
 """The sleep-position step for someone pregnant (CONTENT.md: who should adapt the routine)."""
 
-EVENING = Routine(steps=STEPS, exercises=EXERCISES, stretch=StretchDefaults())
+EVENING = Routine(steps=STEPS, exercises=EXERCISES)

@@ -37,6 +37,9 @@ class StepDef(NamedTuple):
     """True for the guided stretch player; False for a plain step card."""
     notification: str = ""
     """The body of the desktop reminder: what to do right now."""
+    cutoff: bool = False
+    """The step marks a cutoff (stop eating, taper drinking, screens away) rather than a
+    task: the timeline counts down to it."""
 
 
 class Exercise(NamedTuple):
@@ -50,21 +53,11 @@ class Exercise(NamedTuple):
     per_leg: bool = True
 
 
-class StretchDefaults(NamedTuple):
-    """The protocol's defaults (Hallegraeff et al. 2012)."""
-
-    hold_seconds: int = 10
-    reps: int = 3
-    rest_seconds: int = 10
-    variant: str = "standing"
-
-
 class Routine(NamedTuple):
     """An evening routine: its steps and the exercises of its stretch step."""
 
     steps: tuple[StepDef, ...]
     exercises: tuple[Exercise, ...]
-    stretch: StretchDefaults = StretchDefaults()
 
     def step(self, step_id: str) -> StepDef:
         """The step with this id; KeyError if there is none."""

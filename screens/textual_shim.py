@@ -2,7 +2,7 @@
 
 CoachFooter (screens/base.py) builds Textual's footer faster; for that it needs the footer's
 key widget, which Textual does not export, and the flag that tells the footer its bindings
-are known. Textual may change either in any release: tests/test_textual_shim.py checks them
+are known. Textual may change either in any release: tests/pilot/test_textual_shim.py checks them
 against the installed Textual and fails, saying what to re-check, on one they were not
 written for. Nothing else in coach imports a private Textual module (the same test checks).
 """

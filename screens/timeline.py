@@ -35,8 +35,6 @@ LABELS: dict[str, str] = {
     "skipped": "skipped",
     "missed": "missed",
 }
-CUTOFF_STEPS = frozenset({"last-meal", "hydration", "screens-off"})
-"""Steps that mark a cutoff (stop eating, taper drinking, screens away) rather than a task."""
 
 
 class StepRow(NamedTuple):
@@ -122,7 +120,7 @@ def next_step_line(rows: Sequence[StepRow], bedtime: datetime, now: datetime) ->
 
 def cutoff_line(row: StepRow, now: datetime) -> str | None:
     """For a cutoff step, the time left until it (or how long ago it passed)."""
-    if row.id not in CUTOFF_STEPS:
+    if not row.definition.cutoff:
         return None
     at = row.planned.at
     if now < at:

@@ -1,19 +1,28 @@
-"""Keep the developer's machine out: every test gets its own data folder and a fake clock."""
+"""Keep the developer's machine out: every test gets its own data folder and a fake clock.
+
+Fixtures only; constants, fakes and builders are in tests/support.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.paths import Paths
+from tests.support import BERLIN
 
-BERLIN = ZoneInfo("Europe/Berlin")
+if TYPE_CHECKING:
+    from coach.clock import Clock
+    from coach.notify import Notifier
+    from coach.settings import Settings
+    from screens.app import CoachApp
+    from tests.support.apps import MakeApp
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +44,37 @@ def clock() -> FakeClock:
 @pytest.fixture
 def ctx(coach_home: Path, clock: FakeClock) -> Context:
     return Context(Paths.resolve(coach_home), kind="test", clock=clock)
+
+
+@pytest.fixture
+def make_app(ctx: Context) -> MakeApp:
+    """Builds the app as the tests use it: on this test's context (its store, settings read
+    at the call, clock and config file, exports beside the data) with a RecordingNotifier.
+
+    Any part can be handed in instead (`ctx=` another context on the same folder, say);
+    other keywords go to CoachApp (`first_run`, `reminders`, `speaker`, ...). As in
+    CoachApp, `first_run=None` asks the config file, which coach_home has written.
+    """
+
+    def make(
+        *,
+        ctx: Context = ctx,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        notifier: Notifier | None = None,
+        **options: Any,
+    ) -> CoachApp:
+        from screens.app import CoachApp  # Textual only for the tests that start the app
+        from tests.support.fakes import RecordingNotifier
+
+        options.setdefault("exports_dir", ctx.paths.exports_dir)
+        return CoachApp(
+            ctx.store,
+            ctx.settings if settings is None else settings,
+            ctx.clock if clock is None else clock,
+            RecordingNotifier() if notifier is None else notifier,
+            ctx.paths.config_file,
+            **options,
+        )
+
+    return make

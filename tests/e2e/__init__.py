@@ -1,0 +1,1 @@
+"""End-to-end tests: real processes, a real notification server, sound server and packaging."""

@@ -1,0 +1,1 @@
+"""Pilot tests: the Textual app driven by key presses, its store read back after each flow."""

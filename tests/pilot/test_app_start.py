@@ -1,0 +1,80 @@
+"""What the app owes the user as it starts: a welcome form nothing covers, and the records
+set aside since they were last told."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from textual.pilot import Pilot
+
+from coach.clock import FakeClock
+from coach.context import Context
+from coach.record_store import Store
+from screens.app import desktop_reminders
+from screens.settings import SettingsScreen
+from tests.support import BERLIN
+from tests.support.apps import MakeApp
+from tests.support.fakes import RecordingNotifier
+
+NIGHT = date(2026, 11, 22)
+
+
+async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
+    for _ in range(rounds):
+        if until():  # type: ignore[operator]
+            return
+        await pilot.pause(0.02)
+
+
+async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
+    # 21:35 in Berlin: with the default 22:30 bedtime, the screen cutoff (21:30) is due.
+    clock.set(datetime(2026, 11, 22, 21, 35, tzinfo=BERLIN))
+    desktop = RecordingNotifier()
+    app = make_app(first_run=True, reminders=desktop_reminders(ctx, desktop))
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, SettingsScreen)
+        # Longer than the usual start delay: still nothing while the form is open.
+        await pilot.pause(1.5)
+        assert app.reminders is None
+        assert desktop.sent == []
+        assert not [n for n in app._notifications if "bedtime" in (n.title or "")]
+
+        # The user moves bedtime to 23:30: the cutoff is at 22:30, not due yet.
+        bedtime = app.screen.query_one("#bedtime")
+        bedtime.value = "23:30"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.reminders is not None)
+        assert app.reminders is not None
+        assert not isinstance(app.screen, SettingsScreen)
+        await pilot.pause(0.3)
+        # What was due for the guessed bedtime is not sent for the chosen one.
+        assert [title for title, _ in desktop.sent if "Screens off" in title] == []
+
+
+async def test_records_set_aside_by_another_process_are_told_once_at_start(
+    ctx: Context, clock: FakeClock, make_app: MakeApp
+) -> None:
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    path = ctx.paths.db_dir / "2026-11.json"
+    data = json.loads(path.read_bytes())
+    data["outcomes"]["1"]["late"] = "very"
+    path.write_text(json.dumps(data))
+    # The daemon reads the month and sets the record aside; it tells nobody.
+    daemon = Store(ctx.paths.db_dir, ctx.paths.lock_file, clock, "daemon@here")
+    assert daemon.latest_outcomes(NIGHT, NIGHT) == {}
+
+    app = make_app(first_run=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if n.title == "Records set aside"]
+
+        await settle(pilot, lambda: told())
+        assert len(told()) == 1
+        assert told()[0].startswith(f"{path}: 1 record did not fit") and "'late'" in told()[0]
+    # Told once: the next start has nothing to say.
+    assert ctx.store.take_notices() == []

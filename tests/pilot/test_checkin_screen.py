@@ -1,0 +1,225 @@
+"""The morning check-in: offered once a day when last night has no log; records what was
+entered, exactly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from textual.widgets import Input, RadioSet, Static
+
+from coach.checkin import checkin_due, mark_asked
+from coach.clock import FakeClock
+from coach.context import Context
+from coach.record_store import CrampLog
+from screens.checkin import CheckinScreen
+from screens.cramp import CrampScreen
+from tests.support.apps import CtxApp
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
+SUNDAY = date(2026, 11, 22)
+
+
+class MorningApp(CtxApp):
+    """The app, offering the check-in on start whenever it is due (a brand-new diary too),
+    and keeping what the check-in dismissed with."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.results: list[CrampLog | None] = []
+
+    def _offer_checkin(self) -> None:
+        night = checkin_due(self.diary)
+        if night is not None:
+            mark_asked(self.diary)
+            self.push_screen(CheckinScreen(night), self.results.append)
+
+
+async def test_offered_once_a_day_and_again_the_next_morning(
+    ctx: Context, clock: FakeClock
+) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, CheckinScreen)
+        assert "night of Sun 22 Nov" in str(app.screen.query_one("#title", Static).content)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CheckinScreen)
+    assert app.results == [None]
+    assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
+    # A second start the same day: not again, even though nothing was logged.
+    clock.advance(3 * 3600)
+    again = MorningApp(ctx)
+    async with again.run_test():
+        assert not isinstance(again.screen, CheckinScreen)
+    # The next morning asks about the night just slept.
+    clock.advance(21 * 3600)
+    tuesday = MorningApp(ctx)
+    async with tuesday.run_test() as pilot:
+        assert isinstance(tuesday.screen, CheckinScreen)
+        assert tuesday.screen.night == date(2026, 11, 23)
+        await pilot.press("n")
+    assert (
+        ctx.store.cramp_logs(date(2026, 11, 23), date(2026, 11, 23))[date(2026, 11, 23)].count == 0
+    )
+
+
+async def test_not_offered_when_the_night_is_already_logged(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    ctx.store.record_cramps(SUNDAY, 1)  # logged from the shell with `coach cramp`
+    app = MorningApp(ctx)
+    async with app.run_test():
+        assert not isinstance(app.screen, CheckinScreen)
+
+
+async def test_no_cramps_is_one_key(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    assert (log.count, log.severity, log.minutes) == (0, None, None)
+    assert app.results == [log]
+
+
+async def test_records_what_was_entered(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        await pilot.press("2", "tab", "7")  # two cramps, worst pain 7
+        screen.query_one("#longest", RadioSet).focus()
+        await pilot.press("right", "right", "right", "enter")  # "over 10"
+        screen.query_one("#leg", RadioSet).focus()
+        await pilot.press("right", "enter")  # right leg
+        screen.query_one("#muscle", RadioSet).focus()
+        await pilot.press("enter")  # calf
+        screen.query_one("#disturbance", Input).focus()
+        await pilot.press("6")
+        screen.query_one("#note", Input).focus()
+        await pilot.press(*"new pills")
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, CheckinScreen)
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    # The band chosen is kept as a band: "over 10" minutes, not a made-up 11.
+    assert (log.count, log.severity, log.band, log.minutes, log.leg, log.muscle) == (
+        2,
+        7,
+        "over 10",
+        None,
+        "right",
+        "calf",
+    )
+    assert (log.disturbance, log.notes) == (6, "new pills")
+    assert app.results == [log]
+
+
+async def test_bad_input_gets_one_line_and_records_nothing(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+s")  # nothing entered
+        error = app.screen.query_one("#error", Static)
+        assert str(error.content) == "say how many cramps, or press n for a night without"
+        await pilot.press("1", "tab", "1", "1", "ctrl+s")  # worst pain 11
+        assert str(error.content) == "Worst pain must be from 0 to 10"
+        assert isinstance(app.screen, CheckinScreen)
+    assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
+
+
+def test_checkin_snapshot(snap_compare: Any, ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    assert snap_compare(MorningApp(ctx), terminal_size=(80, 24))
+
+
+async def test_not_offered_while_the_night_is_still_running(ctx: Context, clock: FakeClock) -> None:
+    """At 3 a.m. after a 22:30 bedtime the night is not over: no check-in about it until
+    bedtime plus seven hours (05:30)."""
+    clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=BERLIN))
+    assert checkin_due(ctx.diary) is None
+    app = MorningApp(ctx)
+    async with app.run_test():
+        assert not isinstance(app.screen, CheckinScreen)
+    clock.set(datetime(2026, 11, 23, 5, 30, tzinfo=BERLIN))
+    assert checkin_due(ctx.diary) == SUNDAY
+
+
+async def test_a_logged_night_opens_filled_in_and_is_edited(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    ctx.store.record_cramps(
+        SUNDAY,
+        2,
+        severity=6,
+        band="1-5",
+        leg="left",
+        muscle="calf",
+        disturbance=3,
+        notes="new tablets for blood pressure",
+    )
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CheckinScreen(SUNDAY), app.results.append)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        assert str(screen.query_one("#title", Static).content) == "Editing the log of Sun 22 Nov"
+        assert screen.query_one("#count", Input).value == "2"
+        assert screen.query_one("#pain", Input).value == "6"
+        assert screen.query_one("#longest", RadioSet).pressed_index == 1  # 1-5
+        assert screen.query_one("#leg", RadioSet).pressed_index == 0  # left
+        assert screen.query_one("#disturbance", Input).value == "3"
+        assert screen.query_one("#note", Input).value == "new tablets for blood pressure"
+        # One cramp more than logged; everything else stays as it was.
+        screen.query_one("#count", Input).value = "3"
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, CheckinScreen)
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    assert (log.count, log.severity, log.band, log.leg, log.muscle, log.disturbance) == (
+        3,
+        6,
+        "1-5",
+        "left",
+        "calf",
+        3,
+    )
+    assert log.notes == "new tablets for blood pressure"
+
+
+async def test_typed_minutes_survive_an_edit_without_a_band(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    ctx.store.record_cramps(SUNDAY, 1, minutes=2.5)  # from `coach cramp --minutes 2.5`
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CheckinScreen(SUNDAY))
+        await pilot.pause()
+        assert "Logged as 2.5 min" in str(app.screen.query_one("#kept-minutes", Static).content)
+        await pilot.press("ctrl+s")
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    assert (log.count, log.minutes, log.band) == (1, 2.5, None)
+
+
+async def test_c_opens_cramping_now_from_inside_the_form(ctx: Context, clock: FakeClock) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        assert screen.focused is screen.query_one("#count", Input)
+        await pilot.press("c")
+        assert isinstance(app.screen, CrampScreen)
+        assert screen.query_one("#count", Input).value == ""  # not typed into the field
+        await pilot.press("escape")  # within 10 s: opened by mistake
+        assert app.screen is screen
+        # A radio row has the focus: c still works.
+        screen.query_one("#leg", RadioSet).focus()
+        await pilot.press("c")
+        assert isinstance(app.screen, CrampScreen)
+        await pilot.press("escape")
+        # In the free-text note, c is a letter; F2 opens the guide.
+        screen.query_one("#note", Input).focus()
+        await pilot.press("c")
+        assert screen.query_one("#note", Input).value == "c"
+        await pilot.press("f2")
+        assert isinstance(app.screen, CrampScreen)

@@ -1,0 +1,305 @@
+"""The experiment in the app: the start card, a no-stretch Tonight, and the result screen."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from coach.context import Context
+from coach.experiment import Protocol, load_protocol
+from screens.app import CoachApp
+from screens.experiment import ConfirmStop, ExperimentScreen
+from tests.support.apps import MakeApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+TONIGHT = date(2026, 11, 22)
+
+
+@pytest.fixture
+def make_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+    """The make_app fixture, with last night logged so the morning check-in does not open
+    over Tonight."""
+
+    def make(**kw: Any) -> CoachApp:
+        if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
+            ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+        kw.setdefault("first_run", False)
+        return make_app(**kw)
+
+    return make
+
+
+def text(app: CoachApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def finished_experiment(ctx: Context) -> Protocol:
+    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    start = TONIGHT - timedelta(days=len(arms) * 14)
+    protocol = Protocol("test", start - timedelta(days=14), start, arms, run_in_rate=1.5)
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(len(arms) * 14):
+        night = start + timedelta(days=index)
+        if index % 9 == 4:
+            continue  # a morning not logged now and then
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, (index % 2) if stretch else 2 + index % 2)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+def clear_after_two_pairs(ctx: Context) -> Protocol:
+    """A six-pair plan whose second pair ended last night, every morning logged: far
+    fewer cramps on stretch nights, so the look after two pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
+    start = TONIGHT - timedelta(days=4 * 14)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(4 * 14):
+        night = start + timedelta(days=index)
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+def mid_no_stretch_period(ctx: Context) -> None:
+    """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
+    protocol = Protocol(
+        "test",
+        TONIGHT - timedelta(days=20),
+        TONIGHT - timedelta(days=5),
+        ("no-stretch", "stretch", "stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+
+
+async def test_the_start_card_starts_a_run_in(ctx: Context, make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, ExperimentScreen)
+        body = text(app, "#experiment-body")
+        assert "The evidence for stretching is split" in body
+        assert "logged 1 mornings" in body and "starting begins with one" in body
+        await pilot.press("s")
+        await pilot.pause()
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.start is None
+        assert "First a run-in" in text(app, "#experiment-body")
+        await pilot.press("escape")
+        assert "Experiment: run-in" in text(app, "#experiment-line")
+
+
+async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    mid_no_stretch_period(ctx)
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        rows = [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert rows == ["last-meal", "hydration", "screens-off", "sleep-position"]
+        assert app.screen.query_one("#timeline", OptionList).option_count == 4
+        line = text(app, "#experiment-line")
+        assert "period 1 of 4: a no-stretch night" in line and "every other step stays" in line
+        assert app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_tonight_without_an_experiment_has_no_line_and_all_steps(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_the_result_screen_gives_the_answer_in_words(ctx: Context, make_app: MakeApp) -> None:
+    finished_experiment(ctx)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = text(app, "#experiment-answer")
+        assert "Stretching seems to help you." in answer
+        assert "somewhere between" in answer and "fewer cramps" in answer
+        assert "Nights used:" in answer
+        chart = text(app, "#experiment-chart")
+        assert chart.count("no-stretch") == 2 and chart.count(" stretch ") == 2
+        assert "cannot be blinded" in text(app, "#experiment-limits")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_result_screen_snapshot(
+    snap_compare: Any, ctx: Context, size: tuple[int, int], make_app: MakeApp
+) -> None:
+    finished_experiment(ctx)
+
+    async def open_result(pilot: Any) -> None:
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
+
+
+async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    protocol = clear_after_two_pairs(ctx)
+    # Tonight would be period 5's first night, a stretch night; the one after, no-stretch.
+    assert protocol.arms[4] == "stretch"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is not None
+        assert stored.ended.night == TONIGHT and stored.ended.reason == "benefit"
+        notes = [n.message for n in app._notifications]
+        assert any("Your experiment ended early, after 2 of 6 pairs" in n for n in notes)
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = text(app, "#experiment-answer")
+        assert "Stretching seems to help you." in answer
+        assert "The experiment ended early, after 2 of its 6 pairs" in answer
+        assert "From the night of Sun 22 Nov your usual routine is back" in answer
+        assert "Ended early: your usual routine is back" in text(app, "#experiment-body")
+        await pilot.press("k")  # nothing to stop
+        assert isinstance(app.screen, ExperimentScreen)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_early_end_snapshot(
+    snap_compare: Any, ctx: Context, make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    clear_after_two_pairs(ctx)
+
+    async def open_result(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(pilot.app._notifications) == 1  # told once
+        pilot.app.clear_notifications()  # the answer, not the toast over it
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
+
+
+async def test_stop_asks_first_then_brings_the_stretch_back(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    mid_no_stretch_period(ctx)
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.press("k")
+        assert isinstance(app.screen, ConfirmStop)
+        await pilot.press("escape")  # keep it
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.stopped is None
+        await pilot.press("k")
+        await pilot.click("#stop")
+        await pilot.pause()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.stopped == TONIGHT
+        assert "Stopped from the night of Sun 22 Nov 2026" in text(app, "#experiment-body")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+
+
+async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    ctx.store.set_state("experiment", Protocol("test", TONIGHT - timedelta(days=14)).to_state())
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 2)
+    app = make_app()
+    notes: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.start == TONIGHT + timedelta(days=1)
+        # 2 cramps every night, steady: sized for the predicted power, 14 pairs.
+        assert protocol.run_in_rate == 2.0 and protocol.pairs == 14
+        # Tonight is between the run-in and the plan: the usual routine, no line.
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+    assert any("plan is fixed, 56 weeks from tomorrow night" in note for note in notes)
+
+
+async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1)
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        body = text(app, "#experiment-body")
+        # 14 cramps on 14 nights, steady: the sizing asks for 19 pairs, at most; a clear
+        # answer ends it sooner.
+        assert "19 pairs of 14-night periods, about 76 weeks from tomorrow night at most" in body
+        assert "it can end sooner, once the answer is clear" in body
+        await pilot.press("s")
+        await pilot.pause()
+        protocol = load_protocol(ctx.store)
+        assert protocol is not None and protocol.pairs == 19
+        assert protocol.start == TONIGHT + timedelta(days=1)
+        body = text(app, "#experiment-body")
+        assert "(76 weeks): 19 pairs of 14-night periods" in body
+        assert "It may end sooner: after 8 weeks and then after every pair" in body
+
+
+async def test_the_start_card_says_how_long_a_sparse_diary_would_take(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    for back in range(1, 15):
+        ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1 if back % 4 == 0 else 0)
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("e")
+        body = text(app, "#experiment-body")
+        assert "3 cramps on 3 nights" in body and "At about 1.5 cramps a week" in body
+        assert "longer than the longest plan (80 weeks)" in body and "--anyway" in body
+        assert "s does not start it here" in body and "Press s to start" not in body
+        await pilot.press("s")
+        await pilot.pause()
+        assert load_protocol(ctx.store) is None  # not started from the card
+        assert any("no clear difference" in n.message for n in app._notifications)
+
+
+async def test_the_command_palette_opens_the_experiment(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Experiment")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ExperimentScreen)
+        assert "Does stretching help you?" in text(app, "#experiment-title")
+
+
+def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context, make_app: MakeApp) -> None:
+    mid_no_stretch_period(ctx)
+    assert snap_compare(make_app(), terminal_size=(80, 24))

@@ -1,0 +1,125 @@
+"""First-run setup and the settings screen write config.toml; the timeline follows."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Select, Static
+
+from coach.clock import FakeClock
+from coach.context import Context
+from coach.settings import load_settings
+from screens.app import HELP_SEEN, SETUP_DONE, CoachApp
+from screens.help import HelpScreen
+from screens.settings import SettingsScreen
+from screens.tonight import TonightScreen
+from tests.support.apps import MakeApp
+
+
+def set_input(app: CoachApp, selector: str, value: str) -> None:
+    app.screen.query_one(selector, Input).value = value
+
+
+async def test_first_run_asks_writes_config_then_shows_help_once(
+    ctx: Context, coach_home: Path, make_app: MakeApp
+) -> None:
+    config = coach_home / "config.toml"
+    config.unlink()
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen) and screen.first_run
+        assert "does not diagnose or treat" in str(screen.query_one("#disclaimer", Static).render())
+        assert not screen.query("#bell")  # the first run asks only the few questions
+        set_input(app, "#bedtime", "23:00")
+        set_input(app, "#weekend", "00:15")
+        set_input(app, "#timezone", "Europe/Berlin")
+        screen.query_one("#variant", Select).value = "seated"
+        screen.query_one("#notifications", Select).value = "off"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, TonightScreen)
+        assert "bedtime 23:00" in str(app.screen.query_one("#night-line", Static).render())
+        first = app.screen.query_one("#timeline", OptionList).get_option_at_index(0)
+        assert str(first.prompt).startswith("20:00")  # the steps moved with the bedtime
+    written = tomllib.loads(config.read_text())
+    assert written["bedtime"] == "23:00"
+    assert written["bedtime_by_weekday"] == {"fri": "00:15", "sat": "00:15"}
+    assert written["stretch"] == {"variant": "seated"}
+    assert written["notifications"] == {"enabled": False}
+    assert written["timezone"] == "Europe/Berlin"  # confirmed, so written
+    assert ctx.store.get_state(SETUP_DONE) is True
+    assert ctx.store.get_state(HELP_SEEN) is True
+
+    again = make_app()
+    async with again.run_test(size=(100, 40)):
+        assert isinstance(again.screen, TonightScreen)
+
+
+async def test_first_run_keeping_the_defaults_still_writes_the_file(
+    coach_home: Path, make_app: MakeApp
+) -> None:
+    config = coach_home / "config.toml"
+    config.unlink()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#save")
+        assert isinstance(app.screen, HelpScreen)
+    assert load_settings(config).bedtime.strftime("%H:%M") == "22:30"
+
+
+async def test_a_bad_value_is_one_clear_line_and_nothing_is_written(
+    coach_home: Path, make_app: MakeApp
+) -> None:
+    config = coach_home / "config.toml"
+    before = config.read_text()
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#bedtime", "21:00")  # good, but must not be written alone
+        set_input(app, "#timezone", "Mars/Olympus")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, SettingsScreen)
+        error = str(app.screen.query_one("#settings-error", Static).render())
+        assert (
+            error
+            == "timezone: 'Mars/Olympus' is not a known IANA time zone, like \"Europe/Berlin\""
+        )
+    assert config.read_text() == before
+
+
+async def test_settings_change_a_step_time_and_turn_one_off(
+    clock: FakeClock, coach_home: Path, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#offset-stretch", "-20")
+        app.screen.query_one("#enabled-hydration", Select).value = "off"
+        app.screen.query_one("#bell", Select).value = "off"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TonightScreen)
+        timeline = app.screen.query_one("#timeline", OptionList)
+        prompts = [
+            str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)
+        ]
+        assert not any("Hydration" in line for line in prompts)
+        assert any(line.startswith("22:10") and "stretches" in line for line in prompts)
+    settings = load_settings(coach_home / "config.toml")
+    assert settings.routine.step("stretch").offset_minutes == -20
+    assert settings.routine.step("hydration").enabled is False
+    assert settings.stretch.bell is False
+
+
+async def test_leaving_settings_writes_nothing(coach_home: Path, make_app: MakeApp) -> None:
+    config = coach_home / "config.toml"
+    before = config.read_text()
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#bedtime", "20:00")
+        await pilot.press("escape")
+        assert isinstance(app.screen, TonightScreen)
+    assert config.read_text() == before

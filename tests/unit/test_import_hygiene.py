@@ -1,0 +1,130 @@
+"""The core and the routine data never load Textual: checked in a fresh interpreter each."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import coach
+import routines
+
+
+def _core_modules() -> list[str]:
+    names = []
+    for package in (coach, routines):
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            names.append(info.name)
+    return sorted(name for name in names if name not in ("coach.cli", "coach.__main__"))
+
+
+CORE = _core_modules()
+
+
+def test_the_core_is_all_there() -> None:
+    for expected in (
+        "coach.planner",
+        "coach.record_store",
+        "coach.settings",
+        "coach.db_files",
+        "routines.evening",
+    ):
+        assert expected in CORE
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_importing_a_core_module_loads_no_textual(module: str) -> None:
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"{module} loaded {result.stdout.strip()}"
+
+
+def test_the_cli_loads_textual_only_to_start_the_tui() -> None:
+    code = "import sys; import coach.cli; print(any(m.startswith('textual') for m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+# What `coach` must not load before Tonight's first paint: each is loaded on first use
+# (a command's parser, another screen, the reminder service, a write, the statistics).
+NOT_AT_STARTUP = (
+    "argparse",
+    "apscheduler",
+    "coach.cli_args",
+    "coach.tinydb_storage",
+    "coach.history_export",
+    "coach.notify",
+    "coach.reminders",
+    "coach.report",
+    "coach.stats",
+    "fpdf",
+    "importlib.metadata",
+    "matplotlib",
+    "plotext",
+    "plyer",
+    "screens.checkin",
+    "screens.correct_night",
+    "screens.cramp",
+    "screens.heatmap",
+    "screens.help",
+    "screens.history",
+    "screens.messages",
+    "screens.settings",
+    "screens.step_card",
+    "screens.stretch_player",
+    "screens.trends",
+    "textual_plotext",
+    "tinydb",
+    "tomlkit",
+    "zipfile",
+)
+
+PROBE = """
+import sys
+from pathlib import Path
+import screens.app
+from screens.tonight import TonightScreen
+
+class Probe(screens.app.CoachApp):
+    def run(self, **kwargs):
+        return super().run(headless=True, size=(80, 24))
+
+    def on_ready(self):
+        self.call_after_refresh(self.report)
+
+    def report(self):
+        painted = isinstance(self.screen, TonightScreen)
+        print("tonight" if painted else type(self.screen).__name__)
+        print(",".join(sorted(m for m in sys.argv[2].split(",") if m in sys.modules)))
+        self.exit()
+
+screens.app.CoachApp = Probe
+from coach.cli import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def test_opening_the_app_loads_only_what_tonight_needs(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('timezone = "Europe/Berlin"\n')
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path), ",".join(NOT_AT_STARTUP)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    painted, loaded = result.stdout.splitlines()
+    assert painted == "tonight"
+    assert loaded == "", f"loaded before the first paint: {loaded}"
