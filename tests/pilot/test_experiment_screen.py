@@ -182,6 +182,10 @@ async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
         assert "Ended early: your usual routine is back" in text(app, "#experiment-body")
         await pilot.press("k")  # nothing to stop
         assert isinstance(app.screen, ExperimentScreen)
+        await pilot.press("escape")
+        await pilot.press("h")
+        await pilot.pause()
+        assert "your experiment ended early" in text(app, "#stretch-question")
 
 
 @pytest.mark.parametrize("size", SIZES)
