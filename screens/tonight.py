@@ -115,7 +115,8 @@ class TonightScreen(Screen[None]):
             if before is not None and before.start is None and after and after.start:
                 self.notify(
                     f"The run-in is done: your experiment's plan is fixed, {after.weeks} weeks "
-                    "from tomorrow night. Press e to read it.",
+                    "from tomorrow night at most (less once the answer is clear). Press e to "
+                    "read it.",
                     timeout=20,
                 )
             self._settle_if_due(after)

@@ -250,7 +250,7 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
         assert protocol.run_in_rate == 2.0 and protocol.pairs == 14
         # Tonight is between the run-in and the plan: the usual routine, no line.
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
-    assert any("plan is fixed, 56 weeks from tomorrow night" in note for note in notes)
+    assert any("plan is fixed, 56 weeks from tomorrow night at most" in n for n in notes)
 
 
 async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(

@@ -30,6 +30,7 @@ from coach.experiment import (
     first_stop,
     interim,
     load_protocol,
+    look_due,
     pairs_needed,
 )
 from coach.reminders import ReminderService
@@ -543,6 +544,31 @@ def test_no_effect_does_not_end_the_plan_for_benefit(
     assert stored is not None and stored.ended is None and stored.looked == 5
     plan = run_json(ctx, capsys, "plan")
     assert plan["experiment"]["period"] == 11
+
+
+def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
+    ctx: Context, clock: FakeClock
+) -> None:
+    protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
+    last = protocol.pair_end(2)
+    log_nights(ctx, protocol, 2 * 28 - 1, {"stretch": 1.0, "no-stretch": 1.0})
+    morning(clock, last)  # 08:00 the morning after, its log not yet in
+    assert not look_due(protocol, ctx.store, ctx.settings, clock.now())
+    clock.set(clock.now().replace(hour=12, minute=0))  # from noon: due, logged or not
+    assert look_due(protocol, ctx.store, ctx.settings, clock.now())
+    ctx.store.record_cramps(last, 1)
+    morning(clock, last + timedelta(days=1))
+    done = protocol._replace(looked=2)
+    assert not look_due(done, ctx.store, ctx.settings, clock.now())  # taken once
+    # The next look (after pair 3) waits for that pair's last morning.
+    log_nights(ctx, protocol, 3 * 28 - 1, {"stretch": 1.0, "no-stretch": 1.0})
+    morning(clock, protocol.pair_end(3))
+    assert not look_due(done, ctx.store, ctx.settings, clock.now())
+    ctx.store.record_cramps(protocol.pair_end(3), 0)
+    assert look_due(done, ctx.store, ctx.settings, clock.now())
+    # Never after the last pair (the planned end has its own analysis), nor once over.
+    assert list(protocol.look_pairs()) == [2, 3, 4, 5]
+    assert not look_due(done._replace(stopped=last), ctx.store, ctx.settings, clock.now())
 
 
 def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
