@@ -34,7 +34,8 @@ from coach.settings import Settings
 
 STATE_KEY = "experiment"
 STRETCH = "stretch"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: the plan holds its stopping rule and final bar (version 1 had neither: no looks)."""
 
 PERIOD_NIGHTS = 14
 """Nights in one period (one arm). Chosen by simulation: see bench/README.md."""
@@ -112,7 +113,8 @@ class EarlyEnd(NamedTuple):
     """An experiment that ended at an interim look: its answer, fixed when it was taken."""
 
     night: date
-    """The first night back on the usual routine (the night after the look was taken)."""
+    """The first night back on the usual routine: the night after the pairs looked at, or
+    the night the look was taken when that is later."""
     pairs: int
     """The pairs the look analysed."""
     through: date
@@ -300,7 +302,7 @@ class Protocol(NamedTuple):
             washout_nights=int(doc.get("washout_nights", WASHOUT_NIGHTS)),
             run_in_rate=float(rate) if isinstance(rate, int | float) else None,
             stopped=night("stopped"),
-            version=int(doc.get("version", PROTOCOL_VERSION)),
+            version=int(doc.get("version", 1)),
             # A plan stored without a stopping rule was fixed without one: no looks.
             first_look=int(doc.get("first_look", 0)),
             look_every=int(doc.get("look_every", LOOK_EVERY)),
@@ -389,7 +391,7 @@ def load_protocol(store: Store) -> Protocol | None:
         return None
     try:
         return Protocol.from_state(doc)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise CoachError(
             "the stored experiment plan cannot be read; `coach experiment stop` clears it"
         ) from None

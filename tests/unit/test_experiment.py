@@ -607,6 +607,19 @@ def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
     assert run_json(ctx, capsys, "plan")["experiment"]["period"] == 7
 
 
+def test_a_damaged_early_end_is_one_clear_error_and_never_takes_the_stretch_away(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    protocol = stored_plan(ctx, date(2026, 11, 15), pairs=6)
+    doc = protocol.to_state()
+    doc["ended"] = {"night": "2026-11-20", "verdict": "helps"}  # its other keys lost
+    ctx.store.set_state("experiment", doc)
+    code, _, err = run(ctx, capsys, "experiment", "result")
+    assert code == 1 and "cannot be read" in err and err.count("\n") == 1
+    plan = run_json(ctx, capsys, "plan")
+    assert plan["experiment"] is None and "stretch" in [s["id"] for s in plan["steps"]]
+
+
 def observed(arms: tuple[str, ...], rates: dict[str, float], seed: int) -> list[Observation]:
     rng = random.Random(seed)
     return [
