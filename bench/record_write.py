@@ -24,7 +24,7 @@ from tinydb import TinyDB
 from coach.backup import Backups
 from coach.clock import SystemClock
 from coach.db_files import encode_tables
-from coach.record_store import CrampLog, StepRecord, Store, _encode
+from coach.record_store import CrampLog, StepRecord, Store, _encode, new_id
 from coach.safe_files import atomic_write
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -38,14 +38,26 @@ def synthetic_history(today: date) -> tuple[list[dict[str, Any]], list[dict[str,
     while night < today:
         for i, step in enumerate(STEPS):
             outcome = ("done", "done", "skipped", "done", "missed")[(night.toordinal() + i) % 5]
-            outcomes.append(_encode(StepRecord(night, step, outcome, at, "tui@bench")))
+            outcomes.append(
+                _encode(
+                    StepRecord(
+                        night=night,
+                        step=step,
+                        outcome=outcome,
+                        at=at,
+                        origin="tui@bench",
+                        id=new_id(),
+                    )
+                )
+            )
         cramps.append(
             _encode(
                 CrampLog(
-                    night,
-                    night.toordinal() % 3,
-                    at,
-                    "cli@bench",
+                    night=night,
+                    cramps=night.toordinal() % 3,
+                    at=at,
+                    origin="cli@bench",
+                    id=new_id(),
                     severity=4,
                     minutes=2.0,
                     leg="left",
@@ -93,7 +105,16 @@ def main() -> int:
         first_ms = (time.perf_counter() - start) * 1000
 
         ours, theirs = [], []
-        new_doc = _encode(StepRecord(today, "stretch", "done", datetime.now(UTC), "bench"))
+        new_doc = _encode(
+            StepRecord(
+                night=today,
+                step="stretch",
+                outcome="done",
+                at=datetime.now(UTC),
+                origin="bench",
+                id=new_id(),
+            )
+        )
         for round_no in range(15):
             for _ in range(4):
                 start = time.perf_counter()

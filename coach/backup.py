@@ -7,10 +7,9 @@ import io
 import os
 import re
 import stat
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from coach.clock import Clock
 from coach.db_files import Tables, encode_tables, parse_tables, read_tables
@@ -30,8 +29,7 @@ MAX_MEMBERS = 2000
 """Ten years are 121 files; a backup with far more is not one coach made."""
 
 
-@dataclass(frozen=True)
-class Restored:
+class Restored(NamedTuple):
     """What a restore did."""
 
     source: Path
@@ -41,8 +39,7 @@ class Restored:
     """The zip of the state before the restore, if anything changed."""
 
 
-@dataclass(frozen=True)
-class Contents:
+class Contents(NamedTuple):
     """What one backup holds."""
 
     path: Path
@@ -230,7 +227,14 @@ class Backups:
         try:
             members = read_backup(path)
         except StoreError as exc:
-            return Contents(path, 0, 0, None, None, str(exc).split(": ", 1)[-1])
+            return Contents(
+                path=path,
+                nights=0,
+                records=0,
+                first=None,
+                last=None,
+                problem=str(exc).split(": ", 1)[-1],
+            )
         nights: set[str] = set()
         records = 0
         for _, tables in members.values():
@@ -239,7 +243,7 @@ class Backups:
                 nights.update(doc["night"] for doc in docs)
         first = date.fromisoformat(min(nights)) if nights else None
         last = date.fromisoformat(max(nights)) if nights else None
-        return Contents(path, len(nights), records, first, last)
+        return Contents(path=path, nights=len(nights), records=records, first=first, last=last)
 
     def find(self, name: str) -> Path:
         daily = [p for p in self.list() if DAILY.match(p.name)]
@@ -274,14 +278,14 @@ class Backups:
                     store._quarantine(source / member, month.misfits)
             changed = self._merge_plan(months) if merge else self._differs(members)
             if not changed:
-                return Restored(source, False, None)
+                return Restored(source=source, changed=False, before=None)
             stamp = self.clock.now().strftime("%Y-%m-%dT%H%M%S")
             before = self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip", check=False)
             if merge:
                 self._merge_in(months, store)
             else:
                 self._put_back(members, months)
-        return Restored(source, True, before)
+        return Restored(source=source, changed=True, before=before)
 
     def _current(self, path: Path) -> Tables | None:
         try:

@@ -1,4 +1,4 @@
-"""The command line's parser class and value types.
+"""The command line's parser class, value types and the helpers its commands share.
 
 Imported only when a command is parsed: `coach` alone, which opens the app, needs neither
 argparse nor these.
@@ -10,10 +10,21 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, TypeAlias
 
-from coach.errors import CoachError
+from coach.errors import CoachError, UsageError
 from coach.settings import parse_hhmm
+
+if TYPE_CHECKING:
+    from coach.context import Context
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What each command module's `register` adds its parser to (coach.cli's `COMMAND`)."""
+
+
+class NoOptions(NamedTuple):
+    """The options of a command that takes none."""
+
 
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -53,6 +64,18 @@ def night_arg(text: str) -> str:
     if not FIRST_DATE <= value <= LAST_DATE:
         raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
     return value.isoformat()
+
+
+def resolve_night(text: str | None, ctx: Context) -> date:
+    """The night given with --night (words resolved, a future night refused), or tonight."""
+    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
+
+
+def check_step(step: str, ctx: Context) -> None:
+    """Refuse, as a usage error, a step id the routine does not have."""
+    ids = ctx.settings.routine.step_ids
+    if step not in ids:
+        raise UsageError(f"unknown step {step!r}; steps are: {', '.join(ids)}")
 
 
 def hhmm(text: str) -> str:

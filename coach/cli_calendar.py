@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from coach.cli_args import check_output_file, write_output_file
-from coach.context import Context
 from coach.planner import current_night
 
+if TYPE_CHECKING:
+    from coach.cli_args import Subparsers
+    from coach.context import Context
 
-def cmd_calendar(args: argparse.Namespace, ctx: Context) -> int:
+
+class CalendarOptions(NamedTuple):
+    output: str | None
+    """The .ics file to write; None prints it."""
+
+
+def run(options: CalendarOptions, ctx: Context) -> int:
     from coach.ical import routine_calendar  # icalendar loads only for this command
 
     now = ctx.clock.now()
     data = routine_calendar(ctx.settings, current_night(ctx.settings, now), now)
-    if args.output is None:
+    if options.output is None:
         sys.stdout.write(data.decode("utf-8"))
         return 0
-    path = Path(args.output).expanduser()
+    path = Path(options.output).expanduser()
     check_output_file(path, "coach.ics")
     write_output_file(path, data)
     events = data.count(b"BEGIN:VEVENT")
@@ -32,8 +39,8 @@ def cmd_calendar(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `calendar` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `calendar` to coach's commands."""
     p = sub.add_parser(
         "calendar",
         help="the routine as a calendar file for your phone",
@@ -44,4 +51,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--output", metavar="FILE", help="write to FILE (like coach.ics) instead of printing"
     )
-    p.set_defaults(handler=cmd_calendar)
+    p.set_defaults(run=run, options=CalendarOptions)

@@ -7,14 +7,25 @@ of the data still merge.
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from coach.context import Context
 from coach.errors import CoachError
 
+if TYPE_CHECKING:
+    from coach.cli_args import NoOptions, Subparsers
+    from coach.context import Context
 
-def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
+
+class ForgetOptions(NamedTuple):
+    night: str
+    """YYYY-MM-DD, 'tonight' or 'yesterday' as typed."""
+    step: str | None
+    """Only this step's records."""
+    cramps: bool
+    """Only the cramp log and episodes."""
+
+
+def run_undo(options: NoOptions, ctx: Context) -> int:
     stone = ctx.diary.undo()
     if stone is None:
         print("Nothing to undo.")
@@ -23,15 +34,15 @@ def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def cmd_forget(args: argparse.Namespace, ctx: Context) -> int:
+def run_forget(options: ForgetOptions, ctx: Context) -> int:
     diary = ctx.diary
-    if args.step is not None and args.cramps:
+    if options.step is not None and options.cramps:
         raise CoachError("give either --step ID or --cramps, not both")
-    if args.step is not None and args.step not in diary.settings.routine.step_ids:
+    if options.step is not None and options.step not in diary.settings.routine.step_ids:
         known = ", ".join(diary.settings.routine.step_ids)
-        raise CoachError(f"unknown step {args.step!r}; steps are: {known}")
-    night = diary.parse_night(args.night)
-    stone = diary.forget(night, step=args.step, cramps=args.cramps)
+        raise CoachError(f"unknown step {options.step!r}; steps are: {known}")
+    night = diary.parse_night(options.night)
+    stone = diary.forget(night, step=options.step, cramps=options.cramps)
     count = len(stone.targets)
     print(
         f"Forgot {stone.what} ({count} record{'s' if count != 1 else ''}). "
@@ -40,9 +51,9 @@ def cmd_forget(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `undo` and `forget` to the subcommands of coach.cli's parser."""
-    from coach.cli_args import NIGHT_METAVAR, night_arg
+def register(sub: Subparsers) -> None:
+    """Add `undo` and `forget` to coach's commands."""
+    from coach.cli_args import NIGHT_METAVAR, NoOptions, night_arg
 
     p = sub.add_parser(
         "undo",
@@ -51,7 +62,7 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
         "log, a cramp episode, a paused night) and say what it was. Run it again to take "
         "back the one before.",
     )
-    p.set_defaults(handler=cmd_undo)
+    p.set_defaults(run=run_undo, options=NoOptions)
 
     p = sub.add_parser(
         "forget",
@@ -63,4 +74,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, required=True)
     p.add_argument("--step", metavar="ID", help="only this step's records")
     p.add_argument("--cramps", action="store_true", help="only the cramp log and episodes")
-    p.set_defaults(handler=cmd_forget)
+    p.set_defaults(run=run_forget, options=ForgetOptions)

@@ -11,22 +11,21 @@ so tests hand in their own; `coach doctor` passes the real ones.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
 import stat
-import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.context import Context
-from coach.paths import HOME_ENV
 
 if TYPE_CHECKING:
+    import subprocess
+
+    from coach.cli_args import Subparsers
     from coach.voice import AudioCheck
 
 Verdict = Literal["ok", "note", "problem"]
@@ -38,8 +37,7 @@ AUTOSTART_PATH = "~/.config/autostart/coach.desktop"
 SESSION_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS")
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One finding: what was checked, the verdict, why, and the command that fixes it."""
 
     name: str
@@ -50,6 +48,8 @@ class Check:
 
 def run_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
     """Run a short command with a time limit; a missing or hung one is a failed result."""
+    import subprocess  # not for every command that only registers `doctor`
+
     try:
         return subprocess.run(argv, capture_output=True, text=True, timeout=5, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -310,7 +310,7 @@ def render(checks: list[Check]) -> str:
 
 def autostart_entry(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
     """An XDG autostart entry that starts `coach daemon` when the desktop session starts."""
-    from coach.daemon import daemon_argv
+    from coach.autostart import daemon_argv
 
     argv = daemon_argv(data_dir, command)
     return (
@@ -344,17 +344,25 @@ def _quote(path: Path) -> str:
 # --- the command --------------------------------------------------------------------------
 
 
-def cmd_doctor(args: argparse.Namespace, ctx: Context) -> int:
-    if args.print_autostart:
-        sys.stdout.write(autostart_entry(args.data_dir or os.environ.get(HOME_ENV) or None))
+class DoctorOptions(NamedTuple):
+    print_autostart: bool
+    data_dir: str | None
+    """coach's own --data-dir: the entry starts the daemon outside this shell."""
+
+
+def run(options: DoctorOptions, ctx: Context) -> int:
+    if options.print_autostart:
+        from coach.autostart import chosen_data_dir
+
+        sys.stdout.write(autostart_entry(chosen_data_dir(options.data_dir)))
         return 0
     checks = all_checks(ctx)
     sys.stdout.write(render(checks))
     return 1 if any(c.verdict == "problem" for c in checks) else 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `doctor` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `doctor` to coach's commands."""
     p = sub.add_parser(
         "doctor",
         help="check the reminder set-up and say what to fix",
@@ -368,4 +376,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="print an XDG autostart entry that starts the daemon at desktop login, and exit",
     )
-    p.set_defaults(handler=cmd_doctor)
+    p.set_defaults(run=run, options=DoctorOptions)

@@ -3,12 +3,26 @@ registered into the command line by `register`."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.context import Context
 from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.cli_args import Subparsers
+
+
+class JsonOptions(NamedTuple):
+    """`status`, `result` and `stop`."""
+
+    json: bool
+
+
+class StartOptions(NamedTuple):
+    json: bool
+    anyway: bool
+    """Start the longest plan even when an answer is unlikely."""
 
 
 def _protocol_json(protocol: Any) -> dict[str, Any]:
@@ -24,7 +38,7 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
     }
 
 
-def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
+def cmd_start(args: StartOptions, ctx: Context) -> int:
     from coach import experiment
 
     outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=args.anyway)
@@ -50,7 +64,7 @@ def cmd_start(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+def cmd_status(args: JsonOptions, ctx: Context) -> int:
     from coach import experiment
     from coach.planner import current_night
 
@@ -89,7 +103,7 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def cmd_result(args: argparse.Namespace, ctx: Context) -> int:
+def cmd_result(args: JsonOptions, ctx: Context) -> int:
     from coach.experiment import experiment_result
 
     result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
@@ -104,7 +118,7 @@ def cmd_result(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def cmd_stop(args: argparse.Namespace, ctx: Context) -> int:
+def cmd_stop(args: JsonOptions, ctx: Context) -> int:
     from coach.experiment import experiment_result, stop
 
     protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
@@ -120,17 +134,17 @@ def cmd_stop(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `experiment` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `experiment` and its actions to coach's commands."""
+    from coach.cli_args import Parser
+
     p = sub.add_parser(
         "experiment",
         help="find out whether stretching helps you",
         description="A personal randomised experiment: periods of stretch and no-stretch "
         "nights in random order, then an honest answer from your own cramp diary.",
     )
-    actions = p.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=parser_cls, required=True
-    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     for name, handler, text in (
         ("start", cmd_start, "check your diary and start (a run-in first if it is short)"),
         ("status", cmd_status, "the plan, and what tonight is"),
@@ -145,4 +159,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
                 action="store_true",
                 help="start the longest plan even when your cramp rate makes an answer unlikely",
             )
-        action.set_defaults(handler=handler)
+        action.set_defaults(run=handler, options=StartOptions if name == "start" else JsonOptions)

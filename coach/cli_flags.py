@@ -3,14 +3,16 @@ writing command prints after "Recorded" when its save raised one."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
-from coach.context import Context
-from coach.flagstore import RaisedFlag, acknowledge, open_flags
 from coach.planner import current_night
+
+if TYPE_CHECKING:
+    from coach.cli_args import Subparsers
+    from coach.context import Context
+    from coach.flagstore import RaisedFlag
 
 ACK_HINT = "When you have read it: `coach flags --ack ID` (`coach flags` lists the open ones)."
 
@@ -28,14 +30,22 @@ def announce_flags(ctx: Context, night: date) -> list[RaisedFlag]:
     return new
 
 
-def cmd_flags(args: argparse.Namespace, ctx: Context) -> int:
+class FlagsOptions(NamedTuple):
+    json: bool
+    ack: str | None
+    """The id of a flag the user has read."""
+
+
+def run(options: FlagsOptions, ctx: Context) -> int:
+    from coach.flagstore import acknowledge, open_flags
+
     today = current_night(ctx.settings, ctx.clock.now())
-    if args.ack:
-        flag = acknowledge(ctx.store, args.ack)
+    if options.ack:
+        flag = acknowledge(ctx.store, options.ack)
         print(f"Acknowledged: {flag.id}.")
         return 0
     flags = open_flags(ctx.store, today)
-    if args.json:
+    if options.json:
         print(json.dumps([flag.to_json() for flag in flags], indent=2))
         return 0
     if not flags:
@@ -47,8 +57,8 @@ def cmd_flags(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `flags` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `flags` to coach's commands."""
     p = sub.add_parser(
         "flags",
         help="red flags raised and not yet acknowledged",
@@ -57,4 +67,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--ack", metavar="ID", help="acknowledge the flag ID (you have read it)")
-    p.set_defaults(handler=cmd_flags)
+    p.set_defaults(run=run, options=FlagsOptions)

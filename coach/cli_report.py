@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.cli_args import check_output_file, write_output_file
-from coach.context import Context
+from coach.errors import UsageError
+from coach.formats import REPORT_FORMATS, ReportFormat
+
+if TYPE_CHECKING:
+    from coach.cli_args import Subparsers
+    from coach.context import Context
 
 MAX_WEEKS = 520
 
@@ -27,26 +32,35 @@ DEFAULT_WEEKS = 6
 """Kept equal to coach.report.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
 
 
-SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+SUFFIXES: dict[str, ReportFormat] = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
 """Without --format, the output file's suffix says which: report.pdf is a PDF."""
 
 
-def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
-    path = None if args.output is None else Path(args.output).expanduser()
-    if args.format is None:
-        args.format = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
-    if path is None and args.format == "pdf":
-        from coach.cli import UsageError
+class ReportOptions(NamedTuple):
+    weeks: int
+    output: str | None
+    """The file to write; None prints the report (not a PDF)."""
+    format: ReportFormat | None
+    """pdf, html or md; None: from the output file's suffix, else md."""
+    paper: Literal["a4", "letter"]
+    """The PDF's page size: a4 or letter."""
 
+
+def run(options: ReportOptions, ctx: Context) -> int:
+    path = None if options.output is None else Path(options.output).expanduser()
+    fmt: ReportFormat | None = options.format
+    if fmt is None:
+        fmt = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
+    if path is None and fmt == "pdf":
         raise UsageError("a PDF needs --output FILE (for example --output report.pdf)")
     if path is not None:
-        check_output_file(path, "report." + args.format)
+        check_output_file(path, "report." + fmt)
     # Imported here: the statistics and the page's libraries are not worth loading for
     # every other command.
     from coach.report import make_report, render
 
-    report = make_report(ctx.store, ctx.settings, args.weeks, ctx.clock.now())
-    data = render(report, args.format, paper=args.paper)
+    report = make_report(ctx.store, ctx.settings, options.weeks, ctx.clock.now())
+    data = render(report, fmt, paper=options.paper)
     if path is None:
         sys.stdout.write(data.decode())
         return 0
@@ -55,8 +69,8 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `report` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `report` to coach's commands."""
     p = sub.add_parser(
         "report",
         help="a report for your doctor (PDF, HTML or Markdown)",
@@ -74,7 +88,7 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of printing")
     p.add_argument(
         "--format",
-        choices=("pdf", "html", "md"),
+        choices=REPORT_FORMATS,
         default=None,
         help="pdf (one printable page; needs --output), html, or md (Markdown); default: "
         "from the output file's suffix, else md",
@@ -85,4 +99,4 @@ def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
         default="a4",
         help="the PDF's page size (default a4)",
     )
-    p.set_defaults(handler=cmd_report)
+    p.set_defaults(run=run, options=ReportOptions)

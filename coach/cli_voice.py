@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from typing import TYPE_CHECKING
 
-from coach.context import Context
+if TYPE_CHECKING:
+    from coach.cli_args import NoOptions, Subparsers
+    from coach.context import Context
 
 TEST_LINE = "This is coach. If you can hear this, spoken cues will reach you."
 
 
-def cmd_voice_test(args: argparse.Namespace, ctx: Context) -> int:
+def run(options: NoOptions, ctx: Context) -> int:
     from coach.voice import check_audio, speak
 
     found = check_audio()
@@ -57,12 +58,14 @@ def _chime(player: str | None, problems: tuple[str, ...], volume: int) -> str:
     return f"Played the stretch player's chime with {player}."
 
 
-def register(sub: Any, parser_cls: type[argparse.ArgumentParser]) -> None:
-    """Add `voice-test` to the subcommands of coach.cli's parser."""
+def register(sub: Subparsers) -> None:
+    """Add `voice-test` to coach's commands."""
+    from coach.cli_args import NoOptions
+
     p = sub.add_parser(
         "voice-test",
         help="say a test line now",
         description="Say one line now with the speech engine spoken cues would use, and "
         "say which one it was and whether it worked (exit 1 if it did not).",
     )
-    p.set_defaults(handler=cmd_voice_test)
+    p.set_defaults(run=run, options=NoOptions)

@@ -9,7 +9,7 @@ timing never waits for the voice.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from coach.stretch import Change, Slot, StretchSession
 
@@ -18,8 +18,7 @@ COUNTDOWN_FROM = 3
 NUMBERS = {1: "one", 2: "two", 3: "three"}
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     """One thing to tell the user: a line to speak and whether a chime comes first."""
 
     text: str
@@ -50,7 +49,7 @@ class SessionCues:
             cues.append(self.for_change(changes[-1]))
         number = self._countdown()
         if number is not None:
-            cues.append(Cue(NUMBERS[number]))
+            cues.append(Cue(text=NUMBERS[number]))
         return cues
 
     def _countdown(self) -> int | None:
@@ -72,7 +71,7 @@ class SessionCues:
         if change.phase == "done" or change.slot is None:
             # Holds done before a switch of variant count in both numbers.
             done, planned = session.holds_done, session.holds_planned
-            return Cue(f"Done, {done} of {planned} holds.", chime=True)
+            return Cue(text=f"Done, {done} of {planned} holds.", chime=True)
         slot = change.slot
         if change.phase == "rest":
             after = session.next_slot
@@ -82,10 +81,10 @@ class SessionCues:
                 text += " Then switch legs."
             elif after is not None and not same:
                 text += f" Next: {slot_words(after)}."
-            return Cue(text, chime=True)
+            return Cue(text=text, chime=True)
         if change.phase == "ready":
-            return Cue(f"Next: {slot_words(slot)}. Get into position.", chime=True)
-        return Cue(self._hold_words(slot), chime=True)
+            return Cue(text=f"Next: {slot_words(slot)}. Get into position.", chime=True)
+        return Cue(text=self._hold_words(slot), chime=True)
 
     def _hold_words(self, slot: Slot) -> str:
         session = self.session
@@ -102,29 +101,29 @@ class SessionCues:
 
     def started(self) -> Cue:
         slot = self.session.slot
-        return Cue(f"{slot_words(slot)}. Hold." if slot else "Start.")
+        return Cue(text=f"{slot_words(slot)}. Hold." if slot else "Start.")
 
     def paused(self) -> Cue:
-        return Cue("Paused.")
+        return Cue(text="Paused.")
 
     def resumed(self) -> Cue:
-        return Cue("Carry on.")
+        return Cue(text="Carry on.")
 
     def added(self, seconds: float) -> Cue:
         self._counted = None  # the last seconds come again, so count them again
-        return Cue(f"{seconds:g} more seconds.")
+        return Cue(text=f"{seconds:g} more seconds.")
 
     def skipped(self, change: Change) -> Cue:
         """After `skip_exercise`: what comes now."""
         if change.phase == "done":
             return self.for_change(change)
-        return Cue("Skipped. " + self.for_change(change).text)
+        return Cue(text="Skipped. " + self.for_change(change).text)
 
     def switched(self, variant: str) -> Cue:
         """After `switch_variant`: the new variant and what comes now."""
         slot = self.session.slot
         if slot is None:
-            return Cue(f"{variant.capitalize()} stretches.")
+            return Cue(text=f"{variant.capitalize()} stretches.")
         phase = self.session.phase
-        now = self.for_change(Change(phase, slot))
-        return Cue(f"{variant.capitalize()} stretches. {now.text}")
+        now = self.for_change(Change(phase=phase, slot=slot))
+        return Cue(text=f"{variant.capitalize()} stretches. {now.text}")

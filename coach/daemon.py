@@ -13,22 +13,14 @@ import contextlib
 import logging
 import logging.handlers
 import os
-import shlex
-import shutil
 import signal
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from coach.context import Context
 from coach.errors import CoachError
-
-# Re-exported: the sender lock lives in coach.locks, with the other locks.
-from coach.locks import LOCK_NAME as LOCK_NAME
-from coach.locks import Holder as Holder
-from coach.locks import SenderLock as SenderLock
-from coach.locks import sender_holder as sender_holder
+from coach.locks import LOCK_NAME, Holder, sender_holder
 from coach.logfile import PrivateRotatingFileHandler
 from coach.notify import BellNotifier, Notifier
 from coach.safe_files import ensure_dir
@@ -131,43 +123,3 @@ def run_daemon(ctx: Context, *, stream: TextIO | None = None) -> int:
         return await daemon.run(stop)
 
     return asyncio.run(main())
-
-
-def daemon_argv(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> list[str]:
-    """The command line that starts this coach's daemon on `data_dir` (if one was chosen)."""
-    argv = (command or _own_command)()
-    if data_dir:
-        argv += ["--data-dir", str(Path(data_dir).expanduser().absolute())]
-    argv.append("daemon")
-    return argv
-
-
-def systemd_unit(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
-    """A systemd user unit that starts `coach daemon` at login."""
-    argv = daemon_argv(data_dir, command)
-    return (
-        "# Save as ~/.config/systemd/user/coach.service, then run:\n"
-        "#   systemctl --user daemon-reload\n"
-        "#   systemctl --user enable --now coach.service\n"
-        "# Logs: journalctl --user -u coach.service (and daemon.log in coach's data folder)\n"
-        "[Unit]\n"
-        "Description=coach: bedtime routine reminders\n"
-        "After=graphical-session.target\n"
-        "\n"
-        "[Service]\n"
-        "Type=simple\n"
-        f"ExecStart={shlex.join(argv)}\n"
-        "Restart=on-failure\n"
-        "RestartSec=30\n"
-        "\n"
-        "[Install]\n"
-        "WantedBy=default.target\n"
-    )
-
-
-def _own_command() -> list[str]:
-    """How to start this very coach: its script if it is on PATH, else this Python."""
-    found = shutil.which("coach")
-    if found:
-        return [str(Path(found).absolute())]
-    return [sys.executable, "-m", "coach"]

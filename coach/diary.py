@@ -11,10 +11,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock
 from coach.errors import CoachError
@@ -25,6 +24,8 @@ from coach.record_store import (
     TOMBSTONES,
     CrampLog,
     Event,
+    Leg,
+    Outcome,
     StepRecord,
     Store,
     Tombstone,
@@ -46,7 +47,9 @@ __all__ = [
     "DiaryService",
     "Event",
     "FutureNight",
+    "Leg",
     "Logged",
+    "Outcome",
     "StepRecord",
     "Store",
     "Tombstone",
@@ -54,6 +57,8 @@ __all__ = [
 ]
 
 EPISODE = "cramp-episode"
+_Change = tuple[tuple[int, int, str, str], str, dict[str, Any]]
+"""A change a user made: its write-order key (coach.order), its table, its document."""
 PAUSE = "pause"
 FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
@@ -65,8 +70,7 @@ class FutureNight(CoachError):
     """A night after tonight: nothing can have happened on it yet."""
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(NamedTuple):
     """A cramp log written, and the one it replaced, if the night had one."""
 
     log: CrampLog
@@ -215,7 +219,7 @@ class DiaryService:
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,
@@ -237,7 +241,7 @@ class DiaryService:
         severity: int | None = None,
         minutes: float | None = None,
         band: str | None = None,
-        leg: str | None = None,
+        leg: Leg | None = None,
         disturbance: int | None = None,
         notes: str | None = None,
         muscle: str | None = None,
@@ -260,7 +264,7 @@ class DiaryService:
             muscle=muscle,
         )
         self._saved(night)
-        return Logged(log, before)
+        return Logged(log=log, replaced=before)
 
     def log_episode(self, night: date, data: Mapping[str, Any]) -> Event:
         """A cramp during the night ('cramping now'): its start, then its details."""
@@ -276,7 +280,7 @@ class DiaryService:
 
     def undo(self) -> Tombstone | None:
         """Take back the latest change still standing; None when there is nothing left."""
-        latest: tuple[Any, ...] | None = None
+        latest: _Change | None = None
         for key, table, doc in self._changes():
             if latest is None or key > latest[0]:
                 latest = (key, table, doc)
@@ -327,7 +331,7 @@ class DiaryService:
         self._saved(night)
         return stone
 
-    def _changes(self) -> Iterator[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+    def _changes(self) -> Iterator[_Change]:
         """Every change a user made that is still standing, with its write-order key.
         Red flags and reminders are the app's own notes, not changes a user made."""
         cancelled: set[tuple[str, object]] = set()

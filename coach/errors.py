@@ -20,5 +20,9 @@ class ConfigError(CoachError):
         super().__init__(f"{where}: {problem}")
 
 
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit 2 (not 1, as a CoachError)."""
+
+
 class StoreError(CoachError):
     """The database cannot be read or written; nothing was overwritten."""

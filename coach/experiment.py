@@ -532,9 +532,9 @@ def run_in(store: Store, end: date) -> RunIn:
         start=start,
         end=end,
         logged=len(logs),
-        cramp_nights=sum(1 for log in logs.values() if log.count > 0),
-        cramps=sum(log.count for log in logs.values()),
-        squares=sum(log.count * log.count for log in logs.values()),
+        cramp_nights=sum(1 for log in logs.values() if log.cramps > 0),
+        cramps=sum(log.cramps for log in logs.values()),
+        squares=sum(log.cramps * log.cramps for log in logs.values()),
     )
 
 
@@ -917,7 +917,7 @@ def observations(
                 arm=assigned.arm,
                 period=assigned.period,
                 washout=assigned.washout,
-                cramps=None if log is None else log.count,
+                cramps=None if log is None else log.cramps,
                 stretched=record is not None and record.outcome == "done",
             )
         )

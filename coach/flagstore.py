@@ -9,9 +9,8 @@ read it cheaply.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
 from coach.record_store import Event, Store
@@ -32,8 +31,7 @@ ACTION_TEXT: dict[str, str] = {
 """What to do, by how urgent it is (CONTENT.md: emergency number / same day / soon)."""
 
 
-@dataclass(frozen=True)
-class RaisedFlag:
+class RaisedFlag(NamedTuple):
     """A red flag raised on a night, with the words the user was shown."""
 
     id: str
@@ -100,7 +98,10 @@ def urgent_unacknowledged(store: Store) -> list[RaisedFlag]:
             night = date.fromisoformat(str(doc.get("night")))
         except ValueError:
             continue
-        flag = _from_event(Event(night, FLAG_EVENT, night_start(night), "", doc), set())
+        flag = _from_event(
+            Event(night=night, kind=FLAG_EVENT, at=night_start(night), origin="", id="", data=doc),
+            set(),
+        )
         if flag is not None:
             found.append(flag)
     return _order(found)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from coach.record_store import CrampLog
-from coach.stats import NightFacts
+from coach.stats import NightFacts, StepStatus
 from coach.wording import describe_cramps
 
-STATUSES = ("done", "skipped", "missed", "pending")
+STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
 
 
 def night_json(facts: NightFacts) -> dict[str, Any]:
@@ -21,7 +21,7 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
     if facts.cramps is not None:
         log = facts.cramps
         cramps = {
-            "count": log.count,
+            "count": log.cramps,
             "severity": log.severity,
             "minutes": log.minutes,
             "band": log.band,
@@ -36,7 +36,7 @@ def _cramp_cells(log: CrampLog | None) -> list[str]:
     if log is None:
         return ["", "", "", "", "", ""]
     return [
-        str(log.count),
+        str(log.cramps),
         "" if log.severity is None else str(log.severity),
         "" if log.minutes is None else f"{log.minutes:g}",
         log.band or "",

@@ -16,9 +16,9 @@ import os
 import stat
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from coach.errors import CoachError, StoreError
 from coach.safe_files import FILE_MODE, ensure_dir
@@ -190,8 +190,7 @@ LOCK_NAME = "reminders.lock"
 """The reminder sender's lock file, in the data folder."""
 
 
-@dataclass(frozen=True)
-class Holder:
+class Holder(NamedTuple):
     """The process that holds the sender lock."""
 
     pid: int

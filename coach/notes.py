@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from coach.medicines import GENERIC_WORDS, MEDICINES, PHRASES
 
@@ -60,8 +60,7 @@ CLAUSE = re.compile(r",|\bbut\b|\balthough\b|\bthough\b|\bhowever\b")
 TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
-@dataclass(frozen=True)
-class Concept:
+class Concept(NamedTuple):
     """A sign the rules look for: exact words, word beginnings, phrases, typo-tolerant words."""
 
     words: frozenset[str] = frozenset()
@@ -81,7 +80,11 @@ def _c(
     not_before: Iterable[str] = (),
 ) -> Concept:
     return Concept(
-        frozenset(words), tuple(stems), tuple(phrases), tuple(fuzzy), frozenset(not_before)
+        words=frozenset(words),
+        stems=tuple(stems),
+        phrases=tuple(phrases),
+        fuzzy=tuple(fuzzy),
+        not_before=frozenset(not_before),
     )
 
 
@@ -250,8 +253,7 @@ CONCEPTS: dict[str, Concept] = {
 }
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One sign found in a note: which concept, the words, and whether it is negated."""
 
     concept: str
@@ -263,8 +265,7 @@ class Hit:
     negated: bool
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """Everything found in one note."""
 
     hits: tuple[Hit, ...]
@@ -364,13 +365,27 @@ def _clause_hits(text: str, sentence: int, clause: int) -> Iterator[Hit]:
             continue  # most phrases are not there; skip the regex
         for match in pattern.finditer(joined):
             index = joined[: match.start()].count(" ")
-            yield Hit(name, phrase, sentence, clause, index, _negated(words, index, length))
+            yield Hit(
+                concept=name,
+                text=phrase,
+                sentence=sentence,
+                clause=clause,
+                word=index,
+                negated=_negated(words, index, length),
+            )
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         for name in _word_concepts(word):
             if following in CONCEPTS[name].not_before:
                 continue
-            yield Hit(name, word, sentence, clause, index, _negated(words, index, 1))
+            yield Hit(
+                concept=name,
+                text=word,
+                sentence=sentence,
+                clause=clause,
+                word=index,
+                negated=_negated(words, index, 1),
+            )
 
 
 def read_note(note: str) -> Reading:
@@ -381,7 +396,7 @@ def read_note(note: str) -> Reading:
     for s_index, sentence in enumerate(sentences):
         for c_index, clause in enumerate(CLAUSE.split(sentence)):
             hits.extend(_clause_hits(clause, s_index, c_index))
-    return Reading(tuple(hits), sentences)
+    return Reading(hits=tuple(hits), sentences=sentences)
 
 
 DURATION = re.compile(

@@ -16,10 +16,11 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.db_files import Tables, encode_tables, read_tables
@@ -33,8 +34,11 @@ if TYPE_CHECKING:
     from tinydb import TinyDB
 
 Outcome = Literal["done", "skipped", "missed"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
-LEGS: tuple[str, ...] = ("left", "right", "both")
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+Leg = Literal["left", "right", "both"]
+LEGS: tuple[Leg, ...] = get_args(Leg)
+NO_DATA: Mapping[str, Any] = MappingProxyType({})
+"""The empty `detail` / `data` of a record (immutable: one instance is shared)."""
 STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
@@ -68,58 +72,57 @@ def default_origin(kind: str) -> str:
     return f"{kind}@{os.uname().nodename or 'localhost'}"
 
 
-@dataclass(frozen=True)
-class StepRecord:
+class StepRecord(NamedTuple):
     """One outcome of one step on one night."""
 
     night: date
     step: str
-    outcome: str
+    outcome: Outcome
     at: datetime
     origin: str
-    id: str = field(default_factory=new_id)
+    id: str
+    """Unique (`new_id()`): merges match records by it."""
     reason: str | None = None
     late: bool = False
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = NO_DATA
     hlc: Stamp = (0, 0)
     """Its place in the write order (coach.order); `at` is for display."""
 
 
-@dataclass(frozen=True)
-class CrampLog:
-    """The morning log of one night's cramps; count 0 means a night without cramps."""
+class CrampLog(NamedTuple):
+    """The morning log of one night's cramps; 0 cramps means a night without cramps."""
 
     night: date
-    count: int
+    cramps: int
+    """How many cramps; stored under the key "count" (a NamedTuple field cannot be named
+    `count`, and the data contract keeps its key)."""
     at: datetime
     origin: str
+    id: str
     severity: int | None = None
     minutes: float | None = None
-    leg: str | None = None
+    leg: Leg | None = None
     disturbance: int | None = None
     notes: str = ""
     muscle: str | None = None
-    id: str = field(default_factory=new_id)
     band: str | None = None
     """The longest cramp as a band of BANDS (the check-in), when not timed or typed."""
     hlc: Stamp = (0, 0)
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """Anything else that happened on a night: a cramp episode, a reminder sent, a pause."""
 
     night: date
     kind: str
     at: datetime
     origin: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-    id: str = field(default_factory=new_id)
+    id: str
+    data: Mapping[str, Any] = NO_DATA
     hlc: Stamp = (0, 0)
 
 
-@dataclass(frozen=True)
-class Tombstone:
+class Tombstone(NamedTuple):
     """Takes back records of one night by id, as if they had never been written."""
 
     night: date
@@ -128,9 +131,9 @@ class Tombstone:
     targets: tuple[str, ...]
     at: datetime
     origin: str
+    id: str
     what: str = ""
     """What was taken back, in words."""
-    id: str = field(default_factory=new_id)
     hlc: Stamp = (0, 0)
 
 
@@ -139,26 +142,35 @@ Built = tuple[bool, dict[str, Any]] | None
 R = TypeVar("R", StepRecord, CrampLog, Event, Tombstone)
 
 
+DOC_KEYS: dict[str, str] = {"cramps": "count"}
+"""Fields stored under another key: the data contract's key, where a NamedTuple field
+cannot take its name."""
+
+
 def _encode(record: Record) -> dict[str, Any]:
-    doc = asdict(record)
+    """The record as a JSON object (never a list: a NamedTuple is a tuple to `json`)."""
+    doc = {DOC_KEYS.get(name, name): value for name, value in record._asdict().items()}
     doc["night"] = record.night.isoformat()
     doc["at"] = record.at.isoformat()
     doc["hlc"] = list(record.hlc)
+    for name in ("detail", "data"):
+        if name in doc:
+            doc[name] = dict(doc[name])
     if "targets" in doc:
         doc["targets"] = list(doc["targets"])
     return doc
 
 
-_FIELDS: dict[type, frozenset[str]] = {}
+_KEYS: dict[type, tuple[tuple[str, str], ...]] = {}
 
 
 def decode(cls: type[R], doc: Mapping[str, Any]) -> R:
     """A record from a document that fits its schema: known fields by name, others
     (a newer coach's) ignored."""
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = frozenset(f.name for f in fields(cls))
-    values = {name: doc[name] for name in names if name in doc}
+    keys = _KEYS.get(cls)
+    if keys is None:
+        keys = _KEYS[cls] = tuple((name, DOC_KEYS.get(name, name)) for name in cls._fields)
+    values = {name: doc[key] for name, key in keys if key in doc}
     values["night"] = date.fromisoformat(doc["night"])
     values["at"] = datetime.fromisoformat(doc["at"])
     values["hlc"] = stamp_of(doc)
@@ -186,21 +198,19 @@ def _months(start: date, end: date) -> Iterator[str]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-@dataclass(frozen=True)
-class Misfit:
+class Misfit(NamedTuple):
     """A document that does not fit its record kind."""
 
     table: str
     doc_id: str
     why: str
-    doc: Any
+    doc: object
 
     def describe(self) -> str:
         return f"{self.table} #{self.doc_id}: {self.why}"
 
 
-@dataclass(frozen=True)
-class Month:
+class Month(NamedTuple):
     """One parsed file: its records that fit, by table in id order, and its misfits."""
 
     tables: Tables
@@ -223,8 +233,8 @@ def sort_docs(tables: Tables) -> Month:
             if why is None:
                 good.append(doc)
             else:
-                misfits.append(Misfit(name, doc_id, why, doc))
-    return Month(tables, valid, misfits)
+                misfits.append(Misfit(table=name, doc_id=doc_id, why=why, doc=doc))
+    return Month(tables=tables, valid=valid, misfits=misfits)
 
 
 def highest_stamp(month: Month) -> Stamp | None:
@@ -302,7 +312,7 @@ class Store:
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,
@@ -316,7 +326,7 @@ class Store:
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,
@@ -330,7 +340,7 @@ class Store:
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         reason: str | None,
         late: bool,
         detail: Mapping[str, Any] | None,
@@ -355,6 +365,7 @@ class Store:
                 outcome=outcome,
                 at=self.clock.now(),
                 origin=self.origin,
+                id=new_id(),
                 reason=reason or None,
                 late=late,
                 detail=dict(detail or {}),
@@ -394,7 +405,7 @@ class Store:
         *,
         severity: int | None = None,
         minutes: float | None = None,
-        leg: str | None = None,
+        leg: Leg | None = None,
         disturbance: int | None = None,
         notes: str = "",
         muscle: str | None = None,
@@ -406,9 +417,10 @@ class Store:
         def build(month: Month, stamp: Stamp) -> Built:
             log = CrampLog(
                 night=night,
-                count=count,
+                cramps=count,
                 at=self.clock.now(),
                 origin=self.origin,
+                id=new_id(),
                 severity=severity,
                 minutes=minutes,
                 leg=leg,
@@ -444,6 +456,7 @@ class Store:
                 kind=kind,
                 at=self.clock.now(),
                 origin=self.origin,
+                id=new_id(),
                 data=dict(data or {}),
                 hlc=stamp,
             )
@@ -464,6 +477,7 @@ class Store:
                 what=what,
                 at=self.clock.now(),
                 origin=self.origin,
+                id=new_id(),
                 hlc=stamp,
             )
             return True, _encode(stone)
@@ -621,7 +635,7 @@ class Store:
                         have.add(doc["id"])
                         new.append(doc)
                 if new:
-                    self._durably(lambda t=table, n=new: t.insert_multiple(n), path)  # type: ignore[misc]
+                    self._durably(partial(table.insert_multiple, new), path)
                     added += len(new)
         finally:
             db.close()
@@ -644,7 +658,7 @@ class Store:
         try:
             stat = path.stat()
         except FileNotFoundError:
-            return Month({}, {}, [])
+            return Month(tables={}, valid={}, misfits=[])
         except OSError as exc:
             raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
         key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
@@ -655,7 +669,7 @@ class Store:
         try:
             month = sort_docs(read_tables(path))
         except FileNotFoundError:
-            return Month({}, {}, [])
+            return Month(tables={}, valid={}, misfits=[])
         if month.misfits:
             self._set_aside_on_read(path, month)
         with self._cache_lock:

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from coach.flagstore import (
     ACTION_TEXT,
@@ -60,8 +59,7 @@ QUESTIONS_EVERY_DAYS = 7
 """The check-in asks its safety questions at most once a week."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One red-flag rule: what it is called, how urgent, and the advice shown."""
 
     id: str
@@ -100,106 +98,107 @@ RULES: dict[str, Rule] = {
     r.id: r
     for r in (
         Rule(
-            "clot-lung",
-            "urgent",
-            "emergency",
-            "A swollen or painful calf with breathlessness or chest pain",
-            "Together these can mean a blood clot in the lung.",
-            CONTENT_RED_FLAGS[0],
+            id="clot-lung",
+            level="urgent",
+            action="emergency",
+            title="A swollen or painful calf with breathlessness or chest pain",
+            advice="Together these can mean a blood clot in the lung.",
+            content=CONTENT_RED_FLAGS[0],
         ),
         Rule(
-            "long-cramp",
-            "urgent",
-            "same-day",
-            "A cramp lasted more than 10 minutes",
-            "A cramp that lasts more than 10 minutes and does not ease when you move the leg "
-            "needs a health professional promptly (now, if it is still going on).",
-            CONTENT_RED_FLAGS[1],
+            id="long-cramp",
+            level="urgent",
+            action="same-day",
+            title="A cramp lasted more than 10 minutes",
+            advice="A cramp that lasts more than 10 minutes and does not ease when you move the "
+            "leg needs a health professional promptly (now, if it is still going on).",
+            content=CONTENT_RED_FLAGS[1],
         ),
         Rule(
-            "clot-calf",
-            "urgent",
-            "same-day",
-            "One calf swollen, red, warm or tender",
-            "This can be a blood clot in the leg.",
-            CONTENT_RED_FLAGS[2],
+            id="clot-calf",
+            level="urgent",
+            action="same-day",
+            title="One calf swollen, red, warm or tender",
+            advice="This can be a blood clot in the leg.",
+            content=CONTENT_RED_FLAGS[2],
         ),
         Rule(
-            "tetanus",
-            "urgent",
-            "same-day",
-            "Cramps after contact with a toxin or after a dirty wound",
-            "This can be a sign of tetanus.",
-            CONTENT_RED_FLAGS[3],
+            id="tetanus",
+            level="urgent",
+            action="same-day",
+            title="Cramps after contact with a toxin or after a dirty wound",
+            advice="This can be a sign of tetanus.",
+            content=CONTENT_RED_FLAGS[3],
         ),
         Rule(
-            "frequent",
-            "soon",
-            "soon",
-            "Cramps on 3 or more nights a week, or sleep disturbed, for 2 weeks",
-            "Cramps that are frequent or disturb your sleep week after week are worth "
+            id="frequent",
+            level="soon",
+            action="soon",
+            title="Cramps on 3 or more nights a week, or sleep disturbed, for 2 weeks",
+            advice="Cramps that are frequent or disturb your sleep week after week are worth "
             "discussing with a health professional, whether or not you kept the routine.",
-            CONTENT_RED_FLAGS[4],
+            content=CONTENT_RED_FLAGS[4],
         ),
         Rule(
-            "elsewhere",
-            "soon",
-            "soon",
-            "Cramps elsewhere in the body, or twitching with weakness",
-            "Cramps in other parts of the body, or muscle twitching with weakness, are worth "
-            "discussing with a health professional.",
-            CONTENT_RED_FLAGS[5],
+            id="elsewhere",
+            level="soon",
+            action="soon",
+            title="Cramps elsewhere in the body, or twitching with weakness",
+            advice="Cramps in other parts of the body, or muscle twitching with weakness, are "
+            "worth discussing with a health professional.",
+            content=CONTENT_RED_FLAGS[5],
         ),
         Rule(
-            "numbness",
-            "soon",
-            "soon",
-            "Numbness or tingling",
-            "Numbness or tingling is worth discussing with a health professional.",
-            CONTENT_RED_FLAGS[6],
+            id="numbness",
+            level="soon",
+            action="soon",
+            title="Numbness or tingling",
+            advice="Numbness or tingling is worth discussing with a health professional.",
+            content=CONTENT_RED_FLAGS[6],
         ),
         Rule(
-            "swelling",
-            "soon",
-            "soon",
-            "Swelling",
-            "Swelling is worth discussing with a health professional. If one calf is "
+            id="swelling",
+            level="soon",
+            action="soon",
+            title="Swelling",
+            advice="Swelling is worth discussing with a health professional. If one calf is "
             "swollen, red, warm or tender, get help the same day.",
-            CONTENT_RED_FLAGS[6],
+            content=CONTENT_RED_FLAGS[6],
         ),
         Rule(
-            "weakness",
-            "soon",
-            "soon",
-            "Muscles weaker or thinner",
-            "Muscles getting weaker or thinner are worth discussing with a health professional.",
-            CONTENT_RED_FLAGS[6],
+            id="weakness",
+            level="soon",
+            action="soon",
+            title="Muscles weaker or thinner",
+            advice="Muscles getting weaker or thinner are worth discussing with a health "
+            "professional.",
+            content=CONTENT_RED_FLAGS[6],
         ),
         Rule(
-            "new-medicine",
-            "soon",
-            "soon",
-            "Cramps after starting a new medicine",
-            "Raise it with your doctor or pharmacist (see \u201cThings to ask a pharmacist\u201d "
-            "in the help).",
-            CONTENT_RED_FLAGS[7],
+            id="new-medicine",
+            level="soon",
+            action="soon",
+            title="Cramps after starting a new medicine",
+            advice="Raise it with your doctor or pharmacist (see \u201cThings to ask a "
+            "pharmacist\u201d in the help).",
+            content=CONTENT_RED_FLAGS[7],
         ),
         Rule(
-            "claudication",
-            "soon",
-            "soon",
-            "Leg pain when walking that eases with rest",
-            "Pain on walking that eases with rest is different from a night cramp, and worth "
-            "discussing with a health professional.",
-            CONTENT_RED_FLAGS[8],
+            id="claudication",
+            level="soon",
+            action="soon",
+            title="Leg pain when walking that eases with rest",
+            advice="Pain on walking that eases with rest is different from a night cramp, and "
+            "worth discussing with a health professional.",
+            content=CONTENT_RED_FLAGS[8],
         ),
         Rule(
-            "pregnancy",
-            "soon",
-            "soon",
-            "Pregnancy",
-            "Ask a midwife or doctor before following the routine.",
-            CONTENT_RED_FLAGS[9],
+            id="pregnancy",
+            level="soon",
+            action="soon",
+            title="Pregnancy",
+            advice="Ask a midwife or doctor before following the routine.",
+            content=CONTENT_RED_FLAGS[9],
         ),
     )
 }
@@ -215,8 +214,7 @@ RULES_SUMMARY = (
 """What the rules watch for, in one line (for "none found")."""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule met on one night, with what showed it."""
 
     rule: Rule
@@ -237,7 +235,12 @@ class Finding:
 
     def raised(self) -> RaisedFlag:
         return RaisedFlag(
-            self.id, self.rule.id, self.rule.level, self.rule.action, self.night, self.text()
+            id=self.id,
+            rule=self.rule.id,
+            level=self.rule.level,
+            action=self.rule.action,
+            night=self.night,
+            text=self.text(),
         )
 
 
@@ -311,7 +314,7 @@ def night_findings(facts: NightFacts) -> list[Finding]:
     """The rules met by one night's log, episodes, notes and answers (not frequency)."""
     log = facts.cramps
     note = log.notes if log is not None else ""
-    reading = read_note(note) if note else Reading((), ())
+    reading = read_note(note) if note else Reading(hits=(), sentences=())
     found: dict[str, str] = {}
 
     longest = facts.longest_minutes
@@ -358,7 +361,10 @@ def night_findings(facts: NightFacts) -> list[Finding]:
         found["new-medicine"] = medicine
     if reading.has("pregnant"):
         found["pregnancy"] = _quote(note)
-    return [Finding(RULES[rule], facts.night, detail) for rule, detail in found.items()]
+    return [
+        Finding(rule=RULES[rule], night=facts.night, detail=detail)
+        for rule, detail in found.items()
+    ]
 
 
 # --- frequency over 14 nights ----------------------------------------------------------
@@ -405,13 +411,16 @@ def find_findings(diary: Diary, start: date, end: date) -> list[Finding]:
         findings.extend(night_findings(facts))
         if frequent_at(diary, facts.night):
             findings.append(
-                Finding(RULES["frequent"], facts.night, _frequent_detail(diary, facts.night))
+                Finding(
+                    rule=RULES["frequent"],
+                    night=facts.night,
+                    detail=_frequent_detail(diary, facts.night),
+                )
             )
     return findings
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     """A rule met in the log, with the nights that show it (for History and the report)."""
 
     pattern: Rule
@@ -455,7 +464,9 @@ def find_red_flags(
         else:
             found.setdefault(finding.rule.id, set()).add(finding.night)
     order = list(RULES)
-    flags = [RedFlag(RULES[rule], tuple(sorted(nights))) for rule, nights in found.items()]
+    flags = [
+        RedFlag(pattern=RULES[rule], nights=tuple(sorted(nights))) for rule, nights in found.items()
+    ]
     flags.sort(key=lambda f: (f.pattern.level != "urgent", order.index(f.id)))
     return flags
 
@@ -477,11 +488,11 @@ def _cramp_diary(store: Store, start: date, end: date) -> Diary:
     while night <= end:
         nights.append(
             NightFacts(
-                night,
-                {},
-                (),
-                logs.get(night),
-                tuple(episodes.get(night, ())),
+                night=night,
+                steps={},
+                required=(),
+                cramps=logs.get(night),
+                episodes=tuple(episodes.get(night, ())),
                 answers=answers.get(night, {}),
             )
         )
@@ -506,9 +517,9 @@ def check_after_save(
         if frequent_at(diary, facts_end.night):
             findings.append(
                 Finding(
-                    RULES["frequent"],
-                    facts_end.night,
-                    _frequent_detail(diary, facts_end.night),
+                    rule=RULES["frequent"],
+                    night=facts_end.night,
+                    detail=_frequent_detail(diary, facts_end.night),
                 )
             )
             break

@@ -23,9 +23,8 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.context import Context
 from coach.errors import CoachError
@@ -47,8 +46,7 @@ Kind = Literal["daemon", "tui"]
 Level = Literal["info", "warning", "error"]
 
 
-@dataclass(frozen=True)
-class DueReminder:
+class DueReminder(NamedTuple):
     """A step falling due, as the user sees it, wherever it is shown."""
 
     night: date
@@ -356,7 +354,17 @@ class ReminderHost:
                     "info",
                     f"reminder {step.id}{late}: {title!r} {how} via {delivery.backend}{extra}",
                 )
-        self.on_due(DueReminder(night, step, title, body, late_by, sender, delivery))
+        self.on_due(
+            DueReminder(
+                night=night,
+                step=step,
+                title=title,
+                body=body,
+                late_by=late_by,
+                sender=sender,
+                desktop=delivery,
+            )
+        )
 
     def _send(self, title: str, body: str) -> Delivery:
         """The desktop first; on failure, say so once (again only after it worked in

@@ -13,8 +13,8 @@ the reminder service (`coach.reminders`) uses them too, so the rules are written
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from coach.errors import CoachError
 from coach.planner import Plan, PlannedStep, plan_night
@@ -94,8 +94,7 @@ def reminder_text(
 # --- snooze and pause -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NightState:
+class NightState(NamedTuple):
     """What the store says about one night's reminders: snoozes (in order) and pause."""
 
     snoozes: dict[str, list[datetime]]
@@ -116,7 +115,7 @@ def night_state(events: list[Event], night: date) -> NightState:
                 snoozes.setdefault(step, []).append(wake)
         elif event.kind == PAUSE_EVENT:
             paused = bool(event.data.get("paused", True))
-    return NightState(snoozes, paused)
+    return NightState(snoozes=snoozes, paused=paused)
 
 
 def parse_instant(value: object) -> datetime | None:

@@ -27,10 +27,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -70,8 +69,7 @@ OnDue = Callable[[PlannedStep, date, timedelta], object]
 """on_due(step, night, late_by): a step falls due; late_by is zero or more."""
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     """One reminder the service owes: a step's own (repeat 0) or its n-th snoozed repeat."""
 
     night: date
@@ -86,8 +84,7 @@ class Reminder:
         return (self.night, self.step.id, self.repeat)
 
 
-@dataclass(frozen=True)
-class Handled:
+class Handled(NamedTuple):
     """What the service did with one reminder, for logs and tests."""
 
     reminder: Reminder
@@ -204,7 +201,7 @@ class ReminderService:
                 until = useful_until(plan, step)
                 if self.not_before is not None and step.at < self.not_before and now >= until:
                     continue
-                owed.append(Reminder(plan.night, step, step.at, until))
+                owed.append(Reminder(night=plan.night, step=step, due=step.at, useful_until=until))
                 # A snooze from before the step's own time is stale (older versions let
                 # one be asked early): the step's own reminder replaces it.
                 snoozes = [w for w in self._snoozes.get((plan.night, step.id), []) if w > step.at]
@@ -212,7 +209,13 @@ class ReminderService:
                     # Only the latest snooze counts: snoozing again replaces the wait.
                     repeat, wake = len(snoozes), snoozes[-1]
                     owed.append(
-                        Reminder(plan.night, step, wake, max(until, wake + ON_TIME_GRACE), repeat)
+                        Reminder(
+                            night=plan.night,
+                            step=step,
+                            due=wake,
+                            useful_until=max(until, wake + ON_TIME_GRACE),
+                            repeat=repeat,
+                        )
                     )
         owed = [r for r in owed if r.key not in self._handled]
         owed.sort(key=lambda r: (r.due, r.step.offset_minutes, r.repeat))
@@ -269,12 +272,12 @@ class ReminderService:
             self.on_due(reminder.step, reminder.night, late_by)
             if sender:
                 self._write(reminder, status, late_by, DELIVERED)
-            return Handled(reminder, status, late_by, now)
+            return Handled(reminder=reminder, status=status, late_by=late_by, at=now)
         if sender:
             self._write(reminder, status, late_by, DELIVERED)
         if status == "missed" and self.on_missed is not None:
             self.on_missed(reminder.step, reminder.night, late_by)
-        return Handled(reminder, status, late_by, now)
+        return Handled(reminder=reminder, status=status, late_by=late_by, at=now)
 
     def _write(self, reminder: Reminder, status: Status, late_by: timedelta, phase: str) -> None:
         if self.store is None:
@@ -318,7 +321,9 @@ class ReminderService:
             if self.store is not None:
                 latest = self.store.latest_outcomes(night, night).get((night, step_id))
                 recorded = latest.outcome if latest is not None else None
-            state = NightState({step_id: list(taken)}, self._paused.get(night, False))
+            state = NightState(
+                snoozes={step_id: list(taken)}, paused=self._paused.get(night, False)
+            )
             wake = check_snooze(
                 self.settings, self.plan(night), step_id, self.clock.now(), state, recorded
             )

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach import __version__
 from coach.errors import CoachError
+from coach.formats import ReportFormat
 from coach.history_export import to_csv
 from coach.record_store import Store
 from coach.redflags import RULES_SUMMARY, find_red_flags
@@ -60,24 +60,21 @@ Align = Literal["l", "r"]
 # --- the model ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """Running text; `small` for notes under a table."""
 
     text: str
     small: bool = False
 
 
-@dataclass(frozen=True)
-class Bullets:
+class Bullets(NamedTuple):
     """A list; each item may start with a bold `lead` ("Urgent")."""
 
     items: tuple[tuple[str, str], ...]
     """(lead, text) pairs; lead may be empty."""
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A table of text cells; the renderers align and emphasise, never reformat."""
 
     header: tuple[str, ...]
@@ -91,8 +88,7 @@ class Table:
     """Share of the page's width the table takes."""
 
 
-@dataclass(frozen=True)
-class ChartBar:
+class ChartBar(NamedTuple):
     """One bar of the weekly chart: a week's count with the nights it rests on."""
 
     label: str
@@ -102,8 +98,7 @@ class ChartBar:
     baseline: bool = False
 
 
-@dataclass(frozen=True)
-class WeeklyChart:
+class WeeklyChart(NamedTuple):
     """Cramps per week as bars, each with its count and nights logged under it."""
 
     title: str
@@ -121,8 +116,7 @@ class WeeklyChart:
 Block = Paragraph | Bullets | Table | WeeklyChart
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """A titled part of the report."""
 
     title: str
@@ -133,8 +127,7 @@ class Section:
     """Half a page wide is enough: two narrow sections in a row share one band of a page."""
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """Everything the report says, in the order it says it."""
 
     title: str
@@ -144,8 +137,7 @@ class Report:
     disclaimer: str = NOT_MEDICAL_ADVICE
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """The nights a report covers."""
 
     start: date
@@ -156,8 +148,7 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-@dataclass(frozen=True)
-class Extras:
+class Extras(NamedTuple):
     """What other parts of the app add to the report, when they have it.
 
     Each is a ready section, so the report does not depend on how they compute it.
@@ -171,7 +162,7 @@ class Extras:
     """The personal experiment's result, as blocks."""
     flags: Section | None = None
     """Red flags raised and acknowledged, from the store; default: patterns in the diary."""
-    sections: tuple[Section, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
     """Anything else, appended before the notes."""
 
 
@@ -188,7 +179,7 @@ def report_period(diary: Diary, weeks: int) -> Period:
     first = diary.first
     if end is None or first is None:
         raise CoachError("nothing is recorded yet; the report needs at least one finished night")
-    return Period(max(first, end - timedelta(days=weeks * 7 - 1)), end)
+    return Period(start=max(first, end - timedelta(days=weeks * 7 - 1)), end=end)
 
 
 def load_diary(store: Store, settings: Settings, now: datetime, weeks: int) -> Diary:
@@ -273,7 +264,7 @@ def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[
     result = experiment_result(store, settings, now)
     if result is None:
         return ()
-    blocks: list[Block] = [Paragraph(result.summary())]
+    blocks: list[Block] = [Paragraph(text=result.summary())]
     if result.periods:
         rows = tuple(
             (
@@ -288,21 +279,21 @@ def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[
         )
         blocks.append(
             Table(
-                ("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
-                rows,
-                ("r", "l", "l", "r", "r", "r"),
+                header=("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                rows=rows,
+                align=("r", "l", "l", "r", "r", "r"),
                 widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
             )
         )
     blocks += [
         Paragraph(
-            "Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
+            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
             f"first {result.protocol.washout_nights} nights of each period are left out; "
             "analysed by assignment with a negative binomial model (time trend, pair as "
             "block).",
             small=True,
         ),
-        Paragraph(result.limits(), small=True),
+        Paragraph(text=result.limits(), small=True),
     ]
     return tuple(blocks)
 
@@ -341,7 +332,7 @@ def raised_flags_section(store: Store, start: date, end: date) -> Section | None
         )
         for flag in raised
     )
-    return Section("Red flags raised", (Bullets(items),))
+    return Section(title="Red flags raised", blocks=(Bullets(items=items),))
 
 
 def make_report(
@@ -358,14 +349,14 @@ def make_report(
     if not extras.not_cramps:
         period = report_period(diary, weeks)
         answers = not_cramps_answers(store, period.start, period.end)
-        extras = replace(extras, not_cramps=answers)
+        extras = extras._replace(not_cramps=answers)
     if not extras.experiment:
-        extras = replace(extras, experiment=experiment_blocks(store, settings, now))
+        extras = extras._replace(experiment=experiment_blocks(store, settings, now))
     if not extras.profile:
-        extras = replace(extras, profile=profile_answers(settings))
+        extras = extras._replace(profile=profile_answers(settings))
     if extras.flags is None:
         period = report_period(diary, weeks)
-        extras = replace(extras, flags=raised_flags_section(store, period.start, period.end))
+        extras = extras._replace(flags=raised_flags_section(store, period.start, period.end))
     return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
 
 
@@ -419,15 +410,26 @@ def build_report(
     if extras.not_cramps:
         sections.append(
             Section(
-                "Not cramps? (the patient's answers; the app does not diagnose)",
-                (Table(("question", "answer"), extras.not_cramps, ("l", "l"), widths=(3, 2)),),
+                title="Not cramps? (the patient's answers; the app does not diagnose)",
+                blocks=(
+                    Table(
+                        header=("question", "answer"),
+                        rows=extras.not_cramps,
+                        align=("l", "l"),
+                        widths=(3, 2),
+                    ),
+                ),
             )
         )
     sections.extend(extras.sections)
     sections.append(_notes_section(nights))
     if extras.experiment:
         sections.append(
-            Section("Personal experiment: does stretching help?", extras.experiment, overflow=True)
+            Section(
+                title="Personal experiment: does stretching help?",
+                blocks=extras.experiment,
+                overflow=True,
+            )
         )
     return Report(
         title="Night-time leg cramps: diary report",
@@ -527,10 +529,10 @@ def _cramp_section(
         if baseline.end < period.start:
             bars.append(
                 ChartBar(
-                    f"{baseline.start:%d %b}\nbaseline",
-                    baseline.cramps,
-                    baseline.nights_logged,
-                    7,
+                    label=f"{baseline.start:%d %b}\nbaseline",
+                    cramps=baseline.cramps,
+                    nights_logged=baseline.nights_logged,
+                    nights=7,
                     baseline=True,
                 )
             )
@@ -541,16 +543,16 @@ def _cramp_section(
         rows.append(_week_row(label, block))
         bars.append(
             ChartBar(
-                f"{start:%d %b}" + ("\nbaseline" if is_baseline else ""),
-                block.cramps,
-                block.nights_logged,
-                (end - start).days + 1,
+                label=f"{start:%d %b}" + ("\nbaseline" if is_baseline else ""),
+                cramps=block.cramps,
+                nights_logged=block.nights_logged,
+                nights=(end - start).days + 1,
                 baseline=is_baseline,
             )
         )
     rows.append(_week_row("Whole period", whole))
     table = Table(
-        (
+        header=(
             "nights",
             "logged",
             "with cramps",
@@ -559,20 +561,20 @@ def _cramp_section(
             "worst pain 0-10",
             "sleep disturbed 0-10",
         ),
-        tuple(rows),
-        ("l", "r", "r", "r", "r", "r", "r"),
+        rows=tuple(rows),
+        align=("l", "r", "r", "r", "r", "r", "r"),
         total=True,
         widths=(3.5, 1.3, 1.3, 1.05, 3.3, 1.45, 1.9),
     )
     chart = WeeklyChart(
-        "Cramps per week (count), nights logged under each bar; hatched: under "
+        title="Cramps per week (count), nights logged under each bar; hatched: under "
         f"{MIN_RATE_NIGHTS} nights logged",
-        tuple(bars),
+        bars=tuple(bars),
     )
-    blocks: list[Block] = [chart, table, Paragraph(RATE_NOTE, small=True)]
+    blocks: list[Block] = [chart, table, Paragraph(text=RATE_NOTE, small=True)]
     if baseline is not None:
-        blocks.append(Paragraph(BASELINE_NOTE, small=True))
-    return Section("Cramps per week", tuple(blocks))
+        blocks.append(Paragraph(text=BASELINE_NOTE, small=True))
+    return Section(title="Cramps per week", blocks=tuple(blocks))
 
 
 def _longest_section(nights: Sequence[NightFacts]) -> Section:
@@ -581,7 +583,9 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
     title = "Longest cramps"
     if not timed:
         return Section(
-            title, (Paragraph("No cramp durations were logged in this period."),), narrow=True
+            title=title,
+            blocks=(Paragraph(text="No cramp durations were logged in this period."),),
+            narrow=True,
         )
     note = (
         "Durations from the morning check-in are bands (for example 1-5 min); those from "
@@ -595,12 +599,12 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         muscle = (log.muscle if log else None) or "-"
         rows.append((f"{facts.night:%a %d %b %Y}", _longest_text(facts), severity, leg, muscle))
     table = Table(
-        ("night", "minutes", "worst pain", "leg", "muscle"),
-        tuple(rows),
-        ("l", "r", "r", "l", "l"),
+        header=("night", "minutes", "worst pain", "leg", "muscle"),
+        rows=tuple(rows),
+        align=("l", "r", "r", "l", "l"),
         widths=(3.1, 1.5, 1.6, 1.1, 1.4),
     )
-    return Section(title, (table, Paragraph(note, small=True)), narrow=True)
+    return Section(title=title, blocks=(table, Paragraph(text=note, small=True)), narrow=True)
 
 
 def _longest_text(facts: NightFacts) -> str:
@@ -622,9 +626,9 @@ def _adherence_section(
         share = "-" if item.rate is None else f"{item.rate:.0%}"
         rows.append((titles.get(item.step, item.step), str(item.done), str(item.nights), share))
     table = Table(
-        ("step", "done", "of nights", "share"),
-        tuple(rows),
-        ("l", "r", "r", "r"),
+        header=("step", "done", "of nights", "share"),
+        rows=tuple(rows),
+        align=("l", "r", "r", "r"),
         widths=(4.3, 0.9, 1.3, 1.0),
     )
     finished = [f for f in nights if f.over]
@@ -636,7 +640,11 @@ def _adherence_section(
             f" Reminders were paused on {paused} night{'s' if paused != 1 else ''}; steps "
             "not done on those are left out."
         )
-    return Section("Evening routine: steps done", (table, Paragraph(text, small=True)), narrow=True)
+    return Section(
+        title="Evening routine: steps done",
+        blocks=(table, Paragraph(text=text, small=True)),
+        narrow=True,
+    )
 
 
 def _red_flag_section(diary: Diary, period: Period) -> Section:
@@ -644,25 +652,27 @@ def _red_flag_section(diary: Diary, period: Period) -> Section:
     title = "Red flags seen"
     if not flags:
         return Section(
-            title,
-            (
+            title=title,
+            blocks=(
                 Paragraph(
-                    f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in "
+                    text=f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in "
                     "this period."
                 ),
             ),
         )
     items = tuple((flag.pattern.urgency.capitalize(), flag.line()) for flag in flags)
-    return Section(title, (Bullets(items),))
+    return Section(title=title, blocks=(Bullets(items=items),))
 
 
 def _notes_section(nights: Sequence[NightFacts]) -> Section:
     noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
     title = "Notes the patient wrote (medicines and anything else)"
     if not noted:
-        return Section(title, (Paragraph("No notes in this period."),), overflow=True)
+        return Section(
+            title=title, blocks=(Paragraph(text="No notes in this period."),), overflow=True
+        )
     items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
-    return Section(title, (Bullets(items),), overflow=True)
+    return Section(title=title, blocks=(Bullets(items=items),), overflow=True)
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -719,10 +729,8 @@ def render_report(
 
 # --- files ----------------------------------------------------------------------------------
 
-Format = Literal["pdf", "html", "md"]
 
-
-def render(report: Report, fmt: str, paper: Literal["a4", "letter"] = "a4") -> bytes:
+def render(report: Report, fmt: ReportFormat, paper: Literal["a4", "letter"] = "a4") -> bytes:
     """The report in `fmt` (pdf, html or md), as the bytes of its file. The PDF and HTML
     renderers (and their libraries) load here, when a report is made."""
     if fmt == "pdf":
@@ -737,7 +745,7 @@ def render(report: Report, fmt: str, paper: Literal["a4", "letter"] = "a4") -> b
 
 
 def export_files(
-    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: Format = "pdf"
+    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
 ) -> tuple[Path, Path]:
     """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
     return both paths."""

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 Check = Callable[[Any], str | None]
 """Returns what is wrong with a value, or None if it fits."""
@@ -143,13 +143,12 @@ def optional(check: Check) -> Check:
     return inner
 
 
-@dataclass(frozen=True)
-class TableSchema:
+class TableSchema(NamedTuple):
     """The fields of one record kind: `required` must be there, `optional` may be."""
 
     table: str
     required: Mapping[str, Check]
-    optional: Mapping[str, Check] = field(default_factory=dict)
+    optional: Mapping[str, Check] = MappingProxyType({})
     rule: Callable[[Mapping[str, Any]], str | None] | None = None
     """A check across fields, run once every field fits."""
 
@@ -236,16 +235,16 @@ def _event_rule(doc: Mapping[str, Any]) -> str | None:
 
 register_table(
     TableSchema(
-        "outcomes",
-        {**COMMON, "step": text(empty=False, limit=100), "outcome": one_of(*OUTCOMES)},
-        {**ORDER, "reason": optional(text()), "late": boolean, "detail": mapping},
+        table="outcomes",
+        required={**COMMON, "step": text(empty=False, limit=100), "outcome": one_of(*OUTCOMES)},
+        optional={**ORDER, "reason": optional(text()), "late": boolean, "detail": mapping},
     )
 )
 register_table(
     TableSchema(
-        "cramps",
-        {**COMMON, "count": whole(0, 50)},
-        {
+        table="cramps",
+        required={**COMMON, "count": whole(0, 50)},
+        optional={
             **ORDER,
             "severity": optional(whole(0, 10)),
             "minutes": optional(number(0, 24 * 60)),
@@ -255,15 +254,15 @@ register_table(
             "muscle": optional(text(limit=200)),
             "band": optional(one_of(*BANDS)),
         },
-        _cramp_rule,
+        rule=_cramp_rule,
     )
 )
 register_table(
     TableSchema(
-        "events",
-        {**COMMON, "kind": text(empty=False, limit=100)},
-        {**ORDER, "data": mapping},
-        _event_rule,
+        table="events",
+        required={**COMMON, "kind": text(empty=False, limit=100)},
+        optional={**ORDER, "data": mapping},
+        rule=_event_rule,
     )
 )
 register_event(
@@ -279,13 +278,13 @@ register_event(
 )
 register_table(
     TableSchema(
-        "tombstones",
-        {
+        table="tombstones",
+        required={
             **COMMON,
             "action": one_of("undo", "forget"),
             "targets": texts(100_000),
         },
-        {**ORDER, "what": text()},
+        optional={**ORDER, "what": text()},
     )
 )
 """Issue 11's undo/forget: a record that takes back the records whose ids it names."""

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coach.errors import ConfigError
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     import tomlkit
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-VARIANTS: tuple[str, ...] = ("standing", "seated")
+Variant = Literal["standing", "seated"]
+VARIANTS: tuple[Variant, ...] = get_args(Variant)
 THEMES: tuple[str, ...] = (
     "ansi-dark",
     "ansi-light",
@@ -66,7 +67,7 @@ class StretchSettings(NamedTuple):
     """Times each stretch is done, per leg."""
     rest_seconds: int = 10
     """Seconds of rest between holds."""
-    variant: str = "standing"
+    variant: Variant = "standing"
     """'standing', or 'seated' for people who find standing hard."""
     bell: bool = True
     """Sound a chime at each change of hold and rest (the terminal bell if no sound works)."""

@@ -21,14 +21,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from coach.experiment import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
-from coach.record_store import CrampLog, Event, Store, paused_from
+from coach.record_store import NO_DATA, CrampLog, Event, Outcome, Store, paused_from
 from coach.settings import Settings
 
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]
+StepStatus = Literal["done", "skipped", "missed", "pending"]
+"""A step on a night: its latest outcome, or missed / pending when none was recorded."""
 
 STRETCH = "stretch"
 ANSWERS_EVENT = "safety-answers"
@@ -61,14 +63,12 @@ STRENGTH_EXPLANATION = (
 and a missed week after that costs about ten points."""
 
 
-@dataclass(frozen=True)
-class NightFacts:
+class NightFacts(NamedTuple):
     """One night as the statistics see it."""
 
     night: date
-    steps: Mapping[str, str]
-    """Step id -> 'done' | 'skipped' | 'missed' | 'pending', for every enabled step and any
-    other step that has a record."""
+    steps: Mapping[str, StepStatus]
+    """Step id -> its status, for every enabled step and any other step that has a record."""
     required: tuple[str, ...]
     """The enabled steps: the ones a complete night needs done."""
     cramps: CrampLog | None = None
@@ -78,7 +78,7 @@ class NightFacts:
     paused: bool = False
     over: bool = True
     """False while the night is still running (tonight)."""
-    answers: Mapping[str, Any] = field(default_factory=dict)
+    answers: Mapping[str, Any] = NO_DATA
     """The check-in's weekly safety questions answered for this night, if asked."""
 
     @property
@@ -107,7 +107,7 @@ class NightFacts:
     @property
     def had_cramps(self) -> bool:
         """A cramp was logged: in the morning log, or as an episode during the night."""
-        return bool(self.episodes) or (self.cramps is not None and self.cramps.count > 0)
+        return bool(self.episodes) or (self.cramps is not None and self.cramps.cramps > 0)
 
     @property
     def logged(self) -> bool:
@@ -123,7 +123,7 @@ class NightFacts:
         None for a night nothing is known about."""
         if not self.logged:
             return None
-        return max(self.cramps.count if self.cramps is not None else 0, len(self.episodes))
+        return max(self.cramps.cramps if self.cramps is not None else 0, len(self.episodes))
 
     @property
     def longest_minutes(self) -> float | None:
@@ -149,8 +149,7 @@ def _episode_minutes(event: Event) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(NamedTuple):
     """How often one step was done in a window."""
 
     step: str
@@ -163,16 +162,14 @@ class Adherence:
         return self.done / self.nights if self.nights else None
 
 
-@dataclass(frozen=True)
-class Streaks:
+class Streaks(NamedTuple):
     """Runs of complete nights."""
 
     current: int
     best: int
 
 
-@dataclass(frozen=True)
-class CrampWeek:
+class CrampWeek(NamedTuple):
     """The cramp diary over one stretch of (up to) seven nights."""
 
     start: date
@@ -236,7 +233,7 @@ class Diary:
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
         answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
-        recorded: dict[date, dict[str, str]] = {}
+        recorded: dict[date, dict[str, Outcome]] = {}
         for (night, step), record in outcomes.items():
             recorded.setdefault(night, {})[step] = record.outcome
         # Only the last two nights can still be running; planning every night of ten
@@ -314,6 +311,7 @@ class Diary:
     @property
     def last_over(self) -> date | None:
         """The latest night that is over (yesterday's, while tonight runs)."""
+        facts: NightFacts  # mypy types `reversed` of a tuple type holding Any as Any
         for facts in reversed(self.nights):
             if facts.over:
                 return facts.night
@@ -332,7 +330,7 @@ class Diary:
         (default: the last night that is over)."""
         end = end or self.last_over
         if end is None:
-            return [Adherence(step, 0, 0) for step in self.required]
+            return [Adherence(step=step, done=0, nights=0) for step in self.required]
         result: list[Adherence] = self._cached(
             ("adherence", days, end), lambda: self._adherence(days, end)
         )
@@ -351,7 +349,10 @@ class Diary:
                     continue
                 counts[step][1] += 1
                 counts[step][0] += done
-        return [Adherence(step, done, nights) for step, (done, nights) in counts.items()]
+        return [
+            Adherence(step=step, done=done, nights=nights)
+            for step, (done, nights) in counts.items()
+        ]
 
     def streaks(self) -> Streaks:
         """The current run of complete nights and the best run ever."""
@@ -441,7 +442,13 @@ def _cramp_week(start: date, end: date, nights: Sequence[NightFacts]) -> CrampWe
             if severity is not None:
                 severities.append(severity)
     return CrampWeek(
-        start, end, logged, cramp_nights, cramps, tuple(severities), tuple(disturbances)
+        start=start,
+        end=end,
+        nights_logged=logged,
+        cramp_nights=cramp_nights,
+        cramps=cramps,
+        severities=tuple(severities),
+        disturbances=tuple(disturbances),
     )
 
 
@@ -456,17 +463,28 @@ def _night_severity(facts: NightFacts) -> int | None:
 def _facts(
     night: date,
     required: tuple[str, ...],
-    recorded: Mapping[str, str],
+    recorded: Mapping[str, Outcome],
     log: CrampLog | None,
     episodes: tuple[Event, ...],
     paused: bool,
     over: bool,
     answers: Mapping[str, Any],
 ) -> NightFacts:
-    steps = {step: recorded.get(step, "missed" if over else "pending") for step in required}
+    steps: dict[str, StepStatus] = {
+        step: recorded.get(step, "missed" if over else "pending") for step in required
+    }
     for step, outcome in recorded.items():
         steps.setdefault(step, outcome)
-    return NightFacts(night, steps, required, log, episodes, paused, over, answers)
+    return NightFacts(
+        night=night,
+        steps=steps,
+        required=required,
+        cramps=log,
+        episodes=episodes,
+        paused=paused,
+        over=over,
+        answers=answers,
+    )
 
 
 def cramp_episodes(events: list[Event]) -> list[Event]:

@@ -10,11 +10,10 @@ late redraw cannot make the countdown drift; a UI just calls `tick()` often.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from coach.clock import Clock
-from coach.settings import VARIANTS, StretchSettings
+from coach.settings import VARIANTS, StretchSettings, Variant
 from routines import Exercise, Routine
 
 Phase = Literal["ready", "hold", "rest", "done"]
@@ -22,8 +21,7 @@ EXTRA_SECONDS = 10.0
 """What one press of "add time" gives."""
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One hold of one exercise on one leg (leg None for an exercise done once)."""
 
     exercise: Exercise
@@ -32,8 +30,7 @@ class Slot:
     """1-based."""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """A move from one phase to the next, for the bell and the screen's announcement."""
 
     phase: Phase
@@ -46,7 +43,7 @@ def plan_slots(exercises: tuple[Exercise, ...], reps: int) -> list[Slot]:
     for exercise in exercises:
         legs: tuple[str | None, ...] = ("left", "right") if exercise.per_leg else (None,)
         for leg in legs:
-            slots.extend(Slot(exercise, leg, rep) for rep in range(1, reps + 1))
+            slots.extend(Slot(exercise=exercise, leg=leg, rep=rep) for rep in range(1, reps + 1))
     return slots
 
 
@@ -59,12 +56,12 @@ class StretchSession:
         settings: StretchSettings,
         clock: Clock,
         *,
-        variant: str | None = None,
+        variant: Variant | None = None,
     ) -> None:
         self._routine = routine
         self._settings = settings
         self._clock = clock
-        self.variant = variant or settings.variant
+        self.variant: Variant = variant or settings.variant
         if self.variant not in VARIANTS:
             raise ValueError(f"unknown variant {self.variant!r}; use one of: {', '.join(VARIANTS)}")
         self.slots = plan_slots(routine.exercises_for(self.variant), settings.reps)
@@ -80,7 +77,7 @@ class StretchSession:
         """Holds done in variants left by a switch: they stay done, and planned."""
         self.skipped: list[str] = []
         """Ids of exercises the user skipped, in order."""
-        self.switched_from: list[str] = []
+        self.switched_from: list[Variant] = []
         """Variants left midway by a switch."""
         self.extra_seconds = 0.0
 
@@ -165,23 +162,23 @@ class StretchSession:
     def _advance(self, at: float) -> Change:
         if self.phase == "ready":
             self._enter("hold", float(self._settings.hold_seconds), at)
-            return Change("hold", self.slot)
+            return Change(phase="hold", slot=self.slot)
         if self.phase == "hold":
             self.completed.append(self.slots[self.index])
             rest = float(self._settings.rest_seconds)
             if self.next_slot is not None and rest > 0:
                 self._enter("rest", rest, at)
-                return Change("rest", self.slot)
+                return Change(phase="rest", slot=self.slot)
         return self._next_hold(at)
 
     def _next_hold(self, at: float) -> Change:
         if self.index + 1 >= len(self.slots):
             self.phase = "done"
             self._paused_left = None
-            return Change("done", None)
+            return Change(phase="done", slot=None)
         self.index += 1
         self._enter("hold", float(self._settings.hold_seconds), at)
-        return Change("hold", self.slot)
+        return Change(phase="hold", slot=self.slot)
 
     def _enter(self, phase: Phase, seconds: float, at: float) -> None:
         self.phase = phase
@@ -224,7 +221,7 @@ class StretchSession:
         for its first hold (straight to the hold before the session has begun)."""
         current = self.slot
         if current is None:
-            return Change("done", None)
+            return Change(phase="done", slot=None)
         self.skipped.append(current.exercise.id)
         now = self._clock.monotonic()
         while self.index + 1 < len(self.slots) and (
@@ -241,11 +238,11 @@ class StretchSession:
         rest = float(self._settings.rest_seconds)
         if self.started and rest > 0:
             self._enter("ready", rest, at)
-            return Change("ready", self.slot)
+            return Change(phase="ready", slot=self.slot)
         self._enter("hold", float(self._settings.hold_seconds), at)
-        return Change("hold", self.slot)
+        return Change(phase="hold", slot=self.slot)
 
-    def switch_variant(self, variant: str) -> None:
+    def switch_variant(self, variant: Variant) -> None:
         """Carry on with the other variant's exercises from their start; done holds stay."""
         if variant not in VARIANTS:
             raise ValueError(f"unknown variant {variant!r}; use one of: {', '.join(VARIANTS)}")

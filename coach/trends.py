@@ -7,9 +7,8 @@ from MIN_RATE_NIGHTS logged nights or more, as in the doctor's report.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from coach.stats import CrampWeek, Diary
 
@@ -22,8 +21,7 @@ MAX_WEEKS = 104
 """Over this many weeks, "all" is drawn month by month."""
 
 
-@dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(NamedTuple):
     """One week or month of the cramp diary."""
 
     start: date
@@ -42,8 +40,7 @@ class TrendPoint:
         return self.cramps * 7 / self.nights_logged
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     """The points of one span, oldest first."""
 
     span: Span
@@ -60,7 +57,7 @@ def trend(diary: Diary, span: Span, end: date | None = None) -> Trend:
     (default: the last night that is over); none starts before the diary's first night."""
     end = end or diary.last_over or diary.last
     if end is None or diary.first is None:
-        return Trend(span, "week", ())
+        return Trend(span=span, unit="week", points=())
     if span == "12w":
         weeks = 12
     elif span == "12m":
@@ -69,17 +66,22 @@ def trend(diary: Diary, span: Span, end: date | None = None) -> Trend:
         first_monday = diary.first - timedelta(days=diary.first.weekday())
         weeks = (end - first_monday).days // 7 + 1
         if weeks > MAX_WEEKS:
-            return Trend(span, "month", tuple(_months(diary, diary.first, end)))
+            return Trend(span=span, unit="month", points=tuple(_months(diary, diary.first, end)))
     first = diary.first
     points = [_point(w, first, end) for w in diary.cramp_weeks(weeks, end)]
     # Weeks before the first record are not empty weeks: they are not in the diary at all.
-    return Trend(span, "week", tuple(p for p in points if p.nights))
+    return Trend(span=span, unit="week", points=tuple(p for p in points if p.nights))
 
 
 def _point(week: CrampWeek, first: date, end: date) -> TrendPoint:
     nights = max(0, (min(week.end, end) - max(week.start, first)).days + 1)
     return TrendPoint(
-        week.start, week.end, nights, week.nights_logged, week.cramps, week.mean_severity
+        start=week.start,
+        end=week.end,
+        nights=nights,
+        nights_logged=week.nights_logged,
+        cramps=week.cramps,
+        mean_severity=week.mean_severity,
     )
 
 

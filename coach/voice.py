@@ -28,7 +28,7 @@ import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from coach.cues import Cue
 from coach.notify import Delivery, Notifier
@@ -55,8 +55,7 @@ Which = Callable[[str], str | None]
 # --- what is there ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AudioCheck:
+class AudioCheck(NamedTuple):
     """What can speak and play here, and what to install for what cannot."""
 
     voice: str | None

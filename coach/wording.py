@@ -40,9 +40,9 @@ def describe_cramps(log: CrampLog | None, *, full: bool = True) -> str:
     False leaves out the leg and muscle."""
     if log is None:
         return "not logged"
-    if log.count == 0:
+    if log.cramps == 0:
         return "no cramps"
-    parts = [f"{log.count} cramp{'s' if log.count != 1 else ''}"]
+    parts = [f"{log.cramps} cramp{'s' if log.cramps != 1 else ''}"]
     if log.severity is not None:
         parts.append(f"worst {log.severity}/10")
     longest = duration_text(log)

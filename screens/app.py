@@ -14,7 +14,7 @@ from textual.screen import Screen
 
 from coach.clock import Clock
 from coach.context import Context
-from coach.diary import DiaryService, StepRecord, Tombstone
+from coach.diary import DiaryService, Outcome, StepRecord, Tombstone
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night, plan_night
 from coach.settings import Settings
@@ -322,7 +322,7 @@ class CoachApp(App[None]):
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
 from coach.clock import Clock
-from coach.diary import DiaryService, StepRecord, Tombstone
+from coach.diary import DiaryService, Outcome, StepRecord, Tombstone
 from coach.settings import Settings
 from screens.textual_shim import FooterKey, mark_bindings_ready
 
@@ -46,7 +46,7 @@ class CoachServices(Protocol):
         self,
         night: date,
         step: str,
-        outcome: str,
+        outcome: Outcome,
         *,
         reason: str | None = None,
         late: bool = False,

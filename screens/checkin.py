@@ -7,7 +7,7 @@ replaces that log with what the form shows, and nothing is lost without being se
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from screens.base import CoachModal, NumberInput, services
 if TYPE_CHECKING:
     from coach.diary import DiaryService
 
+_Option = TypeVar("_Option", bound=str)
 MUSCLES = ("calf", "thigh", "foot")
 WEEKLY_QUESTIONS = (
     ("walking_pain", "Leg pain on walking that eases at rest?"),
@@ -89,7 +90,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             with VerticalScroll(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("How many cramps", classes="label")
-                    yield _number("count", log.count if log else None, "e.g. 2")
+                    yield _number("count", log.cramps if log else None, "e.g. 2")
                 with Horizontal(classes="row"):
                     yield Label("Worst pain, 0-10", classes="label")
                     yield _number("pain", log.severity if log else None, "0 none - 10 worst")
@@ -149,7 +150,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             raise CoachError(f"{what} must be from {low} to {high}")
         return value
 
-    def _choice(self, widget_id: str, options: tuple[str, ...]) -> str | None:
+    def _choice(self, widget_id: str, options: tuple[_Option, ...]) -> _Option | None:
         index = self.query_one(f"#{widget_id}", RadioSet).pressed_index
         return options[index] if index >= 0 else None
 

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.diary import CrampLog
+from coach.diary import CrampLog, Outcome
 from coach.errors import CoachError
 from coach.stats import NightFacts
 from coach.wording import describe_cramps
@@ -125,7 +125,7 @@ class CorrectNight(CoachModal[bool]):
         steps.add_options(self._options())
         steps.highlighted = index
 
-    def action_mark(self, outcome: str) -> None:
+    def action_mark(self, outcome: Outcome) -> None:
         step = self._chosen_step()
         if step is None:
             return

@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
 from coach.cues import Cue, SessionCues
+from coach.diary import Outcome
+from coach.settings import Variant
 from coach.stretch import EXTRA_SECONDS, Slot, StretchSession
 from screens.base import CoachFooter, CoachModal, services
 from screens.big_text import BigCountdown
@@ -40,7 +42,7 @@ def describe(slot: Slot, reps: int) -> str:
     return f"{slot.exercise.name}{leg} · rep {slot.rep} of {reps}"
 
 
-class StretchScreen(Screen[str | None]):
+class StretchScreen(Screen[Outcome | None]):
     """Guided stretches. Dismisses with the outcome recorded ('done', 'skipped') or None."""
 
     CSS_PATH = ["common.tcss", "stretch_player.tcss"]  # noqa: RUF012 (Textual reads it once, never mutates it)
@@ -89,7 +91,7 @@ class StretchScreen(Screen[str | None]):
         self.cues: SessionCues | None = None
         self.speaker = speaker
         """Where cues go (voice, chime or bell); built from the settings on mount if None."""
-        self.recorded: str | None = None
+        self.recorded: Outcome | None = None
         """The outcome recorded, once it is."""
 
     def compose(self) -> ComposeResult:
@@ -251,7 +253,7 @@ class StretchScreen(Screen[str | None]):
 
     def action_variant(self) -> None:
         session = self._session
-        other = "seated" if session.variant == "standing" else "standing"
+        other: Variant = "seated" if session.variant == "standing" else "standing"
         session.switch_variant(other)
         self._say(self._cues.switched(other))
         self.notify(f"Switched to the {other} stretches.")
@@ -265,7 +267,7 @@ class StretchScreen(Screen[str | None]):
         session.pause()
         self.redraw()
 
-        def chosen(outcome: str | None) -> None:
+        def chosen(outcome: Outcome | None) -> None:
             if outcome is None:  # "Keep going": carry on, even if paused before stopping
                 session.resume()
                 self._changed()
@@ -288,11 +290,11 @@ class StretchScreen(Screen[str | None]):
             return
         self._write("skipped", partial=True)
 
-    def _record(self, outcome: str) -> None:
+    def _record(self, outcome: Outcome) -> None:
         self._write(outcome)
         self.dismiss(outcome)
 
-    def _write(self, outcome: str, *, partial: bool = False) -> None:
+    def _write(self, outcome: Outcome, *, partial: bool = False) -> None:
         session = self._session
         if outcome == "done" and session.holds_done == 0:
             outcome = "skipped"
@@ -312,7 +314,7 @@ class StretchScreen(Screen[str | None]):
             self.notify(f"Stretches recorded as {outcome} ({what}).")
 
 
-class StopStretchScreen(CoachModal[str | None]):
+class StopStretchScreen(CoachModal[Outcome | None]):
     """Stopping midway: record as done or skipped, or keep going (None, also escape)."""
 
     CSS_PATH = "common.tcss"
@@ -349,9 +351,13 @@ class StopStretchScreen(CoachModal[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         chosen = event.button.id
-        if chosen == "done" and self.done == 0:
-            return
-        self.dismiss(chosen if chosen in ("done", "skipped") else None)
+        if chosen == "done":
+            if self.done > 0:
+                self.dismiss("done")
+        elif chosen == "skipped":
+            self.dismiss("skipped")
+        else:
+            self.dismiss(None)
 
     def action_keep_going(self) -> None:
         self.dismiss(None)

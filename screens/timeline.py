@@ -73,7 +73,7 @@ def build_timeline(
         record = outcomes.get((plan.night, planned.id))
         state: StepState
         if record is not None:
-            state = record.outcome  # type: ignore[assignment]
+            state = record.outcome
         elif now < planned.at:
             state = "upcoming"
         else:

@@ -88,7 +88,7 @@ def test_the_players_cues_reach_the_sound_server_as_a_chime_then_speech(
         on_problem=problems.append,
         bell=lambda: rings.append("bell"),
     )
-    cues.cue(Cue("Calf stretch, left leg. Hold.", chime=True))
+    cues.cue(Cue(text="Calf stretch, left leg. Hold.", chime=True))
     time.sleep(3.5)
     cues.close()
     assert cues.join(3)
@@ -122,9 +122,9 @@ def test_a_new_cue_cuts_the_speech_short(
         bell=lambda: None,
     )
     long_line = "Hamstring and calf stretch, seated, left leg. " * 4
-    cues.cue(Cue(long_line))
+    cues.cue(Cue(text=long_line))
     time.sleep(1.0)
-    cues.cue(Cue("Rest."))
+    cues.cue(Cue(text="Rest."))
     time.sleep(1.5)
     cues.close()
     assert cues.join(3)

@@ -127,7 +127,7 @@ async def test_h_opens_history_and_m_logs_last_night(ctx: Context, make_app: Mak
         await pilot.pause()
         assert isinstance(app.screen, TonightScreen)
     logs = ctx.store.cramp_logs(NIGHT - timedelta(days=1), NIGHT - timedelta(days=1))
-    assert logs[NIGHT - timedelta(days=1)].count == 0
+    assert logs[NIGHT - timedelta(days=1)].cramps == 0
 
 
 async def test_the_check_in_is_offered_once_on_the_first_start_of_the_day(

@@ -62,7 +62,7 @@ async def test_offered_once_a_day_and_again_the_next_morning(
         assert tuesday.screen.night == date(2026, 11, 23)
         await pilot.press("n")
     assert (
-        ctx.store.cramp_logs(date(2026, 11, 23), date(2026, 11, 23))[date(2026, 11, 23)].count == 0
+        ctx.store.cramp_logs(date(2026, 11, 23), date(2026, 11, 23))[date(2026, 11, 23)].cramps == 0
     )
 
 
@@ -80,7 +80,7 @@ async def test_no_cramps_is_one_key(ctx: Context, clock: FakeClock) -> None:
     async with app.run_test() as pilot:
         await pilot.press("n")
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
-    assert (log.count, log.severity, log.minutes) == (0, None, None)
+    assert (log.cramps, log.severity, log.minutes) == (0, None, None)
     assert app.results == [log]
 
 
@@ -104,7 +104,7 @@ async def test_records_what_was_entered(ctx: Context, clock: FakeClock) -> None:
         assert not isinstance(app.screen, CheckinScreen)
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
     # The band chosen is kept as a band: "over 10" minutes, not a made-up 11.
-    assert (log.count, log.severity, log.band, log.minutes, log.leg, log.muscle) == (
+    assert (log.cramps, log.severity, log.band, log.minutes, log.leg, log.muscle) == (
         2,
         7,
         "over 10",
@@ -176,7 +176,7 @@ async def test_a_logged_night_opens_filled_in_and_is_edited(ctx: Context, clock:
         await pilot.press("ctrl+s")
         assert not isinstance(app.screen, CheckinScreen)
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
-    assert (log.count, log.severity, log.band, log.leg, log.muscle, log.disturbance) == (
+    assert (log.cramps, log.severity, log.band, log.leg, log.muscle, log.disturbance) == (
         3,
         6,
         "1-5",
@@ -197,7 +197,7 @@ async def test_typed_minutes_survive_an_edit_without_a_band(ctx: Context, clock:
         assert "Logged as 2.5 min" in str(app.screen.query_one("#kept-minutes", Static).content)
         await pilot.press("ctrl+s")
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
-    assert (log.count, log.minutes, log.band) == (1, 2.5, None)
+    assert (log.cramps, log.minutes, log.band) == (1, 2.5, None)
 
 
 async def test_c_opens_cramping_now_from_inside_the_form(ctx: Context, clock: FakeClock) -> None:

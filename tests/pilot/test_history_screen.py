@@ -95,7 +95,7 @@ async def test_correcting_the_cramp_log(ctx: Context) -> None:
         await pilot.press("escape")
         assert "Cramps: no cramps" in text(app, "#night")
     log = ctx.store.cramp_logs(date(2026, 11, 18), date(2026, 11, 18))[date(2026, 11, 18)]
-    assert log.count == 0
+    assert log.cramps == 0
 
 
 async def test_a_red_flag_is_shown_once(ctx: Context) -> None:

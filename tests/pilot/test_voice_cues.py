@@ -135,7 +135,7 @@ async def test_a_late_tick_says_only_where_it_landed(
         await pilot.press("space")
         clock.advance(4 + 2 + 0.5)  # a hold, a rest and half a second of the next hold at once
         player.tick()
-    assert speaker.cues[1:] == [Cue("Hold, rep 2.", chime=True)]
+    assert speaker.cues[1:] == [Cue(text="Hold, rep 2.", chime=True)]
 
 
 async def test_without_a_speaker_factory_the_player_rings_the_bell(

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coach.context import Context
-from coach.daemon import LOCK_NAME, SenderLock, daemon_running, sender_holder
+from coach.daemon import daemon_running
+from coach.locks import LOCK_NAME, SenderLock, sender_holder
 from coach.notify import Delivery, Notifier
 from coach.reminder_host import DueReminder, ReminderHost
 from coach.settings import config_set

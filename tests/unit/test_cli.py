@@ -14,6 +14,7 @@ import pytest
 from coach import __version__
 from coach.cli import main
 from coach.context import Context
+from coach.formats import HISTORY_FORMATS, REPORT_FORMATS
 
 NIGHT = date(2026, 11, 22)
 
@@ -39,6 +40,18 @@ def test_plan_json_follows_the_contract(ctx: Context, capsys: pytest.CaptureFixt
         ("sleep-position", "2026-11-22T22:30:00+01:00"),
     ]
     assert plan["steps"][3]["title"] == "Calf and hamstring stretches"
+
+
+@pytest.mark.parametrize(
+    ("command", "formats"), [("history", HISTORY_FORMATS), ("report", REPORT_FORMATS)]
+)
+def test_format_choices_are_the_closed_sets(
+    ctx: Context, capsys: pytest.CaptureFixture[str], command: str, formats: tuple[str, ...]
+) -> None:
+    code, _, err = run(ctx, capsys, command, "--format", "xml")
+    assert code == 2
+    offered = err.split("(choose from ", 1)[1].split(")", 1)[0]
+    assert offered == ", ".join(repr(name) for name in formats)
 
 
 def test_plan_for_another_date_and_bedtime(

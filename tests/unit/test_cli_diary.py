@@ -58,7 +58,7 @@ def test_undo_of_a_cramp_log_brings_back_the_one_it_replaced(
     _, out, _ = run(ctx, capsys, "undo")
     assert out.strip() == "Undone: the cramp log of the night of Sun 22 Nov (no cramps)."
     log = ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT]
-    assert (log.count, log.severity, log.notes) == (2, 6, "new tablets")
+    assert (log.cramps, log.severity, log.notes) == (2, 6, "new tablets")
 
 
 def test_forget_a_step_the_cramps_or_the_whole_night(
@@ -127,7 +127,7 @@ def test_a_cramp_log_on_a_logged_night_is_replaced_aloud_keeping_its_note(
     )
     assert lines[1] == "Recorded: 3 cramps, worst 7/10, night of Sun 22 Nov 2026."
     log = ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT]
-    assert (log.count, log.severity, log.notes) == (3, 7, "new tablets for BP")
+    assert (log.cramps, log.severity, log.notes) == (3, 7, "new tablets for BP")
     # A new note replaces the old one; an empty one clears it.
     run(ctx, capsys, "cramp", "--none", "--note", "")
     assert ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT].notes == ""

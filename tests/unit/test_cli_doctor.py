@@ -10,7 +10,7 @@ import pytest
 from coach.cli import main
 from coach.cli_doctor import Check, all_checks, autostart_entry, render
 from coach.context import Context
-from coach.daemon import LOCK_NAME, SenderLock
+from coach.locks import LOCK_NAME, SenderLock
 from coach.voice import AudioCheck
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
@@ -30,7 +30,7 @@ def checks(ctx: Context, **overrides: object) -> dict[str, list[Check]]:
         "run": fake_run(GOOD_ENV),
         "probe": lambda: (True, "dunst"),
         "connect_system_bus": lambda: True,
-        "audio": lambda: AudioCheck("espeak-ng", "paplay", "PulseAudio 16.1"),
+        "audio": lambda: AudioCheck(voice="espeak-ng", player="paplay", server="PulseAudio 16.1"),
         "read": lambda path: (
             "0::/user.slice/user-1000.slice/user@1000.service/app.slice/coach.service\n"
         ),
@@ -111,10 +111,10 @@ def test_a_missing_speech_engine_is_a_note_and_a_missing_sound_server_falls_back
     ctx: Context,
 ) -> None:
     missing = AudioCheck(
-        None,
-        None,
-        None,
-        (
+        voice=None,
+        player=None,
+        server=None,
+        problems=(
             "no speech engine: install espeak-ng (Debian/Ubuntu: apt install espeak-ng)",
             "no sound player: install pulseaudio-utils (Debian/Ubuntu: apt install "
             "pulseaudio-utils)",

@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from coach.autostart import systemd_unit
 from coach.cli import main
 from coach.context import Context
-from coach.daemon import LOCK_NAME, Daemon, SenderLock, daemon_running, systemd_unit
+from coach.daemon import Daemon, daemon_running
+from coach.locks import LOCK_NAME, SenderLock
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 

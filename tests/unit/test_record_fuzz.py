@@ -65,7 +65,7 @@ def healthy(ctx: Context) -> dict[str, Any]:
     logs = ctx.store.cramp_logs(*OCTOBER)
     return {
         "outcomes": {(n, s): r.outcome for (n, s), r in outcomes.items()},
-        "cramps": {n: log.count for n, log in logs.items()},
+        "cramps": {n: log.cramps for n, log in logs.items()},
     }
 
 

@@ -90,7 +90,7 @@ def _nights(store: Store) -> tuple[object, ...]:
     logs = store.cramp_logs(NIGHTS[0], NIGHTS[-1])
     return (
         _view(store),
-        {night: (log.count, log.id) for night, log in logs.items()},
+        {night: (log.cramps, log.id) for night, log in logs.items()},
         store.paused_nights(NIGHTS[0], NIGHTS[-1]),
     )
 
@@ -166,7 +166,17 @@ def test_two_machines_with_wandering_clocks_converge_and_their_last_writes_win(
 
 def test_latest_is_the_one_rule_for_every_kind() -> None:
     at = datetime(2026, 11, 20, 21, 0, tzinfo=BERLIN)
-    early = StepRecord(NIGHT, "stretch", "done", at + timedelta(days=1), "x", hlc=(5, 0))
-    late = StepRecord(NIGHT, "stretch", "skipped", at, "x", hlc=(5, 1))
+    early = StepRecord(
+        night=NIGHT,
+        step="stretch",
+        outcome="done",
+        at=at + timedelta(days=1),
+        origin="x",
+        id="early",
+        hlc=(5, 0),
+    )
+    late = StepRecord(
+        night=NIGHT, step="stretch", outcome="skipped", at=at, origin="x", id="late", hlc=(5, 1)
+    )
     assert latest([late, early], lambda r: r.step)["stretch"] is late
     assert latest([early, late], lambda r: r.step)["stretch"] is late

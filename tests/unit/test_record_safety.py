@@ -338,7 +338,7 @@ def test_a_retried_cramp_log_is_not_duplicated(ctx: Context) -> None:
     docs = json.loads((ctx.paths.db_dir / "2026-11.json").read_bytes())["cramps"]
     assert len(docs) == 1
     ctx.store.record_cramps(NIGHT, 3, severity=4)  # a real change is written
-    assert ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 3
+    assert ctx.store.cramp_logs(NIGHT, NIGHT)[NIGHT].cramps == 3
 
 
 @pytest.mark.parametrize("kind", ["fifo", "deep"])

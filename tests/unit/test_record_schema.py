@@ -119,7 +119,7 @@ def test_a_hand_edited_count_is_set_aside_on_read_and_the_report_still_works(
     code, _, err = run(ctx, capsys, "report")
     assert code == 0 and err == ""  # reported once
     logs = ctx.store.cramp_logs(date(2026, 11, 1), date(2026, 11, 30))
-    assert {night: log.count for night, log in logs.items()} == {date(2026, 11, 19): 1}
+    assert {night: log.cramps for night, log in logs.items()} == {date(2026, 11, 19): 1}
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_files_written_by_schema_1_read_the_same_and_migrate_on_write(
         ("2026-11-02", "stretch"): ("missed", None),
     }
     logs = store.cramp_logs(october, november)
-    assert {n: (log.count, log.leg) for n, log in logs.items()} == {
+    assert {n: (log.cramps, log.leg) for n, log in logs.items()} == {
         october: (0, None),
         november: (2, "left"),
     }

@@ -49,7 +49,7 @@ def test_cramp_logs_and_their_limits(ctx: Context, clock: FakeClock) -> None:
     store.record_cramps(NIGHT, 2, severity=6, minutes=3, leg="left", disturbance=4, notes="x")
     clock.advance(5)
     store.record_cramps(NIGHT, 1, severity=3)
-    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 1
+    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].cramps == 1
     for kwargs, problem in [
         ({"count": -1}, "0 to 50"),
         ({"count": 1, "severity": 11}, "0 to 10"),
@@ -58,7 +58,35 @@ def test_cramp_logs_and_their_limits(ctx: Context, clock: FakeClock) -> None:
     ]:
         with pytest.raises(CoachError, match=problem):
             store.record_cramps(NIGHT, **kwargs)  # type: ignore[arg-type]
-    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].count == 1
+    assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].cramps == 1
+
+
+def test_records_on_disk_are_objects_with_their_keys(ctx: Context) -> None:
+    # Records are NamedTuples, which `json` would write as lists; the file keeps objects,
+    # and a cramp log keeps the key "count" (the field is `cramps`).
+    store = ctx.store
+    log = store.record_cramps(NIGHT, 2, severity=6, leg="left", notes="calf")
+    store.record_step(NIGHT, "stretch", "done", detail={"holds": 12})
+    store.add_event(NIGHT, "cramp-episode", {"minutes": 2})
+    store.take_back(NIGHT, "forget", [log.id], "the cramp log")
+    tables = json.loads((ctx.paths.db_dir / "2026-11.json").read_bytes())
+    [cramps] = tables["cramps"].values()
+    common = {"night", "at", "origin", "id", "hlc"}
+    assert set(cramps) == common | {
+        "count",
+        *("severity", "minutes", "leg", "disturbance", "notes", "muscle", "band"),
+    }
+    assert (cramps["count"], cramps["severity"], cramps["leg"]) == (2, 6, "left")
+    [outcome] = tables["outcomes"].values()
+    assert set(outcome) == common | {"step", "outcome", "reason", "late", "detail"}
+    assert outcome["detail"] == {"holds": 12}
+    [event] = tables["events"].values()
+    assert set(event) == common | {"kind", "data"}
+    assert event["data"] == {"minutes": 2}
+    [stone] = tables["tombstones"].values()
+    assert set(stone) == common | {"action", "targets", "what"}
+    assert stone["targets"] == [log.id]
+    assert isinstance(outcome["hlc"], list) and outcome["night"] == "2026-11-22"
 
 
 def test_each_month_of_nights_is_its_own_small_file(ctx: Context) -> None:

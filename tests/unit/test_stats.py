@@ -27,7 +27,7 @@ def days(start: date, end: date) -> list[date]:
 def facts(night: date, done: int, *, paused: bool = False, over: bool = True) -> NightFacts:
     """A night with the first `done` of the five steps done and the rest missed."""
     steps = {s: ("done" if i < done else "missed") for i, s in enumerate(STEPS)}
-    return NightFacts(night, steps, STEPS, paused=paused, over=over)
+    return NightFacts(night=night, steps=steps, required=STEPS, paused=paused, over=over)
 
 
 def build_autumn(store: Store) -> None:

@@ -72,12 +72,12 @@ def test_a_cue_returns_at_once_and_the_next_cuts_the_last_short() -> None:
         play=lambda path: FakeSound(log, f"chime {path.name}", 0.45),
     )
     began = time.monotonic()
-    cues.cue(Cue("Rest.", chime=True))
-    cues.cue(Cue("three"))
+    cues.cue(Cue(text="Rest.", chime=True))
+    cues.cue(Cue(text="three"))
     took = time.monotonic() - began
     assert took < 0.05  # the engine's 0.4 s start happens on the worker
     wait_for(lambda: "start three" in log)
-    cues.cue(Cue("two"))
+    cues.cue(Cue(text="two"))
     wait_for(lambda: "start two" in log)
     cues.close()
     assert cues.join(3)
@@ -105,9 +105,9 @@ def test_no_voice_is_said_once_and_chimes_carry_the_changes() -> None:
         play=lambda path: FakeSound(played, "chime", 0.1),
     )
     for text in ("Rest.", "Hold, rep 2.", "Rest."):
-        cues.cue(Cue(text, chime=True))
+        cues.cue(Cue(text=text, chime=True))
         time.sleep(0.05)
-    cues.cue(Cue("three"))  # not a change: no chime
+    cues.cue(Cue(text="three"))  # not a change: no chime
     cues.close()
     assert cues.join(3)
     assert len(problems) == 1 and problems[0].startswith("No voice available for spoken cues")
@@ -126,8 +126,8 @@ def test_no_sound_at_all_falls_back_to_the_bell() -> None:
         bell=lambda: rings.append("bell"),
         check=lambda: NOTHING,
     )
-    cues.cue(Cue("Rest.", chime=True))
-    cues.cue(Cue("three"))
+    cues.cue(Cue(text="Rest.", chime=True))
+    cues.cue(Cue(text="three"))
     cues.close()
     assert cues.join(3)
     assert rings == ["bell"]
@@ -255,8 +255,8 @@ def test_voice_without_a_sound_server_is_said_once() -> None:
         ),
         speak=lambda text: FakeSound([], text, 0.1),
     )
-    cues.cue(Cue("Rest.", chime=True))
-    cues.cue(Cue("three"))
+    cues.cue(Cue(text="Rest.", chime=True))
+    cues.cue(Cue(text="three"))
     cues.close()
     assert cues.join(3)
     assert problems == [
