@@ -184,6 +184,10 @@ class TonightScreen(Screen[None]):
         self._show_experiment_line()
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
+        if night is not None and self._night != night:
+            # From noon the day after a pair, its look is due even if the morning is not
+            # logged: the night on screen changes then.
+            self._settle_if_due(safe_protocol(services(self).diary.store))
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
         if self._lines.get("profile-card") != card:

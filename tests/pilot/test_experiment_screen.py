@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Static
 
+from coach.clock import FakeClock
 from coach.context import Context
 from coach.experiment import Protocol, load_protocol
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
+from screens.tonight import TonightScreen
+from tests.support import BERLIN
 from tests.support.apps import MakeApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -53,11 +56,14 @@ def finished_experiment(ctx: Context) -> Protocol:
     return protocol
 
 
-def clear_after_two_pairs(ctx: Context) -> Protocol:
-    """A six-pair plan whose second pair ended last night, every morning logged: far
-    fewer cramps on stretch nights, so the look after two pairs ends it."""
+def clear_after_two_pairs(
+    ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
+) -> Protocol:
+    """A six-pair plan whose second pair ended on the night `last` (by default last
+    night), every morning logged (the last one only if `last_logged`): far fewer cramps
+    on stretch nights, so the look after two pairs ends it."""
     arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
-    start = TONIGHT - timedelta(days=4 * 14)
+    start = last + timedelta(days=1) - timedelta(days=4 * 14)
     protocol = Protocol(
         created="test",
         run_in_start=start - timedelta(days=14),
@@ -66,7 +72,7 @@ def clear_after_two_pairs(ctx: Context) -> Protocol:
         run_in_rate=1.5,
     )
     ctx.store.set_state("experiment", protocol.to_state())
-    for index in range(4 * 14):
+    for index in range(4 * 14 - (not last_logged)):
         night = start + timedelta(days=index)
         stretch = arms[index // 14] == "stretch"
         ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
@@ -186,6 +192,28 @@ async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
         await pilot.press("h")
         await pilot.pause()
         assert "your experiment ended early" in text(app, "#stretch-question")
+
+
+async def test_an_open_tonight_takes_the_look_from_noon_without_the_morning_log(
+    ctx: Context, make_app: MakeApp, clock: FakeClock
+) -> None:
+    # The second pair ends tonight; the app is open the next morning, the log not in.
+    protocol = clear_after_two_pairs(ctx, last=TONIGHT, last_logged=False)
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN))
+    app = make_app()
+    async with app.run_test(size=(100, 34)):
+        await app.workers.wait_for_complete()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is None and stored.looked == 0
+        tonight = next(s for s in app.screen_stack if isinstance(s, TonightScreen))
+        clock.set(datetime(2026, 11, 23, 12, 1, tzinfo=BERLIN))
+        tonight.refresh_view()  # what the next tick does: the night on screen changes
+        await app.workers.wait_for_complete()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is not None
+        assert stored.ended.through == TONIGHT == protocol.pair_end(2)
+        assert stored.ended.night == TONIGHT + timedelta(days=1)
+        assert stored.ended.nights["unlogged"] == 1  # the last morning, never logged
 
 
 @pytest.mark.parametrize("size", SIZES)
