@@ -3,6 +3,7 @@ from another copy of the data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -53,6 +54,7 @@ def run_restore(options: RestoreOptions, ctx: Context) -> int:
             f"Merged the records of {done.source.name} into the database; "
             "the state before is in before-restore-*."
         )
+        _recheck_flags(ctx)
     else:
         print(
             f"Restored the database exactly as in {done.source.name}; "
@@ -68,7 +70,30 @@ def run_merge(options: MergeOptions, ctx: Context) -> int:
         raise UsageError("that is this copy's own data folder; name the other copy")
     added = ctx.store.merge_from(db_dir)
     print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    if added:
+        _recheck_flags(ctx)
     return 0
+
+
+RECHECK_NIGHTS = 14
+"""After a merge, the red-flag rules run again on this many nights up to tonight: records
+from two machines together can show what neither showed alone (frequent cramps), and a
+flag on an older night was the other machine's to raise when it was saved there."""
+
+
+def _recheck_flags(ctx: Context) -> None:
+    from coach.cli_flags import ACK_HINT
+    from coach.redflags import check_after_save
+
+    tonight = ctx.diary.tonight()
+    now = ctx.clock.now()
+    new = []
+    for back in range(RECHECK_NIGHTS - 1, -1, -1):
+        new += check_after_save(ctx.store, ctx.settings, now, tonight - timedelta(days=back))
+    for flag in new:
+        print(flag.line())
+    if new:
+        print(ACK_HINT)
 
 
 def register(sub: Subparsers) -> None:

@@ -13,6 +13,7 @@ import pytest
 from coach.cli import main
 from coach.context import Context
 from coach.flagstore import ACK_EVENT
+from coach.paths import Paths
 
 
 def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -135,3 +136,24 @@ def test_a_real_process_prints_the_lines(coach_home: Path) -> None:
         check=True,
     )
     assert [f["level"] for f in json.loads(listed.stdout)] == ["urgent"]
+
+
+def test_a_merge_raises_the_flags_the_other_copy_brings_for_recent_nights(
+    ctx: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Another copy written without the flag check (an older coach): a 45-minute cramp last
+    # night, and one four weeks ago.
+    other = Context(Paths.resolve(tmp_path / "other"), kind="test", clock=ctx.clock)
+    other.store.record_cramps(date(2026, 11, 21), 1, minutes=45)
+    other.store.record_cramps(date(2026, 10, 24), 1, minutes=30)
+    code, out, _ = run(ctx, capsys, "merge", str(tmp_path / "other"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Merged 2 records from ")
+    urgent = [line for line in lines if line.startswith("URGENT:")]
+    assert len(urgent) == 1 and "(45 min)" in urgent[0]
+    assert urgent[0].endswith("[long-cramp-2026-11-21]")
+    assert "coach flags --ack ID" in lines[-1]
+    # Merging again adds nothing and raises nothing.
+    code, out, _ = run(ctx, capsys, "merge", str(tmp_path / "other"))
+    assert out.splitlines() == [f"Merged 0 records from {other.paths.db_dir}."]
