@@ -9,17 +9,21 @@ goes through the real code: the run-in eligibility rule, the pair sizing and the
 of run-ins a year cannot answer (`coach.experiment.pairs_needed`; a refused user does not
 run the experiment: `--anyway` is not simulated), the random draw, the planner
 (`coach.experiment.plan_for`, which drops the stretch step on a no-stretch night: the
-user stretches only when the plan holds the step) and the analysis
-(`coach.experiment.analyse_observations`, the negative binomial model).
+user stretches only when the plan holds the step), the stopping rule the protocol fixes
+(`coach.experiment.first_stop`: each interim look through `coach.experiment.interim`, the
+function the app and the commands use, on the nights of the pairs so far) and the final
+analysis (`coach.experiment.analyse_observations`, the negative binomial model).
 
 Prints per scenario and design how often the verdict is "helps", among all simulated users,
 among those who start, and among those the run-in admits (target, among starters: at most
 5% with no true effect, 80% or more with a true halving), the shares refused and not
-eligible, "worse", and the median weeks to an answer (run-in included). Exits non-zero
-when the shipped design misses a target.
+eligible, "worse", the share of starters whose plan ended early, and the median and 90th
+percentile weeks to an answer (run-in included; an early end counts the pairs looked at).
+Exits non-zero when the shipped design misses a target.
 
-    python bench/experiment_calibration.py           # about 2-3 minutes on 2 cores
-    python bench/experiment_calibration.py --quick   # a smoke run, under 30 s
+    python bench/experiment_calibration.py            # about 3-5 minutes on 2 cores
+    python bench/experiment_calibration.py --before   # also the design without looks
+    python bench/experiment_calibration.py --quick    # a smoke run, under 30 s
 """
 
 from __future__ import annotations
@@ -30,10 +34,9 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -43,46 +46,58 @@ from coach.settings import Settings, settings_from_dict
 FIRST_NIGHT = date(2026, 1, 5)
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     name: str
     ratio: float
     trend: bool = True
 
 
 SCENARIOS = (
-    Scenario("no effect, declining baseline", 1.0),
-    Scenario("no effect, flat baseline", 1.0, trend=False),
-    Scenario("50% fewer cramps, declining baseline", 0.5),
-    Scenario("25% fewer cramps, declining baseline", 0.75),
+    Scenario(name="no effect, declining baseline", ratio=1.0),
+    Scenario(name="no effect, flat baseline", ratio=1.0, trend=False),
+    Scenario(name="50% fewer cramps, declining baseline", ratio=0.5),
+    Scenario(name="25% fewer cramps, declining baseline", ratio=0.75),
 )
 
 
-@dataclass(frozen=True)
-class Design:
+class Design(NamedTuple):
     period: int
     washout: int
     power: float = ex.SIZING_POWER
     size: float = ex.PLAN_SIZE
     most: int = ex.MAX_PAIRS
     refuse: float = ex.TARGET_POWER
+    first_look: int = ex.FIRST_LOOK
+    """Interim looks (the shipped stopping rule, stored in the protocol): 0 for none."""
+    look_every: int = ex.LOOK_EVERY
+    stop: float = ex.STOP_PROBABILITY
+    futility: float = ex.FUTILITY_PROBABILITY
+    threshold: float = ex.HELPS_PROBABILITY
+    """The planned end's bar for "helps" (stored in the protocol; the sizing plans for it)."""
 
     def label(self) -> str:
+        looks = (
+            f"/look{self.first_look}+{self.look_every}@{self.stop:g},f{self.futility:g}"
+            if self.first_look
+            else "/no looks"
+        )
         return (
             f"{self.period}n/{self.washout}w/p{self.power:g}/k{self.size:g}/max{self.most}"
-            f"/r{self.refuse:g}"
+            f"/r{self.refuse:g}/h{self.threshold:g}{looks}"
         )
 
 
 BANDS = ((0, 4), (5, 6), (7, 9), (10, 14))
 """Bands of run-in nights with cramps (of 14), for the breakdown of eligible users."""
 
-SHIPPED = Design(ex.PERIOD_NIGHTS, ex.WASHOUT_NIGHTS)
+SHIPPED = Design(period=ex.PERIOD_NIGHTS, washout=ex.WASHOUT_NIGHTS)
+BEFORE = SHIPPED._replace(first_look=0, threshold=0.97, power=0.95)
+"""The second pass's design: no interim looks, sized for 0.95, "helps" at 0.97."""
 CANDIDATES = (
-    Design(7, 2),
-    Design(10, 3),
+    Design(period=7, washout=2),
+    Design(period=10, washout=3),
     SHIPPED,
-    Design(14, 4),
+    Design(period=14, washout=4),
 )
 
 
@@ -128,12 +143,12 @@ def simulate_user(
     logs = [night_count(nprng.random() < adhere) for _ in range(ex.RUN_IN_NIGHTS)]
     seen = [c for c in logs if c is not None]
     window = ex.RunIn(
-        FIRST_NIGHT,
-        FIRST_NIGHT + timedelta(days=ex.RUN_IN_NIGHTS - 1),
-        len(seen),
-        sum(1 for c in seen if c > 0),
-        sum(seen),
-        sum(c * c for c in seen),
+        start=FIRST_NIGHT,
+        end=FIRST_NIGHT + timedelta(days=ex.RUN_IN_NIGHTS - 1),
+        logged=len(seen),
+        cramp_nights=sum(1 for c in seen if c > 0),
+        cramps=sum(seen),
+        squares=sum(c * c for c in seen),
     )
     if not window.eligible or window.rate is None:
         return "not eligible", None, window.cramp_nights
@@ -143,6 +158,11 @@ def simulate_user(
         run_in_start=FIRST_NIGHT,
         period_nights=design.period,
         washout_nights=design.washout,
+        first_look=design.first_look,
+        look_every=design.look_every,
+        stop_probability=design.stop,
+        futility_probability=design.futility,
+        helps_probability=design.threshold,
     )
     needed = ex.pairs_needed(
         window.rate, design.period, design.washout, power=design.refuse, size=window.size
@@ -169,29 +189,24 @@ def simulate_user(
             stretched = nprng.random() < contaminate
         found.append(
             ex.Observation(
-                night,
-                (night - start).days,
-                assigned.arm,
-                assigned.period,
-                assigned.washout,
-                night_count(stretched),
-                stretched,
+                night=night,
+                day=(night - start).days,
+                arm=assigned.arm,
+                period=assigned.period,
+                washout=assigned.washout,
+                cramps=night_count(stretched),
+                stretched=stretched,
             )
         )
         night += timedelta(days=1)
-    if EARLY["every"]:
-        per_pair = 2 * design.period
-        for look in range(EARLY["every"], protocol.pairs, EARLY["every"]):
-            _, est, _, _ = ex.analyse_observations(
-                protocol, found[: look * per_pair], complete=False
-            )
-            if est is not None and est.prob_below(1.0) >= EARLY["threshold"]:
-                return "helps", (ex.RUN_IN_NIGHTS + look * per_pair) / 7, window.cramp_nights
+    # The shipped stopping rule: the interim looks the protocol fixes, in order, each on
+    # the nights of its pairs (coach.experiment.interim, as `settle` takes them).
+    ended = ex.first_stop(protocol, found)
+    if ended is not None:
+        took = (ex.RUN_IN_NIGHTS + ended.pairs * 2 * design.period) / 7
+        return f"{ended.verdict} (early)", took, window.cramp_nights
     verdict, _, _, _ = ex.analyse_observations(protocol, found, complete=True)
     return verdict, (ex.RUN_IN_NIGHTS + len(found)) / 7, window.cramp_nights
-
-
-EARLY: dict[str, Any] = {"every": 0, "threshold": 1.0}
 
 
 def _poisson(rate: float, rng: random.Random) -> int:
@@ -207,6 +222,7 @@ def _poisson(rate: float, rng: random.Random) -> int:
 def run(scenario: Scenario, design: Design, users: int, seed: int) -> dict[str, Any]:
     settings = settings_from_dict({"timezone": "Europe/Berlin"}, Path("bench.toml"))
     ex.PLAN_SIZE = design.size  # the prior of the run-in's own overdispersion (RunIn.size)
+    ex.HELPS_PROBABILITY = design.threshold  # the sizing plans for the final bar
     rng = random.Random(seed)
     verdicts: list[str] = []
     weeks: list[float] = []
@@ -218,21 +234,26 @@ def run(scenario: Scenario, design: Design, users: int, seed: int) -> dict[str, 
             if low <= cramp_nights <= high and verdict not in ("not eligible", "refused"):
                 band = by_band.setdefault((low, high), [0, 0, []])
                 band[0] += 1
-                band[1] += verdict == "helps"
+                band[1] += verdict.startswith("helps")
                 if took is not None:
                     band[2].append(took)
         if took is not None:
             weeks.append(took)
-    share = {v: verdicts.count(v) / users for v in set(verdicts)}
+    helps = sum(v.startswith("helps") for v in verdicts)
     eligible = users - verdicts.count("not eligible")
     starters = eligible - verdicts.count("refused")
     return {
-        "helps": share.get("helps", 0.0),
-        "worse": share.get("worse", 0.0),
-        "ineligible": share.get("not eligible", 0.0),
-        "refused": share.get("refused", 0.0),
-        "helps_eligible": verdicts.count("helps") / eligible if eligible else float("nan"),
-        "helps_started": verdicts.count("helps") / starters if starters else float("nan"),
+        "helps": helps / users,
+        "worse": sum(v.startswith("worse") for v in verdicts) / users,
+        "ineligible": verdicts.count("not eligible") / users,
+        "refused": verdicts.count("refused") / users,
+        "helps_eligible": helps / eligible if eligible else float("nan"),
+        "helps_started": helps / starters if starters else float("nan"),
+        "starters": starters,
+        "early": sum(v.endswith("(early)") for v in verdicts) / starters
+        if starters
+        else float("nan"),
+        "helps_early": sum(v == "helps (early)" for v in verdicts) / users,
         "weeks": statistics.median(weeks) if weeks else float("nan"),
         "weeks90": statistics.quantiles(weeks, n=10)[-1] if len(weeks) > 1 else float("nan"),
         "bands": {
@@ -249,47 +270,89 @@ def main() -> int:
     parser.add_argument("--users", type=int, help="simulated users per scenario and design")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--candidates", action="store_true", help="compare the candidate designs")
+    parser.add_argument(
+        "--before", action="store_true", help="also run the design without interim looks"
+    )
     parser.add_argument("--design", metavar="P,W,POWER,SIZE,MAX,REFUSE", help="try one design")
-    parser.add_argument("--threshold", type=float, help="try another 'helps' probability")
-    parser.add_argument("--early", metavar="EVERY,P", help="try early stopping for benefit")
+    parser.add_argument(
+        "--looks", metavar="FIRST,EVERY,STOP,FUTILITY", help="try another stopping rule (0: none)"
+    )
+    parser.add_argument("--threshold", type=float, help="try another final 'helps' probability")
+    parser.add_argument(
+        "--scenarios", metavar="I,J", help="only these rows (0-3: SCENARIOS' order), to save CPU"
+    )
+    parser.add_argument("--bands", action="store_true", help="break starters down by run-in")
     args = parser.parse_args()
     users = args.users or (40 if args.quick else 400)
-    designs = CANDIDATES if args.candidates else (SHIPPED,)
+    designs: tuple[Design, ...] = CANDIDATES if args.candidates else (SHIPPED,)
+    # The row checked against the targets: the shipped design, or the one tried instead.
+    tried = len(designs) - 1 if not args.candidates else designs.index(SHIPPED)
+    if args.before:
+        tried += 1
+        designs = (BEFORE, *designs)
     if args.design:
         p, w, power, size, most, refuse = args.design.split(",")
-        designs = (Design(int(p), int(w), float(power), float(size), int(most), float(refuse)),)
+        designs = tuple(
+            d._replace(
+                period=int(p),
+                washout=int(w),
+                power=float(power),
+                size=float(size),
+                most=int(most),
+                refuse=float(refuse),
+            )
+            for d in designs
+        )
+    if args.looks:
+        first, every, stop, futility = args.looks.split(",")
+        designs = tuple(
+            d._replace(
+                first_look=int(first),
+                look_every=int(every),
+                stop=float(stop),
+                futility=float(futility),
+            )
+            if d.first_look
+            else d
+            for d in designs
+        )
     if args.threshold:
-        ex.HELPS_PROBABILITY = args.threshold
-    if args.early:
-        every, threshold = args.early.split(",")
-        EARLY.update(every=int(every), threshold=float(threshold))
+        designs = tuple(d if d == BEFORE else d._replace(threshold=args.threshold) for d in designs)
+    rows = (
+        [int(i) for i in args.scenarios.split(",")]
+        if args.scenarios
+        else list(range(len(SCENARIOS)))
+    )
     began = time.perf_counter()
     print(f"{users} simulated users per row; shipped design {SHIPPED.label()}")
     print(
-        f"{'design':<28} {'scenario':<38} {'helps':>6} {'(start)':>7} {'(elig.)':>7} "
-        f"{'refus.':>6} {'inel.':>6} {'worse':>6} {'weeks: median, 90%':>19}"
+        f"{'scenario':<38} {'helps':>6} {'(start)':>7} {'(elig.)':>7} {'refus.':>6} "
+        f"{'inel.':>6} {'worse':>6} {'early':>6} {'weeks: median, 90%':>19}"
     )
     ok = True
-    for design in designs:
-        for index, scenario in enumerate(SCENARIOS):
-            if design != SHIPPED and scenario.name.startswith("25%"):
+    for number, design in enumerate(designs):
+        print(design.label())
+        for index in rows:
+            scenario = SCENARIOS[index]
+            if number != tried and scenario.name.startswith("25%"):
                 continue
             row = run(scenario, design, users, args.seed + index)
             print(
-                f"{design.label():<28} {scenario.name:<38} {row['helps']:>6.1%} "
+                f"{scenario.name:<38} {row['helps']:>6.1%} "
                 f"{row['helps_started']:>7.1%} {row['helps_eligible']:>7.1%} "
                 f"{row['refused']:>6.1%} {row['ineligible']:>6.1%} {row['worse']:>6.1%} "
-                f"{row['weeks']:>12.0f}, {row['weeks90']:.0f}",
+                f"{row['early']:>6.1%} {row['weeks']:>12.0f}, {row['weeks90']:.0f}",
                 flush=True,
             )
-            for (low, high), (n, helps, took) in row["bands"].items():
-                print(
-                    f"{'':<28}   run-in nights with cramps {low}-{high}: {n:>4} starters, "
-                    f"helps {helps:.1%}, median {took:.0f} weeks"
-                )
+            if args.bands:
+                for (low, high), (n, helps, took) in row["bands"].items():
+                    print(
+                        f"   run-in nights with cramps {low}-{high}: {n:>4} starters, "
+                        f"helps {helps:.1%}, median {took:.0f} weeks"
+                    )
             # The targets are on the users who start (the plan can answer them); the
             # shares refused and not eligible are printed beside them, never left out.
-            if design == SHIPPED and not args.quick:
+            if number == tried and not args.quick:
                 if scenario.ratio == 1.0 and row["helps_started"] > 0.05:
                     ok = False
                 if scenario.ratio == 0.5 and row["helps_started"] < 0.80:

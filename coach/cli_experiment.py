@@ -34,6 +34,7 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
         "period_nights": protocol.period_nights,
         "washout_nights": protocol.washout_nights,
         "stopped": protocol.stopped.isoformat() if protocol.stopped else None,
+        "ended_early": protocol.ended.json() if protocol.ended else None,
     }
 
 
@@ -68,6 +69,7 @@ def cmd_status(args: JsonOptions, ctx: Context) -> int:
     from coach.planner import current_night
 
     now = ctx.clock.now()
+    # The interim looks that are due are taken here too (the model loads only then).
     protocol = experiment.advance(ctx.store, ctx.settings, now)
     tonight = current_night(ctx.settings, now)
     assigned = experiment.assignment(protocol, tonight)
@@ -75,6 +77,9 @@ def cmd_status(args: JsonOptions, ctx: Context) -> int:
         print(
             json.dumps(
                 {
+                    "status": None
+                    if protocol is None
+                    else experiment.status_of(protocol, ctx.settings, now),
                     "protocol": None if protocol is None else _protocol_json(protocol),
                     "tonight": None if assigned is None else assigned.to_json(),
                 },
@@ -86,7 +91,10 @@ def cmd_status(args: JsonOptions, ctx: Context) -> int:
         print("No experiment yet. `coach experiment start` finds out whether stretching helps you.")
         return 0
     print(experiment.plan_words(protocol))
-    if protocol.stopped is not None:
+    if protocol.ended is not None:
+        print(protocol.ended.words(protocol.pairs))
+        print("`coach experiment result` gives the answer.")
+    elif protocol.stopped is not None:
         print(f"Stopped from the night of {protocol.stopped:%a %d %b %Y}.")
     elif assigned is not None:
         print("Tonight: " + assigned.tonight_line())

@@ -8,6 +8,12 @@ The number of pairs is sized from the user's own cramp rate in the run-in. The p
 drawn and stored before the first randomised night; the analysis follows it, and changing
 it means stopping and starting again.
 
+The protocol also fixes a stopping rule: after each pair from FIRST_LOOK on, an interim
+look (`interim`) analyses the pairs so far and ends the plan when the answer is already
+clear. Looks run the model, so they are taken by `advance` (commands) or in a worker (the
+app), once due, never by the planner; the answer of a look that ends the plan is stored
+(`EarlyEnd`) and the usual routine comes back from the next night.
+
 Defaults are the ones `bench/experiment_calibration.py` chose by simulation (see
 bench/README.md). The model (`coach.experiment_model`, scipy) is imported only when a
 result is computed, so the planner and the app's start never pay for it.
@@ -18,9 +24,8 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
 from coach.planner import Plan, current_night, last_slept_night, plan_night
@@ -29,7 +34,8 @@ from coach.settings import Settings
 
 STATE_KEY = "experiment"
 STRETCH = "stretch"
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: the plan holds its stopping rule and final bar (version 1 had neither: no looks)."""
 
 PERIOD_NIGHTS = 14
 """Nights in one period (one arm). Chosen by simulation: see bench/README.md."""
@@ -44,8 +50,11 @@ TARGET_POWER = 0.9
 of cramps "helps" less often than this. The prediction is optimistic (a run-in picked for
 its high rate overstates it): a predicted 0.9 gives about 81% of simulated starters
 "helps" (bench/README.md)."""
-SIZING_POWER = 0.95
-"""Pairs are sized for this predicted power, at most MAX_PAIRS."""
+SIZING_POWER = 0.99
+"""Pairs are sized for this predicted power, at most MAX_PAIRS: the plan's longest run.
+With the interim looks a clear answer ends it sooner, so sizing for 0.99 rather than 0.95
+(the second pass, without looks) gains "helps" among starters for a shorter median wait
+(bench/README.md "Third pass")."""
 PLAN_RATIO = 0.6
 """The rate ratio the sizing plans for: a halving when the stretches are done, diluted by
 stretches missed on stretch nights and done on no-stretch nights (bench/README.md)."""
@@ -69,6 +78,24 @@ HELPS_PROBABILITY = 0.97
 start (0.96 came to 5.4% among them, with a declining baseline). "helps" when the
 chance that stretch nights have fewer cramps is at least this;
 "worse" when the chance that they have more is at least this."""
+FIRST_LOOK = 2
+"""Interim looks: the first after this many pairs, then every LOOK_EVERY pairs, each on
+the nights of the pairs so far (never after the last pair). Chosen by simulation with the
+thresholds below (bench/README.md "Third pass"): a look after one pair never ended a
+simulated plan (too few nights), and a look every second pair only (at 0.99) let "helps"
+with no effect above 5%."""
+LOOK_EVERY = 1
+STOP_PROBABILITY = 0.995
+"""An interim look ends the experiment with "helps" when the chance that stretch nights
+have fewer cramps is at least this ("worse": more cramps); much stricter than the final
+HELPS_PROBABILITY, so that all the looks together keep "helps" under 5% with no effect
+(0.99 at every look came to 6.7% among simulated starters; 0.997 kept the same power for
+a longer median wait)."""
+FUTILITY_PROBABILITY = 0.05
+"""An interim look ends the experiment with "no clear difference" when the chance of a
+real benefit (at least 25% fewer cramps) has fallen below this: with no true effect it
+halves the median wait, and costs about a point of "helps" with a true halving (0.1 cost
+about four)."""
 MIN_ARM_NIGHTS = 4
 """Logged nights each arm needs (outside washouts) before any figure is shown."""
 
@@ -76,10 +103,92 @@ Arm = Literal["stretch", "no-stretch"]
 Phase = Literal["run-in", "randomised"]
 Status = Literal["run-in", "running", "complete", "stopped"]
 Verdict = Literal["helps", "no clear difference", "worse", "not enough data"]
+VERDICTS = ("helps", "no clear difference", "worse", "not enough data")
+StopReason = Literal["benefit", "harm", "futility"]
+STOP_REASONS = ("benefit", "harm", "futility")
+NIGHT_KEYS = ("stretch", "no_stretch", "washout", "unlogged")
 
 
-@dataclass(frozen=True)
-class Protocol:
+class EarlyEnd(NamedTuple):
+    """An experiment that ended at an interim look: its answer, fixed when it was taken."""
+
+    night: date
+    """The first night back on the usual routine: the night after the pairs looked at, or
+    the night the look was taken when that is later."""
+    pairs: int
+    """The pairs the look analysed."""
+    through: date
+    """The last night analysed (the last night of those pairs)."""
+    verdict: Verdict
+    reason: StopReason
+    log_ratio: float
+    sd: float
+    nights: Mapping[str, int]
+    adherence: float | None
+
+    @property
+    def estimate(self) -> Estimate:
+        return Estimate(log_ratio=self.log_ratio, sd=self.sd)
+
+    def to_state(self) -> dict[str, Any]:
+        doc = self._asdict()
+        doc["night"], doc["through"] = self.night.isoformat(), self.through.isoformat()
+        doc["nights"] = dict(self.nights)
+        return doc
+
+    @classmethod
+    def from_state(cls, doc: Mapping[str, Any]) -> EarlyEnd:
+        verdict, reason = doc["verdict"], doc["reason"]
+        if verdict not in VERDICTS or reason not in STOP_REASONS:
+            raise ValueError("bad early end")
+        adherence = doc.get("adherence")
+        return cls(
+            night=date.fromisoformat(doc["night"]),
+            pairs=int(doc["pairs"]),
+            through=date.fromisoformat(doc["through"]),
+            verdict=verdict,
+            reason=reason,
+            log_ratio=float(doc["log_ratio"]),
+            sd=float(doc["sd"]),
+            nights={key: int(doc["nights"][key]) for key in NIGHT_KEYS},
+            adherence=None if adherence is None else float(adherence),
+        )
+
+    def json(self) -> dict[str, Any]:
+        """The `ended_early` object of `coach experiment result|status --json`."""
+        return {
+            "night": self.night.isoformat(),
+            "after_pairs": self.pairs,
+            "through": self.through.isoformat(),
+            "reason": self.reason,
+        }
+
+    def words(self, planned_pairs: int) -> str:
+        """Why the experiment ended early, in plain words."""
+        why = {
+            "benefit": "your stretch nights already had clearly fewer cramps than your "
+            "no-stretch nights",
+            "harm": "your stretch nights already had clearly more cramps than your "
+            "no-stretch nights",
+            "futility": "a real benefit (at least 25% fewer cramps) had already become "
+            "unlikely, so more weeks would probably not change the answer",
+        }[self.reason]
+        back = (
+            "your usual routine is back, stretches included (whether to keep them is yours "
+            "to decide, perhaps with your doctor)"
+            if self.reason == "harm"
+            else "your usual routine is back: stretches every night"
+        )
+        return (
+            f"The experiment ended early, after {self.pairs} of its {planned_pairs} pairs "
+            f"of periods (the nights to {self.through:%d %b %Y}), because {why}. It checks "
+            "at set points, with a bar set by simulation high enough that a wrong "
+            '"helps" stays under 1 in 20 when stretching makes no difference. From the '
+            f"night of {self.night:%a %d %b} {back}."
+        )
+
+
+class Protocol(NamedTuple):
     """The stored plan of one experiment. `start` is None while the run-in lasts."""
 
     created: str
@@ -94,6 +203,23 @@ class Protocol:
     stopped: date | None = None
     """The first night no longer part of the experiment, when the user stopped it."""
     version: int = PROTOCOL_VERSION
+    first_look: int = FIRST_LOOK
+    """Pairs before the first interim look; 0: no interim looks (plans stored before
+    early stopping was calibrated keep the rule they were fixed with)."""
+    look_every: int = LOOK_EVERY
+    stop_probability: float = STOP_PROBABILITY
+    """An interim look ends the experiment with "helps" ("worse") when the chance that
+    stretch nights have fewer (more) cramps is at least this."""
+    futility_probability: float = FUTILITY_PROBABILITY
+    """An interim look ends it with "no clear difference" when the chance of a real
+    benefit (rate ratio below BENEFIT_RATIO) is below this (0: never)."""
+    helps_probability: float = HELPS_PROBABILITY
+    """The planned end's bar for "helps" ("worse"); plans stored before it was kept in the
+    plan had 0.97."""
+    looked: int = 0
+    """The pairs already looked at (each look is taken once, on the nights it covers)."""
+    ended: EarlyEnd | None = None
+    """The interim look that ended the experiment, with its answer."""
 
     @property
     def pairs(self) -> int:
@@ -110,12 +236,47 @@ class Protocol:
     def weeks(self) -> int:
         return math.ceil(len(self.arms) * self.period_nights / 7)
 
+    @property
+    def over_from(self) -> date | None:
+        """The first night outside the experiment, once stopped or ended early."""
+        if self.stopped is not None:
+            return self.stopped
+        return None if self.ended is None else self.ended.night
+
+    def look_pairs(self) -> range:
+        """The pairs after which an interim look is taken (never after the last pair: the
+        planned end has its own analysis)."""
+        if self.first_look <= 0:
+            return range(0)
+        return range(self.first_look, self.pairs, max(1, self.look_every))
+
+    def pair_end(self, pairs: int) -> date:
+        """The last night of the first `pairs` pairs."""
+        assert self.start is not None
+        return self.start + timedelta(days=pairs * 2 * self.period_nights - 1)
+
+    def looks_words(self) -> str:
+        """When the plan may end early, in plain words (for a plan with interim looks)."""
+        looks = self.look_pairs()
+        first = (
+            self.start + timedelta(days=looks[0] * 2 * self.period_nights) if self.start else None
+        )
+        when = f" (the first on {first:%d %b %Y})" if first else ""
+        every = "every pair" if looks.step == 1 else f"every {looks.step} pairs"
+        return (
+            f"after {looks[0] * 2 * self.period_nights // 7} weeks and then after {every} of "
+            f"periods{when}, coach looks at the nights so far and ends the plan early when "
+            "the answer is already clear (clearly fewer or more cramps on stretch nights, or "
+            "a real benefit already unlikely)."
+        )
+
     def to_state(self) -> dict[str, Any]:
-        doc = asdict(self)
+        doc = self._asdict()
         for key in ("run_in_start", "start", "stopped"):
             value = getattr(self, key)
             doc[key] = value.isoformat() if value is not None else None
         doc["arms"] = list(self.arms)
+        doc["ended"] = None if self.ended is None else self.ended.to_state()
         return doc
 
     @classmethod
@@ -131,6 +292,7 @@ class Protocol:
         if any(a not in ("stretch", "no-stretch") for a in arms) or len(arms) % 2:
             raise ValueError("bad arms")
         rate = doc.get("run_in_rate")
+        ended = doc.get("ended")
         return cls(
             created=str(doc.get("created", "")),
             run_in_start=run_in,
@@ -140,12 +302,19 @@ class Protocol:
             washout_nights=int(doc.get("washout_nights", WASHOUT_NIGHTS)),
             run_in_rate=float(rate) if isinstance(rate, int | float) else None,
             stopped=night("stopped"),
-            version=int(doc.get("version", PROTOCOL_VERSION)),
+            version=int(doc.get("version", 1)),
+            # A plan stored without a stopping rule was fixed without one: no looks.
+            first_look=int(doc.get("first_look", 0)),
+            look_every=int(doc.get("look_every", LOOK_EVERY)),
+            stop_probability=float(doc.get("stop_probability", STOP_PROBABILITY)),
+            futility_probability=float(doc.get("futility_probability", 0.0)),
+            helps_probability=float(doc.get("helps_probability", 0.97)),
+            looked=int(doc.get("looked", 0)),
+            ended=None if ended is None else EarlyEnd.from_state(ended),
         )
 
 
-@dataclass(frozen=True)
-class NightAssignment:
+class NightAssignment(NamedTuple):
     """What the protocol asks of one night."""
 
     phase: Phase
@@ -187,25 +356,28 @@ class NightAssignment:
 
 def assignment(protocol: Protocol | None, night: date) -> NightAssignment | None:
     """The protocol's word on `night`: None outside the experiment."""
-    if protocol is None or (protocol.stopped is not None and night >= protocol.stopped):
+    if protocol is None:
+        return None
+    over = protocol.over_from
+    if over is not None and night >= over:
         return None
     if night < protocol.run_in_start:
         return None
     if protocol.start is None:
-        return NightAssignment("run-in")
+        return NightAssignment(phase="run-in")
     if night < protocol.start:
         return None
-    index = (night - protocol.start).days
-    period = index // protocol.period_nights
+    day = (night - protocol.start).days
+    period = day // protocol.period_nights
     if period >= len(protocol.arms):
         return None
     arm: Arm = "stretch" if protocol.arms[period] == "stretch" else "no-stretch"
     return NightAssignment(
-        "randomised",
-        arm,
-        period + 1,
-        index % protocol.period_nights < protocol.washout_nights,
-        len(protocol.arms),
+        phase="randomised",
+        arm=arm,
+        period=period + 1,
+        washout=day % protocol.period_nights < protocol.washout_nights,
+        periods=len(protocol.arms),
     )
 
 
@@ -219,7 +391,7 @@ def load_protocol(store: Store) -> Protocol | None:
         return None
     try:
         return Protocol.from_state(doc)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise CoachError(
             "the stored experiment plan cannot be read; `coach experiment stop` clears it"
         ) from None
@@ -272,8 +444,7 @@ def safe_protocol(store: Store) -> Protocol | None:
 # --- the run-in and eligibility ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RunIn:
+class RunIn(NamedTuple):
     """The last RUN_IN_NIGHTS mornings before `end`, as eligibility sees them."""
 
     start: date
@@ -358,12 +529,12 @@ def run_in(store: Store, end: date) -> RunIn:
     start = end - timedelta(days=RUN_IN_NIGHTS - 1)
     logs = store.cramp_logs(start, end)
     return RunIn(
-        start,
-        end,
-        len(logs),
-        sum(1 for log in logs.values() if log.cramps > 0),
-        sum(log.cramps for log in logs.values()),
-        sum(log.cramps * log.cramps for log in logs.values()),
+        start=start,
+        end=end,
+        logged=len(logs),
+        cramp_nights=sum(1 for log in logs.values() if log.cramps > 0),
+        cramps=sum(log.cramps for log in logs.values()),
+        squares=sum(log.cramps * log.cramps for log in logs.values()),
     )
 
 
@@ -409,11 +580,10 @@ def randomise(
     unless given)."""
     if pairs is None:
         pairs = min(MAX_PAIRS, pairs_needed(rate, protocol.period_nights, protocol.washout_nights))
-    return replace(protocol, start=start, arms=draw_arms(pairs, rng), run_in_rate=rate)
+    return protocol._replace(start=start, arms=draw_arms(pairs, rng), run_in_rate=rate)
 
 
-@dataclass(frozen=True)
-class StartOutcome:
+class StartOutcome(NamedTuple):
     """What `start` did: the stored protocol, and the run-in it looked at."""
 
     protocol: Protocol
@@ -437,11 +607,11 @@ def start(
     current = load_protocol(store)
     tonight = current_night(settings, now)
     window = run_in(store, last_slept_night(settings, now))
-    under_way = current is not None and current.stopped is None and not _finished(current, tonight)
+    under_way = current is not None and not _finished(current, tonight)
     waiting = current is not None and current.start is None and window.eligible
     if under_way and not (anyway and waiting):
         assert current is not None
-        return StartOutcome(current, window, started=False)
+        return StartOutcome(protocol=current, run_in=window, started=False)
     if window.long_enough and not window.eligible:
         raise CoachError(
             f"{window.words()} With fewer than {MIN_CRAMP_NIGHTS} nights with cramps in a "
@@ -459,16 +629,31 @@ def start(
             window.pairs,
         )
     _save(store, protocol)
-    return StartOutcome(protocol, window, started=True)
+    return StartOutcome(protocol=protocol, run_in=window, started=True)
 
 
 def advance(
-    store: Store, settings: Settings, now: datetime, rng: random.Random | None = None
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    looks: bool = True,
 ) -> Protocol | None:
-    """Move a finished run-in on to the randomised plan, from tomorrow night.
+    """The stored experiment, brought up to date before a night's plan is read.
 
-    The plan is drawn and stored before its first night, whoever asks first (the app,
-    `coach plan`, `coach experiment`)."""
+    A finished run-in draws the randomised plan, from tomorrow night: it is stored before
+    its first night, whoever asks first (the app, `coach plan`, `coach experiment`). Then,
+    unless `looks` is False, the interim looks that are due are taken (`take_looks`: the
+    model, scipy, loads only when one is due, about once a month); the app passes False
+    and takes them in a worker thread."""
+    protocol = _draw_plan(store, settings, now, rng)
+    return take_looks(store, settings, now, protocol) if looks else protocol
+
+
+def _draw_plan(
+    store: Store, settings: Settings, now: datetime, rng: random.Random | None
+) -> Protocol | None:
     protocol = load_protocol(store)
     if protocol is None or protocol.start is not None or protocol.stopped is not None:
         return protocol
@@ -502,37 +687,37 @@ def stop(store: Store, settings: Settings, now: datetime) -> Protocol:
             "the stored experiment plan could not be read and was cleared; "
             "`coach experiment start` begins a new one"
         ) from None
-    if protocol is None or protocol.stopped is not None or _finished(protocol, tonight):
+    if protocol is None or _finished(protocol, tonight):
         raise CoachError("no experiment is running; start one with `coach experiment start`")
-    protocol = replace(protocol, stopped=tonight)
+    protocol = protocol._replace(stopped=tonight)
     _save(store, protocol)
     return protocol
 
 
 def _finished(protocol: Protocol, tonight: date) -> bool:
+    """Stopped, ended early, or past the plan's last night."""
     end = protocol.end
-    return end is not None and tonight > end
+    return protocol.over_from is not None or (end is not None and tonight > end)
 
 
 # --- the result --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Observation:
+class Observation(NamedTuple):
     """One randomised night, as the analysis sees it."""
 
     night: date
-    index: int
+    day: int
     """Nights since the first randomised night."""
     arm: Arm
     period: int
     washout: bool
-    count: int | None
+    cramps: int | None
+    """The morning's count (None: not logged)."""
     stretched: bool
 
 
-@dataclass(frozen=True)
-class PeriodSummary:
+class PeriodSummary(NamedTuple):
     """One period, for the chart and the tables."""
 
     period: int
@@ -552,8 +737,7 @@ class PeriodSummary:
         return sum(c for c in self.counts[self.washout :] if c is not None)
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(NamedTuple):
     """The model's answer: the rate ratio (stretch over no-stretch) and its spread."""
 
     log_ratio: float
@@ -575,8 +759,7 @@ class Estimate:
         return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
-@dataclass(frozen=True)
-class ExperimentResult:
+class ExperimentResult(NamedTuple):
     """Where the experiment stands, and what it says."""
 
     protocol: Protocol
@@ -587,7 +770,7 @@ class ExperimentResult:
     adherence: float | None
     periods: tuple[PeriodSummary, ...] = ()
     run_in: RunIn | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def p_benefit(self) -> float | None:
@@ -607,6 +790,7 @@ class ExperimentResult:
             "p_benefit": None if self.p_benefit is None else round(self.p_benefit, 4),
             "nights": dict(self.nights),
             "adherence": None if self.adherence is None else round(self.adherence, 4),
+            "ended_early": None if self.protocol.ended is None else self.protocol.ended.json(),
         }
 
     def interval_words(self) -> str | None:
@@ -645,10 +829,13 @@ class ExperimentResult:
             end = p.end
             parts.append(
                 f"The plan runs {p.weeks} weeks, to the night of {end:%d %b %Y}; the "
-                "answer comes at the end, from every night that counts."
+                "answer comes at the end, from every night that counts"
+                + (f", or earlier: {p.looks_words()}" if p.look_pairs() else ".")
                 if end
                 else ""
             )
+        elif p.ended is not None:
+            parts.append(p.ended.words(p.pairs))
         elif self.status == "stopped":
             parts.append(
                 "The experiment was stopped before the end of its plan, so it gives no "
@@ -709,6 +896,8 @@ def observations(
     last = min(protocol.end, last_slept_night(settings, now))
     if protocol.stopped is not None:
         last = min(last, protocol.stopped - timedelta(days=1))
+    if protocol.ended is not None:
+        last = min(last, protocol.ended.through)  # the nights its answer rests on
     if last < protocol.start:
         return []
     logs = store.cramp_logs(protocol.start, last)
@@ -723,13 +912,13 @@ def observations(
         record = outcomes.get((night, STRETCH))
         found.append(
             Observation(
-                night,
-                (night - protocol.start).days,
-                assigned.arm,
-                assigned.period,
-                assigned.washout,
-                None if log is None else log.cramps,
-                record is not None and record.outcome == "done",
+                night=night,
+                day=(night - protocol.start).days,
+                arm=assigned.arm,
+                period=assigned.period,
+                washout=assigned.washout,
+                cramps=None if log is None else log.cramps,
+                stretched=record is not None and record.outcome == "done",
             )
         )
         night += timedelta(days=1)
@@ -740,35 +929,35 @@ def analyse_observations(
     protocol: Protocol, found: Sequence[Observation], *, complete: bool
 ) -> tuple[Verdict, Estimate | None, dict[str, int], float | None]:
     """The verdict, the estimate, the nights used and the adherence of these nights."""
-    used = [o for o in found if not o.washout and o.count is not None]
+    used = [o for o in found if not o.washout and o.cramps is not None]
     nights = {
         "stretch": sum(1 for o in used if o.arm == "stretch"),
         "no_stretch": sum(1 for o in used if o.arm == "no-stretch"),
         "washout": sum(1 for o in found if o.washout),
-        "unlogged": sum(1 for o in found if not o.washout and o.count is None),
+        "unlogged": sum(1 for o in found if not o.washout and o.cramps is None),
     }
     adherence = (
         sum(1 for o in found if o.stretched == (o.arm == "stretch")) / len(found) if found else None
     )
     enough = (
         min(nights["stretch"], nights["no_stretch"]) >= MIN_ARM_NIGHTS
-        and sum(o.count or 0 for o in used) >= 3
+        and sum(o.cramps or 0 for o in used) >= 3
     )
     if not enough:
         return "not enough data", None, nights, adherence
     from coach.experiment_model import fit_rate_ratio
 
     estimate = fit_rate_ratio(
-        [o.count or 0 for o in used],
+        [o.cramps or 0 for o in used],
         [o.arm == "stretch" for o in used],
-        [o.index / 28.0 for o in used],
+        [o.day / 28.0 for o in used],
         [(o.period - 1) // 2 for o in used],
     )
     verdict: Verdict = "not enough data"
     if estimate is not None and complete:
-        if estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+        if estimate.prob_below(1.0) >= protocol.helps_probability:
             verdict = "helps"
-        elif 1 - estimate.prob_below(1.0) >= HELPS_PROBABILITY:
+        elif 1 - estimate.prob_below(1.0) >= protocol.helps_probability:
             verdict = "worse"
         else:
             verdict = "no clear difference"
@@ -783,15 +972,112 @@ def _periods(protocol: Protocol, found: Sequence[Observation]) -> tuple[PeriodSu
     for period, items in sorted(by_period.items()):
         out.append(
             PeriodSummary(
-                period,
-                items[0].arm,
-                items[0].night,
-                items[-1].night,
-                tuple(o.count for o in items),
-                min(protocol.washout_nights, len(items)),
+                period=period,
+                arm=items[0].arm,
+                start=items[0].night,
+                end=items[-1].night,
+                counts=tuple(o.cramps for o in items),
+                washout=min(protocol.washout_nights, len(items)),
             )
         )
     return tuple(out)
+
+
+def interim(protocol: Protocol, found: Sequence[Observation], pairs: int) -> EarlyEnd | None:
+    """The interim look after `pairs` pairs, on those pairs' nights only: the early end it
+    calls for, or None to carry on. The same function runs in the app and in
+    bench/experiment_calibration.py, which calibrates its thresholds."""
+    if protocol.start is None:
+        return None
+    nights = pairs * 2 * protocol.period_nights
+    _, estimate, used, adherence = analyse_observations(
+        protocol, [o for o in found if o.day < nights], complete=False
+    )
+    if estimate is None:
+        return None
+    fewer = estimate.prob_below(1.0)
+    verdict: Verdict
+    reason: StopReason
+    if fewer >= protocol.stop_probability:
+        verdict, reason = "helps", "benefit"
+    elif 1 - fewer >= protocol.stop_probability:
+        verdict, reason = "worse", "harm"
+    elif estimate.prob_below(BENEFIT_RATIO) < protocol.futility_probability:
+        verdict, reason = "no clear difference", "futility"
+    else:
+        return None
+    through = protocol.pair_end(pairs)
+    return EarlyEnd(
+        night=through + timedelta(days=1),
+        pairs=pairs,
+        through=through,
+        verdict=verdict,
+        reason=reason,
+        log_ratio=estimate.log_ratio,
+        sd=estimate.sd,
+        nights=used,
+        adherence=adherence,
+    )
+
+
+def first_stop(protocol: Protocol, found: Sequence[Observation]) -> EarlyEnd | None:
+    """The first interim look, in order, that ends the experiment (the bench's path)."""
+    for pairs in protocol.look_pairs():
+        ended = interim(protocol, found, pairs)
+        if ended is not None:
+            return ended
+    return None
+
+
+def look_due(protocol: Protocol | None, store: Store, settings: Settings, now: datetime) -> bool:
+    """Whether an interim look is waiting to be taken (cheap: no model, no scipy).
+
+    The look after a pair is due once that pair's last morning is logged, or from noon
+    the day after it either way, so it sees the same nights whoever takes it."""
+    if protocol is None or protocol.start is None or protocol.over_from is not None:
+        return False
+    pending = [p for p in protocol.look_pairs() if p > protocol.looked]
+    if not pending:
+        return False
+    through = protocol.pair_end(pending[0])
+    if current_night(settings, now) > through:
+        return True
+    return last_slept_night(settings, now) >= through and bool(store.cramp_logs(through, through))
+
+
+def take_looks(
+    store: Store, settings: Settings, now: datetime, protocol: Protocol | None
+) -> Protocol | None:
+    """Take the interim looks that are due, in order, and store each (`advance` calls it).
+
+    A look that ends the experiment stores its answer; the usual routine comes back from
+    the night after (tonight, when the look is taken late). The model (scipy) is loaded
+    only when a look is due: this runs in a command or a worker thread, never in the
+    planner."""
+    while look_due(protocol, store, settings, now):
+        assert protocol is not None
+        pairs = next(p for p in protocol.look_pairs() if p > protocol.looked)
+        found = observations(store, settings, protocol, now)
+        ended = interim(protocol, found, pairs)
+        if ended is not None:
+            ended = ended._replace(night=max(ended.night, current_night(settings, now)))
+        protocol = protocol._replace(looked=pairs, ended=ended)
+        _save(store, protocol)
+    return protocol
+
+
+def status_of(protocol: Protocol, settings: Settings, now: datetime) -> Status:
+    """Where the experiment stands: an early end is "complete", a stop by the user
+    "stopped" (no model needed)."""
+    if protocol.stopped is not None:
+        return "stopped"
+    if protocol.start is None:
+        return "run-in"
+    if _finished(protocol, current_night(settings, now)) or (
+        protocol.end is not None and last_slept_night(settings, now) >= protocol.end
+    ):
+        return "complete"
+    return "running"
 
 
 def experiment_result(store: Store, settings: Settings, now: datetime) -> ExperimentResult | None:
@@ -799,33 +1085,30 @@ def experiment_result(store: Store, settings: Settings, now: datetime) -> Experi
     protocol = advance(store, settings, now)
     if protocol is None:
         return None
-    tonight = current_night(settings, now)
-    status: Status
-    if protocol.stopped is not None:
-        status = "stopped"
-    elif protocol.start is None:
-        status = "run-in"
-    elif _finished(protocol, tonight) or (
-        protocol.end is not None and last_slept_night(settings, now) >= protocol.end
-    ):
-        status = "complete"
-    else:
-        status = "running"
+    status = status_of(protocol, settings, now)
     found = observations(store, settings, protocol, now)
-    verdict, estimate, nights, adherence = analyse_observations(
-        protocol, found, complete=status == "complete"
-    )
+    ended = protocol.ended
+    if ended is not None:
+        # Its answer was fixed at the look: mornings logged later change nothing.
+        verdict: Verdict = ended.verdict
+        estimate: Estimate | None = ended.estimate
+        nights: Mapping[str, int] = ended.nights
+        adherence = ended.adherence
+    else:
+        verdict, estimate, nights, adherence = analyse_observations(
+            protocol, found, complete=status == "complete"
+        )
     if status == "running":
-        estimate = None  # no peeking: an early look that changes the plan spoils the answer
+        estimate = None  # no peeking: only the planned looks may end the plan early
     return ExperimentResult(
-        protocol,
-        status,
-        verdict,
-        estimate,
-        nights,
-        adherence,
-        _periods(protocol, found),
-        run_in(store, last_slept_night(settings, now)) if status == "run-in" else None,
+        protocol=protocol,
+        status=status,
+        verdict=verdict,
+        estimate=estimate,
+        nights=nights,
+        adherence=adherence,
+        periods=_periods(protocol, found),
+        run_in=run_in(store, last_slept_night(settings, now)) if status == "run-in" else None,
     )
 
 
@@ -850,6 +1133,7 @@ def plan_words(protocol: Protocol) -> str:
         "period do not count: the effect of starting or stopping takes a few nights to "
         "settle. The plan was fixed before its first night; changing it means stopping and "
         "starting again."
+        + (f" It may end sooner: {protocol.looks_words()}" if protocol.look_pairs() else "")
     )
 
 

@@ -107,4 +107,4 @@ def fit_rate_ratio(
     variance = float(covariance[1, 1])
     if not np.isfinite(variance) or variance <= 0:
         return None
-    return Estimate(float(theta[1]), float(np.sqrt(variance)))
+    return Estimate(log_ratio=float(theta[1]), sd=float(np.sqrt(variance)))

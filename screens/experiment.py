@@ -7,7 +7,8 @@ at once with the plan and the chart, and the verdict follows.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -121,7 +122,7 @@ class ExperimentScreen(Screen[None]):
     def _protocol(self) -> Protocol | None:
         app = services(self)
         try:
-            return advance(app.diary.store, app.settings, app.clock.now())
+            return advance(app.diary.store, app.settings, app.clock.now(), looks=False)
         except CoachError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -156,7 +157,8 @@ class ExperimentScreen(Screen[None]):
                 lines.append(
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
-                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night."
+                    f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night at "
+                    "most: it can end sooner, once the answer is clear."
                 )
             if window.eligible and not window.answerable:
                 lines += ["", "So s does not start it here; the command above does, if you wish."]
@@ -169,16 +171,22 @@ class ExperimentScreen(Screen[None]):
             body.update("\n".join(lines))
             return
         title.update(Text("Your experiment: does stretching help you?", style="bold"))
+        self._show_plan(protocol)
+        self.query_one("#experiment-answer", Static).update("Working out the answer...")
+        self.compute()
+
+    def _show_plan(self, protocol: Protocol) -> None:
+        app = services(self)
         night = current_night(app.settings, app.clock.now())
         assigned = assignment(protocol, night)
         lines = [plan_words(protocol)]
-        if protocol.stopped is not None:
+        if protocol.ended is not None:
+            lines.append("\nEnded early: your usual routine is back.")
+        elif protocol.stopped is not None:
             lines.append(f"\nStopped from the night of {protocol.stopped:%a %d %b %Y}.")
         elif assigned is not None:
             lines.append("\nTonight: " + assigned.tonight_line())
-        body.update("\n".join(lines))
-        self.query_one("#experiment-answer", Static).update("Working out the answer...")
-        self.compute()
+        self.query_one("#experiment-body", Static).update("\n".join(lines))
 
     @work(thread=True, exclusive=True, group="experiment-result")
     def compute(self) -> None:
@@ -194,6 +202,9 @@ class ExperimentScreen(Screen[None]):
     def show_result(self, result: ExperimentResult) -> None:
         if not self.is_attached:
             return
+        # Computing the answer takes the interim looks that are due: one may have ended it.
+        self._show_plan(result.protocol)
+        self.refresh_bindings()
         self.query_one("#experiment-chart", Static).update(chart(result))
         answer = Text()
         answer.append(result.headline() + "\n", style="bold")
@@ -221,7 +232,7 @@ class ExperimentScreen(Screen[None]):
     def _under_way(self) -> bool:
         app = services(self)
         protocol = load_protocol(app.diary.store)
-        if protocol is None or protocol.stopped is not None:
+        if protocol is None or protocol.over_from is not None:
             return False
         end = protocol.end
         return end is None or current_night(app.settings, app.clock.now()) <= end
@@ -253,6 +264,48 @@ class ExperimentScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = None) -> None:
+    """Take the experiment's interim looks that are due, in a worker thread (the model is
+    slow to load); when one ends the experiment, tell the user and call `ended` (on the
+    app's thread), so the screen shows the usual routine again."""
+    app = services(screen)
+    if any(w.group == "experiment-settle" and w.is_running for w in screen.app.workers):
+        return  # one look at a time: a second would take it again and tell twice
+
+    def run() -> None:
+        try:
+            protocol = advance(app.diary.store, app.settings, app.clock.now())
+        except CoachError as exc:
+            screen.app.call_from_thread(
+                screen.notify, f"Could not update the experiment: {exc}", severity="warning"
+            )
+            return
+        if protocol is not None and protocol.ended is not None:
+            back = (
+                "the usual routine is back"
+                if protocol.ended.reason == "harm"
+                else ("the stretches are back every night")
+            )
+            screen.app.call_from_thread(
+                screen.notify,
+                f"{EARLY_HEADLINES[protocol.ended.reason]} Your experiment ended early, "
+                f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
+                "read the answer.",
+                timeout=30,
+            )
+            if ended is not None:
+                screen.app.call_from_thread(ended)
+
+    screen.run_worker(run, thread=True, exclusive=True, group="experiment-settle")
+
+
+EARLY_HEADLINES = {
+    "benefit": "Stretching seems to help you.",
+    "harm": "You had more cramps on stretch nights.",
+    "futility": "No clear difference between stretch and no-stretch nights.",
+}
 
 
 class ConfirmStop(ModalScreen[bool]):

@@ -225,13 +225,15 @@ class HistoryScreen(Screen[None]):
         assigned = assignment(protocol, self.today)
         if protocol.stopped is not None:
             return "your experiment was stopped; its figures are on its screen (e on Tonight)."
+        if protocol.ended is not None:
+            return "your experiment ended early: its answer is on its screen (e on Tonight)."
         if assigned is None:
             return "your experiment is over: its answer is on its screen (e on Tonight)."
         if assigned.phase == "run-in":
             return "your experiment is in its run-in (e on Tonight)."
         return (
             f"your experiment is in period {assigned.period} of {assigned.periods}; the "
-            "answer comes at the end (e on Tonight)."
+            "answer comes at the end, or sooner once it is clear (e on Tonight)."
         )
 
     def _show_night(self, night: date) -> None:

@@ -14,7 +14,14 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.experiment import advance, load_protocol, plan_for
+from coach.experiment import (
+    Protocol,
+    advance,
+    load_protocol,
+    look_due,
+    plan_for,
+    safe_protocol,
+)
 from coach.planner import last_slept_night
 from coach.settings import Settings
 from screens.base import CoachFooter, services
@@ -101,16 +108,18 @@ class TonightScreen(Screen[None]):
         try:
             # A finished run-in draws the experiment's plan, before tomorrow night.
             before = load_protocol(app.diary.store)
-            after = advance(app.diary.store, app.settings, app.clock.now())
+            after = advance(app.diary.store, app.settings, app.clock.now(), looks=False)
         except CoachError as exc:
             self.notify(f"Could not update the experiment: {exc}", severity="warning")
         else:
             if before is not None and before.start is None and after and after.start:
                 self.notify(
                     f"The run-in is done: your experiment's plan is fixed, {after.weeks} weeks "
-                    "from tomorrow night. Press e to read it.",
+                    "from tomorrow night at most (less once the answer is clear). Press e to "
+                    "read it.",
                     timeout=20,
                 )
+            self._settle_if_due(after)
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self._show_experiment_line()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -126,6 +135,16 @@ class TonightScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
+        self._settle_if_due(safe_protocol(services(self).diary.store))
+
+    def _settle_if_due(self, protocol: Protocol | None) -> None:
+        """The experiment's interim look, once due (after the morning log that ends a pair):
+        it needs the model, slow to load, so a worker takes it."""
+        app = services(self)
+        if look_due(protocol, app.diary.store, app.settings, app.clock.now()):
+            from screens.experiment import settle_in_worker
+
+            settle_in_worker(self, self.refresh_view)
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -165,6 +184,10 @@ class TonightScreen(Screen[None]):
         self._show_experiment_line()
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
+        if night is not None and self._night != night:
+            # From noon the day after a pair, its look is due even if the morning is not
+            # logged: the night on screen changes then.
+            self._settle_if_due(safe_protocol(services(self).diary.store))
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
         if self._lines.get("profile-card") != card:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from textual.widgets import OptionList, Static
 
+from coach.clock import FakeClock
 from coach.context import Context
 from coach.experiment import Protocol, load_protocol
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
+from screens.tonight import TonightScreen
+from tests.support import BERLIN
 from tests.support.apps import MakeApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -48,6 +51,31 @@ def finished_experiment(ctx: Context) -> Protocol:
             continue  # a morning not logged now and then
         stretch = arms[index // 14] == "stretch"
         ctx.store.record_cramps(night, (index % 2) if stretch else 2 + index % 2)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+def clear_after_two_pairs(
+    ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
+) -> Protocol:
+    """A six-pair plan whose second pair ended on the night `last` (by default last
+    night), every morning logged (the last one only if `last_logged`): far fewer cramps
+    on stretch nights, so the look after two pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
+    start = last + timedelta(days=1) - timedelta(days=4 * 14)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(4 * 14 - (not last_logged)):
+        night = start + timedelta(days=index)
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
         if stretch:
             ctx.store.record_step(night, "stretch", "done")
     return protocol
@@ -133,6 +161,80 @@ def test_result_screen_snapshot(
     assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
 
 
+async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
+    ctx: Context, make_app: MakeApp
+) -> None:
+    protocol = clear_after_two_pairs(ctx)
+    # Tonight would be period 5's first night, a stretch night; the one after, no-stretch.
+    assert protocol.arms[4] == "stretch"
+    app = make_app()
+    async with app.run_test(size=(100, 34)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is not None
+        assert stored.ended.night == TONIGHT and stored.ended.reason == "benefit"
+        notes = [n.message for n in app._notifications]
+        assert any("Your experiment ended early, after 2 of 6 pairs" in n for n in notes)
+        assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
+        assert not app.screen.query_one("#experiment-line", Static).display
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        answer = text(app, "#experiment-answer")
+        assert "Stretching seems to help you." in answer
+        assert "The experiment ended early, after 2 of its 6 pairs" in answer
+        assert "From the night of Sun 22 Nov your usual routine is back" in answer
+        assert "Ended early: your usual routine is back" in text(app, "#experiment-body")
+        await pilot.press("k")  # nothing to stop
+        assert isinstance(app.screen, ExperimentScreen)
+        await pilot.press("escape")
+        await pilot.press("h")
+        await pilot.pause()
+        assert "your experiment ended early" in text(app, "#stretch-question")
+
+
+async def test_an_open_tonight_takes_the_look_from_noon_without_the_morning_log(
+    ctx: Context, make_app: MakeApp, clock: FakeClock
+) -> None:
+    # The second pair ends tonight; the app is open the next morning, the log not in.
+    protocol = clear_after_two_pairs(ctx, last=TONIGHT, last_logged=False)
+    clock.set(datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN))
+    app = make_app()
+    async with app.run_test(size=(100, 34)):
+        await app.workers.wait_for_complete()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is None and stored.looked == 0
+        tonight = next(s for s in app.screen_stack if isinstance(s, TonightScreen))
+        clock.set(datetime(2026, 11, 23, 12, 1, tzinfo=BERLIN))
+        tonight.refresh_view()  # what the next tick does: the night on screen changes
+        await app.workers.wait_for_complete()
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is not None
+        assert stored.ended.through == TONIGHT == protocol.pair_end(2)
+        assert stored.ended.night == TONIGHT + timedelta(days=1)
+        assert stored.ended.nights["unlogged"] == 1  # the last morning, never logged
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_early_end_snapshot(
+    snap_compare: Any, ctx: Context, make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    clear_after_two_pairs(ctx)
+
+    async def open_result(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(pilot.app._notifications) == 1  # told once
+        pilot.app.clear_notifications()  # the answer, not the toast over it
+        await pilot.press("e")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
+
+
 async def test_stop_asks_first_then_brings_the_stretch_back(
     ctx: Context, make_app: MakeApp
 ) -> None:
@@ -172,11 +274,11 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
         notes = [n.message for n in app._notifications]
         protocol = load_protocol(ctx.store)
         assert protocol is not None and protocol.start == TONIGHT + timedelta(days=1)
-        # 2 cramps every night, steady: sized for the predicted power, 10 pairs.
-        assert protocol.run_in_rate == 2.0 and protocol.pairs == 10
+        # 2 cramps every night, steady: sized for the predicted power, 14 pairs.
+        assert protocol.run_in_rate == 2.0 and protocol.pairs == 14
         # Tonight is between the run-in and the plan: the usual routine, no line.
         assert "stretch" in [row.id for row in app.screen.rows]  # type: ignore[attr-defined]
-    assert any("plan is fixed, 40 weeks from tomorrow night" in note for note in notes)
+    assert any("plan is fixed, 56 weeks from tomorrow night at most" in n for n in notes)
 
 
 async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
@@ -188,14 +290,18 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
         body = text(app, "#experiment-body")
-        # 14 cramps on 14 nights, steady: the sizing asks for 14 pairs.
-        assert "14 pairs of 14-night periods, about 56 weeks from tomorrow night" in body
+        # 14 cramps on 14 nights, steady: the sizing asks for 19 pairs, at most; a clear
+        # answer ends it sooner.
+        assert "19 pairs of 14-night periods, about 76 weeks from tomorrow night at most" in body
+        assert "it can end sooner, once the answer is clear" in body
         await pilot.press("s")
         await pilot.pause()
         protocol = load_protocol(ctx.store)
-        assert protocol is not None and protocol.pairs == 14
+        assert protocol is not None and protocol.pairs == 19
         assert protocol.start == TONIGHT + timedelta(days=1)
-        assert "(56 weeks): 14 pairs of 14-night periods" in text(app, "#experiment-body")
+        body = text(app, "#experiment-body")
+        assert "(76 weeks): 19 pairs of 14-night periods" in body
+        assert "It may end sooner: after 8 weeks and then after every pair" in body
 
 
 async def test_the_start_card_says_how_long_a_sparse_diary_would_take(
