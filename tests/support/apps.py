@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from textual.pilot import Pilot
+
 from coach.checkin import checkin_due, mark_asked
 from coach.clock import FakeClock
 from coach.context import Context
@@ -22,6 +24,14 @@ from tests.support.fakes import RecordingNotifier
 
 MakeApp = Callable[..., CoachApp]
 """The `make_app` fixture's type: keywords as in tests/conftest.py's make_app."""
+
+
+async def settle(pilot: Pilot[None], until: Callable[[], object], rounds: int = 200) -> None:
+    """Let the app's loop and worker threads run until `until()` holds (bounded)."""
+    for _ in range(rounds):
+        if until():
+            return
+        await pilot.pause(0.02)
 
 
 class CtxApp(CoachApp):
