@@ -14,7 +14,6 @@ from textual.pilot import Pilot
 
 from coach.clock import FakeClock
 from screens.app import CoachApp
-from screens.big_text import BigCountdown
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
@@ -45,44 +44,3 @@ def test_full_screen_mid_hold(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=mid_hold)
-
-
-async def test_f_fills_a_100x30_terminal_with_the_countdown_and_back(
-    app: CoachApp, clock: FakeClock
-) -> None:
-    async with app.run_test(size=(100, 30)) as pilot:
-        player = StretchScreen(NIGHT, speaker=RecordingSpeaker())
-        app.push_screen(player)
-        await pilot.pause()
-        await pilot.press("space", "f")
-        big = player.query_one("#big", BigCountdown)
-        assert big.display and not player.query_one("#player").display
-        assert big.region.height == 29  # all but the footer
-        lines = big.lines(big.size.width, big.size.height)
-        ink = [n for n, line in enumerate(lines) if "█" in line]
-        # "10" in 15 rows (about 8 cm on a common 1080p screen), the exercise in 5-row letters.
-        digit_rows = [n for n in ink if n >= 10 and n < 28]
-        assert len(digit_rows) >= 15
-        assert big.seconds == "10" and big.title == "Calf stretch"
-        assert big.phase == "left leg hold"
-        clock.advance(10)
-        player.tick()
-        assert (big.title, big.phase) == ("Rest", "next: left leg")
-        await pilot.press("f")
-        assert not big.display and player.query_one("#player").display
-
-
-def test_a_long_exercise_name_wraps_in_big_letters_at_80_columns() -> None:
-    big = BigCountdown()
-    big.title, big.phase, big.seconds, big.status = (
-        "Hamstring and calf stretch",
-        "right leg get ready",
-        "10",
-        "Rep 2 of 3",
-    )
-    lines = big.lines(80, 23)
-    assert len(lines) == 23 and all(len(line) <= 80 for line in lines)
-    assert not any("Hamstring" in line for line in lines)  # drawn, not printed small
-    assert lines[-1].strip() == "Rep 2 of 3"
-    digits = [line for line in lines[9:-1] if "█" in line]
-    assert len(digits) >= 10  # the seconds keep most of the height
