@@ -27,7 +27,8 @@ MakeApp = Callable[..., CoachApp]
 
 
 async def settle(pilot: Pilot[None], until: Callable[[], object], rounds: int = 200) -> None:
-    """Let the app's loop and worker threads run until `until()` holds (bounded)."""
+    """Let the app's loop and worker threads run until `until()` holds (at most `rounds`
+    short pauses)."""
     for _ in range(rounds):
         if until():
             return
