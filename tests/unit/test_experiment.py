@@ -592,6 +592,24 @@ def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
     assert run_json(ctx, capsys, "plan")["experiment"] is None
 
 
+def test_the_bench_and_the_app_take_the_same_look_on_the_same_nights(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    """bench/experiment_calibration.py calls `first_stop` on simulated nights; the app and
+    the commands take the looks one by one through `advance`. Same nights, same end."""
+    protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
+    log_nights(ctx, protocol, 8 * 28, {"stretch": 0.8, "no-stretch": 1.6}, seed=11)
+    evening(clock, protocol.pair_end(8) + timedelta(days=1))
+    found = experiment.observations(ctx.store, ctx.settings, protocol, clock.now())
+    assert len(found) == 8 * 28
+    simulated = first_stop(protocol, found)  # the bench's path
+    run_json(ctx, capsys, "experiment", "result")  # the commands' path, looks all due
+    stored = load_protocol(ctx.store)
+    assert stored is not None and simulated is not None and stored.ended is not None
+    assert stored.ended._replace(night=simulated.night) == simulated
+    assert stored.looked == simulated.pairs
+
+
 def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
     ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
