@@ -20,19 +20,12 @@ from typing import TextIO
 
 from coach.context import Context
 from coach.errors import CoachError
-from coach.locks import LOCK_NAME, Holder, sender_holder
 from coach.logfile import PrivateRotatingFileHandler
 from coach.notify import BellNotifier, Notifier
 from coach.safe_files import ensure_dir
 
 LOG_NAME = "daemon.log"
 LOGGER = "coach.daemon"
-
-
-def daemon_running(ctx: Context) -> Holder | None:
-    """The running daemon, if one holds the sender lock: the TUI then shows reminders in-app."""
-    holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
-    return holder if holder is not None and holder.kind == "daemon" else None
 
 
 def setup_logging(logs_dir: Path, stream: TextIO) -> logging.Logger:

@@ -718,15 +718,6 @@ def _md_block(block: Block) -> list[str]:
     return [*lines, ""]
 
 
-def render_report(
-    diary: Diary, settings: Settings, weeks: int, now: datetime, store: Store | None = None
-) -> str:
-    """The Markdown report of the last `weeks` weeks of the diary (with the personal
-    experiment's section when `store` holds one)."""
-    extras = Extras(experiment=experiment_blocks(store, settings, now)) if store else None
-    return render_markdown(build_report(diary, settings, weeks, now, extras=extras))
-
-
 # --- files ----------------------------------------------------------------------------------
 
 

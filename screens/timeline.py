@@ -80,7 +80,9 @@ def build_timeline(
             following = steps[index + 1].at if index + 1 < len(steps) else None
             window_end = following if following is not None else planned.at + DUE_WINDOW
             state = "due" if now < window_end else "late"
-        rows.append(StepRow(planned, by_id[planned.id], state, record))
+        rows.append(
+            StepRow(planned=planned, definition=by_id[planned.id], state=state, record=record)
+        )
     return rows
 
 

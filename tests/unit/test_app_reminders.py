@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coach.context import Context
-from coach.daemon import daemon_running
 from coach.locks import LOCK_NAME, SenderLock, sender_holder
 from coach.notify import Delivery, Notifier
 from coach.reminder_host import DueReminder, ReminderHost
@@ -92,7 +91,8 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
     desktop = RecordingNotifier()
     try:
         reminders = app_host(_app_ctx(ctx), shown, desktop)
-        assert daemon_running(ctx) is not None
+        holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
+        assert holder is not None and holder.kind == "daemon"
         await _run_until_screens_off(reminders, shown)
         assert reminders.other_sender() is not None
         assert not reminders.sends_desktop

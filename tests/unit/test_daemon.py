@@ -13,8 +13,8 @@ import pytest
 from coach.autostart import systemd_unit
 from coach.cli import main
 from coach.context import Context
-from coach.daemon import Daemon, daemon_running
-from coach.locks import LOCK_NAME, SenderLock
+from coach.daemon import Daemon
+from coach.locks import LOCK_NAME, SenderLock, sender_holder
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 
@@ -37,15 +37,16 @@ def test_only_one_process_holds_the_sender_lock(tmp_path: Path) -> None:
 
 
 def test_the_tui_learns_that_a_daemon_runs(ctx: Context) -> None:
-    assert daemon_running(ctx) is None
-    lock = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
+    path = ctx.paths.data_dir / LOCK_NAME
+    assert sender_holder(path) is None
+    lock = SenderLock(path, "daemon")
     assert lock.try_acquire()
     try:
-        running = daemon_running(ctx)
+        running = sender_holder(path)
         assert running is not None and running.kind == "daemon"
     finally:
         lock.release()
-    assert daemon_running(ctx) is None
+    assert sender_holder(path) is None
 
 
 def test_the_systemd_unit_starts_this_coach_at_login(tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
     assert stream.getvalue() == log  # the same lines went to stderr
     assert ctx.paths.logs_dir.joinpath("daemon.log").stat().st_mode & 0o077 == 0
     # And the lock is free again for the next one.
-    assert daemon_running(ctx) is None
+    assert sender_holder(ctx.paths.data_dir / LOCK_NAME) is None
     missed = ctx.store.latest_outcomes(date(2026, 11, 22), date(2026, 11, 22))
     assert missed[(date(2026, 11, 22), "last-meal")].outcome == "missed"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from coach.context import Context
-from coach.report import render_report
 from coach.stats import Diary
+from tests.support.reports import markdown_report
 
 START = date(2026, 10, 25)
 
@@ -22,7 +22,7 @@ def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Context) -> None:
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     week = diary.cramp_block(START, 7)
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (7, 7, 7)
-    report = render_report(diary, ctx.settings, 4, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 4, ctx.clock.now())
     assert "- Mornings logged: 0 of 28 nights" not in report
     assert "| **Whole period** | 28 of 28 | 28 | 28 | 7.0 (4.7-10.1) |" in report
 

@@ -14,8 +14,9 @@ from coach.cli import main
 from coach.context import Context
 from coach.experiment import Protocol
 from coach.record_store import Store
-from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval, render_report
+from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval
 from coach.stats import Diary
+from tests.support.reports import markdown_report
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 NOV = date(2026, 11, 1)
@@ -66,7 +67,7 @@ def synthetic_diary(store: Store) -> None:
 def report(ctx: Context) -> str:
     synthetic_diary(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
-    return render_report(diary, ctx.settings, 2, ctx.clock.now())
+    return markdown_report(diary, ctx.settings, 2, ctx.clock.now())
 
 
 def test_period_and_mornings_logged(report: str) -> None:
@@ -93,12 +94,12 @@ def test_no_rate_from_fewer_than_four_logged_nights(ctx: Context) -> None:
     for day in range(1, 22):
         ctx.store.record_step(nov(day), "stretch", "done")
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
-    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 3, ctx.clock.now())
     week = "| 01 Nov - 07 Nov 2026 (baseline: first week logged)"
     assert f"{week} | 3 of 7 | 3 | 6 | none (<4 nights) | 5.0 | - |" in report
     ctx.store.record_cramps(nov(4), 0)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
-    report = render_report(diary, ctx.settings, 3, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 3, ctx.clock.now())
     # 6 cramps on 4 logged nights: 10.5 per 7 nights, interval (2.20-13.06) * 7/4.
     assert f"{week} | 4 of 7 | 3 | 6 | 10.5 (3.9-22.9) | 5.0 | - |" in report
 
@@ -139,7 +140,7 @@ def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
     protocol = Protocol("t", nov(1), start, ("stretch", "no-stretch"), run_in_rate=1.0)
     ctx.store.set_state("experiment", protocol.to_state())
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
-    report = render_report(diary, ctx.settings, 2, ctx.clock.now(), ctx.store)
+    report = markdown_report(diary, ctx.settings, 2, ctx.clock.now(), ctx.store)
     section = report.split("## Personal experiment: does stretching help?")[1].split("\n## ")[0]
     # Nov 8-21, the pair's two periods: the first 3 nights of each are left out.
     assert "| 1 | 08 Nov - 21 Nov 2026 | stretch |" in section

@@ -1,0 +1,19 @@
+"""The Markdown report of a diary built in a test, without reading the store for it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from coach.record_store import Store
+from coach.report import Extras, build_report, experiment_blocks, render_markdown
+from coach.settings import Settings
+from coach.stats import Diary
+
+
+def markdown_report(
+    diary: Diary, settings: Settings, weeks: int, now: datetime, store: Store | None = None
+) -> str:
+    """The Markdown report of the last `weeks` weeks of the diary (with the personal
+    experiment's section when `store` holds one)."""
+    extras = Extras(experiment=experiment_blocks(store, settings, now)) if store else None
+    return render_markdown(build_report(diary, settings, weeks, now, extras=extras))
