@@ -6,25 +6,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from textual.pilot import Pilot
-
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.record_store import Store
 from screens.app import desktop_reminders
 from screens.settings import SettingsScreen
 from tests.support import BERLIN
-from tests.support.apps import MakeApp
+from tests.support.apps import MakeApp, settle
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
-
-
-async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        if until():  # type: ignore[operator]
-            return
-        await pilot.pause(0.02)
 
 
 async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from textual.pilot import Pilot
-
 from coach.clock import FakeClock
 from coach.context import Context
 from coach.settings import Settings
@@ -15,18 +13,10 @@ from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
-from tests.support.apps import MakeApp
+from tests.support.apps import MakeApp, settle
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
-
-
-async def settle(pilot: Pilot[None], until: object, rounds: int = 200) -> None:
-    """Let the app's loop and worker threads run until `until()` holds (bounded)."""
-    for _ in range(rounds):
-        if until():  # type: ignore[operator]
-            return
-        await pilot.pause(0.02)
 
 
 async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(

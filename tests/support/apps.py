@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.pilot import Pilot
+
 from coach.context import Context
 from screens.app import CoachApp
 from screens.history import HistoryScreen
@@ -35,3 +37,12 @@ class HistoryApp(CtxApp):
 
     def _offer_checkin(self) -> None:
         self.push_screen(HistoryScreen(exports_dir=self.exports_dir))
+
+
+async def settle(pilot: Pilot[None], until: Callable[[], object], rounds: int = 200) -> None:
+    """Let the app's loop and worker threads run until `until()` holds (at most `rounds`
+    short pauses)."""
+    for _ in range(rounds):
+        if until():
+            return
+        await pilot.pause(0.02)
