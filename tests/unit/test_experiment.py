@@ -495,8 +495,15 @@ def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back
     assert status["status"] == "running" and status["protocol"]["ended_early"] is None
     nxt = run_json(ctx, capsys, "plan", "--date", (last + timedelta(days=1)).isoformat())
     assert nxt["experiment"]["period"] == 5
-    # The morning log that completes the pair: the next command takes the look.
-    assert run(ctx, capsys, "cramp", "--count", "0")[0] == 0
+    # The morning log that completes the pair takes the look, and says how it ended.
+    code, out, _ = run(ctx, capsys, "cramp", "--count", "0")
+    assert code == 0
+    lines = out.splitlines()  # after "Recorded" (and the red flags the log raised)
+    ended = [line for line in lines if line.startswith("The experiment ended early")]
+    assert len(ended) == 1 and ended[0].startswith(
+        "The experiment ended early, after 2 of its 6 pairs"
+    )
+    assert lines[-1] == "`coach experiment result` shows the answer."
     status = run_json(ctx, capsys, "experiment", "status")
     assert status["status"] == "complete"
     assert status["protocol"]["ended_early"] == {
@@ -590,6 +597,24 @@ def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
     # Only the two pairs' nights count; the ten after are neither counted nor left out.
     assert sum(result["nights"].values()) == 2 * 28
     assert run_json(ctx, capsys, "plan")["experiment"] is None
+
+
+def test_the_bench_and_the_app_take_the_same_look_on_the_same_nights(
+    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    """bench/experiment_calibration.py calls `first_stop` on simulated nights; the app and
+    the commands take the looks one by one through `advance`. Same nights, same end."""
+    protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
+    log_nights(ctx, protocol, 8 * 28, {"stretch": 0.8, "no-stretch": 1.6}, seed=11)
+    evening(clock, protocol.pair_end(8) + timedelta(days=1))
+    found = experiment.observations(ctx.store, ctx.settings, protocol, clock.now())
+    assert len(found) == 8 * 28
+    simulated = first_stop(protocol, found)  # the bench's path
+    run_json(ctx, capsys, "experiment", "result")  # the commands' path, looks all due
+    stored = load_protocol(ctx.store)
+    assert stored is not None and simulated is not None and stored.ended is not None
+    assert stored.ended._replace(night=simulated.night) == simulated
+    assert stored.looked == simulated.pairs
 
 
 def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
