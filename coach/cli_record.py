@@ -3,10 +3,11 @@ morning's cramp log."""
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, NamedTuple
 
 from coach.cli_args import check_step, resolve_night
-from coach.errors import UsageError
+from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
     from datetime import date
@@ -107,7 +108,28 @@ def run_cramp(options: CrampOptions, ctx: Context) -> int:
     if logged.log.notes:
         print(f"Note: {logged.log.notes}")
     _announce_flags(ctx, night)
+    _take_experiment_look(ctx)
     return 0
+
+
+def _take_experiment_look(ctx: Context) -> None:
+    """The morning log that completes a pair of the experiment makes its interim look due:
+    take it now, so a plan that has its answer ends here (and the daemon, which reads the
+    stored plan, stops holding the stretch back) rather than at the next command."""
+    from coach.experiment import look_due, safe_protocol, take_looks
+
+    protocol = safe_protocol(ctx.store)
+    now = ctx.clock.now()
+    if not look_due(protocol, ctx.store, ctx.settings, now):
+        return
+    try:
+        after = take_looks(ctx.store, ctx.settings, now, protocol)
+    except CoachError as exc:  # the log is saved: say so, and leave the look for later
+        print(f"coach: note: could not update the experiment: {exc}", file=sys.stderr)
+        return
+    if after is not None and after.ended is not None:
+        print(after.ended.words(after.pairs))
+        print("`coach experiment result` shows the answer.")
 
 
 def register(sub: Subparsers) -> None:

@@ -495,8 +495,15 @@ def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back
     assert status["status"] == "running" and status["protocol"]["ended_early"] is None
     nxt = run_json(ctx, capsys, "plan", "--date", (last + timedelta(days=1)).isoformat())
     assert nxt["experiment"]["period"] == 5
-    # The morning log that completes the pair: the next command takes the look.
-    assert run(ctx, capsys, "cramp", "--count", "0")[0] == 0
+    # The morning log that completes the pair takes the look, and says how it ended.
+    code, out, _ = run(ctx, capsys, "cramp", "--count", "0")
+    assert code == 0
+    lines = out.splitlines()  # after "Recorded" (and the red flags the log raised)
+    ended = [line for line in lines if line.startswith("The experiment ended early")]
+    assert len(ended) == 1 and ended[0].startswith(
+        "The experiment ended early, after 2 of its 6 pairs"
+    )
+    assert lines[-1] == "`coach experiment result` shows the answer."
     status = run_json(ctx, capsys, "experiment", "status")
     assert status["status"] == "complete"
     assert status["protocol"]["ended_early"] == {
