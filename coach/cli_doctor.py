@@ -62,12 +62,16 @@ def run_command(argv: list[str]) -> subprocess.CompletedProcess[str]:
 def check_notify_send(which: Which) -> Check:
     found = which("notify-send")
     if found:
-        return Check("notify-send", "ok", f"present ({found}); plyer sends notifications with it")
+        return Check(
+            name="notify-send",
+            verdict="ok",
+            text=f"present ({found}); plyer sends notifications with it",
+        )
     return Check(
-        "notify-send",
-        "problem",
-        "not installed: plyer needs it to show desktop notifications on Linux",
-        "sudo apt install libnotify-bin",
+        name="notify-send",
+        verdict="problem",
+        text="not installed: plyer needs it to show desktop notifications on Linux",
+        fix="sudo apt install libnotify-bin",
     )
 
 
@@ -75,21 +79,25 @@ def check_notification_server(probe: Callable[[], tuple[bool, str]]) -> Check:
     ok, detail = probe()
     if ok:
         who = detail or "a notification server"
-        return Check("notification server", "ok", f"{who} answers on the session bus")
+        return Check(
+            name="notification server", verdict="ok", text=f"{who} answers on the session bus"
+        )
     if "DBUS_SESSION_BUS_ADDRESS" in detail:
         return Check(
-            "notification server",
-            "problem",
-            f"cannot be reached: {detail}; this shell is outside a desktop session",
-            "run coach from a terminal inside your desktop session",
+            name="notification server",
+            verdict="problem",
+            text=f"cannot be reached: {detail}; this shell is outside a desktop session",
+            fix="run coach from a terminal inside your desktop session",
         )
     if "notify-send" in detail:
-        return Check("notification server", "note", "not checked: notify-send is missing")
+        return Check(
+            name="notification server", verdict="note", text="not checked: notify-send is missing"
+        )
     return Check(
-        "notification server",
-        "problem",
-        f"not reachable: {detail}",
-        "start your desktop's notification service, or install one: sudo apt install dunst",
+        name="notification server",
+        verdict="problem",
+        text=f"not reachable: {detail}",
+        fix="start your desktop's notification service, or install one: sudo apt install dunst",
     )
 
 
@@ -103,30 +111,32 @@ def check_daemon(ctx: Context, read: Callable[[Path], str]) -> Check:
     )
     if holder is None:
         return Check(
-            "daemon",
-            "problem",
-            "not running: reminders come only while the coach app is open",
-            start,
+            name="daemon",
+            verdict="problem",
+            text="not running: reminders come only while the coach app is open",
+            fix=start,
         )
     if holder.kind != "daemon":
         return Check(
-            "daemon",
-            "problem",
-            f"not running: the coach app (pid {holder.pid}) sends reminders while it is open, "
+            name="daemon",
+            verdict="problem",
+            text=f"not running: the coach app (pid {holder.pid}) sends reminders while it is open, "
             "and none come once it is closed",
-            start,
+            fix=start,
         )
     try:
         cgroup = read(Path(f"/proc/{holder.pid}/cgroup"))
     except OSError:
         cgroup = ""
     if "coach.service" in cgroup:
-        return Check("daemon", "ok", f"running (pid {holder.pid}), started by systemd")
+        return Check(
+            name="daemon", verdict="ok", text=f"running (pid {holder.pid}), started by systemd"
+        )
     return Check(
-        "daemon",
-        "note",
-        f"running (pid {holder.pid}), started by hand: it stops when you log out",
-        f"to start it at login instead: {start}",
+        name="daemon",
+        verdict="note",
+        text=f"running (pid {holder.pid}), started by hand: it stops when you log out",
+        fix=f"to start it at login instead: {start}",
     )
 
 
@@ -134,34 +144,35 @@ def check_unit_environment(run: Run, which: Which) -> Check:
     """Whether the systemd user manager can hand the daemon a display and a session bus."""
     if which("systemctl") is None:
         return Check(
-            "systemd user session",
-            "note",
-            "no systemctl here: start the daemon at login with an autostart entry",
-            f"coach doctor --print-autostart > {AUTOSTART_PATH}",
+            name="systemd user session",
+            verdict="note",
+            text="no systemctl here: start the daemon at login with an autostart entry",
+            fix=f"coach doctor --print-autostart > {AUTOSTART_PATH}",
         )
     result = run(["systemctl", "--user", "show-environment"])
     if result.returncode != 0:
         return Check(
-            "systemd user session",
-            "note",
-            "no systemd user manager answers: start the daemon at login with an autostart entry",
-            f"coach doctor --print-autostart > {AUTOSTART_PATH}",
+            name="systemd user session",
+            verdict="note",
+            text="no systemd user manager answers: "
+            "start the daemon at login with an autostart entry",
+            fix=f"coach doctor --print-autostart > {AUTOSTART_PATH}",
         )
     names = {line.split("=", 1)[0] for line in result.stdout.splitlines() if "=" in line}
     missing = [name for name in SESSION_VARS if name not in names]
     has_display = "DISPLAY" in names or "WAYLAND_DISPLAY" in names
     if has_display and "DBUS_SESSION_BUS_ADDRESS" in names:
         return Check(
-            "systemd user session",
-            "ok",
-            "the user manager has a display and the session bus, so the unit can notify",
+            name="systemd user session",
+            verdict="ok",
+            text="the user manager has a display and the session bus, so the unit can notify",
         )
     return Check(
-        "systemd user session",
-        "problem",
-        f"the user manager lacks {', '.join(missing)}: a daemon started by systemd cannot "
+        name="systemd user session",
+        verdict="problem",
+        text=f"the user manager lacks {', '.join(missing)}: a daemon started by systemd cannot "
         "reach your desktop",
-        f"systemctl --user import-environment {' '.join(SESSION_VARS)} "
+        fix=f"systemctl --user import-environment {' '.join(SESSION_VARS)} "
         "&& systemctl --user restart coach.service",
     )
 
@@ -173,37 +184,45 @@ def check_resume(connect: Callable[[], object]) -> Check:
     except Exception as exc:  # any failure to reach the bus: say it plainly
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return Check(
-            "suspend and resume",
-            "note",
-            f"logind cannot be reached on the system bus ({reason}); on Linux coach still "
+            name="suspend and resume",
+            verdict="note",
+            text=f"logind cannot be reached on the system bus ({reason}); on Linux coach still "
             "notices a resume, which the kernel reports as a clock change",
         )
-    return Check("suspend and resume", "ok", "heard from logind on the system bus")
+    return Check(
+        name="suspend and resume", verdict="ok", text="heard from logind on the system bus"
+    )
 
 
 def check_data_folder(ctx: Context) -> list[Check]:
     """The data folder exists, is ours, is private (health data) and can be written."""
     folder = ctx.paths.data_dir
     if not folder.exists():
-        return [Check("data folder", "note", f"{folder} does not exist yet; coach creates it")]
+        return [
+            Check(
+                name="data folder",
+                verdict="note",
+                text=f"{folder} does not exist yet; coach creates it",
+            )
+        ]
     info = folder.stat()
     checks: list[Check] = []
     if info.st_uid != os.geteuid():
         checks.append(
             Check(
-                "data folder",
-                "problem",
-                f"{folder} belongs to another user",
-                f"sudo chown -R {os.geteuid()} {_quote(folder)}",
+                name="data folder",
+                verdict="problem",
+                text=f"{folder} belongs to another user",
+                fix=f"sudo chown -R {os.geteuid()} {_quote(folder)}",
             )
         )
     if stat.S_IMODE(info.st_mode) & 0o077:
         checks.append(
             Check(
-                "data folder",
-                "problem",
-                f"{folder} can be read by other users; it holds health records",
-                f"chmod -R go-rwx {_quote(folder)}",
+                name="data folder",
+                verdict="problem",
+                text=f"{folder} can be read by other users; it holds health records",
+                fix=f"chmod -R go-rwx {_quote(folder)}",
             )
         )
     unwritable = [
@@ -214,14 +233,16 @@ def check_data_folder(ctx: Context) -> list[Check]:
     if unwritable:
         checks.append(
             Check(
-                "data folder",
-                "problem",
-                f"{unwritable[0]} is read-only: reminders still come, but nothing is recorded",
-                f"chmod -R u+rwX {_quote(folder)}",
+                name="data folder",
+                verdict="problem",
+                text=f"{unwritable[0]} is read-only: reminders still come, but nothing is recorded",
+                fix=f"chmod -R u+rwX {_quote(folder)}",
             )
         )
     if not checks:
-        checks.append(Check("data folder", "ok", f"{folder} is private and writable"))
+        checks.append(
+            Check(name="data folder", verdict="ok", text=f"{folder} is private and writable")
+        )
     return checks
 
 
@@ -244,7 +265,7 @@ def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> 
         fix = f"sudo apt install {packages.group(1)}" if packages and wanted else ""
         if not speech and wanted:
             problem += "; the stretch chimes use the terminal bell meanwhile"
-        checks.append(Check("voice and sound", verdict, problem, fix))
+        checks.append(Check(name="voice and sound", verdict=verdict, text=problem, fix=fix))
     if not checks:
         parts = [
             f"speech: {audio.voice}" if audio.voice else "",
@@ -253,7 +274,7 @@ def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> 
         ]
         spoken = "on" if voice_on else "off ([voice] enabled = true turns it on)"
         text = f"{', '.join(p for p in parts if p)}; reminders spoken: {spoken}"
-        checks.append(Check("voice and sound", "ok", text))
+        checks.append(Check(name="voice and sound", verdict="ok", text=text))
     return checks
 
 

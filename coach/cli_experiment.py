@@ -38,12 +38,12 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
     }
 
 
-def cmd_start(args: StartOptions, ctx: Context) -> int:
+def run_start(options: StartOptions, ctx: Context) -> int:
     from coach import experiment
 
-    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=args.anyway)
+    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=options.anyway)
     protocol = outcome.protocol
-    if args.json:
+    if options.json:
         print(json.dumps({"started": outcome.started, **_protocol_json(protocol)}, indent=2))
         return 0
     if not outcome.started:
@@ -64,7 +64,7 @@ def cmd_start(args: StartOptions, ctx: Context) -> int:
     return 0
 
 
-def cmd_status(args: JsonOptions, ctx: Context) -> int:
+def run_status(options: JsonOptions, ctx: Context) -> int:
     from coach import experiment
     from coach.planner import current_night
 
@@ -73,7 +73,7 @@ def cmd_status(args: JsonOptions, ctx: Context) -> int:
     protocol = experiment.advance(ctx.store, ctx.settings, now)
     tonight = current_night(ctx.settings, now)
     assigned = experiment.assignment(protocol, tonight)
-    if args.json:
+    if options.json:
         print(
             json.dumps(
                 {
@@ -103,13 +103,13 @@ def cmd_status(args: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def cmd_result(args: JsonOptions, ctx: Context) -> int:
+def run_result(options: JsonOptions, ctx: Context) -> int:
     from coach.experiment import experiment_result
 
     result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
     if result is None:
         raise CoachError("no experiment was started; `coach experiment start` begins one")
-    if args.json:
+    if options.json:
         print(json.dumps(result.to_json(), indent=2))
         return 0
     print(result.summary())
@@ -118,12 +118,12 @@ def cmd_result(args: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def cmd_stop(args: JsonOptions, ctx: Context) -> int:
+def run_stop(options: JsonOptions, ctx: Context) -> int:
     from coach.experiment import experiment_result, stop
 
     protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
     result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
-    if args.json:
+    if options.json:
         print(json.dumps(None if result is None else result.to_json(), indent=2))
         return 0
     assert protocol.stopped is not None
@@ -146,10 +146,10 @@ def register(sub: Subparsers) -> None:
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
     for name, handler, text in (
-        ("start", cmd_start, "check your diary and start (a run-in first if it is short)"),
-        ("status", cmd_status, "the plan, and what tonight is"),
-        ("result", cmd_result, "the answer so far, in plain words"),
-        ("stop", cmd_stop, "stop; the usual routine comes back tonight"),
+        ("start", run_start, "check your diary and start (a run-in first if it is short)"),
+        ("status", run_status, "the plan, and what tonight is"),
+        ("result", run_result, "the answer so far, in plain words"),
+        ("stop", run_stop, "stop; the usual routine comes back tonight"),
     ):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--json", action="store_true", help="print JSON for scripts")

@@ -43,7 +43,13 @@ def finished_experiment(ctx: Context) -> Protocol:
     """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
     arms = ("no-stretch", "stretch", "stretch", "no-stretch")
     start = TONIGHT - timedelta(days=len(arms) * 14)
-    protocol = Protocol("test", start - timedelta(days=14), start, arms, run_in_rate=1.5)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
     ctx.store.set_state("experiment", protocol.to_state())
     for index in range(len(arms) * 14):
         night = start + timedelta(days=index)
@@ -84,10 +90,10 @@ def clear_after_two_pairs(
 def mid_no_stretch_period(ctx: Context) -> None:
     """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
     protocol = Protocol(
-        "test",
-        TONIGHT - timedelta(days=20),
-        TONIGHT - timedelta(days=5),
-        ("no-stretch", "stretch", "stretch", "no-stretch"),
+        created="test",
+        run_in_start=TONIGHT - timedelta(days=20),
+        start=TONIGHT - timedelta(days=5),
+        arms=("no-stretch", "stretch", "stretch", "no-stretch"),
         run_in_rate=1.0,
     )
     ctx.store.set_state("experiment", protocol.to_state())
@@ -264,7 +270,9 @@ async def test_stop_asks_first_then_brings_the_stretch_back(
 async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
     ctx: Context, make_app: MakeApp
 ) -> None:
-    ctx.store.set_state("experiment", Protocol("test", TONIGHT - timedelta(days=14)).to_state())
+    ctx.store.set_state(
+        "experiment", Protocol(created="test", run_in_start=TONIGHT - timedelta(days=14)).to_state()
+    )
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 2)
     app = make_app()

@@ -137,7 +137,13 @@ def test_no_stretch_comparison_without_an_experiment(report: str) -> None:
 def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
     synthetic_diary(ctx.store)
     start = nov(8)
-    protocol = Protocol("t", nov(1), start, ("stretch", "no-stretch"), run_in_rate=1.0)
+    protocol = Protocol(
+        created="t",
+        run_in_start=nov(1),
+        start=start,
+        arms=("stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
     ctx.store.set_state("experiment", protocol.to_state())
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     report = markdown_report(diary, ctx.settings, 2, ctx.clock.now(), ctx.store)

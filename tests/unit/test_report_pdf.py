@@ -250,7 +250,11 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
     from coach.experiment import Protocol
 
     protocol = Protocol(
-        "t", date(2026, 10, 12), date(2026, 10, 19), ("stretch", "no-stretch"), run_in_rate=1.0
+        created="t",
+        run_in_start=date(2026, 10, 12),
+        start=date(2026, 10, 19),
+        arms=("stretch", "no-stretch"),
+        run_in_rate=1.0,
     )
     morning.store.set_state("experiment", protocol.to_state())
     out = tmp_path / "report.pdf"
