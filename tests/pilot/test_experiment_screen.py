@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 import pytest
 from textual.widgets import OptionList, Static
@@ -16,87 +15,22 @@ from screens.experiment import ConfirmStop, ExperimentScreen
 from screens.tonight import TonightScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-TONIGHT = date(2026, 11, 22)
+from tests.support.experiments import (
+    TONIGHT,
+    clear_after_two_pairs,
+    finished_experiment,
+    logged_app,
+    mid_no_stretch_period,
+)
 
 
 @pytest.fixture
 def make_app(ctx: Context, make_app: MakeApp) -> MakeApp:
-    """The make_app fixture, with last night logged so the morning check-in does not open
-    over Tonight."""
-
-    def make(**kw: Any) -> CoachApp:
-        if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
-            ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
-        kw.setdefault("first_run", False)
-        return make_app(**kw)
-
-    return make
+    return logged_app(ctx, make_app)
 
 
 def text(app: CoachApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-def finished_experiment(ctx: Context) -> Protocol:
-    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
-    start = TONIGHT - timedelta(days=len(arms) * 14)
-    protocol = Protocol(
-        created="test",
-        run_in_start=start - timedelta(days=14),
-        start=start,
-        arms=arms,
-        run_in_rate=1.5,
-    )
-    ctx.store.set_state("experiment", protocol.to_state())
-    for index in range(len(arms) * 14):
-        night = start + timedelta(days=index)
-        if index % 9 == 4:
-            continue  # a morning not logged now and then
-        stretch = arms[index // 14] == "stretch"
-        ctx.store.record_cramps(night, (index % 2) if stretch else 2 + index % 2)
-        if stretch:
-            ctx.store.record_step(night, "stretch", "done")
-    return protocol
-
-
-def clear_after_two_pairs(
-    ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
-) -> Protocol:
-    """A six-pair plan whose second pair ended on the night `last` (by default last
-    night), every morning logged (the last one only if `last_logged`): far fewer cramps
-    on stretch nights, so the look after two pairs ends it."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
-    start = last + timedelta(days=1) - timedelta(days=4 * 14)
-    protocol = Protocol(
-        created="test",
-        run_in_start=start - timedelta(days=14),
-        start=start,
-        arms=arms,
-        run_in_rate=1.5,
-    )
-    ctx.store.set_state("experiment", protocol.to_state())
-    for index in range(4 * 14 - (not last_logged)):
-        night = start + timedelta(days=index)
-        stretch = arms[index // 14] == "stretch"
-        ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
-        if stretch:
-            ctx.store.record_step(night, "stretch", "done")
-    return protocol
-
-
-def mid_no_stretch_period(ctx: Context) -> None:
-    """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
-    protocol = Protocol(
-        created="test",
-        run_in_start=TONIGHT - timedelta(days=20),
-        start=TONIGHT - timedelta(days=5),
-        arms=("no-stretch", "stretch", "stretch", "no-stretch"),
-        run_in_rate=1.0,
-    )
-    ctx.store.set_state("experiment", protocol.to_state())
 
 
 async def test_the_start_card_starts_a_run_in(ctx: Context, make_app: MakeApp) -> None:
@@ -153,20 +87,6 @@ async def test_the_result_screen_gives_the_answer_in_words(ctx: Context, make_ap
         assert "cannot be blinded" in text(app, "#experiment-limits")
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_result_screen_snapshot(
-    snap_compare: Any, ctx: Context, size: tuple[int, int], make_app: MakeApp
-) -> None:
-    finished_experiment(ctx)
-
-    async def open_result(pilot: Any) -> None:
-        await pilot.press("e")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
-
-
 async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
     ctx: Context, make_app: MakeApp
 ) -> None:
@@ -220,25 +140,6 @@ async def test_an_open_tonight_takes_the_look_from_noon_without_the_morning_log(
         assert stored.ended.through == TONIGHT == protocol.pair_end(2)
         assert stored.ended.night == TONIGHT + timedelta(days=1)
         assert stored.ended.nights["unlogged"] == 1  # the last morning, never logged
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_early_end_snapshot(
-    snap_compare: Any, ctx: Context, make_app: MakeApp, size: tuple[int, int]
-) -> None:
-    clear_after_two_pairs(ctx)
-
-    async def open_result(pilot: Any) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert len(pilot.app._notifications) == 1  # told once
-        pilot.app.clear_notifications()  # the answer, not the toast over it
-        await pilot.press("e")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
 
 
 async def test_stop_asks_first_then_brings_the_stretch_back(
@@ -338,8 +239,3 @@ async def test_the_command_palette_opens_the_experiment(make_app: MakeApp) -> No
         await pilot.pause()
         assert isinstance(app.screen, ExperimentScreen)
         assert "Does stretching help you?" in text(app, "#experiment-title")
-
-
-def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context, make_app: MakeApp) -> None:
-    mid_no_stretch_period(ctx)
-    assert snap_compare(make_app(), terminal_size=(80, 24))

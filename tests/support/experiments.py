@@ -1,0 +1,86 @@
+"""Experiments as the screen tests set them up: stored plans and their nights."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from coach.context import Context
+from coach.experiment import Protocol
+from screens.app import CoachApp
+from tests.support.apps import MakeApp
+
+TONIGHT = date(2026, 11, 22)
+
+
+def logged_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+    """The make_app fixture, with last night logged so the morning check-in does not open
+    over Tonight."""
+
+    def make(**kw: Any) -> CoachApp:
+        if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
+            ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+        kw.setdefault("first_run", False)
+        return make_app(**kw)
+
+    return make
+
+
+def finished_experiment(ctx: Context) -> Protocol:
+    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    start = TONIGHT - timedelta(days=len(arms) * 14)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(len(arms) * 14):
+        night = start + timedelta(days=index)
+        if index % 9 == 4:
+            continue  # a morning not logged now and then
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, (index % 2) if stretch else 2 + index % 2)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+def clear_after_two_pairs(
+    ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
+) -> Protocol:
+    """A six-pair plan whose second pair ended on the night `last` (by default last
+    night), every morning logged (the last one only if `last_logged`): far fewer cramps
+    on stretch nights, so the look after two pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
+    start = last + timedelta(days=1) - timedelta(days=4 * 14)
+    protocol = Protocol(
+        created="test",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=arms,
+        run_in_rate=1.5,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
+    for index in range(4 * 14 - (not last_logged)):
+        night = start + timedelta(days=index)
+        stretch = arms[index // 14] == "stretch"
+        ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
+        if stretch:
+            ctx.store.record_step(night, "stretch", "done")
+    return protocol
+
+
+def mid_no_stretch_period(ctx: Context) -> None:
+    """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
+    protocol = Protocol(
+        created="test",
+        run_in_start=TONIGHT - timedelta(days=20),
+        start=TONIGHT - timedelta(days=5),
+        arms=("no-stretch", "stretch", "stretch", "no-stretch"),
+        run_in_rate=1.0,
+    )
+    ctx.store.set_state("experiment", protocol.to_state())
