@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from coach.cli_args import Subparsers
     from coach.context import Context
-    from coach.diary import Leg
+    from coach.diary import Leg, Muscle
 
 
 class DoneOptions(NamedTuple):
@@ -36,7 +36,7 @@ class CrampOptions(NamedTuple):
     severity: int | None
     minutes: float | None
     leg: Leg | None
-    muscle: str | None
+    muscle: Muscle | None
     disturbance: int | None
     note: str | None
     """None keeps the note of a log this replaces."""
@@ -135,7 +135,7 @@ def _take_experiment_look(ctx: Context) -> None:
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
     from coach.cli_args import NIGHT_METAVAR, int_range, minutes, night_arg
-    from coach.record_store import LEGS
+    from coach.record_store import LEGS, MUSCLES
 
     for name, verb in (("done", "done"), ("skip", "skipped")):
         p = sub.add_parser(
@@ -180,7 +180,7 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--minutes", type=minutes, metavar="M", help="how long the longest lasted")
     p.add_argument("--leg", choices=LEGS, help="which leg")
-    p.add_argument("--muscle", choices=("calf", "thigh", "foot"), help="which muscle")
+    p.add_argument("--muscle", choices=MUSCLES, help="which muscle")
     p.add_argument(
         "--disturbance",
         type=int_range(0, 10, "disturbance"),

@@ -37,6 +37,10 @@ Outcome = Literal["done", "skipped", "missed"]
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 Leg = Literal["left", "right", "both"]
 LEGS: tuple[Leg, ...] = get_args(Leg)
+Muscle = Literal["calf", "thigh", "foot"]
+MUSCLES: tuple[Muscle, ...] = get_args(Muscle)
+"""The muscles the check-in and `coach cramp --muscle` offer. A stored log may name
+another (the schema takes free text, as older and merged records may hold it)."""
 NO_DATA: Mapping[str, Any] = MappingProxyType({})
 """The empty `detail` / `data` of a record (immutable: one instance is shared)."""
 STATE_FILE = "state.json"

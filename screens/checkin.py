@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from coach.diary import BANDS, LEGS, CrampLog
+from coach.diary import BANDS, LEGS, MUSCLES, CrampLog
 from coach.errors import CoachError
 from coach.redflags import questions_due, record_answers
 from coach.wording import duration_text, night_label
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from coach.diary import DiaryService
 
 _Option = TypeVar("_Option", bound=str)
-MUSCLES = ("calf", "thigh", "foot")
 WEEKLY_QUESTIONS = (
     ("walking_pain", "Leg pain on walking that eases at rest?"),
     ("elsewhere", "Cramps anywhere other than the legs?"),
