@@ -270,10 +270,6 @@ class DiaryService:
         self._saved(night)
         return Logged(log=log, replaced=before)
 
-    def log_episode(self, night: date, data: Mapping[str, Any]) -> Event:
-        """A cramp during the night ('cramping now'): its start, then its details."""
-        return self.add_event(night, EPISODE, data)
-
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
         self.check_night(night)
         event = self._store.add_event(night, kind, data)

@@ -1135,32 +1135,3 @@ def plan_words(protocol: Protocol) -> str:
         "starting again."
         + (f" It may end sooner: {protocol.looks_words()}" if protocol.look_pairs() else "")
     )
-
-
-def report_lines(store: Store, settings: Settings, now: datetime) -> list[str]:
-    """A Markdown section for the doctor's report, or [] when no experiment was started."""
-    result = experiment_result(store, settings, now)
-    if result is None:
-        return []
-    lines = ["## Personal experiment: does stretching help?", "", result.summary(), ""]
-    if result.periods:
-        lines += [
-            "| period | nights | arm | nights counted | cramps | cramps per night |",
-            "|---:|---|---|---:|---:|---:|",
-        ]
-        for p in result.periods:
-            rate = "-" if not p.logged else f"{p.cramps / p.logged:.2f}"
-            lines.append(
-                f"| {p.period} | {p.start:%d %b} to {p.end:%d %b %Y} | {p.arm} | {p.logged} "
-                f"| {p.cramps} | {rate} |"
-            )
-        lines.append("")
-    lines += [
-        "Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
-        f"first {result.protocol.washout_nights} nights of each period are left out; "
-        "analysed by assignment with a negative binomial model (time trend, pair as block).",
-        "",
-        result.limits(),
-        "",
-    ]
-    return lines

@@ -50,13 +50,6 @@ class Plan(NamedTuple):
         last = max((step.at for step in self.steps), default=self.bedtime)
         return max(noon, last + timedelta(minutes=1))
 
-    def next_step(self, now: datetime) -> PlannedStep | None:
-        """The first step at or after `now`, if any."""
-        for step in self.steps:
-            if step.at >= now:
-                return step
-        return None
-
     def to_json(self) -> dict[str, Any]:
         return {
             "night": self.night.isoformat(),

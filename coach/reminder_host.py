@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from coach.context import Context
 from coach.errors import CoachError
-from coach.locks import LOCK_NAME, Holder, SenderLock
+from coach.locks import LOCK_NAME, SenderLock
 from coach.notify import Delivery, Notifier, PlyerNotifier
 from coach.planner import PlannedStep
 from coach.reminders import (
@@ -138,16 +138,6 @@ class ReminderHost:
         return speaking_notifier(notifier, settings)
 
     # --- who sends ---------------------------------------------------------------------
-
-    @property
-    def sends_desktop(self) -> bool:
-        """True while this process holds the sender lock."""
-        return self.lock.held
-
-    def other_sender(self) -> Holder | None:
-        """The process that sends reminders, if it is another one."""
-        holder = self.lock.holder()
-        return None if holder is None or self.lock.held else holder
 
     @property
     def sending(self) -> bool:

@@ -199,12 +199,6 @@ class StretchSession:
         self._deadline = self._clock.monotonic() + self._paused_left
         self._paused_left = None
 
-    def toggle_pause(self) -> None:
-        if self.paused:
-            self.resume()
-        else:
-            self.pause()
-
     def add_time(self, seconds: float = EXTRA_SECONDS) -> None:
         """Lengthen the current hold or rest."""
         if self.phase == "done":

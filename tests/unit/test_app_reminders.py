@@ -94,8 +94,7 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
         holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
         assert holder is not None and holder.kind == "daemon"
         await _run_until_screens_off(reminders, shown)
-        assert reminders.other_sender() is not None
-        assert not reminders.sends_desktop
+        assert not reminders.sending
     finally:
         daemon.release()
     assert [r.step.id for r in shown] == ["hydration", "screens-off"]

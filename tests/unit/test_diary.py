@@ -9,7 +9,7 @@ import pytest
 
 from coach.clock import FakeClock
 from coach.context import Context
-from coach.diary import FutureNight
+from coach.diary import EPISODE, FutureNight
 from coach.errors import CoachError
 from tests.support import BERLIN
 
@@ -21,9 +21,9 @@ def test_undo_takes_a_whole_cramp_episode_and_skips_the_apps_own_notes(
 ) -> None:
     diary = ctx.diary
     started = clock.now().isoformat()
-    diary.log_episode(NIGHT, {"started": started, "minutes": None})
+    diary.add_event(NIGHT, EPISODE, {"started": started, "minutes": None})
     clock.advance(90)
-    diary.log_episode(NIGHT, {"started": started, "minutes": 1.5, "severity": 6})
+    diary.add_event(NIGHT, EPISODE, {"started": started, "minutes": 1.5, "severity": 6})
     clock.advance(10)
     # Written after the episode, but not by the user: a reminder and a red-flag note.
     ctx.store.add_event(NIGHT, "reminder", {"step": "hydration", "status": "sent"})
@@ -83,7 +83,7 @@ def test_every_change_runs_the_after_save_hooks(ctx: Context, clock: FakeClock) 
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
     diary.record_step(NIGHT, "stretch", "done")
     diary.log_cramps(NIGHT, 1, band="5-10")
-    diary.log_episode(NIGHT, {"started": "x", "minutes": 2})
+    diary.add_event(NIGHT, EPISODE, {"started": "x", "minutes": 2})
     diary.undo()
     diary.forget(NIGHT, cramps=True)
     assert saved == [NIGHT] * 5
