@@ -82,18 +82,11 @@ flag on an older night was the other machine's to raise when it was saved there.
 
 
 def _recheck_flags(ctx: Context) -> None:
-    from coach.cli_flags import ACK_HINT
-    from coach.redflags import check_after_save
+    from coach.cli_flags import announce_flags
 
     tonight = ctx.diary.tonight()
-    now = ctx.clock.now()
-    new = []
-    for back in range(RECHECK_NIGHTS - 1, -1, -1):
-        new += check_after_save(ctx.store, ctx.settings, now, tonight - timedelta(days=back))
-    for flag in new:
-        print(flag.line())
-    if new:
-        print(ACK_HINT)
+    nights = (tonight - timedelta(days=back) for back in range(RECHECK_NIGHTS - 1, -1, -1))
+    announce_flags(ctx, *nights)
 
 
 def register(sub: Subparsers) -> None:

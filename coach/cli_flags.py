@@ -17,12 +17,16 @@ if TYPE_CHECKING:
 ACK_HINT = "When you have read it: `coach flags --ack ID` (`coach flags` lists the open ones)."
 
 
-def announce_flags(ctx: Context, night: date) -> list[RaisedFlag]:
-    """Run the red-flag rules on a night just written; print `URGENT:`/`SOON:` lines."""
+def announce_flags(ctx: Context, *nights: date) -> list[RaisedFlag]:
+    """Run the red-flag rules on nights just written; print `URGENT:`/`SOON:` lines, and
+    the hint on acknowledging them once."""
     # Imported here: the rules load the statistics, which `coach done` alone does not need.
     from coach.redflags import check_after_save
 
-    new = check_after_save(ctx.store, ctx.settings, ctx.clock.now(), night)
+    now = ctx.clock.now()
+    new = [
+        flag for night in nights for flag in check_after_save(ctx.store, ctx.settings, now, night)
+    ]
     for flag in new:
         print(flag.line())
     if new:
