@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
-from coach.context import Context  # noqa: E402
-from coach.paths import Paths  # noqa: E402
-from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
-from coach.voice import AudioCues, Speaker  # noqa: E402
+from coach.desktop.voice import AudioCues, Speaker  # noqa: E402
+from coach.session import Context  # noqa: E402
+from coach.settings.model import SoundSettings, VoiceSettings  # noqa: E402
+from coach.system.paths import Paths  # noqa: E402
 from screens.app import CoachApp  # noqa: E402
 from screens.stretch_player import StretchScreen  # noqa: E402
 from tests.support.fakes import RecordingNotifier  # noqa: E402

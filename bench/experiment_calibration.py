@@ -6,13 +6,14 @@ people start at their worst, plus a slow seasonal drift), unlogged mornings, and
 adherence (some stretch nights without the stretch, a few no-stretch nights with it). The
 effect of stretching builds up and fades over a couple of nights (carry-over). Each user
 goes through the real code: the run-in eligibility rule, the pair sizing and the refusal
-of run-ins a year cannot answer (`coach.experiment.pairs_needed`; a refused user does not
+of run-ins a year cannot answer (`coach.experiment.protocol.pairs_needed`; a refused user does not
 run the experiment: `--anyway` is not simulated), the random draw, the planner
-(`coach.experiment.plan_for`, which drops the stretch step on a no-stretch night: the
+(`coach.experiment.protocol.plan_for`, which drops the stretch step on a no-stretch night: the
 user stretches only when the plan holds the step), the stopping rule the protocol fixes
-(`coach.experiment.first_stop`: each interim look through `coach.experiment.interim`, the
+(`coach.experiment.protocol.first_stop`: each interim look through
+`coach.experiment.protocol.interim`, the
 function the app and the commands use, on the nights of the pairs so far) and the final
-analysis (`coach.experiment.analyse_observations`, the negative binomial model).
+analysis (`coach.experiment.protocol.analyse_observations`, the negative binomial model).
 
 Prints per scenario and design how often the verdict is "helps", among all simulated users,
 among those who start, and among those the run-in admits (target, among starters: at most
@@ -40,8 +41,8 @@ from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach import experiment as ex
-from coach.settings import Settings, settings_from_dict
+from coach.experiment import protocol as ex
+from coach.settings.model import Settings, settings_from_dict
 
 FIRST_NIGHT = date(2026, 1, 5)
 
@@ -200,7 +201,7 @@ def simulate_user(
         )
         night += timedelta(days=1)
     # The shipped stopping rule: the interim looks the protocol fixes, in order, each on
-    # the nights of its pairs (coach.experiment.interim, as `settle` takes them).
+    # the nights of its pairs (coach.experiment.protocol.interim, as `settle` takes them).
     ended = ex.first_stop(protocol, found)
     if ended is not None:
         took = (ex.RUN_IN_NIGHTS + ended.pairs * 2 * design.period) / 7

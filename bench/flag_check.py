@@ -20,9 +20,9 @@ from pathlib import Path
 from record_write import median_ms, seed_coach, synthetic_history
 
 from coach.clock import SystemClock
-from coach.record_store import Store
-from coach.redflags import check_after_save
-from coach.settings import load_settings
+from coach.records.store import Store
+from coach.safety.rules import check_after_save
+from coach.settings.model import load_settings
 
 NOTE = "calf sore after the cramp, no swelling; started walking more, no new medicines"
 

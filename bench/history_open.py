@@ -26,11 +26,11 @@ from zoneinfo import ZoneInfo
 from tinydb import TinyDB
 
 from coach.clock import FakeClock
-from coach.paths import Paths
-from coach.record_store import Store, open_store
-from coach.settings import Settings, load_settings
-from coach.stats import Diary
-from coach.tinydb_storage import DurableStorage
+from coach.diary.nights import Diary
+from coach.records.store import Store, open_store
+from coach.records.tinydb_storage import DurableStorage
+from coach.settings.model import Settings, load_settings
+from coach.system.paths import Paths
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN)
@@ -129,7 +129,7 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
     read a windowed figure)."""
     from textual.app import App
 
-    from coach.diary import DiaryService
+    from coach.session import DiaryService
     from screens import history
     from screens.heatmap import Heatmap
     from screens.history import HistoryScreen

@@ -21,11 +21,11 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from coach.backup import Backups
 from coach.clock import SystemClock
-from coach.db_files import encode_tables
-from coach.record_store import CrampLog, StepRecord, Store, _encode, new_id
-from coach.safe_files import atomic_write
+from coach.records.backup import Backups
+from coach.records.files import encode_tables
+from coach.records.store import CrampLog, StepRecord, Store, _encode, new_id
+from coach.system.files import atomic_write
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 YEARS = 10

@@ -27,15 +27,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 from history_open import TONIGHT, setup
 
 from coach.clock import FakeClock
-from coach.record_store import Store
-from coach.report import make_report, render
-from coach.settings import Settings
+from coach.records.store import Store
+from coach.report.build import make_report, render
+from coach.settings.model import Settings
 
 ROUNDS = 7
 TARGET = 1.5
 IMPORT_PROBE = (
-    "import time, coach.report; t = time.perf_counter(); "
-    "import coach.report_pdf, coach.report_chart; print(time.perf_counter() - t)"
+    "import time, coach.report.build; t = time.perf_counter(); "
+    "import coach.report.pdf, coach.report.chart; print(time.perf_counter() - t)"
 )
 
 

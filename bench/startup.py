@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
-from coach.db_files import encode_tables  # noqa: E402
-from coach.record_store import open_store  # noqa: E402
+from coach.records.files import encode_tables  # noqa: E402
+from coach.records.store import open_store  # noqa: E402
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 YEARS = 10
@@ -42,7 +42,7 @@ from screens.tonight import TonightScreen
 from textual.widgets import OptionList
 
 class Bench(screens.app.CoachApp):
-    # The real `coach` path (coach.cli.main -> run_tui -> CoachApp), headless and told
+    # The real `coach` path (coach.cli.main.main -> run_tui -> CoachApp), headless and told
     # to leave once Tonight has painted its timeline.
     def run(self, **kwargs):
         return super().run(headless=True, size=(80, 24))
@@ -61,7 +61,7 @@ class Bench(screens.app.CoachApp):
         self.exit()
 
 screens.app.CoachApp = Bench
-from coach.cli import main
+from coach.cli.main import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 

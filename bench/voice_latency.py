@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.settings import SoundSettings, VoiceSettings  # noqa: E402
-from coach.voice import chime_wav, speak  # noqa: E402
+from coach.desktop.voice import chime_wav, speak  # noqa: E402
+from coach.settings.model import SoundSettings, VoiceSettings  # noqa: E402
 from tests.support.sound_support import QUIET, SoundServer  # noqa: E402
 
 LINE = "Calf stretch, left leg. Hold."
@@ -98,7 +98,7 @@ def cut_short(monitor: Monitor, start: Callable[[], subprocess.Popen[bytes]]) ->
 
 
 def spd_stopped_by_coach(monitor: Monitor) -> float:
-    """Like cut_short, through coach.voice.speak, whose stop also sends `spd-say -C`."""
+    """Like cut_short, through coach.desktop.voice.speak, whose stop also sends `spd-say -C`."""
     monitor.reset()
     playback = speak("spd-say", LONG, VoiceSettings(enabled=True), SoundSettings())
     time.sleep(1.0)

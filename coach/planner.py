@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from coach.settings import Settings
+from coach.settings.model import Settings
 
 NIGHT_STARTS = time(12, 0)
 """A night runs from noon on its date to noon on the next day, local time."""

@@ -13,18 +13,17 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.clock import Clock
-from coach.context import Context
-from coach.diary import DiaryService, Outcome, StepRecord, Tombstone
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night, plan_night
-from coach.settings import Settings
+from coach.session import Context, DiaryService, Outcome, StepRecord, Tombstone
+from coach.settings.model import Settings
 from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
-    from coach.diary import Store
-    from coach.flagstore import RaisedFlag
-    from coach.notify import Delivery, Notifier
-    from coach.voice import Speaker
+    from coach.desktop.notify import Delivery, Notifier
+    from coach.desktop.voice import Speaker
+    from coach.safety.flags import RaisedFlag
+    from coach.session import Store
     from screens.messages import RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
@@ -37,7 +36,7 @@ HELP_SEEN = "tui.help-seen"
 
 
 class Reminders(Protocol):
-    """What the app needs of the reminder host (coach.reminder_host.ReminderHost)."""
+    """What the app needs of the reminder host (coach.reminders.host.ReminderHost)."""
 
     async def start(self) -> None: ...
 
@@ -138,7 +137,7 @@ class CoachApp(App[None]):
         else:
             self._offer_checkin()
         if self.settings.timezone_unknown:
-            from coach.settings import TIMEZONE_UNKNOWN
+            from coach.settings.model import TIMEZONE_UNKNOWN
 
             self.notify(
                 TIMEZONE_UNKNOWN[0].upper() + TIMEZONE_UNKNOWN[1:] + ".",
@@ -186,7 +185,7 @@ class CoachApp(App[None]):
 
     def _recall_flags(self) -> None:
         """Read the urgent flags not yet acknowledged and show them."""
-        from coach.flagstore import urgent_unacknowledged
+        from coach.safety.flags import urgent_unacknowledged
 
         try:
             flags = urgent_unacknowledged(self.diary.store)
@@ -214,7 +213,7 @@ class CoachApp(App[None]):
         Urgent flags open the red-flag dialog; flags to raise soon come as a notice and
         stay in `coach flags` until acknowledged.
         """
-        from coach.redflags import check_after_save
+        from coach.safety.rules import check_after_save
 
         try:
             new = check_after_save(self.diary.store, self.settings, self.clock.now(), night)
@@ -252,7 +251,7 @@ class CoachApp(App[None]):
 
     def acknowledge_flags(self, flags: list[RaisedFlag]) -> None:
         from coach.errors import StoreError
-        from coach.flagstore import acknowledge
+        from coach.safety.flags import acknowledge
 
         for flag in flags:
             try:
@@ -265,7 +264,7 @@ class CoachApp(App[None]):
 
     def _offer_checkin(self) -> None:
         """On the first start of the day, ask about last night if it has no cramp log."""
-        from coach.checkin import checkin_due, mark_asked
+        from coach.diary.checkin import checkin_due, mark_asked
 
         try:
             night = checkin_due(self.diary)
@@ -380,7 +379,7 @@ class CoachApp(App[None]):
         """Where the stretch player's cues go: voice and chimes, or the terminal bell."""
         if self._speaker_factory is not None:
             return self._speaker_factory(self)
-        from coach.voice import BellSpeaker
+        from coach.desktop.voice import BellSpeaker
 
         return BellSpeaker(self.bell, chimes=self.settings.stretch.bell)
 
@@ -407,7 +406,7 @@ class CoachApp(App[None]):
                 screen.show_due(step_id)
         self.due_step = (night, step_id)
         if words is None:
-            from coach.reminder_rules import reminder_text
+            from coach.reminders.rules import reminder_text
 
             words = reminder_text(self.settings, plan, step, self.clock.now(), late_by)
         title, body = words
@@ -573,7 +572,7 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
 
     def build(app: CoachApp) -> Reminders:
         # Imported here: APScheduler and plyer load after Tonight's first paint.
-        from coach.reminder_host import DueReminder, ReminderHost, desktop_notifier
+        from coach.reminders.host import DueReminder, ReminderHost, desktop_notifier
         from screens.messages import Say
 
         def show(due: DueReminder) -> None:
@@ -600,7 +599,7 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
 
 def audio_speaker(app: CoachApp) -> Speaker:
     """The real cue speaker: voice and chimes on a worker thread, problems said in a toast."""
-    from coach.voice import AudioCues
+    from coach.desktop.voice import AudioCues
     from screens.messages import RingBell, Say
 
     settings = app.settings
@@ -644,7 +643,7 @@ class _LazyDesktop:
 
     def notify(self, title: str, message: str) -> Delivery:
         if self._real is None:
-            from coach.notify import PlyerNotifier
+            from coach.desktop.notify import PlyerNotifier
 
             self._real = PlyerNotifier()
         return self._real.notify(title, message)

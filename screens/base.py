@@ -2,7 +2,7 @@
 makes.
 
 Screens reach the app through this protocol, not by importing `screens.app`, so the app
-can import every screen without a cycle. The records are behind the diary (coach.diary);
+can import every screen without a cycle. The records are behind the diary (coach.session);
 no screen touches the store or the config file.
 """
 
@@ -20,12 +20,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
 from coach.clock import Clock
-from coach.diary import DiaryService, Outcome, StepRecord, Tombstone
-from coach.settings import Settings
+from coach.session import DiaryService, Outcome, StepRecord, Tombstone
+from coach.settings.model import Settings
 from screens.textual_shim import FooterKey, mark_bindings_ready
 
 if TYPE_CHECKING:
-    from coach.voice import Speaker
+    from coach.desktop.voice import Speaker
 
 
 class CoachServices(Protocol):

@@ -15,14 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from coach.diary import BANDS, LEGS, MUSCLES, CrampLog
+from coach.diary.wording import duration_text, night_label
 from coach.errors import CoachError
-from coach.redflags import questions_due, record_answers
-from coach.wording import duration_text, night_label
+from coach.safety.rules import questions_due, record_answers
+from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
 
 if TYPE_CHECKING:
-    from coach.diary import DiaryService
+    from coach.session import DiaryService
 
 _Option = TypeVar("_Option", bound=str)
 WEEKLY_QUESTIONS = (

@@ -12,10 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.diary import CrampLog, Outcome
+from coach.diary.nights import NightFacts
+from coach.diary.wording import describe_cramps
 from coach.errors import CoachError
-from coach.stats import NightFacts
-from coach.wording import describe_cramps
+from coach.session import CrampLog, Outcome
 from screens.base import CoachModal, services
 from screens.checkin import CheckinScreen
 

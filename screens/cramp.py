@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Input, Label, Select, Static
 
-from coach.diary import EPISODE, LEGS
-from coach.wording import clock_text
+from coach.diary.wording import clock_text
+from coach.session import EPISODE, LEGS
 from screens.base import CoachFooter, NumberInput, services
 from screens.text import CLOT_SIGNS, CRAMP_LIMIT_SECONDS, URGENT_RED_FLAG, relief_steps
 

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Label, Static
 
 from coach.errors import CoachError
-from coach.experiment import (
+from coach.experiment.protocol import (
     ANYWAY_HINT,
     MIN_CRAMP_NIGHTS,
     PERIOD_NIGHTS,

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from coach.stats import Diary, NightFacts
+from coach.diary.nights import Diary, NightFacts
 
 WEEKDAY_LABELS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 GLYPHS = {

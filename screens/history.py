@@ -21,12 +21,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
-from coach.diary import describe_episodes
+from coach.diary.nights import STREAK_EXPLANATION, STRENGTH_EXPLANATION, WINDOWS, Diary
+from coach.diary.wording import describe_cramps
 from coach.errors import CoachError
-from coach.experiment import assignment, load_protocol
-from coach.redflags import find_red_flags
-from coach.stats import STREAK_EXPLANATION, STRENGTH_EXPLANATION, WINDOWS, Diary
-from coach.wording import describe_cramps
+from coach.experiment.protocol import assignment, load_protocol
+from coach.safety.rules import find_red_flags
+from coach.session import describe_episodes
 from screens.base import CoachFooter, services
 from screens.correct_night import OUTCOME_MARKS, CorrectNight
 from screens.heatmap import Heatmap

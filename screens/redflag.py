@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from coach.flagstore import RaisedFlag
+from coach.safety.flags import RaisedFlag
 
 
 class RedFlagScreen(ModalScreen[bool]):

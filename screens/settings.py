@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
-from coach.settings import VARIANTS, Settings, format_value
+from coach.settings.model import VARIANTS, Settings, format_value
 from screens.base import CoachFooter, services
 from screens.text import NOT_MEDICAL_ADVICE
 

@@ -12,15 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Header, Label, ProgressBar, Static
 
-from coach.cues import Cue, SessionCues
-from coach.diary import Outcome
-from coach.settings import Variant
-from coach.stretch import EXTRA_SECONDS, Slot, StretchSession
+from coach.session import Outcome
+from coach.settings.model import Variant
+from coach.stretch.cues import Cue, SessionCues
+from coach.stretch.player import EXTRA_SECONDS, Slot, StretchSession
 from screens.base import CoachFooter, CoachModal, services
 from screens.big_text import BigCountdown
 
 if TYPE_CHECKING:
-    from coach.voice import Speaker
+    from coach.desktop.voice import Speaker
 
 TICK_SECONDS = 0.1
 """How often the countdown is redrawn; its value comes from the deadline, not from this."""

@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Literal, NamedTuple
 
-from coach.diary import CrampLog, StepRecord
+from coach.diary.wording import describe_cramps
 from coach.planner import Plan, PlannedStep
-from coach.wording import describe_cramps
+from coach.session import CrampLog, StepRecord
 from routines import StepDef
 
 StepState = Literal["upcoming", "due", "late", "done", "skipped", "missed"]

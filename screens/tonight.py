@@ -14,7 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.experiment import (
+from coach.experiment.protocol import (
     Protocol,
     advance,
     load_protocol,
@@ -23,7 +23,7 @@ from coach.experiment import (
     safe_protocol,
 )
 from coach.planner import last_slept_night
-from coach.settings import Settings
+from coach.settings.model import Settings
 from screens.base import CoachFooter, services
 from screens.timeline import (
     LABELS,

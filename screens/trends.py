@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
-from coach.stats import Diary
-from coach.trends import SPANS, Span, Trend, trend
+from coach.diary.nights import Diary
+from coach.diary.trends import SPANS, Span, Trend, trend
 from screens.base import CoachFooter
 
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.paths import Paths
+from coach.session import Context
+from coach.system.paths import Paths
 from tests.support import BERLIN
 
 if TYPE_CHECKING:
     from coach.clock import Clock
-    from coach.notify import Notifier
-    from coach.settings import Settings
+    from coach.desktop.notify import Notifier
+    from coach.settings.model import Settings
     from screens.app import CoachApp
     from tests.support.apps import MakeApp
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.locks import LOCK_NAME, SenderLock
+from coach.system.locks import LOCK_NAME, SenderLock
 from tests.support.reminder_support import (
     base_env,
     coach_argv,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.context import Context
-from coach.paths import Paths
-from coach.record_store import Store
+from coach.records.store import Store
+from coach.session import Context
+from coach.system.paths import Paths
 from tests.support.desktop import BUS_CONFIG, Desktop, coach_home_in
 from tests.support.reminder_support import (
     base_env,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.cues import Cue
-from coach.settings import SoundSettings, VoiceSettings
-from coach.voice import AudioCues, check_audio, speaking_notifier
+from coach.desktop.voice import AudioCues, check_audio, speaking_notifier
+from coach.settings.model import SoundSettings, VoiceSettings
+from coach.stretch.cues import Cue
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import (
     base_env,

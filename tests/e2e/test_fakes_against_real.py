@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from coach.notify import PlyerNotifier
+from coach.desktop.notify import PlyerNotifier
 from tests.support.desktop import Desktop
 from tests.support.fakes import RecordingNotifier
 

@@ -80,7 +80,7 @@ def test_the_wheel_is_named_versioned_and_says_where_it_runs(wheel: Path) -> Non
     assert "Operating System :: Microsoft :: Windows" not in classifiers
     requires = meta.get_all("Requires-Dist") or []
     assert any(r.replace(" ", "").startswith("textual<9,>=8.0") for r in requires), requires
-    assert "[console_scripts]\ncoach = coach.cli:main" in points
+    assert "[console_scripts]\ncoach = coach.cli.main:main" in points
 
 
 @pytest.mark.e2e

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from coach.clock import SystemClock
-from coach.paths import Paths
-from coach.record_store import Store
+from coach.records.store import Store
+from coach.system.paths import Paths
 
 WRITER = Path(__file__).parent.parent / "support" / "writer_proc.py"
 ALL_NIGHTS = (date(2026, 10, 1), date(2026, 11, 30))

@@ -7,8 +7,8 @@ import json
 from datetime import date, datetime
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.record_store import Store
+from coach.records.store import Store
+from coach.session import Context
 from screens.app import desktop_reminders
 from screens.settings import SettingsScreen
 from tests.support import BERLIN

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.settings import Settings
+from coach.session import Context
+from coach.settings.model import Settings
 from screens.app import desktop_reminders
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
@@ -144,7 +144,7 @@ async def test_a_brand_new_diary_is_not_asked_about_a_night_it_never_had(make_ap
 
 
 async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Context, make_app: MakeApp) -> None:
-    from coach.settings import settings_from_dict
+    from coach.settings.model import settings_from_dict
 
     settings = settings_from_dict(
         {"bedtime": "22:30"}, ctx.paths.config_file, default_timezone=lambda: None

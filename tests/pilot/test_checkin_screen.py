@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from textual.widgets import Input, RadioSet, Static
 
-from coach.checkin import checkin_due
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.diary.checkin import checkin_due
+from coach.session import Context
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from tests.support.apps import MorningApp

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from screens.app import CoachApp
 from screens.cramp import CrampScreen, parse_length
 from screens.history import CorrectNight, Heatmap, HistoryScreen

@@ -10,11 +10,11 @@ from textual.color import Color
 from textual.pilot import Pilot
 from textual.theme import BUILTIN_THEMES
 
-from coach.cli import main
-from coach.context import Context
+from coach.cli.main import main
 from coach.errors import ConfigError
-from coach.paths import Paths
-from coach.settings import THEMES, config_get, config_set, load_settings
+from coach.session import Context
+from coach.settings.model import THEMES, config_get, config_set, load_settings
+from coach.system.paths import Paths
 from screens.app import CoachApp
 from tests.support.apps import MakeApp
 
@@ -25,7 +25,7 @@ def background(app: CoachApp) -> Color:
 
 def test_every_theme_of_the_installed_textual_can_be_remembered() -> None:
     # The core checks a theme without importing Textual; a Textual with a new theme fails
-    # here, and THEMES in coach/settings.py gets its name.
+    # here, and THEMES in coach/settings/model.py gets its name.
     assert set(BUILTIN_THEMES) <= set(THEMES)
 
 

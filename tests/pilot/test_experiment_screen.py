@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.experiment import Protocol, load_protocol
+from coach.experiment.protocol import Protocol, load_protocol
+from coach.session import Context
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
 from screens.tonight import TonightScreen

@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from textual.app import App
 from textual.widgets import Static
 
-from coach import redflags
-from coach.context import Context
-from coach.record_store import Store
-from coach.stats import Diary
+from coach.diary.nights import Diary
+from coach.records.store import Store
+from coach.safety import rules as redflags
+from coach.session import Context
 from screens.checkin import CheckinScreen
 from screens.history import CorrectNight, Heatmap, HistoryScreen
 from tests.support.apps import HistoryApp

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from textual.widgets import Input, RadioSet, Static
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.flagstore import ACK_EVENT, FLAG_EVENT, open_flags
-from coach.redflags import check_after_save
+from coach.safety.flags import ACK_EVENT, FLAG_EVENT, open_flags
+from coach.safety.rules import check_after_save
+from coach.session import Context
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen

@@ -10,8 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
-from coach.context import Context
 from coach.errors import StoreError
+from coach.session import Context
 from screens.app import CoachApp, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
@@ -440,7 +440,7 @@ async def test_a_cramp_across_noon_stays_on_the_night_it_began(
 async def test_cramping_now_opened_by_mistake_logs_no_cramp(
     ctx: Context, clock: FakeClock, make_app: MakeApp
 ) -> None:
-    from coach.stats import Diary
+    from coach.diary.nights import Diary
 
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -584,7 +584,7 @@ def test_run_tui_builds_the_app_from_the_context(
     assert app.config_path == ctx.paths.config_file
     assert app.exports_dir == ctx.paths.exports_dir
     # Reminders are built from the context once the app runs: the real service and lock.
-    from coach.reminder_host import ReminderHost
+    from coach.reminders.host import ReminderHost
 
     assert app._reminders_factory is not None
     reminders = app._reminders_factory(app)

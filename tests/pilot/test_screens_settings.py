@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Select, Static
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.settings import load_settings
+from coach.session import Context
+from coach.settings.model import load_settings
 from screens.app import HELP_SEEN, SETUP_DONE, CoachApp
 from screens.help import HelpScreen
 from screens.settings import SettingsScreen

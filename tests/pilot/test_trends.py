@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from screens.history import HistoryScreen
 from screens.trends import TrendScreen
 from tests.support.apps import HistoryApp, trend_app

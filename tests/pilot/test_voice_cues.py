@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.cues import Cue
+from coach.session import Context
+from coach.stretch.cues import Cue
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from screens.tonight import TonightScreen

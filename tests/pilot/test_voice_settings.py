@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Select
 
-from coach.cli import main
-from coach.context import Context
+from coach.cli.main import main
+from coach.session import Context
 from screens.settings import SettingsScreen
 from tests.support.apps import MakeApp
 

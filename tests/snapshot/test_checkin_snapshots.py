@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from tests.support import BERLIN
 from tests.support.apps import MorningApp
 

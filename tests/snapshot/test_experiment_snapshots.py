@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from coach.context import Context
+from coach.session import Context
 from tests.support.apps import MakeApp
 from tests.support.experiments import (
     clear_after_two_pairs,

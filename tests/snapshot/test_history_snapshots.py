@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from tests.support.apps import HistoryApp
 from tests.support.diaries import write_diary
 

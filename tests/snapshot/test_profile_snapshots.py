@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.redflags import check_after_save
+from coach.safety.rules import check_after_save
+from coach.session import Context
 from screens.app import CoachApp
 from tests.support import BERLIN
 from tests.support.apps import MakeApp

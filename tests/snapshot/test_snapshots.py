@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from tests.support.apps import trend_app
 
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from coach.checkin import checkin_due, mark_asked
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.record_store import CrampLog
+from coach.diary.checkin import checkin_due, mark_asked
+from coach.records.store import CrampLog
+from coach.session import Context
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen

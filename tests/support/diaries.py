@@ -9,8 +9,8 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from coach.context import Context
-from coach.tinydb_storage import DurableStorage
+from coach.records.tinydb_storage import DurableStorage
+from coach.session import Context
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from coach.context import Context
-from coach.experiment import Protocol
+from coach.experiment.protocol import Protocol
+from coach.session import Context
 from screens.app import CoachApp
 from tests.support.apps import MakeApp
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coach.cues import Cue
-from coach.notify import Delivery
+from coach.desktop.notify import Delivery
+from coach.stretch.cues import Cue
 
 
 @dataclass

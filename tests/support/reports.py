@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coach.record_store import Store
-from coach.report import Extras, build_report, experiment_blocks, render_markdown
-from coach.settings import Settings
-from coach.stats import Diary
+from coach.diary.nights import Diary
+from coach.records.store import Store
+from coach.report.build import Extras, build_report, experiment_blocks, render_markdown
+from coach.settings.model import Settings
 
 
 def markdown_report(

@@ -11,8 +11,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from coach.context import Context
-from coach.paths import Paths
+from coach.session import Context
+from coach.system.paths import Paths
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.context import Context
-from coach.locks import LOCK_NAME, SenderLock, sender_holder
-from coach.notify import Delivery, Notifier
-from coach.reminder_host import DueReminder, ReminderHost
-from coach.settings import config_set
+from coach.desktop.notify import Delivery, Notifier
+from coach.reminders.host import DueReminder, ReminderHost
+from coach.session import Context
+from coach.settings.model import config_set
+from coach.system.locks import LOCK_NAME, SenderLock, sender_holder
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 
@@ -149,7 +149,7 @@ async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context
 async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one(
     ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """coach.voice wraps the notifier; the host uses it for the daemon and the app alike.
+    """coach.desktop.voice wraps the notifier; the host uses it for the daemon and the app alike.
     A stand-in for the module, with its API, shows the wrap is in place."""
     spoken: list[str] = []
 
@@ -162,10 +162,10 @@ async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one
             spoken.append(title)
             return self.inner.notify(title, message)
 
-    voice = types.ModuleType("coach.voice")
+    voice = types.ModuleType("coach.desktop.voice")
     voice.speaking_notifier = Speaking  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "coach.voice", voice)
-    monkeypatch.setattr("coach.voice", voice, raising=False)
+    monkeypatch.setitem(sys.modules, "coach.desktop.voice", voice)
+    monkeypatch.setattr("coach.desktop.voice", voice, raising=False)
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
     await _run_until_screens_off(app_host(_app_ctx(ctx), shown, desktop), shown)

@@ -15,9 +15,9 @@ import pytest
 from dateutil import rrule
 from dateutil import tz as dateutil_tz
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.session import Context
 from tests.support import BERLIN
 
 CONFIG = """timezone = "Europe/Berlin"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from coach import __version__
-from coach.cli import main
-from coach.context import Context
-from coach.formats import HISTORY_FORMATS, REPORT_FORMATS
+from coach.cli.main import main
+from coach.diary.formats import HISTORY_FORMATS, REPORT_FORMATS
+from coach.session import Context
 
 NIGHT = date(2026, 11, 22)
 

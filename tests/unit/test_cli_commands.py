@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import build_parser, main, options_of
-from coach.cli_plan import PlanOptions
+from coach.cli.main import build_parser, main, options_of
+from coach.cli.plan import PlanOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -148,17 +148,17 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
 # for --help) must load none of it.
 HANDLERS_ONLY = (
     "apscheduler",
-    "coach.daemon",
-    "coach.diary",
-    "coach.experiment",
-    "coach.flagstore",
-    "coach.history_export",
-    "coach.ical",
-    "coach.notify",
-    "coach.reminder_rules",
-    "coach.report",
-    "coach.stats",
-    "coach.voice",
+    "coach.reminders.daemon",
+    "coach.session",
+    "coach.experiment.protocol",
+    "coach.safety.flags",
+    "coach.diary.export",
+    "coach.reminders.calendar",
+    "coach.desktop.notify",
+    "coach.reminders.rules",
+    "coach.report.build",
+    "coach.diary.nights",
+    "coach.desktop.voice",
     "icalendar",
     "numpy",
     "plyer",
@@ -169,7 +169,7 @@ HANDLERS_ONLY = (
 
 def test_registering_the_commands_loads_no_handlers_imports() -> None:
     code = (
-        "import sys; from coach.cli import build_parser; build_parser(); "
+        "import sys; from coach.cli.main import build_parser; build_parser(); "
         f"print(','.join(m for m in {HANDLERS_ONLY!r} if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

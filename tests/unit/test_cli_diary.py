@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.stats import Diary
+from coach.diary.nights import Diary
+from coach.session import Context
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)  # the fixture's clock: Sun 22 Nov, 18:00
@@ -83,7 +83,7 @@ def test_forget_a_step_the_cramps_or_the_whole_night(
     assert nights["2026-11-22"]["cramps"] is None
     diary = Diary.load(ctx.store, ctx.settings, clock.now())
     assert diary.night(NIGHT) is not None and not diary.night(NIGHT).had_cramps  # type: ignore[union-attr]
-    from coach.redflags import find_red_flags
+    from coach.safety.rules import find_red_flags
 
     assert find_red_flags(diary) == []
 
@@ -101,7 +101,7 @@ def test_forget_is_not_undone_and_merges_into_another_copy(
     """The tombstone is a record: merged into a copy that has the record, it hides it there."""
     from pathlib import Path
 
-    from coach.paths import Paths
+    from coach.system.paths import Paths
 
     other = Context(Paths.resolve(Path(str(tmp_path)) / "other"), kind="test", clock=clock)
     run(ctx, capsys, "done", "stretch")

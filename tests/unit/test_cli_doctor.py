@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
-from coach.cli_doctor import Check, all_checks, autostart_entry, render
-from coach.context import Context
-from coach.locks import LOCK_NAME, SenderLock
-from coach.voice import AudioCheck
+from coach.cli.doctor import Check, all_checks, autostart_entry, render
+from coach.cli.main import main
+from coach.desktop.voice import AudioCheck
+from coach.session import Context
+from coach.system.locks import LOCK_NAME, SenderLock
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
 

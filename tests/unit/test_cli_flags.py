@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
-from coach.context import Context
-from coach.flagstore import ACK_EVENT
-from coach.paths import Paths
+from coach.cli.main import main
+from coach.safety.flags import ACK_EVENT
+from coach.session import Context
+from coach.system.paths import Paths
 
 
 def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

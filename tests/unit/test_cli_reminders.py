@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.reminders import ReminderService, paused_nights
+from coach.reminders.service import ReminderService, paused_nights
+from coach.session import Context
 
 NIGHT = date(2026, 11, 22)
 
@@ -108,7 +108,7 @@ def test_snooze_before_the_step_is_due_is_refused_and_says_when(
 def test_pause_and_snooze_start_without_apscheduler(coach_home: Path, argv: list[str]) -> None:
     code = (
         "import sys\n"
-        "from coach.cli import main\n"
+        "from coach.cli.main import main\n"
         f"status = main({argv!r})\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('apscheduler', 'plyer'))\n"
         "print(status, ','.join(loaded))\n"

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach.autostart import systemd_unit
-from coach.cli import main
-from coach.context import Context
-from coach.daemon import Daemon
-from coach.locks import LOCK_NAME, SenderLock, sender_holder
+from coach.cli.main import main
+from coach.desktop.autostart import systemd_unit
+from coach.reminders.daemon import Daemon
+from coach.session import Context
+from coach.system.locks import LOCK_NAME, SenderLock, sender_holder
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 
@@ -111,7 +111,7 @@ async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
 
 
 def test_late_by_text_uses_hours_for_long_gaps() -> None:
-    from coach.reminder_host import minutes_text
+    from coach.reminders.host import minutes_text
 
     assert minutes_text(timedelta(minutes=59)) == "59 min"
     assert minutes_text(timedelta(minutes=150)) == "2 h 30 min"

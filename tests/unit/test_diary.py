@@ -8,9 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.diary import EPISODE, FutureNight
 from coach.errors import CoachError
+from coach.session import EPISODE, Context, FutureNight
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from coach.context import Context
-from coach.stats import Diary
+from coach.diary.nights import Diary
+from coach.session import Context
 from tests.support.reports import markdown_report
 
 START = date(2026, 10, 25)

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from coach import experiment
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.experiment import (
+from coach.diary.nights import Diary
+from coach.experiment import protocol as experiment
+from coach.experiment.protocol import (
     MAX_PAIRS,
     Estimate,
     ExperimentResult,
@@ -33,8 +33,8 @@ from coach.experiment import (
     look_due,
     pairs_needed,
 )
-from coach.reminders import ReminderService
-from coach.stats import Diary
+from coach.reminders.service import ReminderService
+from coach.session import Context
 from tests.support import BERLIN
 
 
@@ -367,7 +367,8 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
 
 def test_the_planner_path_never_loads_scipy() -> None:
     code = (
-        "import sys, coach.experiment, coach.stats, coach.reminders, coach.cli; "
+        "import sys, coach.experiment.protocol, coach.diary.nights, coach.reminders.service, "
+        "coach.cli.main; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'numpy')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -390,7 +391,7 @@ def test_a_damaged_plan_never_takes_the_stretch_away_and_stop_clears_it(
 
 
 def test_the_model_recovers_a_known_rate_ratio() -> None:
-    from coach.experiment_model import fit_rate_ratio
+    from coach.experiment.model import fit_rate_ratio
 
     rng = random.Random(11)
     nights = 8 * 28

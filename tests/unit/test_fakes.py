@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coach.clock import FakeClock, SystemClock
-from coach.notify import Delivery, PlyerNotifier
-from coach.voice import AudioCues
+from coach.desktop.notify import Delivery, PlyerNotifier
+from coach.desktop.voice import AudioCues
 from tests.support.fakes import RecordingNotifier, RecordingSpeaker
 from tests.support.reminder_support import ShiftedClock
 

@@ -18,7 +18,7 @@ def _core_modules() -> list[str]:
     for package in (coach, routines):
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
             names.append(info.name)
-    return sorted(name for name in names if name not in ("coach.cli", "coach.__main__"))
+    return sorted(name for name in names if name not in ("coach.cli.main", "coach.__main__"))
 
 
 CORE = _core_modules()
@@ -27,9 +27,9 @@ CORE = _core_modules()
 def test_the_core_is_all_there() -> None:
     for expected in (
         "coach.planner",
-        "coach.record_store",
-        "coach.settings",
-        "coach.db_files",
+        "coach.records.store",
+        "coach.settings.model",
+        "coach.records.files",
         "routines.evening",
     ):
         assert expected in CORE
@@ -49,7 +49,10 @@ def test_importing_a_core_module_loads_no_textual(module: str) -> None:
 
 
 def test_the_cli_loads_textual_only_to_start_the_tui() -> None:
-    code = "import sys; import coach.cli; print(any(m.startswith('textual') for m in sys.modules))"
+    code = (
+        "import sys; import coach.cli.main; "
+        "print(any(m.startswith('textual') for m in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -61,28 +64,28 @@ def test_the_cli_loads_textual_only_to_start_the_tui() -> None:
 NOT_AT_STARTUP = (
     "argparse",
     "apscheduler",
-    "coach.autostart",
-    "coach.cli_args",
-    "coach.cli_calendar",
-    "coach.cli_config",
-    "coach.cli_data",
-    "coach.cli_diary",
-    "coach.cli_doctor",
-    "coach.cli_experiment",
-    "coach.cli_flags",
-    "coach.cli_history",
-    "coach.cli_plan",
-    "coach.cli_record",
-    "coach.cli_reminders",
-    "coach.cli_report",
-    "coach.cli_voice",
-    "coach.daemon",
-    "coach.tinydb_storage",
-    "coach.history_export",
-    "coach.notify",
-    "coach.reminders",
-    "coach.report",
-    "coach.stats",
+    "coach.desktop.autostart",
+    "coach.cli.args",
+    "coach.cli.calendar",
+    "coach.cli.config",
+    "coach.cli.data",
+    "coach.cli.diary",
+    "coach.cli.doctor",
+    "coach.cli.experiment",
+    "coach.cli.flags",
+    "coach.cli.history",
+    "coach.cli.plan",
+    "coach.cli.record",
+    "coach.cli.reminders",
+    "coach.cli.report",
+    "coach.cli.voice",
+    "coach.reminders.daemon",
+    "coach.records.tinydb_storage",
+    "coach.diary.export",
+    "coach.desktop.notify",
+    "coach.reminders.service",
+    "coach.report.build",
+    "coach.diary.nights",
     "fpdf",
     "importlib.metadata",
     "matplotlib",
@@ -125,7 +128,7 @@ class Probe(screens.app.CoachApp):
         self.exit()
 
 screens.app.CoachApp = Probe
-from coach.cli import main
+from coach.cli.main import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 

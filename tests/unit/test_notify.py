@@ -16,7 +16,7 @@ from typing import Any
 import plyer
 import pytest
 
-from coach.notify import (
+from coach.desktop.notify import (
     BellNotifier,
     PlyerNotifier,
     probe_linux_notifications,
@@ -111,7 +111,7 @@ def test_the_real_probe_without_notify_send(
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent-bus")
     monkeypatch.setenv("PATH", str(tmp_path))  # nothing to run here
     # Nor dbus-python, which plyer would use instead (the test extras bring it along).
-    monkeypatch.setattr("coach.notify._has_dbus_python", lambda: False)
+    monkeypatch.setattr("coach.desktop.notify._has_dbus_python", lambda: False)
     ok, why = probe_linux_notifications()
     assert not ok
     assert why == "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"

@@ -12,7 +12,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from coach.planner import current_night, last_slept_night, plan_night, resolve_local
-from coach.settings import Settings, settings_from_dict
+from coach.settings.model import Settings, settings_from_dict
 
 HERE = Path("config.toml")
 

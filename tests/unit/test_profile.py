@@ -11,7 +11,7 @@ import pytest
 
 from coach.errors import ConfigError
 from coach.planner import plan_night
-from coach.settings import (
+from coach.settings.model import (
     Settings,
     config_get,
     config_set,

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.paths import Paths
+from coach.session import Context
+from coach.system.paths import Paths
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
 NOVEMBER = date(2026, 11, 20)

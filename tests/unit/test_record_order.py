@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.order import latest, next_stamp, order_key
-from coach.record_store import StepRecord, Store
+from coach.records.order import latest, next_stamp, order_key
+from coach.records.store import StepRecord, Store
+from coach.session import Context
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

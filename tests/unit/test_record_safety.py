@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coach import safe_files
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
 from coach.errors import CoachError
-from coach.locks import LOCK_NAME, SenderLock
-from coach.paths import Paths
-from coach.record_store import Store
+from coach.records.store import Store
+from coach.session import Context
+from coach.system import files as safe_files
+from coach.system.locks import LOCK_NAME, SenderLock
+from coach.system.paths import Paths
 
 NIGHT = date(2026, 11, 22)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -189,7 +189,7 @@ def test_config_sets_at_once_all_land(tmp_path: Path) -> None:
 def test_missed_is_not_written_over_a_done_that_landed_after_the_decision(
     ctx: Context, clock: FakeClock
 ) -> None:
-    from coach.reminders import ReminderService
+    from coach.reminders.service import ReminderService
 
     clock.set(datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN))
     service = ReminderService(ctx.settings, ctx.clock, on_due=lambda *a: None, store=ctx.store)
@@ -249,8 +249,8 @@ def test_a_dangling_database_lock_link_creates_nothing(
 def test_the_log_refuses_a_planted_link_and_stays_user_only_after_rotation(
     tmp_path: Path,
 ) -> None:
-    from coach.daemon import LOG_NAME, setup_logging
-    from coach.logfile import PrivateRotatingFileHandler
+    from coach.reminders.daemon import LOG_NAME, setup_logging
+    from coach.system.logfile import PrivateRotatingFileHandler
 
     logs = tmp_path / "logs"
     logs.mkdir()

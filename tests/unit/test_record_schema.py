@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
-from coach.context import Context
-from coach.record_store import Store
+from coach.cli.main import main
+from coach.records.store import Store
+from coach.session import Context
 
 NIGHT = date(2026, 11, 20)
 DATA = Path(__file__).parent / "data" / "v1"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from coach import db_files
 from coach.clock import FakeClock
-from coach.context import Context
 from coach.errors import CoachError, StoreError
-from coach.paths import Paths
+from coach.records import files as db_files
+from coach.session import Context
+from coach.system.paths import Paths
 
 NIGHT = date(2026, 11, 22)
 
@@ -257,8 +257,8 @@ def test_two_copies_merge_without_conflict_and_merging_twice_adds_nothing(
 def test_a_read_only_disk_is_one_line_and_loses_nothing(
     ctx: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coach import safe_files
-    from coach.cli import main
+    from coach.cli.main import main
+    from coach.system import files as safe_files
 
     ctx.store.record_step(NIGHT, "stretch", "done")
     ctx.store.record_step(NIGHT, "stretch", "done")  # today's backup is taken

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.context import Context
+from coach.diary.nights import Diary
 from coach.errors import CoachError
-from coach.flagstore import ACK_EVENT, FLAG_EVENT, acknowledge, open_flags, urgent_unacknowledged
-from coach.record_store import Store
-from coach.redflags import (
+from coach.records.store import Store
+from coach.safety.flags import ACK_EVENT, FLAG_EVENT, acknowledge, open_flags, urgent_unacknowledged
+from coach.safety.rules import (
     CONTENT_RED_FLAGS,
     RULES,
     check_after_save,
@@ -25,7 +25,7 @@ from coach.redflags import (
     record_answers,
     unshown,
 )
-from coach.stats import Diary
+from coach.session import Context
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 20)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from coach.clock import FakeClock
 from coach.planner import PlannedStep, plan_night, resolve_local
-from coach.reminders import ON_TIME_GRACE, Handled, ReminderService
-from coach.settings import settings_from_dict
+from coach.reminders.service import ON_TIME_GRACE, Handled, ReminderService
+from coach.settings.model import settings_from_dict
 
 ZONES = ("Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata")
 # Nights around DST changes in those zones, and an ordinary one.

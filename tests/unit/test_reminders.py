@@ -13,16 +13,16 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from coach.clock import FakeClock
-from coach.context import Context
 from coach.errors import CoachError
 from coach.planner import PlannedStep
-from coach.reminders import (
+from coach.reminders.service import (
     MAX_SNOOZES,
     ReminderService,
     ScheduledReminders,
     paused_nights,
 )
-from coach.settings import config_set, load_settings
+from coach.session import Context
+from coach.settings.model import config_set, load_settings
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
 

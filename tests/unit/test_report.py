@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli import main
-from coach.context import Context
-from coach.experiment import Protocol
-from coach.record_store import Store
-from coach.report import NOT_MEDICAL_ADVICE, export_files, poisson_interval
-from coach.stats import Diary
+from coach.cli.main import main
+from coach.diary.nights import Diary
+from coach.experiment.protocol import Protocol
+from coach.records.store import Store
+from coach.report.build import NOT_MEDICAL_ADVICE, export_files, poisson_interval
+from coach.session import Context
 from tests.support.reports import markdown_report
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -228,6 +228,7 @@ def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -
 
 
 def test_the_cli_default_weeks_matches_the_report() -> None:
-    from coach import cli_report, report
+    from coach.cli import report as cli_report
+    from coach.report import build as report
 
     assert cli_report.DEFAULT_WEEKS == report.DEFAULT_WEEKS

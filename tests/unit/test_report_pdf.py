@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coach.cli import main
+from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.paths import Paths
-from coach.record_store import Store
-from coach.report import make_report, render
+from coach.records.store import Store
+from coach.report.build import make_report, render
+from coach.session import Context
+from coach.system.paths import Paths
 from tests.support import BERLIN
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -247,7 +247,7 @@ def test_the_output_suffix_picks_the_format(morning: Context, tmp_path: Path) ->
 def test_the_experiment_goes_after_the_first_page_s_figures(
     morning: Context, tmp_path: Path
 ) -> None:
-    from coach.experiment import Protocol
+    from coach.experiment.protocol import Protocol
 
     protocol = Protocol(
         created="t",

@@ -43,6 +43,6 @@ def test_no_screen_writes_config_itself(path: Path) -> None:
 
 def test_the_check_catches_an_offender(tmp_path: Path) -> None:
     """The rule above fails on a screen that does what it forbids."""
-    offender = "from coach.settings import config_set\n"
+    offender = "from coach.settings.model import config_set\n"
     tree = ast.parse(offender)
-    assert "coach.settings.config_set" in _imports(tree)
+    assert "coach.settings.model.config_set" in _imports(tree)

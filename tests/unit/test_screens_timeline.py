@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from coach.clock import FakeClock
-from coach.context import Context
 from coach.planner import plan_night
+from coach.session import Context
 from screens.timeline import (
     build_timeline,
     cutoff_line,

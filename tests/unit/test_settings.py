@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.errors import ConfigError
-from coach.settings import config_get, config_set, config_unset, load_settings
+from coach.settings.model import config_get, config_set, config_unset, load_settings
 
 BAD_CONFIGS = [
     ('bedtime = "25:00"\n', "bedtime", "hours go 00-23"),
@@ -152,8 +152,8 @@ def test_an_unknown_system_zone_falls_back_to_utc_and_says_so(tmp_path: Path) ->
 def test_the_cli_notes_the_utc_fallback_once(
     coach_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coach import settings as settings_module
-    from coach.cli import main
+    from coach.cli.main import main
+    from coach.settings import model as settings_module
 
     (coach_home / "config.toml").write_text('bedtime = "22:00"\n')
     monkeypatch.setattr(settings_module, "system_timezone", lambda: None)

@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.record_store import Store
-from coach.stats import Diary, NightFacts, strength_over
+from coach.diary.nights import Diary, NightFacts, strength_over
+from coach.records.store import Store
+from coach.session import Context
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 

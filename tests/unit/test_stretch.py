@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from coach.clock import FakeClock, SystemClock
-from coach.settings import StretchSettings
-from coach.stretch import StretchSession, plan_slots
+from coach.settings.model import StretchSettings
+from coach.stretch.player import StretchSession, plan_slots
 from routines import EVENING
 
 
@@ -211,7 +211,9 @@ def test_the_stretch_logic_is_core_and_loads_no_textual() -> None:
     import subprocess
     import sys
 
-    code = "import sys, coach.stretch; print(any(m.startswith('textual') for m in sys.modules))"
+    code = (
+        "import sys, coach.stretch.player; print(any(m.startswith('textual') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

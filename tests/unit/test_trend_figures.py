@@ -1,13 +1,13 @@
-"""The trend view's figures per week and month (coach.trends)."""
+"""The trend view's figures per week and month (coach.diary.trends)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 from coach.clock import FakeClock
-from coach.context import Context
-from coach.stats import Diary
-from coach.trends import trend
+from coach.diary.nights import Diary
+from coach.diary.trends import trend
+from coach.session import Context
 from tests.support.diaries import four_weeks_of_cramps, write_diary
 
 

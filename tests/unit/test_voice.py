@@ -1,4 +1,4 @@
-"""The cue speaker's worker (coach.voice.AudioCues) and the speaking reminders, with fake
+"""The cue speaker's worker (coach.desktop.voice.AudioCues) and the speaking reminders, with fake
 engines; tests/e2e/test_e2e_sound.py runs the real engine and player into a real sound server."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from coach.clock import SystemClock
-from coach.context import Context
-from coach.cues import Cue
-from coach.settings import SoundSettings, VoiceSettings
-from coach.voice import AudioCheck, AudioCues, SpeakingNotifier, chime_wav, voice_argv
+from coach.desktop.voice import AudioCheck, AudioCues, SpeakingNotifier, chime_wav, voice_argv
+from coach.session import Context
+from coach.settings.model import SoundSettings, VoiceSettings
+from coach.stretch.cues import Cue
 from screens.stretch_player import StretchScreen
 from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier

@@ -1,0 +1,148 @@
+"""The command line's parser class, value types and the helpers its commands share.
+
+Imported only when a command is parsed: `coach` alone, which opens the app, needs neither
+argparse nor these.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, TypeAlias
+
+from coach.errors import CoachError, UsageError
+from coach.settings.model import parse_hhmm
+
+if TYPE_CHECKING:
+    from coach.session import Context
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What each command module's `register` adds its parser to (coach.cli.main's `COMMAND`)."""
+
+
+class NoOptions(NamedTuple):
+    """The options of a command that takes none."""
+
+
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one line, with where to look for help."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def night_date(text: str) -> date:
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value
+
+
+NIGHT_WORDS = ("tonight", "yesterday")
+NIGHT_METAVAR = "YYYY-MM-DD|tonight|yesterday"
+
+
+def night_arg(text: str) -> str:
+    """A night as typed: YYYY-MM-DD, 'tonight' or 'yesterday'. The diary resolves the words
+    against its clock and refuses a night after tonight."""
+    if text.strip().lower() in NIGHT_WORDS:
+        return text.strip().lower()
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a night; use YYYY-MM-DD, tonight or yesterday"
+        ) from None
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; use a date from 2000 to 2100")
+    return value.isoformat()
+
+
+def resolve_night(text: str | None, ctx: Context) -> date:
+    """The night given with --night (words resolved, a future night refused), or tonight."""
+    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
+
+
+def check_step(step: str, ctx: Context) -> None:
+    """Refuse, as a usage error, a step id the routine does not have."""
+    ids = ctx.settings.routine.step_ids
+    if step not in ids:
+        raise UsageError(f"unknown step {step!r}; steps are: {', '.join(ids)}")
+
+
+def hhmm(text: str) -> str:
+    try:
+        parse_hhmm(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def int_range(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}")
+        return value
+
+    return parse
+
+
+def minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("minutes must be a number, like 2 or 0.5") from None
+    if not 0 <= value <= 1440:
+        raise argparse.ArgumentTypeError("minutes must be from 0 to 1440")
+    return value
+
+
+class VersionAction(argparse.Action):
+    """`--version`: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest=argparse.SUPPRESS, nargs=0, help="show coach's version and exit"
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from coach import installed_version
+
+        print(f"{parser.prog} {installed_version()}")
+        parser.exit()
+
+
+def check_output_file(path: Path, example: str) -> None:
+    """Refuse, in one line, an --output that names a folder or sits in a missing one."""
+    if path.is_dir():
+        raise CoachError(f"{path} is a folder; give a file name, like {path / example}")
+    if not path.parent.is_dir():
+        raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
+
+
+def write_output_file(path: Path, data: bytes) -> None:
+    """Write a command's output file crash-safely; a failure is one line."""
+    from coach.system.files import atomic_write
+
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise CoachError(f"cannot write {path}: {exc.strerror}") from None

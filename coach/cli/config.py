@@ -1,0 +1,78 @@
+"""`coach config get|set|unset|path|keys`: reading and changing config.toml."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.settings.model import config_get, config_set, config_unset, known_keys
+
+if TYPE_CHECKING:
+    from coach.cli.args import NoOptions, Subparsers
+    from coach.session import Context
+
+
+class KeyOptions(NamedTuple):
+    key: str
+    """A dotted key, like steps.stretch.offset_minutes."""
+
+
+class SetOptions(NamedTuple):
+    key: str
+    value: str
+    """As typed; the settings check it like the file's own value."""
+
+
+def run_get(options: KeyOptions, ctx: Context) -> int:
+    print(config_get(ctx.settings, options.key, ctx.paths.config_file))
+    return 0
+
+
+def run_set(options: SetOptions, ctx: Context) -> int:
+    path = ctx.paths.config_file
+    config_set(path, options.key, options.value)
+    print(f"{options.key} = {config_get(ctx.reload_settings(), options.key, path)}")
+    return 0
+
+
+def run_unset(options: KeyOptions, ctx: Context) -> int:
+    path = ctx.paths.config_file
+    config_unset(path, options.key)
+    print(f"{options.key} = {config_get(ctx.reload_settings(), options.key, path)} (default)")
+    return 0
+
+
+def run_path(options: NoOptions, ctx: Context) -> int:
+    print(ctx.paths.config_file)
+    return 0
+
+
+def run_keys(options: NoOptions, ctx: Context) -> int:
+    print("\n".join(known_keys()))
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `config` and its actions to coach's commands."""
+    from coach.cli.args import NoOptions, Parser
+
+    p = sub.add_parser(
+        "config",
+        help="read or change config.toml",
+        description="Read or change config.toml with dotted keys, like "
+        "`coach config set steps.stretch.offset_minutes -15`.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    get = actions.add_parser("get", help="print the value in force for KEY")
+    get.add_argument("key", metavar="KEY")
+    get.set_defaults(run=run_get, options=KeyOptions)
+    put = actions.add_parser("set", help="set KEY to VALUE, keeping the rest of the file")
+    put.add_argument("key", metavar="KEY")
+    put.add_argument("value", metavar="VALUE")
+    put.set_defaults(run=run_set, options=SetOptions)
+    unset = actions.add_parser("unset", help="remove KEY so its default applies")
+    unset.add_argument("key", metavar="KEY")
+    unset.set_defaults(run=run_unset, options=KeyOptions)
+    path = actions.add_parser("path", help="print where config.toml is")
+    path.set_defaults(run=run_path, options=NoOptions)
+    keys = actions.add_parser("keys", help="list every key")
+    keys.set_defaults(run=run_keys, options=NoOptions)

@@ -1,0 +1,77 @@
+"""`coach undo` and `coach forget`: taking records back, registered by `register`.
+
+Both write a tombstone (a new record naming what it takes back), so history, statistics,
+the report and red flags read as if those records had never been written, and two copies
+of the data still merge.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.cli.args import NoOptions, Subparsers
+    from coach.session import Context
+
+
+class ForgetOptions(NamedTuple):
+    night: str
+    """YYYY-MM-DD, 'tonight' or 'yesterday' as typed."""
+    step: str | None
+    """Only this step's records."""
+    cramps: bool
+    """Only the cramp log and episodes."""
+
+
+def run_undo(options: NoOptions, ctx: Context) -> int:
+    stone = ctx.diary.undo()
+    if stone is None:
+        print("Nothing to undo.")
+        return 0
+    print(f"Undone: {stone.what}.")
+    return 0
+
+
+def run_forget(options: ForgetOptions, ctx: Context) -> int:
+    diary = ctx.diary
+    if options.step is not None and options.cramps:
+        raise CoachError("give either --step ID or --cramps, not both")
+    if options.step is not None and options.step not in diary.settings.routine.step_ids:
+        known = ", ".join(diary.settings.routine.step_ids)
+        raise CoachError(f"unknown step {options.step!r}; steps are: {known}")
+    night = diary.parse_night(options.night)
+    stone = diary.forget(night, step=options.step, cramps=options.cramps)
+    count = len(stone.targets)
+    print(
+        f"Forgot {stone.what} ({count} record{'s' if count != 1 else ''}). "
+        "`coach undo` does not bring it back; record it again if you need to."
+    )
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `undo` and `forget` to coach's commands."""
+    from coach.cli.args import NIGHT_METAVAR, NoOptions, night_arg
+
+    p = sub.add_parser(
+        "undo",
+        help="take back the latest change",
+        description="Take back the latest change made in this data folder (a step, a cramp "
+        "log, a cramp episode, a paused night) and say what it was. Run it again to take "
+        "back the one before.",
+    )
+    p.set_defaults(run=run_undo, options=NoOptions)
+
+    p = sub.add_parser(
+        "forget",
+        help="remove a night's records",
+        description="Remove a night's records: all of them, one step's (--step), or its "
+        "cramp log and episodes (--cramps). History, statistics and the report then read "
+        "as if they had never been written.",
+    )
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, required=True)
+    p.add_argument("--step", metavar="ID", help="only this step's records")
+    p.add_argument("--cramps", action="store_true", help="only the cramp log and episodes")
+    p.set_defaults(run=run_forget, options=ForgetOptions)

@@ -1,0 +1,162 @@
+"""`coach experiment start|status|result|stop`: the personal randomised experiment,
+registered into the command line by `register`."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from coach.errors import CoachError
+
+if TYPE_CHECKING:
+    from coach.cli.args import Subparsers
+    from coach.session import Context
+
+
+class JsonOptions(NamedTuple):
+    """`status`, `result` and `stop`."""
+
+    json: bool
+
+
+class StartOptions(NamedTuple):
+    json: bool
+    anyway: bool
+    """Start the longest plan even when an answer is unlikely."""
+
+
+def _protocol_json(protocol: Any) -> dict[str, Any]:
+    return {
+        "run_in_start": protocol.run_in_start.isoformat(),
+        "start": protocol.start.isoformat() if protocol.start else None,
+        "end": protocol.end.isoformat() if protocol.end else None,
+        "pairs": protocol.pairs,
+        "period_nights": protocol.period_nights,
+        "washout_nights": protocol.washout_nights,
+        "stopped": protocol.stopped.isoformat() if protocol.stopped else None,
+        "ended_early": protocol.ended.json() if protocol.ended else None,
+    }
+
+
+def run_start(options: StartOptions, ctx: Context) -> int:
+    from coach.experiment import protocol as experiment
+
+    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=options.anyway)
+    protocol = outcome.protocol
+    if options.json:
+        print(json.dumps({"started": outcome.started, **_protocol_json(protocol)}, indent=2))
+        return 0
+    if not outcome.started:
+        print("An experiment is already under way (`coach experiment status` says where).")
+        return 0
+    print(outcome.run_in.words())
+    if protocol.start is None:
+        print("That is not yet a full run-in, so the experiment starts with one.")
+    elif not outcome.run_in.answerable:
+        print("Started anyway, as asked. " + outcome.run_in.too_long_words())
+    else:
+        print("That is enough to size the plan from your own cramp rate.")
+    print(experiment.plan_words(protocol))
+    print(
+        "Stop any time with `coach experiment stop`; see where it stands with "
+        "`coach experiment status`."
+    )
+    return 0
+
+
+def run_status(options: JsonOptions, ctx: Context) -> int:
+    from coach.experiment import protocol as experiment
+    from coach.planner import current_night
+
+    now = ctx.clock.now()
+    # The interim looks that are due are taken here too (the model loads only then).
+    protocol = experiment.advance(ctx.store, ctx.settings, now)
+    tonight = current_night(ctx.settings, now)
+    assigned = experiment.assignment(protocol, tonight)
+    if options.json:
+        print(
+            json.dumps(
+                {
+                    "status": None
+                    if protocol is None
+                    else experiment.status_of(protocol, ctx.settings, now),
+                    "protocol": None if protocol is None else _protocol_json(protocol),
+                    "tonight": None if assigned is None else assigned.to_json(),
+                },
+                indent=2,
+            )
+        )
+        return 0
+    if protocol is None:
+        print("No experiment yet. `coach experiment start` finds out whether stretching helps you.")
+        return 0
+    print(experiment.plan_words(protocol))
+    if protocol.ended is not None:
+        print(protocol.ended.words(protocol.pairs))
+        print("`coach experiment result` gives the answer.")
+    elif protocol.stopped is not None:
+        print(f"Stopped from the night of {protocol.stopped:%a %d %b %Y}.")
+    elif assigned is not None:
+        print("Tonight: " + assigned.tonight_line())
+    else:
+        print("The plan is over: `coach experiment result` gives the answer.")
+    return 0
+
+
+def run_result(options: JsonOptions, ctx: Context) -> int:
+    from coach.experiment.protocol import experiment_result
+
+    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+    if result is None:
+        raise CoachError("no experiment was started; `coach experiment start` begins one")
+    if options.json:
+        print(json.dumps(result.to_json(), indent=2))
+        return 0
+    print(result.summary())
+    print()
+    print(result.limits())
+    return 0
+
+
+def run_stop(options: JsonOptions, ctx: Context) -> int:
+    from coach.experiment.protocol import experiment_result, stop
+
+    protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
+    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+    if options.json:
+        print(json.dumps(None if result is None else result.to_json(), indent=2))
+        return 0
+    assert protocol.stopped is not None
+    print(
+        f"Experiment stopped: from the night of {protocol.stopped:%a %d %b %Y} the usual "
+        "routine is back, stretches included. `coach experiment start` begins a new one."
+    )
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `experiment` and its actions to coach's commands."""
+    from coach.cli.args import Parser
+
+    p = sub.add_parser(
+        "experiment",
+        help="find out whether stretching helps you",
+        description="A personal randomised experiment: periods of stretch and no-stretch "
+        "nights in random order, then an honest answer from your own cramp diary.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+    for name, handler, text in (
+        ("start", run_start, "check your diary and start (a run-in first if it is short)"),
+        ("status", run_status, "the plan, and what tonight is"),
+        ("result", run_result, "the answer so far, in plain words"),
+        ("stop", run_stop, "stop; the usual routine comes back tonight"),
+    ):
+        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        action.add_argument("--json", action="store_true", help="print JSON for scripts")
+        if name == "start":
+            action.add_argument(
+                "--anyway",
+                action="store_true",
+                help="start the longest plan even when your cramp rate makes an answer unlikely",
+            )
+        action.set_defaults(run=handler, options=StartOptions if name == "start" else JsonOptions)

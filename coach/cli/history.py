@@ -1,0 +1,62 @@
+"""`coach history`: each night's steps and cramp log, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.diary.formats import HISTORY_FORMATS, HistoryFormat
+
+if TYPE_CHECKING:
+    from coach.cli.args import Subparsers
+    from coach.session import Context
+
+FORMATS = HISTORY_FORMATS
+
+
+class HistoryOptions(NamedTuple):
+    days: int
+    """How many nights back, tonight included."""
+    format: HistoryFormat
+
+
+def run(options: HistoryOptions, ctx: Context) -> int:
+    from coach.diary.export import night_json, to_csv, to_table
+
+    diary = ctx.diary
+    end = diary.tonight()
+    # Nights before the first record (or the first use) were never kept: not "missed".
+    start = end - timedelta(days=options.days - 1)
+    nights = diary.load(start=start, end=end).nights if diary.first_night() else []
+    if options.format == "json":
+        print(json.dumps([night_json(facts) for facts in nights], indent=2))
+    elif options.format == "csv":
+        sys.stdout.write(to_csv(nights))
+    elif not nights:
+        print("Nothing recorded yet.")
+    else:
+        print(to_table(nights))
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `history` to coach's commands."""
+    from coach.cli.args import int_range
+
+    p = sub.add_parser(
+        "history",
+        help="nights, steps and cramps",
+        description="Each night's steps (done, skipped, missed, pending) "
+        "and cramp log, oldest first.",
+    )
+    p.add_argument(
+        "--days",
+        type=int_range(1, 36600, "days"),
+        default=14,
+        metavar="N",
+        help="how many nights back, tonight included (default 14)",
+    )
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(run=run, options=HistoryOptions)

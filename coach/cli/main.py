@@ -1,0 +1,223 @@
+"""The command line, and the composition root: the only core module that may import
+`screens` (lazily, to start the TUI).
+
+Each command lives in its own module, `coach/cli_<topic>.py`: its typed options (a
+NamedTuple), its handler `run(options, ctx)` and `register(sub)`, which adds its parser and
+arguments. Here: the parser that registers them, the app's fast path, and the error mapping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from coach.clock import check_local_zone
+from coach.errors import CoachError, UsageError
+from coach.settings.model import TIMEZONE_UNKNOWN
+from coach.system.paths import Paths
+
+if TYPE_CHECKING:
+    import argparse
+
+    from coach.cli.args import NoOptions
+    from coach.session import Context
+
+__all__ = ["UsageError", "build_parser", "main", "options_of"]
+
+
+def _run_app(options: NoOptions, ctx: Context) -> int:
+    """No command: the app (here when the fast path did not take the arguments)."""
+    return _open_app(ctx)
+
+
+def _open_app(ctx: Context) -> int:
+    from screens.app import run_tui  # the composition root alone imports the UI
+
+    return run_tui(ctx)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """coach's parser: the global options, then each command module's, in `--help` order."""
+    from coach.cli import calendar as cli_calendar
+    from coach.cli import config as cli_config
+    from coach.cli import data as cli_data
+    from coach.cli import diary as cli_diary
+    from coach.cli import doctor as cli_doctor
+    from coach.cli import experiment as cli_experiment
+    from coach.cli import flags as cli_flags
+    from coach.cli import history as cli_history
+    from coach.cli import plan as cli_plan
+    from coach.cli import record as cli_record
+    from coach.cli import reminders as cli_reminders
+    from coach.cli import report as cli_report
+    from coach.cli import voice as cli_voice
+    from coach.cli.args import NoOptions, Parser, VersionAction
+
+    parser = Parser(
+        prog="coach",
+        description="A bedtime coach for night-time leg cramps. Run without a command "
+        "to open tonight's routine.",
+        epilog="Not medical advice: general self-care information; see a professional for "
+        "red-flag symptoms or if pregnant.",
+    )
+    parser.add_argument("--version", action=VersionAction)
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep config, database, backups and logs under DIR (default: $COACH_HOME, "
+        "else the platform's user folders)",
+    )
+    parser.set_defaults(run=_run_app, options=NoOptions)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    for module in (
+        cli_plan,  # plan
+        cli_record,  # done, skip, cramp
+        cli_history,  # history
+        cli_config,  # config
+        cli_data,  # restore, merge
+        cli_report,  # report
+        cli_calendar,  # calendar
+        cli_voice,  # voice-test
+        cli_diary,  # undo, forget
+        cli_flags,  # flags
+        cli_experiment,  # experiment
+        cli_doctor,  # doctor
+        cli_reminders,  # daemon, notify-test, pause, snooze
+    ):
+        module.register(sub)
+    return parser
+
+
+def options_of(args: argparse.Namespace) -> NamedTuple:
+    """The command's typed options, each field read from the parsed arguments by name: a
+    field without an argument of that name fails here, at once, not in the handler."""
+    options_type = args.options
+    options: NamedTuple = options_type(**{f: getattr(args, f) for f in options_type._fields})
+    return options
+
+
+def _check_text(argv: Sequence[str]) -> None:
+    """Arguments that are not valid UTF-8 arrive as surrogates and could not be stored."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(
+                f"{arg.encode('utf-8', 'replace').decode()!r} is not valid UTF-8 text"
+            ) from None
+
+
+def _app_shortcut(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """For `coach` and `coach --data-dir DIR`: (True, DIR or None), the app and its folder.
+
+    The app is what most starts are, so it skips argparse and the sub-commands' parsers.
+    Anything else, a mistake included, is (False, None) and goes to the full parser.
+    """
+    match list(argv):
+        case []:
+            return True, None
+        case ["--data-dir", folder] if not folder.startswith("-"):
+            return True, folder
+        case [option] if option.startswith("--data-dir="):
+            return True, option.removeprefix("--data-dir=")
+    return False, None
+
+
+def _context(paths: Paths, context: Context | None, seen: list[Context]) -> Context:
+    from coach.session import Context  # loaded once the arguments are known to be good
+
+    ctx = context or Context(paths, kind="cli")
+    seen.append(ctx)
+    ctx.paths.check()
+    check_local_zone()
+    return ctx
+
+
+def _saved(seen: list[Context]) -> bool:
+    """Whether this run made a record durable (the outcome to report, whatever else)."""
+    return any("store" in ctx.__dict__ and ctx.store.writes > 0 for ctx in seen)
+
+
+def _tell_notices(seen: list[Context]) -> None:
+    """Records set aside, by this command or by the daemon or the app since the last one."""
+    from coach.records.store import NOTICES_FILE, QUARANTINE_DIR
+
+    for ctx in seen:
+        kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
+        if "store" not in ctx.__dict__ and not kept.exists():
+            continue
+        for notice in ctx.store.take_notices():
+            print(f"coach: note: {notice}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    seen: list[Context] = []
+    try:
+        return _main(argv, context, seen)
+    finally:
+        _tell_notices(seen)
+
+
+def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
+    try:
+        _check_text(argv)
+        opens_app, folder = _app_shortcut(argv)
+        if opens_app:
+            ctx = _context(Paths.resolve(folder), context, seen)
+            code = _open_app(ctx)
+        else:
+            args = build_parser().parse_args(argv)
+            options = options_of(args)
+            ctx = _context(Paths.resolve(args.data_dir), context, seen)
+            run: Callable[[Any, Context], int] = args.run
+            code = run(options, ctx)
+        if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
+            print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
+        # Flush here, not at exit: a full or closed stdout must be reported like any error.
+        sys.stdout.flush()
+        return code
+    except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    except UsageError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 2
+    except CoachError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # `coach history | head`: the reader left; nothing to tell anyone.
+        _drop_stdout()
+        return 0 if _saved(seen) else 1
+    except OSError as exc:
+        if _saved(seen):
+            # The record is durable; only its confirmation could not be shown.
+            _drop_stdout()
+            print(
+                f"coach: the record was saved; only its confirmation could not be printed "
+                f"({exc.strerror or exc})",
+                file=sys.stderr,
+            )
+            return 0
+        # A full or read-only disk and the like: say so plainly, in one line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coach: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("coach: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        print(
+            f"coach: unexpected error: {type(exc).__name__}: {exc} (please report this)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

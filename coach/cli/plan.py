@@ -1,0 +1,81 @@
+"""`coach plan`: a night's schedule, as lines or as JSON for scripts."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.errors import CoachError
+from coach.planner import current_night
+from coach.settings.model import parse_hhmm
+
+if TYPE_CHECKING:
+    from coach.cli.args import Subparsers
+    from coach.session import Context
+
+
+class PlanOptions(NamedTuple):
+    date: datetime.date | None
+    """The night (named by its evening); None: tonight."""
+    bedtime: str | None
+    """HH:MM, already checked; None: the configured bedtime."""
+    json: bool
+
+
+def run(options: PlanOptions, ctx: Context) -> int:
+    from coach.experiment.protocol import advance, plan_for
+
+    settings = ctx.settings
+    night = options.date or current_night(settings, ctx.clock.now())
+    try:
+        advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+    except CoachError as exc:
+        # A damaged experiment plan never keeps the night's plan from showing.
+        print(f"coach: note: {exc}", file=sys.stderr)
+    bedtime = parse_hhmm(options.bedtime) if options.bedtime else None
+    plan, assigned = plan_for(settings, ctx.store, night, bedtime=bedtime)
+    if options.json:
+        print(
+            json.dumps(
+                {**plan.to_json(), "experiment": assigned.to_json() if assigned else None},
+                indent=2,
+            )
+        )
+        return 0
+    tz = settings.tz
+    print(f"Night of {night:%a %d %b %Y} ({settings.timezone})")
+    print(f"Bedtime {plan.bedtime.astimezone(tz):%H:%M}")
+    for step in plan.steps:
+        local = step.at.astimezone(tz)
+        day = "" if local.date() == night else f" (+{(local.date() - night).days}d)"
+        print(f"  {local:%H:%M}{day}  {step.title}")
+    if assigned is not None:
+        print(assigned.tonight_line())
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `plan` to coach's commands."""
+    from coach.cli.args import hhmm, night_date
+
+    p = sub.add_parser(
+        "plan",
+        help="show a night's schedule",
+        description="Show a night's schedule: every enabled step and its time.",
+    )
+    p.add_argument(
+        "--date",
+        type=night_date,
+        metavar="YYYY-MM-DD",
+        help="the night (named by its evening; default: tonight)",
+    )
+    p.add_argument(
+        "--bedtime",
+        type=hhmm,
+        metavar="HH:MM",
+        help="plan with this bedtime instead of the configured one",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.set_defaults(run=run, options=PlanOptions)

@@ -1,0 +1,197 @@
+"""`coach done`, `coach skip` and `coach cramp`: recording a step's outcome and the
+morning's cramp log."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.cli.args import check_step, resolve_night
+from coach.errors import CoachError, UsageError
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from coach.cli.args import Subparsers
+    from coach.session import Context, Leg, Muscle
+
+
+class DoneOptions(NamedTuple):
+    step: str
+    night: str | None
+    """YYYY-MM-DD, 'tonight' or 'yesterday' as typed; None: tonight."""
+
+
+class SkipOptions(NamedTuple):
+    step: str
+    reason: str | None
+    night: str | None
+
+
+class CrampOptions(NamedTuple):
+    cramps: int | None
+    """--count: how many (a NamedTuple field cannot be named `count`)."""
+    none: bool
+    severity: int | None
+    minutes: float | None
+    leg: Leg | None
+    muscle: Muscle | None
+    disturbance: int | None
+    note: str | None
+    """None keeps the note of a log this replaces."""
+    night: str | None
+    """None: the last night whose bedtime has passed."""
+
+
+def _announce_flags(ctx: Context, night: date) -> None:
+    """Red flags the write just raised: `URGENT:`/`SOON:` lines after "Recorded"."""
+    from coach.cli.flags import announce_flags
+
+    announce_flags(ctx, night)
+
+
+def run_done(options: DoneOptions, ctx: Context) -> int:
+    check_step(options.step, ctx)
+    night = resolve_night(options.night, ctx)
+    ctx.diary.record_step(night, options.step, "done")
+    title = ctx.settings.routine.step(options.step).title
+    print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
+    return 0
+
+
+def run_skip(options: SkipOptions, ctx: Context) -> int:
+    check_step(options.step, ctx)
+    night = resolve_night(options.night, ctx)
+    ctx.diary.record_step(night, options.step, "skipped", reason=options.reason)
+    title = ctx.settings.routine.step(options.step).title
+    why = f" ({options.reason})" if options.reason else ""
+    print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
+    _announce_flags(ctx, night)
+    return 0
+
+
+def run_cramp(options: CrampOptions, ctx: Context) -> int:
+    from coach.diary.wording import describe_cramps
+
+    if options.none:
+        if options.cramps is not None:
+            raise UsageError("give either --count N or --none, not both")
+        if any(
+            v is not None for v in (options.severity, options.minutes, options.leg, options.muscle)
+        ):
+            raise UsageError("--none takes no severity, minutes, leg or muscle")
+        count = 0
+    elif options.cramps is None:
+        raise UsageError("say how many cramps with --count N, or --none for a night without")
+    else:
+        count = options.cramps
+    diary = ctx.diary
+    night = diary.last_slept() if options.night is None else diary.parse_night(options.night)
+    logged = diary.log_cramps(
+        night,
+        count,
+        severity=options.severity,
+        minutes=options.minutes,
+        leg=options.leg,
+        disturbance=options.disturbance,
+        notes=options.note,  # None keeps the note of a log this replaces
+        muscle=options.muscle,
+    )
+    if logged.replaced is not None:
+        print(
+            f"Replaced the cramp log of the night of {night:%a %d %b %Y} "
+            f"(was: {describe_cramps(logged.replaced)})."
+        )
+    print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
+    if logged.log.notes:
+        print(f"Note: {logged.log.notes}")
+    _announce_flags(ctx, night)
+    _take_experiment_look(ctx)
+    return 0
+
+
+def _take_experiment_look(ctx: Context) -> None:
+    """The morning log that completes a pair of the experiment makes its interim look due:
+    take it now, so a plan that has its answer ends here (and the daemon, which reads the
+    stored plan, stops holding the stretch back) rather than at the next command."""
+    from coach.experiment.protocol import look_due, safe_protocol, take_looks
+
+    protocol = safe_protocol(ctx.store)
+    now = ctx.clock.now()
+    if not look_due(protocol, ctx.store, ctx.settings, now):
+        return
+    try:
+        after = take_looks(ctx.store, ctx.settings, now, protocol)
+    except CoachError as exc:  # the log is saved: say so, and leave the look for later
+        print(f"coach: note: could not update the experiment: {exc}", file=sys.stderr)
+        return
+    if after is not None and after.ended is not None:
+        print(after.ended.words(after.pairs))
+        print("`coach experiment result` shows the answer.")
+
+
+def register(sub: Subparsers) -> None:
+    """Add `done`, `skip` and `cramp` to coach's commands."""
+    from coach.cli.args import NIGHT_METAVAR, int_range, minutes, night_arg
+    from coach.records.store import LEGS, MUSCLES
+
+    for name, verb in (("done", "done"), ("skip", "skipped")):
+        p = sub.add_parser(
+            name,
+            help=f"record a step as {verb}",
+            description=f"Record a step as {verb}. The latest record for a "
+            "night and step wins, so this also corrects an earlier one.",
+        )
+        p.add_argument(
+            "step",
+            metavar="STEP",
+            help="step id: last-meal, hydration, screens-off, stretch, "
+            "sleep-position, or one of your own",
+        )
+        if name == "skip":
+            p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
+        p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
+        if name == "skip":
+            p.set_defaults(run=run_skip, options=SkipOptions)
+        else:
+            p.set_defaults(run=run_done, options=DoneOptions)
+
+    p = sub.add_parser(
+        "cramp",
+        help="log last night's cramps",
+        description="Log a night's cramps (the morning log). Example: "
+        "coach cramp --count 2 --severity 6 --minutes 3 --leg left",
+    )
+    p.add_argument(
+        "--count",
+        dest="cramps",
+        type=int_range(0, 50, "count"),
+        metavar="N",
+        help="how many cramps",
+    )
+    p.add_argument("--none", action="store_true", help="a night without cramps")
+    p.add_argument(
+        "--severity",
+        type=int_range(0, 10, "severity"),
+        metavar="0-10",
+        help="worst pain, 0 (none) to 10 (worst imaginable)",
+    )
+    p.add_argument("--minutes", type=minutes, metavar="M", help="how long the longest lasted")
+    p.add_argument("--leg", choices=LEGS, help="which leg")
+    p.add_argument("--muscle", choices=MUSCLES, help="which muscle")
+    p.add_argument(
+        "--disturbance",
+        type=int_range(0, 10, "disturbance"),
+        metavar="0-10",
+        help="how much your sleep was disturbed, 0 to 10",
+    )
+    p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
+    p.add_argument(
+        "--night",
+        type=night_arg,
+        metavar=NIGHT_METAVAR,
+        help="default: the last night whose bedtime has passed; a night already logged "
+        "is replaced (its note kept unless --note is given)",
+    )
+    p.set_defaults(run=run_cramp, options=CrampOptions)

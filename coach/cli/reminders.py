@@ -1,0 +1,143 @@
+"""`coach daemon`, `coach notify-test`, `coach pause` and `coach snooze`: the desktop
+reminders. The only module that imports `coach.reminders.daemon` (an import-linter contract)."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NamedTuple
+
+from coach.cli.args import check_step, resolve_night
+from coach.errors import UsageError
+
+if TYPE_CHECKING:
+    from coach.cli.args import NoOptions, Subparsers
+    from coach.session import Context
+
+
+class DaemonOptions(NamedTuple):
+    print_systemd_unit: bool
+    data_dir: str | None
+    """coach's own --data-dir: the unit runs outside this shell, so it goes into the unit."""
+
+
+class PauseOptions(NamedTuple):
+    tonight: bool
+    night: str | None
+    undo: bool
+    """Turn the night's reminders back on."""
+
+
+class SnoozeOptions(NamedTuple):
+    step: str
+    night: str | None
+
+
+def run_daemon(options: DaemonOptions, ctx: Context) -> int:
+    if options.print_systemd_unit:
+        from coach.desktop.autostart import chosen_data_dir, systemd_unit
+
+        sys.stdout.write(systemd_unit(chosen_data_dir(options.data_dir)))
+        return 0
+    import coach.reminders.daemon
+
+    return coach.reminders.daemon.run_daemon(ctx)
+
+
+def run_notify_test(options: NoOptions, ctx: Context) -> int:
+    from coach.desktop.notify import BellNotifier, PlyerNotifier
+
+    desktop = PlyerNotifier()
+    title = "Test notification"
+    body = "If you can read this, coach's reminders will reach you on this desktop."
+    delivery = desktop.notify(title, body)
+    if delivery.ok:
+        shown = f" ({delivery.detail})" if delivery.detail else ""
+        print(f"Sent a test notification with {delivery.backend}{shown}: it worked.")
+        return 0
+    print(f"The desktop notification with {delivery.backend} did not work: {delivery.detail}.")
+    bell = BellNotifier(sys.stdout).notify(title, body)
+    if bell.ok:
+        print(
+            "Fell back to the terminal bell. Reminders will still show inside coach and "
+            "in the daemon's log."
+        )
+    return 1
+
+
+def run_pause(options: PauseOptions, ctx: Context) -> int:
+    if options.tonight and options.night:
+        raise UsageError("give either --tonight or --night YYYY-MM-DD, not both")
+    from coach.reminders.rules import set_paused
+
+    night = resolve_night(options.night, ctx)
+    set_paused(ctx.store, night, not options.undo)
+    if options.undo:
+        print(f"Reminders are back on for the night of {night:%a %d %b %Y}.")
+    else:
+        print(
+            f"Reminders paused for the night of {night:%a %d %b %Y}; this night will not "
+            "count against your streak. Undo with `coach pause --undo`."
+        )
+    return 0
+
+
+def run_snooze(options: SnoozeOptions, ctx: Context) -> int:
+    check_step(options.step, ctx)
+    from coach.reminders.rules import snooze, snoozes_left
+
+    night = resolve_night(options.night, ctx)
+    wake = snooze(ctx.store, ctx.settings, ctx.clock.now(), night, options.step)
+    left = snoozes_left(ctx.store, night, options.step)
+    title = ctx.settings.routine.step(options.step).title
+    print(
+        f"Snoozed: {title} again at {wake.astimezone(ctx.settings.tz):%H:%M} "
+        f"({left} snooze{'s' if left != 1 else ''} left tonight)."
+    )
+    return 0
+
+
+def register(sub: Subparsers) -> None:
+    """Add `daemon`, `notify-test`, `pause` and `snooze` to coach's commands."""
+    from coach.cli.args import NIGHT_METAVAR, NoOptions, night_arg
+
+    p = sub.add_parser(
+        "daemon",
+        help="send desktop reminders in the background",
+        description="Send a desktop notification when each step falls due, until stopped "
+        "with Ctrl-C or SIGTERM. Logs each reminder to stderr and to daemon.log in the "
+        "data folder. Only one coach process sends reminders at a time.",
+    )
+    p.add_argument(
+        "--print-systemd-unit",
+        action="store_true",
+        help="print a systemd user unit that starts the daemon at login, and exit",
+    )
+    p.set_defaults(run=run_daemon, options=DaemonOptions)
+
+    p = sub.add_parser(
+        "notify-test",
+        help="send a test notification now",
+        description="Send one desktop notification now and say which backend was used "
+        "and whether it worked (exit 1 if it did not).",
+    )
+    p.set_defaults(run=run_notify_test, options=NoOptions)
+
+    p = sub.add_parser(
+        "pause",
+        help="silence tonight's reminders",
+        description="Silence a night's reminders without counting the night against your streak.",
+    )
+    p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
+    p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
+    p.set_defaults(run=run_pause, options=PauseOptions)
+
+    p = sub.add_parser(
+        "snooze",
+        help="remind about a step again later",
+        description="Remind about a step again after notifications.snooze_minutes "
+        "(10 by default), at most 3 times per step and night.",
+    )
+    p.add_argument("step", metavar="STEP", help="step id, like screens-off")
+    p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
+    p.set_defaults(run=run_snooze, options=SnoozeOptions)

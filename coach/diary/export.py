@@ -1,0 +1,92 @@
+"""`coach history` and its exports: each night's outcome per step and its cramp log, read
+from the diary's one model of a night (`coach.diary.nights.NightFacts`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any, get_args
+
+from coach.diary.nights import NightFacts, StepStatus
+from coach.diary.wording import describe_cramps
+from coach.records.store import CrampLog
+
+STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
+
+
+def night_json(facts: NightFacts) -> dict[str, Any]:
+    """One night for `coach history --format json`."""
+    cramps = None
+    if facts.cramps is not None:
+        log = facts.cramps
+        cramps = {
+            "count": log.cramps,
+            "severity": log.severity,
+            "minutes": log.minutes,
+            "band": log.band,
+            "leg": log.leg,
+            "disturbance": log.disturbance,
+            "notes": log.notes,
+        }
+    return {"night": facts.night.isoformat(), "steps": dict(facts.steps), "cramps": cramps}
+
+
+def _cramp_cells(log: CrampLog | None) -> list[str]:
+    if log is None:
+        return ["", "", "", "", "", ""]
+    return [
+        str(log.cramps),
+        "" if log.severity is None else str(log.severity),
+        "" if log.minutes is None else f"{log.minutes:g}",
+        log.band or "",
+        log.leg or "",
+        "" if log.disturbance is None else str(log.disturbance),
+    ]
+
+
+def step_columns(nights: Sequence[NightFacts]) -> list[str]:
+    columns: list[str] = []
+    for facts in nights:
+        for step_id in facts.steps:
+            if step_id not in columns:
+                columns.append(step_id)
+    return columns
+
+
+def to_csv(nights: Sequence[NightFacts]) -> str:
+    columns = step_columns(nights)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["night", *columns, "cramps", "severity", "minutes", "band", "leg", "disturbance", "notes"]
+    )
+    for facts in nights:
+        writer.writerow(
+            [
+                facts.night.isoformat(),
+                *(facts.steps.get(step_id, "") for step_id in columns),
+                *_cramp_cells(facts.cramps),
+                facts.cramps.notes if facts.cramps else "",
+            ]
+        )
+    return out.getvalue()
+
+
+MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
+
+
+def to_table(nights: Sequence[NightFacts]) -> str:
+    """A plain-text table for the terminal: a mark per step, then the cramp log."""
+    columns = step_columns(nights)
+    lines = [
+        "night        " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
+    ]
+    for facts in nights:
+        marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)
+        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_cramps(facts.cramps)}")
+    legend = "  ".join(f"{i + 1}={step_id}" for i, step_id in enumerate(columns))
+    lines.append("")
+    lines.append(f"steps: {legend}")
+    lines.append("✓ done  - skipped  ✗ missed  · pending")
+    return "\n".join(lines)

@@ -1,0 +1,55 @@
+"""The words for a night's records, said the same way by the command line, the app and the
+report: one wording of a cramp log, of a duration, of a night."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from coach.records.store import CrampLog
+
+
+def night_label(night: date) -> str:
+    """'Mon 23 Nov', the short name of a night (by its evening)."""
+    return f"{night:%a %d %b}"
+
+
+def minutes_text(minutes: float) -> str:
+    """An exact duration: '2 min', '2.5 min'."""
+    return f"{minutes:g} min"
+
+
+def clock_text(seconds: float) -> str:
+    """Minutes and seconds, 'm:ss': what a timer shows."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def duration_text(log: CrampLog) -> str | None:
+    """The longest cramp as it was logged: a band stays a band ('1-5 min'), minutes are
+    exact only when they were timed or typed."""
+    if log.band is not None:
+        return f"{log.band} min"
+    if log.minutes is not None:
+        return minutes_text(log.minutes)
+    return None
+
+
+def describe_cramps(log: CrampLog | None, *, full: bool = True) -> str:
+    """A night's morning log in a few words: 'not logged', 'no cramps', or the count and
+    what was noted ('2 cramps, worst 6/10, longest 1-5 min, left leg, calf'). `full`
+    False leaves out the leg and muscle."""
+    if log is None:
+        return "not logged"
+    if log.cramps == 0:
+        return "no cramps"
+    parts = [f"{log.cramps} cramp{'s' if log.cramps != 1 else ''}"]
+    if log.severity is not None:
+        parts.append(f"worst {log.severity}/10")
+    longest = duration_text(log)
+    if longest is not None:
+        parts.append(f"longest {longest}")
+    if full and log.leg:
+        parts.append(f"{log.leg} leg" if log.leg != "both" else "both legs")
+    if full and log.muscle:
+        parts.append(log.muscle)
+    return ", ".join(parts)

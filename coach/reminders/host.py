@@ -1,0 +1,440 @@
+"""The one reminder host: the wiring that `coach daemon` and the app share.
+
+A host owns the sender lock (only one process sends notifications), builds the reminder
+service, runs it on APScheduler on the caller's asyncio loop, wakes at once on resume from
+suspend, on wall-clock changes and on changes to config.toml or the database (see
+`coach.desktop.wake`), and tells the user once when desktop notifications fail. Its caller gives
+it callbacks only:
+
+    host = ReminderHost(ctx, "daemon", notifier, on_due=..., log=..., tell=...)
+    await host.start()      # on the running loop; returns after the first run
+    ...
+    host.stop()
+
+- `on_due(DueReminder)`: a step fell due; title and body are the notification's words.
+- `log(level, text)`: a line for a log ('info', 'warning' or 'error').
+- `tell(text)`: a problem the user should hear once (notifications unavailable, the data
+  folder cannot be written, a broken config).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from coach.desktop.notify import Delivery, Notifier, PlyerNotifier
+from coach.errors import CoachError
+from coach.planner import PlannedStep
+from coach.reminders.service import (
+    FALLBACK_CHECK_SECONDS,
+    Handled,
+    ReminderService,
+    ScheduledReminders,
+)
+from coach.session import Context
+from coach.settings.model import Settings, SoundSettings, VoiceSettings
+from coach.system.locks import LOCK_NAME, SenderLock
+
+if TYPE_CHECKING:
+    from coach.desktop.wake import Watch
+
+Kind = Literal["daemon", "tui"]
+Level = Literal["info", "warning", "error"]
+
+
+class DueReminder(NamedTuple):
+    """A step falling due, as the user sees it, wherever it is shown."""
+
+    night: date
+    step: PlannedStep
+    title: str
+    """'Screens off: 60 minutes to bedtime'."""
+    body: str
+    late_by: timedelta
+    sender: bool
+    """True when this process holds the sender lock (and so records and sends it)."""
+    desktop: Delivery | None
+    """What became of the notification; None when none was sent (another process sends
+    them, or notifications are turned off)."""
+
+
+def desktop_notifier(settings: Settings) -> Notifier:
+    """The desktop notifier reminders go through: plyer's. (The host adds the voice.)"""
+    return PlyerNotifier()
+
+
+def minutes_text(delta: timedelta) -> str:
+    """'59 min', '2 h 30 min': how late, in a log line."""
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
+class ReminderHost:
+    """The reminder service, its scheduler, its lock and its wake-ups, for one process."""
+
+    def __init__(
+        self,
+        ctx: Context,
+        kind: Kind,
+        notifier: Notifier,
+        *,
+        on_due: Callable[[DueReminder], object],
+        log: Callable[[Level, str], object] | None = None,
+        tell: Callable[[str], object] | None = None,
+        fallback: Notifier | None = None,
+        instead: str = "will show in coach instead",
+        watch: bool = True,
+    ) -> None:
+        """`fallback`: tried when the desktop notifier fails (the daemon's terminal bell).
+        `instead`: where reminders go when the desktop fails, for the one message about it.
+        `watch`: listen for resume, clock and file changes (tests of the bare scheduler
+        turn it off)."""
+        self.ctx = ctx
+        self.kind = kind
+        self.notifier = notifier
+        self.fallback = fallback
+        self.on_due = on_due
+        self.log: Callable[[Level, str], object] = log or (lambda level, text: None)
+        self.tell: Callable[[str], object] = tell or (lambda text: None)
+        self.instead = instead
+        self.watch = watch
+        self.lock: SenderLock = SenderLock(ctx.paths.data_dir / LOCK_NAME, kind)
+        self.service = ReminderService(
+            ctx.settings,
+            ctx.clock,
+            self._due,
+            store=ctx.store,
+            config_file=ctx.paths.config_file,
+            not_before=ctx.diary.first_use_or_none(),
+            on_missed=self._missed,
+            on_problem=self.tell,
+            is_sender=self._is_sender,
+        )
+        self.voiced = self._with_voice(notifier)
+        self.runner: ScheduledReminders | None = None
+        self.watches: list[Watch] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._unavailable: str | None = None
+        self._waiting_said = False
+        self._next_said: datetime | None = None
+        self._said_lock = threading.Lock()
+        self._wake_lock = threading.Lock()
+        self._wake_queued = False
+        self._stopped = False
+        self._unguarded = False
+
+    def _with_voice(self, notifier: Notifier) -> Notifier:
+        """The notifier, speaking each title too when [voice] is on (see coach.desktop.voice)."""
+        from coach.desktop.voice import speaking_notifier
+
+        def settings() -> tuple[VoiceSettings, SoundSettings]:
+            current = self.service.settings  # read at each reminder: changes apply at once
+            return current.voice, current.sound
+
+        return speaking_notifier(notifier, settings)
+
+    # --- who sends ---------------------------------------------------------------------
+
+    @property
+    def sending(self) -> bool:
+        """True while this process sends (and records) the reminders."""
+        return self.lock.held or self._unguarded
+
+    def _is_sender(self) -> bool:
+        try:
+            acquired = self.lock.try_acquire()
+        except CoachError as exc:
+            # No lock file can be had (a read-only data folder): send all the same, since
+            # a reminder nobody sends is worse than one sent twice, and say so once.
+            if not self._unguarded:
+                self._unguarded = True
+                self.tell(f"{exc}; reminders are sent without the one-sender guarantee")
+            return True
+        if acquired:
+            if self._waiting_said:
+                self.log("info", f"the other coach process stopped; this {self.kind} sends now")
+                self._waiting_said = False
+            return True
+        if not self._waiting_said:
+            holder = self.lock.holder()
+            who = f"pid {holder.pid}, {holder.kind}" if holder else "another process"
+            self.log(
+                "info", f"another coach process ({who}) is sending reminders; waiting to take over"
+            )
+            self._waiting_said = True
+        return False
+
+    # --- running -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start on the running loop: the scheduler, the wake-ups, then a first run (in a
+        worker thread, since a notification can block for seconds)."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        if self._stopped:
+            return
+        # Said before anything can be sent, so the first failure is not said twice.
+        await loop.run_in_executor(None, self._check_start)
+        if self.watch:
+            await self._start_watches(loop)
+        heard = {w.name.split(" (")[0] for w in self.watches}
+        fallback = (
+            None
+            if self.watch and heard & {"suspend and resume", "clock changes"}
+            else FALLBACK_CHECK_SECONDS
+        )
+        if self.watch and fallback is not None:
+            self.log(
+                "info",
+                f"cannot hear resume or clock changes here; checking every {fallback:g} s",
+            )
+        scheduler = AsyncIOScheduler(event_loop=loop, timezone=UTC)
+        self.runner = ScheduledReminders(
+            self.service,
+            scheduler,
+            catch_up_seconds=fallback if self.watch else None,
+            on_handled=self._handled,
+        )
+        if self._stopped:  # stopped while the watches started
+            self.stop()
+            return
+        self.runner.start(run_now=False)
+        await loop.run_in_executor(None, self._first_run)
+
+    def _check_start(self) -> None:
+        self._check_desktop()
+        self._check_recording()
+
+    def _first_run(self) -> None:
+        assert self.runner is not None
+        self.runner.tick()
+        self._handled([])
+
+    async def _start_watches(self, loop: asyncio.AbstractEventLoop) -> None:
+        from coach.desktop.wake import (
+            WatchUnavailable,
+            start_clock_watch,
+            start_file_watch,
+            start_sleep_watch,
+        )
+
+        paths = self.ctx.paths
+        folders = {paths.config_file.parent: {paths.config_file.name}, paths.db_dir: None}
+        starters: list[tuple[str, Callable[[], Watch]]] = [
+            ("clock changes", lambda: start_clock_watch(loop, self.wake)),
+            ("file changes", lambda: start_file_watch(loop, folders, self._file_changed)),
+        ]
+        for name, start in starters:
+            try:
+                self.watches.append(start())
+            except (WatchUnavailable, OSError) as exc:
+                self.log("info", f"cannot watch {name}: {exc}")
+        try:
+            self.watches.append(await start_sleep_watch(self.wake))
+        except WatchUnavailable as exc:
+            self.log("info", f"cannot hear suspend and resume: {exc}")
+        for watch in self.watches:
+            self.log("info", f"listening for {watch.name}")
+
+    def _file_changed(self, reason: str) -> None:
+        self.wake(reason, quiet=True)  # every write of a record: not worth a log line
+
+    def wake(self, reason: str, *, quiet: bool = False) -> None:
+        """Catch up now: deliver what is due and move the timers (any thread)."""
+        with self._wake_lock:
+            if self._wake_queued or self._loop is None or self.runner is None:
+                return
+            self._wake_queued = True
+        if not quiet:
+            self.log("info", f"catching up: {reason}")
+        self._loop.call_soon_threadsafe(self._run_wake)
+
+    def _run_wake(self) -> None:
+        assert self._loop is not None
+        self._loop.run_in_executor(None, self._wake_now)
+
+    def _wake_now(self) -> None:
+        with self._wake_lock:
+            self._wake_queued = False
+        runner = self.runner
+        if runner is None:
+            return
+        try:
+            handled = runner.tick()
+            if not handled:  # tick reported nothing; the next reminder may have moved
+                self._handled([])
+        except Exception as exc:  # a worker thread: say it, never die silently
+            self.log("error", f"catching up failed: {type(exc).__name__}: {exc}")
+            return
+        # The scheduler's own timer ran on the monotonic clock, which stood still during
+        # a suspend; have it compute its next wake-up from the wall clock again.
+        if runner.scheduler.running:
+            runner.scheduler.wakeup()
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Stop, after letting a reminder on its way finish (so a stop never cuts one in
+        half between 'pending' and 'delivered')."""
+        runner = self.runner
+        if runner is not None and runner.scheduler.running:
+            runner.scheduler.pause()
+            await asyncio.get_running_loop().run_in_executor(None, runner.wait_idle, timeout)
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop now (the app's unmount); see close()."""
+        self._stopped = True
+        for watch in self.watches:
+            watch.close()
+        self.watches = []
+        if self.runner is not None:
+            self.runner.stop()
+            self.runner = None
+        self.lock.release()
+
+    # --- what the app asks ---------------------------------------------------------------
+
+    def settings_changed(self, settings: Settings) -> None:
+        """Move the reminders to new settings now."""
+        self.service.set_settings(settings)
+        if self.runner is not None:
+            self.runner.sync()
+
+    def snooze(self, night: date, step_id: str) -> datetime:
+        """Remind again later (see ReminderService.snooze); CoachError when it may not."""
+        wake = self.service.snooze(night, step_id)
+        if self.runner is not None:
+            self.runner.sync()
+        return wake
+
+    def snoozes_left(self, night: date, step_id: str) -> int:
+        return self.service.snoozes_left(night, step_id)
+
+    def set_paused(self, night: date, paused: bool = True) -> None:
+        """Skip a night's reminders; the night does not count against the streak."""
+        self.service.set_paused(night, paused)
+        if self.runner is not None:
+            self.runner.sync()
+
+    # --- the service's callbacks -----------------------------------------------------------
+
+    def _due(self, step: PlannedStep, night: date, late_by: timedelta) -> None:
+        title, body = self.service.describe(step, night, late_by)
+        sender = self.sending
+        delivery: Delivery | None = None
+        if sender and self.service.settings.notifications.enabled:
+            delivery = self._send(title, body)
+        if sender:
+            late = f", late by {minutes_text(late_by)}" if late_by.total_seconds() >= 60 else ""
+            if delivery is None:
+                self.log(
+                    "info",
+                    f"reminder {step.id}{late}: {title!r} "
+                    "(not sent: notifications.enabled is false)",
+                )
+            else:
+                how = "sent" if delivery.ok else "NOT sent"
+                extra = f" ({delivery.detail})" if delivery.detail else ""
+                self.log(
+                    "info",
+                    f"reminder {step.id}{late}: {title!r} {how} via {delivery.backend}{extra}",
+                )
+        self.on_due(
+            DueReminder(
+                night=night,
+                step=step,
+                title=title,
+                body=body,
+                late_by=late_by,
+                sender=sender,
+                desktop=delivery,
+            )
+        )
+
+    def _send(self, title: str, body: str) -> Delivery:
+        """The desktop first; on failure, say so once (again only after it worked in
+        between) and try the fallback."""
+        first = self.voiced.notify(title, body)
+        with self._said_lock:
+            was, self._unavailable = self._unavailable, None if first.ok else first.detail
+        if first.ok:
+            if was is not None:
+                self.log("info", "desktop notifications work again")
+            return first
+        if was is None:
+            self._say_unavailable(first.detail)
+        if self.fallback is None:
+            return first
+        second = self.fallback.notify(title, body)
+        tried = f"{first.backend} failed: {first.detail}"
+        if second.ok:
+            return Delivery(ok=True, backend=second.backend, detail=tried)
+        return Delivery(
+            ok=False,
+            backend=first.backend,
+            detail=f"{tried}; {second.backend} failed: {second.detail}",
+        )
+
+    def _say_unavailable(self, detail: str) -> None:
+        self.tell(f"Desktop notifications are unavailable ({detail}); reminders {self.instead}.")
+
+    def _check_desktop(self) -> None:
+        """Say once, at start, whether desktop notifications can work here."""
+        check = getattr(self.notifier, "check", None)
+        if check is None or not self.service.settings.notifications.enabled:
+            return
+        ok, detail = check()
+        if ok:
+            server = f" (server: {detail})" if detail else ""
+            backend = getattr(self.notifier, "backend", type(self.notifier).__name__)
+            self.log("info", f"desktop notifications via {backend}{server}")
+            return
+        with self._said_lock:
+            was, self._unavailable = self._unavailable, detail
+        if was is None:
+            self._say_unavailable(detail)
+
+    def _check_recording(self) -> None:
+        """Say once, at start, when the data folder cannot be written."""
+        folder = (
+            self.ctx.paths.db_dir if self.ctx.paths.db_dir.exists() else self.ctx.paths.data_dir
+        )
+        if folder.exists() and not os.access(folder, os.W_OK):
+            self.tell(
+                f"cannot record: {folder} is read-only; reminders are shown but not "
+                "recorded (done, missed), and after a restart one may come again"
+            )
+
+    def _missed(self, step: PlannedStep, night: date, late_by: timedelta) -> None:
+        if not self.sending:
+            return
+        due = step.at.astimezone(self.service.settings.tz)
+        self.log(
+            "warning",
+            f"missed: {step.title} was due at {due:%H:%M} ({minutes_text(late_by)} ago; the "
+            "computer was asleep or coach was not running); "
+            + ("not recorded" if self._unguarded else "recorded as missed")
+            + f" for the night of {night.isoformat()}",
+        )
+
+    def _handled(self, handled: list[Handled]) -> None:
+        for item in handled:
+            if item.status == "expired" and self.sending:
+                self.log(
+                    "info",
+                    f"snoozed reminder for {item.reminder.step.title} came "
+                    f"{minutes_text(item.late_by)} late, after the next step; dropped",
+                )
+        try:
+            next_due = self.service.next_due()
+        except CoachError:
+            return
+        if next_due is not None and next_due != self._next_said:
+            local = next_due.astimezone(self.service.settings.tz)
+            self.log("info", f"next reminder at {local:%a %d %b %H:%M}")
+        self._next_said = next_due

@@ -1,0 +1,754 @@
+"""The doctor's report: one model of what a clinician needs, built once, rendered as Markdown
+here and as HTML (`coach.report.html`) or a PDF page (`coach.report.pdf`).
+
+It shows what CONTENT.md says trials measure: cramps per week as counts with the nights
+logged, worst pain and sleep disturbance, against the first week logged (labelled for what
+it is); the longest cramps; how often each evening step was done; the red-flag patterns
+seen; the user's notes; and the not-medical-advice line.
+
+A report is a list of `Section`s, each a title and a few `Block`s (paragraph, table,
+bullets, the weekly chart). A new section is one builder function here; every renderer
+already knows how to draw its blocks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from coach import __version__
+from coach.diary.export import to_csv
+from coach.diary.formats import ReportFormat
+from coach.diary.nights import CrampWeek, Diary, NightFacts
+from coach.diary.trends import MIN_RATE_NIGHTS
+from coach.errors import CoachError
+from coach.records.store import Store
+from coach.safety.rules import RULES_SUMMARY, find_red_flags
+from coach.settings.model import Settings
+from coach.system.files import atomic_write
+
+if TYPE_CHECKING:
+    from coach.session import DiaryService
+
+DEFAULT_WEEKS = 6
+"""The report covers six weeks by default: the length of the stretching trial."""
+LONGEST_SHOWN = 5
+NOT_MEDICAL_ADVICE = (
+    "Not medical advice. This diary was kept by the patient with a self-care app; the app "
+    "does not diagnose or treat. Figures are self-reported, and the evidence for the "
+    "evening routine is limited (stretching may help some people; results are mixed)."
+)
+BASELINE_NOTE = (
+    "The baseline is the first week logged, usually the worst: people start a diary when "
+    "cramps are bad, and bad spells ease on their own (regression to the mean); in trials, "
+    "cramps fell by about 28% on placebo alone. A fall from it does not by itself show that "
+    "the routine worked."
+)
+RATE_NOTE = (
+    "Counts first. A rate is cramps per 7 nights, scaled from the nights logged, with its "
+    "95% interval (Poisson; clustered cramps spread wider); none from under "
+    f"{MIN_RATE_NIGHTS} logged nights. Nights not logged are unknown, not cramp-free. Pain "
+    "and disturbance are means over the nights that have them."
+)
+
+Align = Literal["l", "r"]
+
+
+# --- the model ------------------------------------------------------------------------------
+
+
+class Paragraph(NamedTuple):
+    """Running text; `small` for notes under a table."""
+
+    text: str
+    small: bool = False
+
+
+class Bullets(NamedTuple):
+    """A list; each item may start with a bold `lead` ("Urgent")."""
+
+    items: tuple[tuple[str, str], ...]
+    """(lead, text) pairs; lead may be empty."""
+
+
+class Table(NamedTuple):
+    """A table of text cells; the renderers align and emphasise, never reformat."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[Align, ...]
+    total: bool = False
+    """The last row is a total (drawn bold)."""
+    widths: tuple[float, ...] = ()
+    """Relative column widths for a page; empty means equal."""
+    span: float = 1.0
+    """Share of the page's width the table takes."""
+
+
+class ChartBar(NamedTuple):
+    """One bar of the weekly chart: a week's count with the nights it rests on."""
+
+    label: str
+    cramps: int
+    nights_logged: int
+    nights: int
+    baseline: bool = False
+
+
+class WeeklyChart(NamedTuple):
+    """Cramps per week as bars, each with its count and nights logged under it."""
+
+    title: str
+    bars: tuple[ChartBar, ...]
+
+    def alt(self) -> str:
+        """The chart in words, for Markdown and screen readers."""
+        return "; ".join(
+            f"{b.label.replace(chr(10), ' ')}: {b.cramps} cramps, "
+            f"{b.nights_logged} of {b.nights} nights logged"
+            for b in self.bars
+        )
+
+
+Block = Paragraph | Bullets | Table | WeeklyChart
+
+
+class Section(NamedTuple):
+    """A titled part of the report."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    overflow: bool = False
+    """May go to a second page (notes, the experiment); the rest fits on the first."""
+    narrow: bool = False
+    """Half a page wide is enough: two narrow sections in a row share one band of a page."""
+
+
+class Report(NamedTuple):
+    """Everything the report says, in the order it says it."""
+
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    """Who and what period, as (label, value); an empty value is a line to fill in."""
+    sections: tuple[Section, ...]
+    disclaimer: str = NOT_MEDICAL_ADVICE
+
+
+class Period(NamedTuple):
+    """The nights a report covers."""
+
+    start: date
+    end: date
+
+    @property
+    def nights(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class Extras(NamedTuple):
+    """What other parts of the app add to the report, when they have it.
+
+    Each is a ready section, so the report does not depend on how they compute it.
+    """
+
+    profile: tuple[tuple[str, str], ...] = ()
+    """Profile answers (question, answer), e.g. pregnancy, a fluid limit."""
+    not_cramps: tuple[tuple[str, str], ...] = ()
+    """"Not cramps?" answers (question, answer): walking pain, restless urge."""
+    experiment: tuple[Block, ...] = ()
+    """The personal experiment's result, as blocks."""
+    flags: Section | None = None
+    """Red flags raised and acknowledged, from the store; default: patterns in the diary."""
+    sections: tuple[Section, ...] = ()
+    """Anything else, appended before the notes."""
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def report_period(diary: Diary, weeks: int) -> Period:
+    """The last `weeks` weeks of finished nights, clipped to the first night on record.
+
+    A night is finished once it is past noon the next day, or as soon as its morning log
+    is in, so a report made in the morning includes the night just slept once logged.
+    """
+    end = diary.last_over
+    first = diary.first
+    if end is None or first is None:
+        raise CoachError("nothing is recorded yet; the report needs at least one finished night")
+    return Period(start=max(first, end - timedelta(days=weeks * 7 - 1)), end=end)
+
+
+def load_diary(store: Store, settings: Settings, now: datetime, weeks: int) -> Diary:
+    """The nights the report reads: its weeks, with a night to spare each side.
+
+    Reading only these keeps a report on ten years of records as quick as on six weeks;
+    the baseline week comes from `baseline_week`.
+    """
+    from coach.planner import current_night
+
+    tonight = current_night(settings, now)
+    first = store.first_night()
+    if first is None:
+        return Diary.load(store, settings, now)
+    start = max(first, tonight - timedelta(days=weeks * 7 + 1))
+    return Diary.load(store, settings, now, start=start)
+
+
+def baseline_week(
+    store: Store, settings: Settings, now: datetime, diary: Diary
+) -> CrampWeek | None:
+    """The first seven nights from the first morning log on record."""
+    first = store.first_night()
+    if first is None:
+        return None
+    if diary.first is not None and first >= diary.first:
+        return diary.baseline()
+    end = diary.last or first
+    start = first
+    # Search forward a quarter at a time: the first log is usually near the first record.
+    while start <= end:
+        chunk_end = min(end, start + timedelta(days=91))
+        logs = store.cramp_logs(start, chunk_end)
+        if logs:
+            found = min(logs)
+            week = Diary.load(store, settings, now, start=found, end=found + timedelta(days=6))
+            return week.cramp_block(found, 7)
+        start = chunk_end + timedelta(days=1)
+    return None
+
+
+SAFETY_ANSWERS = "safety-answers"
+"""The event the check-in's weekly questions are stored as: data {question key: bool|None}."""
+NOT_CRAMPS_QUESTIONS: dict[str, str] = {
+    "walking_pain": "Pain in the calf when walking that eases with rest?",
+    "restless_urge": "An urge to move the legs, eased by moving (not a hard, painful knot)?",
+    "elsewhere": "Cramps in other parts of the body?",
+}
+"""What the answers mean, in the words of CONTENT.md's "Not cramps" and red flags."""
+
+
+def not_cramps_answers(store: Store, start: date, end: date) -> tuple[tuple[str, str], ...]:
+    """The patient's answers to the weekly questions asked in start..end: the latest answer
+    to each, and how often it was yes."""
+    answers: dict[str, list[tuple[date, bool]]] = {}
+    for event in store.events(start, end, kind=SAFETY_ANSWERS):
+        for key, value in event.data.items():
+            if key in NOT_CRAMPS_QUESTIONS and isinstance(value, bool):
+                answers.setdefault(key, []).append((event.night, value))
+    rows = []
+    for key, question in NOT_CRAMPS_QUESTIONS.items():
+        given = sorted(answers.get(key, ()))
+        if not given:
+            continue
+        night, last = given[-1]
+        yes = sum(1 for _, value in given if value)
+        rows.append(
+            (
+                question,
+                f"{'yes' if last else 'no'} on {night:%d %b %Y}; yes {yes} of {len(given)} "
+                f"time{'s' if len(given) != 1 else ''} asked",
+            )
+        )
+    return tuple(rows)
+
+
+def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[Block, ...]:
+    """The personal experiment's result (coach.experiment.protocol) as blocks, or () when none was
+    ever started."""
+    from coach.experiment.protocol import experiment_result
+
+    result = experiment_result(store, settings, now)
+    if result is None:
+        return ()
+    blocks: list[Block] = [Paragraph(text=result.summary())]
+    if result.periods:
+        rows = tuple(
+            (
+                str(p.period),
+                _span(p.start, p.end),
+                p.arm,
+                str(p.logged),
+                str(p.cramps),
+                f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-",
+            )
+            for p in result.periods
+        )
+        blocks.append(
+            Table(
+                header=("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                rows=rows,
+                align=("r", "l", "l", "r", "r", "r"),
+                widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
+            )
+        )
+    blocks += [
+        Paragraph(
+            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
+            f"first {result.protocol.washout_nights} nights of each period are left out; "
+            "analysed by assignment with a negative binomial model (time trend, pair as "
+            "block).",
+            small=True,
+        ),
+        Paragraph(text=result.limits(), small=True),
+    ]
+    return tuple(blocks)
+
+
+PROFILE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("pregnant", "pregnant"),
+    ("fluid_limit", "a fluid limit (or heart, kidney or liver disease, low sodium)"),
+    ("trouble_standing", "trouble standing or balancing"),
+    ("numb_feet", "numb feet"),
+)
+"""The profile's questions (config `[profile]`), as the report asks them."""
+
+
+def profile_answers(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """What the patient told the app about themselves: "yes", or "not marked" (the app
+    cannot tell a "no" from a question never answered)."""
+    profile = settings.profile
+    return tuple(
+        (question, "yes" if getattr(profile, key) else "not marked")
+        for key, question in PROFILE_QUESTIONS
+    )
+
+
+def raised_flags_section(store: Store, start: date, end: date) -> Section | None:
+    """The red flags raised on nights start..end (coach.safety.flags), with when and whether
+    the patient acknowledged them; None when none was raised."""
+    from coach.safety.flags import flags_in
+
+    raised = flags_in(store, start, end)
+    if not raised:
+        return None
+    items = tuple(
+        (
+            f"{flag.level.capitalize()}, {flag.night:%d %b %Y}",
+            f"{flag.text} ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
+        )
+        for flag in raised
+    )
+    return Section(title="Red flags raised", blocks=(Bullets(items=items),))
+
+
+def make_report(
+    store: Store,
+    settings: Settings,
+    weeks: int,
+    now: datetime,
+    extras: Extras | None = None,
+) -> Report:
+    """The report of the last `weeks` weeks, reading only the nights it needs."""
+    diary = load_diary(store, settings, now, weeks)
+    baseline = baseline_week(store, settings, now, diary)
+    extras = extras or Extras()
+    if not extras.not_cramps:
+        period = report_period(diary, weeks)
+        answers = not_cramps_answers(store, period.start, period.end)
+        extras = extras._replace(not_cramps=answers)
+    if not extras.experiment:
+        extras = extras._replace(experiment=experiment_blocks(store, settings, now))
+    if not extras.profile:
+        extras = extras._replace(profile=profile_answers(settings))
+    if extras.flags is None:
+        period = report_period(diary, weeks)
+        extras = extras._replace(flags=raised_flags_section(store, period.start, period.end))
+    return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
+
+
+def build_report(
+    diary: Diary,
+    settings: Settings,
+    weeks: int,
+    now: datetime,
+    *,
+    baseline: CrampWeek | None = None,
+    extras: Extras | None = None,
+) -> Report:
+    """The report of the last `weeks` weeks of `diary`; the baseline defaults to the
+    diary's first week logged."""
+    extras = extras or Extras()
+    period = report_period(diary, weeks)
+    nights = diary.window(period.start, period.end)
+    whole = diary.cramp_block(period.start, period.nights)
+    baseline = baseline if baseline is not None else diary.baseline()
+    made = now.astimezone(settings.tz)
+    facts: tuple[tuple[str, str], ...] = (
+        ("Patient", ""),
+        (
+            "Period",
+            f"{period.start:%a %d %b %Y} to {period.end:%a %d %b %Y} "
+            f"({period.nights} nights, each named by its evening)",
+        ),
+        ("Mornings logged", f"{whole.nights_logged} of {period.nights} nights"),
+        (
+            "Made",
+            f"{made:%d %b %Y %H:%M} ({settings.timezone}) by coach {__version__}, from the "
+            "patient's own records",
+        ),
+    )
+    if extras.profile:
+        # Who the patient is, as they told the app: beside the name, not a section.
+        said = [question for question, answer in extras.profile if answer == "yes"]
+        unsaid = [question for question, answer in extras.profile if answer != "yes"]
+        if said:
+            text = f"marked: {'; '.join(said)}."
+            text += f" Not marked: {'; '.join(unsaid)}." if unsaid else ""
+        else:
+            text = f"none marked ({'; '.join(unsaid)})"
+        facts = (facts[0], ("Profile", text), *facts[1:])
+    sections = [
+        _cramp_section(diary, period, whole, baseline),
+        _longest_section(nights),
+        _adherence_section(diary, settings, period, nights),
+        extras.flags or _red_flag_section(diary, period),
+    ]
+    if extras.not_cramps:
+        sections.append(
+            Section(
+                title="Not cramps? (the patient's answers; the app does not diagnose)",
+                blocks=(
+                    Table(
+                        header=("question", "answer"),
+                        rows=extras.not_cramps,
+                        align=("l", "l"),
+                        widths=(3, 2),
+                    ),
+                ),
+            )
+        )
+    sections.extend(extras.sections)
+    sections.append(_notes_section(nights))
+    if extras.experiment:
+        sections.append(
+            Section(
+                title="Personal experiment: does stretching help?",
+                blocks=extras.experiment,
+                overflow=True,
+            )
+        )
+    return Report(
+        title="Night-time leg cramps: diary report",
+        facts=facts,
+        sections=tuple(sections),
+    )
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
+    """The exact (Garwood) interval for the mean of a Poisson count."""
+    tail = (1 - level) / 2
+
+    def cdf(k: int, mean: float) -> float:
+        # P(X <= k), summed in log space so large means do not underflow.
+        if k < 0:
+            return 0.0
+        total = 0.0
+        for i in range(k + 1):
+            total += math.exp(i * math.log(mean) - mean - math.lgamma(i + 1))
+        return min(total, 1.0)
+
+    def solve(target: float, k: int) -> float:
+        lo, hi = 0.0, max(10.0, 4.0 * (count + 5))
+        for _ in range(80):
+            mid = (lo + hi) / 2
+            if cdf(k, mid) > target:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    lower = 0.0 if count == 0 else solve(1 - tail, count - 1)
+    upper = solve(tail, count)
+    return lower, upper
+
+
+def rate_text(week: CrampWeek) -> str:
+    """Cramps per 7 nights with its interval, or why there is none."""
+    if week.nights_logged < MIN_RATE_NIGHTS:
+        return f"none (<{MIN_RATE_NIGHTS} nights)"
+    lo, hi = poisson_interval(week.cramps)
+    scale = 7 / week.nights_logged
+    return f"{week.cramps * scale:.1f} ({lo * scale:.1f}-{hi * scale:.1f})"
+
+
+def _span(start: date, end: date) -> str:
+    if start == end:
+        return f"{start:%d %b %Y}"
+    if start.year != end.year:
+        return f"{start:%d %b %Y} - {end:%d %b %Y}"
+    return f"{start:%d %b} - {end:%d %b %Y}"
+
+
+def _week_row(label: str, week: CrampWeek) -> tuple[str, ...]:
+    nights = (week.end - week.start).days + 1
+    return (
+        label,
+        f"{week.nights_logged} of {nights}",
+        str(week.cramp_nights),
+        str(week.cramps),
+        rate_text(week),
+        _num(week.mean_severity),
+        _num(week.mean_disturbance),
+    )
+
+
+def weekly_blocks(period: Period) -> list[tuple[date, date]]:
+    """The period in blocks of seven nights, the last ending on its last night; the first
+    may be shorter."""
+    blocks = []
+    end = period.end
+    while end >= period.start:
+        start = max(period.start, end - timedelta(days=6))
+        blocks.append((start, end))
+        end = start - timedelta(days=1)
+    return blocks[::-1]
+
+
+def _cramp_section(
+    diary: Diary, period: Period, whole: CrampWeek, baseline: CrampWeek | None
+) -> Section:
+    rows: list[tuple[str, ...]] = []
+    bars: list[ChartBar] = []
+    spans = weekly_blocks(period)
+    # The baseline gets a row of its own unless it is one of the period's weeks already.
+    aligned = baseline is not None and (baseline.start, baseline.end) in spans
+    if baseline is not None and not aligned:
+        rows.append(
+            _week_row(
+                f"Baseline: first week logged, {_span(baseline.start, baseline.end)}", baseline
+            )
+        )
+        if baseline.end < period.start:
+            bars.append(
+                ChartBar(
+                    label=f"{baseline.start:%d %b}\nbaseline",
+                    cramps=baseline.cramps,
+                    nights_logged=baseline.nights_logged,
+                    nights=7,
+                    baseline=True,
+                )
+            )
+    for start, end in spans:
+        block = diary.cramp_block(start, (end - start).days + 1)
+        is_baseline = aligned and baseline is not None and start == baseline.start
+        label = _span(start, end) + (" (baseline: first week logged)" if is_baseline else "")
+        rows.append(_week_row(label, block))
+        bars.append(
+            ChartBar(
+                label=f"{start:%d %b}" + ("\nbaseline" if is_baseline else ""),
+                cramps=block.cramps,
+                nights_logged=block.nights_logged,
+                nights=(end - start).days + 1,
+                baseline=is_baseline,
+            )
+        )
+    rows.append(_week_row("Whole period", whole))
+    table = Table(
+        header=(
+            "nights",
+            "logged",
+            "with cramps",
+            "cramps",
+            "rate per 7 nights (95% CI)",
+            "worst pain 0-10",
+            "sleep disturbed 0-10",
+        ),
+        rows=tuple(rows),
+        align=("l", "r", "r", "r", "r", "r", "r"),
+        total=True,
+        widths=(3.5, 1.3, 1.3, 1.05, 3.3, 1.45, 1.9),
+    )
+    chart = WeeklyChart(
+        title="Cramps per week (count), nights logged under each bar; hatched: under "
+        f"{MIN_RATE_NIGHTS} nights logged",
+        bars=tuple(bars),
+    )
+    blocks: list[Block] = [chart, table, Paragraph(text=RATE_NOTE, small=True)]
+    if baseline is not None:
+        blocks.append(Paragraph(text=BASELINE_NOTE, small=True))
+    return Section(title="Cramps per week", blocks=tuple(blocks))
+
+
+def _longest_section(nights: Sequence[NightFacts]) -> Section:
+    timed = [f for f in nights if f.longest_minutes is not None and f.longest_minutes > 0]
+    timed.sort(key=lambda f: (-(f.longest_minutes or 0.0), f.night))
+    title = "Longest cramps"
+    if not timed:
+        return Section(
+            title=title,
+            blocks=(Paragraph(text="No cramp durations were logged in this period."),),
+            narrow=True,
+        )
+    note = (
+        "Durations from the morning check-in are bands (for example 1-5 min); those from "
+        "the command line or a timed episode are as entered."
+    )
+    rows = []
+    for facts in timed[:LONGEST_SHOWN]:
+        log = facts.cramps
+        severity = "-" if log is None or log.severity is None else str(log.severity)
+        leg = (log.leg if log else None) or "-"
+        muscle = (log.muscle if log else None) or "-"
+        rows.append((f"{facts.night:%a %d %b %Y}", _longest_text(facts), severity, leg, muscle))
+    table = Table(
+        header=("night", "minutes", "worst pain", "leg", "muscle"),
+        rows=tuple(rows),
+        align=("l", "r", "r", "l", "l"),
+        widths=(3.1, 1.5, 1.6, 1.1, 1.4),
+    )
+    return Section(title=title, blocks=(table, Paragraph(text=note, small=True)), narrow=True)
+
+
+def _longest_text(facts: NightFacts) -> str:
+    """The night's longest cramp in minutes as it was logged: the morning log's band
+    ('1-5') or minutes, or a timed episode's minutes if one was longer."""
+    log = facts.cramps
+    longest = facts.longest_minutes or 0.0
+    if log is not None and log.band is not None and facts.log_minutes == longest:
+        return log.band
+    return f"{longest:g}"
+
+
+def _adherence_section(
+    diary: Diary, settings: Settings, period: Period, nights: Sequence[NightFacts]
+) -> Section:
+    titles = {step.id: step.title for step in settings.routine.steps}
+    rows = []
+    for item in diary.adherence(period.nights, end=period.end):
+        share = "-" if item.rate is None else f"{item.rate:.0%}"
+        rows.append((titles.get(item.step, item.step), str(item.done), str(item.nights), share))
+    table = Table(
+        header=("step", "done", "of nights", "share"),
+        rows=tuple(rows),
+        align=("l", "r", "r", "r"),
+        widths=(4.3, 0.9, 1.3, 1.0),
+    )
+    finished = [f for f in nights if f.over]
+    complete = sum(1 for f in finished if f.complete)
+    paused = sum(1 for f in finished if f.paused)
+    text = f"Every step done on {complete} of {len(finished)} nights."
+    if paused:
+        text += (
+            f" Reminders were paused on {paused} night{'s' if paused != 1 else ''}; steps "
+            "not done on those are left out."
+        )
+    return Section(
+        title="Evening routine: steps done",
+        blocks=(table, Paragraph(text=text, small=True)),
+        narrow=True,
+    )
+
+
+def _red_flag_section(diary: Diary, period: Period) -> Section:
+    flags = find_red_flags(diary, period.start, period.end)
+    title = "Red flags seen"
+    if not flags:
+        return Section(
+            title=title,
+            blocks=(
+                Paragraph(
+                    text=f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in "
+                    "this period."
+                ),
+            ),
+        )
+    items = tuple((flag.pattern.urgency.capitalize(), flag.line()) for flag in flags)
+    return Section(title=title, blocks=(Bullets(items=items),))
+
+
+def _notes_section(nights: Sequence[NightFacts]) -> Section:
+    noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
+    title = "Notes the patient wrote (medicines and anything else)"
+    if not noted:
+        return Section(
+            title=title, blocks=(Paragraph(text="No notes in this period."),), overflow=True
+        )
+    items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
+    return Section(title=title, blocks=(Bullets(items=items),), overflow=True)
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def render_markdown(report: Report) -> str:
+    """The report as Markdown."""
+    lines = [f"# {report.title}", ""]
+    for label, value in report.facts:
+        lines.append(f"- {label}: {value or '_' * 24}")
+    lines.append("")
+    for section in report.sections:
+        lines += [f"## {section.title}", ""]
+        for block in section.blocks:
+            lines += _md_block(block)
+    lines += ["---", "", f"*{report.disclaimer}*", ""]
+    return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_block(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [f"*{block.text}*" if block.small else block.text, ""]
+    if isinstance(block, Bullets):
+        return [
+            *(f"- **{lead}**: {text}" if lead else f"- {text}" for lead, text in block.items),
+            "",
+        ]
+    if isinstance(block, WeeklyChart):
+        return [f"{block.title}: {block.alt()}.", ""]
+    lines = [
+        "| " + " | ".join(block.header) + " |",
+        "|" + "|".join("---:" if a == "r" else "---" for a in block.align) + "|",
+    ]
+    for index, row in enumerate(block.rows):
+        cells = [_md_cell(c) for c in row]
+        if block.total and index == len(block.rows) - 1:
+            cells[0] = f"**{cells[0]}**"
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def render(report: Report, fmt: ReportFormat, paper: Literal["a4", "letter"] = "a4") -> bytes:
+    """The report in `fmt` (pdf, html or md), as the bytes of its file. The PDF and HTML
+    renderers (and their libraries) load here, when a report is made."""
+    if fmt == "pdf":
+        from coach.report.pdf import render_pdf
+
+        return render_pdf(report, paper)
+    if fmt == "html":
+        from coach.report.html import render_html
+
+        return render_html(report).encode()
+    return render_markdown(report).encode()
+
+
+def export_files(
+    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
+) -> tuple[Path, Path]:
+    """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
+    return both paths."""
+    store, settings, now = source.store, source.settings, source.now()
+    report = make_report(store, settings, weeks, now)
+    stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
+    report_path = folder / f"report-{stamp}.{fmt}"
+    csv_path = folder / f"history-{stamp}.csv"
+    atomic_write(report_path, render(report, fmt))
+    # The CSV holds every night on record: it is the user's own data, not a summary.
+    diary = source.load()
+    end = diary.last_over
+    if diary.first is not None and end is not None:
+        atomic_write(csv_path, to_csv(diary.window(diary.first, end)).encode())
+    return report_path, csv_path

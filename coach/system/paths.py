@@ -1,0 +1,79 @@
+"""Where config, data, backups and logs live. Nothing here touches the disk at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+import platformdirs
+
+from coach.errors import CoachError
+from coach.system.files import unsafe_folder
+
+APP_NAME = "coach"
+HOME_ENV = "COACH_HOME"
+
+
+class Paths(NamedTuple):
+    """Every path the app uses. Folders are created by whoever first writes into them."""
+
+    config_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def resolve(
+        cls, data_dir: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+    ) -> Paths:
+        """`--data-dir` wins, then $COACH_HOME, then the platform's user folders."""
+        env = os.environ if env is None else env
+        if data_dir is not None and not str(data_dir).strip():
+            raise CoachError("--data-dir is empty; name a folder, or leave the option out")
+        chosen = data_dir if data_dir is not None else env.get(HOME_ENV) or None
+        if chosen is not None:
+            try:
+                home = Path(chosen).expanduser().absolute()
+            except RuntimeError:  # "~someone" for a user that does not exist
+                raise CoachError(f"{chosen}: cannot find that home folder") from None
+            return cls(config_dir=home, data_dir=home)
+        return cls(
+            config_dir=Path(platformdirs.user_config_dir(APP_NAME)),
+            data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+        )
+
+    def check(self) -> None:
+        """Refuse, in one line, a data or config folder another user could tamper with."""
+        for folder in dict.fromkeys((self.data_dir, self.config_dir, self.db_dir)):
+            why = unsafe_folder(folder)
+            if why is not None:
+                raise CoachError(
+                    f"{folder}: this data folder {why}; coach keeps health records only in "
+                    "a folder of your own that others cannot write (chmod o-w, or choose "
+                    "another with --data-dir)"
+                )
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def db_dir(self) -> Path:
+        """One TinyDB file per month of nights, plus the small state file."""
+        return self.data_dir / "db"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.data_dir / "db.lock"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
