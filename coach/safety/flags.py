@@ -30,6 +30,12 @@ ACTION_TEXT: dict[str, str] = {
 }
 """What to do, by how urgent it is (CONTENT.md: emergency number / same day / soon)."""
 
+LIMITS = (
+    "coach reads notes for key words and can miss signs: act on any warning sign "
+    "whatever coach shows."
+)
+"""Said wherever coach reports finding nothing, and in the help and the report."""
+
 
 class RaisedFlag(NamedTuple):
     """A red flag raised on a night, with the words the user was shown."""
