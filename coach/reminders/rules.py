@@ -170,8 +170,10 @@ def snooze(store: Store, settings: Settings, now: datetime, night: date, step_id
     from coach.experiment.protocol import plan_for
 
     plan, assigned = plan_for(settings, store, night)
-    if assigned is not None and plan.step(step_id) is None and plan_night(settings, night).step(
-        step_id
+    if (
+        assigned is not None
+        and plan.step(step_id) is None
+        and plan_night(settings, night).step(step_id)
     ):
         raise CoachError(
             f"{settings.routine.step(step_id).title}: not on the plan for the night of "
