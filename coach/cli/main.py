@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from coach.cli import plain
 from coach.clock import check_local_zone
 from coach.errors import CoachError, UsageError
 from coach.settings.model import TIMEZONE_UNKNOWN
@@ -75,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep config, database, backups and logs under DIR (default: $COACH_HOME, "
         "else the platform's user folders)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="output for screen readers: lines of words, no box drawing or symbols "
+        "(also $COACH_PLAIN=1)",
     )
     parser.set_defaults(run=_run_app, options=NoOptions)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
@@ -178,11 +185,13 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
+            args.plain = plain.wanted(args.plain)
             options = options_of(args)
             kind: str = APP_KIND if args.run is _run_app else getattr(args, "kind", "cli")
             ctx = _context(Paths.resolve(args.data_dir), context, seen, kind)
             run: Callable[[Any, Session], int] = args.run
-            code = run(options, ctx)
+            with _plain_output(args.plain and not _machine_readable(args)):
+                code = run(options, ctx)
         settings = ctx.settings_loaded
         if settings is not None and settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
@@ -224,6 +233,34 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _machine_readable(args: argparse.Namespace) -> bool:
+    """Output for programs or files, which --plain leaves exactly as it is."""
+    return (
+        getattr(args, "json", False)
+        or getattr(args, "format", None) in ("json", "csv")
+        or getattr(args, "print_autostart", False)
+        or getattr(args, "print_systemd_unit", False)
+        or getattr(args.run, "__module__", None) in _DOCUMENTS
+    )
+
+
+_DOCUMENTS = {"coach.cli.report", "coach.cli.calendar", "coach.cli.config"}
+"""Commands whose output is a document or a value: the report, the calendar, config's."""
+
+
+@contextlib.contextmanager
+def _plain_output(on: bool) -> Iterator[None]:
+    if not on:
+        yield
+        return
+    real = sys.stdout
+    sys.stdout = plain.SpeakableOutput(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
 
 
 def _drop_stdout() -> None:
