@@ -23,7 +23,7 @@ from screens.base import CoachModal, NumberInput, services
 from screens.looks import Choice
 
 if TYPE_CHECKING:
-    from coach.session import DiaryService
+    from coach.session import Session
 
 _Option = TypeVar("_Option", bound=str)
 WEEKLY_QUESTIONS = (
@@ -70,7 +70,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         return self._night
 
     def compose(self) -> ComposeResult:
-        diary = services(self).diary
+        diary = services(self).session
         if self._night is None:
             self._night = diary.last_slept()
         try:
@@ -164,7 +164,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         kept = self.existing.minutes if self.existing and band is None else None
         return (
             services(self)
-            .diary.log_cramps(
+            .session.log_cramps(
                 self.night,
                 count,
                 severity=self._number("pain", "Worst pain", 0, 10),
@@ -185,7 +185,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         disturbance = None
         try:
             disturbance = self._number("disturbance", "Sleep disturbance", 0, 10)
-            log = services(self).diary.log_cramps(
+            log = services(self).session.log_cramps(
                 self.night, 0, notes=note, disturbance=disturbance
             )
         except CoachError as exc:
@@ -204,7 +204,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         walking, elsewhere = (self._answer(q) for q, _ in WEEKLY_QUESTIONS)
         if walking is None and elsewhere is None:
             return  # left blank: asked again next time
-        diary = services(self).diary
+        diary = services(self).session
         record_answers(diary, self.night, _today(diary), walking_pain=walking, elsewhere=elsewhere)
 
     def action_save(self) -> None:
@@ -236,7 +236,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self.query_one("#error", Static).update("")
 
 
-def _today(diary: DiaryService) -> date:
+def _today(diary: Session) -> date:
     return diary.now().astimezone(diary.settings.tz).date()
 
 
