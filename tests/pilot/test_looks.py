@@ -14,7 +14,7 @@ from textual.color import Color
 from textual.widgets import Input, Label, RadioSet, Select
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import config_set
 from coach.system.paths import Paths
 from screens.checkin import CheckinScreen
@@ -71,10 +71,10 @@ async def test_settings_offers_the_themes_and_the_choice_is_kept(
 
 
 async def test_a_theme_of_the_terminal_is_kept_and_used_at_the_next_start(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     config_set(coach_home / "config.toml", "display.theme", "ansi-dark")
-    ctx = Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock)
+    ctx = Session(Paths.resolve(coach_home), kind="test", clock=ctx.clock)
     app = make_app(ctx=ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
