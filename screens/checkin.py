@@ -13,16 +13,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from coach.diary.wording import duration_text, night_label
 from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
 from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
+from screens.looks import Choice
 
 if TYPE_CHECKING:
-    from coach.session import DiaryService
+    from coach.session import Session
 
 _Option = TypeVar("_Option", bound=str)
 WEEKLY_QUESTIONS = (
@@ -69,7 +70,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         return self._night
 
     def compose(self) -> ComposeResult:
-        diary = services(self).diary
+        diary = services(self).session
         if self._night is None:
             self._night = diary.last_slept()
         try:
@@ -125,7 +126,9 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                     for question_id, question in WEEKLY_QUESTIONS:
                         with Horizontal(classes="row"):
                             yield Label(question, classes="question")
-                            yield RadioSet("yes", "no", id=question_id, compact=True)
+                            yield RadioSet(
+                                Choice("yes"), Choice("no"), id=question_id, compact=True
+                            )
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
@@ -161,7 +164,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         kept = self.existing.minutes if self.existing and band is None else None
         return (
             services(self)
-            .diary.log_cramps(
+            .session.log_cramps(
                 self.night,
                 count,
                 severity=self._number("pain", "Worst pain", 0, 10),
@@ -182,7 +185,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         disturbance = None
         try:
             disturbance = self._number("disturbance", "Sleep disturbance", 0, 10)
-            log = services(self).diary.log_cramps(
+            log = services(self).session.log_cramps(
                 self.night, 0, notes=note, disturbance=disturbance
             )
         except CoachError as exc:
@@ -201,7 +204,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         walking, elsewhere = (self._answer(q) for q, _ in WEEKLY_QUESTIONS)
         if walking is None and elsewhere is None:
             return  # left blank: asked again next time
-        diary = services(self).diary
+        diary = services(self).session
         record_answers(diary, self.night, _today(diary), walking_pain=walking, elsewhere=elsewhere)
 
     def action_save(self) -> None:
@@ -244,7 +247,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self.query_one("#error", Static).update("")
 
 
-def _today(diary: DiaryService) -> date:
+def _today(diary: Session) -> date:
     return diary.now().astimezone(diary.settings.tz).date()
 
 
@@ -261,5 +264,5 @@ def _number(widget_id: str, value: int | None, placeholder: str) -> NumberInput:
 
 def _radios(widget_id: str, options: tuple[str, ...], chosen: str | None) -> RadioSet:
     """A row of choices with the logged one pressed."""
-    buttons = [RadioButton(option, value=option == chosen) for option in options]
+    buttons = [Choice(option, value=option == chosen) for option in options]
     return RadioSet(*buttons, id=widget_id, compact=True)

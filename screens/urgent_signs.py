@@ -112,6 +112,6 @@ def save_signs(app: App[object], night: date, signs: frozenset[str] | None) -> N
     if signs is None:
         return
     try:
-        record_signs(services(app).diary, night, signs)
+        record_signs(services(app).session, night, signs)
     except CoachError as exc:
         app.notify(f"The urgent signs were not saved: {exc}", severity="error", timeout=30)

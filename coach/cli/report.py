@@ -13,7 +13,7 @@ from coach.errors import UsageError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 MAX_WEEKS = 520
 
@@ -46,7 +46,7 @@ class ReportOptions(NamedTuple):
     """The PDF's page size: a4 or letter."""
 
 
-def run(options: ReportOptions, ctx: Context) -> int:
+def run(options: ReportOptions, ctx: Session) -> int:
     path = None if options.output is None else Path(options.output).expanduser()
     fmt: ReportFormat | None = options.format
     if fmt is None:
@@ -57,9 +57,10 @@ def run(options: ReportOptions, ctx: Context) -> int:
         check_output_file(path, "report." + fmt)
     # Imported here: the statistics and the page's libraries are not worth loading for
     # every other command.
-    from coach.report.build import make_report, render
+    from coach.report.build import make_report
+    from coach.report.output import render
 
-    report = make_report(ctx.store, ctx.settings, options.weeks, ctx.clock.now())
+    report = make_report(ctx, options.weeks)
     data = render(report, fmt, paper=options.paper)
     if path is None:
         sys.stdout.write(data.decode())

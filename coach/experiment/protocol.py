@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
+from coach.experiment.estimate import Estimate
 from coach.planner import Plan, current_night, last_slept_night, plan_night
 from coach.records.store import Store
 from coach.settings.model import Settings
@@ -651,17 +652,28 @@ def advance(
     return take_looks(store, settings, now, protocol) if looks else protocol
 
 
+def plan_drawable(
+    protocol: Protocol | None, store: Store, settings: Settings, now: datetime
+) -> bool:
+    """Whether a run-in is over and `advance` would draw the plan now (cheap: no model).
+
+    A run-in too sparse for the longest plan keeps waiting (its fortnight rolls on);
+    `start --anyway` moves it on all the same."""
+    if protocol is None or protocol.start is not None or protocol.stopped is not None:
+        return False
+    window = run_in(store, last_slept_night(settings, now))
+    return window.answerable and window.rate is not None
+
+
 def _draw_plan(
     store: Store, settings: Settings, now: datetime, rng: random.Random | None
 ) -> Protocol | None:
     protocol = load_protocol(store)
-    if protocol is None or protocol.start is not None or protocol.stopped is not None:
+    if not plan_drawable(protocol, store, settings, now):
         return protocol
+    assert protocol is not None
     window = run_in(store, last_slept_night(settings, now))
-    # A run-in too sparse for the longest plan keeps waiting (its fortnight rolls on);
-    # `start --anyway` moves it on all the same.
-    if not window.answerable or window.rate is None:
-        return protocol
+    assert window.rate is not None
     protocol = randomise(
         protocol,
         window.rate,
@@ -735,28 +747,6 @@ class PeriodSummary(NamedTuple):
     @property
     def cramps(self) -> int:
         return sum(c for c in self.counts[self.washout :] if c is not None)
-
-
-class Estimate(NamedTuple):
-    """The model's answer: the rate ratio (stretch over no-stretch) and its spread."""
-
-    log_ratio: float
-    sd: float
-
-    @property
-    def ratio(self) -> float:
-        return math.exp(self.log_ratio)
-
-    def interval(self) -> tuple[float, float]:
-        return (
-            math.exp(self.log_ratio - 1.959964 * self.sd),
-            math.exp(self.log_ratio + 1.959964 * self.sd),
-        )
-
-    def prob_below(self, ratio: float) -> float:
-        """Posterior chance that the rate ratio is below `ratio`."""
-        z = (math.log(ratio) - self.log_ratio) / self.sd
-        return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
 class ExperimentResult(NamedTuple):

@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Static
 
 from coach.clock import FakeClock
 from coach.safety.flags import FLAG_EVENT, LIMITS
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
@@ -23,11 +23,11 @@ SUNDAY = date(2026, 11, 22)
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
 
 
-def answers(ctx: Context, night: date = SUNDAY) -> list[dict[str, object]]:
+def answers(ctx: Session, night: date = SUNDAY) -> list[dict[str, object]]:
     return [dict(e.data) for e in ctx.store.events(night, night, "safety-answers")]
 
 
-def flags(ctx: Context, night: date = SUNDAY) -> list[str]:
+def flags(ctx: Session, night: date = SUNDAY) -> list[str]:
     return [str(e.data["flag"]) for e in ctx.store.events(night, night, FLAG_EVENT)]
 
 
@@ -43,7 +43,7 @@ async def open_checkin(app: CoachApp, pilot: object) -> CheckinScreen:
 
 
 async def test_the_check_in_ends_with_the_checklist_and_none_is_one_key(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()
@@ -65,7 +65,7 @@ async def test_the_check_in_ends_with_the_checklist_and_none_is_one_key(
 
 
 async def test_a_ticked_sign_raises_its_flag_at_once(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()
@@ -88,7 +88,7 @@ async def test_a_ticked_sign_raises_its_flag_at_once(
 
 
 async def test_closing_the_checklist_keeps_the_log_and_answers_nothing(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()
@@ -105,7 +105,7 @@ async def test_closing_the_checklist_keeps_the_log_and_answers_nothing(
 
 
 async def test_the_cramping_now_guide_ends_with_the_checklist(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 22, 23, 40, tzinfo=BERLIN))
     app = make_app()
