@@ -37,11 +37,13 @@ HIGH_CONTRAST = Theme(
         "text-muted": "#FFFFFF",
         "border": "#FFFFFF",
         "border-blurred": "#B0B0B0",
-        "block-cursor-background": "#FFFF00",
-        "block-cursor-foreground": "#000000",
+        # The chosen row: navy, under which white, yellow and green text all stay past
+        # 7:1 (a yellow bar would hide a row's coloured words).
+        "block-cursor-background": "#000080",
+        "block-cursor-foreground": "#FFFFFF",
         "block-cursor-text-style": "bold",
-        "block-cursor-blurred-background": "#FFFFFF",
-        "block-cursor-blurred-foreground": "#000000",
+        "block-cursor-blurred-background": "#303030",
+        "block-cursor-blurred-foreground": "#FFFFFF",
         "input-cursor-background": "#FFFF00",
         "input-cursor-foreground": "#000000",
         "input-selection-background": "#FFFF00 40%",
