@@ -119,8 +119,22 @@ def run_result(options: JsonOptions, ctx: Context) -> int:
 
 
 def run_stop(options: JsonOptions, ctx: Context) -> int:
-    from coach.experiment.protocol import experiment_result, stop
+    from coach.experiment.checks import STATE_KEY
+    from coach.experiment.protocol import experiment_result, safe_protocol, stop
 
+    # The way out always works: a stored plan that does not fit is set aside on reading
+    # (the store says where), and that stops it as surely as a stop would.
+    ctx.store.set_aside_state.pop(STATE_KEY, None)
+    if safe_protocol(ctx.store) is None and STATE_KEY in ctx.store.set_aside_state:
+        if options.json:
+            print(json.dumps(None))
+            return 0
+        print(
+            "Experiment stopped: its stored plan could not be used and was set aside; the "
+            "usual routine is back, stretches included. `coach experiment start` begins a "
+            "new one."
+        )
+        return 0
     protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
     result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
     if options.json:
