@@ -388,7 +388,7 @@ def state_misfit(key: str, value: Any) -> str | None:
         return None
     check = STATE_CHECKS.get(key)
     if check is None:
-        deep = too_deep(value, MAX_DEPTH - 3)
+        deep = isinstance(value, dict | list) and too_deep(value, MAX_DEPTH - 3)
         return f"the stored {key[:40]!r} is nested too deeply" if deep else None
     try:
         return check(value)
