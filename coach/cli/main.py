@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli import record as cli_record
     from coach.cli import reminders as cli_reminders
     from coach.cli import report as cli_report
+    from coach.cli import serve as cli_serve
     from coach.cli import voice as cli_voice
     from coach.cli.args import NoOptions, Parser, VersionAction
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_flags,  # flags
         cli_experiment,  # experiment
         cli_doctor,  # doctor
+        cli_serve,  # serve
         cli_reminders,  # daemon, notify-test, pause, snooze
     ):
         module.register(sub)
