@@ -16,7 +16,7 @@ from coach.errors import CoachError, UsageError
 from coach.settings.model import parse_hhmm
 
 if TYPE_CHECKING:
-    from coach.session import Context
+    from coach.session import Session
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """What each command module's `register` adds its parser to (coach.cli.main's `COMMAND`)."""
@@ -34,6 +34,16 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def add_plain(parser: argparse.ArgumentParser) -> None:
+    """`--plain` after the command too (`coach history --plain`), as before it."""
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="lines of words for screen readers, no box drawing or symbols ($COACH_PLAIN=1)",
+    )
 
 
 def night_date(text: str) -> date:
@@ -66,12 +76,12 @@ def night_arg(text: str) -> str:
     return value.isoformat()
 
 
-def resolve_night(text: str | None, ctx: Context) -> date:
+def resolve_night(text: str | None, ctx: Session) -> date:
     """The night given with --night (words resolved, a future night refused), or tonight."""
-    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
+    return ctx.tonight() if text is None else ctx.parse_night(text)
 
 
-def check_step(step: str, ctx: Context) -> None:
+def check_step(step: str, ctx: Session) -> None:
     """Refuse, as a usage error, a step id the routine does not have."""
     ids = ctx.settings.routine.step_ids
     if step not in ids:

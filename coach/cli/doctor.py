@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from coach.cli.args import Subparsers
     from coach.desktop.voice import AudioCheck
-    from coach.session import Context
+    from coach.session import Session
 
 Verdict = Literal["ok", "note", "problem"]
 Run = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
@@ -100,7 +100,7 @@ def check_notification_server(probe: Callable[[], tuple[bool, str]]) -> Check:
     )
 
 
-def check_daemon(ctx: Context, read: Callable[[Path], str]) -> Check:
+def check_daemon(ctx: Session, read: Callable[[Path], str]) -> Check:
     from coach.system.locks import LOCK_NAME, sender_holder
 
     holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
@@ -193,7 +193,7 @@ def check_resume(connect: Callable[[], object]) -> Check:
     )
 
 
-def check_data_folder(ctx: Context) -> list[Check]:
+def check_data_folder(ctx: Session) -> list[Check]:
     """The data folder exists, is ours, is private (health data) and can be written."""
     folder = ctx.paths.data_dir
     if not folder.exists():
@@ -245,7 +245,7 @@ def check_data_folder(ctx: Context) -> list[Check]:
     return checks
 
 
-def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> list[Check]:
+def check_voice(ctx: Session, check: Callable[[], AudioCheck] | None = None) -> list[Check]:
     """Voice and sound: what speaks reminders and rings the stretch chimes, if turned on.
 
     A missing part is a problem only for spoken reminders that are turned on ([voice]
@@ -278,7 +278,7 @@ def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> 
 
 
 def all_checks(
-    ctx: Context,
+    ctx: Session,
     *,
     which: Which = shutil.which,
     run: Run = run_command,
@@ -308,10 +308,17 @@ def _connect_system_bus() -> object:
     return True
 
 
-def render(checks: list[Check]) -> str:
+def render(checks: list[Check], *, plain: bool = False) -> str:
+    """The checks in columns; `plain`: a line of words for each, and one for its fix."""
     mark = {"ok": "ok     ", "note": "note   ", "problem": "PROBLEM"}
+    word = {"ok": "OK", "note": "Note", "problem": "Problem"}
     lines = ["Checking coach's reminder set-up:", ""]
     for check in checks:
+        if plain:
+            lines.append(f"{word[check.verdict]}: {check.name}: {check.text}")
+            if check.fix:
+                lines.append(f"To fix it: {check.fix}")
+            continue
         lines.append(f"  {mark[check.verdict]}  {check.name}: {check.text}")
         if check.fix:
             lines.append(f"           fix: {check.fix}")
@@ -368,21 +375,25 @@ class DoctorOptions(NamedTuple):
     print_autostart: bool
     data_dir: str | None
     """coach's own --data-dir: the entry starts the daemon outside this shell."""
+    plain: bool
+    """Lines of words for screen readers (--plain), not columns."""
 
 
-def run(options: DoctorOptions, ctx: Context) -> int:
+def run(options: DoctorOptions, ctx: Session) -> int:
     if options.print_autostart:
         from coach.desktop.autostart import chosen_data_dir
 
         sys.stdout.write(autostart_entry(chosen_data_dir(options.data_dir)))
         return 0
     checks = all_checks(ctx)
-    sys.stdout.write(render(checks))
+    sys.stdout.write(render(checks, plain=options.plain))
     return 1 if any(c.verdict == "problem" for c in checks) else 0
 
 
 def register(sub: Subparsers) -> None:
     """Add `doctor` to coach's commands."""
+    from coach.cli.args import add_plain
+
     p = sub.add_parser(
         "doctor",
         help="check the reminder set-up and say what to fix",
@@ -396,4 +407,5 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="print an XDG autostart entry that starts the daemon at desktop login, and exit",
     )
+    add_plain(p)
     p.set_defaults(run=run, options=DoctorOptions)

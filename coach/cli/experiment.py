@@ -10,7 +10,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class JsonOptions(NamedTuple):
@@ -38,10 +38,10 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
     }
 
 
-def run_start(options: StartOptions, ctx: Context) -> int:
+def run_start(options: StartOptions, ctx: Session) -> int:
     from coach.experiment import protocol as experiment
 
-    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=options.anyway)
+    outcome = ctx.start_experiment(anyway=options.anyway)
     protocol = outcome.protocol
     if options.json:
         print(json.dumps({"started": outcome.started, **_protocol_json(protocol)}, indent=2))
@@ -64,13 +64,13 @@ def run_start(options: StartOptions, ctx: Context) -> int:
     return 0
 
 
-def run_status(options: JsonOptions, ctx: Context) -> int:
+def run_status(options: JsonOptions, ctx: Session) -> int:
     from coach.experiment import protocol as experiment
     from coach.planner import current_night
 
     now = ctx.clock.now()
     # The interim looks that are due are taken here too (the model loads only then).
-    protocol = experiment.advance(ctx.store, ctx.settings, now)
+    protocol = ctx.advance_experiment()
     tonight = current_night(ctx.settings, now)
     assigned = experiment.assignment(protocol, tonight)
     if options.json:
@@ -103,10 +103,8 @@ def run_status(options: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def run_result(options: JsonOptions, ctx: Context) -> int:
-    from coach.experiment.protocol import experiment_result
-
-    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+def run_result(options: JsonOptions, ctx: Session) -> int:
+    result = ctx.experiment_result()
     if result is None:
         raise CoachError("no experiment was started; `coach experiment start` begins one")
     if options.json:
@@ -118,14 +116,13 @@ def run_result(options: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def run_stop(options: JsonOptions, ctx: Context) -> int:
+def run_stop(options: JsonOptions, ctx: Session) -> int:
     from coach.experiment.checks import STATE_KEY
-    from coach.experiment.protocol import experiment_result, safe_protocol, stop
 
     # The way out always works: a stored plan that does not fit is set aside on reading
     # (the store says where), and that stops it as surely as a stop would.
     ctx.store.set_aside_state.pop(STATE_KEY, None)
-    if safe_protocol(ctx.store) is None and STATE_KEY in ctx.store.set_aside_state:
+    if ctx.experiment_or_none() is None and STATE_KEY in ctx.store.set_aside_state:
         if options.json:
             print(json.dumps(None))
             return 0
@@ -135,8 +132,8 @@ def run_stop(options: JsonOptions, ctx: Context) -> int:
             "new one."
         )
         return 0
-    protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
-    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+    protocol = ctx.stop_experiment()
+    result = ctx.experiment_result()
     if options.json:
         print(json.dumps(None if result is None else result.to_json(), indent=2))
         return 0
@@ -150,7 +147,7 @@ def run_stop(options: JsonOptions, ctx: Context) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `experiment` and its actions to coach's commands."""
-    from coach.cli.args import Parser
+    from coach.cli.args import Parser, add_plain
 
     p = sub.add_parser(
         "experiment",
@@ -167,6 +164,7 @@ def register(sub: Subparsers) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--json", action="store_true", help="print JSON for scripts")
+        add_plain(action)
         if name == "start":
             action.add_argument(
                 "--anyway",

@@ -14,7 +14,7 @@ import pytest
 
 from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
 
@@ -39,15 +39,15 @@ A_PLAN: dict[str, Any] = {
 }
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def fresh(ctx: Context) -> Context:
+def fresh(ctx: Session) -> Session:
     """A new command's context on the same folder (each command is its own process)."""
-    return Context(ctx.paths, kind="cli", clock=ctx.clock)
+    return Session(ctx.paths, kind="cli", clock=ctx.clock)
 
 
 # --- case 2: a damaged experiment plan ---------------------------------------------------
@@ -65,7 +65,7 @@ def fresh(ctx: Context) -> Context:
     ],
 )
 def test_a_damaged_plan_is_set_aside_and_daily_use_goes_on(
-    ctx: Context, capsys: pytest.CaptureFixture[str], change: dict[str, Any], why: str
+    ctx: Session, capsys: pytest.CaptureFixture[str], change: dict[str, Any], why: str
 ) -> None:
     ctx.store.set_state("experiment", {**A_PLAN, **change})
     commands = [
@@ -95,7 +95,7 @@ def test_a_damaged_plan_is_set_aside_and_daily_use_goes_on(
 
 
 def test_experiment_stop_works_on_a_damaged_plan(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.store.set_state("experiment", {**A_PLAN, "washout_nights": 14})
     code, out, err = run(fresh(ctx), capsys, "experiment", "stop")
@@ -107,7 +107,7 @@ def test_experiment_stop_works_on_a_damaged_plan(
 
 
 def test_a_good_plan_reads_as_it_was_stored(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.store.set_state("experiment", A_PLAN)
     code, out, err = run(fresh(ctx), capsys, "plan", "--json")
@@ -116,7 +116,7 @@ def test_a_good_plan_reads_as_it_was_stored(
 
 
 def test_a_damaged_state_file_is_set_aside_and_the_diary_stays(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     ctx.store.set_state("experiment", A_PLAN)
@@ -134,8 +134,8 @@ def test_a_damaged_state_file_is_set_aside_and_the_diary_stays(
 # --- case 3: write stamps and months ------------------------------------------------------
 
 
-def _other_copy(tmp_path: Path, clock: FakeClock) -> Context:
-    other = Context(Paths.resolve(tmp_path / "other"), kind="test", clock=clock)
+def _other_copy(tmp_path: Path, clock: FakeClock) -> Session:
+    other = Session(Paths.resolve(tmp_path / "other"), kind="test", clock=clock)
     other.store.record_step(NIGHT, "hydration", "done")
     return other
 
@@ -147,7 +147,7 @@ def _edit(path: Path, edit: Any) -> None:
 
 
 def test_a_merged_stamp_at_the_top_of_the_range_is_set_aside_and_writes_go_on(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     other = _other_copy(tmp_path, clock)
     other.store.record_step(NIGHT, "stretch", "skipped")
@@ -171,7 +171,7 @@ def test_a_merged_stamp_at_the_top_of_the_range_is_set_aside_and_writes_go_on(
 
 
 def test_records_in_the_wrong_month_file_are_set_aside_and_reported(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     other = _other_copy(tmp_path, clock)
     month = other.paths.db_dir / "2026-11.json"
@@ -191,7 +191,7 @@ def test_records_in_the_wrong_month_file_are_set_aside_and_reported(
 
 
 def test_a_record_moved_into_another_months_file_here_is_set_aside_on_reading(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     path = ctx.paths.db_dir / "2026-11.json"
@@ -202,7 +202,7 @@ def test_a_record_moved_into_another_months_file_here_is_set_aside_on_reading(
 
 
 def test_a_backup_with_a_stamp_out_of_range_restores_without_it(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=BERLIN))
