@@ -20,7 +20,7 @@ from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
 from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
-from screens.looks import Choice
+from screens.choice import Choice
 
 if TYPE_CHECKING:
     from coach.session import Session
