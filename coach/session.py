@@ -487,6 +487,12 @@ class Session:
 
         return flags_in(self.store, start, end)
 
+    def every_flag(self) -> list[RaisedFlag]:
+        """Every flag raised, whatever its night, acknowledged or not."""
+        from coach.safety.flags import every_flag
+
+        return every_flag(self.store, self.tonight())
+
     def open_flags(self) -> list[RaisedFlag]:
         """Every flag raised and not yet acknowledged, wherever it was raised."""
         from coach.safety.flags import open_flags

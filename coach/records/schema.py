@@ -359,7 +359,11 @@ register_event(
         "level": one_of("urgent", "soon"),
         "text": text(),
     },
-    {"rule": text(limit=100), "action": one_of("emergency", "same-day", "soon")},
+    {
+        "rule": text(limit=100),
+        "action": one_of("emergency", "same-day", "soon"),
+        "detail": text(),
+    },
 )
 """Issue 12: a red flag raised by a save (coach.safety.flags)."""
 register_event("red-flag-ack", {"flag": text(empty=False, limit=200)})

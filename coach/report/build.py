@@ -36,7 +36,9 @@ from coach.report.model import (
     Table,
     WeeklyChart,
 )
-from coach.safety.rules import RULES_SUMMARY, find_red_flags
+from coach.safety.flags import LIMITS
+from coach.safety.note_rules import note_findings
+from coach.safety.rules import RULES, find_red_flags, night_findings
 from coach.settings.model import Settings
 
 if TYPE_CHECKING:
@@ -90,6 +92,8 @@ class ReportSource(Protocol):
 
     def raised_flags(self, start: date, end: date) -> list[RaisedFlag]: ...
 
+    def every_flag(self) -> list[RaisedFlag]: ...
+
     def experiment_result(self) -> ExperimentResult | None: ...
 
 
@@ -108,6 +112,8 @@ class PeriodSnapshot(NamedTuple):
     """The weekly "not cramps?" answers given in the period."""
     flags: tuple[RaisedFlag, ...]
     """The red flags raised on the period's nights."""
+    every_flag: tuple[RaisedFlag, ...]
+    """Every red flag raised, whatever its night (for the safety block)."""
     experiment: ExperimentResult | None
 
 
@@ -124,7 +130,11 @@ class Extras(NamedTuple):
     experiment: tuple[Block, ...] = ()
     """The personal experiment's result, as blocks."""
     flags: Section | None = None
-    """Red flags raised and acknowledged, from the store; default: patterns in the diary."""
+    """More about red flags, after the routine's section; default: none (the safety block
+    holds them)."""
+    safety: Section | None = None
+    """The safety block, first: flags raised, flags not yet acknowledged of any date, and
+    medicines started or changed; default: from the snapshot."""
     sections: tuple[Section, ...] = ()
     """Anything else, appended before the notes."""
 
@@ -147,6 +157,7 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
         baseline=_baseline_week(source, diary),
         answers=tuple(source.events(period.start, period.end, SAFETY_ANSWERS)),
         flags=tuple(source.raised_flags(period.start, period.end)),
+        every_flag=tuple(source.every_flag()),
         experiment=source.experiment_result(),
     )
 
@@ -296,19 +307,111 @@ def profile_answers(settings: Settings) -> tuple[tuple[str, str], ...]:
     )
 
 
-def raised_flags_section(raised: Sequence[RaisedFlag]) -> Section | None:
-    """The red flags raised in the period (coach.safety.flags), with when and whether the
-    patient acknowledged them; None when none was raised."""
-    if not raised:
-        return None
-    items = tuple(
+def _patients_words(detail: str, facts: NightFacts | None, rule: str = "") -> str:
+    """A finding's detail, with a note's whole words where a note showed it."""
+    note = facts.cramps.notes if facts is not None and facts.cramps is not None else ""
+    if (detail.startswith("note:") or rule == "new-medicine") and note:
+        return f"\u201c{' '.join(note.split())}\u201d"
+    return detail
+
+
+def _words(flag: RaisedFlag, diary: Diary) -> str:
+    """What showed a flag, in the patient's words where there are some: the night's whole
+    note for a flag a note raised, the answer for an answered sign."""
+    facts = diary.night(flag.night) if diary.nights else None
+    note = facts.cramps.notes if facts is not None and facts.cramps is not None else ""
+    detail = flag.detail
+    if (detail.startswith("note:") or flag.rule == "new-medicine") and note:
+        return f"\u201c{' '.join(note.split())}\u201d"
+    if detail:
+        return detail
+    return flag.text.split(", night of")[0]
+
+
+def _sign(flag: RaisedFlag) -> str:
+    rule = RULES.get(flag.rule)
+    return rule.title if rule is not None else flag.text.split(" (")[0]
+
+
+def _flag_rows(flags: Sequence[RaisedFlag], diary: Diary) -> tuple[tuple[str, ...], ...]:
+    return tuple(
         (
-            f"{flag.level.capitalize()}, {flag.night:%d %b %Y}",
-            f"{flag.text} ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
+            f"{flag.night:%d %b %Y}",
+            flag.level,
+            _sign(flag),
+            _words(flag, diary),
+            "yes" if flag.acknowledged else "NOT YET",
         )
-        for flag in raised
+        for flag in sorted(flags, key=lambda f: (f.night, f.level != "urgent", f.id))
     )
-    return Section(title="Red flags raised", blocks=(Bullets(items=items),))
+
+
+FLAG_HEADER = ("night", "level", "red flag", "what showed it", "acknowledged")
+
+
+def safety_section(
+    raised: Sequence[RaisedFlag], every: Sequence[RaisedFlag], diary: Diary, period: Period
+) -> Section:
+    """The block a clinician reads first: the red flags raised in the period (night, sign,
+    the patient's words, acknowledged or not), any flag not yet acknowledged whatever its
+    night, and the medicines started or changed, of any night; and what coach can miss."""
+    blocks: list[Block] = []
+    none: list[str] = []
+    shown = {flag.id for flag in raised}
+    rows = list(_flag_rows(raised, diary))
+    for found in find_red_flags(diary, period.start, period.end):
+        # What the rules find in the records today and no save raised (records merged or
+        # restored, or written before a rule knew the words): one row each.
+        nights = [n for n in found.nights if f"{found.id}-{n.isoformat()}" not in shown]
+        if not nights:
+            continue
+        unraised = found._replace(nights=tuple(nights))
+        one = diary.night(nights[0]) if len(nights) == 1 else None
+        details = {f.rule.id: f.detail for f in night_findings(one)} if one is not None else {}
+        words = _patients_words(details.get(found.id, ""), one, found.id) or "the records"
+        rows.append(
+            (unraised.when(), found.pattern.level, found.pattern.title, words, "not raised")
+        )
+    older = [f for f in every if not f.acknowledged and f.id not in shown]
+    rows += _flag_rows(older, diary)
+    if rows:
+        blocks.append(
+            Table(
+                header=FLAG_HEADER,
+                rows=tuple(rows),
+                align=("l", "l", "l", "l", "l"),
+                widths=(1.6, 0.7, 3.0, 2.7, 1.1),
+            )
+        )
+        if older:
+            none.append("Flags from outside this period are listed while not acknowledged.")
+    else:
+        none.append("No red flag was raised or found in this period.")
+    medicines: dict[date, str] = {}
+    for flag in (*every, *raised):
+        if flag.rule == "new-medicine":
+            words = _words(flag, diary)
+            said = f"{flag.detail}, in the note {words}" if words != flag.detail else words
+            medicines[flag.night] = said
+    for facts in diary.window(period.start, period.end):
+        # The period's notes read again: a note merged or restored here raised nothing.
+        note = facts.cramps.notes if facts.cramps is not None else ""
+        medicine = note_findings(note).get("new-medicine") if note else None
+        if medicine is not None and facts.night not in medicines:
+            medicines[facts.night] = f"{medicine}, in the note \u201c{' '.join(note.split())}\u201d"
+    if medicines:
+        items = tuple(
+            (f"Medicine started or changed, {night:%d %b %Y}", said)
+            for night, said in sorted(medicines.items())
+        )
+        blocks.append(Bullets(items=items))
+    else:
+        none.append("No medicine started or changed was found in the notes, of any date.")
+    blocks.append(Paragraph(text=" ".join([*none, LIMITS, ASKED]), small=True))
+    return Section(title="Safety: red flags and medicines", blocks=tuple(blocks))
+
+
+ASKED = "The urgent signs are also asked at each morning log."
 
 
 def make_report(source: ReportSource, weeks: int, extras: Extras | None = None) -> Report:
@@ -325,8 +428,12 @@ def report_from(snapshot: PeriodSnapshot, extras: Extras | None = None) -> Repor
         extras = extras._replace(experiment=experiment_blocks(snapshot.experiment))
     if not extras.profile:
         extras = extras._replace(profile=profile_answers(snapshot.settings))
-    if extras.flags is None:
-        extras = extras._replace(flags=raised_flags_section(snapshot.flags))
+    if extras.safety is None:
+        extras = extras._replace(
+            safety=safety_section(
+                snapshot.flags, snapshot.every_flag, snapshot.diary, snapshot.period
+            )
+        )
     return build_report(
         snapshot.diary,
         snapshot.settings,
@@ -376,14 +483,18 @@ def build_report(
             text = f"marked: {'; '.join(said)}."
             text += f" Not marked: {'; '.join(unsaid)}." if unsaid else ""
         else:
-            text = f"none marked ({'; '.join(unsaid)})"
+            # "none marked (pregnant; ...)" read as if she were pregnant: say what it is.
+            text = f"Not marked: {'; '.join(unsaid)}."
         facts = (facts[0], ("Profile", text), *facts[1:])
+    safety = extras.safety or safety_section((), (), diary, period)
     sections = [
+        safety,
         _cramp_section(diary, period, whole, baseline),
         _longest_section(nights),
         _adherence_section(diary, settings, period, nights),
-        extras.flags or _red_flag_section(diary, period),
     ]
+    if extras.flags is not None:
+        sections.append(extras.flags)
     if extras.not_cramps:
         sections.append(
             Section(
@@ -621,23 +732,6 @@ def _adherence_section(
         blocks=(table, Paragraph(text=text, small=True)),
         narrow=True,
     )
-
-
-def _red_flag_section(diary: Diary, period: Period) -> Section:
-    flags = find_red_flags(diary, period.start, period.end)
-    title = "Red flags seen"
-    if not flags:
-        return Section(
-            title=title,
-            blocks=(
-                Paragraph(
-                    text=f"None of the patterns the app watches for ({RULES_SUMMARY}) appear in "
-                    "this period."
-                ),
-            ),
-        )
-    items = tuple((flag.pattern.urgency.capitalize(), flag.line()) for flag in flags)
-    return Section(title=title, blocks=(Bullets(items=items),))
 
 
 def _notes_section(nights: Sequence[NightFacts]) -> Section:

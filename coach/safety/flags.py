@@ -19,6 +19,9 @@ Level = Literal["urgent", "soon"]
 Action = Literal["emergency", "same-day", "soon"]
 FLAG_EVENT = "red-flag"
 ACK_EVENT = "red-flag-ack"
+ALL_KEY = "redflags_all"
+"""State key: every flag raised in this data folder (what, when, what showed it), so the
+report lists flags and new medicines of any date without reading every month."""
 OPEN_KEY = "redflags_open"
 """State key: the urgent flags not yet acknowledged, as raised here, so the app's start
 shows them again without reading every month of records."""
@@ -47,6 +50,8 @@ class RaisedFlag(NamedTuple):
     night: date
     text: str
     acknowledged: bool = False
+    detail: str = ""
+    """What showed it: the patient's words ("note: ...", "your answer: ..."), a medicine."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,8 @@ def raise_flags(store: Store, flags: Sequence[RaisedFlag]) -> list[RaisedFlag]:
     """Store each flag as raised; returns them, urgent first."""
     for flag in flags:
         store.add_event(flag.night, FLAG_EVENT, _data(flag))
+    if flags:
+        remember(store, flags)
     urgent = [flag for flag in flags if flag.level == "urgent"]
     if urgent:
         index = [doc for doc in _index(store) if doc["flag"] not in {f.id for f in urgent}]
@@ -79,13 +86,56 @@ def raise_flags(store: Store, flags: Sequence[RaisedFlag]) -> list[RaisedFlag]:
 
 
 def _data(flag: RaisedFlag) -> dict[str, Any]:
-    return {
+    data = {
         "flag": flag.id,
         "rule": flag.rule,
         "level": flag.level,
         "action": flag.action,
         "text": flag.text,
     }
+    if flag.detail:
+        data["detail"] = flag.detail
+    return data
+
+
+def remember(store: Store, flags: Sequence[RaisedFlag]) -> None:
+    """Add flags to the index of every flag raised (built from the records the first time);
+    a flag raised in another copy of the data and merged here is added when the rules
+    meet it again."""
+    value = store.get_state(ALL_KEY)
+    if isinstance(value, list):
+        index = [doc for doc in value if isinstance(doc, dict) and isinstance(doc.get("flag"), str)]
+    else:
+        first = store.first_night()
+        last = max(flag.night for flag in flags) + timedelta(days=2)
+        index = [
+            _data(f) | {"night": f.night.isoformat()}
+            for f in (flags_in(store, first, last) if first is not None else [])
+        ]
+    have = {doc["flag"] for doc in index}
+    new = [_data(f) | {"night": f.night.isoformat()} for f in flags if f.id not in have]
+    if new or not isinstance(value, list):
+        store.set_state(ALL_KEY, index + new)
+
+
+def every_flag(store: Store, today: date) -> list[RaisedFlag]:
+    """Every flag raised in this data folder, whatever its night, with whether it has been
+    acknowledged; from the index, checked against the records of the flags' own nights."""
+    value = store.get_state(ALL_KEY)
+    if not isinstance(value, list):
+        first = store.first_night()
+        return flags_in(store, first, today + timedelta(days=2)) if first is not None else []
+    nights: set[date] = set()
+    for doc in value:
+        try:
+            nights.add(date.fromisoformat(str(doc.get("night"))))
+        except (ValueError, AttributeError):
+            continue
+    found: dict[str, RaisedFlag] = {}
+    for night in sorted(nights):
+        for flag in flags_in(store, night, night):
+            found.setdefault(flag.id, flag)
+    return _order(found.values())
 
 
 def _index(store: Store) -> list[dict[str, Any]]:
@@ -130,6 +180,7 @@ def _from_event(event: Event, acked: set[str]) -> RaisedFlag | None:
         night=event.night,
         text=str(data.get("text", "")),
         acknowledged=flag_id in acked,
+        detail=str(data.get("detail", "")),
     )
 
 

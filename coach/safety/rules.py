@@ -35,6 +35,7 @@ from coach.safety.flags import (
     RaisedFlag,
     flags_from,
     raise_flags,
+    remember,
 )
 from coach.safety.note_rules import SIGNS, note_findings
 from coach.settings.model import Settings
@@ -239,6 +240,7 @@ class Finding(NamedTuple):
             action=self.rule.action,
             night=self.night,
             text=self.text(),
+            detail=self.detail,
         )
 
 
@@ -362,15 +364,20 @@ class RedFlag(NamedTuple):
         return self.nights[-1]
 
     def line(self) -> str:
-        """One line for a notice or the report: the rule, when, the advice, what to do."""
-        if len(self.nights) > 3:
-            when = f"{len(self.nights)} nights, the latest {self.last:%d %b %Y}"
-        else:
-            when = ", ".join(f"{n:%d %b %Y}" for n in self.nights)
+        """One line for a notice: the rule, when, the advice, what to do."""
         return (
-            f"{self.pattern.title} ({when}). {self.pattern.advice} "
-            f"{ACTION_TEXT[self.pattern.action]}"
+            f"{self.pattern.title} ({self.when()}). {self.pattern.advice} "
+            + (ACTION_TEXT[self.pattern.action])
         )
+
+    def short(self) -> str:
+        """The rule, when, and what to do: for the report, whose reader has the advice."""
+        return f"{self.pattern.title} ({self.when()}). {ACTION_TEXT[self.pattern.action]}"
+
+    def when(self) -> str:
+        if len(self.nights) > 3:
+            return f"{len(self.nights)} nights, the latest {self.last:%d %b %Y}"
+        return ", ".join(f"{n:%d %b %Y}" for n in self.nights)
 
 
 def find_red_flags(
@@ -458,6 +465,9 @@ def check_after_save(
         return []
     existing = flags_from(events)
     have = {flag.id for flag in existing}
+    met = {finding.id for finding in findings}
+    if any(flag.id in met for flag in existing):
+        remember(store, [flag for flag in existing if flag.id in met])
     new: list[RaisedFlag] = []
     for finding in findings:
         if finding.id in have:

@@ -157,11 +157,17 @@ def test_the_experiment_section_when_one_ran(ctx: Session) -> None:
 
 
 def test_red_flags_and_notes(report: str) -> None:
-    flags = report.split("## Red flags seen")[1].split("##")[0]
-    assert "- **Urgent**: A cramp lasted more than 10 minutes (11 Nov 2026)." in flags
-    assert "- **Soon**: Cramps after starting a new medicine (11 Nov 2026)." in flags
-    assert "Raise it with your doctor or pharmacist" in flags
+    # The safety block comes first, right after who and when.
+    assert report.index("## Safety: red flags and medicines") < report.index("## Cramps per week")
+    flags = report.split("## Safety: red flags and medicines")[1].split("\n## ")[0]
+    assert "| 11 Nov 2026 | urgent | A cramp lasted more than 10 minutes | 12 min |" in flags
+    assert (
+        "| 11 Nov 2026 | soon | Cramps after starting a new medicine "
+        "| \u201cstarted a new medicine\u201d |"
+    ) in flags
     assert "stop" not in flags.split("new medicine")[1]
+    # what coach can miss, said where it reports
+    assert "coach reads notes for key words and can miss signs" in flags
     assert "- **Wed 11 Nov 2026**: started a new medicine" in report
     assert report.rstrip().endswith(f"*{NOT_MEDICAL_ADVICE}*")
 
@@ -225,7 +231,7 @@ def test_the_installed_command_writes_the_report(ctx: Session, tmp_path: Path) -
     assert done.stdout == f"Report written to {out}.\n"
     report = out.read_text()
     assert f"- **{night:%a %d %b %Y}**: started a new medicine" in report
-    assert f"A cramp lasted more than 10 minutes ({night:%d %b %Y})" in report
+    assert f"| {night:%d %b %Y} | urgent | A cramp lasted more than 10 minutes |" in report
 
 
 def test_the_cli_default_weeks_matches_the_report() -> None:
@@ -233,3 +239,42 @@ def test_the_cli_default_weeks_matches_the_report() -> None:
     from coach.report import build as report
 
     assert cli_report.DEFAULT_WEEKS == report.DEFAULT_WEEKS
+
+
+def test_the_safety_block_keeps_what_the_window_drops(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flag not acknowledged and a medicine started, both ten weeks before a six-week
+    report, are in its safety block; a flag acknowledged then is not."""
+    old = ["--night", "2026-09-12"]
+    assert main(["cramp", "--count", "1", "--note", "started amlodipine", *old], context=ctx) == 0
+    assert main(["cramp", "--count", "1", "--sign", "wound-or-toxin", *old], context=ctx) == 0
+    older = ["--night", "2026-09-10", "--note", "left calf red and hot"]
+    assert main(["cramp", "--count", "1", *older], context=ctx) == 0
+    assert main(["flags", "--ack", "clot-calf-2026-09-10"], context=ctx) == 0
+    assert main(["cramp", "--none", "--night", "2026-11-21"], context=ctx) == 0
+    capsys.readouterr()
+    assert main(["report"], context=ctx) == 0
+    report = capsys.readouterr().out
+    assert "Sun 11 Oct 2026 to Sat 21 Nov 2026" in report  # the window starts after them
+    safety = report.split("## Safety: red flags and medicines")[1].split("\n## ")[0]
+    assert (
+        "| 12 Sep 2026 | urgent | Cramps after contact with a toxin or after a dirty wound "
+        "| your answer: a dirty wound or contact with a toxin | NOT YET |"
+    ) in safety
+    assert "Medicine started or changed, 12 Sep 2026**: amlodipine: a blood-pressure" in safety
+    assert "clot-calf" not in safety and "10 Sep 2026" not in safety  # acknowledged
+    assert "coach reads notes for key words and can miss signs" in safety
+
+
+def test_nothing_found_says_what_coach_can_miss(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["cramp", "--none", "--night", "2026-11-21"], context=ctx) == 0
+    capsys.readouterr()
+    assert main(["report"], context=ctx) == 0
+    safety = capsys.readouterr().out.split("## Safety: red flags and medicines")[1]
+    safety = safety.split("\n## ")[0]
+    assert "No red flag was raised or found in this period." in safety
+    assert "coach reads notes for key words and can miss signs" in safety
+    assert "appear" not in safety

@@ -135,8 +135,9 @@ def test_the_pdf_holds_the_figures_the_diary_implies(pdf: Path) -> None:
     assert re.search(r"Whole period 37 of 42 20 22 4\.2 \(2\.6-6\.3\) 5\.0 3\.0", flat)
     stretch = next(line for line in text.splitlines() if "Calf and hamstring" in line)
     assert " ".join(stretch.split()).endswith("Calf and hamstring stretches 40 42 95%")
-    assert "Urgent: A cramp lasted more than 10 minutes (22 Nov 2026)" in flat
-    assert "Soon: Cramps after starting a new medicine (22 Nov 2026)" in flat
+    assert "Safety: red flags and medicines" in flat
+    assert "Medicine started or changed, 22 Nov 2026: simvastatin: a statin" in flat
+    assert "coach reads notes for key words and can miss signs" in flat
     assert "Sun 22 Nov 2026: started taking simvastatin last week" in flat
     assert "regression to the mean" in flat
     assert "Not medical advice." in flat
@@ -155,7 +156,7 @@ def test_a_long_report_spills_only_notes_onto_a_second_page(
     out = tmp_path / "long.pdf"
     out.write_bytes(render(report, "pdf"))
     pages = [page for page in pdf_text(out).split("\f") if page.strip()]
-    assert "Red flags seen" in pages[0]
+    assert "Safety: red flags and medicines" in pages[0]
     assert "walked 39 km in new shoes" in pages[-1]
     assert len(PdfReader(out).pages) == 2
 
@@ -204,10 +205,12 @@ def test_not_cramps_answers_show_when_asked(morning: Session, tmp_path: Path) ->
     assert "no on 09 Nov 2026; yes 1 of 2 times asked" in flat
     assert "no on 02 Nov 2026; yes 0 of 1 time asked" in flat  # cramps elsewhere
     assert "the app does not diagnose" in flat
-    # Everything but the notes on the first page.
-    first = " ".join(pdf_text(out).split("\f")[0].split())
-    assert "no on 09 Nov 2026; yes 1 of 2 times asked" in first
-    assert "Red flags" in first
+    # The safety block first: the answer of 2 Nov is a red flag there (walking pain); the
+    # answers' own table may follow on the second page, before the notes.
+    pages = pdf_text(out).split("\f")
+    first = " ".join(pages[0].split())
+    assert "Leg pain when walking" in first.split("Cramps per week")[0]
+    assert len([p for p in pages if p.strip()]) <= 2
 
 
 def test_nothing_asked_means_no_such_section(pdf: Path) -> None:
@@ -263,7 +266,7 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
     pages = [page for page in pdf_text(out).split("\f") if page.strip()]
     assert len(pages) <= 2  # a second page only for the notes and the experiment
     first = " ".join(pages[0].split())
-    for needed in ("Cramps per week", "Longest cramps", "Evening routine", "Red flags seen"):
+    for needed in ("Safety: red flags", "Cramps per week", "Longest cramps", "Evening routine"):
         assert needed in first
     flat = " ".join(" ".join(pages).split())
     assert "Personal experiment: does stretching help?" in flat
@@ -282,9 +285,9 @@ def test_flags_raised_on_saving_are_listed_with_when_and_acknowledgement(
     out = tmp_path / "report.pdf"
     assert main(["report", "--output", str(out)], context=morning) == 0
     flat = " ".join(pdf_text(out).split())
-    assert "Red flags raised" in flat
-    assert "Urgent, 21 Nov 2026:" in flat
-    assert "(not yet acknowledged)" in flat
+    safety = flat.split("Safety: red flags and medicines")[1].split("Cramps per week")[0]
+    assert "21 Nov 2026 urgent A cramp lasted more than" in safety
+    assert "12 min NOT YET" in safety  # what showed it; not acknowledged
     assert len(PdfReader(out).pages) == 1
 
 
