@@ -97,7 +97,10 @@ def form_changes(
 
 
 PROFILE_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("fluid_limit", "A doctor limits my fluids, or I have heart, kidney or liver disease"),
+    (
+        "fluid_limit",
+        "A doctor limits my fluids, or I have heart, kidney or liver disease, or low sodium",
+    ),
     ("pregnant", "I am pregnant"),
     ("trouble_standing", "Standing or balancing is hard for me"),
     ("numb_feet", "My feet are numb (for example from diabetes)"),

@@ -16,7 +16,7 @@ RELIEF_STEPS: tuple[str, ...] = (
     "to something (the bed, a chair) before you stand.",
     "Massage the muscle gently.",
     "Walk around for a little while, holding on if you need to.",
-    "Warmth can help the soreness afterwards.",
+    "Warmth can help the soreness afterwards (not on numb feet).",
 )
 NUMB_FEET_HEAT = (
     "No heat on numb feet: it can burn without you feeling it. Massage and a short walk "
@@ -59,7 +59,8 @@ def profile_card(*, pregnant: bool, hydration_off_for_profile: bool, numb_feet: 
 URGENT_RED_FLAG = (
     "This cramp has lasted more than 10 minutes. If it does not ease when you move the leg, "
     "contact a doctor or urgent care now. If one calf is swollen, red, warm or tender, get "
-    "help the same day: it can be a blood clot."
+    "help the same day: it can be a blood clot. A swollen or painful calf with "
+    "breathlessness or chest pain: call your emergency number now."
 )
 
 CRAMP_LIMIT_SECONDS = 10 * 60
@@ -140,8 +141,9 @@ order fixed in advance (the first 3 nights of each period do not count), and a m
 for cramp counts gives the answer with its uncertainty. It cannot be blinded, and it is
 about you alone.
 
-coach does not recommend quinine, supplements or any change to your medicines. Ask your
-doctor or pharmacist about those.
+coach does not recommend quinine: regulators warn against it for leg cramps, as it can
+cause serious blood disorders, which have caused deaths. Nor supplements, or any change to
+your medicines: ask your doctor or pharmacist about those.
 
 ## Things to ask a pharmacist
 
@@ -166,5 +168,9 @@ weakness; numbness, tingling, swelling, or muscles getting weaker or thinner; cr
 began after starting a new medicine; leg pain when walking that eases with rest; and if you
 are pregnant, ask a midwife or doctor before following the routine.
 
-coach checks what you log for these signs each time you save, and says so at once.
+coach checks what you log for these signs each time you save, and says so at once. Each
+morning log and the cramping-now guide end with a short checklist of the urgent signs
+(`1`-`6` to tick, `n` when none applies; `coach cramp --sign` on the command line). coach
+reads your notes for key words and can miss signs: act on any of these signs whatever
+coach shows.
 """

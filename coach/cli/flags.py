@@ -43,7 +43,9 @@ def run(options: FlagsOptions, ctx: Session) -> int:
         print(json.dumps([flag.to_json() for flag in flags], indent=2))
         return 0
     if not flags:
-        print("No open red flags.")
+        from coach.safety.flags import LIMITS
+
+        print(f"No open red flags. {LIMITS}")
         return 0
     for flag in flags:
         print(flag.line())

@@ -126,7 +126,7 @@ class Extras(NamedTuple):
     profile: tuple[tuple[str, str], ...] = ()
     """Profile answers (question, answer), e.g. pregnancy, a fluid limit."""
     not_cramps: tuple[tuple[str, str], ...] = ()
-    """"Not cramps?" answers (question, answer): walking pain, restless urge."""
+    """"Not cramps?" answers (question, answer): walking pain, cramps elsewhere."""
     experiment: tuple[Block, ...] = ()
     """The personal experiment's result, as blocks."""
     flags: Section | None = None
@@ -218,7 +218,6 @@ SAFETY_ANSWERS = "safety-answers"
 """The event the check-in's weekly questions are stored as: data {question key: bool|None}."""
 NOT_CRAMPS_QUESTIONS: dict[str, str] = {
     "walking_pain": "Pain in the calf when walking that eases with rest?",
-    "restless_urge": "An urge to move the legs, eased by moving (not a hard, painful knot)?",
     "elsewhere": "Cramps in other parts of the body?",
 }
 """What the answers mean, in the words of CONTENT.md's "Not cramps" and red flags."""

@@ -16,6 +16,9 @@ from coach.stretch.player import Change, Slot, StretchSession
 COUNTDOWN_FROM = 3
 """The last seconds of a hold that are counted aloud."""
 NUMBERS = {1: "one", 2: "two", 3: "three"}
+BALANCE = "Hold the wall or a chair; stop if it hurts."
+"""Said as a standing stretch begins (CONTENT.md: hold a wall, a chair back or a rail for
+balance, and stop if it hurts rather than pulls)."""
 
 
 class Cue(NamedTuple):
@@ -29,6 +32,15 @@ def slot_words(slot: Slot) -> str:
     """'Calf stretch (standing), left leg' as a voice reads it: no brackets."""
     name = slot.exercise.name.replace("(", "").replace(")", "")
     return f"{name}, {slot.leg} leg" if slot.leg else name
+
+
+def _balance(slot: Slot, before: Slot | None) -> str:
+    """The balance cue, when a standing exercise begins ("" otherwise)."""
+    if slot.exercise.variant != "standing":
+        return ""
+    if before is not None and before.exercise.variant == "standing":
+        return ""  # said as the first standing stretch began
+    return f" {BALANCE}"
 
 
 class SessionCues:
@@ -83,14 +95,16 @@ class SessionCues:
                 text += f" Next: {slot_words(after)}."
             return Cue(text=text, chime=True)
         if change.phase == "ready":
-            return Cue(text=f"Next: {slot_words(slot)}. Get into position.", chime=True)
+            before = session.slots[session.index - 1] if session.index > 0 else None
+            text = f"Next: {slot_words(slot)}. Get into position."
+            return Cue(text=text + _balance(slot, before), chime=True)
         return Cue(text=self._hold_words(slot), chime=True)
 
     def _hold_words(self, slot: Slot) -> str:
         session = self.session
         before = session.slots[session.index - 1] if session.index > 0 else None
         if before is None or before.exercise.id != slot.exercise.id:
-            return f"{slot_words(slot)}. Hold."
+            return f"{slot_words(slot)}.{_balance(slot, before)} Hold."
         if before.leg != slot.leg:
             return f"Switch legs: {slot.leg} leg. Hold."
         return f"Hold, rep {slot.rep}."
@@ -101,7 +115,9 @@ class SessionCues:
 
     def started(self) -> Cue:
         slot = self.session.slot
-        return Cue(text=f"{slot_words(slot)}. Hold." if slot else "Start.")
+        if slot is None:
+            return Cue(text="Start.")
+        return Cue(text=f"{slot_words(slot)}.{_balance(slot, None)} Hold.")
 
     def paused(self) -> Cue:
         return Cue(text="Paused.")

@@ -58,7 +58,13 @@ async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
                 player.tick()
 
         await pilot.press("space")
-        assert heard.new() == [("Calf stretch standing, left leg. Hold.", False)]
+        # the first standing stretch: the balance cue (CONTENT.md's form cues)
+        assert heard.new() == [
+            (
+                "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold.",
+                False,
+            )
+        ]
         run(4)
         assert heard.new() == [("three", False), ("two", False), ("one", False), ("Rest.", True)]
         run(2)
