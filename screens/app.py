@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
+from coach.experiment.protocol import plan_for
 from coach.planner import current_night, plan_night
 from coach.session import Context, DiaryService, Outcome, StepRecord, Tombstone
 from coach.settings.model import Settings
@@ -24,13 +25,15 @@ if TYPE_CHECKING:
     from coach.desktop.voice import Speaker
     from coach.safety.flags import RaisedFlag
     from coach.session import Store
-    from screens.messages import RingBell, Say, StepDue
+    from screens.messages import ReminderButton, RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
 
 REMINDERS_DELAY = 1.0
 """Seconds after mount before the reminder service is built (in a worker thread)."""
+WIND_DOWN_STEP = "screens-off"
+"""The step whose reminder opens the guided evening, when the app shows Tonight."""
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
 
@@ -95,8 +98,10 @@ class CoachApp(App[None]):
         reminders: RemindersFactory | None = None,
         exports_dir: Path | None = None,
         speaker: SpeakerFactory | None = None,
+        open_step: str | None = None,
     ) -> None:
         super().__init__()
+        self._open_step = open_step
         self.diary = DiaryService(store, settings, clock, config_path=config_path)
         # Every save through the diary is checked for red flags at once (CONTENT.md).
         self.diary.after_save.append(self.check_red_flags)
@@ -134,6 +139,8 @@ class CoachApp(App[None]):
             from screens.settings import SettingsScreen
 
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
+        elif self._open_step is not None:
+            self.open_step(self._open_step)
         else:
             self._offer_checkin()
         if self.settings.timezone_unknown:
@@ -401,10 +408,19 @@ class CoachApp(App[None]):
         step = plan.step(step_id)
         if step is None:
             return
+        from screens.wind_down import WindDownScreen
+
+        guided = False
         for screen in self.screen_stack:
             if isinstance(screen, TonightScreen):
                 screen.show_due(step_id)
+            elif isinstance(screen, WindDownScreen):
+                screen.announce(step_id)
+                guided = True
         self.due_step = (night, step_id)
+        if step_id == WIND_DOWN_STEP and not guided and isinstance(self.screen, TonightScreen):
+            # Screens off is where the evening turns to bed: walk the rest of it from here.
+            self.screen.action_wind_down()
         if words is None:
             from coach.reminders.rules import reminder_text
 
@@ -424,6 +440,52 @@ class CoachApp(App[None]):
         from screens.messages import StepDue
 
         self.post_message(StepDue(step_id, night, late_by, words))
+
+    def open_step(self, step_id: str) -> None:
+        """Open one of tonight's steps as enter on Tonight would ("evening": the guided
+        evening), over whatever is on screen but a dialog."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TonightScreen):
+            if isinstance(self.screen, ModalScreen):
+                self.notify("Finish this first; the reminder's step waits on Tonight.")
+                return
+            self.pop_screen()
+        tonight = self.screen
+        if not isinstance(tonight, TonightScreen):
+            return
+        if step_id == "evening":
+            tonight.action_wind_down()
+        elif not tonight.open_step(step_id):
+            title = self.settings.routine.step(step_id).title if step_id else step_id
+            self.notify(f"{title} is not on tonight's plan.", severity="warning")
+
+    def mark_done(self, night: date, step_id: str) -> None:
+        """Record a step done as `d` on Tonight does: late once its time has passed."""
+        from coach.reminders.rules import overtaken
+
+        plan = plan_for(self.settings, self.diary.store, night)[0]
+        step = plan.step(step_id)
+        if step is None:  # a no-stretch night of the experiment, or a step turned off
+            self.notify(f"{step_id} is not on the plan for that night.", severity="warning")
+            return
+        late = overtaken(plan, step_id, self.clock.now())
+        if self.record_step(night, step_id, "done", late=late):
+            self.notify(f"{step.title}: done.")
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_view", None)
+            if refresh is not None:
+                refresh()
+
+    def on_reminder_button(self, message: ReminderButton) -> None:
+        """A button pressed on a desktop reminder: the same as the key in the app."""
+        action = message.action
+        if action.night != self.tonight():
+            return
+        if action.key == "done":
+            self.mark_done(action.night, action.step_id)
+        elif action.key == "snooze":
+            self.snooze(action.step_id)
+        else:
+            self.open_step(action.step_id)
 
     def on_step_due(self, message: StepDue) -> None:
         self.step_due(message.step_id, message.night, message.late_by, message.words)
@@ -553,6 +615,11 @@ class CoachApp(App[None]):
             "Snooze the last reminder", "Remind me again in a few minutes", self.action_snooze
         )
         if isinstance(screen, TonightScreen):
+            yield SystemCommand(
+                "Start my evening",
+                "Walk each step still ahead as its time comes, to lights out",
+                screen.action_wind_down,
+            )
             yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
             yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
             yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
@@ -573,7 +640,7 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
     def build(app: CoachApp) -> Reminders:
         # Imported here: APScheduler and plyer load after Tonight's first paint.
         from coach.reminders.host import DueReminder, ReminderHost, desktop_notifier
-        from screens.messages import Say
+        from screens.messages import ReminderButton, Say
 
         def show(due: DueReminder) -> None:
             app.post_step_due(due.step.id, due.night, due.late_by, (due.title, due.body))
@@ -588,6 +655,7 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
             on_due=show,
             tell=say,
             instead="will show here instead",
+            on_action=lambda action: app.post_message(ReminderButton(action)),
         )
         # The app's settings, not the ones read at start: a first run's welcome form (or a
         # change made while this was loading) has moved them since.
@@ -612,8 +680,9 @@ def audio_speaker(app: CoachApp) -> Speaker:
     )
 
 
-def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
-    """Start the app on the context's data; returns the exit status."""
+def run_tui(ctx: Context, notifier: Notifier | None = None, *, open_step: str | None = None) -> int:
+    """Start the app on the context's data (on one of tonight's steps, or the guided
+    evening with "evening"); returns the exit status."""
     ctx.kind = "tui"
     settings = ctx.settings
     diary = ctx.diary
@@ -630,6 +699,7 @@ def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
         reminders=desktop_reminders(ctx, notifier),
         exports_dir=ctx.paths.exports_dir,
         speaker=audio_speaker,
+        open_step=open_step,
     )
     app.run()
     return 0

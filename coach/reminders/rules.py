@@ -25,6 +25,8 @@ ON_TIME_GRACE = timedelta(minutes=2)
 """A reminder delivered this long after its time still counts as on time."""
 MAX_SNOOZES = 3
 """How many times one step may be snoozed on one night."""
+DUE_WINDOW = timedelta(minutes=30)
+"""How long the last step of the night stays due before it counts as late."""
 
 REMINDER_EVENT = "reminder"
 SNOOZE_EVENT = "snooze"
@@ -91,6 +93,17 @@ def reminder_text(
     return f"{step.title}: {when}", body
 
 
+def overtaken(plan: Plan, step_id: str, now: datetime) -> bool:
+    """Whether a step's own time has passed: the next step's time has come (for the last
+    step, DUE_WINDOW after it). Done then, it is recorded late."""
+    steps = plan.steps
+    for index, step in enumerate(steps):
+        if step.id == step_id:
+            following = steps[index + 1].at if index + 1 < len(steps) else step.at + DUE_WINDOW
+            return now >= following
+    return False
+
+
 # --- snooze and pause -------------------------------------------------------------------
 
 
@@ -136,10 +149,12 @@ def check_snooze(
     now: datetime,
     state: NightState,
     recorded: str | None,
+    interval: timedelta | None = None,
 ) -> datetime:
     """When a snooze asked now would remind again; CoachError saying why if it may not.
 
     `recorded`: the step's latest outcome that night ('done', 'skipped', 'missed') or None.
+    `interval`: how long until the repeat (default: notifications.snooze_minutes).
     """
     tz = settings.tz
     step = plan.step(step_id)
@@ -158,7 +173,9 @@ def check_snooze(
         )
     if len(state.snoozes.get(step_id, [])) >= MAX_SNOOZES:
         raise CoachError(f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it")
-    return now + timedelta(minutes=settings.notifications.snooze_minutes)
+    if interval is None:
+        interval = timedelta(minutes=settings.notifications.snooze_minutes)
+    return now + interval
 
 
 def snooze(store: Store, settings: Settings, now: datetime, night: date, step_id: str) -> datetime:

@@ -125,12 +125,14 @@ class ReminderService:
         on_problem: Callable[[str], object] | None = None,
         is_sender: Callable[[], bool] | None = None,
         not_before: datetime | None = None,
+        snooze_interval: timedelta | None = None,
     ) -> None:
         """`config_file`: re-read when it changes. `is_sender`: whether this process holds
         the sender lock and so writes what it did to the store (default: it does).
         `not_before`: when coach was first used here; a step due before it that is past
         being useful is not owed at all (never recorded missed): a first evening is not
-        penalised for what came before it."""
+        penalised for what came before it. `snooze_interval`: how long a snooze waits
+        (default: notifications.snooze_minutes; the end-to-end tests shorten it)."""
         self.settings = settings
         self.clock = clock
         self.on_due = on_due
@@ -147,6 +149,7 @@ class ReminderService:
         self._lock = threading.RLock()
         self._started = clock.now()
         self.not_before = not_before
+        self.snooze_interval = snooze_interval
 
     # --- what is owed ----------------------------------------------------------------
 
@@ -325,7 +328,13 @@ class ReminderService:
                 snoozes={step_id: list(taken)}, paused=self._paused.get(night, False)
             )
             wake = check_snooze(
-                self.settings, self.plan(night), step_id, self.clock.now(), state, recorded
+                self.settings,
+                self.plan(night),
+                step_id,
+                self.clock.now(),
+                state,
+                recorded,
+                self.snooze_interval,
             )
             if self.store is not None:
                 self.store.add_event(

@@ -38,7 +38,7 @@ DESIGN_COMMANDS = {
     "snooze",
     "config",
 }
-ADDED_SINCE = {"restore", "merge", "pause"}
+ADDED_SINCE = {"restore", "merge", "pause", "open"}
 """Commands added after DESIGN.md's contract was written; the README documents each."""
 
 
