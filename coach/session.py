@@ -346,8 +346,10 @@ class DiaryService:
             if table == "events" and doc["kind"] == EPISODE and doc["data"].get("cancelled"):
                 cancelled.add((doc["night"], doc["data"].get("started")))
         for table, doc in standing:
-            if table == TOMBSTONES or str(doc.get("origin", "")).startswith("daemon@"):
+            if table == TOMBSTONES:
                 continue
+            if str(doc.get("origin", "")).startswith("daemon@") and table != "outcomes":
+                continue  # the daemon's own notes; a step it recorded was a user's button
             if table == "outcomes" and doc.get("detail", {}).get("why"):
                 continue  # recorded missed by the reminders, not by the user
             if table == "events":

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from coach.desktop.voice import Speaker
     from coach.safety.flags import RaisedFlag
     from coach.session import Store
+    from coach.settings.watch import ConfigWatcher
     from screens.messages import ReminderButton, RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
@@ -34,6 +35,8 @@ REMINDERS_DELAY = 1.0
 """Seconds after mount before the reminder service is built (in a worker thread)."""
 WIND_DOWN_STEP = "screens-off"
 """The step whose reminder opens the guided evening, when the app shows Tonight."""
+CONFIG_POLL_SECONDS = 0.5
+"""How often the app looks at config.toml (one stat): an edit shows within about a second."""
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
 
@@ -115,6 +118,7 @@ class CoachApp(App[None]):
         self._reminders_factory = reminders
         self._speaker_factory = speaker
         self.reminders: Reminders | None = None
+        self._config_watch: ConfigWatcher | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
         self._apply_display(settings)
@@ -157,6 +161,7 @@ class CoachApp(App[None]):
         # a guess, and a toast would cover the form.
         if not first_run:
             self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        self._follow_config()
         # Urgent flags not yet acknowledged come back at every start, after the first paint,
         # and so do records set aside that nobody was told about.
         self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
@@ -311,6 +316,46 @@ class CoachApp(App[None]):
         if theme is not None and theme != self.theme and theme in self.available_themes:
             self.theme = theme
 
+    # --- config.toml edited while the app runs (`coach config set`, an editor) ----------------
+
+    def _follow_config(self) -> None:
+        from coach.clock import SystemClock
+        from coach.settings.watch import ConfigWatcher
+
+        # Real time, whatever the app's clock: the wait is for an editor's writes to end.
+        self._config_watch = ConfigWatcher(self.config_path, SystemClock(), self.settings)
+        self.set_interval(CONFIG_POLL_SECONDS, self._poll_config)
+
+    def _poll_config(self) -> None:
+        watcher = self._config_watch
+        if watcher is None:
+            return
+        settings = watcher.poll()
+        problem = watcher.take_problem()
+        if problem is not None:
+            self.notify(
+                f"{problem}. coach keeps the settings it had until the file is fixed.",
+                title="config.toml not used",
+                severity="warning",
+                timeout=20,
+            )
+        if settings is not None:
+            self.use_settings(settings)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Settings changed outside the app: Tonight's times, the player's holds, the
+        voice and the theme follow at once."""
+        self.diary.settings = settings
+        if self.reminders is not None:
+            self.reminders.settings_changed(settings)
+        theme = settings.display.theme
+        if theme is not None and theme != self.theme and theme in self.available_themes:
+            self.theme = theme
+        for screen in self.screen_stack:
+            changed = getattr(screen, "settings_changed", None)
+            if changed is not None:
+                changed()
+
     def watch_theme(self, theme: str) -> None:
         """The user chose a theme (command palette): keep it for the next start."""
         if theme != self.settings.display.theme:
@@ -378,6 +423,8 @@ class CoachApp(App[None]):
             return f"{exc.key}: {exc.problem}" if exc.key else exc.problem
         except OSError as exc:
             return f"{self.config_path}: cannot be written ({exc.strerror})"
+        if self._config_watch is not None:
+            self._config_watch.accept(settings)  # written here: nothing to follow
         if self.reminders is not None:
             self.reminders.settings_changed(settings)
         return None

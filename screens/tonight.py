@@ -163,6 +163,10 @@ class TonightScreen(Screen[None]):
             if not isinstance(screen, ModalScreen):
                 return
 
+    def settings_changed(self) -> None:
+        """config.toml changed: the times, steps and bedtime as now set."""
+        self.refresh_view()
+
     def on_screen_resume(self) -> None:
         self.refresh_view()
         self._settle_if_due(safe_protocol(services(self).diary.store))

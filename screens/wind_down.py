@@ -88,6 +88,7 @@ class WindDownScreen(Screen[None]):
         super().__init__()
         self.speaker = speaker
         """Where the spoken cues go; built from the settings on mount if None."""
+        self._own_speaker = speaker is None
         self.view: EveningView | None = None
         self._announced: set[str] = set()
         """Steps already said aloud as they fell due (each once, unless a reminder repeats)."""
@@ -114,6 +115,13 @@ class WindDownScreen(Screen[None]):
             self.speaker = app.make_speaker()
         self.refresh_view()
         self.set_interval(TICK_SECONDS, self._tick)
+
+    def settings_changed(self) -> None:
+        """config.toml changed: new times, and the voice as now set."""
+        if self._own_speaker and self.speaker is not None:
+            self.speaker.close()
+            self.speaker = services(self).make_speaker()
+        self.refresh_view()
 
     def on_unmount(self) -> None:
         if self.speaker is not None:

@@ -129,12 +129,13 @@ class ActionNotifier(Generic[Tag]):
         return True, self._server
 
     def _ask_server(self) -> None:
-        if self._capabilities is not None and self._router is not None:
-            return
-        name = self._call("GetServerInformation")[0]
-        capabilities = self._call("GetCapabilities")[0]
-        self._server = str(name)
-        self._capabilities = frozenset(str(c) for c in capabilities)
+        # Asked before every notification, as plyer's probe does: a server that hangs
+        # is found here, before a notification is put on its way, so a reminder cut off
+        # by a crash while the server hangs is not shown twice after a restart.
+        self._server = str(self._call("GetServerInformation")[0])
+        if self._capabilities is None:
+            capabilities = self._call("GetCapabilities")[0]
+            self._capabilities = frozenset(str(c) for c in capabilities)
 
     @property
     def has_actions(self) -> bool:
