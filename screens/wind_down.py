@@ -21,7 +21,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static
 
 from coach.errors import CoachError
-from coach.experiment.protocol import plan_for
 from coach.stretch.cues import Cue
 from screens.base import CoachFooter, services
 from screens.timeline import StepRow, build_timeline, span, steps_ahead
@@ -146,12 +145,12 @@ class WindDownScreen(Screen[None]):
         settings = app.settings
         now = app.clock.now()
         night = app.tonight()
-        plan, assigned = plan_for(settings, app.diary.store, night)
         try:
-            outcomes = app.diary.outcomes(night, night)
+            plan, assigned = app.session.plan_and_assignment(night)
+            outcomes = app.session.outcomes(night, night)
         except CoachError as exc:
             self.notify(f"Cannot read tonight's records: {exc}", severity="error")
-            outcomes = {}
+            plan, assigned, outcomes = app.session.plan(night), None, {}
         rows = build_timeline(plan, settings.routine.steps, outcomes, now)
         ahead = steps_ahead(rows)
         return EveningView(

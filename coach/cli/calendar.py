@@ -11,7 +11,7 @@ from coach.planner import current_night
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class CalendarOptions(NamedTuple):
@@ -19,7 +19,7 @@ class CalendarOptions(NamedTuple):
     """The .ics file to write; None prints it."""
 
 
-def run(options: CalendarOptions, ctx: Context) -> int:
+def run(options: CalendarOptions, ctx: Session) -> int:
     from coach.reminders.calendar import routine_calendar  # icalendar loads only for this command
 
     now = ctx.clock.now()

@@ -36,7 +36,7 @@ from coach.reminders.service import (
     ReminderService,
     ScheduledReminders,
 )
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import Settings, SoundSettings, VoiceSettings
 from coach.system.locks import LOCK_NAME, SenderLock
 
@@ -106,7 +106,7 @@ class ReminderHost:
 
     def __init__(
         self,
-        ctx: Context,
+        ctx: Session,
         kind: Kind,
         notifier: Notifier,
         *,
@@ -145,7 +145,7 @@ class ReminderHost:
             self._due,
             store=ctx.store,
             config_file=ctx.paths.config_file,
-            not_before=ctx.diary.first_use_or_none(),
+            not_before=ctx.first_use_or_none(),
             on_missed=self._missed,
             on_problem=self.tell,
             is_sender=self._is_sender,
@@ -362,14 +362,15 @@ class ReminderHost:
                 if plan.step(step_id) is None:
                     raise CoachError(f"{title} is not on the plan for the night of {night}")
                 late = overtaken(plan, step_id, ctx.clock.now())
-                ctx.diary.record_step(night, step_id, "done", late=late)
+                ctx.record_step(night, step_id, "done", late=late)
                 line = f"{title}: recorded done from the notification"
                 self._check_flags(night)
                 if self.runner is not None:
                     self.runner.sync()
             elif action.key == "snooze":
                 wake = self.snooze(night, step_id)
-                line = f"{title}: snoozed from the notification until {wake:%H:%M:%S %Z}"
+                until = wake.astimezone(settings.tz)
+                line = f"{title}: snoozed from the notification until {until:%H:%M:%S}"
             else:
                 from coach.desktop.autostart import open_in_terminal
 
@@ -384,11 +385,7 @@ class ReminderHost:
     def _check_flags(self, night: date) -> None:
         """The red-flag rules after a save, as every save runs them; raised flags are kept
         for `coach flags` and the app's next start."""
-        from coach.safety.rules import check_after_save
-
-        for flag in check_after_save(
-            self.ctx.store, self.service.settings, self.ctx.clock.now(), night
-        ):
+        for flag in self.ctx.check_flags(night):
             self.log("warning", f"{flag.level.upper()}: {flag.text}")
 
     async def close(self, timeout: float = 10.0) -> None:
@@ -423,18 +420,23 @@ class ReminderHost:
             self.runner.sync()
 
     def snooze(self, night: date, step_id: str) -> datetime:
-        """Remind again later (see ReminderService.snooze); CoachError when it may not."""
-        wake = self.service.snooze(night, step_id)
-        if self.runner is not None:
-            self.runner.sync()
+        """Remind again later (the session's snooze: the one rule); CoachError when it may
+        not."""
+        wake = self.ctx.snooze(night, step_id, interval=self.service.snooze_interval)
+        self._picked_up()
         return wake
 
     def snoozes_left(self, night: date, step_id: str) -> int:
-        return self.service.snoozes_left(night, step_id)
+        return self.ctx.snoozes_left(night, step_id)
 
     def set_paused(self, night: date, paused: bool = True) -> None:
         """Skip a night's reminders; the night does not count against the streak."""
-        self.service.set_paused(night, paused)
+        self.ctx.set_paused(night, paused)
+        self._picked_up()
+
+    def _picked_up(self) -> None:
+        """The service reads what the session wrote, and the timers move to it."""
+        self.service.refresh()
         if self.runner is not None:
             self.runner.sync()
 

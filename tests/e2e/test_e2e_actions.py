@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coach.reminders.host import DueReminder, ReminderHost, desktop_notifier
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
 from tests.support.desktop import Desktop, coach_home_in
@@ -58,10 +58,10 @@ def wait_until(what: Callable[[], bool], timeout: float = 15.0) -> bool:
     return what()
 
 
-def host_at_screens_off(home: Path, sent: list[DueReminder]) -> tuple[Context, ReminderHost]:
+def host_at_screens_off(home: Path, sent: list[DueReminder]) -> tuple[Session, ReminderHost]:
     """The reminder host on `home`, with its clock two seconds before screens off (21:30)."""
     clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 58, tzinfo=BERLIN))
-    ctx = Context(Paths.resolve(home), kind="daemon", clock=clock)
+    ctx = Session(Paths.resolve(home), kind="daemon", clock=clock)
     # The steps before are done, so screens off is the only reminder.
     ctx.store.record_step(NIGHT, "last-meal", "done")
     ctx.store.record_step(NIGHT, "hydration", "done")
@@ -123,7 +123,7 @@ def test_done_on_the_notification_records_the_step_done(
     titles = [n["summary"] for n in desktop.received()]
     assert titles == ["Screens off: 60 minutes to bedtime"]  # done: no repeat
     # A change the user made, so `coach undo` takes it back like any other.
-    stone = ctx.diary.undo()
+    stone = ctx.undo()
     assert stone is not None and stone.what.startswith("Screens off done")
 
 

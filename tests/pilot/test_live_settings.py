@@ -10,7 +10,7 @@ from textual.widgets import Digits, OptionList
 
 from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
@@ -27,7 +27,7 @@ def timeline_lines(app: CoachApp) -> list[str]:
 
 
 async def test_the_running_app_follows_coach_config_set_within_two_seconds(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 19, 0, tzinfo=BERLIN))
@@ -72,7 +72,7 @@ async def test_the_running_app_follows_coach_config_set_within_two_seconds(
 
 
 async def test_a_broken_edit_keeps_the_settings_and_says_so_once(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     app = make_app(first_run=False)

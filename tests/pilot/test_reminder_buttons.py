@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from coach.clock import FakeClock
 from coach.reminders.host import ReminderAction
-from coach.session import Context
+from coach.session import Session
 from screens.messages import ReminderButton
 from screens.stretch_player import StretchScreen
 from screens.tonight import TonightScreen
@@ -19,7 +19,7 @@ NIGHT = date(2026, 11, 22)
 
 
 async def test_done_on_a_reminder_is_recorded_as_the_d_key_records_it(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 21, 35, tzinfo=BERLIN))
@@ -45,7 +45,7 @@ async def test_done_on_a_reminder_is_recorded_as_the_d_key_records_it(
 
 
 async def test_open_on_the_stretch_reminder_starts_the_player(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 22, 21, tzinfo=BERLIN))
@@ -63,7 +63,7 @@ async def test_open_on_the_stretch_reminder_starts_the_player(
 
 
 async def test_coach_open_evening_starts_on_the_guided_evening(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 21, 35, tzinfo=BERLIN))

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.step_card import SkipReasonScreen
 from screens.stretch_player import StretchScreen
@@ -32,7 +32,7 @@ def shown(app: CoachApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-def outcome(ctx: Context, step: str) -> tuple[str, str | None] | None:
+def outcome(ctx: Session, step: str) -> tuple[str, str | None] | None:
     record = ctx.store.latest_outcomes(NIGHT, NIGHT).get((NIGHT, step))
     return None if record is None else (record.outcome, record.reason)
 
@@ -47,13 +47,13 @@ async def tick(pilot: Pilot[None], screen: WindDownScreen) -> None:
     await pilot.pause()
 
 
-def evening_app(ctx: Context, make_app: MakeApp, speaker: RecordingSpeaker) -> CoachApp:
+def evening_app(ctx: Session, make_app: MakeApp, speaker: RecordingSpeaker) -> CoachApp:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # so the check-in stays away
     return make_app(first_run=False, speaker=lambda app: speaker)
 
 
 async def test_the_evening_moves_on_by_itself_and_records_done_and_skipped(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     at(clock, 21, 25)
@@ -116,7 +116,7 @@ async def test_the_evening_moves_on_by_itself_and_records_done_and_skipped(
 
 
 async def test_the_stretches_done_in_the_player_lead_to_the_sleep_position_tip(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     at(clock, 22, 19)
@@ -149,7 +149,7 @@ async def test_the_stretches_done_in_the_player_lead_to_the_sleep_position_tip(
 
 
 async def test_a_no_stretch_night_walks_past_the_stretches(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     mid_no_stretch_period(ctx)
     speaker = RecordingSpeaker()
@@ -177,7 +177,7 @@ async def test_a_no_stretch_night_walks_past_the_stretches(
 
 
 async def test_the_screens_off_reminder_opens_the_evening_and_a_repeat_is_said_again(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     at(clock, 21, 30)
@@ -200,7 +200,7 @@ async def test_the_screens_off_reminder_opens_the_evening_and_a_repeat_is_said_a
 
 
 async def test_the_evening_at_night_is_a_good_night(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     clock.set(datetime(2026, 11, 23, 3, 5, tzinfo=BERLIN))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
@@ -23,7 +23,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.fixture
-def screens_off(ctx: Context, clock: FakeClock, make_app: MakeApp) -> CoachApp:
+def screens_off(ctx: Session, clock: FakeClock, make_app: MakeApp) -> CoachApp:
     """21:31, screens off just due; the meal done and the water skipped earlier."""
     ctx.store.record_cramps(date(2026, 11, 21), 0)
     clock.set(datetime(2026, 11, 22, 19, 40, tzinfo=BERLIN))
