@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import optimize, special
 
-from coach.experiment.protocol import Estimate
+from coach.experiment.estimate import Estimate
 
 PRIOR_SD_EFFECT = 1.0
 PRIOR_SD_TREND = 1.0

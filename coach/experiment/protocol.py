@@ -28,11 +28,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
+from coach.experiment.checks import STATE_KEY
+from coach.experiment.estimate import Estimate
 from coach.planner import Plan, current_night, last_slept_night, plan_night
 from coach.records.store import Store
 from coach.settings.model import Settings
 
-STATE_KEY = "experiment"
 STRETCH = "stretch"
 PROTOCOL_VERSION = 2
 """2: the plan holds its stopping rule and final bar (version 1 had neither: no looks)."""
@@ -746,28 +747,6 @@ class PeriodSummary(NamedTuple):
     @property
     def cramps(self) -> int:
         return sum(c for c in self.counts[self.washout :] if c is not None)
-
-
-class Estimate(NamedTuple):
-    """The model's answer: the rate ratio (stretch over no-stretch) and its spread."""
-
-    log_ratio: float
-    sd: float
-
-    @property
-    def ratio(self) -> float:
-        return math.exp(self.log_ratio)
-
-    def interval(self) -> tuple[float, float]:
-        return (
-            math.exp(self.log_ratio - 1.959964 * self.sd),
-            math.exp(self.log_ratio + 1.959964 * self.sd),
-        )
-
-    def prob_below(self, ratio: float) -> float:
-        """Posterior chance that the rate ratio is below `ratio`."""
-        z = (math.log(ratio) - self.log_ratio) / self.sd
-        return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
 class ExperimentResult(NamedTuple):

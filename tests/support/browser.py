@@ -99,7 +99,7 @@ class Served:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"coach.cli.serve" in argv and str(self.home).encode() in argv:
+            if b"coach.cli.serve_tab" in argv and str(self.home).encode() in argv:
                 pids.append(int(entry.name))
         return pids
 
@@ -129,6 +129,8 @@ def chromium(
         "--headless",
         "--no-sandbox",  # needed as root, harmless otherwise
         "--disable-gpu",
+        # textual.js draws with WebGL2; without a GPU that is SwiftShader, which Chromium
+        # no longer falls back to unasked. This browser only ever opens coach's own page.
         "--enable-unsafe-swiftshader",
         "--disable-background-networking",
         "--disable-component-update",
