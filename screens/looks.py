@@ -4,14 +4,12 @@ without colour.
 Under NO_COLOR (and with the high-contrast theme) the app carries the class `-marks`:
 `looks.tcss` then marks the focused field with a bar at its left edge, so a monochrome
 screen, a screen magnifier or a plain capture of the terminal still shows where typing
-goes. A radio button's dot is there only when it is chosen (`Choice`).
+goes. A radio button's dot is there only when it is chosen (screens/choice.py).
 """
 
 from __future__ import annotations
 
-from textual.content import Content
 from textual.theme import Theme
-from textual.widgets import RadioButton
 
 HIGH_CONTRAST_NAME = "high-contrast"
 
@@ -55,12 +53,3 @@ HIGH_CONTRAST = Theme(
         "link-color": "#00FFFF",
     },
 )
-
-
-class Choice(RadioButton):
-    """A radio button whose dot is there only when it is chosen: "▐●▌ yes ▐ ▌ no" reads
-    the same without colour (NO_COLOR, a monochrome screen, a screen reader's capture)."""
-
-    def render(self) -> Content:
-        self.BUTTON_INNER = "\u25cf" if self.value else " "
-        return super().render()

@@ -18,7 +18,8 @@ from coach.session import Session
 from coach.settings.model import config_set
 from coach.system.paths import Paths
 from screens.checkin import CheckinScreen
-from screens.looks import HIGH_CONTRAST, Choice
+from screens.choice import Choice
+from screens.looks import HIGH_CONTRAST
 from screens.settings import COLOURS, SettingsScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp, settle
