@@ -61,7 +61,8 @@ async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
         # the first standing stretch: the balance cue (CONTENT.md's form cues)
         assert heard.new() == [
             (
-                "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold.",
+                "Calf stretch standing, left leg. "
+                "Hold the wall or a chair; stop if it hurts. Hold.",
                 False,
             )
         ]
