@@ -11,6 +11,7 @@ kind's schema (coach.records.schema) on read, merge and restore; a misfit is set
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -331,7 +332,12 @@ class Store:
         given out once."""
         found, self.notices = self.notices, []
         raw = b""
-        if self.notices_file.exists():
+        if self.notices_file.is_symlink():
+            # Never followed (its target is not shown): a link there is not coach's.
+            with contextlib.suppress(OSError):
+                self.notices_file.unlink()
+                found.append(f"{self.notices_file}: a link was found there and removed")
+        elif self.notices_file.exists():
             try:
                 with self.locked(hooks=False):
                     raw = read_regular(self.notices_file, 1024 * 1024)
