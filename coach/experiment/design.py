@@ -52,13 +52,13 @@ LOOK_EVERY = 1
 STOP_PROBABILITY = 0.995
 """A look ends the plan with "helps" when the chance of fewer cramps on stretch nights is at
 least this and a worthwhile benefit is likely."""
-HARM_PROBABILITY = 0.975
+HARM_PROBABILITY = 0.99
 """A look ends the plan with "worse" when the chance of more cramps on stretch nights is at
 least this (checked before benefit is judged futile: harm comes first)."""
-FUTILITY_PROBABILITY = 0.05
+FUTILITY_PROBABILITY = 0.1
 """A look ends the plan with "no clear difference" when the chance of a worthwhile benefit,
 if the stretches were done as planned, is below this ..."""
-HARM_HOLD = 0.8
+HARM_HOLD = 0.6
 """... unless the chance of more cramps on stretch nights is at least this: an estimate that
 points to harm runs on, so that harm can be told (it is never ended as "no clear
 difference")."""
@@ -76,17 +76,17 @@ PLAN_SIZE = 1.0
 evidence; a fortnight's own is taken half-way to it."""
 MAX_INVERSE_SIZE = 3.0
 """The run-in's own overdispersion is taken as at most this (1 / size)."""
-PERIOD_VARIANCE = 0.1
+PERIOD_VARIANCE = 0.16
 """The variance of a period's log rate from bad and good weeks (clustering) and trends,
 beyond what its nights give: what makes a plan need pairs, not just nights."""
-RATE_DISCOUNT = 0.9
+RATE_DISCOUNT = 0.8
 """The run-in's rate is taken as this share of itself: a run-in that starts a plan was
 picked for its high rate, and rates fall back."""
 LOGGED_SHARE = 0.85
 """The share of mornings the sizing expects to be logged."""
 SIZING_POWER = 0.9
 """Pairs are sized for this predicted power of "helps" with a halving, at most MAX_PAIRS."""
-TARGET_POWER = 0.7
+TARGET_POWER = 0.5
 """`start` refuses (unless `--anyway`) when even MAX_PAIRS predicts less than this."""
 
 
@@ -151,14 +151,20 @@ def outlook(
     variance its counts give (Poisson, plus 1 / (nights * size) for the night-to-night
     spread, plus PERIOD_VARIANCE for each period), and the final t test on `pairs` of them
     answers "helps" when the difference is beyond the bar."""
+    from coach.experiment import model
+
     nights = (period_nights - washout_nights) * LOGGED_SHARE
     stretch = max(rate, 1e-6) * RATE_DISCOUNT * nights
     other = stretch / PLAN_RATIO
     effect = math.log((stretch + 0.5) / (other + 0.5))
-    spread = 1 / (stretch + 0.5) + 1 / (other + 0.5) + 2 / (nights * size) + 2 * PERIOD_VARIANCE
-    df = 2.0 + pairs - 1
-    bar = _t_quantile(helps_probability, df)
-    power = NormalDist().cdf(abs(effect) / math.sqrt(spread / pairs) - bar)
+    counts = 1 / (stretch + 0.5) + 1 / (other + 0.5)
+    spread = counts + 2 / (nights * size) + 2 * PERIOD_VARIANCE
+    # The model's posterior spread mixes its prior guess with the spread between pairs.
+    df = model.PRIOR_DF + pairs - 1
+    prior = model.PRIOR_SCALE * counts + model.PRIOR_EXTRA
+    posterior = (model.PRIOR_DF * prior + (pairs - 1) * spread) / df
+    bar = _t_quantile(helps_probability, df) * math.sqrt(posterior / pairs)
+    power = NormalDist().cdf((abs(effect) - bar) / math.sqrt(spread / pairs))
     return Outlook(pairs=pairs, power=power, effect=effect, spread=spread)
 
 

@@ -32,7 +32,7 @@ PRIOR_DF = 2.0
 """Pseudo-pairs of prior information on the spread between pairs."""
 PRIOR_SCALE = 2.0
 """The prior spread, as a multiple of the spread the counts alone would give (Poisson) ..."""
-PRIOR_EXTRA = 0.0
+PRIOR_EXTRA = 0.25
 """... plus this, for bad and good weeks (between-period variance of a pair)."""
 HALF = 0.5
 

@@ -26,9 +26,13 @@ def logged_app(ctx: Context, make_app: MakeApp) -> MakeApp:
     return make
 
 
+# The screen tests' plans have 14-night periods, 3 settling-in nights and a first look
+# after two pairs (as plans were stored before version 3), so a few weeks make a plan.
+
+
 def finished_experiment(ctx: Context) -> Protocol:
-    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    """Three pairs of 14 nights ending last night: fewer cramps on every stretch night."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch", "stretch", "no-stretch")
     start = TONIGHT - timedelta(days=len(arms) * 14)
     protocol = Protocol(
         created="test",
@@ -36,6 +40,9 @@ def finished_experiment(ctx: Context) -> Protocol:
         start=start,
         arms=arms,
         run_in_rate=1.5,
+        period_nights=14,
+        washout_nights=3,
+        first_look=2,
     )
     ctx.store.set_state("experiment", protocol.to_state())
     for index in range(len(arms) * 14):
@@ -63,6 +70,9 @@ def clear_after_two_pairs(
         start=start,
         arms=arms,
         run_in_rate=1.5,
+        period_nights=14,
+        washout_nights=3,
+        first_look=2,
     )
     ctx.store.set_state("experiment", protocol.to_state())
     for index in range(4 * 14 - (not last_logged)):
@@ -82,5 +92,8 @@ def mid_no_stretch_period(ctx: Context) -> None:
         start=TONIGHT - timedelta(days=5),
         arms=("no-stretch", "stretch", "stretch", "no-stretch"),
         run_in_rate=1.0,
+        period_nights=14,
+        washout_nights=3,
+        first_look=2,
     )
     ctx.store.set_state("experiment", protocol.to_state())
