@@ -341,11 +341,16 @@ class HistoryScreen(Screen[None]):
                 self.notify, f"Could not export: {exc}", severity="error", timeout=10
             )
             return
-        self.app.call_from_thread(
-            self.notify,
-            f"Saved {report.name} (print it for your doctor) and {csv.name} in {report.parent}",
-            timeout=10,
-        )
+        self.app.call_from_thread(self._exported, report, csv)
+
+    def _exported(self, report: Path, csv: Path) -> None:
+        saved = f"Saved {report.name} (print it for your doctor) and {csv.name} in {report.parent}"
+        if self.app.is_web:
+            # In a browser (`coach serve`) the data folder is out of reach: the report is
+            # also handed to the browser, as a download.
+            self.app.deliver_binary(report, open_method="download", mime_type="application/pdf")
+            saved += "; the report is also in your browser's downloads"
+        self.notify(saved, timeout=10)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -36,6 +36,16 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
+def add_plain(parser: argparse.ArgumentParser) -> None:
+    """`--plain` after the command too (`coach history --plain`), as before it."""
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="lines of words for screen readers, no box drawing or symbols ($COACH_PLAIN=1)",
+    )
+
+
 def night_date(text: str) -> date:
     try:
         value = date.fromisoformat(text)

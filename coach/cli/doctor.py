@@ -308,10 +308,17 @@ def _connect_system_bus() -> object:
     return True
 
 
-def render(checks: list[Check]) -> str:
+def render(checks: list[Check], *, plain: bool = False) -> str:
+    """The checks in columns; `plain`: a line of words for each, and one for its fix."""
     mark = {"ok": "ok     ", "note": "note   ", "problem": "PROBLEM"}
+    word = {"ok": "OK", "note": "Note", "problem": "Problem"}
     lines = ["Checking coach's reminder set-up:", ""]
     for check in checks:
+        if plain:
+            lines.append(f"{word[check.verdict]}: {check.name}: {check.text}")
+            if check.fix:
+                lines.append(f"To fix it: {check.fix}")
+            continue
         lines.append(f"  {mark[check.verdict]}  {check.name}: {check.text}")
         if check.fix:
             lines.append(f"           fix: {check.fix}")
@@ -368,6 +375,8 @@ class DoctorOptions(NamedTuple):
     print_autostart: bool
     data_dir: str | None
     """coach's own --data-dir: the entry starts the daemon outside this shell."""
+    plain: bool
+    """Lines of words for screen readers (--plain), not columns."""
 
 
 def run(options: DoctorOptions, ctx: Context) -> int:
@@ -377,12 +386,14 @@ def run(options: DoctorOptions, ctx: Context) -> int:
         sys.stdout.write(autostart_entry(chosen_data_dir(options.data_dir)))
         return 0
     checks = all_checks(ctx)
-    sys.stdout.write(render(checks))
+    sys.stdout.write(render(checks, plain=options.plain))
     return 1 if any(c.verdict == "problem" for c in checks) else 0
 
 
 def register(sub: Subparsers) -> None:
     """Add `doctor` to coach's commands."""
+    from coach.cli.args import add_plain
+
     p = sub.add_parser(
         "doctor",
         help="check the reminder set-up and say what to fix",
@@ -396,4 +407,5 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="print an XDG autostart entry that starts the daemon at desktop login, and exit",
     )
+    add_plain(p)
     p.set_defaults(run=run, options=DoctorOptions)

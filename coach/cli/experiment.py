@@ -147,7 +147,7 @@ def run_stop(options: JsonOptions, ctx: Context) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `experiment` and its actions to coach's commands."""
-    from coach.cli.args import Parser
+    from coach.cli.args import Parser, add_plain
 
     p = sub.add_parser(
         "experiment",
@@ -164,6 +164,7 @@ def register(sub: Subparsers) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--json", action="store_true", help="print JSON for scripts")
+        add_plain(action)
         if name == "start":
             action.add_argument(
                 "--anyway",

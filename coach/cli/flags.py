@@ -63,6 +63,8 @@ def run(options: FlagsOptions, ctx: Context) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `flags` to coach's commands."""
+    from coach.cli.args import add_plain
+
     p = sub.add_parser(
         "flags",
         help="red flags raised and not yet acknowledged",
@@ -71,4 +73,5 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--ack", metavar="ID", help="acknowledge the flag ID (you have read it)")
+    add_plain(p)
     p.set_defaults(run=run, options=FlagsOptions)

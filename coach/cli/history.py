@@ -20,10 +20,12 @@ class HistoryOptions(NamedTuple):
     days: int
     """How many nights back, tonight included."""
     format: HistoryFormat
+    plain: bool
+    """Lines of words for screen readers (--plain) instead of the table."""
 
 
 def run(options: HistoryOptions, ctx: Context) -> int:
-    from coach.diary.export import night_json, to_csv, to_table
+    from coach.diary.export import night_json, to_csv, to_lines, to_table
 
     diary = ctx.diary
     end = diary.tonight()
@@ -36,6 +38,8 @@ def run(options: HistoryOptions, ctx: Context) -> int:
         sys.stdout.write(to_csv(nights))
     elif not nights:
         print("Nothing recorded yet.")
+    elif options.plain:
+        print(to_lines(nights))
     else:
         print(to_table(nights))
     return 0
@@ -43,7 +47,7 @@ def run(options: HistoryOptions, ctx: Context) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `history` to coach's commands."""
-    from coach.cli.args import int_range
+    from coach.cli.args import add_plain, int_range
 
     p = sub.add_parser(
         "history",
@@ -59,4 +63,5 @@ def register(sub: Subparsers) -> None:
         help="how many nights back, tonight included (default 14)",
     )
     p.add_argument("--format", choices=FORMATS, default="table")
+    add_plain(p)
     p.set_defaults(run=run, options=HistoryOptions)

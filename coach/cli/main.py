@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from coach.cli import plain
 from coach.clock import check_local_zone
 from coach.errors import CoachError, UsageError
 from coach.settings.model import TIMEZONE_UNKNOWN
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     from coach.cli import record as cli_record
     from coach.cli import reminders as cli_reminders
     from coach.cli import report as cli_report
+    from coach.cli import serve as cli_serve
     from coach.cli import voice as cli_voice
     from coach.cli.args import NoOptions, Parser, VersionAction
 
@@ -70,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep config, database, backups and logs under DIR (default: $COACH_HOME, "
         "else the platform's user folders)",
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="output for screen readers: lines of words, no box drawing or symbols "
+        "(also $COACH_PLAIN=1)",
+    )
     parser.set_defaults(run=_run_app, options=NoOptions)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     for module in (
@@ -85,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         cli_flags,  # flags
         cli_experiment,  # experiment
         cli_doctor,  # doctor
+        cli_serve,  # serve
         cli_reminders,  # daemon, notify-test, pause, snooze
     ):
         module.register(sub)
@@ -171,10 +180,12 @@ def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
+            args.plain = plain.wanted(args.plain)
             options = options_of(args)
             ctx = _context(Paths.resolve(args.data_dir), context, seen)
             run: Callable[[Any, Context], int] = args.run
-            code = run(options, ctx)
+            with _plain_output(args.plain and not _machine_readable(args)):
+                code = run(options, ctx)
         if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
         # Flush here, not at exit: a full or closed stdout must be reported like any error.
@@ -215,6 +226,34 @@ def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _machine_readable(args: argparse.Namespace) -> bool:
+    """Output for programs or files, which --plain leaves exactly as it is."""
+    return (
+        getattr(args, "json", False)
+        or getattr(args, "format", None) in ("json", "csv")
+        or getattr(args, "print_autostart", False)
+        or getattr(args, "print_systemd_unit", False)
+        or getattr(args.run, "__module__", None) in _DOCUMENTS
+    )
+
+
+_DOCUMENTS = {"coach.cli.report", "coach.cli.calendar", "coach.cli.config"}
+"""Commands whose output is a document or a value: the report, the calendar, config's."""
+
+
+@contextlib.contextmanager
+def _plain_output(on: bool) -> Iterator[None]:
+    if not on:
+        yield
+        return
+    real = sys.stdout
+    sys.stdout = plain.SpeakableOutput(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
 
 
 def _drop_stdout() -> None:

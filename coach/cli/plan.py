@@ -22,6 +22,8 @@ class PlanOptions(NamedTuple):
     bedtime: str | None
     """HH:MM, already checked; None: the configured bedtime."""
     json: bool
+    plain: bool
+    """Lines of words for screen readers (--plain)."""
 
 
 def run(options: PlanOptions, ctx: Context) -> int:
@@ -49,7 +51,12 @@ def run(options: PlanOptions, ctx: Context) -> int:
     print(f"Bedtime {plan.bedtime.astimezone(tz):%H:%M}")
     for step in plan.steps:
         local = step.at.astimezone(tz)
-        day = "" if local.date() == night else f" (+{(local.date() - night).days}d)"
+        days = (local.date() - night).days
+        if options.plain:
+            later = "" if days == 0 else " the next day" if days == 1 else f" {days} days later"
+            print(f"{local:%H:%M}{later}: {step.title}")
+            continue
+        day = "" if days == 0 else f" (+{days}d)"
         print(f"  {local:%H:%M}{day}  {step.title}")
     if assigned is not None:
         print(assigned.tonight_line())
@@ -58,7 +65,7 @@ def run(options: PlanOptions, ctx: Context) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `plan` to coach's commands."""
-    from coach.cli.args import hhmm, night_date
+    from coach.cli.args import add_plain, hhmm, night_date
 
     p = sub.add_parser(
         "plan",
@@ -78,4 +85,5 @@ def register(sub: Subparsers) -> None:
         help="plan with this bedtime instead of the configured one",
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    add_plain(p)
     p.set_defaults(run=run, options=PlanOptions)

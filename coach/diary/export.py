@@ -76,6 +76,18 @@ def to_csv(nights: Sequence[NightFacts]) -> str:
 MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
 
 
+def to_lines(nights: Sequence[NightFacts]) -> str:
+    """The same nights as `to_table`, for a screen reader: one line of words per night."""
+    lines = []
+    for facts in nights:
+        steps = ", ".join(f"{step_id} {facts.steps[step_id]}" for step_id in step_columns([facts]))
+        lines.append(
+            f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "
+            f"cramps: {describe_cramps(facts.cramps)}."
+        )
+    return "\n".join(lines)
+
+
 def to_table(nights: Sequence[NightFacts]) -> str:
     """A plain-text table for the terminal: a mark per step, then the cramp log."""
     columns = step_columns(nights)

@@ -215,6 +215,19 @@ class ReminderHost:
         assert self.runner is not None
         self.runner.tick()
         self._handled([])
+        self._recheck_config()
+
+    def _recheck_config(self) -> None:
+        """A change of config.toml is settling: look again when it can be read whole
+        (nothing else may wake us: the editor's last write was already heard)."""
+        wait = self.service.config_recheck_in()
+        loop = self._loop
+        if wait is None or loop is None or self._stopped:
+            return
+        delay = wait + 0.05
+        loop.call_soon_threadsafe(
+            lambda: loop.call_later(delay, lambda: self.wake("config.toml settled", quiet=True))
+        )
 
     async def _start_watches(self, loop: asyncio.AbstractEventLoop) -> None:
         from coach.desktop.wake import (
@@ -269,6 +282,7 @@ class ReminderHost:
             handled = runner.tick()
             if not handled:  # tick reported nothing; the next reminder may have moved
                 self._handled([])
+            self._recheck_config()
         except Exception as exc:  # a worker thread: say it, never die silently
             self.log("error", f"catching up failed: {type(exc).__name__}: {exc}")
             return
@@ -410,7 +424,7 @@ class ReminderHost:
                 "recorded (done, missed), and after a restart one may come again"
             )
 
-    def _missed(self, step: PlannedStep, night: date, late_by: timedelta) -> None:
+    def _missed(self, step: PlannedStep, night: date, late_by: timedelta, recorded: bool) -> None:
         if not self.sending:
             return
         due = step.at.astimezone(self.service.settings.tz)
@@ -418,7 +432,7 @@ class ReminderHost:
             "warning",
             f"missed: {step.title} was due at {due:%H:%M} ({minutes_text(late_by)} ago; the "
             "computer was asleep or coach was not running); "
-            + ("not recorded" if self._unguarded else "recorded as missed")
+            + ("recorded as missed" if recorded else "not recorded (it could not be written)")
             + f" for the night of {night.isoformat()}",
         )
 

@@ -52,7 +52,8 @@ from coach.reminders.rules import (
     parse_instant,
     reminder_text,
 )
-from coach.settings.model import Settings, load_settings
+from coach.settings.model import Settings
+from coach.settings.watch import ConfigWatcher
 
 __all__ = ["MAX_SNOOZES", "ON_TIME_GRACE", "REMINDER_EVENT", "SNOOZE_EVENT"]
 
@@ -67,6 +68,10 @@ expired: a snoozed repeat that came too late (the step itself was reminded alrea
 
 OnDue = Callable[[PlannedStep, date, timedelta], object]
 """on_due(step, night, late_by): a step falls due; late_by is zero or more."""
+OnMissed = Callable[[PlannedStep, date, timedelta, bool], object]
+"""on_missed(step, night, late_by, recorded): a step's reminder came too late; `recorded`
+says whether this process wrote it down as missed (False: it could not write, or does not
+send the reminders)."""
 
 
 class Reminder(NamedTuple):
@@ -121,13 +126,16 @@ class ReminderService:
         *,
         store: Store | None = None,
         config_file: Path | None = None,
-        on_missed: OnDue | None = None,
+        on_missed: OnMissed | None = None,
         on_problem: Callable[[str], object] | None = None,
         is_sender: Callable[[], bool] | None = None,
         not_before: datetime | None = None,
     ) -> None:
-        """`config_file`: re-read when it changes. `is_sender`: whether this process holds
-        the sender lock and so writes what it did to the store (default: it does).
+        """`config_file`: re-read when it changes, once the change is whole and valid (see
+        `coach.settings.watch`); a reload never makes a step missed: one it moves into the
+        past is sent late while that still helps, else dropped. `is_sender`: whether this
+        process holds the sender lock and so writes what it did to the store (default: it
+        does).
         `not_before`: when coach was first used here; a step due before it that is past
         being useful is not owed at all (never recorded missed): a first evening is not
         penalised for what came before it."""
@@ -139,7 +147,9 @@ class ReminderService:
         self.store = store
         self.config_file = config_file
         self.is_sender = is_sender or (lambda: True)
-        self._config_sig = _signature(config_file) if config_file else None
+        self.config = ConfigWatcher(config_file, clock, settings) if config_file else None
+        self._moved: set[tuple[date, str]] = set()
+        """Steps a settings change moved into the past: never recorded missed."""
         self._handled: set[tuple[date, str, int]] = set()
         self._snoozes: dict[tuple[date, str], list[datetime]] = {}
         self._paused: dict[date, bool] = {}
@@ -201,6 +211,8 @@ class ReminderService:
                 until = useful_until(plan, step)
                 if self.not_before is not None and step.at < self.not_before and now >= until:
                     continue
+                if (plan.night, step.id) in self._moved and now >= until:
+                    continue  # a settings change moved it past its use: not missed
                 owed.append(Reminder(night=plan.night, step=step, due=step.at, useful_until=until))
                 # A snooze from before the step's own time is stale (older versions let
                 # one be asked early): the step's own reminder replaces it.
@@ -273,15 +285,18 @@ class ReminderService:
             if sender:
                 self._write(reminder, status, late_by, DELIVERED)
             return Handled(reminder=reminder, status=status, late_by=late_by, at=now)
-        if sender:
-            self._write(reminder, status, late_by, DELIVERED)
-        if status == "missed" and self.on_missed is not None:
-            self.on_missed(reminder.step, reminder.night, late_by)
+        recorded = self._write(reminder, status, late_by, DELIVERED) if sender else False
+        if status == "missed" and recorded is not None and self.on_missed is not None:
+            self.on_missed(reminder.step, reminder.night, late_by, recorded)
         return Handled(reminder=reminder, status=status, late_by=late_by, at=now)
 
-    def _write(self, reminder: Reminder, status: Status, late_by: timedelta, phase: str) -> None:
+    def _write(
+        self, reminder: Reminder, status: Status, late_by: timedelta, phase: str
+    ) -> bool | None:
+        """Write the reminder event (and a missed outcome); for a missed one, whether it
+        was recorded, or None when the step had an outcome already (it was not missed)."""
         if self.store is None:
-            return
+            return False
         data = {
             "step": reminder.step.id,
             "repeat": reminder.repeat,
@@ -295,15 +310,18 @@ class ReminderService:
             # reminder fell due keeps the step from being recorded missed.
             self.store.add_event(reminder.night, REMINDER_EVENT, data)
             if status == "missed":
-                self.store.record_step_unless_recorded(
+                written = self.store.record_step_unless_recorded(
                     reminder.night,
                     reminder.step.id,
                     "missed",
                     late=True,
                     detail={"why": "the reminder could not be given in time", **data},
                 )
+                return None if written is None else True
         except CoachError as exc:
             self._problem(str(exc))
+            return False
+        return True
 
     # --- snooze and pause (the rules are in coach.reminders.rules) -----------------------
 
@@ -358,24 +376,44 @@ class ReminderService:
     def set_settings(self, settings: Settings) -> None:
         """Use new settings from now on (the TUI calls this after changing them)."""
         with self._lock:
-            self.settings = settings
+            if self.config is not None:
+                self.config.accept(settings)
+            self._use(settings)
+
+    def _use(self, settings: Settings) -> None:
+        """Switch to `settings`; the steps this moves from the future into the past are
+        remembered, so they are sent late while useful and never recorded missed."""
+        now = self.clock.now()
+        before = {
+            (plan.night, step.id): step.at for plan in self._nights(now) for step in plan.steps
+        }
+        self.settings = settings
+        for plan in self._nights(now):
+            for step in plan.steps:
+                was = before.get((plan.night, step.id))
+                if step.at <= now and (was is None or was > now):
+                    self._moved.add((plan.night, step.id))
+
+    def config_recheck_in(self) -> float | None:
+        """Seconds until a change of config.toml seen can be read whole (see
+        `ConfigWatcher.recheck_in`); None when none is waiting."""
+        with self._lock:
+            return self.config.recheck_in() if self.config is not None else None
 
     def _refresh(self) -> None:
         self._reload_config()
         self._read_store()
 
     def _reload_config(self) -> None:
-        if self.config_file is None:
+        if self.config is None:
             return
-        sig = _signature(self.config_file)
-        if sig == self._config_sig:
-            return
-        try:
-            self.settings = load_settings(self.config_file)
-        except CoachError as exc:
-            self._problem(f"{exc} (reminders keep the settings they had)")
-            return
-        self._config_sig = sig
+        settings = self.config.poll()
+        problem = self.config.take_problem()
+        if problem is not None and self.on_problem is not None:
+            # Said once per broken version of the file (the watcher keeps count).
+            self.on_problem(f"{problem} (reminders keep the settings they had)")
+        if settings is not None:
+            self._use(settings)
 
     def _read_store(self) -> None:
         """Pick up what other processes wrote: reminders handled, snoozes, pauses."""
@@ -426,14 +464,6 @@ class ReminderService:
         self._said.add(text)
         if self.on_problem is not None:
             self.on_problem(text)
-
-
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def paused_nights(store: Store, start: date, end: date) -> set[date]:

@@ -62,7 +62,14 @@ def test_the_wheel_holds_the_three_packages_and_their_styles(wheel: Path) -> Non
     top = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top == {"coach", "screens", "routines"}
     # The app's looks and the typing marker travel with the code; tests and benchmarks do not.
-    for needed in ("screens/tonight.tcss", "screens/common.tcss", "coach/py.typed"):
+    for needed in (
+        "screens/tonight.tcss",
+        "screens/common.tcss",
+        "coach/py.typed",
+        "coach/web/page.html",  # coach serve's page, its style and script
+        "coach/web/page.css",
+        "coach/web/page.js",
+    ):
         assert needed in names
     tcss = {p.relative_to(ROOT).as_posix() for p in (ROOT / "screens").glob("*.tcss")}
     assert tcss <= set(names)

@@ -37,6 +37,7 @@ DESIGN_COMMANDS = {
     "doctor",
     "snooze",
     "config",
+    "serve",
 }
 ADDED_SINCE = {"restore", "merge", "pause"}
 """Commands added after DESIGN.md's contract was written; the README documents each."""

@@ -80,7 +80,7 @@ def harness(
         h.notifier.notify(title, body)
         h.sent.append(Sent(step.id, night, clock.now(), late_by, title, body))
 
-    def on_missed(step: PlannedStep, night: date, late_by: timedelta) -> None:
+    def on_missed(step: PlannedStep, night: date, late_by: timedelta, recorded: bool) -> None:
         h.missed.append((step.id, night))
 
     h.service = ReminderService(

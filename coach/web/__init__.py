@@ -1,0 +1,1 @@
+"""coach in a browser: a local web server that runs the app, one process per browser tab."""

@@ -1,0 +1,217 @@
+"""`coach serve` in a real headless Chromium: the link opens Tonight and keys record steps;
+without the link nothing is served; a page from elsewhere cannot drive the app; nothing is
+fetched from outside this computer; Ctrl+C stops the server and every app it ran."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.support.browser import (
+    Network,
+    Served,
+    chromium,
+    require_browser,
+    wait_for,
+)
+from tests.support.desktop import coach_home_in
+from tests.support.reminder_support import base_env, faketime_env
+
+if TYPE_CHECKING:
+    from selenium.webdriver import Chrome
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    require_browser()
+    home = coach_home_in(tmp_path)
+    # A Sunday evening in Berlin, the clock running on from there: tonight's steps are
+    # ahead, and Saturday night is logged, so no morning check-in comes first.
+    env = base_env(home, **faketime_env("2026-11-22 17:00:00"))
+    server = Served(home, env)
+    server.coach("cramp", "--none", "--night", "2026-11-21")
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def _done_steps(served: Served) -> list[str]:
+    nights = json.loads(served.coach("history", "--days", "2", "--format", "json"))
+    return [step for night in nights for step, state in night["steps"].items() if state == "done"]
+
+
+def _type(driver: Chrome, keys: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = driver.find_element(By.CSS_SELECTOR, ".xterm-helper-textarea")
+    field.send_keys(keys)
+
+
+def test_the_link_opens_tonight_a_key_records_a_step_and_ctrl_c_stops_it_all(
+    served: Served, tmp_path: Path
+) -> None:
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with chromium(tmp_path / "profile") as driver:
+        network = Network(driver)
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+        driver.get(served.link)
+        # The token became a cookie and left the address bar.
+        assert driver.current_url == f"{served.origin}/"
+        cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
+        cookie = cookies[f"coach-session-{served.port}"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        assert _done_steps(served) == []
+
+        _type(driver, "d")
+        wait_for(lambda: len(_done_steps(served)) == 1, "a step recorded as done")
+
+        # The doctor's report, made in the app, arrives as the browser's download.
+        _type(driver, "h")
+        network.wait_until(lambda text: "Habit strength" in text, "the history")
+        _type(driver, "x")
+        wait_for(lambda: any(downloads.glob("*.pdf")), "the report's download", timeout=90)
+        report = next(downloads.glob("*.pdf"))
+        wait_for(lambda: report.read_bytes().startswith(b"%PDF"), "a whole PDF")
+
+        network.poll()
+        assert network.off_machine() == []
+        assert any(url.startswith(f"ws://127.0.0.1:{served.port}/ws") for url in network.urls)
+
+    code, out, err = served.interrupt()
+    assert code == 0, err
+    assert "stopped" in out
+    assert "Traceback" not in out + err
+    assert served.app_processes() == []
+
+
+def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_path: Path) -> None:
+    for path in ("/", "/static/js/textual.js", "/page.js", "/download/anything"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(served.origin + path, timeout=10)
+        assert refused.value.code == 403, path
+    assert _websocket_status(served.origin, headers={"Origin": served.origin}) == 403
+
+    # A browser without the cookie is shown the refusal, not the app.
+    with chromium(tmp_path / "profile") as driver:
+        network = Network(driver)
+        driver.get(served.origin + "/")
+        assert "needs the link that `coach serve` printed" in driver.page_source
+        network.poll()
+        assert not any("/ws" in url for url in network.urls)
+    assert served.app_processes() == []
+
+    # The link works once: whoever reads it later (history, scrollback) gets 403.
+    with chromium(tmp_path / "first") as driver:
+        driver.get(served.link)
+        assert driver.current_url == f"{served.origin}/"
+    with pytest.raises(urllib.error.HTTPError) as spent:
+        urllib.request.urlopen(served.link, timeout=10)
+    assert spent.value.code == 403
+
+
+def test_a_page_from_another_origin_cannot_open_the_websocket(
+    served: Served, tmp_path: Path
+) -> None:
+    other = _other_site(served.port)
+    try:
+        with chromium(tmp_path / "profile") as driver:
+            driver.get(served.link)  # this browser has the cookie
+            network = Network(driver)
+            network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+            assert len(served.app_processes()) == 1
+            # Another port on 127.0.0.1 is the same site, so the browser sends the cookie
+            # along: only the Origin check stands between that page and the diary.
+            driver.get(f"http://127.0.0.1:{other.server_address[1]}/")
+            wait_for(lambda: driver.title in ("opened", "refused"), "the other page's attempt")
+            assert driver.title == "refused"
+            cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
+    finally:
+        other.shutdown()
+        other.server_close()
+    wait_for(lambda: served.app_processes() == [], "the first tab's app to end")
+    # The same refusal, seen from outside the browser: the right cookie, the wrong origin.
+    bad = {"Origin": "http://127.0.0.1:1", "Cookie": f"{cookie['name']}={cookie['value']}"}
+    assert _websocket_status(served.origin, headers=bad) == 403
+    assert served.app_processes() == []
+
+
+def _other_site(port: int) -> ThreadingHTTPServer:
+    page = f"""<!DOCTYPE html><html><head><title>waiting</title></head><body><script>
+const socket = new WebSocket("ws://127.0.0.1:{port}/ws?width=80&height=24");
+socket.onopen = () => {{ document.title = "opened"; }};
+socket.onerror = () => {{ document.title = "refused"; }};
+</script></body></html>""".encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _websocket_status(origin: str, headers: dict[str, str]) -> int:
+    import aiohttp
+
+    async def attempt() -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(f"{origin}/ws", headers=headers):
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    return asyncio.run(attempt())
+
+
+def test_zoomed_to_200_percent_the_text_doubles_and_the_app_reflows(
+    served: Served, tmp_path: Path
+) -> None:
+    """The larger-text path the README gives: the browser's zoom (Ctrl and +), which draws
+    each CSS pixel as two, as a screen scaled by 2 does."""
+    columns = {}
+    for scale in (1, 2):
+        with chromium(tmp_path / f"at-{scale}", width=1600, height=1000, scale=scale) as driver:
+            network = Network(driver)
+            if scale == 1:
+                driver.get(served.link)
+                cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
+            else:  # the link works once: this browser is given the cookie it became
+                driver.get(served.origin + "/favicon.ico")
+                driver.add_cookie(cookie)
+                driver.get(served.origin + "/")
+            network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+            columns[scale] = network.sizes[-1][0] if network.sizes else 0
+            time.sleep(1.5)  # the last frames of the first paint, for the picture
+            shot = tmp_path / f"zoom-{scale * 100}.png"
+            driver.save_screenshot(str(shot))
+            assert shot.read_bytes().startswith(b"\x89PNG")
+            if pictures := os.environ.get("COACH_SCREENSHOTS"):
+                shutil.copy(shot, Path(pictures) / shot.name)
+    # Twice the size, half the columns: each letter twice as wide, the app laid out to fit.
+    assert 0.45 < columns[2] / columns[1] < 0.55, columns
