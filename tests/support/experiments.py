@@ -56,14 +56,15 @@ def finished_experiment(ctx: Context) -> Protocol:
     return protocol
 
 
-def clear_after_two_pairs(
+def clear_after_three_pairs(
     ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
 ) -> Protocol:
-    """A six-pair plan whose second pair ended on the night `last` (by default last
+    """A six-pair plan whose third pair ended on the night `last` (by default last
     night), every morning logged (the last one only if `last_logged`): far fewer cramps
-    on stretch nights, so the look after two pairs ends it."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
-    start = last + timedelta(days=1) - timedelta(days=4 * 14)
+    on stretch nights, so the look after three pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch", "no-stretch", "stretch")
+    arms += ("stretch", "no-stretch") * 3
+    start = last + timedelta(days=1) - timedelta(days=6 * 14)
     protocol = Protocol(
         created="test",
         run_in_start=start - timedelta(days=14),
@@ -72,10 +73,10 @@ def clear_after_two_pairs(
         run_in_rate=1.5,
         period_nights=14,
         washout_nights=3,
-        first_look=2,
+        first_look=3,
     )
     ctx.store.set_state("experiment", protocol.to_state())
-    for index in range(4 * 14 - (not last_logged)):
+    for index in range(6 * 14 - (not last_logged)):
         night = start + timedelta(days=index)
         stretch = arms[index // 14] == "stretch"
         ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
