@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from coach.clock import SystemClock  # noqa: E402
 from coach.desktop.voice import AudioCues, Speaker  # noqa: E402
-from coach.session import Context  # noqa: E402
+from coach.session import Session  # noqa: E402
 from coach.settings.model import SoundSettings, VoiceSettings  # noqa: E402
 from coach.system.paths import Paths  # noqa: E402
 from screens.app import CoachApp  # noqa: E402
@@ -48,10 +48,8 @@ async def measure(hold: int, speaker: Speaker | None = None) -> dict[str, float]
             f'hold_seconds = {hold}\nrest_seconds = 10\nreps = 1\nvariant = "seated"\n'
             "bell = false\n"
         )
-        ctx = Context(Paths.resolve(home), kind="tui", clock=SystemClock())
-        app = CoachApp(
-            ctx.store, ctx.settings, ctx.clock, RecordingNotifier(), ctx.paths.config_file
-        )
+        ctx = Session(Paths.resolve(home), kind="tui", clock=SystemClock())
+        app = CoachApp(ctx, RecordingNotifier())
         async with app.run_test(size=(80, 24)) as pilot:
             player = StretchScreen(date.today(), speaker=speaker)
             app.push_screen(player)

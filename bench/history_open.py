@@ -129,7 +129,7 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
     read a windowed figure)."""
     from textual.app import App
 
-    from coach.session import DiaryService
+    from coach.session import Session
     from screens import history
     from screens.heatmap import Heatmap
     from screens.history import HistoryScreen
@@ -150,7 +150,9 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
 
         def __init__(self) -> None:
             super().__init__()
-            self.diary = DiaryService(store, settings, clock)
+            # The data folder's paths, from the store's own folder (db/ under it).
+            paths = Paths.resolve(store.db_dir.parent)
+            self.session = Session(paths, store=store, settings=settings, clock=clock)
             self.settings = settings
             self.clock = clock
 

@@ -1,26 +1,26 @@
-"""The diary: one object through which the app, the command line and the daemon read and
-change what was recorded. It knows the night rules (no night after tonight), keeps a cramp
-log from being replaced without saying so, and takes records back (undo, forget) by writing
-tombstones, so two copies of the data still merge.
+"""The session: one object through which the app, the command line and the daemon read and
+change everything in one data folder: steps, cramp logs and episodes, undo and forget, the
+settings, the personal experiment, red flags, pause and snooze.
 
-Settings and clock are passed in; nothing here knows about Textual.
+It knows the night rules (no night after tonight), keeps a cramp log from being replaced
+without saying so, and takes records back (undo, forget) by writing tombstones, so two
+copies of the data still merge. Every change to a night goes through it, so `after_save`
+(the red-flag check) runs after every save. The store, the settings and the backups are
+built on first use; nothing here knows about Textual.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import random
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import cached_property
-from pathlib import Path
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock, SystemClock
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
-from coach.planner import current_night, last_slept_night
+from coach.planner import Plan, current_night, last_slept_night
 from coach.records.backup import Backups
 from coach.records.store import (
     BANDS,
@@ -39,11 +39,21 @@ from coach.records.store import (
     open_store,
     stamp_of,
 )
-from coach.settings.model import Settings, config_set, config_unset, load_settings
+from coach.settings.model import Settings, config_change, load_settings
 from coach.system.paths import Paths
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from coach.diary.nights import Diary, NightFacts
+    from coach.experiment.protocol import (
+        ExperimentResult,
+        NightAssignment,
+        Protocol,
+        RunIn,
+        StartOutcome,
+    )
+    from coach.safety.flags import RaisedFlag
     from coach.safety.rules import RedFlag
 
 __all__ = [
@@ -51,17 +61,15 @@ __all__ = [
     "EPISODE",
     "LEGS",
     "MUSCLES",
-    "Context",
     "CrampLog",
-    "DiaryService",
     "Event",
     "FutureNight",
     "Leg",
     "Logged",
     "Muscle",
     "Outcome",
+    "Session",
     "StepRecord",
-    "Store",
     "Tombstone",
     "describe_episodes",
 ]
@@ -87,33 +95,101 @@ class Logged(NamedTuple):
     replaced: CrampLog | None
 
 
-class DiaryService:
-    """Reads and changes one data folder's diary. Safe to share between threads."""
+class Session:
+    """One data folder's records, settings and clock, for one process. Safe to share
+    between threads.
+
+    `kind` ('cli', 'tui', 'daemon', ...) is stamped on the records this process writes;
+    it is fixed when the session is made. `store` and `settings` may be handed in (tests,
+    benchmarks, a second session on the same store); otherwise they are opened on first use.
+    """
 
     def __init__(
         self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
+        paths: Paths,
         *,
-        config_path: Path | None = None,
+        kind: str = "cli",
+        clock: Clock | None = None,
+        store: Store | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        self.paths = paths
+        self._kind = kind
+        self.clock: Clock = clock if clock is not None else SystemClock()
         self._store = store
-        self.settings = settings
-        self.clock = clock
-        self.config_path = config_path
+        self._settings = settings
+        self._backups: Backups | None = None
+        self._opening = threading.RLock()
         self.after_save: list[Callable[[date], object]] = []
         """Called with the night after every change to it (a step, a log, an episode, an
-        undo or forget): where checks that must run on every save, like red flags, hook in."""
+        undo or forget, a pause or snooze): where checks that must run on every save, like
+        red flags, hook in."""
+
+    # --- what the session is built on ------------------------------------------------
+
+    @property
+    def kind(self) -> str:
+        """Which part of coach this is: 'cli', 'tui' or 'daemon'; stamped on records."""
+        return self._kind
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force: read from config.toml on first use."""
+        settings = self._settings
+        if settings is None:
+            with self._opening:
+                if self._settings is None:
+                    self._settings = load_settings(self.paths.config_file)
+                settings = self._settings
+        return settings
+
+    @property
+    def settings_loaded(self) -> Settings | None:
+        """The settings if they were read already (None: nothing asked for them)."""
+        return self._settings
+
+    def reload_settings(self) -> Settings:
+        """Read config.toml again (after `config set` or an edit) and use what it says."""
+        with self._opening:
+            self._settings = None
+        return self.settings
+
+    @property
+    def backups(self) -> Backups:
+        with self._opening:
+            if self._backups is None:
+                self._backups = Backups(self.paths.db_dir, self.paths.backups_dir, self.clock)
+            return self._backups
+
+    @property
+    def store(self) -> Store:
+        """The records underneath, opened on first use: for the core's own readers
+        (reminders, reports, backups). Screens never use it."""
+        store = self._store
+        if store is None:
+            with self._opening:
+                if self._store is None:
+                    opened = open_store(
+                        self.paths.db_dir, self.paths.lock_file, self.clock, self._kind
+                    )
+                    self.backups.attach(opened)
+                    self._store = opened
+                store = self._store
+        return store
+
+    @property
+    def store_opened(self) -> bool:
+        """Whether the store was opened (or handed in) already."""
+        return self._store is not None
+
+    @property
+    def writes(self) -> int:
+        """Records this process made durable so far."""
+        return self._store.writes if self._store is not None else 0
 
     def _saved(self, night: date) -> None:
         for hook in self.after_save:
             hook(night)
-
-    @property
-    def store(self) -> Store:
-        """The records underneath: for the core's own readers (reminders, backups)."""
-        return self._store
 
     # --- nights ---------------------------------------------------------------------
 
@@ -154,7 +230,7 @@ class DiaryService:
         return night
 
     def _first_use_recorded(self) -> datetime | None:
-        value = self._store.get_state(FIRST_USE_KEY)
+        value = self.store.get_state(FIRST_USE_KEY)
         try:
             return datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
@@ -166,7 +242,7 @@ class DiaryService:
         if recorded is not None:
             return recorded
         now = self.clock.now()
-        self._store.set_state(FIRST_USE_KEY, now.isoformat())
+        self.store.set_state(FIRST_USE_KEY, now.isoformat())
         return now
 
     def first_use_or_none(self) -> datetime | None:
@@ -179,7 +255,7 @@ class DiaryService:
 
     def first_night(self) -> date | None:
         """Where history starts: the first night with a record, or of the first use."""
-        nights = [self._store.first_night()]
+        nights = [self.store.first_night()]
         recorded = self._first_use_recorded()
         if recorded is not None:
             nights.append(current_night(self.settings, recorded))
@@ -194,34 +270,34 @@ class DiaryService:
         first = self.first_night()
         if start is None or (first is not None and start < first):
             start = first or self.tonight()
-        return Diary.load(self._store, self.settings, self.clock.now(), start=start, end=end)
+        return Diary.load(self.store, self.settings, self.clock.now(), start=start, end=end)
 
     def night(self, night: date) -> NightFacts:
         """One night as the statistics see it (its steps, log, episodes)."""
         from coach.diary.nights import Diary
 
-        diary = Diary.load(self._store, self.settings, self.clock.now(), start=night, end=night)
+        diary = Diary.load(self.store, self.settings, self.clock.now(), start=night, end=night)
         return diary.nights[0]
 
     def outcomes(self, start: date, end: date) -> dict[tuple[date, str], StepRecord]:
-        return self._store.latest_outcomes(start, end)
+        return self.store.latest_outcomes(start, end)
 
     def cramp_log(self, night: date) -> CrampLog | None:
-        return self._store.cramp_logs(night, night).get(night)
+        return self.store.cramp_logs(night, night).get(night)
 
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]:
-        return self._store.events(start, end, kind)
+        return self.store.events(start, end, kind)
 
     def get_state(self, key: str, default: Any = None) -> Any:
-        return self._store.get_state(key, default)
+        return self.store.get_state(key, default)
 
     def set_state(self, key: str, value: Any) -> None:
-        self._store.set_state(key, value)
+        self.store.set_state(key, value)
 
     def take_notices(self) -> list[str]:
         """Records set aside (damaged or not fitting their schema) since the user was last
         told, by any process; each notice is given out once."""
-        return self._store.take_notices()
+        return self.store.take_notices()
 
     # --- writing --------------------------------------------------------------------
 
@@ -237,7 +313,7 @@ class DiaryService:
     ) -> StepRecord:
         """Record a step's outcome for a night (the latest record wins)."""
         self.check_night(night)
-        record = self._store.record_step(
+        record = self.store.record_step(
             night, step, outcome, reason=reason, late=late, detail=detail
         )
         self._saved(night)
@@ -262,7 +338,7 @@ class DiaryService:
         before = self.cramp_log(night)
         if notes is None:
             notes = before.notes if before is not None else ""
-        log = self._store.record_cramps(
+        log = self.store.record_cramps(
             night,
             count,
             severity=severity,
@@ -278,7 +354,7 @@ class DiaryService:
 
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
         self.check_night(night)
-        event = self._store.add_event(night, kind, data)
+        event = self.store.add_event(night, kind, data)
         self._saved(night)
         return event
 
@@ -300,10 +376,10 @@ class DiaryService:
             started = doc.get("data", {}).get("started")
             targets = [
                 event.id
-                for event in self._store.events(night, night, EPISODE)
+                for event in self.store.events(night, night, EPISODE)
                 if event.data.get("started") == started
             ]
-        stone = self._store.take_back(night, "undo", targets, self._describe(table, doc))
+        stone = self.store.take_back(night, "undo", targets, self._describe(table, doc))
         self._saved(night)
         return stone
 
@@ -315,14 +391,14 @@ class DiaryService:
         if step is not None or not cramps:
             targets += [
                 record.id
-                for record in self._store.step_records(night, night)
+                for record in self.store.step_records(night, night)
                 if step is None or record.step == step
             ]
         if step is None:
-            targets += [log.id for log in self._store.cramp_records(night, night)]
+            targets += [log.id for log in self.store.cramp_records(night, night)]
             targets += [
                 event.id
-                for event in self._store.events(night, night)
+                for event in self.store.events(night, night)
                 if event.kind in UNDOABLE_EVENTS and (not cramps or event.kind == EPISODE)
             ]
         if step is not None:
@@ -333,7 +409,7 @@ class DiaryService:
             what = f"every record of the night of {night_label(night)}"
         if not targets:
             raise CoachError(f"nothing to forget: no record of {what.split(' on the ')[0]}")
-        stone = self._store.take_back(night, "forget", targets, what)
+        stone = self.store.take_back(night, "forget", targets, what)
         self._saved(night)
         return stone
 
@@ -341,7 +417,7 @@ class DiaryService:
         """Every change a user made that is still standing, with its write-order key.
         Red flags and reminders are the app's own notes, not changes a user made."""
         cancelled: set[tuple[str, object]] = set()
-        standing = list(self._store.standing())
+        standing = list(self.store.standing())
         for table, doc in standing:
             if table == "events" and doc["kind"] == EPISODE and doc["data"].get("cancelled"):
                 cancelled.add((doc["night"], doc["data"].get("started")))
@@ -379,55 +455,171 @@ class DiaryService:
         paused = doc["data"].get("paused", True)
         return f"reminders {'paused' if paused else 'back on'}, {when}"
 
-    # --- red flags shown once --------------------------------------------------------
+    # --- red flags ------------------------------------------------------------------
+
+    def check_flags(self, night: date) -> list[RaisedFlag]:
+        """Run the red-flag rules on a night just saved; store and return what is new."""
+        from coach.safety.rules import check_after_save
+
+        return check_after_save(self.store, self.settings, self.clock.now(), night)
+
+    def urgent_flags(self) -> list[RaisedFlag]:
+        """The urgent flags raised here and not yet acknowledged (cheap: the state file)."""
+        from coach.safety.flags import urgent_unacknowledged
+
+        return urgent_unacknowledged(self.store)
+
+    def open_flags(self) -> list[RaisedFlag]:
+        """Every flag raised and not yet acknowledged, wherever it was raised."""
+        from coach.safety.flags import open_flags
+
+        return open_flags(self.store, self.tonight())
+
+    def acknowledge_flag(self, flag_id: str) -> RaisedFlag:
+        """Record that the user has read a flag; CoachError for an unknown id."""
+        from coach.safety.flags import acknowledge
+
+        return acknowledge(self.store, flag_id)
 
     def unshown_flags(self, flags: Sequence[RedFlag]) -> list[RedFlag]:
         """The flags not yet shown to the user (a later night of a pattern shows again)."""
         from coach.safety.rules import unshown
 
-        return unshown(self._store, flags)
+        return unshown(self.store, flags)
 
     def mark_flags_shown(self, flags: Sequence[RedFlag]) -> None:
         from coach.safety.rules import mark_shown
 
-        mark_shown(self._store, flags)
+        mark_shown(self.store, flags)
+
+    # --- reminders: pause and snooze (the rules are in coach.reminders.rules) -----------
+
+    def snooze(self, night: date, step_id: str) -> datetime:
+        """Remind about a due step again later; returns when. Refused (CoachError, saying
+        why) as `coach.reminders.rules.check_snooze` says: the same rule and the same plan
+        (the experiment's) wherever it is asked."""
+        from coach.reminders.rules import snooze
+
+        self.check_night(night)
+        wake = snooze(self.store, self.settings, self.clock.now(), night, step_id)
+        self._saved(night)
+        return wake
+
+    def snoozes_left(self, night: date, step_id: str) -> int:
+        from coach.reminders.rules import snoozes_left
+
+        return snoozes_left(self.store, night, step_id)
+
+    def set_paused(self, night: date, paused: bool = True) -> None:
+        """Silence (or unsilence) a night's reminders; a paused night records nothing
+        missed and counts neither for nor against a streak."""
+        from coach.reminders.rules import set_paused
+
+        self.check_night(night)
+        set_paused(self.store, night, paused)
+        self._saved(night)
+
+    # --- the personal experiment (coach.experiment) -------------------------------------
+
+    def plan(self, night: date, *, bedtime: time | None = None) -> Plan:
+        """The night's plan as the experiment wants it (no stretch on a no-stretch night)."""
+        return self.plan_and_assignment(night, bedtime=bedtime)[0]
+
+    def plan_and_assignment(
+        self, night: date, *, bedtime: time | None = None
+    ) -> tuple[Plan, NightAssignment | None]:
+        """The night's plan, and what the experiment assigned to it (None: no experiment)."""
+        from coach.experiment.protocol import plan_for
+
+        return plan_for(self.settings, self.store, night, bedtime=bedtime)
+
+    def experiment(self) -> Protocol | None:
+        """The stored experiment, as it is (reading never writes); CoachError when the
+        stored plan cannot be read."""
+        from coach.experiment.protocol import load_protocol
+
+        return load_protocol(self.store)
+
+    def experiment_or_none(self) -> Protocol | None:
+        """The stored experiment, or None when there is none or it cannot be read."""
+        from coach.experiment.protocol import safe_protocol
+
+        return safe_protocol(self.store)
+
+    def run_in(self) -> RunIn:
+        """The experiment's run-in as it stands: the mornings before the last night slept."""
+        from coach.experiment.protocol import run_in
+
+        return run_in(self.store, self.last_slept())
+
+    def start_experiment(
+        self, *, anyway: bool = False, rng: random.Random | None = None
+    ) -> StartOutcome:
+        from coach.experiment.protocol import start
+
+        return start(self.store, self.settings, self.clock.now(), rng, anyway=anyway)
+
+    def stop_experiment(self) -> Protocol:
+        from coach.experiment.protocol import stop
+
+        return stop(self.store, self.settings, self.clock.now())
+
+    def advance_experiment(
+        self, *, looks: bool = True, rng: random.Random | None = None
+    ) -> Protocol | None:
+        """Bring the experiment up to date: a finished run-in draws its plan, and, unless
+        `looks` is False, the interim looks that are due are taken (the model loads)."""
+        from coach.experiment.protocol import advance
+
+        return advance(self.store, self.settings, self.clock.now(), rng, looks=looks)
+
+    def experiment_due(self) -> bool:
+        """Whether `advance_experiment` has work to do: a look is due, or a finished run-in
+        can draw its plan (cheap: no model)."""
+        from coach.experiment.protocol import look_due, plan_drawable
+
+        protocol = self.experiment_or_none()
+        now = self.clock.now()
+        return look_due(protocol, self.store, self.settings, now) or plan_drawable(
+            protocol, self.store, self.settings, now
+        )
+
+    def look_due(self) -> bool:
+        """Whether an interim look of the experiment is waiting (cheap: no model)."""
+        from coach.experiment.protocol import look_due
+
+        return look_due(self.experiment_or_none(), self.store, self.settings, self.clock.now())
+
+    def take_looks(self) -> Protocol | None:
+        """Take the experiment's interim looks that are due (the model loads)."""
+        from coach.experiment.protocol import take_looks
+
+        protocol = self.experiment_or_none()
+        return take_looks(self.store, self.settings, self.clock.now(), protocol)
+
+    def experiment_result(self) -> ExperimentResult | None:
+        """The experiment's state and answer (taking the looks that are due), or None."""
+        from coach.experiment.protocol import experiment_result
+
+        return experiment_result(self.store, self.settings, self.clock.now())
 
     # --- settings -------------------------------------------------------------------
 
-    def change_settings(self, changes: list[tuple[str, str | None]]) -> Settings:
-        """Write config keys (None removes one), all or nothing, and use the new settings.
-
-        The changes are first tried on a copy, so a bad value (ConfigError) leaves
-        config.toml untouched.
-        """
-        if self.config_path is None:
-            raise CoachError("this diary has no config file to change")
-        with tempfile.TemporaryDirectory() as folder:
-            trial = Path(folder) / "config.toml"
-            if self.config_path.exists():
-                shutil.copyfile(self.config_path, trial)
-            for key, value in changes:
-                _apply(trial, key, value)
-        settings = self.settings
-        for key, value in changes:
-            settings = _apply(self.config_path, key, value)
-        self.settings = settings
+    def change_settings(self, changes: Sequence[tuple[str, str | None]]) -> Settings:
+        """Write config keys (None removes one) in one atomic write of config.toml, all or
+        nothing, and use the new settings. A bad value (ConfigError) changes nothing."""
+        settings = config_change(self.paths.config_file, changes)
+        with self._opening:
+            self._settings = settings
         return settings
 
-    @property
-    def exports_dir(self) -> Path:
-        """Where exports go by default: `exports` beside the database folder."""
-        return self._store.db_dir.parent / "exports"
+    # --- exports --------------------------------------------------------------------
 
     def export(self, folder: Path, weeks: int | None = None) -> tuple[Path, Path]:
         """The doctor's report and the CSV of every night, written into `folder`."""
         from coach.report.build import DEFAULT_WEEKS, export_files
 
         return export_files(self, folder, weeks or DEFAULT_WEEKS)
-
-
-def _apply(path: Path, key: str, value: str | None) -> Settings:
-    return config_unset(path, key) if value is None else config_set(path, key, value)
 
 
 def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
@@ -438,40 +630,3 @@ def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
         length = f", {clock_text(float(minutes) * 60)}" if minutes is not None else ""
         lines.append(f"Cramp episode{length}")
     return lines
-
-
-@dataclass
-class Context:
-    """Paths, clock, and (built on first use) settings, store and backups."""
-
-    paths: Paths
-    kind: str = "cli"
-    """Which part of the app this is: 'cli', 'tui' or 'daemon'; stamped on records."""
-    clock: Clock = field(default_factory=SystemClock)
-
-    @cached_property
-    def settings(self) -> Settings:
-        return load_settings(self.paths.config_file)
-
-    @cached_property
-    def backups(self) -> Backups:
-        return Backups(self.paths.db_dir, self.paths.backups_dir, self.clock)
-
-    @cached_property
-    def store(self) -> Store:
-        store = open_store(self.paths.db_dir, self.paths.lock_file, self.clock, self.kind)
-        self.backups.attach(store)
-        return store
-
-    @cached_property
-    def diary(self) -> DiaryService:
-        """The diary API on this folder's store, settings and clock."""
-        return DiaryService(
-            self.store, self.settings, self.clock, config_path=self.paths.config_file
-        )
-
-    def reload_settings(self) -> Settings:
-        """Forget the cached settings (after `config set` or an edit) and read them again."""
-        self.__dict__.pop("settings", None)
-        self.__dict__.pop("diary", None)
-        return self.settings

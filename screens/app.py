@@ -14,8 +14,8 @@ from textual.screen import Screen
 
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
-from coach.planner import current_night, plan_night
-from coach.session import Context, DiaryService, Outcome, StepRecord, Tombstone
+from coach.planner import current_night
+from coach.session import Outcome, Session, StepRecord, Tombstone
 from coach.settings.model import Settings
 from screens.tonight import TonightScreen
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from coach.desktop.notify import Delivery, Notifier
     from coach.desktop.voice import Speaker
     from coach.safety.flags import RaisedFlag
-    from coach.session import Store
     from screens.messages import RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
@@ -85,11 +84,8 @@ class CoachApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
-        settings: Settings,
-        clock: Clock,
+        session: Session,
         notifier: Notifier,
-        config_path: Path,
         *,
         first_run: bool | None = None,
         reminders: RemindersFactory | None = None,
@@ -97,27 +93,33 @@ class CoachApp(App[None]):
         speaker: SpeakerFactory | None = None,
     ) -> None:
         super().__init__()
-        self.diary = DiaryService(store, settings, clock, config_path=config_path)
-        # Every save through the diary is checked for red flags at once (CONTENT.md).
-        self.diary.after_save.append(self.check_red_flags)
+        self.session = session
+        # Every save through the session is checked for red flags at once (CONTENT.md).
+        self.session.after_save.append(self.check_red_flags)
         self._ui_thread: int | None = None
         """The thread the app runs on, known from mount: where a hook's display goes."""
-        self.clock = clock
         self.notifier = notifier
-        self.config_path = config_path
-        self.exports_dir = exports_dir
+        self.exports_dir = exports_dir or session.paths.exports_dir
         self._first_run = first_run
         self._reminders_factory = reminders
         self._speaker_factory = speaker
         self.reminders: Reminders | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
-        self._apply_display(settings)
+        self._apply_display(session.settings)
 
     @property
     def settings(self) -> Settings:
-        """The settings in force (the diary's, changed by `apply_settings`)."""
-        return self.diary.settings
+        """The settings in force (the session's, changed by `apply_settings`)."""
+        return self.session.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    @property
+    def config_path(self) -> Path:
+        return self.session.paths.config_file
 
     # --- start ----------------------------------------------------------------------------
 
@@ -185,10 +187,8 @@ class CoachApp(App[None]):
 
     def _recall_flags(self) -> None:
         """Read the urgent flags not yet acknowledged and show them."""
-        from coach.safety.flags import urgent_unacknowledged
-
         try:
-            flags = urgent_unacknowledged(self.diary.store)
+            flags = self.session.urgent_flags()
         except CoachError:
             return  # the timeline shows the storage problem
         if flags:
@@ -198,7 +198,7 @@ class CoachApp(App[None]):
         """Records set aside since the user was last told, by this app or by another process
         (a worker thread). What is set aside while the app runs is told when it closes."""
         try:
-            notices = self.diary.take_notices()
+            notices = self.session.take_notices()
         except CoachError:
             return
         for notice in notices:
@@ -213,10 +213,8 @@ class CoachApp(App[None]):
         Urgent flags open the red-flag dialog; flags to raise soon come as a notice and
         stay in `coach flags` until acknowledged.
         """
-        from coach.safety.rules import check_after_save
-
         try:
-            new = check_after_save(self.diary.store, self.settings, self.clock.now(), night)
+            new = self.session.check_flags(night)
         except CoachError as exc:
             self.call_from_anywhere(self.notify, f"Could not check for red flags: {exc}")
             return []
@@ -251,11 +249,10 @@ class CoachApp(App[None]):
 
     def acknowledge_flags(self, flags: list[RaisedFlag]) -> None:
         from coach.errors import StoreError
-        from coach.safety.flags import acknowledge
 
         for flag in flags:
             try:
-                acknowledge(self.diary.store, flag.id)
+                self.session.acknowledge_flag(flag.id)
             except StoreError as exc:
                 self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
                 return
@@ -267,11 +264,11 @@ class CoachApp(App[None]):
         from coach.diary.checkin import checkin_due, mark_asked
 
         try:
-            night = checkin_due(self.diary)
-            first = self.diary.first_night()
+            night = checkin_due(self.session)
+            first = self.session.first_night()
             if night is None or first is None or first > night:
                 return  # nothing to ask, or a brand-new diary with no night behind it
-            mark_asked(self.diary)
+            mark_asked(self.session)
         except CoachError:
             return  # the timeline shows the storage problem
         self.action_checkin(night)
@@ -286,13 +283,13 @@ class CoachApp(App[None]):
 
     def _state(self, key: str) -> Any:
         try:
-            return self.diary.get_state(key)
+            return self.session.get_state(key)
         except CoachError:
             return None
 
     def _set_state(self, key: str, value: Any) -> None:
         try:
-            self.diary.set_state(key, value)
+            self.session.set_state(key, value)
         except CoachError as exc:
             self.notify(str(exc), title="Could not save", severity="error")
 
@@ -329,7 +326,7 @@ class CoachApp(App[None]):
     ) -> StepRecord | None:
         """Record an outcome; on a storage failure, say so and return None."""
         try:
-            return self.diary.record_step(
+            return self.session.record_step(
                 night, step, outcome, reason=reason, late=late, detail=detail
             )
         except CoachError as exc:
@@ -341,7 +338,7 @@ class CoachApp(App[None]):
     ) -> bool:
         """Add an event (to tonight unless told); False, and a message, if it was not saved."""
         try:
-            self.diary.add_event(night or self.tonight(), kind, data)
+            self.session.add_event(night or self.tonight(), kind, data)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return False
@@ -350,7 +347,7 @@ class CoachApp(App[None]):
     def undo(self) -> Tombstone | None:
         """Take back the latest change and say what it was (or that there was none)."""
         try:
-            stone = self.diary.undo()
+            stone = self.session.undo()
         except CoachError as exc:
             self.notify(f"Could not undo: {exc}", title="Could not save", severity="error")
             return None
@@ -366,7 +363,7 @@ class CoachApp(App[None]):
         The diary tries them on a copy first, so a bad value leaves config.toml untouched.
         """
         try:
-            settings = self.diary.change_settings(changes)
+            settings = self.session.change_settings(changes)
         except ConfigError as exc:
             return f"{exc.key}: {exc.problem}" if exc.key else exc.problem
         except OSError as exc:
@@ -397,7 +394,7 @@ class CoachApp(App[None]):
         rules when not given)."""
         if night != self.tonight():
             return
-        plan = plan_night(self.settings, night)
+        plan = self.session.plan(night)
         step = plan.step(step_id)
         if step is None:
             return
@@ -566,8 +563,8 @@ class CoachApp(App[None]):
         )
 
 
-def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> RemindersFactory:
-    """The reminder host for an app on this context: APScheduler on the app's loop,
+def desktop_reminders(desktop: Notifier | None = None) -> RemindersFactory:
+    """The reminder host for an app, on its session: APScheduler on the app's loop,
     desktop notifications (plyer unless told) while no daemon sends them."""
 
     def build(app: CoachApp) -> Reminders:
@@ -581,18 +578,14 @@ def desktop_reminders(ctx: Context, desktop: Notifier | None = None) -> Reminder
         def say(text: str) -> None:
             app.post_message(Say(text))
 
-        host = ReminderHost(
-            ctx,
+        return ReminderHost(
+            app.session,
             "tui",
             desktop or desktop_notifier(app.settings),
             on_due=show,
             tell=say,
             instead="will show here instead",
         )
-        # The app's settings, not the ones read at start: a first run's welcome form (or a
-        # change made while this was loading) has moved them since.
-        host.settings_changed(app.settings)
-        return host
 
     return build
 
@@ -612,23 +605,16 @@ def audio_speaker(app: CoachApp) -> Speaker:
     )
 
 
-def run_tui(ctx: Context, notifier: Notifier | None = None) -> int:
-    """Start the app on the context's data; returns the exit status."""
-    ctx.kind = "tui"
-    settings = ctx.settings
-    diary = ctx.diary
+def run_tui(session: Session, notifier: Notifier | None = None) -> int:
+    """Start the app on the session's data; returns the exit status."""
     # Read tonight's and last night's records before the screen takes over, so a damaged
     # database stops here with the store's one-line error rather than inside the UI.
-    night = diary.tonight()
-    diary.outcomes(night - timedelta(days=1), night)
+    night = session.tonight()
+    session.outcomes(night - timedelta(days=1), night)
     app = CoachApp(
-        diary.store,
-        settings,
-        ctx.clock,
+        session,
         notifier or _LazyDesktop(),
-        ctx.paths.config_file,
-        reminders=desktop_reminders(ctx, notifier),
-        exports_dir=ctx.paths.exports_dir,
+        reminders=desktop_reminders(notifier),
         speaker=audio_speaker,
     )
     app.run()

@@ -1,9 +1,10 @@
-"""What every screen may ask of the app: its clock, settings, diary and the few writes it
-makes.
+"""What every screen may ask of the app: its clock, settings, session and the few writes
+it reports on.
 
 Screens reach the app through this protocol, not by importing `screens.app`, so the app
-can import every screen without a cycle. The records are behind the diary (coach.session);
-no screen touches the store or the config file.
+can import every screen without a cycle. Everything recorded is behind the session
+(coach.session); no screen touches the store or the config file, and a screen's paint
+only reads.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
 from coach.clock import Clock
-from coach.session import DiaryService, Outcome, StepRecord, Tombstone
+from coach.session import Outcome, Session, StepRecord, Tombstone
 from coach.settings.model import Settings
 from screens.textual_shim import FooterKey, mark_bindings_ready
 
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
 class CoachServices(Protocol):
     """The parts of CoachApp that screens use."""
 
-    clock: Clock
-    diary: DiaryService
-    """For reading; writes go through the methods below, which report failures."""
+    session: Session
+    """Everything recorded; the writes a screen makes without its own error handling go
+    through the methods below, which report failures."""
+
+    @property
+    def clock(self) -> Clock: ...
 
     @property
     def settings(self) -> Settings: ...

@@ -22,7 +22,7 @@ from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
 
 if TYPE_CHECKING:
-    from coach.session import DiaryService
+    from coach.session import Session
 
 _Option = TypeVar("_Option", bound=str)
 WEEKLY_QUESTIONS = (
@@ -69,7 +69,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         return self._night
 
     def compose(self) -> ComposeResult:
-        diary = services(self).diary
+        diary = services(self).session
         if self._night is None:
             self._night = diary.last_slept()
         try:
@@ -161,7 +161,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         kept = self.existing.minutes if self.existing and band is None else None
         return (
             services(self)
-            .diary.log_cramps(
+            .session.log_cramps(
                 self.night,
                 count,
                 severity=self._number("pain", "Worst pain", 0, 10),
@@ -182,7 +182,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         disturbance = None
         try:
             disturbance = self._number("disturbance", "Sleep disturbance", 0, 10)
-            log = services(self).diary.log_cramps(
+            log = services(self).session.log_cramps(
                 self.night, 0, notes=note, disturbance=disturbance
             )
         except CoachError as exc:
@@ -201,7 +201,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         walking, elsewhere = (self._answer(q) for q, _ in WEEKLY_QUESTIONS)
         if walking is None and elsewhere is None:
             return  # left blank: asked again next time
-        diary = services(self).diary
+        diary = services(self).session
         record_answers(diary, self.night, _today(diary), walking_pain=walking, elsewhere=elsewhere)
 
     def action_save(self) -> None:
@@ -233,7 +233,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self.query_one("#error", Static).update("")
 
 
-def _today(diary: DiaryService) -> date:
+def _today(diary: Session) -> date:
     return diary.now().astimezone(diary.settings.tz).date()
 
 

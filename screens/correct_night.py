@@ -111,7 +111,7 @@ class CorrectNight(CoachModal[bool]):
     def _reread(self) -> None:
         """Show the night as the diary now has it."""
         self.changed = True
-        self.facts = services(self).diary.night(self.night)
+        self.facts = services(self).session.night(self.night)
         self.steps = dict(self.facts.steps)
         self._redraw_steps()
         self.query_one("#correct-cramps", Static).update(
@@ -130,7 +130,9 @@ class CorrectNight(CoachModal[bool]):
         if step is None:
             return
         try:
-            services(self).diary.record_step(self.night, step, outcome, detail={"by": "correction"})
+            services(self).session.record_step(
+                self.night, step, outcome, detail={"by": "correction"}
+            )
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", severity="error")
             return
@@ -150,7 +152,7 @@ class CorrectNight(CoachModal[bool]):
 
     def _forget(self, *, step: str | None = None, cramps: bool = False) -> None:
         try:
-            stone = services(self).diary.forget(self.night, step=step, cramps=cramps)
+            stone = services(self).session.forget(self.night, step=step, cramps=cramps)
         except CoachError as exc:
             self.notify(str(exc), severity="warning")
             return

@@ -29,16 +29,10 @@ from coach.experiment.protocol import (
     ExperimentResult,
     PeriodSummary,
     Protocol,
-    advance,
     assignment,
-    experiment_result,
-    load_protocol,
     plan_words,
-    run_in,
-    start,
-    stop,
 )
-from coach.planner import current_night, last_slept_night
+from coach.planner import current_night
 from screens.base import CoachFooter, services
 
 BARS = " ▁▃▅▇█"
@@ -139,9 +133,8 @@ class ExperimentScreen(Screen[None]):
         self.query_one("#experiment").focus()
 
     def _protocol(self) -> Protocol | None:
-        app = services(self)
         try:
-            return advance(app.diary.store, app.settings, app.clock.now(), looks=False)
+            return services(self).session.experiment()
         except CoachError as exc:
             self.notify(str(exc), severity="error")
             return None
@@ -156,7 +149,7 @@ class ExperimentScreen(Screen[None]):
             self.query_one(panel, Static).display = protocol is not None
         if protocol is None:
             title.update(Text("Does stretching help you?", style="bold"))
-            window = run_in(app.diary.store, last_slept_night(app.settings, app.clock.now()))
+            window = app.session.run_in()
             lines = [INTRO, "", window.words()]
             if window.long_enough and not window.eligible:
                 lines.append(
@@ -212,9 +205,8 @@ class ExperimentScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="experiment-result")
     def compute(self) -> None:
-        app = services(self)
         try:
-            result = experiment_result(app.diary.store, app.settings, app.clock.now())
+            result = services(self).session.experiment_result()
         except CoachError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -240,7 +232,7 @@ class ExperimentScreen(Screen[None]):
             if self._under_way():
                 self.notify("An experiment is already under way.")
                 return
-            outcome = start(app.diary.store, app.settings, app.clock.now())
+            outcome = app.session.start_experiment()
         except CoachError as exc:
             self.notify(str(exc), severity="warning", timeout=10)
             return
@@ -253,7 +245,7 @@ class ExperimentScreen(Screen[None]):
 
     def _under_way(self) -> bool:
         app = services(self)
-        protocol = load_protocol(app.diary.store)
+        protocol = app.session.experiment()
         if protocol is None or protocol.over_from is not None:
             return False
         end = protocol.end
@@ -263,9 +255,8 @@ class ExperimentScreen(Screen[None]):
         def answered(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            app = services(self)
             try:
-                stop(app.diary.store, app.settings, app.clock.now())
+                services(self).session.stop_experiment()
             except CoachError as exc:
                 self.notify(str(exc), severity="warning")
             else:
@@ -289,36 +280,51 @@ class ExperimentScreen(Screen[None]):
 
 
 def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = None) -> None:
-    """Take the experiment's interim looks that are due, in a worker thread (the model is
-    slow to load); when one ends the experiment, tell the user and call `ended` (on the
-    app's thread), so the screen shows the usual routine again."""
-    app = services(screen)
+    """Bring the experiment up to date in a worker thread (the session's advance: a
+    finished run-in draws its plan, due interim looks are taken, and the model is slow to
+    load). Tell the user what changed, and call `ended` (on the app's thread) so the screen
+    shows the new plan, or the usual routine again after an early end."""
+    session = services(screen).session
     if any(w.group == "experiment-settle" and w.is_running for w in screen.app.workers):
         return  # one look at a time: a second would take it again and tell twice
 
+    def tell(text: str, timeout: float) -> None:
+        screen.app.call_from_thread(screen.notify, text, timeout=timeout)
+
     def run() -> None:
         try:
-            protocol = advance(app.diary.store, app.settings, app.clock.now())
+            before = session.experiment_or_none()
+            protocol = session.advance_experiment()
         except CoachError as exc:
             screen.app.call_from_thread(
                 screen.notify, f"Could not update the experiment: {exc}", severity="warning"
             )
             return
-        if protocol is not None and protocol.ended is not None:
+        if before is not None and before.start is None and protocol and protocol.start:
+            tell(
+                f"The run-in is done: your experiment's plan is fixed, {protocol.weeks} weeks "
+                "from tomorrow night at most (less once the answer is clear). Press e to "
+                "read it.",
+                20,
+            )
+        if (
+            protocol is not None
+            and protocol.ended is not None
+            and (before is None or before.ended is None)
+        ):
             back = (
                 "the usual routine is back"
                 if protocol.ended.reason == "harm"
                 else ("the stretches are back every night")
             )
-            screen.app.call_from_thread(
-                screen.notify,
+            tell(
                 f"{EARLY_HEADLINES[protocol.ended.reason]} Your experiment ended early, "
                 f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
                 "read the answer.",
-                timeout=30,
+                30,
             )
-            if ended is not None:
-                screen.app.call_from_thread(ended)
+        if ended is not None and protocol != before:
+            screen.app.call_from_thread(ended)
 
     screen.run_worker(run, thread=True, exclusive=True, group="experiment-settle")
 

@@ -24,7 +24,7 @@ from textual.widgets import Sparkline, Static
 from coach.diary.nights import STREAK_EXPLANATION, STRENGTH_EXPLANATION, WINDOWS, Diary
 from coach.diary.wording import describe_cramps
 from coach.errors import CoachError
-from coach.experiment.protocol import assignment, load_protocol
+from coach.experiment.protocol import assignment
 from coach.safety.rules import find_red_flags
 from coach.session import describe_episodes
 from screens.base import CoachFooter, services
@@ -81,7 +81,7 @@ class HistoryScreen(Screen[None]):
 
     def _read_recent(self) -> None:
         """The last RECENT_NIGHTS nights (all of them for a shorter diary)."""
-        source = services(self).diary
+        source = services(self).session
         self.today = source.tonight()
         try:
             self.first_night = min(source.first_night() or self.today, self.today)
@@ -129,7 +129,7 @@ class HistoryScreen(Screen[None]):
     def _load_all(self) -> None:
         """Read every night (a worker thread): the best streak and old red flags need them."""
         try:
-            diary = services(self).diary.load(start=self.first_night)
+            diary = services(self).session.load(start=self.first_night)
         except CoachError as exc:
             self.app.call_from_thread(self._show_problem, str(exc))
             return
@@ -139,9 +139,9 @@ class HistoryScreen(Screen[None]):
         if not self.is_attached:
             return  # the user left before the thread finished
         # A correction made while the thread read may be missing from what it read.
-        source = services(self).diary
+        source = services(self).session
         for night in self._corrected:
-            diary.reload_night(source.store, source.settings, night, source.now())
+            diary.replace_night(source.night(night))
         self.diary = diary
         self.complete = True
         heatmap = self.query_one(Heatmap)
@@ -214,7 +214,7 @@ class HistoryScreen(Screen[None]):
     def _experiment_line(self) -> str:
         """Where the personal experiment stands; the answer itself is on its own screen."""
         try:
-            protocol = load_protocol(services(self).diary.store)
+            protocol = services(self).session.experiment()
         except CoachError as exc:
             return str(exc)
         if protocol is None:
@@ -269,7 +269,7 @@ class HistoryScreen(Screen[None]):
         panel.display = True
 
     def _show_red_flags(self) -> None:
-        source = services(self).diary
+        source = services(self).session
         flags = source.unshown_flags(find_red_flags(self.diary))
         panel = self.query_one("#flags", Static)
         if not flags:
@@ -310,9 +310,9 @@ class HistoryScreen(Screen[None]):
 
     def _reload(self, night: date) -> None:
         """Re-read one night after a change and redraw what shows it."""
-        source = services(self).diary
+        source = services(self).session
         self._corrected.add(night)
-        self.diary.reload_night(source.store, source.settings, night, source.now())
+        self.diary.replace_night(source.night(night))
         self._refresh_figures()
         self._show_night(self.query_one(Heatmap).cursor)
         self.query_one(Heatmap).refresh()
@@ -333,9 +333,9 @@ class HistoryScreen(Screen[None]):
         self.run_worker(self._export, thread=True, group="history-export", exclusive=True)
 
     def _export(self) -> None:
-        source = services(self).diary
+        source = services(self).session
         try:
-            report, csv = source.export(self.exports_dir or source.exports_dir)
+            report, csv = source.export(self.exports_dir or source.paths.exports_dir)
         except (CoachError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not export: {exc}", severity="error", timeout=10

@@ -14,14 +14,6 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
-from coach.experiment.protocol import (
-    Protocol,
-    advance,
-    load_protocol,
-    look_due,
-    plan_for,
-    safe_protocol,
-)
 from coach.planner import last_slept_night
 from coach.settings.model import Settings
 from screens.base import CoachFooter, services
@@ -104,25 +96,10 @@ class TonightScreen(Screen[None]):
         yield CoachFooter(compact=True)
 
     def on_mount(self) -> None:
-        app = services(self)
-        try:
-            # A finished run-in draws the experiment's plan, before tomorrow night.
-            before = load_protocol(app.diary.store)
-            after = advance(app.diary.store, app.settings, app.clock.now(), looks=False)
-        except CoachError as exc:
-            self.notify(f"Could not update the experiment: {exc}", severity="warning")
-        else:
-            if before is not None and before.start is None and after and after.start:
-                self.notify(
-                    f"The run-in is done: your experiment's plan is fixed, {after.weeks} weeks "
-                    "from tomorrow night at most (less once the answer is clear). Press e to "
-                    "read it.",
-                    timeout=20,
-                )
-            self._settle_if_due(after)
         self.query_one("#timeline", OptionList).highlighted = focus_index(self.rows)
         self._show_experiment_line()
         self.set_interval(TICK_SECONDS, self._tick)
+        self._settle_if_due()
 
     def _tick(self) -> None:
         # Under another full screen nothing here shows, and resuming redraws it; under a
@@ -135,13 +112,17 @@ class TonightScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
-        self._settle_if_due(safe_protocol(services(self).diary.store))
+        self._settle_if_due()
 
-    def _settle_if_due(self, protocol: Protocol | None) -> None:
-        """The experiment's interim look, once due (after the morning log that ends a pair):
-        it needs the model, slow to load, so a worker takes it."""
-        app = services(self)
-        if look_due(protocol, app.diary.store, app.settings, app.clock.now()):
+    def _settle_if_due(self) -> None:
+        """Bring the experiment up to date once it has work to do (a finished run-in draws
+        its plan; after the morning log that ends a pair, an interim look is due): a worker
+        does it, so drawing the screen never writes and never waits for the model."""
+        try:
+            due = services(self).session.experiment_due()
+        except CoachError:
+            return  # the timeline shows the storage problem
+        if due:
             from screens.experiment import settle_in_worker
 
             settle_in_worker(self, self.refresh_view)
@@ -154,14 +135,17 @@ class TonightScreen(Screen[None]):
         settings = app.settings
         now = app.clock.now()
         night = app.tonight()
-        diary = app.diary
-        plan, assigned = plan_for(settings, diary.store, night)
+        session = app.session
+        try:
+            plan, assigned = session.plan_and_assignment(night)
+        except CoachError as exc:
+            return {"last-night": f"Cannot read the records: {exc}"}
         # The night slept last, as the morning check-in (m) means it: in the morning that
         # is the night on screen, in the evening the one before.
         slept = last_slept_night(settings, now)
         try:
-            outcomes = diary.outcomes(night, night)
-            last = diary.cramp_log(slept)
+            outcomes = session.outcomes(night, night)
+            last = session.cramp_log(slept)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -187,7 +171,7 @@ class TonightScreen(Screen[None]):
         if night is not None and self._night != night:
             # From noon the day after a pair, its look is due even if the morning is not
             # logged: the night on screen changes then.
-            self._settle_if_due(safe_protocol(services(self).diary.store))
+            self._settle_if_due()
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
         if self._lines.get("profile-card") != card:

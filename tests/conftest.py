@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
 
@@ -42,38 +42,37 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def ctx(coach_home: Path, clock: FakeClock) -> Context:
-    return Context(Paths.resolve(coach_home), kind="test", clock=clock)
+def ctx(coach_home: Path, clock: FakeClock) -> Session:
+    return Session(Paths.resolve(coach_home), kind="test", clock=clock)
 
 
 @pytest.fixture
-def make_app(ctx: Context) -> MakeApp:
-    """Builds the app as the tests use it: on this test's context (its store, settings read
-    at the call, clock and config file, exports beside the data) with a RecordingNotifier.
+def make_app(ctx: Session) -> MakeApp:
+    """Builds the app as the tests use it: on a session of its own sharing this test's
+    session's store (settings read at the call, clock and config file, exports beside the
+    data) with a RecordingNotifier.
 
-    Any part can be handed in instead (`ctx=` another context on the same folder, say);
+    Any part can be handed in instead (`ctx=` another session on the same folder, say);
     other keywords go to CoachApp (`first_run`, `reminders`, `speaker`, ...). As in
     CoachApp, `first_run=None` asks the config file, which coach_home has written.
     """
 
     def make(
         *,
-        ctx: Context = ctx,
+        ctx: Session = ctx,
         settings: Settings | None = None,
         clock: Clock | None = None,
         notifier: Notifier | None = None,
         **options: Any,
     ) -> CoachApp:
         from screens.app import CoachApp  # Textual only for the tests that start the app
+        from tests.support.apps import app_session
         from tests.support.fakes import RecordingNotifier
 
         options.setdefault("exports_dir", ctx.paths.exports_dir)
         return CoachApp(
-            ctx.store,
-            ctx.settings if settings is None else settings,
-            ctx.clock if clock is None else clock,
+            app_session(ctx, settings=settings, clock=clock),
             RecordingNotifier() if notifier is None else notifier,
-            ctx.paths.config_file,
             **options,
         )
 

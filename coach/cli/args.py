@@ -16,7 +16,7 @@ from coach.errors import CoachError, UsageError
 from coach.settings.model import parse_hhmm
 
 if TYPE_CHECKING:
-    from coach.session import Context
+    from coach.session import Session
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """What each command module's `register` adds its parser to (coach.cli.main's `COMMAND`)."""
@@ -76,12 +76,12 @@ def night_arg(text: str) -> str:
     return value.isoformat()
 
 
-def resolve_night(text: str | None, ctx: Context) -> date:
+def resolve_night(text: str | None, ctx: Session) -> date:
     """The night given with --night (words resolved, a future night refused), or tonight."""
-    return ctx.diary.tonight() if text is None else ctx.diary.parse_night(text)
+    return ctx.tonight() if text is None else ctx.parse_night(text)
 
 
-def check_step(step: str, ctx: Context) -> None:
+def check_step(step: str, ctx: Session) -> None:
     """Refuse, as a usage error, a step id the routine does not have."""
     ids = ctx.settings.routine.step_ids
     if step not in ids:

@@ -12,7 +12,7 @@ from coach.planner import current_night
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class CalendarOptions(NamedTuple):
@@ -20,7 +20,7 @@ class CalendarOptions(NamedTuple):
     """The .ics file to write; None prints it."""
 
 
-def run(options: CalendarOptions, ctx: Context) -> int:
+def run(options: CalendarOptions, ctx: Session) -> int:
     from coach.reminders.calendar import routine_calendar  # icalendar loads only for this command
 
     now = ctx.clock.now()
@@ -44,12 +44,12 @@ def run(options: CalendarOptions, ctx: Context) -> int:
     return 0
 
 
-def _experiment_nights(ctx: Context, tonight: date) -> tuple[list[date], str | None]:
+def _experiment_nights(ctx: Session, tonight: date) -> tuple[list[date], str | None]:
     """The experiment's no-stretch nights from tonight on, and what to tell the user: the
     calendar follows the plan, and a new file is needed once it ends."""
-    from coach.experiment.protocol import assignment, safe_protocol
+    from coach.experiment.protocol import assignment
 
-    protocol = safe_protocol(ctx.store)
+    protocol = ctx.experiment_or_none()
     if protocol is None or protocol.over_from is not None or protocol.start is None:
         if protocol is not None and protocol.start is None and protocol.stopped is None:
             return [], (

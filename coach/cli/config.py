@@ -8,7 +8,7 @@ from coach.settings.model import config_get, config_set, config_unset, known_key
 
 if TYPE_CHECKING:
     from coach.cli.args import NoOptions, Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class KeyOptions(NamedTuple):
@@ -22,31 +22,31 @@ class SetOptions(NamedTuple):
     """As typed; the settings check it like the file's own value."""
 
 
-def run_get(options: KeyOptions, ctx: Context) -> int:
+def run_get(options: KeyOptions, ctx: Session) -> int:
     print(config_get(ctx.settings, options.key, ctx.paths.config_file))
     return 0
 
 
-def run_set(options: SetOptions, ctx: Context) -> int:
+def run_set(options: SetOptions, ctx: Session) -> int:
     path = ctx.paths.config_file
     config_set(path, options.key, options.value)
     print(f"{options.key} = {config_get(ctx.reload_settings(), options.key, path)}")
     return 0
 
 
-def run_unset(options: KeyOptions, ctx: Context) -> int:
+def run_unset(options: KeyOptions, ctx: Session) -> int:
     path = ctx.paths.config_file
     config_unset(path, options.key)
     print(f"{options.key} = {config_get(ctx.reload_settings(), options.key, path)} (default)")
     return 0
 
 
-def run_path(options: NoOptions, ctx: Context) -> int:
+def run_path(options: NoOptions, ctx: Session) -> int:
     print(ctx.paths.config_file)
     return 0
 
 
-def run_keys(options: NoOptions, ctx: Context) -> int:
+def run_keys(options: NoOptions, ctx: Session) -> int:
     print("\n".join(known_keys()))
     return 0
 

@@ -11,7 +11,7 @@ from coach.errors import UsageError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class RestoreOptions(NamedTuple):
@@ -27,7 +27,7 @@ class MergeOptions(NamedTuple):
     """The other copy's data folder, or its db/ folder."""
 
 
-def run_restore(options: RestoreOptions, ctx: Context) -> int:
+def run_restore(options: RestoreOptions, ctx: Session) -> int:
     backups = ctx.backups
     if options.list or not options.name:
         found = backups.list()
@@ -63,7 +63,7 @@ def run_restore(options: RestoreOptions, ctx: Context) -> int:
     return 0
 
 
-def run_merge(options: MergeOptions, ctx: Context) -> int:
+def run_merge(options: MergeOptions, ctx: Session) -> int:
     other = Path(options.folder).expanduser()
     db_dir = other / "db" if (other / "db").is_dir() else other
     if db_dir.resolve() == ctx.paths.db_dir.resolve():
@@ -81,10 +81,10 @@ from two machines together can show what neither showed alone (frequent cramps),
 flag on an older night was the other machine's to raise when it was saved there."""
 
 
-def _recheck_flags(ctx: Context) -> None:
+def _recheck_flags(ctx: Session) -> None:
     from coach.cli.flags import announce_flags
 
-    tonight = ctx.diary.tonight()
+    tonight = ctx.tonight()
     nights = (tonight - timedelta(days=back) for back in range(RECHECK_NIGHTS - 1, -1, -1))
     announce_flags(ctx, *nights)
 

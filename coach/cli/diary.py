@@ -13,7 +13,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.cli.args import NoOptions, Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class ForgetOptions(NamedTuple):
@@ -25,8 +25,8 @@ class ForgetOptions(NamedTuple):
     """Only the cramp log and episodes."""
 
 
-def run_undo(options: NoOptions, ctx: Context) -> int:
-    stone = ctx.diary.undo()
+def run_undo(options: NoOptions, ctx: Session) -> int:
+    stone = ctx.undo()
     if stone is None:
         print("Nothing to undo.")
         return 0
@@ -34,8 +34,8 @@ def run_undo(options: NoOptions, ctx: Context) -> int:
     return 0
 
 
-def run_forget(options: ForgetOptions, ctx: Context) -> int:
-    diary = ctx.diary
+def run_forget(options: ForgetOptions, ctx: Session) -> int:
+    diary = ctx
     if options.step is not None and options.cramps:
         raise CoachError("give either --step ID or --cramps, not both")
     if options.step is not None and options.step not in diary.settings.routine.step_ids:

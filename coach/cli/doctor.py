@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from coach.cli.args import Subparsers
     from coach.desktop.voice import AudioCheck
-    from coach.session import Context
+    from coach.session import Session
 
 Verdict = Literal["ok", "note", "problem"]
 Run = Callable[[list[str]], "subprocess.CompletedProcess[str]"]
@@ -100,7 +100,7 @@ def check_notification_server(probe: Callable[[], tuple[bool, str]]) -> Check:
     )
 
 
-def check_daemon(ctx: Context, read: Callable[[Path], str]) -> Check:
+def check_daemon(ctx: Session, read: Callable[[Path], str]) -> Check:
     from coach.system.locks import LOCK_NAME, sender_holder
 
     holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
@@ -193,7 +193,7 @@ def check_resume(connect: Callable[[], object]) -> Check:
     )
 
 
-def check_data_folder(ctx: Context) -> list[Check]:
+def check_data_folder(ctx: Session) -> list[Check]:
     """The data folder exists, is ours, is private (health data) and can be written."""
     folder = ctx.paths.data_dir
     if not folder.exists():
@@ -245,7 +245,7 @@ def check_data_folder(ctx: Context) -> list[Check]:
     return checks
 
 
-def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> list[Check]:
+def check_voice(ctx: Session, check: Callable[[], AudioCheck] | None = None) -> list[Check]:
     """Voice and sound: what speaks reminders and rings the stretch chimes, if turned on.
 
     A missing part is a problem only for spoken reminders that are turned on ([voice]
@@ -278,7 +278,7 @@ def check_voice(ctx: Context, check: Callable[[], AudioCheck] | None = None) -> 
 
 
 def all_checks(
-    ctx: Context,
+    ctx: Session,
     *,
     which: Which = shutil.which,
     run: Run = run_command,
@@ -379,7 +379,7 @@ class DoctorOptions(NamedTuple):
     """Lines of words for screen readers (--plain), not columns."""
 
 
-def run(options: DoctorOptions, ctx: Context) -> int:
+def run(options: DoctorOptions, ctx: Session) -> int:
     if options.print_autostart:
         from coach.desktop.autostart import chosen_data_dir
 

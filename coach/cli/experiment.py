@@ -10,7 +10,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class JsonOptions(NamedTuple):
@@ -42,10 +42,10 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
     }
 
 
-def run_start(options: StartOptions, ctx: Context) -> int:
+def run_start(options: StartOptions, ctx: Session) -> int:
     from coach.experiment import protocol as experiment
 
-    outcome = experiment.start(ctx.store, ctx.settings, ctx.clock.now(), anyway=options.anyway)
+    outcome = ctx.start_experiment(anyway=options.anyway)
     protocol = outcome.protocol
     if options.json:
         print(json.dumps({"started": outcome.started, **_protocol_json(protocol)}, indent=2))
@@ -70,13 +70,13 @@ def run_start(options: StartOptions, ctx: Context) -> int:
     return 0
 
 
-def run_status(options: JsonOptions, ctx: Context) -> int:
+def run_status(options: JsonOptions, ctx: Session) -> int:
     from coach.experiment import protocol as experiment
     from coach.planner import current_night
 
     now = ctx.clock.now()
     # The interim looks that are due are taken here too (the model loads only then).
-    protocol = experiment.advance(ctx.store, ctx.settings, now)
+    protocol = ctx.advance_experiment()
     tonight = current_night(ctx.settings, now)
     assigned = experiment.assignment(protocol, tonight)
     if options.json:
@@ -114,10 +114,8 @@ def run_status(options: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def run_result(options: JsonOptions, ctx: Context) -> int:
-    from coach.experiment.protocol import experiment_result
-
-    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+def run_result(options: JsonOptions, ctx: Session) -> int:
+    result = ctx.experiment_result()
     if result is None:
         raise CoachError("no experiment was started; `coach experiment start` begins one")
     if options.json:
@@ -129,11 +127,9 @@ def run_result(options: JsonOptions, ctx: Context) -> int:
     return 0
 
 
-def run_stop(options: JsonOptions, ctx: Context) -> int:
-    from coach.experiment.protocol import experiment_result, stop
-
-    protocol = stop(ctx.store, ctx.settings, ctx.clock.now())
-    result = experiment_result(ctx.store, ctx.settings, ctx.clock.now())
+def run_stop(options: JsonOptions, ctx: Session) -> int:
+    protocol = ctx.stop_experiment()
+    result = ctx.experiment_result()
     if options.json:
         print(json.dumps(None if result is None else result.to_json(), indent=2))
         return 0

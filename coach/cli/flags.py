@@ -7,26 +7,19 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from coach.planner import current_night
-
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
     from coach.safety.flags import RaisedFlag
-    from coach.session import Context
+    from coach.session import Session
 
 ACK_HINT = "When you have read it: `coach flags --ack ID` (`coach flags` lists the open ones)."
 
 
-def announce_flags(ctx: Context, *nights: date) -> list[RaisedFlag]:
+def announce_flags(ctx: Session, *nights: date) -> list[RaisedFlag]:
     """Run the red-flag rules on nights just written; print `URGENT:`/`SOON:` lines, and
     the hint on acknowledging them once."""
-    # Imported here: the rules load the statistics, which `coach done` alone does not need.
-    from coach.safety.rules import check_after_save
-
-    now = ctx.clock.now()
-    new = [
-        flag for night in nights for flag in check_after_save(ctx.store, ctx.settings, now, night)
-    ]
+    # The rules load the statistics when asked, which `coach done` alone does not need.
+    new = [flag for night in nights for flag in ctx.check_flags(night)]
     for flag in new:
         print(flag.line())
     if new:
@@ -40,15 +33,12 @@ class FlagsOptions(NamedTuple):
     """The id of a flag the user has read."""
 
 
-def run(options: FlagsOptions, ctx: Context) -> int:
-    from coach.safety.flags import acknowledge, open_flags
-
-    today = current_night(ctx.settings, ctx.clock.now())
+def run(options: FlagsOptions, ctx: Session) -> int:
     if options.ack:
-        flag = acknowledge(ctx.store, options.ack)
+        flag = ctx.acknowledge_flag(options.ack)
         print(f"Acknowledged: {flag.id}.")
         return 0
-    flags = open_flags(ctx.store, today)
+    flags = ctx.open_flags()
     if options.json:
         print(json.dumps([flag.to_json() for flag in flags], indent=2))
         return 0

@@ -11,7 +11,7 @@ from coach.diary.formats import HISTORY_FORMATS, HistoryFormat
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 FORMATS = HISTORY_FORMATS
 
@@ -24,10 +24,10 @@ class HistoryOptions(NamedTuple):
     """Lines of words for screen readers (--plain) instead of the table."""
 
 
-def run(options: HistoryOptions, ctx: Context) -> int:
+def run(options: HistoryOptions, ctx: Session) -> int:
     from coach.diary.export import night_json, to_csv, to_lines, to_table
 
-    diary = ctx.diary
+    diary = ctx
     end = diary.tonight()
     # Nights before the first record (or the first use) were never kept: not "missed".
     start = end - timedelta(days=options.days - 1)

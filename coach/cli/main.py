@@ -24,20 +24,25 @@ if TYPE_CHECKING:
     import argparse
 
     from coach.cli.args import NoOptions
-    from coach.session import Context
+    from coach.session import Session
 
 __all__ = ["UsageError", "build_parser", "main", "options_of"]
 
 
-def _run_app(options: NoOptions, ctx: Context) -> int:
+def _run_app(options: NoOptions, ctx: Session) -> int:
     """No command: the app (here when the fast path did not take the arguments)."""
     return _open_app(ctx)
 
 
-def _open_app(ctx: Context) -> int:
+def _open_app(ctx: Session) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
     return run_tui(ctx)
+
+
+APP_KIND = "tui"
+"""The kind of session the app runs in (stamped on its records); a command's is in its
+parser's defaults (`kind=`): 'cli' unless it says otherwise (`coach daemon`)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -135,58 +140,60 @@ def _app_shortcut(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
-def _context(paths: Paths, context: Context | None, seen: list[Context]) -> Context:
-    from coach.session import Context  # loaded once the arguments are known to be good
+def _context(paths: Paths, context: Session | None, seen: list[Session], kind: str) -> Session:
+    from coach.session import Session  # loaded once the arguments are known to be good
 
-    ctx = context or Context(paths, kind="cli")
+    ctx = context or Session(paths, kind=kind)
     seen.append(ctx)
     ctx.paths.check()
     check_local_zone()
     return ctx
 
 
-def _saved(seen: list[Context]) -> bool:
+def _saved(seen: list[Session]) -> bool:
     """Whether this run made a record durable (the outcome to report, whatever else)."""
-    return any("store" in ctx.__dict__ and ctx.store.writes > 0 for ctx in seen)
+    return any(ctx.writes > 0 for ctx in seen)
 
 
-def _tell_notices(seen: list[Context]) -> None:
+def _tell_notices(seen: list[Session]) -> None:
     """Records set aside, by this command or by the daemon or the app since the last one."""
     from coach.records.store import NOTICES_FILE, QUARANTINE_DIR
 
     for ctx in seen:
         kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
-        if "store" not in ctx.__dict__ and not kept.exists():
+        if not ctx.store_opened and not kept.exists():
             continue
         for notice in ctx.store.take_notices():
             print(f"coach: note: {notice}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None, *, context: Context | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, context: Session | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    seen: list[Context] = []
+    seen: list[Session] = []
     try:
         return _main(argv, context, seen)
     finally:
         _tell_notices(seen)
 
 
-def _main(argv: list[str], context: Context | None, seen: list[Context]) -> int:
+def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
     try:
         _check_text(argv)
         opens_app, folder = _app_shortcut(argv)
         if opens_app:
-            ctx = _context(Paths.resolve(folder), context, seen)
+            ctx = _context(Paths.resolve(folder), context, seen, APP_KIND)
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
             args.plain = plain.wanted(args.plain)
             options = options_of(args)
-            ctx = _context(Paths.resolve(args.data_dir), context, seen)
-            run: Callable[[Any, Context], int] = args.run
+            kind: str = APP_KIND if args.run is _run_app else getattr(args, "kind", "cli")
+            ctx = _context(Paths.resolve(args.data_dir), context, seen, kind)
+            run: Callable[[Any, Session], int] = args.run
             with _plain_output(args.plain and not _machine_readable(args)):
                 code = run(options, ctx)
-        if "settings" in ctx.__dict__ and ctx.settings.timezone_unknown:
+        settings = ctx.settings_loaded
+        if settings is not None and settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
         # Flush here, not at exit: a full or closed stdout must be reported like any error.
         sys.stdout.flush()

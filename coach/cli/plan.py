@@ -13,7 +13,7 @@ from coach.settings.model import parse_hhmm
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class PlanOptions(NamedTuple):
@@ -26,18 +26,16 @@ class PlanOptions(NamedTuple):
     """Lines of words for screen readers (--plain)."""
 
 
-def run(options: PlanOptions, ctx: Context) -> int:
-    from coach.experiment.protocol import advance, plan_for
-
+def run(options: PlanOptions, ctx: Session) -> int:
     settings = ctx.settings
     night = options.date or current_night(settings, ctx.clock.now())
     try:
-        advance(ctx.store, settings, ctx.clock.now())  # a finished run-in draws its plan first
+        ctx.advance_experiment()  # a finished run-in draws its plan first, looks are taken
     except CoachError as exc:
         # A damaged experiment plan never keeps the night's plan from showing.
         print(f"coach: note: {exc}", file=sys.stderr)
     bedtime = parse_hhmm(options.bedtime) if options.bedtime else None
-    plan, assigned = plan_for(settings, ctx.store, night, bedtime=bedtime)
+    plan, assigned = ctx.plan_and_assignment(night, bedtime=bedtime)
     if options.json:
         print(
             json.dumps(

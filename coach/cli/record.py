@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from coach.cli.args import Subparsers
-    from coach.session import Context, Leg, Muscle
+    from coach.session import Leg, Muscle, Session
 
 
 class DoneOptions(NamedTuple):
@@ -43,27 +43,27 @@ class CrampOptions(NamedTuple):
     """None: the last night whose bedtime has passed."""
 
 
-def _announce_flags(ctx: Context, night: date) -> None:
+def _announce_flags(ctx: Session, night: date) -> None:
     """Red flags the write just raised: `URGENT:`/`SOON:` lines after "Recorded"."""
     from coach.cli.flags import announce_flags
 
     announce_flags(ctx, night)
 
 
-def run_done(options: DoneOptions, ctx: Context) -> int:
+def run_done(options: DoneOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
     night = resolve_night(options.night, ctx)
-    ctx.diary.record_step(night, options.step, "done")
+    ctx.record_step(night, options.step, "done")
     title = ctx.settings.routine.step(options.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
     _announce_flags(ctx, night)
     return 0
 
 
-def run_skip(options: SkipOptions, ctx: Context) -> int:
+def run_skip(options: SkipOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
     night = resolve_night(options.night, ctx)
-    ctx.diary.record_step(night, options.step, "skipped", reason=options.reason)
+    ctx.record_step(night, options.step, "skipped", reason=options.reason)
     title = ctx.settings.routine.step(options.step).title
     why = f" ({options.reason})" if options.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
@@ -71,7 +71,7 @@ def run_skip(options: SkipOptions, ctx: Context) -> int:
     return 0
 
 
-def run_cramp(options: CrampOptions, ctx: Context) -> int:
+def run_cramp(options: CrampOptions, ctx: Session) -> int:
     from coach.diary.wording import describe_cramps
 
     if options.none:
@@ -86,9 +86,8 @@ def run_cramp(options: CrampOptions, ctx: Context) -> int:
         raise UsageError("say how many cramps with --count N, or --none for a night without")
     else:
         count = options.cramps
-    diary = ctx.diary
-    night = diary.last_slept() if options.night is None else diary.parse_night(options.night)
-    logged = diary.log_cramps(
+    night = ctx.last_slept() if options.night is None else ctx.parse_night(options.night)
+    logged = ctx.log_cramps(
         night,
         count,
         severity=options.severity,
@@ -111,18 +110,14 @@ def run_cramp(options: CrampOptions, ctx: Context) -> int:
     return 0
 
 
-def _take_experiment_look(ctx: Context) -> None:
+def _take_experiment_look(ctx: Session) -> None:
     """The morning log that completes a pair of the experiment makes its interim look due:
     take it now, so a plan that has its answer ends here (and the daemon, which reads the
     stored plan, stops holding the stretch back) rather than at the next command."""
-    from coach.experiment.protocol import look_due, safe_protocol, take_looks
-
-    protocol = safe_protocol(ctx.store)
-    now = ctx.clock.now()
-    if not look_due(protocol, ctx.store, ctx.settings, now):
+    if not ctx.look_due():
         return
     try:
-        after = take_looks(ctx.store, ctx.settings, now, protocol)
+        after = ctx.take_looks()
     except CoachError as exc:  # the log is saved: say so, and leave the look for later
         print(f"coach: note: could not update the experiment: {exc}", file=sys.stderr)
         return

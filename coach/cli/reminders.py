@@ -11,7 +11,7 @@ from coach.errors import UsageError
 
 if TYPE_CHECKING:
     from coach.cli.args import NoOptions, Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 
 class DaemonOptions(NamedTuple):
@@ -32,7 +32,7 @@ class SnoozeOptions(NamedTuple):
     night: str | None
 
 
-def run_daemon(options: DaemonOptions, ctx: Context) -> int:
+def run_daemon(options: DaemonOptions, ctx: Session) -> int:
     if options.print_systemd_unit:
         from coach.desktop.autostart import chosen_data_dir, systemd_unit
 
@@ -43,7 +43,7 @@ def run_daemon(options: DaemonOptions, ctx: Context) -> int:
     return coach.reminders.daemon.run_daemon(ctx)
 
 
-def run_notify_test(options: NoOptions, ctx: Context) -> int:
+def run_notify_test(options: NoOptions, ctx: Session) -> int:
     from coach.desktop.notify import BellNotifier, PlyerNotifier
 
     desktop = PlyerNotifier()
@@ -64,13 +64,11 @@ def run_notify_test(options: NoOptions, ctx: Context) -> int:
     return 1
 
 
-def run_pause(options: PauseOptions, ctx: Context) -> int:
+def run_pause(options: PauseOptions, ctx: Session) -> int:
     if options.tonight and options.night:
         raise UsageError("give either --tonight or --night YYYY-MM-DD, not both")
-    from coach.reminders.rules import set_paused
-
     night = resolve_night(options.night, ctx)
-    set_paused(ctx.store, night, not options.undo)
+    ctx.set_paused(night, not options.undo)
     if options.undo:
         print(f"Reminders are back on for the night of {night:%a %d %b %Y}.")
     else:
@@ -81,13 +79,11 @@ def run_pause(options: PauseOptions, ctx: Context) -> int:
     return 0
 
 
-def run_snooze(options: SnoozeOptions, ctx: Context) -> int:
+def run_snooze(options: SnoozeOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
-    from coach.reminders.rules import snooze, snoozes_left
-
     night = resolve_night(options.night, ctx)
-    wake = snooze(ctx.store, ctx.settings, ctx.clock.now(), night, options.step)
-    left = snoozes_left(ctx.store, night, options.step)
+    wake = ctx.snooze(night, options.step)
+    left = ctx.snoozes_left(night, options.step)
     title = ctx.settings.routine.step(options.step).title
     print(
         f"Snoozed: {title} again at {wake.astimezone(ctx.settings.tz):%H:%M} "
@@ -112,7 +108,7 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="print a systemd user unit that starts the daemon at login, and exit",
     )
-    p.set_defaults(run=run_daemon, options=DaemonOptions)
+    p.set_defaults(run=run_daemon, options=DaemonOptions, kind="daemon")
 
     p = sub.add_parser(
         "notify-test",

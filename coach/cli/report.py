@@ -13,7 +13,7 @@ from coach.errors import UsageError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 MAX_WEEKS = 520
 
@@ -46,7 +46,7 @@ class ReportOptions(NamedTuple):
     """The PDF's page size: a4 or letter."""
 
 
-def run(options: ReportOptions, ctx: Context) -> int:
+def run(options: ReportOptions, ctx: Session) -> int:
     path = None if options.output is None else Path(options.output).expanduser()
     fmt: ReportFormat | None = options.format
     if fmt is None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from coach.cli.args import Subparsers
-    from coach.session import Context
+    from coach.session import Session
     from coach.web.server import CoachServer
 
 OPEN_PAGE = """<!DOCTYPE html>
@@ -38,7 +38,7 @@ class ServeOptions(NamedTuple):
     font_size: int
 
 
-def run(options: ServeOptions, ctx: Context) -> int:
+def run(options: ServeOptions, ctx: Session) -> int:
     import asyncio
     import tempfile
 
@@ -70,7 +70,7 @@ def run(options: ServeOptions, ctx: Context) -> int:
     return 0
 
 
-def _announce(server: CoachServer, ctx: Context) -> None:
+def _announce(server: CoachServer, ctx: Session) -> None:
     from coach.system.locks import LOCK_NAME, sender_holder
     from coach.web.server import is_loopback
 

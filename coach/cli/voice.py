@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coach.cli.args import NoOptions, Subparsers
-    from coach.session import Context
+    from coach.session import Session
 
 TEST_LINE = "This is coach. If you can hear this, spoken cues will reach you."
 
 
-def run(options: NoOptions, ctx: Context) -> int:
+def run(options: NoOptions, ctx: Session) -> int:
     from coach.desktop.voice import check_audio, speak
 
     found = check_audio()

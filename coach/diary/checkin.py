@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from coach.planner import plan_night
 
 if TYPE_CHECKING:
-    from coach.session import DiaryService
+    from coach.session import Session
 
 ASKED_KEY = "checkin_asked"
 """State key: the local date on which the check-in was last offered."""
@@ -22,7 +22,7 @@ CHECKIN_AFTER = timedelta(hours=7)
 """The morning check-in is offered from a night's bedtime plus a night's sleep."""
 
 
-def checkin_due(diary: DiaryService) -> date | None:
+def checkin_due(diary: Session) -> date | None:
     """The night to ask about now, on the first start of the day, when it has no log yet."""
     now = diary.now()
     if diary.get_state(ASKED_KEY) == now.astimezone(diary.settings.tz).date().isoformat():
@@ -35,6 +35,6 @@ def checkin_due(diary: DiaryService) -> date | None:
     return night
 
 
-def mark_asked(diary: DiaryService) -> None:
+def mark_asked(diary: Session) -> None:
     """Remember that the check-in was offered today, answered or not."""
     diary.set_state(ASKED_KEY, diary.now().astimezone(diary.settings.tz).date().isoformat())

@@ -269,15 +269,13 @@ class Diary:
             )
         return cls(nights=nights, required=required)
 
-    def reload_night(self, store: Store, settings: Settings, night: date, now: datetime) -> None:
-        """Re-read one night after a correction and forget every cached figure."""
-        fresh = Diary.load(store, settings, now, start=night, end=night)
-        if not fresh.nights:
-            return
-        index = self._index(night)
+    def replace_night(self, facts: NightFacts) -> None:
+        """Put one night, read again after a correction, in place of the one held, and
+        forget every cached figure (a night outside the diary's span is left out)."""
+        index = self._index(facts.night)
         if index is None:
             return
-        self.nights[index] = fresh.nights[0]
+        self.nights[index] = facts
         self._cache.clear()
 
     # --- looking up -----------------------------------------------------------------

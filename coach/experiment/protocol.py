@@ -761,19 +761,30 @@ def advance(
     return take_looks(store, settings, now, protocol) if looks else protocol
 
 
+def plan_drawable(
+    protocol: Protocol | None, store: ExperimentStore, settings: Settings, now: datetime
+) -> bool:
+    """Whether a run-in is over and `advance` would draw the plan now (cheap: no model).
+
+    A run-in too sparse for the longest plan keeps waiting (its fortnight rolls on);
+    `start --anyway` moves it on all the same. No plan is drawn during a pregnancy."""
+    if protocol is None or protocol.start is not None or protocol.stopped is not None:
+        return False
+    if settings.profile.pregnant:
+        return False
+    window = run_in(store, last_slept_night(settings, now))
+    return window.answerable and window.rate is not None
+
+
 def _draw_plan(
     store: ExperimentStore, settings: Settings, now: datetime, rng: random.Random | None
 ) -> Protocol | None:
     protocol = load_protocol(store)
-    if protocol is None or protocol.start is not None or protocol.stopped is not None:
+    if not plan_drawable(protocol, store, settings, now):
         return protocol
-    if settings.profile.pregnant:
-        return protocol  # the run-in waits: no plan is drawn during a pregnancy
+    assert protocol is not None
     window = run_in(store, last_slept_night(settings, now))
-    # A run-in too sparse for the longest plan keeps waiting (its fortnight rolls on);
-    # `start --anyway` moves it on all the same.
-    if not window.answerable or window.rate is None:
-        return protocol
+    assert window.rate is not None
     protocol = randomise(
         protocol, window, current_night(settings, now) + timedelta(days=1), rng or new_rng()
     )

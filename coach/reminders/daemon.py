@@ -2,8 +2,8 @@
 
 Only one process sends reminders: the one holding the sender lock (`reminders.lock` in the
 data folder). A second daemon refuses to start; a daemon that finds the TUI holding the
-lock waits and takes over when the TUI closes. The TUI checks `sender_holder()` to know
-whether to show reminders in-app only.
+lock waits and takes over when the TUI closes. Every reminder host tries the lock before a
+reminder (`coach.reminders.host`); the app, without it, shows reminders inside itself only.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TextIO
 
 from coach.desktop.notify import BellNotifier, Notifier
 from coach.errors import CoachError
-from coach.session import Context
+from coach.session import Session
 from coach.system.files import ensure_dir
 from coach.system.logfile import PrivateRotatingFileHandler
 
@@ -57,7 +57,7 @@ class Daemon:
 
     def __init__(
         self,
-        ctx: Context,
+        ctx: Session,
         *,
         notifier: Notifier | None = None,
         stream: TextIO | None = None,
@@ -103,9 +103,8 @@ class Daemon:
         return 0
 
 
-def run_daemon(ctx: Context, *, stream: TextIO | None = None) -> int:
+def run_daemon(ctx: Session, *, stream: TextIO | None = None) -> int:
     """`coach daemon`: run in the foreground until SIGINT or SIGTERM; exit 0 then."""
-    ctx.kind = "daemon"
     daemon = Daemon(ctx, stream=stream)
 
     async def main() -> int:

@@ -35,7 +35,7 @@ from coach.reminders.service import (
     ReminderService,
     ScheduledReminders,
 )
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import Settings, SoundSettings, VoiceSettings
 from coach.system.locks import LOCK_NAME, SenderLock
 
@@ -78,7 +78,7 @@ class ReminderHost:
 
     def __init__(
         self,
-        ctx: Context,
+        ctx: Session,
         kind: Kind,
         notifier: Notifier,
         *,
@@ -109,7 +109,7 @@ class ReminderHost:
             self._due,
             store=ctx.store,
             config_file=ctx.paths.config_file,
-            not_before=ctx.diary.first_use_or_none(),
+            not_before=ctx.first_use_or_none(),
             on_missed=self._missed,
             on_problem=self.tell,
             is_sender=self._is_sender,
@@ -320,18 +320,23 @@ class ReminderHost:
             self.runner.sync()
 
     def snooze(self, night: date, step_id: str) -> datetime:
-        """Remind again later (see ReminderService.snooze); CoachError when it may not."""
-        wake = self.service.snooze(night, step_id)
-        if self.runner is not None:
-            self.runner.sync()
+        """Remind again later (the session's snooze: the one rule); CoachError when it may
+        not."""
+        wake = self.ctx.snooze(night, step_id)
+        self._picked_up()
         return wake
 
     def snoozes_left(self, night: date, step_id: str) -> int:
-        return self.service.snoozes_left(night, step_id)
+        return self.ctx.snoozes_left(night, step_id)
 
     def set_paused(self, night: date, paused: bool = True) -> None:
         """Skip a night's reminders; the night does not count against the streak."""
-        self.service.set_paused(night, paused)
+        self.ctx.set_paused(night, paused)
+        self._picked_up()
+
+    def _picked_up(self) -> None:
+        """The service reads what the session wrote, and the timers move to it."""
+        self.service.refresh()
         if self.runner is not None:
             self.runner.sync()
 

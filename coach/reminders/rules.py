@@ -1,7 +1,8 @@
 """The reminder rules that need no scheduler: what a reminder says, snooze and pause.
 
-`coach snooze` and `coach pause` use these directly, so they start without APScheduler;
-the reminder service (`coach.reminders.service`) uses them too, so the rules are written once.
+The session (`coach snooze`, `coach pause`) and the reminder service (the app, the daemon)
+both snooze and pause through `snooze` and `set_paused` here, so the rules, and the plan
+they check against, are written once; the command line starts without APScheduler.
 
 - A reminder's title says the step and the time to bedtime; its body says what to do, and
   a late one says when it was due. The app shows the same words as the desktop.
@@ -162,8 +163,22 @@ def check_snooze(
 
 
 def snooze(store: Store, settings: Settings, now: datetime, night: date, step_id: str) -> datetime:
-    """Record a snooze of a due step; returns when it will remind again (see check_snooze)."""
-    plan = plan_night(settings, night)
+    """Record a snooze of a due step; returns when it will remind again (see check_snooze).
+
+    The plan is the night's as the experiment wants it (`plan_for`): on a no-stretch night
+    the stretch is not on it, so it cannot be snoozed, whoever asks."""
+    from coach.experiment.protocol import plan_for
+
+    plan, assigned = plan_for(settings, store, night)
+    if (
+        assigned is not None
+        and plan.step(step_id) is None
+        and plan_night(settings, night).step(step_id)
+    ):
+        raise CoachError(
+            f"{settings.routine.step(step_id).title}: not on the plan for the night of "
+            f"{night:%a %d %b}, a {assigned.arm} night of your experiment; nothing to snooze"
+        )
     state = night_state(store.events(night, night), night)
     latest = store.latest_outcomes(night, night).get((night, step_id))
     wake = check_snooze(

@@ -47,10 +47,10 @@ from coach.reminders.rules import (
     PENDING,
     REMINDER_EVENT,
     SNOOZE_EVENT,
-    NightState,
-    check_snooze,
     parse_instant,
     reminder_text,
+    set_paused,
+    snooze,
 )
 from coach.settings.model import Settings
 from coach.settings.watch import ConfigWatcher
@@ -328,30 +328,17 @@ class ReminderService:
     def snooze(self, night: date, step_id: str) -> datetime:
         """Remind again about a due step after the configured snooze; returns when.
 
-        Refused (CoachError, saying why) for a step not due yet, done or skipped, on a
-        paused night, or past MAX_SNOOZES; the count is kept in the store, so it holds
-        across restarts and between the TUI and the daemon.
+        Refused (CoachError, saying why) for a step not due yet or not on the night's plan,
+        done or skipped, on a paused night, or past MAX_SNOOZES (`coach.reminders.rules`:
+        the one rule the command line uses too); the count is kept in the store, so it
+        holds across restarts and between the TUI and the daemon.
         """
         with self._lock:
-            self._refresh()
-            taken = self._snoozes.get((night, step_id), [])
-            recorded = None
-            if self.store is not None:
-                latest = self.store.latest_outcomes(night, night).get((night, step_id))
-                recorded = latest.outcome if latest is not None else None
-            state = NightState(
-                snoozes={step_id: list(taken)}, paused=self._paused.get(night, False)
-            )
-            wake = check_snooze(
-                self.settings, self.plan(night), step_id, self.clock.now(), state, recorded
-            )
-            if self.store is not None:
-                self.store.add_event(
-                    night,
-                    SNOOZE_EVENT,
-                    {"step": step_id, "until": wake.isoformat(), "repeat": len(taken) + 1},
-                )
-            self._snoozes[(night, step_id)] = [*taken, wake]
+            if self.store is None:
+                raise CoachError("reminders here keep no records, so nothing can be snoozed")
+            self._reload_config()
+            wake = snooze(self.store, self.settings, self.clock.now(), night, step_id)
+            self._read_store()
             return wake
 
     def snoozes_left(self, night: date, step_id: str) -> int:
@@ -363,7 +350,7 @@ class ReminderService:
         """Silence (or unsilence) a night's reminders; a paused night records nothing missed."""
         with self._lock:
             if self.store is not None:
-                self.store.add_event(night, PAUSE_EVENT, {"paused": paused})
+                set_paused(self.store, night, paused)
             self._paused[night] = paused
 
     def is_paused(self, night: date) -> bool:
@@ -399,6 +386,12 @@ class ReminderService:
         `ConfigWatcher.recheck_in`); None when none is waiting."""
         with self._lock:
             return self.config.recheck_in() if self.config is not None else None
+
+    def refresh(self) -> None:
+        """Read the config and the store again now (after a snooze or pause written by the
+        session)."""
+        with self._lock:
+            self._refresh()
 
     def _refresh(self) -> None:
         self._reload_config()

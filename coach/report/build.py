@@ -31,7 +31,7 @@ from coach.settings.model import Settings
 from coach.system.files import atomic_write
 
 if TYPE_CHECKING:
-    from coach.session import DiaryService
+    from coach.session import Session
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
@@ -764,7 +764,7 @@ def render(report: Report, fmt: ReportFormat, paper: Literal["a4", "letter"] = "
 
 
 def export_files(
-    source: DiaryService, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
+    source: Session, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
 ) -> tuple[Path, Path]:
     """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
     return both paths."""

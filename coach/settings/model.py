@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time
 from pathlib import Path
 from types import MappingProxyType
@@ -534,15 +534,48 @@ def config_set(path: Path, key: str, text: str) -> Settings:
 
     The file is written only if the whole result is valid.
     """
-    parser = _parser_for(key, path)
-    try:
-        value = _parse_text(text, parser)
-    except _Bad as bad:
-        raise ConfigError(path, key, str(bad)) from None
-    if isinstance(value, time):
-        value = format_value(value)
+    return config_change(path, [(key, text)])
+
+
+def config_unset(path: Path, key: str) -> Settings:
+    """Remove one dotted key so its default applies again."""
+    return config_change(path, [(key, None)])
+
+
+def config_change(path: Path, changes: Sequence[tuple[str, str | None]]) -> Settings:
+    """Set keys (a value as the user would type it) and remove keys (None), keeping every
+    other key and comment, in one atomic write; returns the new settings.
+
+    All or nothing: a bad value or a result that is not valid as a whole (ConfigError)
+    leaves the file as it was.
+    """
+    values: list[tuple[str, Any]] = []
+    for key, text in changes:
+        parser = _parser_for(key, path)
+        if text is None:
+            values.append((key, _UNSET))
+            continue
+        try:
+            value = _parse_text(text, parser)
+        except _Bad as bad:
+            raise ConfigError(path, key, str(bad)) from None
+        values.append((key, format_value(value) if isinstance(value, time) else value))
     with config_lock(path):
-        return _set_locked(path, key, value)
+        document = _read_document(path)
+        changed = False
+        for key, value in values:
+            if value is _UNSET:
+                changed = _unset_in(document, key) or changed
+            else:
+                _set_in(document, path, key, value)
+                changed = True
+        if not changed:  # only keys that were not there: nothing to write
+            return settings_from_dict(document.unwrap(), path)
+        return _write_document(path, document)
+
+
+_UNSET = object()
+"""A change that removes its key."""
 
 
 def config_lock(path: Path) -> FileLock:
@@ -551,8 +584,7 @@ def config_lock(path: Path) -> FileLock:
     return FileLock(path.with_name(f".{path.name}.lock"), what="the config lock")
 
 
-def _set_locked(path: Path, key: str, value: Any) -> Settings:
-    document = _read_document(path)
+def _set_in(document: tomlkit.TOMLDocument, path: Path, key: str, value: Any) -> None:
     import tomlkit
 
     *tables, leaf = key.split(".")
@@ -565,7 +597,20 @@ def _set_locked(path: Path, key: str, value: Any) -> Settings:
             table_key = ".".join(tables[: depth + 1])
             raise ConfigError(path, table_key, f"must be a table, like [{table_key}]")
     node[leaf] = value
-    return _write_document(path, document)
+
+
+def _unset_in(document: tomlkit.TOMLDocument, key: str) -> bool:
+    """Remove the key if it is there; whether it was."""
+    *tables, leaf = key.split(".")
+    node: Any = document
+    for name in tables:
+        if name not in node or not isinstance(node[name], dict):
+            return False
+        node = node[name]
+    if leaf not in node:
+        return False
+    del node[leaf]
+    return True
 
 
 def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
@@ -578,23 +623,3 @@ def _write_document(path: Path, document: tomlkit.TOMLDocument) -> Settings:
     except OSError as exc:
         raise ConfigError(path, None, f"cannot be written ({exc.strerror})") from None
     return settings
-
-
-def config_unset(path: Path, key: str) -> Settings:
-    """Remove one dotted key so its default applies again."""
-    _parser_for(key, path)
-    with config_lock(path):
-        return _unset_locked(path, key)
-
-
-def _unset_locked(path: Path, key: str) -> Settings:
-    document = _read_document(path)
-    *tables, leaf = key.split(".")
-    node: Any = document
-    for name in tables:
-        if name not in node:
-            return settings_from_dict(document.unwrap(), path)
-        node = node[name]
-    if leaf in node:
-        del node[leaf]
-    return _write_document(path, document)

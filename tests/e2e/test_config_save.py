@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from coach.session import FIRST_USE_KEY, Context
+from coach.session import FIRST_USE_KEY, Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
 from tests.support.reminder_support import (
@@ -43,7 +43,7 @@ def test_saving_config_while_the_daemon_runs_keeps_tonights_reminders(coach_home
     config.write_text(CONFIG)
     # Used here since November 1st: a step long past tonight would count as missed.
     first_use = datetime(2026, 11, 1, tzinfo=BERLIN).isoformat()
-    Context(Paths.resolve(home), kind="test").store.set_state(FIRST_USE_KEY, first_use)
+    Session(Paths.resolve(home), kind="test").store.set_state(FIRST_USE_KEY, first_use)
     # 20:30:56 in New York; all five steps fall due at 20:31.
     env = base_env(home, **faketime_env("2026-11-23 01:30:56"))
     process = spawn(coach_argv("daemon"), env)
@@ -68,6 +68,6 @@ def test_saving_config_while_the_daemon_runs_keeps_tonights_reminders(coach_home
         assert log.count(f"reminder {step}:") == 1, log
     assert "missed" not in log
     night = date(2026, 11, 22)
-    outcomes = Context(Paths.resolve(home), kind="test").store.latest_outcomes(night, night)
+    outcomes = Session(Paths.resolve(home), kind="test").store.latest_outcomes(night, night)
     assert {record.outcome for record in outcomes.values()} <= {"done"}  # none missed
     assert "Traceback" not in err

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from coach.records.store import Store
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 from tests.support.desktop import BUS_CONFIG, Desktop, coach_home_in
 from tests.support.reminder_support import (
@@ -230,7 +230,7 @@ def test_a_daemon_killed_between_pending_and_delivered_delivers_once_after_resta
 
 
 def _store(home: Path) -> Store:
-    return Context(Paths.resolve(home)).store
+    return Session(Paths.resolve(home)).store
 
 
 def _phases(home: Path, step: str) -> list[str]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from coach.clock import FakeClock
 from coach.records.store import Store
-from coach.session import Context
+from coach.session import Session
 from screens.app import desktop_reminders
 from screens.settings import SettingsScreen
 from tests.support import BERLIN
@@ -19,12 +19,12 @@ NIGHT = date(2026, 11, 22)
 
 
 async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     # 21:35 in Berlin: with the default 22:30 bedtime, the screen cutoff (21:30) is due.
     clock.set(datetime(2026, 11, 22, 21, 35, tzinfo=BERLIN))
     desktop = RecordingNotifier()
-    app = make_app(first_run=True, reminders=desktop_reminders(ctx, desktop))
+    app = make_app(first_run=True, reminders=desktop_reminders(desktop))
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, SettingsScreen)
         # Longer than the usual start delay: still nothing while the form is open.
@@ -46,7 +46,7 @@ async def test_the_welcome_form_is_not_covered_and_reminders_follow_its_answer(
 
 
 async def test_records_set_aside_by_another_process_are_told_once_at_start(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
     ctx.store.record_step(NIGHT, "stretch", "done")

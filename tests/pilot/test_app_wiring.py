@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import Settings
 from screens.app import desktop_reminders
 from screens.checkin import CheckinScreen
@@ -20,14 +20,14 @@ NIGHT = date(2026, 11, 22)
 
 
 async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN))  # screens off is due
     ctx.store.record_step(NIGHT, "last-meal", "done")
     ctx.store.record_step(NIGHT, "hydration", "done")
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in in the way
     desktop = RecordingNotifier()
-    app = make_app(reminders=desktop_reminders(ctx, desktop))
+    app = make_app(reminders=desktop_reminders(desktop))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.due_step is not None)
         assert app.due_step == (NIGHT, "screens-off")
@@ -51,9 +51,9 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
 
 
 async def test_skip_tonight_from_the_palette_pauses_the_night(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
-    app = make_app(reminders=desktop_reminders(ctx, RecordingNotifier()))
+    app = make_app(reminders=desktop_reminders(RecordingNotifier()))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.reminders is not None)
         await pilot.press("ctrl+p")
@@ -102,7 +102,7 @@ async def test_reminders_start_after_the_first_paint_and_follow_settings(make_ap
     assert fake.calls == ["start", "stop"]
 
 
-async def test_h_opens_history_and_m_logs_last_night(ctx: Context, make_app: MakeApp) -> None:
+async def test_h_opens_history_and_m_logs_last_night(ctx: Session, make_app: MakeApp) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 1)  # so no check-in pops up
     app = make_app()
@@ -121,7 +121,7 @@ async def test_h_opens_history_and_m_logs_last_night(ctx: Context, make_app: Mak
 
 
 async def test_the_check_in_is_offered_once_on_the_first_start_of_the_day(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))  # Monday morning
@@ -143,7 +143,7 @@ async def test_a_brand_new_diary_is_not_asked_about_a_night_it_never_had(make_ap
         assert isinstance(app.screen, TonightScreen)
 
 
-async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Context, make_app: MakeApp) -> None:
+async def test_an_unknown_time_zone_is_said_once_on_start(ctx: Session, make_app: MakeApp) -> None:
     from coach.settings.model import settings_from_dict
 
     settings = settings_from_dict(

@@ -10,7 +10,7 @@ from textual.widgets import Input, RadioSet, Static
 
 from coach.clock import FakeClock
 from coach.diary.checkin import checkin_due
-from coach.session import Context
+from coach.session import Session
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
 from tests.support.apps import MorningApp
@@ -21,7 +21,7 @@ SUNDAY = date(2026, 11, 22)
 
 
 async def test_offered_once_a_day_and_again_the_next_morning(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
@@ -49,7 +49,7 @@ async def test_offered_once_a_day_and_again_the_next_morning(
     )
 
 
-async def test_not_offered_when_the_night_is_already_logged(ctx: Context, clock: FakeClock) -> None:
+async def test_not_offered_when_the_night_is_already_logged(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     ctx.store.record_cramps(SUNDAY, 1)  # logged from the shell with `coach cramp`
     app = MorningApp(ctx)
@@ -57,7 +57,7 @@ async def test_not_offered_when_the_night_is_already_logged(ctx: Context, clock:
         assert not isinstance(app.screen, CheckinScreen)
 
 
-async def test_no_cramps_is_one_key(ctx: Context, clock: FakeClock) -> None:
+async def test_no_cramps_is_one_key(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
     async with app.run_test() as pilot:
@@ -67,7 +67,7 @@ async def test_no_cramps_is_one_key(ctx: Context, clock: FakeClock) -> None:
     assert app.results == [log]
 
 
-async def test_records_what_was_entered(ctx: Context, clock: FakeClock) -> None:
+async def test_records_what_was_entered(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -99,7 +99,7 @@ async def test_records_what_was_entered(ctx: Context, clock: FakeClock) -> None:
     assert app.results == [log]
 
 
-async def test_bad_input_gets_one_line_and_records_nothing(ctx: Context, clock: FakeClock) -> None:
+async def test_bad_input_gets_one_line_and_records_nothing(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -112,19 +112,19 @@ async def test_bad_input_gets_one_line_and_records_nothing(ctx: Context, clock: 
     assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
 
 
-async def test_not_offered_while_the_night_is_still_running(ctx: Context, clock: FakeClock) -> None:
+async def test_not_offered_while_the_night_is_still_running(ctx: Session, clock: FakeClock) -> None:
     """At 3 a.m. after a 22:30 bedtime the night is not over: no check-in about it until
     bedtime plus seven hours (05:30)."""
     clock.set(datetime(2026, 11, 23, 3, 0, tzinfo=BERLIN))
-    assert checkin_due(ctx.diary) is None
+    assert checkin_due(ctx) is None
     app = MorningApp(ctx)
     async with app.run_test():
         assert not isinstance(app.screen, CheckinScreen)
     clock.set(datetime(2026, 11, 23, 5, 30, tzinfo=BERLIN))
-    assert checkin_due(ctx.diary) == SUNDAY
+    assert checkin_due(ctx) == SUNDAY
 
 
-async def test_a_logged_night_opens_filled_in_and_is_edited(ctx: Context, clock: FakeClock) -> None:
+async def test_a_logged_night_opens_filled_in_and_is_edited(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     ctx.store.record_cramps(
         SUNDAY,
@@ -165,7 +165,7 @@ async def test_a_logged_night_opens_filled_in_and_is_edited(ctx: Context, clock:
     assert log.notes == "new tablets for blood pressure"
 
 
-async def test_typed_minutes_survive_an_edit_without_a_band(ctx: Context, clock: FakeClock) -> None:
+async def test_typed_minutes_survive_an_edit_without_a_band(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     ctx.store.record_cramps(SUNDAY, 1, minutes=2.5)  # from `coach cramp --minutes 2.5`
     app = MorningApp(ctx)
@@ -178,7 +178,7 @@ async def test_typed_minutes_survive_an_edit_without_a_band(ctx: Context, clock:
     assert (log.cramps, log.minutes, log.band) == (1, 2.5, None)
 
 
-async def test_c_opens_cramping_now_from_inside_the_form(ctx: Context, clock: FakeClock) -> None:
+async def test_c_opens_cramping_now_from_inside_the_form(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, OptionList, Static
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.cramp import CrampScreen, parse_length
 from screens.history import CorrectNight, Heatmap, HistoryScreen
@@ -43,7 +43,7 @@ def text(app: CoachApp, selector: str) -> str:
 
 
 async def test_u_on_tonight_undoes_the_last_step_and_says_which(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in in the way
     clock.advance(60)
@@ -64,7 +64,7 @@ async def test_u_on_tonight_undoes_the_last_step_and_says_which(
     assert ctx.store.latest_outcomes(NIGHT, NIGHT) == {}
 
 
-async def test_u_on_history_undoes_and_the_figures_follow(ctx: Context, clock: FakeClock) -> None:
+async def test_u_on_history_undoes_and_the_figures_follow(ctx: Session, clock: FakeClock) -> None:
     for day in range(1, 4):
         for step in ("last-meal", "hydration", "screens-off", "stretch", "sleep-position"):
             ctx.store.record_step(NIGHT - timedelta(days=day), step, "done")
@@ -85,7 +85,7 @@ async def test_u_on_history_undoes_and_the_figures_follow(ctx: Context, clock: F
 
 
 async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     night = NIGHT - timedelta(days=1)
     for step in ("last-meal", "hydration", "screens-off", "stretch", "sleep-position"):
@@ -115,7 +115,7 @@ async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
 
 
 async def test_done_needs_a_hold_and_the_dialog_says_how_many(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -144,7 +144,7 @@ async def test_done_needs_a_hold_and_the_dialog_says_how_many(
 
 
 async def test_switching_variant_midway_never_counts_more_than_planned(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -163,7 +163,7 @@ async def test_switching_variant_midway_never_counts_more_than_planned(
 
 
 async def test_quitting_mid_session_records_what_was_done_as_partial(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -179,7 +179,7 @@ async def test_quitting_mid_session_records_what_was_done_as_partial(
 
 
 async def test_the_weeks_figures_are_this_calendar_week_from_monday(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     ctx.store.record_cramps(NIGHT, 3, severity=5)  # Sunday: last week's
     clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=BERLIN))  # Monday afternoon
@@ -196,7 +196,7 @@ async def test_the_weeks_figures_are_this_calendar_week_from_monday(
 
 
 async def test_the_cramp_guide_times_in_minutes_and_seconds(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
     clock.set(datetime(2026, 11, 22, 23, 50, tzinfo=BERLIN))
@@ -218,7 +218,7 @@ async def test_the_cramp_guide_times_in_minutes_and_seconds(
 
 
 async def test_skipping_every_exercise_is_not_done(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -230,7 +230,7 @@ async def test_skipping_every_exercise_is_not_done(
     assert (record.outcome, record.detail["holds_done"]) == ("skipped", 0)
 
 
-async def test_c_opens_cramping_now_from_the_night_editor(ctx: Context, clock: FakeClock) -> None:
+async def test_c_opens_cramping_now_from_the_night_editor(ctx: Session, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=1), "stretch", "done")
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -12,7 +12,7 @@ from textual.theme import BUILTIN_THEMES
 
 from coach.cli.main import main
 from coach.errors import ConfigError
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import THEMES, config_get, config_set, load_settings
 from coach.system.paths import Paths
 from screens.app import CoachApp
@@ -63,10 +63,10 @@ def test_config_set_display_theme_on_the_command_line(
 
 
 async def test_the_app_starts_in_the_configured_theme(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     config_set(coach_home / "config.toml", "display.theme", "textual-light")
-    ctx = Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock)
+    ctx = Session(Paths.resolve(coach_home), kind="test", clock=ctx.clock)
     app = make_app(ctx=ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -93,7 +93,7 @@ async def pick_theme(pilot: Pilot[None], name: str) -> None:
 
 
 async def test_a_theme_picked_in_the_palette_is_used_at_the_next_start(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -105,7 +105,7 @@ async def test_a_theme_picked_in_the_palette_is_used_at_the_next_start(
     assert saved["display"] == {"theme": "gruvbox"}
     assert saved["timezone"] == "Europe/Berlin"  # the rest of the file is kept
 
-    again = make_app(ctx=Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
+    again = make_app(ctx=Session(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
     async with again.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert again.theme == "gruvbox"
@@ -128,7 +128,7 @@ async def test_a_theme_that_cannot_be_saved_is_still_used_and_the_user_is_told(
 
 
 async def test_a_theme_this_textual_lacks_leaves_the_default(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     # Textual renamed its ANSI theme between 8.0 and 8.2: a config written with the other
     # version still opens, in Textual's default theme, and the saved choice is kept.
@@ -136,7 +136,7 @@ async def test_a_theme_this_textual_lacks_leaves_the_default(
     if not missing:
         pytest.skip("this Textual has every theme coach knows")
     config_set(coach_home / "config.toml", "display.theme", missing[0])
-    app = make_app(ctx=Context(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
+    app = make_app(ctx=Session(Paths.resolve(coach_home), kind="test", clock=ctx.clock))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "textual-dark"

@@ -9,7 +9,7 @@ from textual.widgets import OptionList, Static
 
 from coach.clock import FakeClock
 from coach.experiment.protocol import Protocol, load_protocol
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.experiment import ConfirmStop, ExperimentScreen
 from screens.tonight import TonightScreen
@@ -25,7 +25,7 @@ from tests.support.experiments import (
 
 
 @pytest.fixture
-def make_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+def make_app(ctx: Session, make_app: MakeApp) -> MakeApp:
     return logged_app(ctx, make_app)
 
 
@@ -33,7 +33,7 @@ def text(app: CoachApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def test_the_start_card_starts_a_run_in(ctx: Context, make_app: MakeApp) -> None:
+async def test_the_start_card_starts_a_run_in(ctx: Session, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("e")
@@ -51,7 +51,7 @@ async def test_the_start_card_starts_a_run_in(ctx: Context, make_app: MakeApp) -
 
 
 async def test_a_no_stretch_tonight_says_why_and_has_no_stretch(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     mid_no_stretch_period(ctx)
     app = make_app()
@@ -71,7 +71,7 @@ async def test_tonight_without_an_experiment_has_no_line_and_all_steps(make_app:
         assert not app.screen.query_one("#experiment-line", Static).display
 
 
-async def test_the_result_screen_gives_the_answer_in_words(ctx: Context, make_app: MakeApp) -> None:
+async def test_the_result_screen_gives_the_answer_in_words(ctx: Session, make_app: MakeApp) -> None:
     finished_experiment(ctx)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -89,7 +89,7 @@ async def test_the_result_screen_gives_the_answer_in_words(ctx: Context, make_ap
 
 
 async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     protocol = clear_after_three_pairs(ctx)
     # Tonight would be period 7's first night, a stretch night; the one after, no-stretch.
@@ -122,7 +122,7 @@ async def test_tonight_takes_a_due_look_in_a_worker_and_brings_the_stretch_back(
 
 
 async def test_an_open_tonight_takes_the_look_from_noon_without_the_morning_log(
-    ctx: Context, make_app: MakeApp, clock: FakeClock
+    ctx: Session, make_app: MakeApp, clock: FakeClock
 ) -> None:
     # The third pair ends tonight; the app is open the next morning, the log not in.
     protocol = clear_after_three_pairs(ctx, last=TONIGHT, last_logged=False)
@@ -144,7 +144,7 @@ async def test_an_open_tonight_takes_the_look_from_noon_without_the_morning_log(
 
 
 async def test_stop_asks_first_then_brings_the_stretch_back(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     mid_no_stretch_period(ctx)
     app = make_app()
@@ -170,7 +170,7 @@ async def test_stop_asks_first_then_brings_the_stretch_back(
 
 
 async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     ctx.store.set_state(
         "experiment", Protocol(created="test", run_in_start=TONIGHT - timedelta(days=14)).to_state()
@@ -193,7 +193,7 @@ async def test_a_finished_run_in_draws_the_plan_when_the_app_opens(
 
 
 async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1)
@@ -218,7 +218,7 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
 
 
 async def test_the_start_card_says_how_long_a_sparse_diary_would_take(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     for back in range(1, 15):
         ctx.store.record_cramps(TONIGHT - timedelta(days=back), 1 if back % 4 == 0 else 0)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from coach.diary.nights import Diary
 from coach.records.store import Store
 from coach.safety import rules as redflags
-from coach.session import Context
+from coach.session import Session
 from screens.checkin import CheckinScreen
 from screens.history import CorrectNight, Heatmap, HistoryScreen
 from tests.support.apps import HistoryApp
@@ -38,7 +38,7 @@ def text(app: App[None], selector: str) -> str:
     return str(app.screen.query_one(selector, Static).content)
 
 
-async def test_keys_move_across_days_weeks_and_months(ctx: Context) -> None:
+async def test_keys_move_across_days_weeks_and_months(ctx: Session) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -65,7 +65,7 @@ async def test_keys_move_across_days_weeks_and_months(ctx: Context) -> None:
         assert "Cramps: 2 cramps, worst 5/10" in night
 
 
-async def test_correcting_a_step_updates_the_store_and_the_figures(ctx: Context) -> None:
+async def test_correcting_a_step_updates_the_store_and_the_figures(ctx: Session) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -83,7 +83,7 @@ async def test_correcting_a_step_updates_the_store_and_the_figures(ctx: Context)
     assert (record.outcome, dict(record.detail)) == ("done", {"by": "correction"})
 
 
-async def test_correcting_the_cramp_log(ctx: Context) -> None:
+async def test_correcting_the_cramp_log(ctx: Session) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -98,7 +98,7 @@ async def test_correcting_the_cramp_log(ctx: Context) -> None:
     assert log.cramps == 0
 
 
-async def test_a_red_flag_is_shown_once(ctx: Context) -> None:
+async def test_a_red_flag_is_shown_once(ctx: Session) -> None:
     ctx.store.record_cramps(date(2026, 11, 10), 1, minutes=15)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)):
@@ -110,7 +110,7 @@ async def test_a_red_flag_is_shown_once(ctx: Context) -> None:
         assert not again.screen.query_one("#flags", Static).display
 
 
-async def test_export_saves_the_report_and_the_csv(ctx: Context) -> None:
+async def test_export_saves_the_report_and_the_csv(ctx: Session) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -125,7 +125,7 @@ async def test_export_saves_the_report_and_the_csv(ctx: Context) -> None:
     assert csv[18].startswith("2026-11-18,done,done,done,missed,done,2,5,")
 
 
-async def test_an_empty_store_shows_plain_zeros(ctx: Context) -> None:
+async def test_an_empty_store_shows_plain_zeros(ctx: Session) -> None:
     app = HistoryApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "Streak 0 nights (best 0)" in text(app, "#summary")
@@ -134,7 +134,7 @@ async def test_an_empty_store_shows_plain_zeros(ctx: Context) -> None:
         assert isinstance(app.screen, CorrectNight)  # tonight can be recorded already
 
 
-async def test_old_nights_arrive_from_the_worker(ctx: Context) -> None:
+async def test_old_nights_arrive_from_the_worker(ctx: Session) -> None:
     ctx.paths.db_dir.mkdir(parents=True)
     first = date(2025, 6, 1)  # 540 nights: more than the screen reads before drawing
     write_diary(ctx.paths.db_dir, first, date(2026, 11, 21))
@@ -153,7 +153,7 @@ async def test_old_nights_arrive_from_the_worker(ctx: Context) -> None:
         assert "Nothing recorded" not in text(app, "#night")
 
 
-async def test_unreadable_records_are_shown_not_crashed_on(ctx: Context) -> None:
+async def test_unreadable_records_are_shown_not_crashed_on(ctx: Session) -> None:
     ctx.paths.db_dir.mkdir(parents=True)
     (ctx.paths.db_dir / "2026-11.json").write_text("{ not json")
     app = HistoryApp(ctx)
@@ -165,7 +165,7 @@ async def test_unreadable_records_are_shown_not_crashed_on(ctx: Context) -> None
 
 
 async def test_export_says_where_the_files_went(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     november(ctx.store)
     said: list[str] = []
@@ -183,7 +183,7 @@ async def test_export_says_where_the_files_went(
 
 
 async def test_an_export_that_cannot_be_written_says_why(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     november(ctx.store)
     ctx.paths.exports_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -202,7 +202,7 @@ async def test_an_export_that_cannot_be_written_says_why(
 
 
 async def test_moving_the_cursor_reads_no_records(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     november(ctx.store)
     app = HistoryApp(ctx)
@@ -240,7 +240,7 @@ async def test_moving_the_cursor_reads_no_records(
         assert checks == [date(2026, 11, 8)]  # and the save was checked for red flags
 
 
-async def test_this_weeks_cramps_show_their_counts_before_any_rate(ctx: Context) -> None:
+async def test_this_weeks_cramps_show_their_counts_before_any_rate(ctx: Session) -> None:
     # The week of Mon 16 Nov: one night logged with 2 cramps, on Nov 18; tonight is Nov 22.
     november(ctx.store)
     app = HistoryApp(ctx)

@@ -11,7 +11,7 @@ from textual.widgets import Input, RadioSet, Static
 from coach.clock import FakeClock
 from coach.safety.flags import ACK_EVENT, FLAG_EVENT, open_flags
 from coach.safety.rules import check_after_save
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
@@ -23,7 +23,7 @@ SUNDAY = date(2026, 11, 22)
 MONDAY_MORNING = datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN)
 
 
-def flag_ids(ctx: Context, kind: str, night: date = SUNDAY) -> list[str]:
+def flag_ids(ctx: Session, kind: str, night: date = SUNDAY) -> list[str]:
     return [str(e.data["flag"]) for e in ctx.store.events(night, night, kind)]
 
 
@@ -40,7 +40,7 @@ async def open_checkin(app: CoachApp, pilot: object) -> CheckinScreen:
 
 
 async def test_a_note_in_the_check_in_raises_the_dialog_and_ack_is_recorded(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()
@@ -63,7 +63,7 @@ async def test_a_note_in_the_check_in_raises_the_dialog_and_ack_is_recorded(
 
 
 async def test_the_check_in_longest_band_over_10_raises_the_dialog(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()
@@ -81,7 +81,7 @@ async def test_the_check_in_longest_band_over_10_raises_the_dialog(
 
 
 async def test_cramping_now_past_10_minutes_raises_the_dialog_while_it_lasts(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 22, 23, 40, tzinfo=BERLIN))
     app = make_app()
@@ -111,7 +111,7 @@ async def test_cramping_now_past_10_minutes_raises_the_dialog_while_it_lasts(
 
 
 async def test_an_unacknowledged_flag_comes_back_at_the_next_start(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(SUNDAY, 1, notes="left calf swollen and I am short of breath")
     raised = check_after_save(ctx.store, ctx.settings, clock.now(), SUNDAY)
@@ -141,7 +141,7 @@ async def test_an_unacknowledged_flag_comes_back_at_the_next_start(
 
 
 async def test_the_weekly_questions_are_asked_once_a_week(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
     app = make_app()

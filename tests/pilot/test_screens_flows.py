@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -11,7 +12,7 @@ from textual.widgets import Digits, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
 from coach.errors import StoreError
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp, run_tui
 from screens.cramp import CrampScreen
 from screens.help import HelpScreen
@@ -39,7 +40,7 @@ def timeline_lines(app: CoachApp) -> list[str]:
     return [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
 
 
-def outcome(ctx: Context, step: str) -> str | None:
+def outcome(ctx: Session, step: str) -> str | None:
     record = ctx.store.latest_outcomes(NIGHT, NIGHT).get((NIGHT, step))
     return None if record is None else record.outcome
 
@@ -48,7 +49,7 @@ def outcome(ctx: Context, step: str) -> str | None:
 
 
 async def test_tonight_shows_every_step_with_time_state_and_countdown(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 2, severity=6)
     app = make_app()
@@ -64,7 +65,7 @@ async def test_tonight_shows_every_step_with_time_state_and_countdown(
 
 
 async def test_in_the_morning_last_night_is_the_night_just_slept(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(NIGHT - timedelta(days=1), 3, severity=7)
     ctx.store.record_cramps(NIGHT, 1, severity=4)
@@ -78,7 +79,7 @@ async def test_in_the_morning_last_night_is_the_night_just_slept(
 
 
 async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 21, 40)
     app = make_app()
@@ -94,7 +95,7 @@ async def test_opening_late_shows_past_steps_as_late_and_they_can_still_be_done(
 
 
 async def test_done_and_skip_with_a_reason_from_tonight(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 20, 35)
     app = make_app()
@@ -109,7 +110,7 @@ async def test_done_and_skip_with_a_reason_from_tonight(
         assert "skipped (out late)" in timeline_lines(app)[2]
 
 
-async def test_escape_in_the_skip_dialog_records_nothing(ctx: Context, make_app: MakeApp) -> None:
+async def test_escape_in_the_skip_dialog_records_nothing(ctx: Session, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("x", "escape")
@@ -134,7 +135,7 @@ async def test_the_countdown_follows_the_clock(clock: FakeClock, make_app: MakeA
 
 
 async def test_step_card_shows_what_why_evidence_and_records_done(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 19, 10)
     app = make_app()
@@ -159,7 +160,7 @@ async def test_a_click_on_a_step_opens_its_card(make_app: MakeApp) -> None:
         assert app.screen.row.id == "hydration"
 
 
-async def test_step_card_skip_and_back(ctx: Context, make_app: MakeApp) -> None:
+async def test_step_card_skip_and_back(ctx: Session, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("end", "enter")  # sleep position: no cutoff line
@@ -188,7 +189,7 @@ async def open_player(app: CoachApp, pilot: Pilot[None]) -> StretchScreen:
 
 
 async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -260,7 +261,7 @@ async def test_the_bell_rings_at_each_change_when_it_is_on(
 
 
 async def test_the_bell_can_be_turned_off(
-    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp
+    ctx: Session, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, make_app: MakeApp
 ) -> None:
     ctx.paths.config_file.write_text('timezone = "Europe/Berlin"\n[stretch]\nbell = false\n')
     rings: list[int] = []
@@ -275,7 +276,7 @@ async def test_the_bell_can_be_turned_off(
 
 
 async def test_quitting_midway_asks_and_records_what_was_done(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -305,7 +306,7 @@ async def test_quitting_midway_asks_and_records_what_was_done(
 
 
 async def test_stopping_before_any_hold_offers_skipped_first(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -321,7 +322,7 @@ async def test_stopping_before_any_hold_offers_skipped_first(
 
 
 async def test_quitting_midway_can_record_done_and_leaving_unstarted_records_nothing(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -341,7 +342,7 @@ async def test_quitting_midway_can_record_done_and_leaving_unstarted_records_not
         assert record.detail["holds"] == {"calf-hamstring-seated": {"left": 1}}
 
 
-async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context, make_app: MakeApp) -> None:
+async def test_player_on_the_real_clock_finishes_by_itself(ctx: Session, make_app: MakeApp) -> None:
     """Beside the fake-clock tests: a real clock and the screen's own timer."""
     ctx.paths.config_file.write_text(
         'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 1\nrest_seconds = 0\n'
@@ -365,7 +366,7 @@ async def test_player_on_the_real_clock_finishes_by_itself(ctx: Context, make_ap
 
 
 async def test_cramping_now_from_tonight_logs_start_then_details(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     at(clock, 23, 50)
     app = make_app()
@@ -396,7 +397,7 @@ async def test_cramping_now_from_tonight_logs_start_then_details(
 
 
 async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_red_flag(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -425,7 +426,7 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
 
 
 async def test_a_cramp_across_noon_stays_on_the_night_it_began(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(datetime(2026, 11, 23, 11, 58, tzinfo=BERLIN))  # still the night of the 22nd
     app = make_app()
@@ -438,7 +439,7 @@ async def test_a_cramp_across_noon_stays_on_the_night_it_began(
 
 
 async def test_cramping_now_opened_by_mistake_logs_no_cramp(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     from coach.diary.nights import Diary
 
@@ -458,7 +459,7 @@ async def test_cramping_now_opened_by_mistake_logs_no_cramp(
 
 
 async def test_f2_opens_the_cramp_guide_even_while_typing_a_reason(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -479,7 +480,7 @@ async def test_the_palette_offers_tonights_actions(make_app: MakeApp) -> None:
         assert isinstance(app.screen, StretchScreen)
 
 
-async def test_cramp_details_are_checked(ctx: Context, make_app: MakeApp) -> None:
+async def test_cramp_details_are_checked(ctx: Session, make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("c", "e")
@@ -556,7 +557,7 @@ async def test_test_notification_reports_the_backend(make_app: MakeApp) -> None:
 
 
 async def test_a_damaged_database_is_reported_not_fatal_and_left_alone(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -573,14 +574,13 @@ async def test_a_damaged_database_is_reported_not_fatal_and_left_alone(
 
 
 def test_run_tui_builds_the_app_from_the_context(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started: list[CoachApp] = []
     monkeypatch.setattr(CoachApp, "run", lambda self, **kw: started.append(self))
     assert run_tui(ctx) == 0
     (app,) = started
-    assert ctx.kind == "tui"
-    assert app.diary.store is ctx.store and app.clock is ctx.clock
+    assert app.session.store is ctx.store and app.clock is ctx.clock
     assert app.config_path == ctx.paths.config_file
     assert app.exports_dir == ctx.paths.exports_dir
     # Reminders are built from the context once the app runs: the real service and lock.
@@ -593,8 +593,22 @@ def test_run_tui_builds_the_app_from_the_context(
     reminders.stop()
 
 
+def test_coach_opens_the_app_on_a_tui_session(
+    coach_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's records are stamped 'tui': the session is made for it, not changed."""
+    from coach.cli.main import main
+
+    started: list[CoachApp] = []
+    monkeypatch.setattr(CoachApp, "run", lambda self, **kw: started.append(self))
+    assert main([]) == 0
+    (app,) = started
+    assert app.session.kind == "tui"
+    assert app.session.paths.data_dir == coach_home
+
+
 def test_run_tui_stops_with_the_store_error_before_the_screen(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(CoachApp, "run", lambda self, **kw: pytest.fail("the app started"))
     ctx.paths.db_dir.mkdir(parents=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Select, Static
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import load_settings
 from screens.app import HELP_SEEN, SETUP_DONE, CoachApp
 from screens.help import HelpScreen
@@ -22,7 +22,7 @@ def set_input(app: CoachApp, selector: str, value: str) -> None:
 
 
 async def test_first_run_asks_writes_config_then_shows_help_once(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
     config.unlink()

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.history import HistoryScreen
 from screens.trends import TrendScreen
 from tests.support.apps import HistoryApp, trend_app
@@ -16,7 +16,7 @@ from tests.support.apps import HistoryApp, trend_app
 NOV = date(2026, 11, 1)
 
 
-async def test_t_opens_the_trends_and_n_shows_their_numbers(ctx: Context, clock: FakeClock) -> None:
+async def test_t_opens_the_trends_and_n_shows_their_numbers(ctx: Session, clock: FakeClock) -> None:
     app = trend_app(ctx, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")
@@ -47,7 +47,7 @@ async def test_t_opens_the_trends_and_n_shows_their_numbers(ctx: Context, clock:
         assert isinstance(app.screen, HistoryScreen)
 
 
-async def test_an_empty_diary_draws_empty_axes(ctx: Context) -> None:
+async def test_an_empty_diary_draws_empty_axes(ctx: Session) -> None:
     app = HistoryApp(ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t", "a", "n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.stretch.cues import Cue
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
@@ -20,7 +20,7 @@ from tests.support.fakes import RecordingSpeaker
 NIGHT = date(2026, 11, 22)
 
 
-def _app(ctx: Context, make_app: MakeApp) -> CoachApp:
+def _app(ctx: Session, make_app: MakeApp) -> CoachApp:
     ctx.paths.config_file.write_text(
         'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 4\nrest_seconds = 2\nreps = 2\n'
         'variant = "standing"\n'
@@ -42,7 +42,7 @@ class Heard:
 
 
 async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     heard = Heard(speaker)
@@ -124,7 +124,7 @@ async def test_a_whole_session_with_pause_skip_add_time_and_a_variant_switch(
 
 
 async def test_a_late_tick_says_only_where_it_landed(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     speaker = RecordingSpeaker()
     app = _app(ctx, make_app)
@@ -139,7 +139,7 @@ async def test_a_late_tick_says_only_where_it_landed(
 
 
 async def test_without_a_speaker_factory_the_player_rings_the_bell(
-    ctx: Context, clock: FakeClock, make_app: MakeApp
+    ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     app = _app(ctx, make_app)
     rings: list[None] = []

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Select
 
 from coach.cli.main import main
-from coach.session import Context
+from coach.session import Session
 from screens.settings import SettingsScreen
 from tests.support.apps import MakeApp
 
@@ -32,7 +32,7 @@ async def test_first_run_offers_spoken_cues_and_writes_them(
 
 
 async def test_settings_turn_spoken_cues_off_again(
-    ctx: Context, coach_home: Path, make_app: MakeApp
+    ctx: Session, coach_home: Path, make_app: MakeApp
 ) -> None:
     config = coach_home / "config.toml"
     config.write_text('timezone = "Europe/Berlin"\n[voice]\nenabled = true\nrate = 140\n')
@@ -46,7 +46,7 @@ async def test_settings_turn_spoken_cues_off_again(
     assert tomllib.loads(config.read_text())["voice"] == {"enabled": False, "rate": 140}
 
 
-def test_config_keys_for_voice_and_sound(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_keys_for_voice_and_sound(ctx: Session, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["config", "set", "sound.volume", "55"], context=ctx) == 0
     assert main(["config", "get", "voice.rate"], context=ctx) == 0
     assert capsys.readouterr().out == "sound.volume = 55\n150\n"
@@ -58,7 +58,7 @@ def test_config_keys_for_voice_and_sound(ctx: Context, capsys: pytest.CaptureFix
 
 
 def test_voice_test_without_a_speech_engine_says_what_to_install(
-    ctx: Context,
+    ctx: Session,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

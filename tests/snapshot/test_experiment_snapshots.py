@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from coach.session import Context
+from coach.session import Session
 from tests.support.apps import MakeApp
 from tests.support.experiments import (
     clear_after_three_pairs,
@@ -20,13 +20,13 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.fixture
-def make_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+def make_app(ctx: Session, make_app: MakeApp) -> MakeApp:
     return logged_app(ctx, make_app)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_result_screen_snapshot(
-    snap_compare: Any, ctx: Context, size: tuple[int, int], make_app: MakeApp
+    snap_compare: Any, ctx: Session, size: tuple[int, int], make_app: MakeApp
 ) -> None:
     finished_experiment(ctx)
 
@@ -40,7 +40,7 @@ def test_result_screen_snapshot(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_early_end_snapshot(
-    snap_compare: Any, ctx: Context, make_app: MakeApp, size: tuple[int, int]
+    snap_compare: Any, ctx: Session, make_app: MakeApp, size: tuple[int, int]
 ) -> None:
     clear_after_three_pairs(ctx)
 
@@ -57,6 +57,6 @@ def test_early_end_snapshot(
     assert snap_compare(make_app(), terminal_size=size, run_before=open_result)
 
 
-def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Context, make_app: MakeApp) -> None:
+def test_no_stretch_tonight_snapshot(snap_compare: Any, ctx: Session, make_app: MakeApp) -> None:
     mid_no_stretch_period(ctx)
     assert snap_compare(make_app(), terminal_size=(80, 24))

@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 
 from coach.clock import FakeClock
 from coach.safety.rules import check_after_save
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
@@ -23,7 +23,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.fixture
-def pregnant(ctx: Context, clock: FakeClock, coach_home: Path, make_app: MakeApp) -> CoachApp:
+def pregnant(ctx: Session, clock: FakeClock, coach_home: Path, make_app: MakeApp) -> CoachApp:
     """21:25, with a profile that says pregnant and a fluid limit."""
     with (coach_home / "config.toml").open("a") as config:
         config.write("[profile]\npregnant = true\nfluid_limit = true\n")
@@ -54,7 +54,7 @@ def test_pregnancy_sleep_position_card(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_red_flag_dialog(
-    snap_compare: Any, ctx: Context, clock: FakeClock, size: tuple[int, int], make_app: MakeApp
+    snap_compare: Any, ctx: Session, clock: FakeClock, size: tuple[int, int], make_app: MakeApp
 ) -> None:
     ctx.store.record_cramps(
         date(2026, 11, 21), 1, minutes=12, notes="left calf swollen, red and hot"

@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
 from tests.support import BERLIN
@@ -24,7 +24,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.fixture
-def evening(ctx: Context, clock: FakeClock, make_app: MakeApp) -> CoachApp:
+def evening(ctx: Session, clock: FakeClock, make_app: MakeApp) -> CoachApp:
     """21:25 on a night with two steps recorded and last night's cramps logged."""
     ctx.store.record_cramps(date(2026, 11, 21), 2, severity=6, minutes=3, leg="left")
     clock.set(datetime(2026, 11, 22, 19, 40, tzinfo=BERLIN))

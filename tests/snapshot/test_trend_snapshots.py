@@ -11,19 +11,19 @@ from typing import Any
 import pytest
 
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from tests.support.apps import trend_app
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_trend_snapshot(
-    snap_compare: Any, ctx: Context, clock: FakeClock, size: tuple[int, int]
+    snap_compare: Any, ctx: Session, clock: FakeClock, size: tuple[int, int]
 ) -> None:
     assert snap_compare(trend_app(ctx, clock), press=["t"], terminal_size=size)
 
 
 def test_trend_snapshot_without_colour(
-    snap_compare: Any, ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    snap_compare: Any, ctx: Session, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = trend_app(ctx, clock)

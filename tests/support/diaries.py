@@ -10,7 +10,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from coach.records.tinydb_storage import DurableStorage
-from coach.session import Context
+from coach.session import Session
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
@@ -59,7 +59,7 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         db.close()
 
 
-def four_weeks_of_cramps(ctx: Context) -> None:
+def four_weeks_of_cramps(ctx: Session) -> None:
     """Mon 26 Oct to Sun 22 Nov: four weeks. Week 1: 2 cramps a night on 3 logged nights
     (pain 6); week 2: nothing logged; week 3: 1 cramp on each of 7 nights (pain 4);
     week 4: none on 5 logged nights."""

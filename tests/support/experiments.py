@@ -6,14 +6,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from coach.experiment.protocol import Protocol
-from coach.session import Context
+from coach.session import Session
 from screens.app import CoachApp
 from tests.support.apps import MakeApp
 
 TONIGHT = date(2026, 11, 22)
 
 
-def logged_app(ctx: Context, make_app: MakeApp) -> MakeApp:
+def logged_app(ctx: Session, make_app: MakeApp) -> MakeApp:
     """The make_app fixture, with last night logged so the morning check-in does not open
     over Tonight."""
 
@@ -30,7 +30,7 @@ def logged_app(ctx: Context, make_app: MakeApp) -> MakeApp:
 # after two pairs (as plans were stored before version 3), so a few weeks make a plan.
 
 
-def finished_experiment(ctx: Context) -> Protocol:
+def finished_experiment(ctx: Session) -> Protocol:
     """Three pairs of 14 nights ending last night: fewer cramps on every stretch night."""
     arms = ("no-stretch", "stretch", "stretch", "no-stretch", "stretch", "no-stretch")
     start = TONIGHT - timedelta(days=len(arms) * 14)
@@ -57,7 +57,7 @@ def finished_experiment(ctx: Context) -> Protocol:
 
 
 def clear_after_three_pairs(
-    ctx: Context, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
+    ctx: Session, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
 ) -> Protocol:
     """A six-pair plan whose third pair ended on the night `last` (by default last
     night), every morning logged (the last one only if `last_logged`): far fewer cramps
@@ -85,7 +85,7 @@ def clear_after_three_pairs(
     return protocol
 
 
-def mid_no_stretch_period(ctx: Context) -> None:
+def mid_no_stretch_period(ctx: Session) -> None:
     """A plan that began five nights ago with a no-stretch period: tonight is its sixth."""
     protocol = Protocol(
         created="test",

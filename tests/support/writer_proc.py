@@ -11,7 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -20,7 +20,7 @@ STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 def main() -> None:
     data_dir, writer, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     # The real write path: the context's store, with its daily-backup hook attached.
-    store = Context(Paths.resolve(Path(data_dir)), kind=f"writer-{writer}").store
+    store = Session(Paths.resolve(Path(data_dir)), kind=f"writer-{writer}").store
     print("ready", flush=True)
     if count < 0:
         sys.stdin.readline()

@@ -14,7 +14,7 @@ import pytest
 
 from coach.desktop.notify import Delivery, Notifier
 from coach.reminders.host import DueReminder, ReminderHost
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import config_set
 from coach.system.locks import LOCK_NAME, SenderLock, sender_holder
 from tests.support.fakes import RecordingNotifier
@@ -24,16 +24,16 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NIGHT = date(2026, 11, 22)
 
 
-def _app_ctx(ctx: Context, lead: float = 0.5) -> Context:
+def _app_ctx(ctx: Session, lead: float = 0.5) -> Session:
     """`lead` seconds before 21:30 in Berlin, on real time: then screens-off falls due. coach
     has been in use in this folder since 18:00, so the last meal (19:30) counts as missed."""
-    ctx.diary.first_use()
+    ctx.first_use()
     start = datetime(2026, 11, 22, 21, 30, tzinfo=BERLIN) - timedelta(seconds=lead)
-    return Context(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
+    return Session(ctx.paths, kind="tui", clock=ShiftedClock.starting_at(start))
 
 
 def app_host(
-    ctx: Context,
+    ctx: Session,
     shown: list[DueReminder],
     desktop: Notifier,
     said: list[str] | None = None,
@@ -62,7 +62,7 @@ async def _run_until_screens_off(reminders: ReminderHost, shown: list[DueReminde
 
 
 async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
     shown: list[DueReminder] = []
     desktop = RecordingNotifier()
@@ -83,7 +83,7 @@ async def test_without_a_daemon_the_app_shows_and_sends_desktop_notifications(
 
 
 async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
     daemon = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
     assert daemon.try_acquire()
@@ -103,7 +103,7 @@ async def test_with_the_daemon_running_the_app_shows_reminders_in_app_only(
     assert ctx.store.events(NIGHT, NIGHT) == []  # the daemon records what it sends
 
 
-async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) -> None:
+async def test_failing_desktop_notifications_are_mentioned_once(ctx: Session) -> None:
     shown: list[DueReminder] = []
     said: list[str] = []
     reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier(ok=False), said)
@@ -114,7 +114,7 @@ async def test_failing_desktop_notifications_are_mentioned_once(ctx: Context) ->
     ]
 
 
-async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
+async def test_snooze_and_skip_tonight_from_the_app(ctx: Session) -> None:
     shown: list[DueReminder] = []
     reminders = app_host(_app_ctx(ctx), shown, RecordingNotifier())
     await _run_until_screens_off(reminders, shown)
@@ -126,7 +126,7 @@ async def test_snooze_and_skip_tonight_from_the_app(ctx: Context) -> None:
     assert reminders.service.next_due() > datetime(2026, 11, 23, 12, tzinfo=BERLIN)
 
 
-async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context) -> None:
+async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Session) -> None:
     shown: list[DueReminder] = []
     # Thirty seconds ahead of screens-off: enough for a start on a busy machine.
     reminders = app_host(_app_ctx(ctx, lead=30), shown, RecordingNotifier())
@@ -147,7 +147,7 @@ async def test_new_settings_from_the_app_move_the_reminders_at_once(ctx: Context
 
 
 async def test_reminders_are_spoken_through_the_voice_wrapper_when_coach_has_one(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """coach.desktop.voice wraps the notifier; the host uses it for the daemon and the app alike.
     A stand-in for the module, with its API, shows the wrap is in place."""

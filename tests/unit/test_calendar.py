@@ -17,7 +17,7 @@ from dateutil import tz as dateutil_tz
 
 from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from tests.support import BERLIN
 
 CONFIG = """timezone = "Europe/Berlin"
@@ -108,13 +108,13 @@ def occurrences(text: str, start: datetime, end: datetime) -> dict[str, set[date
 DAY_NAMES = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 
-def run(args: list[str], ctx: Context, capsys: pytest.CaptureFixture[str]) -> str:
+def run(args: list[str], ctx: Session, capsys: pytest.CaptureFixture[str]) -> str:
     assert main(args, context=ctx) == 0
     return capsys.readouterr().out
 
 
 @pytest.fixture
-def autumn(ctx: Context, clock: FakeClock) -> Context:
+def autumn(ctx: Session, clock: FakeClock) -> Session:
     ctx.paths.config_file.write_text(CONFIG)
     ctx.reload_settings()
     clock.jump(datetime(2026, 10, 19, 17, 0, tzinfo=BERLIN))
@@ -122,7 +122,7 @@ def autumn(ctx: Context, clock: FakeClock) -> Context:
 
 
 def test_every_step_on_14_nights_across_a_dst_change_matches_coach_plan(
-    autumn: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    autumn: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "coach.ics"
     said = run(["calendar", "--output", str(out)], autumn, capsys)
@@ -155,7 +155,7 @@ def test_every_step_on_14_nights_across_a_dst_change_matches_coach_plan(
 
 
 def test_each_event_has_an_alarm_and_the_step_in_words(
-    autumn: Context, capsys: pytest.CaptureFixture[str]
+    autumn: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = run(["calendar"], autumn, capsys)
     events = components(unfold(text), "VEVENT")
@@ -177,7 +177,7 @@ def test_each_event_has_an_alarm_and_the_step_in_words(
 
 
 def test_running_it_again_keeps_every_uid_so_a_phone_replaces_the_events(
-    autumn: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    autumn: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = run(["calendar"], autumn, capsys)
     clock.advance(3 * 86400)
@@ -191,7 +191,7 @@ def test_running_it_again_keeps_every_uid_so_a_phone_replaces_the_events(
 
 
 def test_a_folder_or_a_missing_folder_is_a_one_line_error(
-    autumn: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    autumn: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert main(["calendar", "--output", str(tmp_path)], context=autumn) == 1
     assert "is a folder; give a file name" in capsys.readouterr().err
@@ -201,7 +201,7 @@ def test_a_folder_or_a_missing_folder_is_a_one_line_error(
 
 
 def test_during_an_experiment_the_phone_stays_silent_on_no_stretch_nights(
-    autumn: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    autumn: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     from coach.experiment.protocol import Protocol
 

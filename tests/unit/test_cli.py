@@ -14,18 +14,18 @@ import pytest
 from coach import __version__
 from coach.cli.main import main
 from coach.diary.formats import HISTORY_FORMATS, REPORT_FORMATS
-from coach.session import Context
+from coach.session import Session
 
 NIGHT = date(2026, 11, 22)
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_plan_json_follows_the_contract(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_json_follows_the_contract(ctx: Session, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(ctx, capsys, "plan", "--json")
     assert code == 0
     plan = json.loads(out)
@@ -46,7 +46,7 @@ def test_plan_json_follows_the_contract(ctx: Context, capsys: pytest.CaptureFixt
     ("command", "formats"), [("history", HISTORY_FORMATS), ("report", REPORT_FORMATS)]
 )
 def test_format_choices_are_the_closed_sets(
-    ctx: Context, capsys: pytest.CaptureFixture[str], command: str, formats: tuple[str, ...]
+    ctx: Session, capsys: pytest.CaptureFixture[str], command: str, formats: tuple[str, ...]
 ) -> None:
     code, _, err = run(ctx, capsys, command, "--format", "xml")
     assert code == 2
@@ -55,7 +55,7 @@ def test_format_choices_are_the_closed_sets(
 
 
 def test_plan_for_another_date_and_bedtime(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(ctx, capsys, "plan", "--date", "2026-03-28", "--bedtime", "02:30")
     assert code == 0
@@ -63,7 +63,7 @@ def test_plan_for_another_date_and_bedtime(
     assert "Bedtime 03:00" in out  # 02:30 does not exist that night in Berlin
 
 
-def test_done_skip_and_history_json(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+def test_done_skip_and_history_json(ctx: Session, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(ctx, capsys, "done", "stretch")[1].startswith("Recorded: Calf and hamstring")
     assert run(ctx, capsys, "skip", "hydration", "--reason", "late dinner")[0] == 0
     assert run(ctx, capsys, "done", "last-meal", "--night", "2026-11-21")[0] == 0
@@ -86,7 +86,7 @@ def test_done_skip_and_history_json(ctx: Context, capsys: pytest.CaptureFixture[
 
 
 def test_cramp_log_goes_to_the_last_night_slept(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.clock.advance(15 * 3600)  # Monday 09:00
     code, out, _ = run(
@@ -126,7 +126,7 @@ def test_cramp_log_goes_to_the_last_night_slept(
     assert nights["2026-11-21"]["count"] == 0
 
 
-def test_history_csv_and_table(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+def test_history_csv_and_table(ctx: Session, capsys: pytest.CaptureFixture[str]) -> None:
     run(ctx, capsys, "done", "stretch")
     _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
     assert out.splitlines() == [
@@ -147,7 +147,7 @@ def test_history_csv_and_table(ctx: Context, capsys: pytest.CaptureFixture[str])
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(
-    ctx: Context, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    ctx: Session, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     code, out, err = run(ctx, capsys, *argv)
     assert code == 2
@@ -219,7 +219,7 @@ def test_version_from_the_console_script_and_the_module() -> None:
     ],
 )
 def test_odd_input_is_one_line_never_a_traceback(
-    ctx: Context, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
+    ctx: Session, capsys: pytest.CaptureFixture[str], argv: list[str], code: int, message: str
 ) -> None:
     got = main(argv, context=None if "--data-dir" in argv else ctx)
     _, err = capsys.readouterr()
@@ -230,7 +230,7 @@ def test_odd_input_is_one_line_never_a_traceback(
 
 
 def test_config_set_under_a_key_that_is_not_a_table(
-    ctx: Context, capsys: pytest.CaptureFixture[str], coach_home: Path
+    ctx: Session, capsys: pytest.CaptureFixture[str], coach_home: Path
 ) -> None:
     config = coach_home / "config.toml"
     config.write_text("stretch = 5\n")
@@ -240,7 +240,7 @@ def test_config_set_under_a_key_that_is_not_a_table(
     assert config.read_text() == "stretch = 5\n"
 
 
-def test_config_set_then_plan_uses_it(ctx: Context, capsys: pytest.CaptureFixture[str]) -> None:
+def test_config_set_then_plan_uses_it(ctx: Session, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(ctx, capsys, "config", "set", "steps.stretch.offset_minutes", "-15")[0] == 0
     assert run(ctx, capsys, "config", "get", "steps.stretch.offset_minutes")[1] == "-15\n"
     code, _, err = run(ctx, capsys, "config", "set", "stretch.reps", "0")
@@ -251,7 +251,7 @@ def test_config_set_then_plan_uses_it(ctx: Context, capsys: pytest.CaptureFixtur
 
 
 def test_a_damaged_database_is_exit_1_and_left_alone(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     path = ctx.paths.db_dir / "2026-11.json"
@@ -263,7 +263,7 @@ def test_a_damaged_database_is_exit_1_and_left_alone(
 
 
 def test_restore_command_lists_and_restores(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     ctx.clock.advance(24 * 3600)

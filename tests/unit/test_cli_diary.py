@@ -11,20 +11,20 @@ import pytest
 from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.diary.nights import Diary
-from coach.session import Context
+from coach.session import Session
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)  # the fixture's clock: Sun 22 Nov, 18:00
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
 def test_undo_takes_back_the_latest_change_and_says_what(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     clock.advance(60)
@@ -49,7 +49,7 @@ def test_undo_takes_back_the_latest_change_and_says_what(
 
 
 def test_undo_of_a_cramp_log_brings_back_the_one_it_replaced(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
     run(ctx, capsys, "cramp", "--count", "2", "--severity", "6", "--note", "new tablets")
@@ -62,7 +62,7 @@ def test_undo_of_a_cramp_log_brings_back_the_one_it_replaced(
 
 
 def test_forget_a_step_the_cramps_or_the_whole_night(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
     for step in ("stretch", "hydration"):
@@ -96,14 +96,14 @@ def test_forget_a_step_the_cramps_or_the_whole_night(
 
 
 def test_forget_is_not_undone_and_merges_into_another_copy(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: object
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: object
 ) -> None:
     """The tombstone is a record: merged into a copy that has the record, it hides it there."""
     from pathlib import Path
 
     from coach.system.paths import Paths
 
-    other = Context(Paths.resolve(Path(str(tmp_path)) / "other"), kind="test", clock=clock)
+    other = Session(Paths.resolve(Path(str(tmp_path)) / "other"), kind="test", clock=clock)
     run(ctx, capsys, "done", "stretch")
     other.store.merge_from(ctx.paths.db_dir)  # the other machine has the record too
     assert (NIGHT, "stretch") in other.store.latest_outcomes(NIGHT, NIGHT)
@@ -114,7 +114,7 @@ def test_forget_is_not_undone_and_merges_into_another_copy(
 
 
 def test_a_cramp_log_on_a_logged_night_is_replaced_aloud_keeping_its_note(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
     run(ctx, capsys, "cramp", "--count", "2", "--severity", "6", "--note", "new tablets for BP")
@@ -143,7 +143,7 @@ def test_a_cramp_log_on_a_logged_night_is_replaced_aloud_keeping_its_note(
     ],
 )
 def test_a_night_in_the_future_is_refused(
-    ctx: Context, capsys: pytest.CaptureFixture[str], argv: list[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     code, out, err = run(ctx, capsys, *argv)
     assert code == 1
@@ -153,7 +153,7 @@ def test_a_night_in_the_future_is_refused(
 
 
 def test_tonight_and_yesterday_name_nights(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))  # Monday morning: tonight is Sunday's
     _, out, _ = run(ctx, capsys, "done", "stretch", "--night", "yesterday")
@@ -166,7 +166,7 @@ def test_tonight_and_yesterday_name_nights(
 
 
 def test_history_starts_at_the_first_record(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch", "--night", "2026-11-20")
     _, out, _ = run(ctx, capsys, "history", "--days", "30", "--format", "json")
@@ -184,7 +184,7 @@ def test_history_starts_at_the_first_record(
 
 
 def test_a_wrong_old_night_is_undone_and_history_does_not_start_there(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     clock.advance(30)

@@ -10,7 +10,7 @@ import pytest
 from coach.cli.doctor import Check, all_checks, autostart_entry, render
 from coach.cli.main import main
 from coach.desktop.voice import AudioCheck
-from coach.session import Context
+from coach.session import Session
 from coach.system.locks import LOCK_NAME, SenderLock
 
 GOOD_ENV = "DISPLAY=:0\nDBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus\nHOME=/home/u\n"
@@ -24,7 +24,7 @@ def fake_run(stdout: str, code: int = 0) -> object:
     return run
 
 
-def checks(ctx: Context, **overrides: object) -> dict[str, list[Check]]:
+def checks(ctx: Session, **overrides: object) -> dict[str, list[Check]]:
     kwargs: dict[str, object] = {
         "which": lambda name: f"/usr/bin/{name}",
         "run": fake_run(GOOD_ENV),
@@ -43,13 +43,13 @@ def checks(ctx: Context, **overrides: object) -> dict[str, list[Check]]:
 
 
 @pytest.fixture
-def private_home(ctx: Context) -> Context:
+def private_home(ctx: Session) -> Session:
     ctx.paths.data_dir.chmod(0o700)
     ctx.store.record_step(__import__("datetime").date(2026, 11, 22), "stretch", "done")
     return ctx
 
 
-def test_a_good_set_up_is_all_ok(private_home: Context) -> None:
+def test_a_good_set_up_is_all_ok(private_home: Session) -> None:
     ctx = private_home
     daemon = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
     assert daemon.try_acquire()
@@ -71,7 +71,7 @@ def test_a_good_set_up_is_all_ok(private_home: Context) -> None:
     assert found["notification server"][0].text == "dunst answers on the session bus"
 
 
-def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Context) -> None:
+def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Session) -> None:
     ctx.paths.data_dir.chmod(0o755)
     found = checks(
         ctx,
@@ -108,7 +108,7 @@ def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Context) -> None
 
 
 def test_a_missing_speech_engine_is_a_note_and_a_missing_sound_server_falls_back(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
     missing = AudioCheck(
         voice=None,
@@ -128,7 +128,7 @@ def test_a_missing_speech_engine_is_a_note_and_a_missing_sound_server_falls_back
     assert chimes.text.endswith("the stretch chimes use the terminal bell meanwhile")
 
 
-def test_a_daemon_started_by_hand_or_the_app_sending_are_told_apart(ctx: Context) -> None:
+def test_a_daemon_started_by_hand_or_the_app_sending_are_told_apart(ctx: Session) -> None:
     lock = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
     assert lock.try_acquire()
     try:
@@ -146,13 +146,13 @@ def test_a_daemon_started_by_hand_or_the_app_sending_are_told_apart(ctx: Context
     assert "the coach app (pid" in found.text and "none come once it is closed" in found.text
 
 
-def test_without_a_systemd_user_manager_the_autostart_entry_is_offered(ctx: Context) -> None:
+def test_without_a_systemd_user_manager_the_autostart_entry_is_offered(ctx: Session) -> None:
     found = checks(ctx, run=fake_run("", code=1))["systemd user session"][0]
     assert found.verdict == "note"
     assert found.fix == "coach doctor --print-autostart > ~/.config/autostart/coach.desktop"
 
 
-def test_a_read_only_data_folder_is_a_problem_with_its_fix(private_home: Context) -> None:
+def test_a_read_only_data_folder_is_a_problem_with_its_fix(private_home: Session) -> None:
     ctx = private_home
     ctx.paths.db_dir.chmod(0o500)
     try:

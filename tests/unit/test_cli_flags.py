@@ -12,18 +12,18 @@ import pytest
 
 from coach.cli.main import main
 from coach.safety.flags import ACK_EVENT
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
 def test_the_issue_example_prints_two_urgent_lines(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(
         ctx,
@@ -56,7 +56,7 @@ def test_the_issue_example_prints_two_urgent_lines(
 
 
 def test_an_emergency_names_the_emergency_number(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(
         ctx, capsys, "cramp", "--count", "1", "--note", "calf swollen and short of breath"
@@ -67,7 +67,7 @@ def test_an_emergency_names_the_emergency_number(
 
 
 def test_soon_lines_and_a_step_save_that_completes_nothing(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, out, _ = run(ctx, capsys, "cramp", "--count", "2", "--note", "started simvastatin")
     assert [line.split(":")[0] for line in out.splitlines()[2:3]] == ["SOON"]
@@ -77,7 +77,7 @@ def test_soon_lines_and_a_step_save_that_completes_nothing(
 
 
 def test_flags_json_lists_the_open_ones_and_ack_closes_one(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(ctx, capsys, "flags", "--json")[1].strip() == "[]"
     run(ctx, capsys, "cramp", "--count", "1", "--minutes", "12", "--note", "foot numb")
@@ -103,7 +103,7 @@ def test_flags_json_lists_the_open_ones_and_ack_closes_one(
 
 
 def test_acknowledging_an_unknown_flag_is_one_line(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(ctx, capsys, "flags", "--ack", "nope")
     assert (code, out) == (1, "")
@@ -139,11 +139,11 @@ def test_a_real_process_prints_the_lines(coach_home: Path) -> None:
 
 
 def test_a_merge_raises_the_flags_the_other_copy_brings_for_recent_nights(
-    ctx: Context, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ctx: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # Another copy written without the flag check (an older coach): a 45-minute cramp last
     # night, and one four weeks ago.
-    other = Context(Paths.resolve(tmp_path / "other"), kind="test", clock=ctx.clock)
+    other = Session(Paths.resolve(tmp_path / "other"), kind="test", clock=ctx.clock)
     other.store.record_cramps(date(2026, 11, 21), 1, minutes=45)
     other.store.record_cramps(date(2026, 10, 24), 1, minutes=30)
     code, out, _ = run(ctx, capsys, "merge", str(tmp_path / "other"))

@@ -10,7 +10,7 @@ import pytest
 
 from coach.cli.main import main
 from coach.cli.plain import DRAWING, WORDS, speakable, wanted
-from coach.session import Context
+from coach.session import Session
 
 COMMANDS = [
     ("plan",),
@@ -23,7 +23,7 @@ SYMBOLS = re.compile("|".join(re.escape(symbol) for symbol in WORDS))
 
 
 @pytest.fixture
-def diary(ctx: Context, capsys: pytest.CaptureFixture[str]) -> Context:
+def diary(ctx: Session, capsys: pytest.CaptureFixture[str]) -> Session:
     """Two nights with steps done and missed, a long cramp (an urgent flag), a run-in."""
     for argv in (
         ["done", "stretch", "--night", "2026-11-21"],
@@ -36,7 +36,7 @@ def diary(ctx: Context, capsys: pytest.CaptureFixture[str]) -> Context:
     return ctx
 
 
-def _out(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+def _out(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     main(list(argv), context=ctx)
     return capsys.readouterr().out
 
@@ -50,7 +50,7 @@ def _speakable_problems(text: str) -> list[str]:
 
 
 def test_the_usual_output_has_the_marks_that_plain_leaves_out(
-    diary: Context, capsys: pytest.CaptureFixture[str]
+    diary: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     usual = {command[0]: _out(diary, capsys, *command) for command in COMMANDS}
     assert "✓" in usual["history"] and "✗" in usual["history"]
@@ -60,7 +60,7 @@ def test_the_usual_output_has_the_marks_that_plain_leaves_out(
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_plain_output_is_lines_of_words(
-    diary: Context, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+    diary: Session, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
 ) -> None:
     before = _out(diary, capsys, "--plain", *command)
     after = _out(diary, capsys, *command, "--plain")
@@ -71,7 +71,7 @@ def test_plain_output_is_lines_of_words(
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 def test_coach_plain_in_the_environment_does_the_same(
-    diary: Context,
+    diary: Session,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     command: tuple[str, ...],
@@ -82,7 +82,7 @@ def test_coach_plain_in_the_environment_does_the_same(
 
 
 def test_plain_history_says_each_step_and_the_cramps_in_words(
-    diary: Context, capsys: pytest.CaptureFixture[str]
+    diary: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = _out(diary, capsys, "history", "--days", "2", "--plain").splitlines()
     assert lines[0] == (
@@ -93,7 +93,7 @@ def test_plain_history_says_each_step_and_the_cramps_in_words(
 
 
 def test_plain_doctor_gives_each_fix_its_own_line(
-    diary: Context, capsys: pytest.CaptureFixture[str]
+    diary: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = _out(diary, capsys, "doctor", "--plain").splitlines()
     verdicts = [line.split(":", 1)[0] for line in lines[2:-2]]
@@ -114,13 +114,13 @@ def test_plain_doctor_gives_each_fix_its_own_line(
     ids=lambda argv: " ".join(argv),
 )
 def test_output_for_programs_and_files_is_left_as_it_is(
-    diary: Context, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+    diary: Session, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
 ) -> None:
     assert _out(diary, capsys, "--plain", *argv) == _out(diary, capsys, *argv)
 
 
 def test_no_color_gets_no_colour_codes_from_any_of_them(
-    diary: Context, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    diary: Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     for command in COMMANDS:

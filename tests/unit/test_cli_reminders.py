@@ -12,14 +12,15 @@ import pytest
 
 from coach.cli.main import main
 from coach.clock import FakeClock
+from coach.errors import CoachError
 from coach.reminders.service import ReminderService, paused_nights
-from coach.session import Context
+from coach.session import Session
 
 NIGHT = date(2026, 11, 22)
 
 
 def test_pause_tonight_silences_the_night_and_undo_brings_it_back(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["pause", "--tonight"], context=ctx) == 0
     assert capsys.readouterr().out == (
@@ -36,7 +37,7 @@ def test_pause_tonight_silences_the_night_and_undo_brings_it_back(
 
 
 def test_pause_with_both_tonight_and_a_date_is_a_usage_error(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["pause", "--tonight", "--night", "2026-11-20"], context=ctx) == 2
     err = capsys.readouterr().err
@@ -44,7 +45,7 @@ def test_pause_with_both_tonight_and_a_date_is_a_usage_error(
 
 
 def test_snooze_from_the_command_line_up_to_three_times(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.advance(3.5 * 3600)  # 21:30 in Berlin
     expected = [
@@ -62,7 +63,7 @@ def test_snooze_from_the_command_line_up_to_three_times(
 
 
 def test_snooze_of_an_unknown_step_names_the_known_ones(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["snooze", "dinner"], context=ctx) == 2
     err = capsys.readouterr().err
@@ -71,7 +72,7 @@ def test_snooze_of_an_unknown_step_names_the_known_ones(
 
 
 def test_notify_test_without_a_desktop_says_why_and_exits_1(
-    ctx: Context, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ctx: Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.setenv("XDG_RUNTIME_DIR", "/nonexistent-runtime-dir")
@@ -89,7 +90,7 @@ def test_notify_test_without_a_desktop_says_why_and_exits_1(
 
 
 def test_snooze_before_the_step_is_due_is_refused_and_says_when(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.advance(3600 + 21 * 60)  # 19:21 in Berlin, three hours before the stretches
     assert main(["snooze", "stretch"], context=ctx) == 1
@@ -100,6 +101,31 @@ def test_snooze_before_the_step_is_due_is_refused_and_says_when(
         "Sun 22 Nov; snooze works once a step is due\n"
     )
     assert ctx.store.events(NIGHT, NIGHT, "snooze") == []
+
+
+def test_snooze_of_the_stretch_on_a_no_stretch_night_is_refused_as_in_the_app(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The experiment takes the stretch out of a no-stretch night's plan: the command line
+    refuses to snooze it with the words the app's reminders use, and records nothing."""
+    from tests.support.experiments import mid_no_stretch_period
+
+    mid_no_stretch_period(ctx)
+    clock.advance(4 * 3600 + 25 * 60)  # 22:25 in Berlin: the stretches' time is past
+    refusal = (
+        "Calf and hamstring stretches: not on the plan for the night of Sun 22 Nov, a "
+        "no-stretch night of your experiment; nothing to snooze"
+    )
+    assert main(["snooze", "stretch"], context=ctx) == 1
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"coach: {refusal}\n")
+    app_reminders = ReminderService(ctx.settings, ctx.clock, lambda *_: None, store=ctx.store)
+    with pytest.raises(CoachError) as refused:
+        app_reminders.snooze(NIGHT, "stretch")
+    assert str(refused.value) == refusal
+    assert ctx.store.events(NIGHT, NIGHT, "snooze") == []
+    # Every other step stays on the plan, and snoozes as usual.
+    assert main(["snooze", "screens-off"], context=ctx) == 0
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 from coach.clock import FakeClock
 from coach.planner import PlannedStep
 from coach.reminders.service import ReminderService
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import Settings, config_set, load_settings
 from coach.settings.watch import SETTLE_SECONDS, ConfigWatcher
 from tests.support import BERLIN
@@ -136,7 +136,7 @@ class Night:
     problems: list[str] = field(default_factory=list)
 
 
-def _service(ctx: Context, night: Night) -> ReminderService:
+def _service(ctx: Session, night: Night) -> ReminderService:
     def on_due(step: PlannedStep, day: date, late_by: timedelta) -> None:
         night.sent.append((step.id, f"{night.clock.now().astimezone(night.tz):%H:%M}"))
 
@@ -162,7 +162,7 @@ def _run(service: ReminderService, clock: FakeClock, until: datetime, step: floa
 
 
 def test_saves_all_evening_leave_every_step_reminded_once_and_none_missed(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     """In New York while the system says UTC: an empty file read as the defaults would
     put the whole night hours in the past."""
@@ -196,7 +196,7 @@ def test_saves_all_evening_leave_every_step_reminded_once_and_none_missed(
 
 
 def test_a_bedtime_moved_earlier_sends_what_still_helps_and_records_nothing_missed(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     night = Night(clock)
     service = _service(ctx, night)
@@ -212,7 +212,7 @@ def test_a_bedtime_moved_earlier_sends_what_still_helps_and_records_nothing_miss
 
 
 def test_a_step_marked_done_as_it_is_found_missed_is_not_called_missed(
-    ctx: Context, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     night = Night(clock)
     service = _service(ctx, night)

@@ -13,7 +13,7 @@ import pytest
 from coach.cli.main import main
 from coach.desktop.autostart import systemd_unit
 from coach.reminders.daemon import Daemon
-from coach.session import Context
+from coach.session import Session
 from coach.system.locks import LOCK_NAME, SenderLock, sender_holder
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
@@ -36,7 +36,7 @@ def test_only_one_process_holds_the_sender_lock(tmp_path: Path) -> None:
     tui.release()
 
 
-def test_the_tui_learns_that_a_daemon_runs(ctx: Context) -> None:
+def test_the_tui_learns_that_a_daemon_runs(ctx: Session) -> None:
     path = ctx.paths.data_dir / LOCK_NAME
     assert sender_holder(path) is None
     lock = SenderLock(path, "daemon")
@@ -66,12 +66,12 @@ def test_print_systemd_unit_keeps_the_chosen_data_folder(
     assert exec_start.endswith(f" --data-dir {coach_home} daemon")
 
 
-async def _run_until_screens_off(ctx: Context, stream: io.StringIO) -> RecordingNotifier:
+async def _run_until_screens_off(ctx: Session, stream: io.StringIO) -> RecordingNotifier:
     """A daemon from 21:29:59.5 on real time, stopped once screens-off was sent."""
     clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN))
     notifier = RecordingNotifier()
     daemon = Daemon(
-        Context(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=stream
+        Session(ctx.paths, kind="daemon", clock=clock), notifier=notifier, stream=stream
     )
     stop_event = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop_event))
@@ -86,9 +86,9 @@ async def _run_until_screens_off(ctx: Context, stream: io.StringIO) -> Recording
 
 
 async def test_the_daemon_sends_on_time_logs_each_reminder_and_stops_cleanly(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
-    ctx.diary.first_use()  # in use here since 18:00: the 19:30 last meal counts as missed
+    ctx.first_use()  # in use here since 18:00: the 19:30 last meal counts as missed
     stream = io.StringIO()
     notifier = await _run_until_screens_off(ctx, stream)
 
@@ -117,7 +117,7 @@ def test_late_by_text_uses_hours_for_long_gaps() -> None:
     assert minutes_text(timedelta(minutes=150)) == "2 h 30 min"
 
 
-async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Context) -> None:
+async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Session) -> None:
     """A daemon started for the first time at 21:29 reminds about what is still useful, and
     does not count the evening's earlier steps (the last meal at 19:30) as missed."""
     notifier = await _run_until_screens_off(ctx, io.StringIO())
@@ -128,14 +128,14 @@ async def test_the_first_start_on_a_new_folder_records_nothing_missed(ctx: Conte
     night = date(2026, 11, 22)
     assert ctx.store.latest_outcomes(night, night) == {}  # nothing recorded missed
     # The first use is remembered: a later start is no longer a first one.
-    first = ctx.diary.first_use()
+    first = ctx.first_use()
     assert abs(first - datetime(2026, 11, 22, 21, 29, 59, 500000, tzinfo=BERLIN)).seconds < 2
 
 
-async def test_a_config_change_reaches_the_running_daemon_within_2_s(ctx: Context) -> None:
+async def test_a_config_change_reaches_the_running_daemon_within_2_s(ctx: Session) -> None:
     clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 0, tzinfo=BERLIN))
     daemon = Daemon(
-        Context(ctx.paths, kind="daemon", clock=clock),
+        Session(ctx.paths, kind="daemon", clock=clock),
         notifier=RecordingNotifier(),
         stream=io.StringIO(),
     )
@@ -160,6 +160,6 @@ async def test_a_config_change_reaches_the_running_daemon_within_2_s(ctx: Contex
         assert await asyncio.wait_for(task, 5) == 0
 
 
-def _log(ctx: Context) -> str:
+def _log(ctx: Session) -> str:
     path = ctx.paths.logs_dir / "daemon.log"
     return path.read_text() if path.exists() else ""

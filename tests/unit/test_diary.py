@@ -4,21 +4,22 @@ rules, and the hooks every change runs."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from coach.clock import FakeClock
-from coach.errors import CoachError
-from coach.session import EPISODE, Context, FutureNight
+from coach.errors import CoachError, ConfigError
+from coach.session import EPISODE, FutureNight, Session
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 22)
 
 
 def test_undo_takes_a_whole_cramp_episode_and_skips_the_apps_own_notes(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
-    diary = ctx.diary
+    diary = ctx
     started = clock.now().isoformat()
     diary.add_event(NIGHT, EPISODE, {"started": started, "minutes": None})
     clock.advance(90)
@@ -36,8 +37,8 @@ def test_undo_takes_a_whole_cramp_episode_and_skips_the_apps_own_notes(
     assert diary.undo() is None
 
 
-def test_undo_skips_what_the_reminders_recorded_missed(ctx: Context, clock: FakeClock) -> None:
-    diary = ctx.diary
+def test_undo_skips_what_the_reminders_recorded_missed(ctx: Session, clock: FakeClock) -> None:
+    diary = ctx
     diary.record_step(NIGHT, "stretch", "done")
     clock.advance(60)
     ctx.store.record_step(NIGHT, "last-meal", "missed", detail={"why": "no reminder in time"})
@@ -46,8 +47,8 @@ def test_undo_skips_what_the_reminders_recorded_missed(ctx: Context, clock: Fake
     assert set(diary.outcomes(NIGHT, NIGHT)) == {(NIGHT, "last-meal")}
 
 
-def test_nights_that_can_exist(ctx: Context, clock: FakeClock) -> None:
-    diary = ctx.diary
+def test_nights_that_can_exist(ctx: Session, clock: FakeClock) -> None:
+    diary = ctx
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))  # before noon: Sunday's night
     assert diary.parse_night("tonight") == NIGHT
     assert diary.parse_night("Yesterday") == NIGHT - timedelta(days=1)
@@ -63,8 +64,8 @@ def test_nights_that_can_exist(ctx: Context, clock: FakeClock) -> None:
     assert ctx.store.first_night() is None
 
 
-def test_first_night_is_the_first_record_or_the_first_use(ctx: Context, clock: FakeClock) -> None:
-    diary = ctx.diary
+def test_first_night_is_the_first_record_or_the_first_use(ctx: Session, clock: FakeClock) -> None:
+    diary = ctx
     assert diary.first_night() is None
     first = diary.first_use()  # Sun 22 Nov, 18:00
     clock.advance(3 * 86400)
@@ -75,8 +76,8 @@ def test_first_night_is_the_first_record_or_the_first_use(ctx: Context, clock: F
     assert diary.load().first == NIGHT - timedelta(days=5)
 
 
-def test_every_change_runs_the_after_save_hooks(ctx: Context, clock: FakeClock) -> None:
-    diary = ctx.diary
+def test_every_change_runs_the_after_save_hooks(ctx: Session, clock: FakeClock) -> None:
+    diary = ctx
     saved: list[date] = []
     diary.after_save.append(saved.append)
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
@@ -89,3 +90,32 @@ def test_every_change_runs_the_after_save_hooks(ctx: Context, clock: FakeClock) 
     with pytest.raises(FutureNight):
         diary.record_step(NIGHT + timedelta(days=2), "stretch", "done")
     assert len(saved) == 5  # nothing written, nothing run
+
+
+# --- settings ---------------------------------------------------------------------------
+
+
+def test_settings_change_in_one_write_all_or_nothing(
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's settings form changes several keys: one atomic write of config.toml, and
+    a bad value anywhere leaves the file as it was."""
+    import coach.settings.model as model
+
+    writes: list[Path] = []
+    real_write = model.atomic_write
+
+    def counted(path: Path, data: bytes) -> None:
+        writes.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(model, "atomic_write", counted)
+    settings = ctx.change_settings([("bedtime", "23:15"), ("stretch.reps", "4")])
+    assert writes == [ctx.paths.config_file]
+    assert (settings.bedtime.strftime("%H:%M"), settings.stretch.reps) == ("23:15", 4)
+    assert ctx.settings == settings
+    before = ctx.paths.config_file.read_bytes()
+    with pytest.raises(ConfigError, match=r"stretch\.reps"):
+        ctx.change_settings([("bedtime", "21:00"), ("stretch.reps", "many")])
+    assert ctx.paths.config_file.read_bytes() == before and len(writes) == 1
+    assert ctx.settings.bedtime.strftime("%H:%M") == "23:15"

@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from coach.diary.nights import Diary
-from coach.session import Context
+from coach.session import Session
 from tests.support.reports import markdown_report
 
 START = date(2026, 10, 25)
 
 
-def episode(ctx: Context, night: date, n: int, minutes: float = 2) -> None:
+def episode(ctx: Session, night: date, n: int, minutes: float = 2) -> None:
     ctx.store.add_event(night, "cramp-episode", {"started": f"{night}-{n}", "minutes": minutes})
 
 
-def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Context) -> None:
+def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Session) -> None:
     for i in range(28):
         episode(ctx, START + timedelta(days=i), 0)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
@@ -27,7 +27,7 @@ def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Context) -> None:
     assert "| **Whole period** | 28 of 28 | 28 | 28 | 7.0 (4.7-10.1) |" in report
 
 
-def test_a_morning_log_that_counts_the_episodes_is_not_added_to_them(ctx: Context) -> None:
+def test_a_morning_log_that_counts_the_episodes_is_not_added_to_them(ctx: Session) -> None:
     night = START
     episode(ctx, night, 0)
     episode(ctx, night, 1)

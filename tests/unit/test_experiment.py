@@ -35,17 +35,17 @@ from coach.experiment.protocol import (
     pairs_needed,
 )
 from coach.reminders.service import ReminderService
-from coach.session import Context
+from coach.session import Session
 from tests.support import BERLIN
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def run_json(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+def run_json(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     code, out, err = run(ctx, capsys, *argv, "--json")
     assert code == 0, err
     return json.loads(out)
@@ -60,7 +60,7 @@ def morning(clock: FakeClock, night: date) -> None:
     clock.set(datetime(after.year, after.month, after.day, 8, 0, tzinfo=BERLIN))
 
 
-def log_run_in(ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> date:
+def log_run_in(ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> date:
     """Fourteen nights of the usual routine with cramps logged; returns the next night."""
     night = date(2026, 11, 22)
     for _ in range(14):
@@ -72,7 +72,7 @@ def log_run_in(ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeCloc
 
 
 def follow_plan(
-    ctx: Context,
+    ctx: Session,
     capsys: pytest.CaptureFixture[str],
     clock: FakeClock,
     night: date,
@@ -119,7 +119,7 @@ def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(experiment, "new_rng", lambda: random.Random(2026))
 
 
-def start_after_run_in(ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> date:
+def start_after_run_in(ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock) -> date:
     clock.set(datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN))
     started = run_json(ctx, capsys, "experiment", "start")
     assert started["started"] and started["start"] is None  # an empty diary: a run-in first
@@ -129,7 +129,7 @@ def start_after_run_in(ctx: Context, capsys: pytest.CaptureFixture[str], clock: 
 
 
 def test_helps_when_stretch_nights_have_clearly_fewer_cramps(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     night = start_after_run_in(ctx, capsys, clock)
     result, seen = follow_plan(ctx, capsys, clock, night, {"stretch": 0.6, "no-stretch": 2.4})
@@ -159,7 +159,7 @@ def test_helps_when_stretch_nights_have_clearly_fewer_cramps(
 
 
 def test_no_helps_when_stretch_nights_are_the_same(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     night = start_after_run_in(ctx, capsys, clock)
     # One seeded diary. With no true effect about 1 run in 25 ends in a wrong "helps"
@@ -174,7 +174,7 @@ def test_no_helps_when_stretch_nights_are_the_same(
 
 
 def test_result_json_follows_the_contract(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     night = log_run_in(ctx, capsys, clock)
     evening(clock, night)
@@ -202,7 +202,7 @@ def test_result_json_follows_the_contract(
 
 
 def test_too_few_cramps_is_refused_and_nothing_stored(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     night = date(2026, 11, 22)
     for _ in range(14):
@@ -216,7 +216,7 @@ def test_too_few_cramps_is_refused_and_nothing_stored(
 
 
 def log_sparse_run_in(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock, night: date
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock, night: date
 ) -> date:
     """Fourteen mornings, a cramp on every fourth night (eligible, but 1.5 a week)."""
     for index in range(14):
@@ -227,7 +227,7 @@ def log_sparse_run_in(
 
 
 def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     night = log_sparse_run_in(ctx, capsys, clock, date(2026, 11, 22))
     evening(clock, night)
@@ -246,7 +246,7 @@ def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
 
 
 def test_a_run_in_too_sparse_for_the_longest_plan_waits_until_confirmed(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN))
     assert run_json(ctx, capsys, "experiment", "start")["start"] is None  # a run-in first
@@ -262,7 +262,7 @@ def test_a_run_in_too_sparse_for_the_longest_plan_waits_until_confirmed(
     assert started["start"] == (night + timedelta(days=1)).isoformat()
 
 
-def no_stretch_night(ctx: Context, clock: FakeClock) -> date:
+def no_stretch_night(ctx: Session, clock: FakeClock) -> date:
     """A randomised plan stored directly, from tonight, whose first period is no-stretch."""
     tonight = date(2026, 11, 22)
     protocol = Protocol(
@@ -277,7 +277,7 @@ def no_stretch_night(ctx: Context, clock: FakeClock) -> date:
 
 
 def test_a_no_stretch_night_has_no_stretch_reminder_and_keeps_the_rest(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     tonight = no_stretch_night(ctx, clock)
     plan = run_json(ctx, capsys, "plan")
@@ -309,7 +309,7 @@ def test_a_no_stretch_night_has_no_stretch_reminder_and_keeps_the_rest(
 
 
 def test_following_a_no_stretch_night_keeps_the_streak(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     tonight = no_stretch_night(ctx, clock)
     for step in ("last-meal", "hydration", "screens-off", "sleep-position"):
@@ -323,14 +323,14 @@ def test_following_a_no_stretch_night_keeps_the_streak(
     assert "stretch" not in history[0]["steps"]
 
 
-def run_json_history(ctx: Context, capsys: pytest.CaptureFixture[str]) -> Any:
+def run_json_history(ctx: Session, capsys: pytest.CaptureFixture[str]) -> Any:
     code, out, _ = run(ctx, capsys, "history", "--days", "2", "--format", "json")
     assert code == 0
     return json.loads(out)
 
 
 def test_stop_brings_the_stretch_back_tonight(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     no_stretch_night(ctx, clock)
     code, out, _ = run(ctx, capsys, "experiment", "stop")
@@ -385,7 +385,7 @@ def test_the_planner_path_never_loads_scipy() -> None:
 
 
 def test_a_damaged_plan_never_takes_the_stretch_away_and_stop_clears_it(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.store.set_state("experiment", {"run_in_start": "not a date", "arms": ["sideways"]})
     plan = run_json(ctx, capsys, "plan")
@@ -488,7 +488,7 @@ PAIR = 2 * PERIOD_NIGHTS
 """Nights in a pair of periods."""
 
 
-def stored_plan(ctx: Context, start: date, pairs: int) -> Protocol:
+def stored_plan(ctx: Session, start: date, pairs: int) -> Protocol:
     """A randomised plan stored directly, with the shipped stopping rule."""
     protocol = Protocol(
         created="test",
@@ -502,7 +502,7 @@ def stored_plan(ctx: Context, start: date, pairs: int) -> Protocol:
 
 
 def log_nights(
-    ctx: Context, protocol: Protocol, nights: int, rates: dict[str, float], seed: int = 3
+    ctx: Session, protocol: Protocol, nights: int, rates: dict[str, float], seed: int = 3
 ) -> None:
     """The plan followed for its first `nights` nights: stretches done when told, cramps
     Poisson with the arm's rate."""
@@ -517,7 +517,7 @@ def log_nights(
 
 
 def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     start = date(2026, 12, 1)
     protocol = stored_plan(ctx, start, pairs=6)
@@ -576,7 +576,7 @@ def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back
 
 
 def test_no_effect_does_not_end_the_plan_for_benefit(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
     log_nights(ctx, protocol, 5 * PAIR, {"stretch": 1.5, "no-stretch": 1.5})
@@ -596,7 +596,7 @@ def test_no_effect_does_not_end_the_plan_for_benefit(
 
 
 def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
     last = protocol.pair_end(3)
@@ -621,7 +621,7 @@ def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
 
 
 def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
     last = protocol.pair_end(3)
@@ -642,7 +642,7 @@ def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
 
 
 def test_the_bench_and_the_app_take_the_same_look_on_the_same_nights(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     """`first_stop` takes the looks in order on a list of nights; the app and the commands
     take them one by one through `advance`. Same nights, same end."""
@@ -660,7 +660,7 @@ def test_the_bench_and_the_app_take_the_same_look_on_the_same_nights(
 
 
 def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
     doc = protocol.to_state()
@@ -675,7 +675,7 @@ def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
 
 
 def test_a_plan_stored_before_the_pair_model_keeps_its_periods_and_gets_the_new_analysis(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     """Version 2 stored 14-night periods with 3 washout nights and no harm bar: they are
     kept (the plan was fixed), and the pair model with harm first analyses it."""
@@ -698,7 +698,7 @@ def test_a_plan_stored_before_the_pair_model_keeps_its_periods_and_gets_the_new_
 
 
 def test_a_damaged_early_end_is_one_clear_error_and_never_takes_the_stretch_away(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 11, 15), pairs=6)
     doc = protocol.to_state()

@@ -18,17 +18,17 @@ from coach.clock import FakeClock
 from coach.experiment import protocol as experiment
 from coach.experiment.design import PERIOD_NIGHTS
 from coach.experiment.protocol import Protocol, draw_arms, load_protocol
-from coach.session import Context
+from coach.session import Session
 from tests.support import BERLIN
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def run_json(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+def run_json(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
     code, out, err = run(ctx, capsys, *argv, "--json")
     assert code == 0, err
     return json.loads(out)
@@ -39,13 +39,13 @@ def seeded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(experiment, "new_rng", lambda: random.Random(2026))
 
 
-def fortnight(ctx: Context, end: date, counts: list[int]) -> None:
+def fortnight(ctx: Session, end: date, counts: list[int]) -> None:
     for back, count in enumerate(counts):
         ctx.store.record_cramps(end - timedelta(days=back), count)
 
 
 def test_start_refuses_during_a_pregnancy_and_says_why(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fortnight(ctx, date(2026, 11, 21), [3, 2, 4, 3, 2, 3, 4, 2, 3, 3, 2, 4, 3, 2])
     assert run(ctx, capsys, "config", "set", "profile.pregnant", "true")[0] == 0
@@ -61,7 +61,7 @@ def test_start_refuses_during_a_pregnancy_and_says_why(
 
 
 def test_status_on_the_plans_first_morning_and_after_a_look(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     # A run-in, done: the plan is drawn on the morning after its last night, from tonight.
     ctx.store.set_state(
@@ -93,7 +93,7 @@ def test_status_on_the_plans_first_morning_and_after_a_look(
     assert "rate ratio" not in out
 
 
-def log_plan(ctx: Context, protocol: Protocol, rates: dict[str, float], seed: int) -> None:
+def log_plan(ctx: Session, protocol: Protocol, rates: dict[str, float], seed: int) -> None:
     """Every night of the plan followed and logged: counts with the arm's mean (a gamma-
     Poisson, so the nights vary as real ones do)."""
     assert protocol.start is not None
@@ -111,7 +111,7 @@ def log_plan(ctx: Context, protocol: Protocol, rates: dict[str, float], seed: in
 
 
 def test_a_plan_with_more_cramps_on_stretch_nights_ends_worse_not_no_clear_difference(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     start = date(2026, 12, 1)
     protocol = Protocol(
@@ -163,7 +163,7 @@ class MemoryStore:
 
 
 def test_the_api_on_a_store_in_memory_answers_as_the_command_line(
-    ctx: Context, capsys: pytest.CaptureFixture[str], clock: FakeClock
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     """An outside check simulates a user through `coach.experiment` on its own store; the
     same diary through the command line gives the same plan and the same answer."""

@@ -18,7 +18,7 @@ import pytest
 
 from coach.cli.main import main
 from coach.clock import FakeClock
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 
 OCTOBER = (date(2026, 10, 1), date(2026, 10, 31))
@@ -59,7 +59,7 @@ ODD_IDS = ["0001", "²", "-1", "1.0", "", "abc", "99999999999999999999", " 1", "
 EXTRA_FIELDS = ["mood", "data", "detail", "hlc", "kind", "count", "step", "night", "at", "id"]
 
 
-def healthy(ctx: Context) -> dict[str, Any]:
+def healthy(ctx: Session) -> dict[str, Any]:
     """What October holds: it must read the same after anything done to November."""
     outcomes = ctx.store.latest_outcomes(*OCTOBER)
     logs = ctx.store.cramp_logs(*OCTOBER)
@@ -69,7 +69,7 @@ def healthy(ctx: Context) -> dict[str, Any]:
     }
 
 
-def seed_diary(ctx: Context) -> None:
+def seed_diary(ctx: Session) -> None:
     for day in (3, 4, 5):
         ctx.store.record_step(date(2026, 10, day), "stretch", "done")
         ctx.store.record_cramps(date(2026, 10, day), day - 3)
@@ -149,7 +149,7 @@ def check_one_line(code: int, err: str, what: str) -> None:
         assert code == 1 and len(problems) == 1, (what, code, err)
 
 
-def fresh(tmp_path: Path, name: str) -> Context:
+def fresh(tmp_path: Path, name: str) -> Session:
     home = tmp_path / name
     home.mkdir()
     (home / "config.toml").write_text('timezone = "Europe/Berlin"\nbedtime = "22:30"\n')
@@ -157,10 +157,10 @@ def fresh(tmp_path: Path, name: str) -> Context:
     from zoneinfo import ZoneInfo
 
     clock = FakeClock(datetime(2026, 11, 22, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
-    return Context(Paths.resolve(home), kind="test", clock=clock)
+    return Session(Paths.resolve(home), kind="test", clock=clock)
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     code = main(list(argv), context=ctx)
     _, err = capsys.readouterr()
     return code, err

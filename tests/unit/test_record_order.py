@@ -18,7 +18,7 @@ from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.records.order import latest, next_stamp, order_key
 from coach.records.store import StepRecord, Store
-from coach.session import Context
+from coach.session import Session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -27,20 +27,20 @@ NIGHTS = (date(2026, 11, 20), date(2026, 11, 21))
 STEPS = ("stretch", "hydration")
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def history_steps(ctx: Context, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, str]]:
+def history_steps(ctx: Session, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, str]]:
     code, out, err = run(ctx, capsys, "history", "--days", "7", "--format", "json")
     assert code == 0, err
     return {night["night"]: night["steps"] for night in json.loads(out)}
 
 
 def test_a_correction_after_the_clock_stepped_back_wins(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clock.jump(datetime(2026, 11, 20, 22, 0, tzinfo=BERLIN))
     assert run(ctx, capsys, "done", "stretch", "--night", "2026-11-20")[0] == 0
@@ -54,7 +54,7 @@ def test_a_correction_after_the_clock_stepped_back_wins(
 
 
 def test_a_merged_record_dated_2099_does_not_outrank_later_corrections(
-    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = Store(
         tmp_path / "other" / "db",

@@ -21,7 +21,7 @@ from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.errors import CoachError
 from coach.records.store import Store
-from coach.session import Context
+from coach.session import Session
 from coach.system import files as safe_files
 from coach.system.locks import LOCK_NAME, SenderLock
 from coach.system.paths import Paths
@@ -30,7 +30,7 @@ NIGHT = date(2026, 11, 22)
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
@@ -55,7 +55,7 @@ def coach(home: Path, *argv: str, **kwargs: object) -> subprocess.CompletedProce
 
 
 def test_restore_latest_takes_back_a_typo_and_says_when_nothing_changed(
-    ctx: Context, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     clock.advance(24 * 3600)
@@ -85,7 +85,7 @@ def test_restore_latest_takes_back_a_typo_and_says_when_nothing_changed(
     ],
 )
 def test_a_bad_backup_is_one_line_and_changes_nothing(
-    ctx: Context, capsys: pytest.CaptureFixture[str], member: str, how: int, why: str
+    ctx: Session, capsys: pytest.CaptureFixture[str], member: str, how: int, why: str
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     ctx.paths.backups_dir.mkdir(exist_ok=True)
@@ -101,7 +101,7 @@ def test_a_bad_backup_is_one_line_and_changes_nothing(
 
 
 def test_an_encrypted_or_oversized_member_is_refused(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     ctx.paths.backups_dir.mkdir(exist_ok=True)
@@ -126,7 +126,7 @@ def test_an_encrypted_or_oversized_member_is_refused(
 
 
 def test_a_failed_folder_sync_after_the_rename_is_reported_as_saved_and_a_retry_adds_nothing(
-    ctx: Context, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ctx: Session, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run(ctx, capsys, "done", "hydration")
     run(ctx, capsys, "done", "last-meal")  # the day's backup is taken
@@ -187,7 +187,7 @@ def test_config_sets_at_once_all_land(tmp_path: Path) -> None:
 
 
 def test_missed_is_not_written_over_a_done_that_landed_after_the_decision(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     from coach.reminders.service import ReminderService
 
@@ -212,7 +212,7 @@ def test_missed_is_not_written_over_a_done_that_landed_after_the_decision(
     assert winner.outcome == "done"
 
 
-def test_the_conditional_write_records_only_the_first_outcome(ctx: Context) -> None:
+def test_the_conditional_write_records_only_the_first_outcome(ctx: Session) -> None:
     first = ctx.store.record_step_unless_recorded(NIGHT, "stretch", "missed", late=True)
     assert first is not None and first.outcome == "missed"
     assert ctx.store.record_step_unless_recorded(NIGHT, "stretch", "missed") is None
@@ -236,7 +236,7 @@ def test_a_link_planted_at_the_reminder_lock_is_refused_and_its_target_untouched
 
 
 def test_a_dangling_database_lock_link_creates_nothing(
-    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "made-by-coach"
     ctx.paths.data_dir.mkdir(exist_ok=True)
@@ -282,7 +282,7 @@ def test_folders_are_user_only_under_umask_000_and_stale_backup_temps_go(
     home = tmp_path / "new" / "home"
     old = os.umask(0)
     try:
-        ctx = Context(Paths.resolve(home), kind="test", clock=clock)
+        ctx = Session(Paths.resolve(home), kind="test", clock=clock)
         ctx.store.record_step(NIGHT, "stretch", "done")
         clock.advance(24 * 3600)
         ctx.store.record_step(NIGHT, "hydration", "done")  # the first backup
@@ -290,7 +290,7 @@ def test_folders_are_user_only_under_umask_000_and_stale_backup_temps_go(
         stale = ctx.paths.backups_dir / ".coach-2026-11-24.zip.4f2a.tmp"
         stale.write_bytes(b"half a zip")
         clock.advance(24 * 3600)
-        later = Context(Paths.resolve(home), kind="test", clock=clock)  # the next run
+        later = Session(Paths.resolve(home), kind="test", clock=clock)  # the next run
         later.store.record_step(NIGHT, "last-meal", "done")
     finally:
         os.umask(old)
@@ -331,7 +331,7 @@ def test_an_empty_data_dir_and_a_bad_tz_are_clear_errors(tmp_path: Path) -> None
     assert bad.stderr.count("\n") == 1 and "unexpected" not in bad.stderr
 
 
-def test_a_retried_cramp_log_is_not_duplicated(ctx: Context) -> None:
+def test_a_retried_cramp_log_is_not_duplicated(ctx: Session) -> None:
     ctx.store.record_cramps(NIGHT, 2, severity=4)
     ctx.store.record_cramps(NIGHT, 2, severity=4)
     assert len(ctx.store.cramp_logs(NIGHT, NIGHT)) == 1
@@ -355,7 +355,7 @@ def test_a_fifo_or_a_deeply_nested_config_is_one_line(tmp_path: Path, kind: str)
 
 
 def test_a_fifo_at_the_database_lock_is_refused_without_opening_it(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.paths.data_dir.mkdir(exist_ok=True)
     os.mkfifo(ctx.paths.lock_file)

@@ -13,14 +13,14 @@ import pytest
 
 from coach.cli.main import main
 from coach.records.store import Store
-from coach.session import Context
+from coach.session import Session
 
 NIGHT = date(2026, 11, 20)
 DATA = Path(__file__).parent / "data" / "v1"
 META = {"_meta": {"1": {"app": "coach", "schema": 2}}}
 
 
-def run(ctx: Context, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv), context=ctx)
     out, err = capsys.readouterr()
     return code, out, err
@@ -58,7 +58,7 @@ def _clock():  # type: ignore[no-untyped-def]
 
 
 def test_an_unknown_field_from_a_newer_version_is_kept_and_ignored(
-    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     other = other_copy(tmp_path, {"mood": "fine"})
     code, out, err = run(ctx, capsys, "merge", str(other))
@@ -84,7 +84,7 @@ def test_an_unknown_field_from_a_newer_version_is_kept_and_ignored(
     ],
 )
 def test_a_merged_record_that_does_not_fit_is_set_aside_and_reported_once(
-    ctx: Context,
+    ctx: Session,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     change: dict[str, object],
@@ -105,7 +105,7 @@ def test_a_merged_record_that_does_not_fit_is_set_aside_and_reported_once(
 
 
 def test_a_hand_edited_count_is_set_aside_on_read_and_the_report_still_works(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(ctx, capsys, "cramp", "--count", "2", "--night", "2026-11-20")[0] == 0
     assert run(ctx, capsys, "cramp", "--count", "1", "--night", "2026-11-19")[0] == 0
@@ -131,7 +131,7 @@ def test_a_hand_edited_count_is_set_aside_on_read_and_the_report_still_works(
     ],
 )
 def test_hand_edited_files_give_one_damaged_line_naming_the_file(
-    ctx: Context, capsys: pytest.CaptureFixture[str], raw: bytes, why: str
+    ctx: Session, capsys: pytest.CaptureFixture[str], raw: bytes, why: str
 ) -> None:
     path = ctx.paths.db_dir / "2026-11.json"
     path.parent.mkdir(parents=True)
@@ -145,7 +145,7 @@ def test_hand_edited_files_give_one_damaged_line_naming_the_file(
 
 
 def test_a_fifo_where_a_month_file_belongs_is_refused_without_hanging(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import os
 
@@ -157,7 +157,7 @@ def test_a_fifo_where_a_month_file_belongs_is_refused_without_hanging(
 
 
 def test_files_written_by_schema_1_read_the_same_and_migrate_on_write(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copytree(DATA / "db", ctx.paths.db_dir)
     store = ctx.store
@@ -189,7 +189,7 @@ def test_files_written_by_schema_1_read_the_same_and_migrate_on_write(
 
 
 def test_a_schema_1_backup_restores_exactly(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copytree(DATA / "db", ctx.paths.db_dir)
     ctx.paths.backups_dir.mkdir()
@@ -209,7 +209,7 @@ def test_a_schema_1_backup_restores_exactly(
 
 
 def test_records_the_daemon_set_aside_are_reported_by_the_next_command_once(
-    ctx: Context, capsys: pytest.CaptureFixture[str]
+    ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
     path = ctx.paths.db_dir / "2026-11.json"

@@ -12,13 +12,13 @@ import pytest
 from coach.clock import FakeClock
 from coach.errors import CoachError, StoreError
 from coach.records import files as db_files
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 
 NIGHT = date(2026, 11, 22)
 
 
-def test_outcomes_are_kept_and_the_latest_wins(ctx: Context, clock: FakeClock) -> None:
+def test_outcomes_are_kept_and_the_latest_wins(ctx: Session, clock: FakeClock) -> None:
     store = ctx.store
     store.record_step(NIGHT, "stretch", "skipped", reason="too tired")
     clock.advance(60)
@@ -36,15 +36,15 @@ def test_outcomes_are_kept_and_the_latest_wins(ctx: Context, clock: FakeClock) -
     ]
 
 
-def test_a_second_store_on_the_same_folder_sees_every_write(ctx: Context) -> None:
-    other = Context(ctx.paths, kind="daemon", clock=ctx.clock)
+def test_a_second_store_on_the_same_folder_sees_every_write(ctx: Session) -> None:
+    other = Session(ctx.paths, kind="daemon", clock=ctx.clock)
     ctx.store.record_step(NIGHT, "stretch", "done")
     assert other.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "done"
     other.store.record_step(NIGHT, "stretch", "skipped")
     assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")].outcome == "skipped"
 
 
-def test_cramp_logs_and_their_limits(ctx: Context, clock: FakeClock) -> None:
+def test_cramp_logs_and_their_limits(ctx: Session, clock: FakeClock) -> None:
     store = ctx.store
     store.record_cramps(NIGHT, 2, severity=6, minutes=3, leg="left", disturbance=4, notes="x")
     clock.advance(5)
@@ -61,7 +61,7 @@ def test_cramp_logs_and_their_limits(ctx: Context, clock: FakeClock) -> None:
     assert store.cramp_logs(NIGHT, NIGHT)[NIGHT].cramps == 1
 
 
-def test_records_on_disk_are_objects_with_their_keys(ctx: Context) -> None:
+def test_records_on_disk_are_objects_with_their_keys(ctx: Session) -> None:
     # Records are NamedTuples, which `json` would write as lists; the file keeps objects,
     # and a cramp log keeps the key "count" (the field is `cramps`).
     store = ctx.store
@@ -89,7 +89,7 @@ def test_records_on_disk_are_objects_with_their_keys(ctx: Context) -> None:
     assert isinstance(outcome["hlc"], list) and outcome["night"] == "2026-11-22"
 
 
-def test_each_month_of_nights_is_its_own_small_file(ctx: Context) -> None:
+def test_each_month_of_nights_is_its_own_small_file(ctx: Session) -> None:
     ctx.store.record_step(date(2026, 10, 31), "stretch", "done")
     ctx.store.record_step(date(2026, 11, 1), "stretch", "done")
     names = sorted(p.name for p in ctx.paths.db_dir.glob("*.json"))
@@ -99,7 +99,7 @@ def test_each_month_of_nights_is_its_own_small_file(ctx: Context) -> None:
     assert ctx.store.first_night() == date(2026, 10, 31)
 
 
-def test_files_are_user_only(ctx: Context) -> None:
+def test_files_are_user_only(ctx: Session) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
     ctx.store.record_step(NIGHT, "stretch", "done")  # the second write takes the backup
     for path in [
@@ -143,7 +143,7 @@ def test_files_are_user_only(ctx: Context) -> None:
     ],
 )
 def test_a_bad_file_stops_with_a_clear_error_and_is_never_overwritten(
-    ctx: Context, content: bytes, problem: str
+    ctx: Session, content: bytes, problem: str
 ) -> None:
     path = ctx.paths.db_dir / "2026-11.json"
     path.parent.mkdir(parents=True)
@@ -158,7 +158,7 @@ def test_a_bad_file_stops_with_a_clear_error_and_is_never_overwritten(
 
 
 def test_an_older_schema_is_migrated_on_read_and_written_back(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
 
@@ -176,7 +176,7 @@ def test_an_older_schema_is_migrated_on_read_and_written_back(
 
 
 def test_daily_backups_keep_the_last_seven_and_a_merging_restore_brings_a_night_back(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     store = ctx.store
     for day in range(10):
@@ -204,7 +204,7 @@ def test_daily_backups_keep_the_last_seven_and_a_merging_restore_brings_a_night_
         assert archive.read("2026-11.json") == b""  # the damaged file is kept as it was
 
 
-def test_restore_mends_a_damaged_database(ctx: Context, clock: FakeClock) -> None:
+def test_restore_mends_a_damaged_database(ctx: Session, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
     clock.advance(24 * 3600)
     ctx.store.record_step(NIGHT, "hydration", "done")  # takes today's backup first
@@ -217,13 +217,13 @@ def test_restore_mends_a_damaged_database(ctx: Context, clock: FakeClock) -> Non
     assert (NIGHT, "hydration") not in outcomes  # written after the backup
 
 
-def test_history_marks_missed_only_once_the_night_is_over(ctx: Context, clock: FakeClock) -> None:
+def test_history_marks_missed_only_once_the_night_is_over(ctx: Session, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
-    tonight = ctx.diary.night(NIGHT)
+    tonight = ctx.night(NIGHT)
     assert tonight.steps["stretch"] == "done"
     assert tonight.steps["hydration"] == "pending"
     clock.advance(20 * 3600)  # Monday 14:00: the night is over
-    over = ctx.diary.night(NIGHT)
+    over = ctx.night(NIGHT)
     assert over.steps == {
         "last-meal": "missed",
         "hydration": "missed",
@@ -234,9 +234,9 @@ def test_history_marks_missed_only_once_the_night_is_over(ctx: Context, clock: F
 
 
 def test_two_copies_merge_without_conflict_and_merging_twice_adds_nothing(
-    ctx: Context, clock: FakeClock, tmp_path: Path
+    ctx: Session, clock: FakeClock, tmp_path: Path
 ) -> None:
-    laptop = Context(Paths.resolve(tmp_path / "laptop"), kind="tui", clock=clock)
+    laptop = Session(Paths.resolve(tmp_path / "laptop"), kind="tui", clock=clock)
     ctx.store.record_step(NIGHT, "stretch", "skipped")
     ctx.store.record_cramps(NIGHT, 1, severity=5)
     clock.advance(60)
@@ -255,7 +255,7 @@ def test_two_copies_merge_without_conflict_and_merging_twice_adds_nothing(
 
 
 def test_a_read_only_disk_is_one_line_and_loses_nothing(
-    ctx: Context, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ctx: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from coach.cli.main import main
     from coach.system import files as safe_files
@@ -277,7 +277,7 @@ def test_a_read_only_disk_is_one_line_and_loses_nothing(
 
 
 def test_a_damaged_other_copy_merges_nothing_and_says_whose_file_it_is(
-    ctx: Context, tmp_path: Path
+    ctx: Session, tmp_path: Path
 ) -> None:
     other = tmp_path / "other" / "db"
     other.mkdir(parents=True)
@@ -291,7 +291,7 @@ def test_a_damaged_other_copy_merges_nothing_and_says_whose_file_it_is(
 
 
 def test_other_json_files_in_the_db_folder_do_not_block_writes(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     ctx.store.record_step(NIGHT, "stretch", "done")
     (ctx.paths.db_dir / "notes.json").write_text("my own notes")

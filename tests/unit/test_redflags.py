@@ -25,7 +25,7 @@ from coach.safety.rules import (
     record_answers,
     unshown,
 )
-from coach.session import Context
+from coach.session import Session
 from tests.support import BERLIN
 
 NIGHT = date(2026, 11, 20)
@@ -123,13 +123,13 @@ NOTES: list[tuple[str, dict[str, Any], set[str]]] = [
 ]
 
 
-def _load(ctx: Context) -> Diary:
+def _load(ctx: Session) -> Diary:
     return Diary.load(ctx.store, ctx.settings, ctx.clock.now())
 
 
 @pytest.mark.parametrize(("note", "extra", "expected"), NOTES, ids=[n[0][:40] for n in NOTES])
 def test_notes_and_logs_give_the_expected_flags(
-    ctx: Context, note: str, extra: dict[str, Any], expected: set[str]
+    ctx: Session, note: str, extra: dict[str, Any], expected: set[str]
 ) -> None:
     ctx.store.record_cramps(NIGHT, 1, notes=note, **extra)
     assert {f.id for f in find_red_flags(_load(ctx))} == expected
@@ -201,45 +201,45 @@ def nights(store: Store, start: date, pattern: str, *, stretch: bool = False) ->
 START = date(2026, 11, 1)
 
 
-def frequent(ctx: Context) -> list[date] | None:
+def frequent(ctx: Session) -> list[date] | None:
     flags = [f for f in find_red_flags(_load(ctx)) if f.id == "frequent"]
     return list(flags[0].nights) if flags else None
 
 
-def test_frequent_whether_or_not_the_routine_was_kept(ctx: Context) -> None:
+def test_frequent_whether_or_not_the_routine_was_kept(ctx: Session) -> None:
     nights(ctx.store, START, "3330000 3330000")  # routine never done
     assert frequent(ctx) is not None
 
 
-def test_frequent_with_the_routine_kept_too(ctx: Context) -> None:
+def test_frequent_with_the_routine_kept_too(ctx: Session) -> None:
     nights(ctx.store, START, "1110000 1110000", stretch=True)
     assert frequent(ctx) is not None
 
 
-def test_one_frequent_week_is_not_enough(ctx: Context) -> None:
+def test_one_frequent_week_is_not_enough(ctx: Session) -> None:
     nights(ctx.store, START, "1110000 1100000")
     assert frequent(ctx) is None
 
 
-def test_unlogged_nights_are_unknown_not_cramp_free(ctx: Context) -> None:
+def test_unlogged_nights_are_unknown_not_cramp_free(ctx: Session) -> None:
     # Each week: 2 cramp nights of 3 logged, 4 not logged: a share of 2/3, not 2/7.
     nights(ctx.store, START, "11....0 1.1...0")
     assert frequent(ctx) is not None
 
 
-def test_too_few_logged_nights_say_nothing(ctx: Context) -> None:
+def test_too_few_logged_nights_say_nothing(ctx: Session) -> None:
     nights(ctx.store, START, "1...... 1......")
     assert frequent(ctx) is None
 
 
-def test_cramping_now_episodes_count(ctx: Context) -> None:
+def test_cramping_now_episodes_count(ctx: Session) -> None:
     nights(ctx.store, START, "eee.... e.e.e..")
     assert frequent(ctx) is not None
     week = _load(ctx).cramp_block(START, 7)
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (3, 3, 3)
 
 
-def test_sleep_disturbed_week_after_week(ctx: Context) -> None:
+def test_sleep_disturbed_week_after_week(ctx: Session) -> None:
     for week in (0, 7):
         for day, disturbance in ((0, 6), (3, 7), (5, 1)):
             ctx.store.record_cramps(START + timedelta(days=week + day), 1, disturbance=disturbance)
@@ -247,7 +247,7 @@ def test_sleep_disturbed_week_after_week(ctx: Context) -> None:
     assert frequent(ctx) is not None
 
 
-def test_28_nights_of_cramps_without_the_routine(ctx: Context) -> None:
+def test_28_nights_of_cramps_without_the_routine(ctx: Session) -> None:
     for i in range(28):
         ctx.store.record_cramps(START - timedelta(days=10) + timedelta(days=i), 3, severity=8)
     assert frequent(ctx) is not None
@@ -256,7 +256,7 @@ def test_28_nights_of_cramps_without_the_routine(ctx: Context) -> None:
 # --- raised on save, once, and acknowledged --------------------------------------------------
 
 
-def test_a_flag_is_raised_once_and_stored(ctx: Context) -> None:
+def test_a_flag_is_raised_once_and_stored(ctx: Session) -> None:
     store = ctx.store
     store.record_cramps(NIGHT, 1, minutes=15, notes="calf hot, red and tender")
     first = check_after_save(store, ctx.settings, ctx.clock.now(), NIGHT)
@@ -274,13 +274,13 @@ def test_a_flag_is_raised_once_and_stored(ctx: Context) -> None:
     ]
 
 
-def test_acknowledging_closes_a_flag_for_every_process(ctx: Context) -> None:
+def test_acknowledging_closes_a_flag_for_every_process(ctx: Session) -> None:
     store = ctx.store
     store.record_cramps(NIGHT, 1, notes="stepped on a rusty nail")
     check_after_save(store, ctx.settings, ctx.clock.now(), NIGHT)
     assert [f.id for f in open_flags(store, NIGHT)] == ["tetanus-2026-11-20"]
     acknowledge(store, "tetanus-2026-11-20")
-    other = Context(ctx.paths, kind="other", clock=ctx.clock)
+    other = Session(ctx.paths, kind="other", clock=ctx.clock)
     assert open_flags(other.store, NIGHT) == []
     assert [e.data for e in store.events(NIGHT, NIGHT, ACK_EVENT)] == [
         {"flag": "tetanus-2026-11-20"}
@@ -289,7 +289,7 @@ def test_acknowledging_closes_a_flag_for_every_process(ctx: Context) -> None:
         acknowledge(store, "tetanus-2026-11-20")
 
 
-def test_the_frequency_flag_is_raised_once_per_run(ctx: Context) -> None:
+def test_the_frequency_flag_is_raised_once_per_run(ctx: Session) -> None:
     store = ctx.store
     raised: list[str] = []
     for i in range(21):
@@ -301,7 +301,7 @@ def test_the_frequency_flag_is_raised_once_per_run(ctx: Context) -> None:
     assert raised == ["frequent-2026-11-10"]
 
 
-def test_a_late_log_completes_a_window(ctx: Context) -> None:
+def test_a_late_log_completes_a_window(ctx: Session) -> None:
     # Nights logged out of order: the earlier night completes the fortnight ending later.
     nights(ctx.store, START + timedelta(days=1), "11 00000000 111")
     raised = check_after_save(ctx.store, ctx.settings, ctx.clock.now(), START + timedelta(days=1))
@@ -311,7 +311,7 @@ def test_a_late_log_completes_a_window(ctx: Context) -> None:
     assert [f.rule for f in raised] == ["frequent"]
 
 
-def test_the_weekly_questions(ctx: Context) -> None:
+def test_the_weekly_questions(ctx: Session) -> None:
     store = ctx.store
     assert questions_due(store, NIGHT)
     record_answers(store, NIGHT, NIGHT, walking_pain=True, elsewhere=False)
@@ -322,7 +322,7 @@ def test_the_weekly_questions(ctx: Context) -> None:
     assert "your answer in the check-in" in raised[0].text
 
 
-def test_history_shows_each_finding_once(ctx: Context) -> None:
+def test_history_shows_each_finding_once(ctx: Session) -> None:
     store = ctx.store
     store.record_cramps(date(2026, 11, 12), 1, minutes=15, notes="foot numb")
     flags = find_red_flags(_load(ctx))
@@ -331,7 +331,7 @@ def test_history_shows_each_finding_once(ctx: Context) -> None:
     assert unshown(store, find_red_flags(_load(ctx))) == []
 
 
-def test_a_window_limits_what_is_found(ctx: Context) -> None:
+def test_a_window_limits_what_is_found(ctx: Session) -> None:
     ctx.store.record_cramps(date(2026, 10, 1), 1, minutes=20)
     ctx.store.record_cramps(date(2026, 11, 20), 0)
     diary = _load(ctx)
@@ -339,7 +339,7 @@ def test_a_window_limits_what_is_found(ctx: Context) -> None:
     assert [f.id for f in find_red_flags(diary)] == ["long-cramp"]
 
 
-def test_a_flag_on_a_night_ahead_of_the_clock_is_still_open(ctx: Context) -> None:
+def test_a_flag_on_a_night_ahead_of_the_clock_is_still_open(ctx: Session) -> None:
     clock = FakeClock(datetime(2026, 11, 21, 9, 0, tzinfo=BERLIN))
     store = ctx.store
     store.record_cramps(NIGHT, 1, notes="ankles swollen")
@@ -347,7 +347,7 @@ def test_a_flag_on_a_night_ahead_of_the_clock_is_still_open(ctx: Context) -> Non
     assert [f.rule for f in open_flags(store, NIGHT - timedelta(days=1))] == ["swelling"]
 
 
-def test_the_start_reads_urgent_flags_from_the_state_file_alone(ctx: Context) -> None:
+def test_the_start_reads_urgent_flags_from_the_state_file_alone(ctx: Session) -> None:
     store = ctx.store
     store.record_cramps(NIGHT, 1, minutes=20, notes="ankles swollen")
     check_after_save(store, ctx.settings, ctx.clock.now(), NIGHT)
@@ -361,7 +361,7 @@ def test_the_start_reads_urgent_flags_from_the_state_file_alone(ctx: Context) ->
     assert urgent_unacknowledged(store) == []
 
 
-def test_a_malformed_flag_record_is_refused(ctx: Context) -> None:
+def test_a_malformed_flag_record_is_refused(ctx: Session) -> None:
     store = ctx.store
     bad = {"flag": "x-2026-11-20", "level": "maybe", "text": ""}
     with pytest.raises(CoachError, match=r"data\.level of a 'red-flag' event is not one of"):

@@ -21,7 +21,7 @@ from coach.reminders.service import (
     ScheduledReminders,
     paused_nights,
 )
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import config_set, load_settings
 from tests.support.fakes import RecordingNotifier
 from tests.support.reminder_support import ShiftedClock
@@ -71,7 +71,7 @@ class Harness:
 
 
 def harness(
-    ctx: Context, clock: FakeClock, *, is_sender: Callable[[], bool] | None = None
+    ctx: Session, clock: FakeClock, *, is_sender: Callable[[], bool] | None = None
 ) -> Harness:
     h = Harness(clock=clock, service=None)  # type: ignore[arg-type]
 
@@ -100,7 +100,7 @@ def berlin(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=BERLIN)
 
 
-def write_config(ctx: Context, text: str) -> None:
+def write_config(ctx: Session, text: str) -> None:
     ctx.paths.config_file.write_text(text)
     ctx.reload_settings()
 
@@ -108,7 +108,7 @@ def write_config(ctx: Context, text: str) -> None:
 # --- a whole night -------------------------------------------------------------------
 
 
-def test_a_whole_night_reminds_each_step_once_in_order(ctx: Context, clock: FakeClock) -> None:
+def test_a_whole_night_reminds_each_step_once_in_order(ctx: Session, clock: FakeClock) -> None:
     h = harness(ctx, clock)
     sent = h.run_until(berlin(23, 12))
     assert h.local_times(sent) == [
@@ -132,7 +132,7 @@ def test_a_whole_night_reminds_each_step_once_in_order(ctx: Context, clock: Fake
     assert "This reminder is late" not in screens_off
 
 
-def test_the_next_night_follows_without_a_restart(ctx: Context, clock: FakeClock) -> None:
+def test_the_next_night_follows_without_a_restart(ctx: Session, clock: FakeClock) -> None:
     write_config(
         ctx, 'timezone = "Europe/Berlin"\nbedtime = "22:30"\n[bedtime_by_weekday]\nmon = "23:00"\n'
     )
@@ -149,7 +149,7 @@ def test_the_next_night_follows_without_a_restart(ctx: Context, clock: FakeClock
     assert {s.night for s in sent} == {date(2026, 11, 23)}
 
 
-def test_what_was_sent_is_recorded_for_every_process_to_see(ctx: Context, clock: FakeClock) -> None:
+def test_what_was_sent_is_recorded_for_every_process_to_see(ctx: Session, clock: FakeClock) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 21, 45))
     events = ctx.store.events(NIGHT, NIGHT, "reminder")
@@ -166,7 +166,7 @@ class Crash(BaseException):
 
 
 def test_a_crash_between_pending_and_delivered_gives_exactly_one_delivery_after_restart(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     first = harness(ctx, clock)
     first.run_until(berlin(22, 21, 29))  # three steps delivered; screens-off at 21:30
@@ -207,7 +207,7 @@ def test_a_crash_between_pending_and_delivered_gives_exactly_one_delivery_after_
 
 
 def test_after_a_suspend_a_useful_reminder_comes_late_and_a_stale_one_is_missed(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 20))
@@ -224,7 +224,7 @@ def test_after_a_suspend_a_useful_reminder_comes_late_and_a_stale_one_is_missed(
     assert outcome.outcome == "missed" and outcome.late
 
 
-def test_a_reminder_a_minute_late_still_counts_as_on_time(ctx: Context, clock: FakeClock) -> None:
+def test_a_reminder_a_minute_late_still_counts_as_on_time(ctx: Session, clock: FakeClock) -> None:
     h = harness(ctx, clock)
     clock.jump(berlin(22, 19, 31))
     sent = h.run_until(berlin(22, 19, 31))
@@ -233,7 +233,7 @@ def test_a_reminder_a_minute_late_still_counts_as_on_time(ctx: Context, clock: F
 
 
 def test_nothing_is_sent_twice_after_a_restart_or_a_clock_set_back(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     first = harness(ctx, clock)
     first.run_until(berlin(22, 21, 40))
@@ -247,7 +247,7 @@ def test_nothing_is_sent_twice_after_a_restart_or_a_clock_set_back(
     assert [s.step for s in sent] == ["stretch", "sleep-position"]
 
 
-def test_a_step_already_done_gets_no_reminder(ctx: Context, clock: FakeClock) -> None:
+def test_a_step_already_done_gets_no_reminder(ctx: Session, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT, "hydration", "done")
     h = harness(ctx, clock)
     sent = h.run_until(berlin(22, 21, 40))
@@ -258,7 +258,7 @@ def test_a_step_already_done_gets_no_reminder(ctx: Context, clock: FakeClock) ->
 
 
 def test_spring_forward_in_berlin_moves_lost_times_to_the_jump_and_sends_each_once(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\nbedtime = "02:30"\n')
     clock = FakeClock(datetime(2027, 3, 27, 18, 0, tzinfo=BERLIN))
@@ -276,7 +276,7 @@ def test_spring_forward_in_berlin_moves_lost_times_to_the_jump_and_sends_each_on
     assert all(s.late_by == timedelta(0) for s in sent)
 
 
-def test_fall_back_in_new_york_uses_the_first_1_30_and_not_the_second(ctx: Context) -> None:
+def test_fall_back_in_new_york_uses_the_first_1_30_and_not_the_second(ctx: Session) -> None:
     write_config(ctx, 'timezone = "America/New_York"\nbedtime = "01:30"\n')
     clock = FakeClock(datetime(2026, 10, 31, 18, 0, tzinfo=NEW_YORK))
     h = harness(ctx, clock)
@@ -292,7 +292,7 @@ def test_fall_back_in_new_york_uses_the_first_1_30_and_not_the_second(ctx: Conte
 
 
 def test_a_bedtime_after_midnight_belongs_to_the_evening_before(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\nbedtime = "00:30"\n')
     h = harness(ctx, clock)
@@ -308,7 +308,7 @@ def test_a_bedtime_after_midnight_belongs_to_the_evening_before(
     assert h.notifier.sent[-1][0] == "Sleep position: bedtime now"
 
 
-def test_a_suspend_across_midnight_with_a_late_bedtime(ctx: Context, clock: FakeClock) -> None:
+def test_a_suspend_across_midnight_with_a_late_bedtime(ctx: Session, clock: FakeClock) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\nbedtime = "00:30"\n')
     h = harness(ctx, clock)
     h.run_until(berlin(22, 23, 40))
@@ -324,7 +324,7 @@ def test_a_suspend_across_midnight_with_a_late_bedtime(ctx: Context, clock: Fake
 
 
 def test_asleep_past_the_end_of_the_night_still_settles_that_night(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\nbedtime = "11:50"\n')  # late sleepers
     h = harness(ctx, clock)
@@ -335,7 +335,7 @@ def test_asleep_past_the_end_of_the_night_still_settles_that_night(
 
 
 def test_a_night_over_before_the_service_started_is_left_to_history(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     clock.set(berlin(23, 13))  # coach is first started on Monday afternoon
     h = harness(ctx, clock)
@@ -348,7 +348,7 @@ def test_a_night_over_before_the_service_started_is_left_to_history(
 
 
 def test_a_config_change_mid_evening_moves_the_remaining_reminders(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 20))
@@ -365,7 +365,7 @@ def test_a_config_change_mid_evening_moves_the_remaining_reminders(
 
 
 def test_a_broken_config_keeps_the_old_schedule_and_is_reported_once(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 20))
@@ -381,7 +381,7 @@ def test_a_broken_config_keeps_the_old_schedule_and_is_reported_once(
 
 
 def test_snooze_reminds_again_after_ten_minutes_at_most_three_times(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 21, 30))
@@ -397,7 +397,7 @@ def test_snooze_reminds_again_after_ten_minutes_at_most_three_times(
 
 
 def test_snooze_length_comes_from_the_config_and_done_cancels_it(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\n[notifications]\nsnooze_minutes = 5\n')
     h = harness(ctx, clock)
@@ -410,7 +410,7 @@ def test_snooze_length_comes_from_the_config_and_done_cancels_it(
 
 
 def test_a_snooze_that_comes_too_late_is_dropped_without_marking_the_step_missed(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 21, 30))
@@ -426,7 +426,7 @@ def test_a_snooze_that_comes_too_late_is_dropped_without_marking_the_step_missed
 
 
 def test_a_step_not_due_yet_cannot_be_snoozed_and_the_refusal_says_when(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     clock.set(berlin(22, 19, 11))
@@ -446,7 +446,7 @@ def test_a_step_not_due_yet_cannot_be_snoozed_and_the_refusal_says_when(
 
 
 def test_a_stale_snooze_from_before_the_step_was_due_does_not_come_back(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     # Older versions let `coach snooze stretch` run hours early: such a record stays.
     ctx.store.add_event(
@@ -458,7 +458,7 @@ def test_a_stale_snooze_from_before_the_step_was_due_does_not_come_back(
     assert [s.at for s in sent if s.step == "stretch"] == [berlin(22, 22, 20)]
 
 
-def test_done_skipped_or_paused_steps_cannot_be_snoozed(ctx: Context, clock: FakeClock) -> None:
+def test_done_skipped_or_paused_steps_cannot_be_snoozed(ctx: Session, clock: FakeClock) -> None:
     h = harness(ctx, clock)
     clock.set(berlin(22, 21, 31))
     ctx.store.record_step(NIGHT, "screens-off", "done")
@@ -470,7 +470,7 @@ def test_done_skipped_or_paused_steps_cannot_be_snoozed(ctx: Context, clock: Fak
 
 
 def test_a_late_stretch_reminder_says_when_the_stretches_will_end(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 22, 19))
@@ -486,7 +486,7 @@ def test_a_late_stretch_reminder_says_when_the_stretches_will_end(
 
 
 def test_the_stretch_length_in_a_late_reminder_follows_the_settings(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     write_config(ctx, 'timezone = "Europe/Berlin"\n[stretch]\nhold_seconds = 30\n')
     h = harness(ctx, clock)
@@ -498,7 +498,7 @@ def test_the_stretch_length_in_a_late_reminder_follows_the_settings(
 
 
 def test_a_paused_night_is_silent_and_records_nothing_missed(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     h.service.set_paused(NIGHT)
@@ -510,7 +510,7 @@ def test_a_paused_night_is_silent_and_records_nothing_missed(
     assert [(s.step, s.night) for s in sent] == [("last-meal", date(2026, 11, 23))]
 
 
-def test_a_pause_from_another_process_is_picked_up(ctx: Context, clock: FakeClock) -> None:
+def test_a_pause_from_another_process_is_picked_up(ctx: Session, clock: FakeClock) -> None:
     h = harness(ctx, clock)
     h.run_until(berlin(22, 20))
     other = harness(ctx, clock)  # `coach pause --tonight` in a terminal
@@ -521,7 +521,7 @@ def test_a_pause_from_another_process_is_picked_up(ctx: Context, clock: FakeCloc
 
 
 def test_a_process_without_the_sender_lock_shows_reminders_but_writes_nothing(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     viewer = harness(ctx, clock, is_sender=lambda: False)
     clock.jump(berlin(22, 21, 50))
@@ -541,7 +541,7 @@ def _job_times(runner: ScheduledReminders, clock: FakeClock) -> list[tuple[str, 
 
 
 def test_apscheduler_holds_a_job_per_reminder_and_rebuilds_at_rollover(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     h = harness(ctx, clock)
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -570,7 +570,7 @@ def test_apscheduler_holds_a_job_per_reminder_and_rebuilds_at_rollover(
         runner.stop()
 
 
-def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Path) -> None:
+def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Session, tmp_path: Path) -> None:
     clock = ShiftedClock.starting_at(berlin(22, 21, 29) + timedelta(seconds=59.3))
     got: list[tuple[str, timedelta]] = []
     arrived = threading.Event()
@@ -594,7 +594,7 @@ def test_a_real_scheduler_fires_the_reminder_on_time(ctx: Context, tmp_path: Pat
 
 
 def test_the_fallback_catch_up_job_delivers_after_a_suspend_without_the_old_timer(
-    ctx: Context,
+    ctx: Session,
 ) -> None:
     clock = ShiftedClock.starting_at(berlin(22, 20, 0))
     got: list[tuple[str, timedelta]] = []
@@ -622,7 +622,7 @@ def test_the_fallback_catch_up_job_delivers_after_a_suspend_without_the_old_time
 
 
 def test_a_reminder_record_without_its_step_does_not_stop_the_reminders(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     # The record schema refuses one at the door (and sets aside one merged in from another
     # copy); the service also skips any it cannot read, rather than stopping on it.

@@ -15,7 +15,7 @@ from coach.diary.nights import Diary
 from coach.experiment.protocol import Protocol
 from coach.records.store import Store
 from coach.report.build import NOT_MEDICAL_ADVICE, export_files, poisson_interval
-from coach.session import Context
+from coach.session import Session
 from tests.support.reports import markdown_report
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
@@ -64,7 +64,7 @@ def synthetic_diary(store: Store) -> None:
 
 
 @pytest.fixture
-def report(ctx: Context) -> str:
+def report(ctx: Session) -> str:
     synthetic_diary(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     return markdown_report(diary, ctx.settings, 2, ctx.clock.now())
@@ -88,7 +88,7 @@ def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
     assert "regression to the mean" in report
 
 
-def test_no_rate_from_fewer_than_four_logged_nights(ctx: Context) -> None:
+def test_no_rate_from_fewer_than_four_logged_nights(ctx: Session) -> None:
     for day in (1, 2, 3):
         ctx.store.record_cramps(nov(day), 2, severity=5)
     for day in range(1, 22):
@@ -134,7 +134,7 @@ def test_no_stretch_comparison_without_an_experiment(report: str) -> None:
     assert "Personal experiment" not in report
 
 
-def test_the_experiment_section_when_one_ran(ctx: Context) -> None:
+def test_the_experiment_section_when_one_ran(ctx: Session) -> None:
     synthetic_diary(ctx.store)
     start = nov(8)
     protocol = Protocol(
@@ -166,7 +166,7 @@ def test_red_flags_and_notes(report: str) -> None:
 
 
 def test_cli_prints_the_report_and_writes_a_file(
-    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     synthetic_diary(ctx.store)
     assert main(["report", "--weeks", "2"], context=ctx) == 0
@@ -181,7 +181,7 @@ def test_cli_prints_the_report_and_writes_a_file(
 
 
 def test_cli_errors_are_one_line(
-    ctx: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report"], context=ctx) == 1
     err = capsys.readouterr().err
@@ -195,9 +195,9 @@ def test_cli_errors_are_one_line(
     assert "invalid choice: 'odt'" in capsys.readouterr().err
 
 
-def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> None:
+def test_export_writes_the_report_and_the_csv(ctx: Session, tmp_path: Path) -> None:
     synthetic_diary(ctx.store)
-    report_path, csv_path = export_files(ctx.diary, tmp_path / "exports", weeks=2, fmt="md")
+    report_path, csv_path = export_files(ctx, tmp_path / "exports", weeks=2, fmt="md")
     assert report_path.name == "report-2026-11-22.md"
     assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in (
         report_path.read_text()
@@ -208,7 +208,7 @@ def test_export_writes_the_report_and_the_csv(ctx: Context, tmp_path: Path) -> N
     assert lines[11].startswith("2026-11-11,done,done,done,done,done,1,3,12,")
 
 
-def test_the_installed_command_writes_the_report(ctx: Context, tmp_path: Path) -> None:
+def test_the_installed_command_writes_the_report(ctx: Session, tmp_path: Path) -> None:
     """The real `coach` entry point in a child process, on the real clock, reading the
     same data folder."""
     night = date.today() - timedelta(days=3)

@@ -21,7 +21,7 @@ from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.records.store import Store
 from coach.report.build import make_report, render
-from coach.session import Context
+from coach.session import Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
 
@@ -85,20 +85,20 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The six weeks written once, through the store, for every test here to copy."""
     home = tmp_path_factory.mktemp("seeded")
     (home / "config.toml").write_text('timezone = "Europe/Berlin"\nbedtime = "22:30"\n')
-    source = Context(Paths.resolve(home), kind="test", clock=FakeClock(MONDAY_MORNING))
+    source = Session(Paths.resolve(home), kind="test", clock=FakeClock(MONDAY_MORNING))
     seed_six_weeks(source.store)
     return source.paths.db_dir
 
 
 @pytest.fixture
-def morning(ctx: Context, clock: FakeClock, seeded: Path) -> Context:
+def morning(ctx: Session, clock: FakeClock, seeded: Path) -> Session:
     clock.set(MONDAY_MORNING)
     shutil.copytree(seeded, ctx.paths.db_dir, dirs_exist_ok=True)
     return ctx
 
 
 @pytest.fixture
-def pdf(morning: Context, tmp_path: Path) -> Path:
+def pdf(morning: Session, tmp_path: Path) -> Path:
     out = tmp_path / "report.pdf"
     assert main(["report", "--format", "pdf", "--output", str(out)], context=morning) == 0
     return out
@@ -142,7 +142,7 @@ def test_the_pdf_holds_the_figures_the_diary_implies(pdf: Path) -> None:
 
 
 def test_a_long_report_spills_only_notes_onto_a_second_page(
-    morning: Context, tmp_path: Path
+    morning: Session, tmp_path: Path
 ) -> None:
     for day in range(42):
         night = PERIOD_START + timedelta(days=day)
@@ -159,7 +159,7 @@ def test_a_long_report_spills_only_notes_onto_a_second_page(
     assert len(PdfReader(out).pages) == 2
 
 
-def test_html_and_markdown_say_the_same(morning: Context, tmp_path: Path) -> None:
+def test_html_and_markdown_say_the_same(morning: Session, tmp_path: Path) -> None:
     html = tmp_path / "report.html"
     md = tmp_path / "report.md"
     assert main(["report", "--format", "html", "--output", str(html)], context=morning) == 0
@@ -176,13 +176,13 @@ def test_html_and_markdown_say_the_same(morning: Context, tmp_path: Path) -> Non
 
 
 def test_a_pdf_is_not_printed_to_a_terminal(
-    morning: Context, capsys: pytest.CaptureFixture[str]
+    morning: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", "--format", "pdf"], context=morning) == 2
     assert "a PDF needs --output FILE" in capsys.readouterr().err
 
 
-def test_the_letter_size_page_fits_too(morning: Context, tmp_path: Path) -> None:
+def test_the_letter_size_page_fits_too(morning: Session, tmp_path: Path) -> None:
     out = tmp_path / "letter.pdf"
     args = ["report", "--format", "pdf", "--paper", "letter", "--output", str(out)]
     assert main(args, context=morning) == 0
@@ -191,7 +191,7 @@ def test_the_letter_size_page_fits_too(morning: Context, tmp_path: Path) -> None
     assert round(float(reader.pages[0].mediabox.height)) == 792  # 11 in
 
 
-def test_not_cramps_answers_show_when_asked(morning: Context, tmp_path: Path) -> None:
+def test_not_cramps_answers_show_when_asked(morning: Session, tmp_path: Path) -> None:
     store = morning.store
     store.add_event(date(2026, 11, 2), "safety-answers", {"walking_pain": True, "elsewhere": False})
     store.add_event(date(2026, 11, 9), "safety-answers", {"walking_pain": False, "elsewhere": None})
@@ -213,7 +213,7 @@ def test_nothing_asked_means_no_such_section(pdf: Path) -> None:
     assert "Not cramps?" not in pdf_text(pdf)
 
 
-def test_the_night_just_slept_waits_for_its_log(ctx: Context, clock: FakeClock) -> None:
+def test_the_night_just_slept_waits_for_its_log(ctx: Session, clock: FakeClock) -> None:
     clock.set(MONDAY_MORNING)
     ctx.store.record_cramps(date(2026, 11, 20), 1)
     ctx.store.record_step(date(2026, 11, 22), "stretch", "done")
@@ -224,7 +224,7 @@ def test_the_night_just_slept_waits_for_its_log(ctx: Context, clock: FakeClock) 
     assert "to Sun 22 Nov 2026" in dict(report.facts)["Period"]
 
 
-def test_notes_in_other_languages_keep_their_letters(morning: Context, tmp_path: Path) -> None:
+def test_notes_in_other_languages_keep_their_letters(morning: Session, tmp_path: Path) -> None:
     note = "Wadenkrämpfe \u2013 neue Wassertablette; судорога ночью; ½ Tablette"
     morning.store.record_cramps(date(2026, 11, 21), 1, severity=3, notes=note)
     out = tmp_path / "report.pdf"
@@ -232,7 +232,7 @@ def test_notes_in_other_languages_keep_their_letters(morning: Context, tmp_path:
     assert note in " ".join(pdf_text(out).split())
 
 
-def test_the_output_suffix_picks_the_format(morning: Context, tmp_path: Path) -> None:
+def test_the_output_suffix_picks_the_format(morning: Session, tmp_path: Path) -> None:
     pdf, html, other = tmp_path / "r.PDF", tmp_path / "r.htm", tmp_path / "r.txt"
     for out in (pdf, html, other):
         assert main(["report", "--output", str(out)], context=morning) == 0
@@ -245,7 +245,7 @@ def test_the_output_suffix_picks_the_format(morning: Context, tmp_path: Path) ->
 
 
 def test_the_experiment_goes_after_the_first_page_s_figures(
-    morning: Context, tmp_path: Path
+    morning: Session, tmp_path: Path
 ) -> None:
     from coach.experiment.protocol import Protocol
 
@@ -279,7 +279,7 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
 
 
 def test_flags_raised_on_saving_are_listed_with_when_and_acknowledgement(
-    morning: Context, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    morning: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["cramp", "--count", "1", "--minutes", "12", "--night", "2026-11-21"]
     assert main(args, context=morning) == 0
@@ -300,7 +300,7 @@ def test_profile_answers_say_yes_or_not_marked(
         'timezone = "Europe/Berlin"\nbedtime = "22:30"\n[profile]\nfluid_limit = true\n'
     )
     clock.set(MONDAY_MORNING)
-    ctx = Context(Paths.resolve(coach_home), kind="test", clock=clock)
+    ctx = Session(Paths.resolve(coach_home), kind="test", clock=clock)
     shutil.copytree(seeded, ctx.paths.db_dir, dirs_exist_ok=True)
     out = tmp_path / "report.pdf"
     assert main(["report", "--output", str(out)], context=ctx) == 0

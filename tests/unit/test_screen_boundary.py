@@ -1,4 +1,5 @@
-"""Screens go through the diary: none writes config.toml itself.
+"""Screens go through the session: none writes config.toml itself, none reaches for the
+store the session holds.
 
 That no screen imports the store's modules is the import-linter contract
 `screens-without-storage` (pyproject.toml), run by `lint-imports` in the test command.
@@ -37,12 +38,27 @@ def test_no_screen_writes_config_itself(path: Path) -> None:
     names |= {n.rsplit(".", 1)[-1] for n in _imports(tree)}
     assert names.isdisjoint(CONFIG_WRITERS), (
         f"{path.name} uses {sorted(names & set(CONFIG_WRITERS))}; "
-        "config changes go through DiaryService.change_settings"
+        "config changes go through Session.change_settings"
     )
 
 
+@pytest.mark.parametrize("path", SCREENS, ids=lambda p: p.name)
+def test_no_screen_reaches_the_store(path: Path) -> None:
+    """`session.store` would get round the session (and its after-save checks); screens
+    ask the session instead."""
+    tree = ast.parse(path.read_text(), str(path))
+    reached = [node.lineno for node in ast.walk(tree) if _reaches_store(node)]
+    assert reached == [], f"{path.name} reaches the store on lines {reached}"
+
+
+def _reaches_store(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr in ("store", "_store")
+
+
 def test_the_check_catches_an_offender(tmp_path: Path) -> None:
-    """The rule above fails on a screen that does what it forbids."""
+    """The rules above fail on a screen that does what they forbid."""
     offender = "from coach.settings.model import config_set\n"
     tree = ast.parse(offender)
     assert "coach.settings.model.config_set" in _imports(tree)
+    reaching = ast.parse("protocol = load_protocol(app.session.store)\n")
+    assert any(_reaches_store(node) for node in ast.walk(reaching))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from coach.clock import FakeClock
 from coach.planner import plan_night
-from coach.session import Context
+from coach.session import Session
 from screens.timeline import (
     build_timeline,
     cutoff_line,
@@ -20,7 +20,7 @@ from tests.support import BERLIN
 NIGHT = date(2026, 11, 22)
 
 
-def rows_at(ctx: Context, clock: FakeClock, hh: int, mm: int) -> list[tuple[str, str]]:
+def rows_at(ctx: Session, clock: FakeClock, hh: int, mm: int) -> list[tuple[str, str]]:
     clock.set(datetime(2026, 11, 22, hh, mm, tzinfo=BERLIN))
     plan = plan_night(ctx.settings, NIGHT)
     outcomes = ctx.store.latest_outcomes(NIGHT, NIGHT)
@@ -28,7 +28,7 @@ def rows_at(ctx: Context, clock: FakeClock, hh: int, mm: int) -> list[tuple[str,
     return [(row.id, row.state) for row in rows]
 
 
-def test_states_through_the_evening(ctx: Context, clock: FakeClock) -> None:
+def test_states_through_the_evening(ctx: Session, clock: FakeClock) -> None:
     assert {state for _, state in rows_at(ctx, clock, 18, 0)} == {"upcoming"}
     assert rows_at(ctx, clock, 20, 45)[:3] == [
         ("last-meal", "late"),
@@ -40,7 +40,7 @@ def test_states_through_the_evening(ctx: Context, clock: FakeClock) -> None:
     assert rows_at(ctx, clock, 23, 0)[-1] == ("sleep-position", "late")
 
 
-def test_records_win_over_the_clock_and_a_later_record_wins(ctx: Context, clock: FakeClock) -> None:
+def test_records_win_over_the_clock_and_a_later_record_wins(ctx: Session, clock: FakeClock) -> None:
     ctx.store.record_step(NIGHT, "hydration", "missed", detail={"by": "reminders"})
     assert dict(rows_at(ctx, clock, 20, 45))["hydration"] == "missed"
     ctx.store.record_step(NIGHT, "hydration", "done")
@@ -48,7 +48,7 @@ def test_records_win_over_the_clock_and_a_later_record_wins(ctx: Context, clock:
 
 
 def test_focus_goes_to_the_due_step_else_the_next_else_the_last_open(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     def focus(hh: int, mm: int) -> int:
         clock.set(datetime(2026, 11, 22, hh, mm, tzinfo=BERLIN))
@@ -61,7 +61,7 @@ def test_focus_goes_to_the_due_step_else_the_next_else_the_last_open(
     assert focus(23, 30) == 4
 
 
-def test_words_for_times_and_last_night(ctx: Context, clock: FakeClock) -> None:
+def test_words_for_times_and_last_night(ctx: Session, clock: FakeClock) -> None:
     assert span(timedelta(seconds=30)) == "under a minute"
     assert span(timedelta(minutes=7, seconds=59)) == "7 min"
     assert span(timedelta(hours=2, minutes=5)) == "2 h 05 min"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from coach.clock import FakeClock
 from coach.diary.nights import Diary, NightFacts, strength_over
 from coach.records.store import Store
-from coach.session import Context
+from coach.session import Session
 
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
@@ -46,7 +46,7 @@ def build_autumn(store: Store) -> None:
             complete(store, night)
 
 
-def test_streaks_run_across_month_end_and_pauses(ctx: Context) -> None:
+def test_streaks_run_across_month_end_and_pauses(ctx: Session) -> None:
     build_autumn(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     # Oct 29 - Nov 5 without the paused Nov 3 is 7 nights; the skip on Nov 6 ends it.
@@ -60,7 +60,7 @@ def test_streaks_run_across_month_end_and_pauses(ctx: Context) -> None:
     assert diary.night(date(2026, 11, 22)).status == "pending"  # type: ignore[union-attr]
 
 
-def test_an_undone_pause_counts_as_an_ordinary_night(ctx: Context, clock: FakeClock) -> None:
+def test_an_undone_pause_counts_as_an_ordinary_night(ctx: Session, clock: FakeClock) -> None:
     build_autumn(ctx.store)
     clock.advance(1)
     ctx.store.add_event(date(2026, 11, 3), "pause", {"paused": False})  # coach pause --undo
@@ -69,14 +69,14 @@ def test_an_undone_pause_counts_as_an_ordinary_night(ctx: Context, clock: FakeCl
     assert diary.night(date(2026, 11, 15)).status == "paused"  # type: ignore[union-attr]
 
 
-def test_tonight_extends_the_streak_once_complete(ctx: Context) -> None:
+def test_tonight_extends_the_streak_once_complete(ctx: Session) -> None:
     build_autumn(ctx.store)
     complete(ctx.store, date(2026, 11, 22))
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     assert diary.streaks().current == 2
 
 
-def test_adherence_windows(ctx: Context) -> None:
+def test_adherence_windows(ctx: Session) -> None:
     build_autumn(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     week = {a.step: (a.done, a.nights) for a in diary.adherence(7)}
@@ -90,18 +90,18 @@ def test_adherence_windows(ctx: Context) -> None:
     assert diary.adherence(90) == diary.adherence(30)
 
 
-def test_a_correction_reloads_one_night_and_the_figures(ctx: Context) -> None:
+def test_a_correction_reloads_one_night_and_the_figures(ctx: Session) -> None:
     build_autumn(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     assert diary.streaks().best == 12
     complete(ctx.store, date(2026, 11, 20))
-    diary.reload_night(ctx.store, ctx.settings, date(2026, 11, 20), ctx.clock.now())
+    diary.replace_night(ctx.night(date(2026, 11, 20)))
     # Nov 7 - 21 less the paused Nov 15: 14 nights, and it is the current run.
     assert (diary.streaks().current, diary.streaks().best) == (14, 14)
     assert {a.done for a in diary.adherence(7)} == {7}
 
 
-def test_an_empty_store_has_no_figures(ctx: Context) -> None:
+def test_an_empty_store_has_no_figures(ctx: Session) -> None:
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     assert diary.nights == []
     assert (diary.streaks().current, diary.streaks().best) == (0, 0)
@@ -123,14 +123,14 @@ def test_habit_strength_rises_and_fades_slowly() -> None:
     assert strength_over(full + tonight) == strength_over(full)
 
 
-def test_habit_strength_of_a_loaded_diary(ctx: Context) -> None:
+def test_habit_strength_of_a_loaded_diary(ctx: Session) -> None:
     for night in days(date(2026, 11, 8), date(2026, 11, 21)):
         complete(ctx.store, night)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     assert diary.habit_strength() == 65
 
 
-def test_cramps_per_week_and_severity(ctx: Context) -> None:
+def test_cramps_per_week_and_severity(ctx: Session) -> None:
     store = ctx.store
     # Week of Mon 9 Nov: 5 nights logged, 3 cramps on 2 nights, severities 4 and 7.
     store.record_cramps(date(2026, 11, 9), 2, severity=4)
@@ -155,7 +155,7 @@ def test_cramps_per_week_and_severity(ctx: Context) -> None:
     assert baseline is not None and baseline.start == date(2026, 11, 9)
 
 
-def test_cramp_episodes_mark_the_night_and_its_longest_cramp(ctx: Context) -> None:
+def test_cramp_episodes_mark_the_night_and_its_longest_cramp(ctx: Session) -> None:
     night = date(2026, 11, 20)
     ctx.store.add_event(night, "cramp-episode", {"started": "x", "minutes": 12.5})
     ctx.store.record_cramps(night, 1, minutes=4)
@@ -164,7 +164,7 @@ def test_cramp_episodes_mark_the_night_and_its_longest_cramp(ctx: Context) -> No
     assert facts_ is not None and facts_.had_cramps and facts_.longest_minutes == 12.5
 
 
-def test_statistics_are_cached_per_window(ctx: Context, clock: FakeClock) -> None:
+def test_statistics_are_cached_per_window(ctx: Session, clock: FakeClock) -> None:
     build_autumn(ctx.store)
     diary = Diary.load(ctx.store, ctx.settings, clock.now())
     assert diary.adherence(7) is diary.adherence(7)
@@ -215,7 +215,7 @@ def test_adherence_window_properties(kinds: list[str], short: int, extra: int) -
 
 
 def test_an_episode_written_at_start_and_at_ease_counts_once(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     night = date(2026, 11, 21)
     started = "2026-11-21T23:40:00+01:00"

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 from coach.clock import FakeClock
 from coach.diary.nights import Diary
 from coach.diary.trends import trend
-from coach.session import Context
+from coach.session import Session
 from tests.support.diaries import four_weeks_of_cramps, write_diary
 
 
 def test_weeks_carry_counts_nights_logged_and_a_rate_only_from_four(
-    ctx: Context, clock: FakeClock
+    ctx: Session, clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     four_weeks_of_cramps(ctx)
@@ -25,7 +25,7 @@ def test_weeks_carry_counts_nights_logged_and_a_rate_only_from_four(
     assert figures == [(3, 6, None, 6.0), (0, 0, None, None), (7, 7, 7.0, 4.0), (5, 0, 0.0, None)]
 
 
-def test_all_goes_by_month_after_two_years(ctx: Context, clock: FakeClock) -> None:
+def test_all_goes_by_month_after_two_years(ctx: Session, clock: FakeClock) -> None:
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     ctx.paths.db_dir.mkdir(parents=True)
     write_diary(ctx.paths.db_dir, date(2024, 1, 10), date(2026, 11, 22))

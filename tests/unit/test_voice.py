@@ -9,7 +9,7 @@ from pathlib import Path
 
 from coach.clock import SystemClock
 from coach.desktop.voice import AudioCheck, AudioCues, SpeakingNotifier, chime_wav, voice_argv
-from coach.session import Context
+from coach.session import Session
 from coach.settings.model import SoundSettings, VoiceSettings
 from coach.stretch.cues import Cue
 from screens.stretch_player import StretchScreen
@@ -186,7 +186,7 @@ def test_reminders_speak_their_title_only_with_voice_on_and_a_server() -> None:
 
 
 async def test_a_slow_speaker_does_not_change_the_players_timing(
-    ctx: Context, make_app: MakeApp
+    ctx: Session, make_app: MakeApp
 ) -> None:
     """Real clock: every cue's engine takes 0.4 s to start and speaks 2 s, yet each phase
     changes within a tick of its deadline."""
