@@ -1189,15 +1189,21 @@ def plan_words(protocol: Protocol) -> str:
         )
     end = protocol.end
     assert end is not None
-    power = (
-        f" If stretching halved your cramps, a plan like this would be expected to say "
-        f'"helps" about {_in_ten(protocol.power)} times in 10, and half of such plans would '
-        f"answer within about {protocol.median_weeks} weeks of your run-in's first night "
-        f"(the longest {protocol.weeks + 2}). These are predictions from your run-in, "
-        "checked by simulation; with no difference most plans run to the end."
-        if protocol.power is not None and protocol.median_weeks is not None
-        else ""
-    )
+    power = ""
+    if protocol.power is not None and protocol.median_weeks is not None:
+        longest = protocol.weeks + 2
+        when = (
+            f"half of such plans would answer within about {protocol.median_weeks} weeks "
+            f"of your run-in's first night (the longest {longest})"
+            if protocol.median_weeks < longest
+            else f"most such plans would run to the end ({longest} weeks with the run-in)"
+        )
+        power = (
+            " If stretching halved your cramps, a plan like this would be expected to say "
+            f'"helps" about {_in_ten(protocol.power)} times in 10, and {when}. These are '
+            "predictions from your run-in, checked by simulation; with no difference most "
+            "plans run to the end."
+        )
     return (
         f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} at most "
         f"({protocol.weeks} weeks): {protocol.pairs} pairs of {protocol.period_nights}-night "
