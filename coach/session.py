@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from coach.clock import Clock, SystemClock
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
-from coach.planner import Plan, current_night, last_slept_night
+from coach.planner import Plan, current_night, last_slept_night, plan_night
 from coach.records.backup import Backups
 from coach.records.store import (
     BANDS,
     LEGS,
     MUSCLES,
+    PAUSE_EVENT,
     TOMBSTONES,
     CrampLog,
     Event,
@@ -43,8 +44,6 @@ from coach.settings.model import Settings, config_change, load_settings
 from coach.system.paths import Paths
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from coach.diary.nights import Diary, NightFacts
     from coach.experiment.protocol import (
         ExperimentResult,
@@ -93,6 +92,11 @@ class Logged(NamedTuple):
 
     log: CrampLog
     replaced: CrampLog | None
+
+
+MAX_SNOOZES = 3
+"""How many times one step may be snoozed on one night."""
+SNOOZE_EVENT = "snooze"
 
 
 class Session:
@@ -285,6 +289,14 @@ class Session:
     def cramp_log(self, night: date) -> CrampLog | None:
         return self.store.cramp_logs(night, night).get(night)
 
+    def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
+        """The standing cramp log of each night start..end that has one."""
+        return self.store.cramp_logs(start, end)
+
+    def first_record_night(self) -> date | None:
+        """The first night with a record (first use aside: see `first_night`)."""
+        return self.store.first_night()
+
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]:
         return self.store.events(start, end, kind)
 
@@ -469,6 +481,12 @@ class Session:
 
         return urgent_unacknowledged(self.store)
 
+    def raised_flags(self, start: date, end: date) -> list[RaisedFlag]:
+        """The flags raised on nights start..end, acknowledged or not."""
+        from coach.safety.flags import flags_in
+
+        return flags_in(self.store, start, end)
+
     def open_flags(self) -> list[RaisedFlag]:
         """Every flag raised and not yet acknowledged, wherever it was raised."""
         from coach.safety.flags import open_flags
@@ -492,31 +510,25 @@ class Session:
 
         mark_shown(self.store, flags)
 
-    # --- reminders: pause and snooze (the rules are in coach.reminders.rules) -----------
+    # --- reminders: pause and snooze (the rule is `check_snooze`, below) ---------------
 
     def snooze(self, night: date, step_id: str) -> datetime:
         """Remind about a due step again later; returns when. Refused (CoachError, saying
-        why) as `coach.reminders.rules.check_snooze` says: the same rule and the same plan
-        (the experiment's) wherever it is asked."""
-        from coach.reminders.rules import snooze
-
+        why) as `check_snooze` says: the same rule and the same plan (the experiment's)
+        wherever it is asked."""
         self.check_night(night)
-        wake = snooze(self.store, self.settings, self.clock.now(), night, step_id)
+        wake = record_snooze(self.store, self.settings, self.clock.now(), night, step_id)
         self._saved(night)
         return wake
 
     def snoozes_left(self, night: date, step_id: str) -> int:
-        from coach.reminders.rules import snoozes_left
-
         return snoozes_left(self.store, night, step_id)
 
     def set_paused(self, night: date, paused: bool = True) -> None:
         """Silence (or unsilence) a night's reminders; a paused night records nothing
         missed and counts neither for nor against a streak."""
-        from coach.reminders.rules import set_paused
-
         self.check_night(night)
-        set_paused(self.store, night, paused)
+        record_pause(self.store, night, paused)
         self._saved(night)
 
     # --- the personal experiment (coach.experiment) -------------------------------------
@@ -613,14 +625,6 @@ class Session:
             self._settings = settings
         return settings
 
-    # --- exports --------------------------------------------------------------------
-
-    def export(self, folder: Path, weeks: int | None = None) -> tuple[Path, Path]:
-        """The doctor's report and the CSV of every night, written into `folder`."""
-        from coach.report.build import DEFAULT_WEEKS, export_files
-
-        return export_files(self, folder, weeks or DEFAULT_WEEKS)
-
 
 def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
     """One line per cramp episode: 'Cramp episode, 1:30'."""
@@ -630,3 +634,114 @@ def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
         length = f", {clock_text(float(minutes) * 60)}" if minutes is not None else ""
         lines.append(f"Cramp episode{length}")
     return lines
+
+
+# --- pause and snooze: the one rule ---------------------------------------------------
+
+
+class NightState(NamedTuple):
+    """What the store says about one night's reminders: snoozes (in order) and pause."""
+
+    snoozes: dict[str, list[datetime]]
+    paused: bool
+
+
+def night_state(events: list[Event], night: date) -> NightState:
+    """Read a night's snoozes and pause from its events (written order)."""
+    snoozes: dict[str, list[datetime]] = {}
+    paused = False
+    for event in events:
+        if event.night != night:
+            continue
+        if event.kind == SNOOZE_EVENT:
+            wake = parse_instant(event.data.get("until"))
+            step = event.data.get("step")
+            if wake is not None and isinstance(step, str):
+                snoozes.setdefault(step, []).append(wake)
+        elif event.kind == PAUSE_EVENT:
+            paused = bool(event.data.get("paused", True))
+    return NightState(snoozes=snoozes, paused=paused)
+
+
+def parse_instant(value: object) -> datetime | None:
+    """An aware datetime from an ISO-8601 string in a record; None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def check_snooze(
+    settings: Settings,
+    plan: Plan,
+    step_id: str,
+    now: datetime,
+    state: NightState,
+    recorded: str | None,
+) -> datetime:
+    """When a snooze asked now would remind again; CoachError saying why if it may not.
+
+    `recorded`: the step's latest outcome that night ('done', 'skipped', 'missed') or None.
+    """
+    tz = settings.tz
+    step = plan.step(step_id)
+    if step is None:
+        raise CoachError(f"step {step_id!r} is not on the plan for the night of {plan.night}")
+    if now < step.at:
+        raise CoachError(
+            f"{step.title} is not due yet: it is due at {step.at.astimezone(tz):%H:%M} "
+            f"on {step.at.astimezone(tz):%a %d %b}; snooze works once a step is due"
+        )
+    if recorded in ("done", "skipped"):
+        raise CoachError(f"{step.title} is already recorded {recorded} for that night")
+    if state.paused:
+        raise CoachError(
+            "reminders are paused for that night; `coach pause --undo` turns them back on"
+        )
+    if len(state.snoozes.get(step_id, [])) >= MAX_SNOOZES:
+        raise CoachError(f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it")
+    return now + timedelta(minutes=settings.notifications.snooze_minutes)
+
+
+def record_snooze(
+    store: Store, settings: Settings, now: datetime, night: date, step_id: str
+) -> datetime:
+    """Record a snooze of a due step; returns when it will remind again (see check_snooze).
+
+    The plan is the night's as the experiment wants it (`plan_for`): on a no-stretch night
+    the stretch is not on it, so it cannot be snoozed, whoever asks."""
+    from coach.experiment.protocol import plan_for
+
+    plan, assigned = plan_for(settings, store, night)
+    if (
+        assigned is not None
+        and plan.step(step_id) is None
+        and plan_night(settings, night).step(step_id)
+    ):
+        raise CoachError(
+            f"{settings.routine.step(step_id).title}: not on the plan for the night of "
+            f"{night:%a %d %b}, a {assigned.arm} night of your experiment; nothing to snooze"
+        )
+    state = night_state(store.events(night, night), night)
+    latest = store.latest_outcomes(night, night).get((night, step_id))
+    wake = check_snooze(
+        settings, plan, step_id, now, state, latest.outcome if latest is not None else None
+    )
+    taken = len(state.snoozes.get(step_id, []))
+    store.add_event(
+        night, SNOOZE_EVENT, {"step": step_id, "until": wake.isoformat(), "repeat": taken + 1}
+    )
+    return wake
+
+
+def snoozes_left(store: Store, night: date, step_id: str) -> int:
+    state = night_state(store.events(night, night), night)
+    return MAX_SNOOZES - len(state.snoozes.get(step_id, []))
+
+
+def record_pause(store: Store, night: date, paused: bool = True) -> None:
+    """Silence (or unsilence) a night's reminders; a paused night records nothing missed."""
+    store.add_event(night, PAUSE_EVENT, {"paused": paused})

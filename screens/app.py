@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
@@ -17,6 +17,7 @@ from coach.errors import CoachError, ConfigError
 from coach.planner import current_night
 from coach.session import Outcome, Session, StepRecord, Tombstone
 from coach.settings.model import Settings
+from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
 from screens.tonight import TonightScreen
 
 if TYPE_CHECKING:
@@ -59,9 +60,13 @@ class CoachApp(App[None]):
 
     TITLE = "coach"
     # Tonight's styles; every other screen brings its own .tcss, parsed when it is first
-    # shown, so there is less to do before Tonight's first paint. Absolute, so subclasses
-    # defined elsewhere (tests, benchmarks) find it too.
-    CSS_PATH = Path(__file__).parent / "tonight.tcss"
+    # shown, so there is less to do before Tonight's first paint; looks.tcss marks focus
+    # without colour on every screen. Absolute, so subclasses defined elsewhere (tests,
+    # benchmarks) find them too.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).parent / "tonight.tcss",
+        Path(__file__).parent / "looks.tcss",
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "c",
@@ -106,7 +111,9 @@ class CoachApp(App[None]):
         self.reminders: Reminders | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
+        self.register_theme(HIGH_CONTRAST)
         self._apply_display(session.settings)
+        self._show_marks()
 
     @property
     def settings(self) -> Settings:
@@ -301,8 +308,14 @@ class CoachApp(App[None]):
         if theme is not None and theme != self.theme and theme in self.available_themes:
             self.theme = theme
 
+    def _show_marks(self) -> None:
+        """Focus and choice marks that need no colour: under NO_COLOR, and with the
+        high-contrast theme (see screens/looks.tcss)."""
+        self.set_class(self.no_color or self.theme == HIGH_CONTRAST_NAME, "-marks")
+
     def watch_theme(self, theme: str) -> None:
-        """The user chose a theme (command palette): keep it for the next start."""
+        """The user chose a theme (command palette, Settings): keep it for the next start."""
+        self._show_marks()
         if theme != self.settings.display.theme:
             error = self.apply_settings([("display.theme", theme)])
             if error is not None:

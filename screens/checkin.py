@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from coach.diary.wording import duration_text, night_label
 from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
 from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
+from screens.looks import Choice
 
 if TYPE_CHECKING:
     from coach.session import Session
@@ -125,7 +126,9 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                     for question_id, question in WEEKLY_QUESTIONS:
                         with Horizontal(classes="row"):
                             yield Label(question, classes="question")
-                            yield RadioSet("yes", "no", id=question_id, compact=True)
+                            yield RadioSet(
+                                Choice("yes"), Choice("no"), id=question_id, compact=True
+                            )
             yield Static("", id="error")
             with Horizontal(id="buttons"):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
@@ -250,5 +253,5 @@ def _number(widget_id: str, value: int | None, placeholder: str) -> NumberInput:
 
 def _radios(widget_id: str, options: tuple[str, ...], chosen: str | None) -> RadioSet:
     """A row of choices with the logged one pressed."""
-    buttons = [RadioButton(option, value=option == chosen) for option in options]
+    buttons = [Choice(option, value=option == chosen) for option in options]
     return RadioSet(*buttons, id=widget_id, compact=True)

@@ -333,9 +333,11 @@ class HistoryScreen(Screen[None]):
         self.run_worker(self._export, thread=True, group="history-export", exclusive=True)
 
     def _export(self) -> None:
+        from coach.report.output import export_files  # the page libraries load here
+
         source = services(self).session
         try:
-            report, csv = source.export(self.exports_dir or source.paths.exports_dir)
+            report, csv = export_files(source, self.exports_dir or source.paths.exports_dir)
         except (CoachError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not export: {exc}", severity="error", timeout=10

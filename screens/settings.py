@@ -14,6 +14,15 @@ from coach.settings.model import VARIANTS, Settings, format_value
 from screens.base import CoachFooter, services
 from screens.text import NOT_MEDICAL_ADVICE
 
+COLOURS: dict[str, str] = {
+    "textual-dark": "dark (default)",
+    "textual-light": "light",
+    "high-contrast": "high contrast",
+    "ansi-dark": "terminal's, dark",
+    "ansi-light": "terminal's, light",
+}
+"""The themes Settings offers, with their names in the form."""
+
 WEEKEND = ("fri", "sat")
 """Evenings before a day off: their bedtimes are the "weekend" ones."""
 TIME_RESTRICT = r"[0-9:]*"
@@ -117,12 +126,13 @@ class SettingsScreen(Screen[bool]):
         settings = services(self).settings
         weekend = settings.bedtime_by_weekday.get("fri") or settings.bedtime_by_weekday.get("sat")
         yield Header()
-        with VerticalScroll(id="settings"):
+        # The welcome form is set closer (-welcome), so that all of it fits 80x24.
+        welcome = "-welcome" if self.first_run else ""
+        with VerticalScroll(id="settings", classes=welcome):
             if self.first_run:
                 yield Static(
-                    "Welcome. coach keeps an evening routine for night-time leg cramps, "
-                    "timed from your bedtime. A few questions first; you can change "
-                    "everything later with s.",
+                    "Welcome. coach times an evening routine for night-time leg cramps "
+                    "from your bedtime. A few questions first (change them later with s).",
                     id="welcome",
                 )
                 yield Static(NOT_MEDICAL_ADVICE, id="disclaimer")
@@ -169,6 +179,7 @@ class SettingsScreen(Screen[bool]):
                     yield OnOff(getattr(settings.profile, name), id=f"profile-{name}")
                     yield Label(question, classes="profile-question")
             if not self.first_run:
+                yield self._row("Colours", self._colours())
                 yield self._row("Chime in stretches", OnOff(settings.stretch.bell, id="bell"))
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
                 for step in settings.routine.steps:
@@ -184,12 +195,33 @@ class SettingsScreen(Screen[bool]):
                         )
                         yield OnOff(step.enabled, id=f"enabled-{step.id}")
         # Outside the scrolling form, so Save is in view on a small terminal too.
-        with Vertical(id="settings-actions"):
+        with Vertical(id="settings-actions", classes=welcome):
             yield Static(id="settings-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Not now" if self.first_run else "Back", id="cancel", compact=True)
         yield CoachFooter()
+
+    def _colours(self) -> Select[str]:
+        """The themes offered by name: high contrast, the terminal's own colours (whose
+        palette may be a high-contrast one of the desktop), coach's dark and light; any
+        other theme chosen in the command palette stays listed."""
+        choices = dict(COLOURS)
+        current = self.app.theme
+        choices.setdefault(current, current)
+        return Select(
+            [(label, name) for name, label in choices.items()],
+            value=current,
+            allow_blank=False,
+            compact=True,
+            id="theme",
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # Colours apply at once, and are remembered (CoachApp.watch_theme), as a theme
+        # chosen in the command palette is.
+        if event.select.id == "theme" and isinstance(event.value, str):
+            self.app.theme = event.value
 
     @staticmethod
     def _row(label: str, field: Input | Select[str]) -> Horizontal:
@@ -251,7 +283,9 @@ class SettingsScreen(Screen[bool]):
                     changes.append((key, value))
         error = app.apply_settings(changes)
         if error is not None:
-            self.query_one("#settings-error", Static).update(error)
+            shown = self.query_one("#settings-error", Static)
+            shown.update(error)
+            shown.display = True
             return
         self.notify("Settings saved." if changes else "Nothing changed.")
         self.dismiss(True)

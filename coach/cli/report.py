@@ -57,9 +57,10 @@ def run(options: ReportOptions, ctx: Session) -> int:
         check_output_file(path, "report." + fmt)
     # Imported here: the statistics and the page's libraries are not worth loading for
     # every other command.
-    from coach.report.build import make_report, render
+    from coach.report.build import make_report
+    from coach.report.output import render
 
-    report = make_report(ctx.store, ctx.settings, options.weeks, ctx.clock.now())
+    report = make_report(ctx, options.weeks)
     data = render(report, fmt, paper=options.paper)
     if path is None:
         sys.stdout.write(data.decode())

@@ -1,7 +1,7 @@
 """`coach serve`: the app in a web browser, on this computer, behind a one-time link.
 
-Run as `python -m coach.cli.serve [--data-dir DIR]`, this module is also the app process
-of one browser tab (see coach.web.server).
+Each browser tab's app runs as `python -m coach.cli.serve_tab [--data-dir DIR]` (see
+coach.web.server).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def run(options: ServeOptions, ctx: Session) -> int:
             "encrypted (http): anyone on the network can read the diary as it is shown.",
             file=sys.stderr,
         )
-    command = [sys.executable, "-m", "coach.cli.serve"]
+    command = [sys.executable, "-m", "coach.cli.serve_tab"]
     if ctx.paths.config_dir == ctx.paths.data_dir:  # --data-dir or COACH_HOME
         command += ["--data-dir", str(ctx.paths.data_dir)]
     config = ServeConfig(command=command, host=host, port=options.port, font_size=options.font_size)
@@ -148,16 +148,3 @@ def register(sub: Subparsers) -> None:
         help="the text size in the page, in pixels (default 18)",
     )
     p.set_defaults(run=run, options=ServeOptions)
-
-
-def _app_process(argv: list[str]) -> int:
-    """One browser tab's app: in a process group of its own, so a Ctrl+C typed at
-    `coach serve` reaches the server alone, which then tells each app to quit."""
-    from coach.cli.main import main
-
-    os.setpgrp()
-    return main(argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(_app_process(sys.argv[1:]))

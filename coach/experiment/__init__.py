@@ -19,64 +19,63 @@ bedtimes name the nights) and the time `now`:
 
 `rng` (a `random.Random`) fixes the random order for a reproducible simulation; the
 command line uses the operating system's randomness. bench/experiment_calibration.py is
-an example of a simulation through this API. Names are loaded on first use, so importing
+an example of a simulation through this API. Names load on first use, so importing
 `coach.experiment` loads neither the model nor scipy.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from coach import lazy_exports
 
 if TYPE_CHECKING:
-    from coach.experiment.estimate import Estimate
-    from coach.experiment.protocol import (
-        ExperimentResult,
-        NightAssignment,
-        Protocol,
-        StartOutcome,
-        advance,
-        assignment,
-        experiment_result,
-        plan_for,
-        start,
-        stop,
-    )
-    from coach.experiment.store import ExperimentStore
+    from coach.experiment.estimate import Estimate as Estimate
+    from coach.experiment.model import PairTotals as PairTotals
+    from coach.experiment.model import fit_pairs as fit_pairs
+    from coach.experiment.protocol import EarlyEnd as EarlyEnd
+    from coach.experiment.protocol import ExperimentResult as ExperimentResult
+    from coach.experiment.protocol import NightAssignment as NightAssignment
+    from coach.experiment.protocol import PeriodSummary as PeriodSummary
+    from coach.experiment.protocol import Protocol as Protocol
+    from coach.experiment.protocol import RunIn as RunIn
+    from coach.experiment.protocol import StartOutcome as StartOutcome
+    from coach.experiment.protocol import advance as advance
+    from coach.experiment.protocol import assignment as assignment
+    from coach.experiment.protocol import experiment_result as experiment_result
+    from coach.experiment.protocol import load_protocol as load_protocol
+    from coach.experiment.protocol import look_due as look_due
+    from coach.experiment.protocol import plan_for as plan_for
+    from coach.experiment.protocol import run_in as run_in
+    from coach.experiment.protocol import start as start
+    from coach.experiment.protocol import stop as stop
+    from coach.experiment.protocol import take_looks as take_looks
+    from coach.experiment.store import ExperimentStore as ExperimentStore
 
-_WHERE = {
-    "Estimate": "coach.experiment.estimate",
-    "ExperimentStore": "coach.experiment.store",
-    "ExperimentResult": "coach.experiment.protocol",
-    "NightAssignment": "coach.experiment.protocol",
-    "Protocol": "coach.experiment.protocol",
-    "StartOutcome": "coach.experiment.protocol",
-    "advance": "coach.experiment.protocol",
-    "assignment": "coach.experiment.protocol",
-    "experiment_result": "coach.experiment.protocol",
-    "plan_for": "coach.experiment.protocol",
-    "start": "coach.experiment.protocol",
-    "stop": "coach.experiment.protocol",
-}
-
-__all__ = [
-    "Estimate",
-    "ExperimentResult",
-    "ExperimentStore",
-    "NightAssignment",
-    "Protocol",
-    "StartOutcome",
-    "advance",
-    "assignment",
-    "experiment_result",
-    "plan_for",
-    "start",
-    "stop",
-]
-
-
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module 'coach.experiment' has no attribute {name!r}")
-    return getattr(import_module(where), name)
+__getattr__, __all__ = lazy_exports(
+    __name__,
+    {
+        "coach.experiment.protocol": (
+            "Protocol",
+            "NightAssignment",
+            "RunIn",
+            "StartOutcome",
+            "ExperimentResult",
+            "EarlyEnd",
+            "PeriodSummary",
+            "start",
+            "stop",
+            "advance",
+            "assignment",
+            "take_looks",
+            "look_due",
+            "experiment_result",
+            "plan_for",
+            "load_protocol",
+            "run_in",
+        ),
+        "coach.experiment.estimate": ("Estimate",),
+        "coach.experiment.model": ("PairTotals", "fit_pairs"),
+        "coach.experiment.store": ("ExperimentStore",),
+    },
+)

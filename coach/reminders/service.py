@@ -42,16 +42,12 @@ from coach.planner import Plan, PlannedStep, current_night
 from coach.records.store import PAUSE_EVENT, Store
 from coach.reminders.rules import (
     DELIVERED,
-    MAX_SNOOZES,
     ON_TIME_GRACE,
     PENDING,
     REMINDER_EVENT,
-    SNOOZE_EVENT,
-    parse_instant,
     reminder_text,
-    set_paused,
-    snooze,
 )
+from coach.session import MAX_SNOOZES, SNOOZE_EVENT, parse_instant, record_pause, record_snooze
 from coach.settings.model import Settings
 from coach.settings.watch import ConfigWatcher
 
@@ -329,7 +325,7 @@ class ReminderService:
         """Remind again about a due step after the configured snooze; returns when.
 
         Refused (CoachError, saying why) for a step not due yet or not on the night's plan,
-        done or skipped, on a paused night, or past MAX_SNOOZES (`coach.reminders.rules`:
+        done or skipped, on a paused night, or past MAX_SNOOZES (`coach.session.check_snooze`:
         the one rule the command line uses too); the count is kept in the store, so it
         holds across restarts and between the TUI and the daemon.
         """
@@ -337,7 +333,7 @@ class ReminderService:
             if self.store is None:
                 raise CoachError("reminders here keep no records, so nothing can be snoozed")
             self._reload_config()
-            wake = snooze(self.store, self.settings, self.clock.now(), night, step_id)
+            wake = record_snooze(self.store, self.settings, self.clock.now(), night, step_id)
             self._read_store()
             return wake
 
@@ -350,7 +346,7 @@ class ReminderService:
         """Silence (or unsilence) a night's reminders; a paused night records nothing missed."""
         with self._lock:
             if self.store is not None:
-                set_paused(self.store, night, paused)
+                record_pause(self.store, night, paused)
             self._paused[night] = paused
 
     def is_paused(self, night: date) -> bool:

@@ -1,14 +1,16 @@
-"""The doctor's report: one model of what a clinician needs, built once, rendered as Markdown
-here and as HTML (`coach.report.html`) or a PDF page (`coach.report.pdf`).
+"""The doctor's report: one model of what a clinician needs (`coach.report.model`), built
+from one snapshot of the period, rendered as Markdown (`coach.report.markdown`), HTML
+(`coach.report.html`) or a PDF page (`coach.report.pdf`).
 
 It shows what CONTENT.md says trials measure: cramps per week as counts with the nights
 logged, worst pain and sleep disturbance, against the first week logged (labelled for what
 it is); the longest cramps; how often each evening step was done; the red-flag patterns
 seen; the user's notes; and the not-medical-advice line.
 
-A report is a list of `Section`s, each a title and a few `Block`s (paragraph, table,
-bullets, the weekly chart). A new section is one builder function here; every renderer
-already knows how to draw its blocks.
+The report reads once: `read_period` takes what it needs from a `ReportSource` (the
+session) into a `PeriodSnapshot`; everything after is built from that snapshot alone. A new
+section is one builder function here (and, if it needs more data, one field of the
+snapshot); every renderer already knows how to draw its blocks.
 """
 
 from __future__ import annotations
@@ -16,31 +18,46 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from coach import __version__
-from coach.diary.export import to_csv
-from coach.diary.formats import ReportFormat
 from coach.diary.nights import CrampWeek, Diary, NightFacts
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
-from coach.records.store import Store
+from coach.report.model import (
+    NOT_MEDICAL_ADVICE,
+    Block,
+    Bullets,
+    ChartBar,
+    Paragraph,
+    Period,
+    Report,
+    Section,
+    Table,
+    WeeklyChart,
+)
 from coach.safety.rules import RULES_SUMMARY, find_red_flags
 from coach.settings.model import Settings
-from coach.system.files import atomic_write
 
 if TYPE_CHECKING:
-    from coach.session import Session
+    from coach.experiment.protocol import ExperimentResult
+    from coach.records.store import CrampLog, Event
+    from coach.safety.flags import RaisedFlag
+
+__all__ = [
+    "DEFAULT_WEEKS",
+    "NOT_MEDICAL_ADVICE",
+    "Extras",
+    "PeriodSnapshot",
+    "ReportSource",
+    "build_report",
+    "make_report",
+    "read_period",
+]
 
 DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
 LONGEST_SHOWN = 5
-NOT_MEDICAL_ADVICE = (
-    "Not medical advice. This diary was kept by the patient with a self-care app; the app "
-    "does not diagnose or treat. Figures are self-reported, and the evidence for the "
-    "evening routine is limited (stretching may help some people; results are mixed)."
-)
 BASELINE_NOTE = (
     "The baseline is the first week logged, usually the worst: people start a diary when "
     "cramps are bad, and bad spells ease on their own (regression to the mean); in trials, "
@@ -54,98 +71,44 @@ RATE_NOTE = (
     "and disturbance are means over the nights that have them."
 )
 
-Align = Literal["l", "r"]
 
-
-# --- the model ------------------------------------------------------------------------------
-
-
-class Paragraph(NamedTuple):
-    """Running text; `small` for notes under a table."""
-
-    text: str
-    small: bool = False
-
-
-class Bullets(NamedTuple):
-    """A list; each item may start with a bold `lead` ("Urgent")."""
-
-    items: tuple[tuple[str, str], ...]
-    """(lead, text) pairs; lead may be empty."""
-
-
-class Table(NamedTuple):
-    """A table of text cells; the renderers align and emphasise, never reformat."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    align: tuple[Align, ...]
-    total: bool = False
-    """The last row is a total (drawn bold)."""
-    widths: tuple[float, ...] = ()
-    """Relative column widths for a page; empty means equal."""
-    span: float = 1.0
-    """Share of the page's width the table takes."""
-
-
-class ChartBar(NamedTuple):
-    """One bar of the weekly chart: a week's count with the nights it rests on."""
-
-    label: str
-    cramps: int
-    nights_logged: int
-    nights: int
-    baseline: bool = False
-
-
-class WeeklyChart(NamedTuple):
-    """Cramps per week as bars, each with its count and nights logged under it."""
-
-    title: str
-    bars: tuple[ChartBar, ...]
-
-    def alt(self) -> str:
-        """The chart in words, for Markdown and screen readers."""
-        return "; ".join(
-            f"{b.label.replace(chr(10), ' ')}: {b.cramps} cramps, "
-            f"{b.nights_logged} of {b.nights} nights logged"
-            for b in self.bars
-        )
-
-
-Block = Paragraph | Bullets | Table | WeeklyChart
-
-
-class Section(NamedTuple):
-    """A titled part of the report."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    overflow: bool = False
-    """May go to a second page (notes, the experiment); the rest fits on the first."""
-    narrow: bool = False
-    """Half a page wide is enough: two narrow sections in a row share one band of a page."""
-
-
-class Report(NamedTuple):
-    """Everything the report says, in the order it says it."""
-
-    title: str
-    facts: tuple[tuple[str, str], ...]
-    """Who and what period, as (label, value); an empty value is a line to fill in."""
-    sections: tuple[Section, ...]
-    disclaimer: str = NOT_MEDICAL_ADVICE
-
-
-class Period(NamedTuple):
-    """The nights a report covers."""
-
-    start: date
-    end: date
+class ReportSource(Protocol):
+    """What a report reads: the session (coach.session.Session) provides it."""
 
     @property
-    def nights(self) -> int:
-        return (self.end - self.start).days + 1
+    def settings(self) -> Settings: ...
+
+    def now(self) -> datetime: ...
+
+    def load(self, start: date | None = None, end: date | None = None) -> Diary: ...
+
+    def first_record_night(self) -> date | None: ...
+
+    def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]: ...
+
+    def events(self, start: date, end: date, kind: str | None = None) -> list[Event]: ...
+
+    def raised_flags(self, start: date, end: date) -> list[RaisedFlag]: ...
+
+    def experiment_result(self) -> ExperimentResult | None: ...
+
+
+class PeriodSnapshot(NamedTuple):
+    """Everything a report of the last `weeks` weeks shows, read once from its source."""
+
+    diary: Diary
+    """The report's weeks, with a night to spare each side."""
+    settings: Settings
+    now: datetime
+    weeks: int
+    period: Period
+    baseline: CrampWeek | None
+    """The first seven nights from the first morning log on record."""
+    answers: tuple[Event, ...]
+    """The weekly "not cramps?" answers given in the period."""
+    flags: tuple[RaisedFlag, ...]
+    """The red flags raised on the period's nights."""
+    experiment: ExperimentResult | None
 
 
 class Extras(NamedTuple):
@@ -166,7 +129,26 @@ class Extras(NamedTuple):
     """Anything else, appended before the notes."""
 
 
-# --- building -------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------
+
+
+def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
+    """The one read a report makes: its weeks (with a night to spare), the baseline week,
+    the weekly answers, the flags raised and the experiment's result."""
+    settings, now = source.settings, source.now()
+    diary = _load_diary(source, weeks)
+    period = report_period(diary, weeks)
+    return PeriodSnapshot(
+        diary=diary,
+        settings=settings,
+        now=now,
+        weeks=weeks,
+        period=period,
+        baseline=_baseline_week(source, diary),
+        answers=tuple(source.events(period.start, period.end, SAFETY_ANSWERS)),
+        flags=tuple(source.raised_flags(period.start, period.end)),
+        experiment=source.experiment_result(),
+    )
 
 
 def report_period(diary: Diary, weeks: int) -> Period:
@@ -182,27 +164,24 @@ def report_period(diary: Diary, weeks: int) -> Period:
     return Period(start=max(first, end - timedelta(days=weeks * 7 - 1)), end=end)
 
 
-def load_diary(store: Store, settings: Settings, now: datetime, weeks: int) -> Diary:
+def _load_diary(source: ReportSource, weeks: int) -> Diary:
     """The nights the report reads: its weeks, with a night to spare each side.
 
     Reading only these keeps a report on ten years of records as quick as on six weeks;
-    the baseline week comes from `baseline_week`.
+    the baseline week comes from `_baseline_week`.
     """
     from coach.planner import current_night
 
-    tonight = current_night(settings, now)
-    first = store.first_night()
+    tonight = current_night(source.settings, source.now())
+    first = source.first_record_night()
     if first is None:
-        return Diary.load(store, settings, now)
-    start = max(first, tonight - timedelta(days=weeks * 7 + 1))
-    return Diary.load(store, settings, now, start=start)
+        return source.load()
+    return source.load(start=max(first, tonight - timedelta(days=weeks * 7 + 1)))
 
 
-def baseline_week(
-    store: Store, settings: Settings, now: datetime, diary: Diary
-) -> CrampWeek | None:
+def _baseline_week(source: ReportSource, diary: Diary) -> CrampWeek | None:
     """The first seven nights from the first morning log on record."""
-    first = store.first_night()
+    first = source.first_record_night()
     if first is None:
         return None
     if diary.first is not None and first >= diary.first:
@@ -212,13 +191,16 @@ def baseline_week(
     # Search forward a quarter at a time: the first log is usually near the first record.
     while start <= end:
         chunk_end = min(end, start + timedelta(days=91))
-        logs = store.cramp_logs(start, chunk_end)
+        logs = source.cramp_logs(start, chunk_end)
         if logs:
             found = min(logs)
-            week = Diary.load(store, settings, now, start=found, end=found + timedelta(days=6))
+            week = source.load(start=found, end=found + timedelta(days=6))
             return week.cramp_block(found, 7)
         start = chunk_end + timedelta(days=1)
     return None
+
+
+# --- building -------------------------------------------------------------------------------
 
 
 SAFETY_ANSWERS = "safety-answers"
@@ -231,11 +213,11 @@ NOT_CRAMPS_QUESTIONS: dict[str, str] = {
 """What the answers mean, in the words of CONTENT.md's "Not cramps" and red flags."""
 
 
-def not_cramps_answers(store: Store, start: date, end: date) -> tuple[tuple[str, str], ...]:
-    """The patient's answers to the weekly questions asked in start..end: the latest answer
-    to each, and how often it was yes."""
+def not_cramps_answers(events: Sequence[Event]) -> tuple[tuple[str, str], ...]:
+    """The patient's answers to the weekly questions (their events): the latest answer to
+    each, and how often it was yes."""
     answers: dict[str, list[tuple[date, bool]]] = {}
-    for event in store.events(start, end, kind=SAFETY_ANSWERS):
+    for event in events:
         for key, value in event.data.items():
             if key in NOT_CRAMPS_QUESTIONS and isinstance(value, bool):
                 answers.setdefault(key, []).append((event.night, value))
@@ -256,14 +238,13 @@ def not_cramps_answers(store: Store, start: date, end: date) -> tuple[tuple[str,
     return tuple(rows)
 
 
-def experiment_blocks(store: Store, settings: Settings, now: datetime) -> tuple[Block, ...]:
-    """The personal experiment's result (coach.experiment.protocol) as blocks, or () when none was
+def experiment_blocks(result: ExperimentResult | None) -> tuple[Block, ...]:
+    """The personal experiment's result (coach.experiment) as blocks, or () when none was
     ever started."""
-    from coach.experiment.protocol import MODEL_WORDS, experiment_result
-
-    result = experiment_result(store, settings, now)
     if result is None:
         return ()
+    from coach.experiment.protocol import MODEL_WORDS
+
     blocks: list[Block] = [Paragraph(text=result.summary())]
     running = result.status in ("running", "run-in")
     if result.protocol.arms:
@@ -345,12 +326,9 @@ def profile_answers(settings: Settings) -> tuple[tuple[str, str], ...]:
     )
 
 
-def raised_flags_section(store: Store, start: date, end: date) -> Section | None:
-    """The red flags raised on nights start..end (coach.safety.flags), with when and whether
-    the patient acknowledged them; None when none was raised."""
-    from coach.safety.flags import flags_in
-
-    raised = flags_in(store, start, end)
+def raised_flags_section(raised: Sequence[RaisedFlag]) -> Section | None:
+    """The red flags raised in the period (coach.safety.flags), with when and whether the
+    patient acknowledged them; None when none was raised."""
     if not raised:
         return None
     items = tuple(
@@ -363,29 +341,30 @@ def raised_flags_section(store: Store, start: date, end: date) -> Section | None
     return Section(title="Red flags raised", blocks=(Bullets(items=items),))
 
 
-def make_report(
-    store: Store,
-    settings: Settings,
-    weeks: int,
-    now: datetime,
-    extras: Extras | None = None,
-) -> Report:
-    """The report of the last `weeks` weeks, reading only the nights it needs."""
-    diary = load_diary(store, settings, now, weeks)
-    baseline = baseline_week(store, settings, now, diary)
+def make_report(source: ReportSource, weeks: int, extras: Extras | None = None) -> Report:
+    """The report of the last `weeks` weeks: one snapshot read, then built from it."""
+    return report_from(read_period(source, weeks), extras)
+
+
+def report_from(snapshot: PeriodSnapshot, extras: Extras | None = None) -> Report:
+    """The report of a snapshot; `extras` given replace what the snapshot would give."""
     extras = extras or Extras()
     if not extras.not_cramps:
-        period = report_period(diary, weeks)
-        answers = not_cramps_answers(store, period.start, period.end)
-        extras = extras._replace(not_cramps=answers)
+        extras = extras._replace(not_cramps=not_cramps_answers(snapshot.answers))
     if not extras.experiment:
-        extras = extras._replace(experiment=experiment_blocks(store, settings, now))
+        extras = extras._replace(experiment=experiment_blocks(snapshot.experiment))
     if not extras.profile:
-        extras = extras._replace(profile=profile_answers(settings))
+        extras = extras._replace(profile=profile_answers(snapshot.settings))
     if extras.flags is None:
-        period = report_period(diary, weeks)
-        extras = extras._replace(flags=raised_flags_section(store, period.start, period.end))
-    return build_report(diary, settings, weeks, now, baseline=baseline, extras=extras)
+        extras = extras._replace(flags=raised_flags_section(snapshot.flags))
+    return build_report(
+        snapshot.diary,
+        snapshot.settings,
+        snapshot.weeks,
+        snapshot.now,
+        baseline=snapshot.baseline,
+        extras=extras,
+    )
 
 
 def build_report(
@@ -456,7 +435,6 @@ def build_report(
             Section(
                 title="Personal experiment: does stretching help?",
                 blocks=extras.experiment,
-                overflow=True,
             )
         )
     return Report(
@@ -696,87 +674,9 @@ def _notes_section(nights: Sequence[NightFacts]) -> Section:
     noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
     title = "Notes the patient wrote (medicines and anything else)"
     if not noted:
-        return Section(
-            title=title, blocks=(Paragraph(text="No notes in this period."),), overflow=True
-        )
+        return Section(title=title, blocks=(Paragraph(text="No notes in this period."),))
     items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
-    return Section(title=title, blocks=(Bullets(items=items),), overflow=True)
+    return Section(title=title, blocks=(Bullets(items=items),))
 
 
 # --- Markdown -------------------------------------------------------------------------------
-
-
-def render_markdown(report: Report) -> str:
-    """The report as Markdown."""
-    lines = [f"# {report.title}", ""]
-    for label, value in report.facts:
-        lines.append(f"- {label}: {value or '_' * 24}")
-    lines.append("")
-    for section in report.sections:
-        lines += [f"## {section.title}", ""]
-        for block in section.blocks:
-            lines += _md_block(block)
-    lines += ["---", "", f"*{report.disclaimer}*", ""]
-    return "\n".join(lines)
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_block(block: Block) -> list[str]:
-    if isinstance(block, Paragraph):
-        return [f"*{block.text}*" if block.small else block.text, ""]
-    if isinstance(block, Bullets):
-        return [
-            *(f"- **{lead}**: {text}" if lead else f"- {text}" for lead, text in block.items),
-            "",
-        ]
-    if isinstance(block, WeeklyChart):
-        return [f"{block.title}: {block.alt()}.", ""]
-    lines = [
-        "| " + " | ".join(block.header) + " |",
-        "|" + "|".join("---:" if a == "r" else "---" for a in block.align) + "|",
-    ]
-    for index, row in enumerate(block.rows):
-        cells = [_md_cell(c) for c in row]
-        if block.total and index == len(block.rows) - 1:
-            cells[0] = f"**{cells[0]}**"
-        lines.append("| " + " | ".join(cells) + " |")
-    return [*lines, ""]
-
-
-# --- files ----------------------------------------------------------------------------------
-
-
-def render(report: Report, fmt: ReportFormat, paper: Literal["a4", "letter"] = "a4") -> bytes:
-    """The report in `fmt` (pdf, html or md), as the bytes of its file. The PDF and HTML
-    renderers (and their libraries) load here, when a report is made."""
-    if fmt == "pdf":
-        from coach.report.pdf import render_pdf
-
-        return render_pdf(report, paper)
-    if fmt == "html":
-        from coach.report.html import render_html
-
-        return render_html(report).encode()
-    return render_markdown(report).encode()
-
-
-def export_files(
-    source: Session, folder: Path, weeks: int = DEFAULT_WEEKS, fmt: ReportFormat = "pdf"
-) -> tuple[Path, Path]:
-    """Write the report (a PDF by default) and every finished night (CSV) into `folder`;
-    return both paths."""
-    store, settings, now = source.store, source.settings, source.now()
-    report = make_report(store, settings, weeks, now)
-    stamp = f"{now.astimezone(settings.tz):%Y-%m-%d}"
-    report_path = folder / f"report-{stamp}.{fmt}"
-    csv_path = folder / f"history-{stamp}.csv"
-    atomic_write(report_path, render(report, fmt))
-    # The CSV holds every night on record: it is the user's own data, not a summary.
-    diary = source.load()
-    end = diary.last_over
-    if diary.first is not None and end is not None:
-        atomic_write(csv_path, to_csv(diary.window(diary.first, end)).encode())
-    return report_path, csv_path

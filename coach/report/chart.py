@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from coach.diary.trends import MIN_RATE_NIGHTS
-from coach.report.build import WeeklyChart
+from coach.report.model import WeeklyChart
 
 MM = 1 / 25.4
 """Inches per millimetre: the figure is sized for the page it goes on."""

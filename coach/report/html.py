@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from coach.report import chart as report_chart
-from coach.report.build import Block, Bullets, Paragraph, Report, Table, WeeklyChart
+from coach.report.model import Block, Bullets, Paragraph, Report, Table, WeeklyChart
 
 STYLE = """
 @page { size: auto; margin: 14mm; }

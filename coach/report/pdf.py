@@ -16,7 +16,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import Align, XPos, YPos
 
 from coach.report import chart as report_chart
-from coach.report.build import Block, Bullets, Paragraph, Report, Section, Table, WeeklyChart
+from coach.report.model import Block, Bullets, Paragraph, Report, Section, Table, WeeklyChart
 
 Paper = Literal["a4", "letter"]
 FONT = "DejaVu"

@@ -35,6 +35,7 @@ THEMES: tuple[str, ...] = (
     "dracula",
     "flexoki",
     "gruvbox",
+    "high-contrast",
     "monokai",
     "nord",
     "rose-pine",
@@ -48,8 +49,9 @@ THEMES: tuple[str, ...] = (
     "tokyo-night",
 )
 """Textual's built-in themes from 8.0 to 8.2 (8.0 has textual-ansi, 8.2 ansi-dark and
-ansi-light), named here so the core checks a theme without importing Textual; the app
-keeps Textual's default when the installed Textual lacks the one chosen."""
+ansi-light) and coach's own high-contrast (screens/looks.py), named here so the core checks
+a theme without importing Textual; the app keeps Textual's default when the installed
+Textual lacks the one chosen."""
 DEFAULT_THEME = "textual-dark"
 DEFAULT_BEDTIME = time(22, 30)
 OFFSET_RANGE = (-600, 120)

@@ -99,7 +99,7 @@ class Served:
                 argv = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"coach.cli.serve" in argv and str(self.home).encode() in argv:
+            if b"coach.cli.serve_tab" in argv and str(self.home).encode() in argv:
                 pids.append(int(entry.name))
         return pids
 

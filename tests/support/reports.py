@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from coach.diary.nights import Diary
+from coach.experiment.protocol import experiment_result
 from coach.records.store import Store
-from coach.report.build import Extras, build_report, experiment_blocks, render_markdown
+from coach.report.build import Extras, build_report, experiment_blocks
+from coach.report.markdown import render_markdown
 from coach.settings.model import Settings
 
 
@@ -15,5 +17,7 @@ def markdown_report(
 ) -> str:
     """The Markdown report of the last `weeks` weeks of the diary (with the personal
     experiment's section when `store` holds one)."""
-    extras = Extras(experiment=experiment_blocks(store, settings, now)) if store else None
+    if store is None:
+        return render_markdown(build_report(diary, settings, weeks, now))
+    extras = Extras(experiment=experiment_blocks(experiment_result(store, settings, now)))
     return render_markdown(build_report(diary, settings, weeks, now, extras=extras))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import pkgutil
 import subprocess
 import sys
@@ -146,3 +147,46 @@ def test_opening_the_app_loads_only_what_tonight_needs(tmp_path: Path) -> None:
     painted, loaded = result.stdout.splitlines()
     assert painted == "tonight"
     assert loaded == "", f"loaded before the first paint: {loaded}"
+
+
+# --- the packages' own surface ----------------------------------------------------------
+
+PACKAGES = sorted(
+    info.name for info in pkgutil.iter_modules(coach.__path__, prefix="coach.") if info.ispkg
+)
+
+
+def test_coach_holds_at_most_a_dozen_top_level_modules() -> None:
+    modules = [info.name for info in pkgutil.iter_modules(coach.__path__) if not info.ispkg]
+    assert len(modules) <= 12, modules
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_says_what_it_is_for_and_exports_its_surface(package: str) -> None:
+    """A docstring, and an `__all__` whose every name resolves (loaded on first use)."""
+    module = importlib.import_module(package)
+    assert module.__doc__ and len(module.__doc__.split()) >= 10, f"{package}: no docstring"
+    assert module.__all__, f"{package} exports nothing"
+    for name in module.__all__:
+        assert getattr(module, name) is not None, f"{package}.{name}"
+    with pytest.raises(AttributeError):
+        module.no_such_name  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    ("package", "heavy"),
+    [
+        ("coach.report", ("fpdf", "matplotlib")),
+        ("coach.experiment", ("scipy", "numpy")),
+        *((package, ("textual",)) for package in PACKAGES),
+    ],
+)
+def test_importing_a_package_loads_nothing_heavy(package: str, heavy: tuple[str, ...]) -> None:
+    code = (
+        f"import sys, importlib; importlib.import_module({package!r}); "
+        f"print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "", f"{package} loaded {result.stdout.strip()}"

@@ -14,7 +14,8 @@ from coach.cli.main import main
 from coach.diary.nights import Diary
 from coach.experiment.protocol import Protocol
 from coach.records.store import Store
-from coach.report.build import NOT_MEDICAL_ADVICE, export_files, poisson_interval
+from coach.report.build import NOT_MEDICAL_ADVICE, poisson_interval
+from coach.report.output import export_files
 from coach.session import Session
 from tests.support.reports import markdown_report
 

@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.records.store import Store
-from coach.report.build import make_report, render
+from coach.report.build import make_report
+from coach.report.output import render
 from coach.session import Session
 from coach.system.paths import Paths
 from tests.support import BERLIN
@@ -150,7 +151,7 @@ def test_a_long_report_spills_only_notes_onto_a_second_page(
             morning.store.record_cramps(
                 night, 1, severity=4, notes=f"walked {day} km in new shoes, slept badly after"
             )
-    report = make_report(morning.store, morning.settings, 6, morning.clock.now())
+    report = make_report(morning, 6)
     out = tmp_path / "long.pdf"
     out.write_bytes(render(report, "pdf"))
     pages = [page for page in pdf_text(out).split("\f") if page.strip()]
@@ -217,10 +218,10 @@ def test_the_night_just_slept_waits_for_its_log(ctx: Session, clock: FakeClock) 
     clock.set(MONDAY_MORNING)
     ctx.store.record_cramps(date(2026, 11, 20), 1)
     ctx.store.record_step(date(2026, 11, 22), "stretch", "done")
-    report = make_report(ctx.store, ctx.settings, 6, clock.now())
+    report = make_report(ctx, 6)
     assert "to Sat 21 Nov 2026" in dict(report.facts)["Period"]
     ctx.store.record_cramps(date(2026, 11, 22), 0)
-    report = make_report(ctx.store, ctx.settings, 6, clock.now())
+    report = make_report(ctx, 6)
     assert "to Sun 22 Nov 2026" in dict(report.facts)["Period"]
 
 

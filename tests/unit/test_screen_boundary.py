@@ -1,8 +1,8 @@
 """Screens go through the session: none writes config.toml itself, none reaches for the
-store the session holds.
+store the session holds (whatever re-exports it).
 
-That no screen imports the store's modules is the import-linter contract
-`screens-without-storage` (pyproject.toml), run by `lint-imports` in the test command.
+Where screens sit among the layers is import-linter's `app-above-core` contract
+(pyproject.toml), run by `lint-imports` in the test command.
 """
 
 from __future__ import annotations
