@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from coach.cli import plain
 from coach.clock import check_local_zone
 from coach.errors import CoachError, UsageError
 from coach.settings.model import TIMEZONE_UNKNOWN
@@ -185,6 +184,8 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
+            from coach.cli import plain  # the parsed commands' path only, not the app's
+
             args.plain = plain.wanted(args.plain)
             options = options_of(args)
             kind: str = APP_KIND if args.run is _run_app else getattr(args, "kind", "cli")
@@ -255,8 +256,10 @@ def _plain_output(on: bool) -> Iterator[None]:
     if not on:
         yield
         return
+    from coach.cli.plain import SpeakableOutput
+
     real = sys.stdout
-    sys.stdout = plain.SpeakableOutput(real)
+    sys.stdout = SpeakableOutput(real)
     try:
         yield
     finally:

@@ -48,6 +48,7 @@ from coach.experiment.analysis import (
     analyse,
     periods,
 )
+from coach.experiment.checks import STATE_KEY
 from coach.experiment.design import (
     BENEFIT_RATIO,
     FIRST_LOOK,
@@ -103,7 +104,6 @@ __all__ = [
     "pairs_needed",
 ]
 
-STATE_KEY = "experiment"
 STRETCH = "stretch"
 
 Phase = Literal["run-in", "randomised"]
