@@ -366,9 +366,16 @@ register_event("red-flag-ack", {"flag": text(empty=False, limit=200)})
 register_event(
     "safety-answers",
     {},
-    {"walking_pain": optional(boolean), "elsewhere": optional(boolean)},
+    {
+        "walking_pain": optional(boolean),
+        "elsewhere": optional(boolean),
+        # ids of coach.safety.note_rules.SIGNS; an id this version does not know (a newer
+        # version's) is kept and not read
+        "signs": texts(20),
+    },
 )
-"""Issue 12: the check-in's weekly questions (coach.safety.rules.record_answers)."""
+"""Issue 12: the check-in's weekly questions (coach.safety.rules.record_answers); issue 21:
+the urgent signs answered (the check-in's checklist, `coach cramp --sign`)."""
 
 
 STATE_CHECKS: dict[str, Check] = {}

@@ -39,7 +39,7 @@ DESIGN_COMMANDS = {
     "config",
     "serve",
 }
-ADDED_SINCE = {"restore", "merge", "pause"}
+ADDED_SINCE = {"restore", "merge", "pause", "open"}
 """Commands added after DESIGN.md's contract was written; the README documents each."""
 
 
@@ -142,6 +142,7 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "disturbance": None,
         "note": None,
         "night": None,
+        "signs": None,
     }
 
 
