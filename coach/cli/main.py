@@ -22,10 +22,18 @@ from coach.system.paths import Paths
 if TYPE_CHECKING:
     import argparse
 
-    from coach.cli.args import NoOptions
+    from coach.cli.args import NoOptions, Parser
     from coach.session import Session
 
 __all__ = ["UsageError", "build_parser", "main", "options_of"]
+
+
+EVENING = "evening"
+"""`coach open evening`: the guided evening ("Start my evening")."""
+
+
+class OpenOptions(NamedTuple):
+    step: str
 
 
 def _run_app(options: NoOptions, ctx: Session) -> int:
@@ -33,10 +41,31 @@ def _run_app(options: NoOptions, ctx: Session) -> int:
     return _open_app(ctx)
 
 
-def _open_app(ctx: Session) -> int:
+def _run_open(options: OpenOptions, ctx: Session) -> int:
+    """`coach open STEP`: the app on one of tonight's steps (a reminder's Open button)."""
+    ids = ctx.settings.routine.step_ids
+    if options.step != EVENING and options.step not in ids:
+        raise UsageError(f"unknown step {options.step!r}; choose one of: {', '.join(ids)}, evening")
+    return _open_app(ctx, options.step)
+
+
+def _open_app(ctx: Session, step: str | None = None) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
-    return run_tui(ctx)
+    return run_tui(ctx, open_step=step)
+
+
+def _register_open(sub: argparse._SubParsersAction[Parser]) -> None:
+    # Here, beside the app's own start: the composition root alone imports the UI.
+    p = sub.add_parser(
+        "open",
+        help="open coach on one of tonight's steps",
+        description="Open the app on one of tonight's steps: the stretch step starts the "
+        "guided stretches, `evening` the guided evening, any other step its card. A "
+        "reminder's Open button starts it so.",
+    )
+    p.add_argument("step", metavar="STEP", help="a step id, like stretch, or evening")
+    p.set_defaults(run=_run_open, options=OpenOptions, kind=APP_KIND)
 
 
 APP_KIND = "tui"
@@ -100,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
         cli_serve,  # serve
         cli_reminders,  # daemon, notify-test, pause, snooze
     ):
+        if module is cli_reminders:
+            _register_open(sub)  # open: before the reminders, which end the list
         module.register(sub)
     return parser
 
