@@ -318,7 +318,7 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
                 else ("the stretches are back every night")
             )
             tell(
-                f"{EARLY_HEADLINES[protocol.ended.reason]} Your experiment ended early, "
+                f"{protocol.ended.headline()} Your experiment ended early, "
                 f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
                 "read the answer.",
                 30,
@@ -327,13 +327,6 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
             screen.app.call_from_thread(ended)
 
     screen.run_worker(run, thread=True, exclusive=True, group="experiment-settle")
-
-
-EARLY_HEADLINES = {
-    "benefit": "Stretching seems to help you.",
-    "harm": "You had more cramps on stretch nights.",
-    "futility": "No clear difference between stretch and no-stretch nights.",
-}
 
 
 class ConfirmStop(ModalScreen[bool]):

@@ -189,6 +189,16 @@ class EarlyEnd(NamedTuple):
             "reason": self.reason,
         }
 
+    def headline(self) -> str:
+        """The answer of the look in one line (an estimate leaning to harm says so)."""
+        if self.reason == "benefit":
+            return "Stretching seems to help you."
+        if self.reason == "harm":
+            return "You had more cramps on stretch nights."
+        if self.log_ratio > 0:
+            return "No clear difference, though stretch nights had more cramps."
+        return "No clear difference between stretch and no-stretch nights."
+
     def words(self, planned_pairs: int) -> str:
         """Why the experiment ended early, in plain words."""
         why = {

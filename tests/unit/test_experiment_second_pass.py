@@ -198,3 +198,35 @@ def test_the_api_on_a_store_in_memory_answers_as_the_command_line(
     assert result is not None
     assert result.to_json() == run_json(ctx, capsys, "experiment", "result")
     assert result.status == "complete" and result.verdict in ("helps", "fewer, not by much")
+
+
+def test_a_futility_end_leaning_to_harm_says_more_cramps_and_what_it_does_not_show(
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    start = date(2026, 3, 2)
+    protocol = Protocol(
+        created="t",
+        run_in_start=start - timedelta(days=14),
+        start=start,
+        arms=draw_arms(6, random.Random(3)),
+    )
+    through = protocol.pair_end(3)
+    ended = experiment.EarlyEnd(
+        night=through + timedelta(days=1),
+        pairs=3,
+        through=through,
+        verdict="no clear difference",
+        reason="futility",
+        log_ratio=0.15,
+        sd=0.2,
+        nights={"stretch": 60, "no_stretch": 60, "washout": 42, "unlogged": 6},
+        adherence=0.9,
+        df=4.0,
+        p_benefit=0.04,
+    )
+    ctx.store.set_state("experiment", protocol._replace(looked=3, ended=ended).to_state())
+    assert ended.headline() == "No clear difference, though stretch nights had more cramps."
+    _, out, _ = run(ctx, capsys, "experiment", "result")
+    assert out.startswith("No clear difference, though stretch nights had more cramps.")
+    assert "does not show that stretching does nothing for you" in out
+    assert "Chance of a benefit worth having" in out and "4%" in out
