@@ -245,33 +245,63 @@ def experiment_blocks(result: ExperimentResult | None) -> tuple[Block, ...]:
     ever started."""
     if result is None:
         return ()
+    from coach.experiment.protocol import MODEL_WORDS
+
     blocks: list[Block] = [Paragraph(text=result.summary())]
+    running = result.status in ("running", "run-in")
+    if result.protocol.arms:
+        blocks.append(
+            Paragraph(
+                text=f"Period sequence, drawn at random in pairs (S stretch, N no-stretch; "
+                f"{result.protocol.period_nights} nights each): {result.diagram()}.",
+                small=True,
+            )
+        )
     if result.periods:
         rows = tuple(
             (
                 str(p.period),
                 _span(p.start, p.end),
                 p.arm,
+                f"{p.followed:.0%}",
                 str(p.logged),
-                str(p.cramps),
-                f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-",
+                "hidden" if running else str(p.cramps),
+                "hidden"
+                if running
+                else (f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-"),
             )
             for p in result.periods
         )
         blocks.append(
             Table(
-                header=("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                header=(
+                    "period",
+                    "nights",
+                    "arm",
+                    "followed",
+                    "nights counted",
+                    "cramps",
+                    "per night (rate)",
+                ),
                 rows=rows,
-                align=("r", "l", "l", "r", "r", "r"),
-                widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
+                align=("r", "l", "l", "r", "r", "r", "r"),
+                widths=(1, 3.2, 1.6, 1.2, 1.6, 1, 1.5),
             )
         )
+        if running:
+            blocks.append(
+                Paragraph(
+                    text="Cramps per period are hidden while the plan runs, as the estimate "
+                    "is: only its planned looks may end it early.",
+                    small=True,
+                )
+            )
     blocks += [
         Paragraph(
-            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
-            f"first {result.protocol.washout_nights} nights of each period are left out; "
-            "analysed by assignment with a negative binomial model (time trend, pair as "
-            "block).",
+            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1, "
+            f"reported after CENT 2015); the first {result.protocol.washout_nights} nights "
+            "of each period are left out, and mornings not logged are missing, never zero. "
+            f"{MODEL_WORDS}",
             small=True,
         ),
         Paragraph(text=result.limits(), small=True),
