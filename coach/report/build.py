@@ -24,6 +24,7 @@ from coach import __version__
 from coach.diary.nights import CrampWeek, Diary, NightFacts
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
+from coach.records.store import is_foreign
 from coach.report.model import (
     NOT_MEDICAL_ADVICE,
     Block,
@@ -40,6 +41,7 @@ from coach.safety.flags import LIMITS
 from coach.safety.note_rules import note_findings
 from coach.safety.rules import RULES, find_red_flags, night_findings
 from coach.settings.model import Settings
+from coach.system.text import printable
 
 if TYPE_CHECKING:
     from coach.experiment.protocol import ExperimentResult
@@ -253,33 +255,63 @@ def experiment_blocks(result: ExperimentResult | None) -> tuple[Block, ...]:
     ever started."""
     if result is None:
         return ()
+    from coach.experiment.protocol import MODEL_WORDS
+
     blocks: list[Block] = [Paragraph(text=result.summary())]
+    running = result.status in ("running", "run-in")
+    if result.protocol.arms:
+        blocks.append(
+            Paragraph(
+                text=f"Period sequence, drawn at random in pairs (S stretch, N no-stretch; "
+                f"{result.protocol.period_nights} nights each): {result.diagram()}.",
+                small=True,
+            )
+        )
     if result.periods:
         rows = tuple(
             (
                 str(p.period),
                 _span(p.start, p.end),
                 p.arm,
+                f"{p.followed:.0%}",
                 str(p.logged),
-                str(p.cramps),
-                f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-",
+                "hidden" if running else str(p.cramps),
+                "hidden"
+                if running
+                else (f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-"),
             )
             for p in result.periods
         )
         blocks.append(
             Table(
-                header=("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                header=(
+                    "period",
+                    "nights",
+                    "arm",
+                    "followed",
+                    "nights counted",
+                    "cramps",
+                    "per night (rate)",
+                ),
                 rows=rows,
-                align=("r", "l", "l", "r", "r", "r"),
-                widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
+                align=("r", "l", "l", "r", "r", "r", "r"),
+                widths=(1, 3.2, 1.6, 1.2, 1.6, 1, 1.5),
             )
         )
+        if running:
+            blocks.append(
+                Paragraph(
+                    text="Cramps per period are hidden while the plan runs, as the estimate "
+                    "is: only its planned looks may end it early.",
+                    small=True,
+                )
+            )
     blocks += [
         Paragraph(
-            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
-            f"first {result.protocol.washout_nights} nights of each period are left out; "
-            "analysed by assignment with a negative binomial model (time trend, pair as "
-            "block).",
+            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1, "
+            f"reported after CENT 2015); the first {result.protocol.washout_nights} nights "
+            "of each period are left out, and mornings not logged are missing, never zero. "
+            f"{MODEL_WORDS}",
             small=True,
         ),
         Paragraph(text=result.limits(), small=True),
@@ -338,7 +370,8 @@ def _flag_rows(flags: Sequence[RaisedFlag], diary: Diary) -> tuple[tuple[str, ..
             f"{flag.night:%d %b %Y}",
             flag.level,
             _sign(flag),
-            _words(flag, diary),
+            ("(raised in another copy of the data, in its words) " if flag.foreign else "")
+            + printable(_words(flag, diary), one_line=True),
             "yes" if flag.acknowledged else "NOT YET",
         )
         for flag in sorted(flags, key=lambda f: (f.night, f.level != "urgent", f.id))
@@ -368,6 +401,7 @@ def safety_section(
         one = diary.night(nights[0]) if len(nights) == 1 else None
         details = {f.rule.id: f.detail for f in night_findings(one)} if one is not None else {}
         words = _patients_words(details.get(found.id, ""), one, found.id) or "the records"
+        words = printable(words, one_line=True)
         rows.append(
             (unraised.when(), found.pattern.level, found.pattern.title, words, "not raised")
         )
@@ -400,7 +434,7 @@ def safety_section(
             medicines[facts.night] = f"{medicine}, in the note \u201c{' '.join(note.split())}\u201d"
     if medicines:
         items = tuple(
-            (f"Medicine started or changed, {night:%d %b %Y}", said)
+            (f"Medicine started or changed, {night:%d %b %Y}", printable(said, one_line=True))
             for night, said in sorted(medicines.items())
         )
         blocks.append(Bullets(items=items))
@@ -734,11 +768,22 @@ def _adherence_section(
 
 
 def _notes_section(nights: Sequence[NightFacts]) -> Section:
-    noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
+    noted = [
+        (f.night, f.cramps.notes, is_foreign(f.cramps.origin))
+        for f in nights
+        if f.cramps is not None and f.cramps.notes
+    ]
     title = "Notes the patient wrote (medicines and anything else)"
     if not noted:
         return Section(title=title, blocks=(Paragraph(text="No notes in this period."),))
-    items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
+    items = tuple(
+        (
+            f"{night:%a %d %b %Y}",
+            ("(from another copy of the data) " if foreign else "")
+            + " ".join(printable(note, one_line=True).split()),
+        )
+        for night, note, foreign in noted
+    )
     return Section(title=title, blocks=(Bullets(items=items),))
 
 
