@@ -70,9 +70,29 @@ def run_merge(options: MergeOptions, ctx: Session) -> int:
         raise UsageError("that is this copy's own data folder; name the other copy")
     added = ctx.store.merge_from(db_dir)
     print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    said = _merge_plan(ctx, db_dir)
+    if said:
+        print(said)
     if added:
         _recheck_flags(ctx)
     return 0
+
+
+def _merge_plan(ctx: Session, db_dir: Path) -> str | None:
+    """The other copy's experiment plan, if it has one: kept, combined or left (the older
+    of two different plans stays), in words."""
+    from coach.errors import CoachError
+    from coach.experiment.checks import merge_plan
+    from coach.records.files import read_tables
+
+    try:
+        tables = read_tables(db_dir / "state.json")
+    except FileNotFoundError:
+        return None
+    except CoachError as exc:
+        return f"The other copy's small state file was not read ({exc}); no plan was taken."
+    state = tables.get("state", {})
+    return merge_plan(ctx.store, state.get("1") if isinstance(state, dict) else None)
 
 
 RECHECK_NIGHTS = 14
