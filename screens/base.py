@@ -9,9 +9,9 @@ only reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,12 +21,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input
 
 from coach.clock import Clock
-from coach.session import Outcome, Session, StepRecord, Tombstone
+from coach.session import Session, Tombstone
 from coach.settings.model import Settings
 from screens.textual_shim import FooterKey, mark_bindings_ready
 
 if TYPE_CHECKING:
     from coach.desktop.voice import Speaker
+
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+"""A change's arguments and result, for `CoachServices.saved`."""
 
 
 class CoachServices(Protocol):
@@ -46,20 +51,9 @@ class CoachServices(Protocol):
 
     def undo(self) -> Tombstone | None: ...
 
-    def record_step(
-        self,
-        night: date,
-        step: str,
-        outcome: Outcome,
-        *,
-        reason: str | None = None,
-        late: bool = False,
-        detail: Mapping[str, Any] | None = None,
-    ) -> StepRecord | None: ...
-
-    def record_event(
-        self, kind: str, data: Mapping[str, Any], *, night: date | None = None
-    ) -> bool: ...
+    def saved(
+        self, change: Callable[Params, Result], /, *args: Params.args, **kwargs: Params.kwargs
+    ) -> Result | None: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
 

@@ -129,7 +129,8 @@ def _take_experiment_look(ctx: Session) -> None:
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
     from coach.cli.args import NIGHT_METAVAR, int_range, minutes, night_arg
-    from coach.records.store import LEGS, MUSCLES
+    from coach.records.schema import LEGS
+    from coach.records.store import MUSCLES
 
     for name, verb in (("done", "done"), ("skip", "skipped")):
         p = sub.add_parser(
