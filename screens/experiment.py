@@ -290,28 +290,17 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
             and protocol.ended is not None
             and (before is None or before.ended is None)
         ):
-            back = (
-                "the usual routine is back"
-                if protocol.ended.reason == "harm"
-                else ("the stretches are back every night")
-            )
+            ended_early = protocol.ended
             tell(
-                f"{EARLY_HEADLINES[protocol.ended.reason]} Your experiment ended early, "
-                f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
-                "read the answer.",
+                f"{ended_early.headline()} Your experiment ended early, after "
+                f"{ended_early.pairs} of {protocol.pairs} pairs: {ended_early.back_words()}. "
+                "Press e to read the answer.",
                 30,
             )
         if ended is not None and protocol != before:
             screen.app.call_from_thread(ended)
 
     screen.run_worker(run, thread=True, exclusive=True, group="experiment-settle")
-
-
-EARLY_HEADLINES = {
-    "benefit": "Stretching seems to help you.",
-    "harm": "You had more cramps on stretch nights.",
-    "futility": "No clear difference between stretch and no-stretch nights.",
-}
 
 
 class ConfirmStop(ModalScreen[bool]):

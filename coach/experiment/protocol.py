@@ -110,6 +110,15 @@ STOP_REASONS = ("benefit", "harm", "futility")
 NIGHT_KEYS = ("stretch", "no_stretch", "washout", "unlogged")
 
 
+HEADLINES: Mapping[str, str] = {
+    "helps": "Stretching seems to help you.",
+    "worse": "You had more cramps on stretch nights.",
+    "no clear difference": "No clear difference between stretch and no-stretch nights.",
+    "not enough data": "Not enough data for an answer yet.",
+}
+"""Each verdict's headline, wherever it is shown (the result, an early end's notice)."""
+
+
 class EarlyEnd(NamedTuple):
     """An experiment that ended at an interim look: its answer, fixed when it was taken."""
 
@@ -164,6 +173,18 @@ class EarlyEnd(NamedTuple):
             "reason": self.reason,
         }
 
+    def headline(self) -> str:
+        return HEADLINES[self.verdict]
+
+    def back_words(self) -> str:
+        """What the nights are from the early end on."""
+        if self.reason == "harm":
+            return (
+                "your usual routine is back, stretches included (whether to keep them is "
+                "yours to decide, perhaps with your doctor)"
+            )
+        return "your usual routine is back: stretches every night"
+
     def words(self, planned_pairs: int) -> str:
         """Why the experiment ended early, in plain words."""
         why = {
@@ -174,12 +195,7 @@ class EarlyEnd(NamedTuple):
             "futility": "a real benefit (at least 25% fewer cramps) had already become "
             "unlikely, so more weeks would probably not change the answer",
         }[self.reason]
-        back = (
-            "your usual routine is back, stretches included (whether to keep them is yours "
-            "to decide, perhaps with your doctor)"
-            if self.reason == "harm"
-            else "your usual routine is back: stretches every night"
-        )
+        back = self.back_words()
         return (
             f"The experiment ended early, after {self.pairs} of its {planned_pairs} pairs "
             f"of periods (the nights to {self.through:%d %b %Y}), because {why}. It checks "
@@ -796,12 +812,7 @@ class ExperimentResult(NamedTuple):
         return f"somewhere between {fewer_low}% fewer and {-fewer_high}% more cramps"
 
     def headline(self) -> str:
-        return {
-            "helps": "Stretching seems to help you.",
-            "worse": "You had more cramps on stretch nights.",
-            "no clear difference": "No clear difference between stretch and no-stretch nights.",
-            "not enough data": "Not enough data for an answer yet.",
-        }[self.verdict]
+        return HEADLINES[self.verdict]
 
     def summary(self) -> str:
         """The verdict in plain words, with the numbers it rests on."""
