@@ -41,7 +41,12 @@ def run(options: CalendarOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `calendar` to coach's commands."""
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        run,
+        CalendarOptions,
         "calendar",
         help="the routine as a calendar file for your phone",
         description="Write the evening routine as an iCalendar (.ics) file: each enabled "
@@ -51,4 +56,3 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--output", metavar="FILE", help="write to FILE (like coach.ics) instead of printing"
     )
-    p.set_defaults(run=run, options=CalendarOptions)

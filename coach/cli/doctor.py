@@ -65,9 +65,12 @@ def run(options: DoctorOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `doctor` to coach's commands."""
-    from coach.cli.args import add_plain
+    from coach.cli.args import add_plain, command
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run,
+        DoctorOptions,
         "doctor",
         help="check the reminder set-up and say what to fix",
         description="Check what desktop reminders need: the notification server, "
@@ -81,4 +84,3 @@ def register(sub: Subparsers) -> None:
         help="print an XDG autostart entry that starts the daemon at desktop login, and exit",
     )
     add_plain(p)
-    p.set_defaults(run=run, options=DoctorOptions)
