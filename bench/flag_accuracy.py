@@ -60,11 +60,11 @@ def flags_for(note: str) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list missed and false notes")
-    parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "holdout", "fresh", "all"), default="all")
     args = parser.parse_args(argv)
     rows = read_corpus()
     verdict = True
-    for split in ("dev", "holdout", "all") if args.split == "all" else (args.split,):
+    for split in ("dev", "holdout", "fresh", "all") if args.split == "all" else (args.split,):
         chosen = [r for r in rows if split == "all" or r[1] == split]
         ok = report(chosen, f"{split} ({len(chosen)} notes)", misses=args.misses and split != "all")
         if split == "all" or args.split != "all":

@@ -20,7 +20,7 @@ from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
 from coach.session import BANDS, LEGS, MUSCLES, CrampLog
 from screens.base import CoachModal, NumberInput, services
-from screens.looks import Choice
+from screens.choice import Choice
 
 if TYPE_CHECKING:
     from coach.session import Session
@@ -191,7 +191,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
-        self.dismiss(log.log)
+        self._ask_signs(log.log)
 
     def _answer(self, question_id: str) -> bool | None:
         choice = self._choice(question_id, ("yes", "no"))
@@ -214,7 +214,18 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
-        self.dismiss(log)
+        self._ask_signs(log)
+
+    def _ask_signs(self, log: CrampLog) -> None:
+        """The log is saved; the urgent-signs checklist ends it, then the check-in closes."""
+        from screens.urgent_signs import UrgentSignsScreen, save_signs
+
+        def answered(signs: frozenset[str] | None) -> None:
+            app, night = self.app, self.night
+            self.dismiss(log)
+            save_signs(app, night, signs)
+
+        self.app.push_screen(UrgentSignsScreen(self.night), answered)
 
     def action_later(self) -> None:
         self.dismiss(None)

@@ -219,4 +219,18 @@ class CrampScreen(Screen[bool]):
             self.notify(f"Cramp logged: {clock_text(minutes * 60)}.")
         if minutes * 60 > CRAMP_LIMIT_SECONDS:
             self._show_red_flag()
-        self.dismiss(True)
+        self._ask_signs()
+
+    def _ask_signs(self) -> None:
+        """The episode is saved; the urgent-signs checklist ends the guide."""
+        from screens.urgent_signs import UrgentSignsScreen, save_signs
+
+        night = self.night
+        assert night is not None
+
+        def answered(signs: frozenset[str] | None) -> None:
+            app = self.app
+            self.dismiss(True)
+            save_signs(app, night, signs)
+
+        self.app.push_screen(UrgentSignsScreen(night), answered)

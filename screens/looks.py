@@ -4,14 +4,12 @@ without colour.
 Under NO_COLOR (and with the high-contrast theme) the app carries the class `-marks`:
 `looks.tcss` then marks the focused field with a bar at its left edge, so a monochrome
 screen, a screen magnifier or a plain capture of the terminal still shows where typing
-goes. A radio button's dot is there only when it is chosen (`Choice`).
+goes. A radio button's dot is there only when it is chosen (screens/choice.py).
 """
 
 from __future__ import annotations
 
-from textual.content import Content
 from textual.theme import Theme
-from textual.widgets import RadioButton
 
 HIGH_CONTRAST_NAME = "high-contrast"
 
@@ -37,11 +35,13 @@ HIGH_CONTRAST = Theme(
         "text-muted": "#FFFFFF",
         "border": "#FFFFFF",
         "border-blurred": "#B0B0B0",
-        "block-cursor-background": "#FFFF00",
-        "block-cursor-foreground": "#000000",
+        # The chosen row: navy, under which white, yellow and green text all stay past
+        # 7:1 (a yellow bar would hide a row's coloured words).
+        "block-cursor-background": "#000080",
+        "block-cursor-foreground": "#FFFFFF",
         "block-cursor-text-style": "bold",
-        "block-cursor-blurred-background": "#FFFFFF",
-        "block-cursor-blurred-foreground": "#000000",
+        "block-cursor-blurred-background": "#303030",
+        "block-cursor-blurred-foreground": "#FFFFFF",
         "input-cursor-background": "#FFFF00",
         "input-cursor-foreground": "#000000",
         "input-selection-background": "#FFFF00 40%",
@@ -53,12 +53,3 @@ HIGH_CONTRAST = Theme(
         "link-color": "#00FFFF",
     },
 )
-
-
-class Choice(RadioButton):
-    """A radio button whose dot is there only when it is chosen: "▐●▌ yes ▐ ▌ no" reads
-    the same without colour (NO_COLOR, a monochrome screen, a screen reader's capture)."""
-
-    def render(self) -> Content:
-        self.BUTTON_INNER = "\u25cf" if self.value else " "
-        return super().render()

@@ -109,6 +109,15 @@ against your streak.
 When a step falls due, coach shows it here and, while no `coach daemon` is running, sends a
 desktop notification too.
 
+## Easier to see
+
+Settings (`s`) has **Colours**: high contrast (white and yellow on black), or the
+terminal's own colours, dark or light, which let a high-contrast palette of your terminal
+or desktop through. For **larger text**, make the terminal's font larger (in most
+terminals: Ctrl and +, or Ctrl, Shift and +); in a browser (`coach serve`): Ctrl and +.
+coach lays itself out again for the room left. Without colour (`NO_COLOR`), a pointer `▶`
+shows the chosen step, a dot the chosen answer, and a bar the field you are typing in.
+
 ## What the steps are for, and how sure we are
 
 - **Stretches** before sleep: one trial in adults over 55 found fewer and milder night

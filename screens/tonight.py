@@ -194,10 +194,14 @@ class TonightScreen(Screen[None]):
             keep = focus_index(self.rows)
         timeline.highlighted = keep
 
-    def _prompt(self, row: StepRow) -> Content:
+    def _prompt(self, row: StepRow, *, chosen: bool = False) -> Content:
         style = _STYLE[row.state]
         reason = row.record.reason if row.record is not None else None
+        # Without colour (NO_COLOR, high contrast: the app's -marks), the highlight alone
+        # would not show which step is chosen: a pointer does.
+        pointer = ("\u25b6 " if chosen else "  ") if self.app.has_class("-marks") else ""
         return Content.assemble(
+            pointer,
             f"{row.planned.at:%H:%M}  ",
             (f"{MARKS[row.state]} ", f"bold {style}"),
             f"{row.planned.title:<32}",
@@ -205,6 +209,14 @@ class TonightScreen(Screen[None]):
             " " if reason else "",
             (f"({reason})" if reason else "", "dim"),
         )
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if not self.app.has_class("-marks") or event.option_list.id != "timeline":
+            return
+        for index, row in enumerate(self.rows):
+            event.option_list.replace_option_prompt_at_index(
+                index, self._prompt(row, chosen=index == event.option_index)
+            )
 
     def show_due(self, step_id: str) -> None:
         """Select a step a reminder has just announced."""

@@ -117,6 +117,21 @@ def run_result(options: JsonOptions, ctx: Session) -> int:
 
 
 def run_stop(options: JsonOptions, ctx: Session) -> int:
+    from coach.experiment.checks import STATE_KEY
+
+    # The way out always works: a stored plan that does not fit is set aside on reading
+    # (the store says where), and that stops it as surely as a stop would.
+    ctx.store.set_aside_state.pop(STATE_KEY, None)
+    if ctx.experiment_or_none() is None and STATE_KEY in ctx.store.set_aside_state:
+        if options.json:
+            print(json.dumps(None))
+            return 0
+        print(
+            "Experiment stopped: its stored plan could not be used and was set aside; the "
+            "usual routine is back, stretches included. `coach experiment start` begins a "
+            "new one."
+        )
+        return 0
     protocol = ctx.stop_experiment()
     result = ctx.experiment_result()
     if options.json:

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from coach.cli import plain
 from coach.clock import check_local_zone
 from coach.errors import CoachError, UsageError
 from coach.settings.model import TIMEZONE_UNKNOWN
@@ -187,6 +186,8 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
             code = _open_app(ctx)
         else:
             args = build_parser().parse_args(argv)
+            from coach.cli import plain  # the parsed commands' path only, not the app's
+
             args.plain = plain.wanted(args.plain)
             options = options_of(args)
             kind: str = APP_KIND if args.run is _run_app else args.kind
@@ -257,8 +258,10 @@ def _plain_output(on: bool) -> Iterator[None]:
     if not on:
         yield
         return
+    from coach.cli.plain import SpeakableOutput
+
     real = sys.stdout
-    sys.stdout = plain.SpeakableOutput(real)
+    sys.stdout = SpeakableOutput(real)
     try:
         yield
     finally:

@@ -41,6 +41,19 @@ class CrampOptions(NamedTuple):
     """None keeps the note of a log this replaces."""
     night: str | None
     """None: the last night whose bedtime has passed."""
+    signs: list[str] | None = None
+    """--sign, repeatable: the urgent signs the user has (ids of SIGN_CHOICES)."""
+
+
+SIGN_CHOICES = (
+    "calf-swollen",
+    "calf-red-warm",
+    "breathless",
+    "chest-pain",
+    "long-not-easing",
+    "wound-or-toxin",
+)
+"""The urgent signs `--sign` takes (DESIGN.md; a test checks they are the rules' SIGNS)."""
 
 
 def _announce_flags(ctx: Session, night: date) -> None:
@@ -105,6 +118,11 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
     print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
     if logged.log.notes:
         print(f"Note: {logged.log.notes}")
+    if options.signs:
+        from coach.safety.rules import record_signs
+
+        signs = record_signs(ctx, night, options.signs)
+        print(f"Urgent signs: {signs}.")
     _announce_flags(ctx, night)
     _take_experiment_look(ctx)
     return 0
@@ -186,6 +204,16 @@ def register(sub: Subparsers) -> None:
         help="how much your sleep was disturbed, 0 to 10",
     )
     p.add_argument("--note", metavar="TEXT", help="anything else, e.g. a new medicine")
+    p.add_argument(
+        "--sign",
+        dest="signs",
+        action="append",
+        choices=SIGN_CHOICES,
+        metavar="SIGN",
+        help="an urgent sign you have (repeat for several): "
+        + ", ".join(SIGN_CHOICES)
+        + ". coach reads notes for key words and can miss signs: say them here",
+    )
     p.add_argument(
         "--night",
         type=night_arg,

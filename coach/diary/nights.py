@@ -233,7 +233,10 @@ class Diary:
         episodes: dict[date, list[Event]] = {}
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
-        answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
+        answers: dict[date, dict[str, Any]] = {}
+        for event in events:  # the latest answer to each question wins
+            if event.kind == ANSWERS_EVENT:
+                answers.setdefault(event.night, {}).update(event.data)
         recorded: dict[date, dict[str, Outcome]] = {}
         for (night, step), record in outcomes.items():
             recorded.setdefault(night, {})[step] = record.outcome

@@ -28,12 +28,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
+from coach.experiment.checks import STATE_KEY
 from coach.experiment.estimate import Estimate
 from coach.planner import Plan, current_night, last_slept_night, plan_night
 from coach.records.store import Store
 from coach.settings.model import Settings
 
-STATE_KEY = "experiment"
 STRETCH = "stretch"
 PROTOCOL_VERSION = 2
 """2: the plan holds its stopping rule and final bar (version 1 had neither: no looks)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
 from coach.records.files import Tables, encode_tables, parse_tables, read_tables
-from coach.records.store import Month, Store, sort_docs
+from coach.records.store import Month, Store, month_of, sort_docs
 from coach.system.files import MAX_FILE_BYTES, NotDurable, atomic_write, fsync_dir, read_regular
 
 if TYPE_CHECKING:
@@ -237,8 +237,8 @@ class Backups:
             )
         nights: set[str] = set()
         records = 0
-        for _, tables in members.values():
-            for docs in sort_docs(tables).valid.values():
+        for member, (_, tables) in members.items():
+            for docs in sort_docs(tables, month_of(member)).valid.values():
                 records += len(docs)
                 nights.update(doc["night"] for doc in docs)
         first = date.fromisoformat(min(nights)) if nights else None
@@ -269,7 +269,9 @@ class Backups:
         """
         source = self.find(name)
         members = read_backup(source)
-        months = {member: sort_docs(tables) for member, (_, tables) in members.items()}
+        months = {
+            member: sort_docs(tables, month_of(member)) for member, (_, tables) in members.items()
+        }
         # No before-write hooks: the daily backup refuses a damaged file, and a damaged
         # file is what a restore is for.
         with store.locked(hooks=False):

@@ -45,6 +45,10 @@ class DamagedFile(StoreError):
     """A database file that cannot be used as it is."""
 
 
+class NewerFile(StoreError):
+    """A database file written by a newer coach: left alone, never set aside."""
+
+
 DOC_ID = re.compile(r"[1-9][0-9]{0,15}")
 """A document id as TinyDB writes it: "0001" or "²" would collide with "1" or crash int()."""
 RECORD_TABLES = ("outcomes", "cramps", "events")
@@ -138,7 +142,7 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
             "move it away or point --data-dir elsewhere"
         )
     if version > SCHEMA_VERSION:
-        raise StoreError(
+        raise NewerFile(
             f"{path}: written by a newer coach (schema {version}, this one reads "
             f"{SCHEMA_VERSION}); it was left untouched; upgrade coach"
         )

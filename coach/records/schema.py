@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, get_args
 
@@ -128,13 +128,30 @@ def a_time(value: Any) -> str | None:
     return None
 
 
+LAST_STAMP_TIME = datetime(2200, 1, 1, tzinfo=UTC)
+"""Write stamps stand at a wall time from 1970 to this (later ones could not be
+followed by another write: micros must stay below 2^53)."""
+STAMP_MICROS = (
+    0,
+    (LAST_STAMP_TIME - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1),
+)
+MAX_COUNTER = 2**31
+"""A stamp's counter counts writes within one microsecond, or after a stamp ahead of the
+clock: far below this. Higher, and later writes to its file could run out of stamps."""
+
+
 def stamp(value: Any) -> str | None:
     if (
         not isinstance(value, list)
         or len(value) != 2
-        or any(not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < MAX_INT for v in value)
+        or any(not isinstance(v, int) or isinstance(v, bool) for v in value)
     ):
         return "is not a write stamp [micros, counter]"
+    low, high = STAMP_MICROS
+    if not low <= value[0] <= high:
+        return f"is not a write stamp between 1970 and {LAST_STAMP_TIME.year}"
+    if not 0 <= value[1] <= MAX_COUNTER:
+        return f"has a counter outside 0 to {MAX_COUNTER}"
     return None
 
 
@@ -305,9 +322,11 @@ register_event(
 )
 
 
-def misfit(table: str, doc: Any) -> str | None:
+def misfit(table: str, doc: Any, month: str | None = None) -> str | None:
     """What keeps `doc` from being a record of `table`, or None if it fits (or the table
-    is not a record table: other tables are not ours to judge)."""
+    is not a record table: other tables are not ours to judge). With `month` ("2026-11",
+    the name of the file it is in), a record of another month's night does not fit: it
+    would be looked for in another file and never found."""
     schema = TABLES.get(table)
     if schema is None:
         return None
@@ -325,6 +344,8 @@ def misfit(table: str, doc: Any) -> str | None:
                 return f"its {name!r} {problem}"
         elif value and isinstance(value, dict | list) and too_deep(value, MAX_DEPTH - 3):
             return f"its {name!r} is nested too deeply"  # a newer version's field
+    if month is not None and doc["night"][:7] != month:
+        return f"its night {doc['night']} does not belong in the file of {month}"
     return schema.rule(doc) if schema.rule is not None else None
 
 
@@ -347,6 +368,38 @@ register_event("red-flag-ack", {"flag": text(empty=False, limit=200)})
 register_event(
     "safety-answers",
     {},
-    {"walking_pain": optional(boolean), "elsewhere": optional(boolean)},
+    {
+        "walking_pain": optional(boolean),
+        "elsewhere": optional(boolean),
+        # ids of coach.safety.note_rules.SIGNS; an id this version does not know (a newer
+        # version's) is kept and not read
+        "signs": texts(20),
+    },
 )
-"""Issue 12: the check-in's weekly questions (coach.safety.rules.record_answers)."""
+"""Issue 12: the check-in's weekly questions (coach.safety.rules.record_answers); issue 21:
+the urgent signs answered (the check-in's checklist, `coach cramp --sign`)."""
+
+
+STATE_CHECKS: dict[str, Check] = {}
+"""Rules for values of the small app state (state.json), by key: a value that does not
+fit is set aside like a record (coach.records.store.Store.get_state)."""
+
+
+def register_state(key: str, check: Check) -> None:
+    """Give a key of state.json its rule (at import of the module that writes it)."""
+    STATE_CHECKS[key] = check
+
+
+def state_misfit(key: str, value: Any) -> str | None:
+    """What keeps a state value from being used, in words that name it ("the stored
+    experiment plan does not fit (...)"), or None if it fits (or has no rule)."""
+    if value is None:
+        return None
+    check = STATE_CHECKS.get(key)
+    if check is None:
+        deep = isinstance(value, dict | list) and too_deep(value, MAX_DEPTH - 3)
+        return f"the stored {key[:40]!r} is nested too deeply" if deep else None
+    try:
+        return check(value)
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        return f"the stored {key[:40]!r} cannot be read ({type(exc).__name__})"

@@ -24,9 +24,18 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.records.files import Tables, encode_tables, read_tables
+from coach.records.files import NewerFile, Tables, encode_tables, read_tables
 from coach.records.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
-from coach.records.schema import BANDS, LEGS, OUTCOMES, Leg, Outcome, misfit, record_tables
+from coach.records.schema import (
+    BANDS,
+    LEGS,
+    OUTCOMES,
+    Leg,
+    Outcome,
+    misfit,
+    record_tables,
+    state_misfit,
+)
 from coach.system.files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.system.locks import FileLock
 
@@ -217,8 +226,16 @@ class Month(NamedTuple):
     misfits: list[Misfit]
 
 
-def sort_docs(tables: Tables) -> Month:
-    """Split a parsed file's records into those that fit their schema and the misfits."""
+def month_of(name: str) -> str | None:
+    """The month a file of records holds ("2026-11" for "2026-11.json"), or None for a
+    file of no month (state.json)."""
+    stem = name.removesuffix(".json")
+    return None if stem == "state" else stem
+
+
+def sort_docs(tables: Tables, month: str | None = None) -> Month:
+    """Split a parsed file's records into those that fit their schema and the misfits;
+    with `month` (the file's), a record of another month's night is a misfit too."""
     valid: dict[str, list[dict[str, Any]]] = {}
     misfits: list[Misfit] = []
     for name in record_tables():
@@ -228,7 +245,7 @@ def sort_docs(tables: Tables) -> Month:
         good = valid.setdefault(name, [])
         for doc_id in sorted(table, key=lambda k: (len(k), k)):
             doc = table[doc_id]
-            why = misfit(name, doc)
+            why = misfit(name, doc, month)
             if why is None:
                 good.append(doc)
             else:
@@ -260,6 +277,8 @@ class Store:
         self._noticed: set[str] = set()
         self.writes = 0
         """How many records this store has made durable (the CLI's honest outcome)."""
+        self.set_aside_state: dict[str, str] = {}
+        """Keys of state.json set aside by this store (a value that did not fit), and why."""
 
     @property
     def quarantine_dir(self) -> Path:
@@ -503,10 +522,10 @@ class Store:
             db = _open_db(path)
             try:
                 tables = db.storage.read() or {}
-                month = sort_docs(tables)
+                month = sort_docs(tables, _month_key(night))
                 if month.misfits:
                     self._set_aside_locked(path, month.misfits, tables)
-                    month = sort_docs(tables)
+                    month = sort_docs(tables, _month_key(night))
                 stamp = next_stamp(self.clock.now(), highest_stamp(month))
                 built = build(month, stamp)
                 if built is None:
@@ -597,7 +616,7 @@ class Store:
         incoming: list[tuple[Path, Month]] = []
         for source in sources:
             try:
-                incoming.append((source, sort_docs(read_tables(source))))
+                incoming.append((source, sort_docs(read_tables(source), month_of(source.name))))
             except FileNotFoundError:
                 continue
             except StoreError as exc:
@@ -619,7 +638,7 @@ class Store:
         added = 0
         try:
             tables = db.storage.read() or {}
-            mine = sort_docs(tables)
+            mine = sort_docs(tables, month_of(file_name))
             if mine.misfits:
                 self._set_aside_locked(path, mine.misfits, tables)
             for name in record_tables():
@@ -666,7 +685,7 @@ class Store:
             if cached is not None and cached[0] == key:
                 return cached[1]
         try:
-            month = sort_docs(read_tables(path))
+            month = sort_docs(read_tables(path), month_of(path.name))
         except FileNotFoundError:
             return Month(tables={}, valid={}, misfits=[])
         if month.misfits:
@@ -679,7 +698,7 @@ class Store:
         try:
             with self.locked(hooks=False):
                 tables = read_tables(path)
-                now = sort_docs(tables)
+                now = sort_docs(tables, month_of(path.name))
                 if now.misfits:
                     self._set_aside_locked(path, now.misfits, tables)
         except (CoachError, OSError) as exc:
@@ -777,15 +796,88 @@ class Store:
     # --- small app state (first-run flags and the like) -------------------------------
 
     def _state_tables(self) -> Tables:
+        """state.json, read and checked. A file that cannot be used (damaged, not ours) is
+        set aside whole in quarantine/ and reported: it holds small app state, never a
+        record, and must not stop the diary (or `coach experiment stop`)."""
         path = self.db_dir / STATE_FILE
         try:
             return read_tables(path)
         except FileNotFoundError:
             return {}
+        except NewerFile:
+            raise
+        except StoreError as exc:
+            self._set_aside_state_file(path, str(exc))
+            return {}
+
+    def _set_aside_state_file(self, path: Path, why: str) -> None:
+        try:
+            with self.locked(hooks=False):
+                try:
+                    read_tables(path)
+                    return  # put right meanwhile
+                except FileNotFoundError:
+                    return
+                except NewerFile:
+                    raise
+                except StoreError:
+                    pass
+                ensure_dir(self.quarantine_dir)
+                stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
+                target = self.quarantine_dir / f"state-{stamp}-{os.urandom(3).hex()}.json"
+                os.replace(path, target)
+        except (CoachError, OSError) as exc:
+            raise StoreError(f"{why}; it could not be set aside ({exc})") from None
+        reason = why.split(" (", 1)[1].split(")", 1)[0] if " (" in why else why
+        self._notice(
+            f"{path}: the app's small state file could not be used ({reason}) and was set "
+            f"aside in {target}; the diary's records are untouched, and settings such as "
+            "an experiment plan start afresh"
+        )
 
     def get_state(self, key: str, default: Any = None) -> Any:
+        """A value of the small app state; one that does not fit its rule
+        (`coach.records.schema.register_state`) is set aside and reported, and reads as
+        `default`."""
         doc = self._state_tables().get("state", {}).get("1", {})
-        return doc.get(key, default) if isinstance(doc, dict) else default
+        if not isinstance(doc, dict) or key not in doc:
+            return default
+        value = doc[key]
+        why = state_misfit(key, value)
+        if why is None:
+            return value
+        self._set_aside_state(key, value, why)
+        return default
+
+    def _set_aside_state(self, key: str, value: Any, why: str) -> None:
+        """Move a state value that does not fit into quarantine/ and drop it from
+        state.json (if it is still the one read); reported once."""
+        path = self.db_dir / STATE_FILE
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S")
+        target = self.quarantine_dir / f"state-{key}-{stamp}-{os.urandom(3).hex()}.json"
+        body = {"from": str(path), "key": key, "why": why, "value": value}
+        try:
+            with self.locked(hooks=False):
+                db = _open_db(path)
+                try:
+                    doc = (db.storage.read() or {}).get("state", {}).get("1", {})
+                    if not isinstance(doc, dict) or doc.get(key) != value:
+                        return  # changed meanwhile: the next read judges the new value
+                    atomic_write(
+                        target, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+                    )
+                    table = db.table("state")
+                    self._durably(lambda: table.update({key: None}, doc_ids=[1]), path)
+                finally:
+                    db.close()
+        except (CoachError, OSError) as exc:
+            self._notice(
+                keep=False,
+                text=f"{path}: {why}, so it is not used; it could not be set aside ({exc})",
+            )
+            return
+        self.set_aside_state[key] = why
+        self._notice(f"{path}: {why}; it was set aside in {target}")
 
     def set_state(self, key: str, value: Any) -> None:
         path = self.db_dir / STATE_FILE

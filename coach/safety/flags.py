@@ -30,6 +30,12 @@ ACTION_TEXT: dict[str, str] = {
 }
 """What to do, by how urgent it is (CONTENT.md: emergency number / same day / soon)."""
 
+LIMITS = (
+    "coach reads notes for key words and can miss signs: act on any warning sign "
+    "whatever coach shows."
+)
+"""Said wherever coach reports finding nothing, and in the help and the report."""
+
 
 class RaisedFlag(NamedTuple):
     """A red flag raised on a night, with the words the user was shown."""
@@ -129,7 +135,11 @@ def _from_event(event: Event, acked: set[str]) -> RaisedFlag | None:
 
 def flags_in(store: Store, start: date, end: date) -> list[RaisedFlag]:
     """Every flag raised on nights start..end, acknowledged or not, urgent first."""
-    events = store.events(start, end)
+    return flags_from(store.events(start, end))
+
+
+def flags_from(events: Sequence[Event]) -> list[RaisedFlag]:
+    """Every flag raised in these events, acknowledged or not, urgent first."""
     acked = {str(e.data.get("flag")) for e in events if e.kind == ACK_EVENT and "flag" in e.data}
     found: dict[str, RaisedFlag] = {}
     for event in events:

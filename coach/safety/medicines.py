@@ -16,6 +16,7 @@ DIURETIC = "a water tablet (diuretic)"
 INHALER = "a long-acting inhaler"
 BLOOD_PRESSURE = "a blood-pressure medicine"
 OTHER = "a medicine linked to cramps"
+MEDICINE = "a medicine"
 
 _GROUPS: dict[str, tuple[str, ...]] = {
     STATIN: (
@@ -34,6 +35,12 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "livalo",
         "statin",
         "statins",
+        "cholesterol tablet",
+        "cholesterol tablets",
+        "cholesterol pill",
+        "cholesterol pills",
+        "cholesterol medicine",
+        "cholesterol medication",
     ),
     DIURETIC: (
         # thiazide-type
@@ -61,8 +68,15 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "torasemide",
         "torsemide",
         "lasix",
+        "burinex",
         "diuretic",
         "diuretics",
+        "water tablet",
+        "water tablets",
+        "water pill",
+        "water pills",
+        "tablet for water retention",
+        "tablets for water retention",
     ),
     INHALER: (
         "salmeterol",
@@ -78,6 +92,16 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "relvar",
         "breo",
         "trelegy",
+        "wixela",
+        "dulera",
+        "duaklir",
+        "anoro",
+        "ultibro",
+        "spiolto",
+        "striverdi",
+        "onbrez",
+        "oxis",
+        "foradil",
     ),
     BLOOD_PRESSURE: (
         "amlodipine",
@@ -94,6 +118,27 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "bisoprolol",
         "atenolol",
         "doxazosin",
+        "metoprolol",
+        "propranolol",
+        "carvedilol",
+        "nebivolol",
+        "lercanidipine",
+        "diltiazem",
+        "verapamil",
+        "olmesartan",
+        "telmisartan",
+        "norvasc",
+        "zestril",
+        "cozaar",
+        "diovan",
+        "tritace",
+        "blood pressure tablet",
+        "blood pressure tablets",
+        "blood pressure pill",
+        "blood pressure pills",
+        "blood pressure medicine",
+        "blood pressure medication",
+        "blood pressure meds",
     ),
     OTHER: (
         "venofer",
@@ -106,29 +151,97 @@ _GROUPS: dict[str, tuple[str, ...]] = {
         "teriparatide",
         "forteo",
         "forsteo",
+        "iron sucrose",
+        "iron infusion",
+        "conjugated oestrogens",
+        "hrt",
+        "hormone replacement",
+    ),
+    MEDICINE: (
+        # Not linked to cramps in CONTENT.md's sources, but "cramps began after starting a
+        # new medicine" is a red flag whatever the medicine: common ones in older adults.
+        "metformin",
+        "gliclazide",
+        "sitagliptin",
+        "empagliflozin",
+        "dapagliflozin",
+        "canagliflozin",
+        "insulin",
+        "levothyroxine",
+        "thyroxine",
+        "omeprazole",
+        "lansoprazole",
+        "pantoprazole",
+        "esomeprazole",
+        "ranitidine",
+        "famotidine",
+        "gabapentin",
+        "pregabalin",
+        "amitriptyline",
+        "nortriptyline",
+        "sertraline",
+        "citalopram",
+        "escitalopram",
+        "fluoxetine",
+        "mirtazapine",
+        "venlafaxine",
+        "duloxetine",
+        "warfarin",
+        "apixaban",
+        "rivaroxaban",
+        "edoxaban",
+        "dabigatran",
+        "clopidogrel",
+        "aspirin",
+        "digoxin",
+        "amiodarone",
+        "ezetimibe",
+        "prednisolone",
+        "prednisone",
+        "tamsulosin",
+        "finasteride",
+        "allopurinol",
+        "colchicine",
+        "alendronate",
+        "alendronic",
+        "risedronate",
+        "denosumab",
+        "donepezil",
+        "memantine",
+        "lithium",
+        "zopiclone",
+        "tramadol",
+        "codeine",
+        "morphine",
+        "oxycodone",
+        "ibuprofen",
+        "diclofenac",
+        "celecoxib",
+        "salbutamol",
+        "ventolin",
+        "tiotropium",
+        "spiriva",
+        "montelukast",
+        "cimetidine",
+        "antibiotic",
+        "antibiotics",
+        "steroid",
+        "steroids",
+        "antidepressant",
+        "antidepressants",
+        "blood thinner",
+        "blood thinners",
+        "painkiller",
+        "painkillers",
+        "inhaler",
+        "inhalers",
     ),
 }
 
 MEDICINES: dict[str, str] = {name: group for group, names in _GROUPS.items() for name in names}
-"""Name -> kind of medicine."""
+"""Name -> kind of medicine (a name may be several words: "water tablet")."""
 
-PHRASES: dict[str, str] = {
-    "water tablet": DIURETIC,
-    "water tablets": DIURETIC,
-    "water pill": DIURETIC,
-    "water pills": DIURETIC,
-    "iron sucrose": OTHER,
-    "iron infusion": OTHER,
-    "conjugated oestrogens": OTHER,
-    "conjugated estrogens": OTHER,
-    "blood pressure tablet": BLOOD_PRESSURE,
-    "blood pressure tablets": BLOOD_PRESSURE,
-    "blood pressure pill": BLOOD_PRESSURE,
-    "blood pressure pills": BLOOD_PRESSURE,
-    "blood pressure medicine": BLOOD_PRESSURE,
-    "blood pressure medication": BLOOD_PRESSURE,
-    "inhaler": "an inhaler",
-}
+PHRASES: dict[str, str] = {name: kind for name, kind in MEDICINES.items() if " " in name}
 """Several-word names and plain words for a kind of medicine."""
 
 GENERIC_WORDS: frozenset[str] = frozenset(
@@ -147,6 +260,42 @@ GENERIC_WORDS: frozenset[str] = frozenset(
         "prescription",
         "injection",
         "injections",
+        "patch",
+        "patches",
+        "dose",
+        "capsule",
+        "capsules",
     }
 )
 """Words for "a medicine" in general: a signal only with a word like "new" or "started"."""
+
+SUFFIXES: dict[str, str] = {
+    "statin": STATIN,
+    "thiazide": DIURETIC,
+    "semide": DIURETIC,
+    "pril": BLOOD_PRESSURE,
+    "sartan": BLOOD_PRESSURE,
+    "olol": BLOOD_PRESSURE,
+    "dipine": BLOOD_PRESSURE,
+    "prazole": MEDICINE,
+    "gliflozin": MEDICINE,
+    "gliptin": MEDICINE,
+    "oxetine": MEDICINE,
+    "xaban": MEDICINE,
+    "dronate": MEDICINE,
+    "terol": INHALER,
+    "mycin": MEDICINE,
+    "cillin": MEDICINE,
+}
+"""Endings of generic names, for a medicine the list does not hold ("started fosinopril")."""
+
+
+def kind_of(name: str) -> str | None:
+    """The kind of medicine a name (or a word ending like a generic name) is, or None."""
+    kind = MEDICINES.get(name)
+    if kind is not None:
+        return kind
+    for ending, suffix_kind in SUFFIXES.items():
+        if name.endswith(ending) and len(name) > len(ending) + 2:
+            return suffix_kind
+    return None

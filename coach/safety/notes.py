@@ -1,268 +1,82 @@
-"""Reading a diary note for the signs CONTENT.md names, with negation and misspellings.
+"""Reading a diary note for the signs CONTENT.md names, the way clinical text is read.
 
-A note is split into sentences (. ! ? ; and new lines) and each sentence into clauses
-(commas, "but", "although"). A sign is **negated** when a negation word ("no", "not",
-"without", "never", "didn't", ...) comes up to four words before it in its own clause:
-"no numbness or tingling" negates both, "not numb but tingling" only the first. Words of
-five letters or more also match with one typo (two for nine letters or more), so
-"swolen", "tingleing" and "simvastatine" are read as meant.
+1. The note is made plain: lower case, "&" as "and", shorthand spelled out ("SOB" is short
+   of breath, "pg" pregnant, "L calf" the left calf, "32/40" 32 weeks pregnant) and American
+   spellings read as British (`coach.safety.lexicon`).
+2. It is cut into sentences (a dot between digits, as in "2.10", is no sentence end), each
+   sentence into words, and the words into clauses (a comma, "but", "although" ...).
+3. Signs are found by their words and phrases (`lexicon.TARGETS`); a word of 5 letters or
+   more also matches with a typo (two from 9 letters), by Damerau-Levenshtein distance
+   (rapidfuzz, loaded on the first note that needs it).
+4. Modifiers in the ConText manner (`lexicon.TRIGGERS`): a trigger opens a scope forward,
+   backward or both, ended by a terminator of its kind or after a few words. A sign in a
+   scope is negated ("no swelling"), historical ("had a DVT in 2019"), hypothetical ("if
+   my calf swells"), about someone else ("my husband's leg"), or resolved ("numbness has
+   gone"). Only a sign with none of these is *current*.
+
+The rules in `coach.safety.rules` combine the current signs (one calf and a sign in one
+sentence, a medicine near a word like "started" in any order, a cramp and a duration).
+It reads words; it can miss what is written in other words, which is why the urgent signs
+are also asked (the check-in's checklist, `coach cramp --sign`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import NamedTuple
 
-from coach.safety.medicines import GENERIC_WORDS, MEDICINES, PHRASES
-
-NEGATIONS = frozenset(
-    {
-        "no",
-        "not",
-        "without",
-        "never",
-        "none",
-        "nor",
-        "denies",
-        "deny",
-        "didn't",
-        "didnt",
-        "don't",
-        "dont",
-        "doesn't",
-        "doesnt",
-        "isn't",
-        "isnt",
-        "wasn't",
-        "wasnt",
-        "weren't",
-        "aren't",
-        "hasn't",
-        "haven't",
-        "havent",
-        "hadn't",
-        "cannot",
-        "can't",
-        "free",
-    }
+from coach.safety.lexicon import (
+    ABBREVIATIONS,
+    CLAUSE_WORDS,
+    FUZZY_MEDICINE_LENGTH,
+    FUZZY_STOP,
+    NOT_AFTER,
+    NOT_BEFORE,
+    SPELLINGS,
+    TARGETS,
+    TERMINATORS,
+    TRIGGERS,
+    Category,
+    Direction,
 )
-NOT_NEGATING = frozenset({("not", "sure"), ("no", "idea"), ("not", "only"), ("no", "doubt")})
-"""Two-word openings that look like a negation but are not one ("not sure if it's swollen")."""
-NEGATION_REACH = 4
-"""How many words before a sign a negation still applies to."""
-AFTER_NEGATIONS = frozenset({"gone", "none", "resolved"})
-"""A word right after a sign that says it is over ("swelling gone")."""
 
-SENTENCE = re.compile(r"[.!?;\n]+")
+SENTENCE = re.compile(r"(?<!\d)[.!?]+|[.!?]+(?!\d)|[;\n]+")
+"""A sentence ends at . ! ? ; or a new line, but not at the dot of "2.10"."""
 CLAUSE = re.compile(r",|\bbut\b|\balthough\b|\bthough\b|\bhowever\b")
-TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-
-class Concept(NamedTuple):
-    """A sign the rules look for: exact words, word beginnings, phrases, typo-tolerant words."""
-
-    words: frozenset[str] = frozenset()
-    stems: tuple[str, ...] = ()
-    phrases: tuple[str, ...] = ()
-    fuzzy: tuple[str, ...] = ()
-    """Words matched with a typo or two (only words of five letters or more)."""
-    not_before: frozenset[str] = frozenset()
-    """A word found right before one of these is something else ("hot bath", "red wine")."""
-
-
-def _c(
-    words: Iterable[str] = (),
-    stems: Iterable[str] = (),
-    phrases: Iterable[str] = (),
-    fuzzy: Iterable[str] = (),
-    not_before: Iterable[str] = (),
-) -> Concept:
-    return Concept(
-        words=frozenset(words),
-        stems=tuple(stems),
-        phrases=tuple(phrases),
-        fuzzy=tuple(fuzzy),
-        not_before=frozenset(not_before),
-    )
-
-
-WARM_THINGS = (
-    "bath",
-    "baths",
-    "shower",
-    "water",
-    "drink",
-    "milk",
-    "tea",
-    "compress",
-    "pack",
-    "towel",
-    "bottle",
-    "pad",
-    "weather",
-    "day",
-    "night",
-    "room",
-)
-
-
-CONCEPTS: dict[str, Concept] = {
-    "leg": _c(
-        words={"calf", "calves", "leg", "legs", "shin", "shins", "calfs"},
-        fuzzy=("calves",),
-    ),
-    "swelling": _c(
-        words={"swollen", "swelling", "swelled", "swells", "swell", "puffy", "bigger"},
-        stems=("swoll", "swel"),
-        fuzzy=("swollen", "swelling"),
-    ),
-    "red": _c(
-        words={"red", "reddish", "redness", "reddened", "inflamed"}, not_before=("wine", "meat")
-    ),
-    "warm": _c(words={"warm", "hot", "warmth"}, not_before=WARM_THINGS),
-    "tender": _c(words={"tender", "tenderness"}, fuzzy=("tender", "tenderness")),
-    "both": _c(words={"both"}, phrases=("each leg", "either leg")),
-    "breath": _c(
-        words={"breathless", "breathlessness", "breathlesness"},
-        phrases=(
-            "short of breath",
-            "shortness of breath",
-            "out of breath",
-            "hard to breathe",
-            "can't breathe",
-            "cannot breathe",
-            "could not breathe",
-            "couldn't breathe",
-            "struggling to breathe",
-            "trouble breathing",
-            "difficulty breathing",
-            "chest pain",
-            "pain in my chest",
-            "pain in the chest",
-            "chest hurts",
-            "chest hurt",
-            "chest tight",
-            "tight chest",
-            "tightness in my chest",
-            "coughing blood",
-            "coughed up blood",
-        ),
-        fuzzy=("breathless", "breathlessness"),
-    ),
-    "toxin": _c(
-        words={"toxin", "toxins", "toxic", "pesticide", "pesticides", "insecticide", "weedkiller"},
-        stems=("poison",),
-        phrases=("weed killer", "rat poison", "nerve agent"),
-        fuzzy=("pesticide", "insecticide", "weedkiller"),
-    ),
-    "wound": _c(
-        words={"wound", "wounds", "wounded", "puncture", "punctured", "gash"},
-        not_before=("up", "down"),
-        phrases=(
-            "rusty nail",
-            "stepped on a nail",
-            "trod on a nail",
-            "dirty cut",
-            "animal bite",
-            "dog bite",
-            "bitten by",
-            "cut my foot",
-            "cut my hand",
-            "cut in the garden",
-            "deep cut",
-            "splinter",
-        ),
-    ),
-    "numb": _c(
-        words={"numb", "numbness", "numbnes", "tingly", "numbed"},
-        stems=("tingl",),
-        phrases=("pins and needles", "pins & needles", "no feeling in", "lost feeling"),
-        fuzzy=("numbness", "tingling"),
-    ),
-    "weak": _c(
-        words={"weak", "weaker", "weakness", "weakening", "wasting", "thinner", "weeker"},
-        phrases=("losing muscle", "muscle loss", "muscles getting smaller", "giving way"),
-        fuzzy=("weakness", "weaker"),
-    ),
-    "twitch": _c(stems=("twitch",), fuzzy=("twitching",)),
-    "cramp": _c(stems=("cramp", "spasm"), words={"charley", "charlie"}, fuzzy=("cramps",)),
-    "elsewhere": _c(
-        words={
-            "hand",
-            "hands",
-            "finger",
-            "fingers",
-            "arm",
-            "arms",
-            "stomach",
-            "belly",
-            "tummy",
-            "abdomen",
-            "neck",
-            "jaw",
-            "ribs",
-            "shoulder",
-            "shoulders",
-            "wrist",
-            "forearm",
-        },
-        phrases=("whole body", "all over", "my back", "lower back"),
-    ),
-    "walk": _c(stems=("walk",), words={"hiking", "hike", "stairs", "uphill"}),
-    "pain": _c(
-        words={"pain", "painful", "hurt", "hurts", "hurting", "ache", "aches", "aching", "sore"},
-        stems=("cramp",),
-    ),
-    "rest": _c(
-        words={"rest", "resting", "rested", "stop", "stopped", "stopping", "stand", "sit"},
-        phrases=("stand still", "sit down", "standing still", "sitting down"),
-    ),
-    "pregnant": _c(
-        stems=("pregnan",),
-        phrases=("expecting a baby", "weeks gone", "my midwife"),
-        fuzzy=("pregnant", "pregnancy"),
-    ),
-    "start": _c(
-        words={
-            "start",
-            "started",
-            "starting",
-            "starts",
-            "began",
-            "begun",
-            "begin",
-            "new",
-            "newly",
-            "switched",
-            "changed",
-            "prescribed",
-            "increased",
-            "upped",
-            "added",
-            "higher",
-        },
-        phrases=("put on", "put me on", "me on"),
-    ),
-    "medicine": _c(
-        words=GENERIC_WORDS | set(MEDICINES),
-        phrases=tuple(PHRASES),
-        fuzzy=tuple(name for name in MEDICINES if len(name) >= 7),
-    ),
-}
+TOKEN = re.compile(r"[a-z0-9]+(?:'(?:t|m|ve|re|ll|d|s))?|[,()\[\]:]")
+KEEP_S = frozenset({"he's", "she's", "it's", "that's", "there's", "what's", "who's", "here's"})
+YEAR = re.compile(r"(19[4-9]\d|20[0-3]\d)")
+GAP = "..."
+GAP_WORDS = 4
+"""How many words `...` in a pattern skips at most."""
 
 
 class Hit(NamedTuple):
-    """One sign found in a note: which concept, the words, and whether it is negated."""
+    """One sign or cue found in a note: which concept, its words, where, and its context."""
 
     concept: str
     text: str
     sentence: int
     clause: int
     word: int
-    """Index of the first word in its clause."""
-    negated: bool
+    """Index of its first word in the sentence."""
+    end: int
+    """Index after its last word."""
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    other: bool = False
+    """About someone else ("my husband's leg")."""
+    resolved: bool = False
+
+    @property
+    def current(self) -> bool:
+        """Said of the user, now, as a fact: not negated, past, imagined, or over."""
+        return not (
+            self.negated or self.historical or self.hypothetical or self.other or self.resolved
+        )
 
 
 class Reading(NamedTuple):
@@ -270,40 +84,126 @@ class Reading(NamedTuple):
 
     hits: tuple[Hit, ...]
     sentences: tuple[str, ...]
+    words: tuple[tuple[str, ...], ...] = ()
+    """Each sentence's words (the comma included, as ",")."""
+    by_concept: Mapping[str, tuple[Hit, ...]] = {}
+    """The hits of each concept (built by `read_note`)."""
 
     def has(self, concept: str) -> bool:
-        """The concept appears, not negated."""
-        return any(h.concept == concept and not h.negated for h in self.hits)
+        """The concept appears, current."""
+        return any(h.current for h in self.all(concept))
 
     def found(self, concept: str) -> list[Hit]:
-        return [h for h in self.hits if h.concept == concept and not h.negated]
+        """The current hits of a concept."""
+        return [h for h in self.all(concept) if h.current]
+
+    def all(self, concept: str) -> tuple[Hit, ...]:
+        """Every hit of a concept, current or not."""
+        if self.by_concept or not self.hits:
+            return self.by_concept.get(concept, ())
+        return tuple(h for h in self.hits if h.concept == concept)
 
     def sentence_has(self, sentence: int, *concepts: str) -> bool:
-        """Every concept appears, not negated, in this sentence."""
+        """Every concept appears, current, in this sentence."""
         return all(any(h.sentence == sentence for h in self.found(concept)) for concept in concepts)
 
     def sentences_with(self, *concepts: str) -> list[int]:
         return [i for i in range(len(self.sentences)) if self.sentence_has(i, *concepts)]
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count one), stopped early past limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            row.append(value)
-        if min(row) > limit:
-            return limit + 1
-        previous2, previous = previous, row
-    return previous[-1]
+# --- making the note plain -------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9&/.']*[a-z0-9/]|[a-z0-9]")
+
+
+def normalise(note: str) -> str:
+    """Lower case, plain punctuation, shorthand and spellings spelled out."""
+    text = note.lower()
+    if "\u2019" in text or "\u2018" in text or "`" in text:
+        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if "&" in text or "+" in text:
+        text = re.sub(r"\bp\s*&\s*n\b", "pins and needles", text)
+        text = text.replace("&", " and ").replace("+", " and ")
+    if "s.o.b" in text:
+        text = re.sub(r"\bs\.o\.b\.?", "short of breath", text)
+    if "/" in text:
+        text = re.sub(r"\bw/o\b", "without", text)
+        text = re.sub(r"\b([1-4]?\d)\s*/\s*40\b", r"\1 weeks pregnant", text)
+        text = re.sub(r"\bw/\s", "with ", text)
+    if any(c.isdigit() for c in text):
+        text = re.sub(r"\b(\d+)(mins?|minutes?|hrs?|hours?|wks?|weeks?)\b", r"\1 \2", text)
+    if " past " in text or " to " in text:
+        text = SPOKEN_TIME.sub(_spoken_time, text)
+
+    def spelled(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return ABBREVIATIONS.get(word) or SPELLINGS.get(word) or word
+
+    return re.sub(r"\b[a-z0-9]+(?:'[a-z]+)?\b", spelled, text)
+
+
+_HOURS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_PAST = {"five": 5, "ten": 10, "quarter": 15, "twenty": 20, "twenty-five": 25, "half": 30}
+SPOKEN_TIME = re.compile(
+    r"\b(?:a\s+)?(five|ten|quarter|twenty-five|twenty|half)\s+(past|to)\s+"
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
+)
+"""A clock time in words: "ten past two", "quarter to three", "half past 4"."""
+
+
+def _spoken_time(match: re.Match[str]) -> str:
+    hour_text = match.group(3)
+    hour = int(hour_text) if hour_text.isdigit() else _HOURS[hour_text]
+    minutes = _PAST[match.group(1)]
+    if match.group(2) == "to":
+        if match.group(1) == "half":
+            return match.group(0)
+        hour, minutes = (hour - 1) or 12, 60 - minutes
+    return f"{hour}.{minutes:02d}"
+
+
+def _tokens(sentence: str) -> list[str]:
+    words = []
+    for token in TOKEN.findall(sentence):
+        if token in "()[]:":
+            token = ","  # a bracket or a colon ends a clause, as a comma does
+        elif token.endswith("'s") and token not in KEEP_S:
+            token = token[:-2]  # the calf's, my husband's: the owner's word
+        words.append(token)
+    return words
+
+
+# --- patterns --------------------------------------------------------------------------
+
+
+class _Pattern(NamedTuple):
+    parts: tuple[str, ...]
+    concept: str
+    text: str
+
+
+def _split(pattern: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for part in pattern.split():
+        if part == GAP:
+            parts.append(GAP)
+        else:
+            parts.extend(_tokens(part) if not part.endswith(("*", "~")) else [part])
+    return tuple(parts)
+
+
+class _Lexicon(NamedTuple):
+    words: dict[str, tuple[str, ...]]
+    """Single word -> concepts."""
+    stems: tuple[tuple[str, str], ...]
+    """(beginning, concept) of single-word patterns ending in *."""
+    fuzzy: dict[str, tuple[tuple[str, str, int], ...]]
+    """First letter -> (word, concept, typos allowed)."""
+    phrases: dict[str, tuple[_Pattern, ...]]
+    """First word -> patterns of several words."""
 
 
 def _allowed_typos(word: str) -> int:
@@ -312,107 +212,276 @@ def _allowed_typos(word: str) -> int:
     return 1 if len(word) >= 5 else 0
 
 
-@lru_cache(maxsize=4096)
-def _word_concepts(token: str) -> tuple[str, ...]:
-    found = []
-    for name, concept in CONCEPTS.items():
-        if token in concept.words or any(token.startswith(s) for s in concept.stems):
-            found.append(name)
-            continue
-        for target in concept.fuzzy:
-            limit = _allowed_typos(target)
-            if (
-                limit
-                and len(token) >= 5
-                and token[0] == target[0]
-                and _distance(token, target, limit) <= limit
-            ):
-                found.append(name)
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    from coach.safety.medicines import MEDICINES
+
+    words: dict[str, list[str]] = {}
+    stems: list[tuple[str, str]] = []
+    fuzzy: dict[str, list[tuple[str, str, int]]] = {}
+    phrases: dict[str, list[_Pattern]] = {}
+    for concept, patterns in TARGETS.items():
+        for pattern in patterns:
+            parts = _split(pattern)
+            if len(parts) == 1:
+                word = parts[0]
+                if word.endswith("*"):
+                    stems.append((word[:-1], concept))
+                    continue
+                plain = word.rstrip("~")
+                words.setdefault(plain, []).append(concept)
+                typo_ok = word.endswith("~") or (
+                    concept == "medicine"
+                    and plain in MEDICINES
+                    and len(plain) >= FUZZY_MEDICINE_LENGTH
+                )
+                if typo_ok and _allowed_typos(plain):
+                    fuzzy.setdefault(plain[0], []).append((plain, concept, _allowed_typos(plain)))
+            else:
+                phrases.setdefault(parts[0], []).append(_Pattern(parts, concept, pattern))
+    return _Lexicon(
+        words={w: tuple(dict.fromkeys(c)) for w, c in words.items()},
+        stems=tuple(stems),
+        fuzzy={k: tuple(v) for k, v in fuzzy.items()},
+        phrases={k: tuple(sorted(v, key=lambda p: -len(p.parts))) for k, v in phrases.items()},
+    )
+
+
+def _part_matches(part: str, word: str) -> bool:
+    if part.endswith("*"):
+        return word.startswith(part[:-1])
+    if part == "<year>":
+        return YEAR.fullmatch(word) is not None
+    return word == part.rstrip("~")
+
+
+_PLAIN: dict[tuple[str, ...], bool] = {}
+
+
+def _match(parts: tuple[str, ...], words: list[str], index: int) -> int | None:
+    """The index after a pattern matched at words[index], or None."""
+    plain = _PLAIN.get(parts)
+    if plain is None:
+        plain = _PLAIN[parts] = not any(
+            p == GAP or p.endswith(("*", "~")) or p == "<year>" for p in parts
+        )
+    if plain:
+        end = index + len(parts)
+        return end if tuple(words[index:end]) == parts else None
+    return _match_parts(parts, words, index)
+
+
+def _match_parts(parts: tuple[str, ...], words: list[str], index: int) -> int | None:
+    if not parts:
+        return index
+    part = parts[0]
+    if part == GAP:
+        for skip in range(GAP_WORDS + 1):
+            at = index + skip
+            if at > len(words) or any(w == "," for w in words[index:at]):
                 break
-    return tuple(found)
+            end = _match_parts(parts[1:], words, at)
+            if end is not None:
+                return end
+        return None
+    if index >= len(words) or not _part_matches(part, words[index]):
+        return None
+    return _match_parts(parts[1:], words, index + 1)
 
 
-def _negated(words: list[str], index: int, length: int) -> bool:
-    start = max(0, index - NEGATION_REACH)
-    for k in range(start, index):
-        if words[k] in NEGATIONS:
-            following = words[k + 1] if k + 1 < len(words) else ""
-            if (words[k], following) not in NOT_NEGATING:
-                return True
-    after = index + length
-    return after < len(words) and words[after] in AFTER_NEGATIONS
+@lru_cache(maxsize=8192)
+def _typo_concepts(word: str) -> tuple[tuple[str, str], ...]:
+    """(concept, meant word) for a word one or two typos from a sign's or a medicine's."""
+    if len(word) < 5 or not word.isalpha() or word in FUZZY_STOP:
+        return ()
+    candidates = _lexicon().fuzzy.get(word[0], ())
+    if not candidates:
+        return ()
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    found: dict[str, tuple[int, str]] = {}
+    for target, concept, limit in candidates:
+        if abs(len(target) - len(word)) > limit:
+            continue
+        distance = DamerauLevenshtein.distance(word, target, score_cutoff=limit)
+        if distance <= limit and (concept not in found or distance < found[concept][0]):
+            found[concept] = (distance, target)
+    return tuple((concept, target) for concept, (_, target) in found.items())
 
 
-def _phrase_patterns() -> list[tuple[str, str, int, re.Pattern[str]]]:
-    """(concept, phrase, its length in words, its pattern on space-joined words)."""
-    found = []
-    for name, concept in CONCEPTS.items():
-        for phrase in concept.phrases:
-            phrase_words = TOKEN.findall(phrase)
-            pattern = re.compile(r"\b" + re.escape(" ".join(phrase_words)) + r"\b")
-            found.append((name, phrase, len(phrase_words), pattern))
+@lru_cache(maxsize=8192)
+def _word_hits(word: str) -> tuple[tuple[str, str], ...]:
+    """(concept, the word meant) for one word: exact, by its beginning, or with a typo."""
+    lexicon = _lexicon()
+    concepts = [(c, word) for c in lexicon.words.get(word, ())]
+    concepts += [(c, word) for stem, c in lexicon.stems if word.startswith(stem)]
+    if not concepts and word not in lexicon.words:
+        return _typo_concepts(word)
+    return tuple(concepts)
+
+
+def _targets(words: list[str], sentence: int, clauses: list[int]) -> list[Hit]:
+    lexicon = _lexicon()
+    hits: list[Hit] = []
+    for index, word in enumerate(words):
+        if word == ",":
+            continue
+        before = words[index - 1] if index else ""
+        for pattern in lexicon.phrases.get(word, ()):
+            end = _match(pattern.parts, words, index)
+            if end is None:
+                continue
+            after = words[end] if end < len(words) else ""
+            if _excluded(pattern.concept, pattern.text, before, after):
+                continue
+            hits.append(Hit(pattern.concept, pattern.text, sentence, clauses[index], index, end))
+        after = words[index + 1] if index + 1 < len(words) else ""
+        for concept, meant in _word_hits(word):
+            if _excluded(concept, meant, before, after):
+                continue
+            hits.append(Hit(concept, meant, sentence, clauses[index], index, index + 1))
+    return hits
+
+
+def _excluded(concept: str, text: str, before: str, after: str) -> bool:
+    """A word that is something else by its neighbours ("red wine", "wound up")."""
+    for key in (concept, text):
+        if after in NOT_BEFORE.get(key, ()) or before in NOT_AFTER.get(key, ()):
+            return True
+    return False
+
+
+# --- modifiers -------------------------------------------------------------------------
+
+
+class _Trigger(NamedTuple):
+    parts: tuple[str, ...]
+    category: Category | None
+    direction: Direction
+    reach: int
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> dict[str, tuple[_Trigger, ...]]:
+    """First word -> triggers beginning with it ("<year>" for a year), longest first."""
+    found: dict[str, list[_Trigger]] = {}
+    for trigger in TRIGGERS:
+        parts = _split(trigger.pattern) if trigger.pattern != "<year>" else ("<year>",)
+        found.setdefault(parts[0], []).append(
+            _Trigger(parts, trigger.category, trigger.direction, trigger.reach)
+        )
+    return {k: tuple(sorted(v, key=lambda t: -len(t.parts))) for k, v in found.items()}
+
+
+class _Scope(NamedTuple):
+    category: Category
+    words: frozenset[int]
+
+
+def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
+    """The scopes the triggers of one sentence open; `covered`: words inside a sign's phrase
+    or a pseudo-trigger, which open none."""
+    triggers = _triggers()
+    scopes: list[_Scope] = []
+    blocked = set(covered)
+    found: list[tuple[int, int, _Trigger]] = []
+    for index, word in enumerate(words):
+        if index in blocked:
+            continue
+        key = "<year>" if YEAR.fullmatch(word) else word
+        longest = 0
+        for trigger in triggers.get(key, ()):
+            if len(trigger.parts) < longest:
+                break  # the longest trigger here wins; those as long all apply
+            end = _match(trigger.parts, words, index)
+            if end is None:
+                continue
+            longest = len(trigger.parts)
+            if trigger.category is None:
+                blocked.update(range(index, end))
+            else:
+                found.append((index, end, trigger))
+    for start, end, trigger in found:
+        if start in blocked:
+            continue
+        assert trigger.category is not None
+        stop = TERMINATORS[trigger.category]
+        inside: set[int] = set()
+        if trigger.direction in ("forward", "both"):
+            for k in range(end, min(len(words), end + trigger.reach)):
+                if words[k] in stop:
+                    break
+                inside.add(k)
+        if trigger.direction in ("backward", "both"):
+            for k in range(start - 1, max(-1, start - 1 - trigger.reach), -1):
+                if words[k] in stop:
+                    break
+                inside.add(k)
+        scopes.append(_Scope(trigger.category, frozenset(inside)))
+    return scopes
+
+
+def _with_context(hit: Hit, scopes: list[_Scope]) -> Hit:
+    span = range(hit.word, hit.end)
+    found = {s.category for s in scopes if all(k in s.words for k in span)}
+    if not found:
+        return hit
+    return hit._replace(
+        negated="negated" in found,
+        historical="historical" in found,
+        hypothetical="hypothetical" in found,
+        other="other" in found,
+        resolved="resolved" in found,
+    )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _clauses(words: list[str]) -> list[int]:
+    clause, found = 0, []
+    for word in words:
+        if word == "," or word in CLAUSE_WORDS:
+            clause += 1
+        found.append(clause)
     return found
 
 
-PHRASE_PATTERNS = _phrase_patterns()
+def _sentence_hits(words: list[str], sentence: int) -> Iterator[Hit]:
+    clauses = _clauses(words)
+    targets = _targets(words, sentence, clauses)
+    if not targets:
+        return
+    covered = {k for h in targets if h.end - h.word > 1 for k in range(h.word, h.end)}
+    scopes = _scopes(words, covered)
+    for hit in targets:
+        yield _with_context(hit, scopes)
 
 
-def _clause_hits(text: str, sentence: int, clause: int) -> Iterator[Hit]:
-    words = TOKEN.findall(text)
-    joined = " ".join(words)
-    for name, phrase, length, pattern in PHRASE_PATTERNS:
-        if phrase[:3] not in joined:
-            continue  # most phrases are not there; skip the regex
-        for match in pattern.finditer(joined):
-            index = joined[: match.start()].count(" ")
-            yield Hit(
-                concept=name,
-                text=phrase,
-                sentence=sentence,
-                clause=clause,
-                word=index,
-                negated=_negated(words, index, length),
-            )
-    for index, word in enumerate(words):
-        following = words[index + 1] if index + 1 < len(words) else ""
-        for name in _word_concepts(word):
-            if following in CONCEPTS[name].not_before:
-                continue
-            yield Hit(
-                concept=name,
-                text=word,
-                sentence=sentence,
-                clause=clause,
-                word=index,
-                negated=_negated(words, index, 1),
-            )
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE.split(text) if s.strip()]
 
 
 def read_note(note: str) -> Reading:
-    """Every sign in a note, with where it is and whether it is negated."""
-    text = note.lower().replace("\u2019", "'")
-    sentences = tuple(s.strip() for s in SENTENCE.split(text) if s.strip())
+    """Every sign and cue in a note, with where it is and what surrounds it."""
+    sentences = tuple(split_sentences(normalise(note)))
     hits: list[Hit] = []
-    for s_index, sentence in enumerate(sentences):
-        for c_index, clause in enumerate(CLAUSE.split(sentence)):
-            hits.extend(_clause_hits(clause, s_index, c_index))
-    return Reading(hits=tuple(hits), sentences=sentences)
+    words: list[tuple[str, ...]] = []
+    for index, sentence in enumerate(sentences):
+        tokens = _tokens(sentence)
+        words.append(tuple(tokens))
+        hits.extend(_sentence_hits(tokens, index))
+    by_concept: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_concept.setdefault(hit.concept, []).append(hit)
+    return Reading(
+        hits=tuple(hits),
+        sentences=sentences,
+        words=tuple(words),
+        by_concept={k: tuple(v) for k, v in by_concept.items()},
+    )
 
 
-DURATION = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(?:-|to)?\s*(min|mins|minutes|minute|m\b|hours?|hrs?)", re.IGNORECASE
-)
-
-
-def longest_minutes_in(note: str) -> float | None:
-    """The longest duration written in a note ("lasted 15 minutes", "an hour"), or None."""
-    found: list[float] = []
-    for match in DURATION.finditer(note):
-        value = float(match.group(1).replace(",", "."))
-        found.append(value * 60 if match.group(2).lower().startswith("h") else value)
-    lowered = note.lower()
-    if re.search(r"\b(half an hour|half hour)\b", lowered):
-        found.append(30.0)
-    elif re.search(r"\b(an|one) hour\b", lowered):
-        found.append(60.0)
-    return max(found, default=None)
+def concepts_in(words: Iterable[str]) -> set[str]:
+    """The concepts single words stand for (for tests and the lexicon's checks)."""
+    return {concept for word in words for concept, _ in _word_hits(word)}

@@ -20,8 +20,7 @@ Where the rules look:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
@@ -34,11 +33,10 @@ from coach.safety.flags import (
     Action,
     Level,
     RaisedFlag,
-    flags_in,
+    flags_from,
     raise_flags,
 )
-from coach.safety.medicines import GENERIC_WORDS, MEDICINES, PHRASES
-from coach.safety.notes import CLAUSE, Reading, longest_minutes_in, read_note
+from coach.safety.note_rules import SIGNS, note_findings
 from coach.settings.model import Settings
 
 __all__ = ["FLAG_EVENT", "RaisedFlag", "check_after_save", "find_red_flags"]
@@ -246,61 +244,6 @@ class Finding(NamedTuple):
 
 # --- one night -------------------------------------------------------------------------
 
-SIGNS = ("swelling", "red", "warm", "tender")
-CRAMP_WORD = re.compile(r"cramp|spasm")
-
-
-def _quote(note: str) -> str:
-    words = " ".join(note.split())
-    return f"note: \u201c{words[:60]}{'…' if len(words) > 60 else ''}\u201d"
-
-
-def _calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool]:
-    """(one calf, both legs): a sign of a clot named with a calf or leg in a sentence."""
-    one = both = False
-    note_names_leg = reading.has("leg") or leg in ("left", "right")
-    for index in range(len(reading.sentences)):
-        signs = any(reading.sentence_has(index, sign) for sign in SIGNS)
-        if not signs:
-            continue
-        here = reading.sentence_has(index, "leg") or (
-            note_names_leg and not reading.sentence_has(index, "elsewhere")
-        )
-        if not here:
-            continue
-        if reading.sentence_has(index, "both") or (leg == "both" and not reading.has("leg")):
-            both = True
-        else:
-            one = True
-    return one, both
-
-
-def _medicine(reading: Reading) -> str | None:
-    """The medicine a note says was started, as "name (kind)", or None."""
-    starts = reading.found("start")
-    for hit in reading.found("medicine"):
-        near = [s for s in starts if s.sentence == hit.sentence]
-        if hit.text in GENERIC_WORDS:
-            # "tablets" alone is no signal; "new tablets" or "started taking pills" is.
-            near = [s for s in near if s.clause == hit.clause and 0 < hit.word - s.word <= 3]
-        if not near:
-            continue
-        name = hit.text
-        kind = MEDICINES.get(name) or PHRASES.get(name)
-        if kind is None and name not in GENERIC_WORDS:
-            kind = _closest_kind(name)
-        return f"{name}: {kind}" if kind and name not in kind else name
-    return None
-
-
-def _closest_kind(word: str) -> str | None:
-    from coach.safety.notes import _distance
-
-    for name, kind in MEDICINES.items():
-        if _distance(word, name, 2) <= 2:
-            return kind
-    return None
-
 
 def _lasted(minutes: float) -> str:
     """'12 min', or minutes and seconds ('10 min 5 s') when timed to the second."""
@@ -314,8 +257,7 @@ def night_findings(facts: NightFacts) -> list[Finding]:
     """The rules met by one night's log, episodes, notes and answers (not frequency)."""
     log = facts.cramps
     note = log.notes if log is not None else ""
-    reading = read_note(note) if note else Reading(hits=(), sentences=())
-    found: dict[str, str] = {}
+    found = note_findings(note, log.leg if log is not None else None, answered_signs(facts.answers))
 
     longest = facts.longest_minutes
     if longest is not None and longest > LONG_MINUTES:
@@ -323,48 +265,33 @@ def night_findings(facts: NightFacts) -> list[Finding]:
         found["long-cramp"] = (
             f"logged as {log.band} min" if banded and log is not None else _lasted(longest)
         )
-    else:
-        for index in reading.sentences_with("cramp"):
-            for clause in CLAUSE.split(reading.sentences[index]):
-                written = longest_minutes_in(clause) if CRAMP_WORD.search(clause) else None
-                if written is not None and written > LONG_MINUTES:
-                    found["long-cramp"] = _quote(note)
-
-    one_calf, both_legs = _calf_signs(reading, log.leg if log is not None else None)
-    if (one_calf or both_legs) and reading.has("breath"):
-        found["clot-lung"] = _quote(note)
-    elif one_calf:
-        found["clot-calf"] = _quote(note)
-    elif reading.has("swelling"):
-        found["swelling"] = _quote(note)
-    if reading.has("toxin") or reading.has("wound"):
-        found["tetanus"] = _quote(note)
-    if reading.has("numb"):
-        found["numbness"] = _quote(note)
-    if reading.has("weak"):
-        found["weakness"] = _quote(note)
-    elsewhere = any(
-        h.clause == c.clause and h.sentence == c.sentence
-        for h in reading.found("elsewhere")
-        for c in reading.found("cramp")
-    )
-    if elsewhere or (reading.has("twitch") and reading.has("weak")):
-        found["elsewhere"] = _quote(note)
-    elif facts.answers.get("elsewhere") is True:
+    if "elsewhere" not in found and facts.answers.get("elsewhere") is True:
         found["elsewhere"] = "your answer in the check-in"
-    if reading.sentences_with("walk", "pain", "rest"):
-        found["claudication"] = _quote(note)
-    elif facts.answers.get("walking_pain") is True:
+    if "claudication" not in found and facts.answers.get("walking_pain") is True:
         found["claudication"] = "your answer in the check-in"
-    medicine = _medicine(reading)
-    if medicine is not None:
-        found["new-medicine"] = medicine
-    if reading.has("pregnant"):
-        found["pregnancy"] = _quote(note)
+    order = list(RULES)
     return [
         Finding(rule=RULES[rule], night=facts.night, detail=detail)
-        for rule, detail in found.items()
+        for rule, detail in sorted(found.items(), key=lambda item: order.index(item[0]))
     ]
+
+
+def merged_answers(events: Sequence[Event]) -> dict[date, dict[str, Any]]:
+    """Each night's answers (the weekly questions, the urgent signs), the latest of each
+    question winning: one event may hold the questions and a later one the signs."""
+    answers: dict[date, dict[str, Any]] = {}
+    for event in events:
+        if event.kind == ANSWERS_EVENT:
+            answers.setdefault(event.night, {}).update(event.data)
+    return answers
+
+
+def answered_signs(answers: Mapping[str, Any]) -> frozenset[str]:
+    """The urgent signs the user said they have on a night (the checklist, `--sign`)."""
+    given = answers.get("signs")
+    if not isinstance(given, list | tuple):
+        return frozenset()
+    return frozenset(s for s in given if isinstance(s, str) and s in SIGNS)
 
 
 # --- frequency over 14 nights ----------------------------------------------------------
@@ -474,15 +401,16 @@ def find_red_flags(
 # --- on every save ---------------------------------------------------------------------
 
 
-def _cramp_diary(store: Store, start: date, end: date) -> Diary:
+def _cramp_diary(store: Store, start: date, end: date, events: Sequence[Event]) -> Diary:
     """The nights start..end with what the rules read (morning logs, episodes, answers),
-    and not the steps: no rule depends on them, and they are most of a night's records."""
+    and not the steps: no rule depends on them, and they are most of a night's records.
+    `events`: the events of those nights at least (others are left out)."""
     logs = store.cramp_logs(start, end)
-    events = store.events(start, end)
+    events = [e for e in events if start <= e.night <= end]
     episodes: dict[date, list[Event]] = {}
     for event in cramp_episodes(events):
         episodes.setdefault(event.night, []).append(event)
-    answers = {e.night: e.data for e in events if e.kind == ANSWERS_EVENT}
+    answers = merged_answers(events)
     nights = []
     night = start
     while night <= end:
@@ -510,7 +438,10 @@ def check_after_save(
     """
     today = current_night(settings, now)
     end = max(night, min(night + timedelta(days=WINDOW_NIGHTS - 1), today))
-    diary = _cramp_diary(store, night - timedelta(days=WINDOW_NIGHTS - 1), end)
+    reach = timedelta(days=WINDOW_NIGHTS - 1)
+    # One read of the events serves the rules and the flags already raised nearby.
+    events = store.events(night - 2 * reach, end + reach)
+    diary = _cramp_diary(store, night - reach, end, events)
     facts = diary.night(night)
     findings = night_findings(facts) if facts is not None else []
     for facts_end in diary.window(night, end):
@@ -525,8 +456,7 @@ def check_after_save(
             break
     if not findings:
         return []
-    reach = timedelta(days=WINDOW_NIGHTS - 1)
-    existing = flags_in(store, night - 2 * reach, end + reach)
+    existing = flags_from(events)
     have = {flag.id for flag in existing}
     new: list[RaisedFlag] = []
     for finding in findings:
@@ -579,6 +509,15 @@ def record_answers(
 
     store.add_event(night, ANSWERS_EVENT, {"walking_pain": walking_pain, "elsewhere": elsewhere})
     store.set_state(QUESTIONS_KEY, today.isoformat())
+
+
+def record_signs(store: StateAndEvents, night: date, signs: Iterable[str]) -> str:
+    """Keep the urgent signs answered for a night (the checklist, `coach cramp --sign`; an
+    empty list: none of them). The save's red-flag check raises their flags at once.
+    Returns them in words, for the line that confirms them."""
+    chosen = [sign for sign in SIGNS if sign in set(signs)]
+    store.add_event(night, ANSWERS_EVENT, {"signs": chosen})
+    return "; ".join(SIGNS[sign] for sign in chosen) or "none"
 
 
 # --- History shows each finding once ---------------------------------------------------

@@ -113,7 +113,7 @@ async def test_h_opens_history_and_m_logs_last_night(ctx: Session, make_app: Mak
         assert isinstance(app.screen, TonightScreen)
         await pilot.press("m")
         assert isinstance(app.screen, CheckinScreen)
-        await pilot.press("n")
+        await pilot.press("n", "n")  # no cramps; none of the urgent signs
         await pilot.pause()
         assert isinstance(app.screen, TonightScreen)
     logs = ctx.store.cramp_logs(NIGHT - timedelta(days=1), NIGHT - timedelta(days=1))

@@ -13,6 +13,8 @@ from coach.diary.checkin import checkin_due
 from coach.session import Session
 from screens.checkin import CheckinScreen
 from screens.cramp import CrampScreen
+from screens.redflag import RedFlagScreen
+from screens.urgent_signs import UrgentSignsScreen
 from tests.support.apps import MorningApp
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -57,10 +59,14 @@ async def test_not_offered_when_the_night_is_already_logged(ctx: Session, clock:
         assert not isinstance(app.screen, CheckinScreen)
 
 
-async def test_no_cramps_is_one_key(ctx: Session, clock: FakeClock) -> None:
+async def test_no_cramps_is_one_key_and_no_urgent_sign_another(
+    ctx: Session, clock: FakeClock
+) -> None:
     clock.set(MONDAY_MORNING)
     app = MorningApp(ctx)
     async with app.run_test() as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, UrgentSignsScreen)  # the log is saved; it asks
         await pilot.press("n")
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
     assert (log.cramps, log.severity, log.minutes) == (0, None, None)
@@ -84,7 +90,13 @@ async def test_records_what_was_entered(ctx: Session, clock: FakeClock) -> None:
         screen.query_one("#note", Input).focus()
         await pilot.press(*"new pills")
         await pilot.press("ctrl+s")
-        assert not isinstance(app.screen, CheckinScreen)
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)  # "over 10" minutes interrupts at once
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UrgentSignsScreen)  # then the checklist ends the log
+        await pilot.press("n")  # none of the urgent signs
+        assert not isinstance(app.screen, CheckinScreen | UrgentSignsScreen)
     log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
     # The band chosen is kept as a band: "over 10" minutes, not a made-up 11.
     assert (log.cramps, log.severity, log.band, log.minutes, log.leg, log.muscle) == (

@@ -90,7 +90,7 @@ async def test_correcting_the_cramp_log(ctx: Session) -> None:
         await pilot.press("up", "up", "up", "up", "enter", "l")
         assert isinstance(app.screen, CheckinScreen)
         assert app.screen.night == date(2026, 11, 18)
-        await pilot.press("n")
+        await pilot.press("n", "n")  # no cramps; none of the urgent signs
         assert text(app, "#correct-cramps") == "Cramps: no cramps"
         await pilot.press("escape")
         assert "Cramps: no cramps" in text(app, "#night")

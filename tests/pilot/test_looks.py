@@ -11,14 +11,15 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from textual.color import Color
-from textual.widgets import Input, Label, RadioSet, Select
+from textual.widgets import Input, Label, OptionList, RadioSet, Select
 
 from coach.clock import FakeClock
 from coach.session import Session
 from coach.settings.model import config_set
 from coach.system.paths import Paths
 from screens.checkin import CheckinScreen
-from screens.looks import HIGH_CONTRAST, Choice
+from screens.choice import Choice
+from screens.looks import HIGH_CONTRAST
 from screens.settings import COLOURS, SettingsScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp, settle
@@ -43,8 +44,12 @@ def _contrast(a: Color, b: Color) -> float:
 def test_the_high_contrast_theme_is_past_wcag_aaa() -> None:
     black = Color.parse(HIGH_CONTRAST.background or "")
     assert round(_contrast(Color.parse("#FFFFFF"), black), 1) == 21.0
-    for colour in (HIGH_CONTRAST.foreground, HIGH_CONTRAST.primary, HIGH_CONTRAST.accent):
+    navy = Color.parse(HIGH_CONTRAST.variables["block-cursor-background"])
+    words = (HIGH_CONTRAST.foreground, HIGH_CONTRAST.primary, HIGH_CONTRAST.success)
+    for colour in (*words, HIGH_CONTRAST.accent, HIGH_CONTRAST.warning, HIGH_CONTRAST.error):
         assert _contrast(Color.parse(colour or ""), black) >= 7.0, colour
+    for colour in words:  # on the chosen row too
+        assert _contrast(Color.parse(colour or ""), navy) >= 7.0, colour
 
 
 async def test_settings_offers_the_themes_and_the_choice_is_kept(
@@ -127,3 +132,33 @@ async def test_the_welcome_form_is_whole_at_80x24(make_app: MakeApp, clock: Fake
             width, height = label.content_region.width, label.content_region.height
             assert visible.contains_region(label.region), text
             assert cell_len(text.replace("\n", "")) <= width * height, text
+
+
+async def test_under_no_color_a_pointer_shows_tonight_s_chosen_step(
+    make_app: MakeApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
+    app = make_app()
+
+    def pointed() -> list[str]:
+        timeline = app.screen.query_one("#timeline", OptionList)
+        prompts = [str(timeline.get_option_at_index(i).prompt) for i in range(5)]
+        return [p[2:7] for p in prompts if p.startswith("\u25b6 ")]
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert pointed() == ["20:30"]  # hydration, due now
+        await pilot.press("down")
+        await pilot.pause()
+        assert pointed() == ["21:30"]
+        await pilot.press("d")  # done: the list is drawn again, the pointer stays
+        await settle(
+            pilot,
+            lambda: (
+                "done"
+                in str(app.screen.query_one("#timeline", OptionList).get_option_at_index(2).prompt)
+            ),
+        )
+        await pilot.pause()
+        assert pointed() == ["21:30"]

@@ -20,6 +20,7 @@ from screens.redflag import RedFlagScreen
 from screens.step_card import SkipReasonScreen, StepCardScreen
 from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
+from screens.urgent_signs import UrgentSignsScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
 from tests.support.fakes import RecordingNotifier
@@ -386,6 +387,8 @@ async def test_cramping_now_from_tonight_logs_start_then_details(
         await pilot.press("7")
         screen.query_one("#cramp-leg").value = "left"  # type: ignore[attr-defined]
         await pilot.press("enter")
+        assert isinstance(app.screen, UrgentSignsScreen)  # the guide ends with the checklist
+        await pilot.press("n")
         assert isinstance(app.screen, TonightScreen)
         events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
         assert events[-1].data == {
@@ -418,6 +421,8 @@ async def test_cramping_now_from_the_stretch_player_and_a_long_cramp_shows_the_r
         assert cramp.query_one("#red-flag").display
         assert "contact a doctor or urgent care now" in text_of(app, "#red-flag")
         await pilot.press("escape")  # close: logs the timed length only
+        assert isinstance(app.screen, UrgentSignsScreen)
+        await pilot.press("n")  # none of the urgent signs
         assert app.screen is player
         assert "Paused" in text_of(app, "#status")  # the stretches waited
     events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")

@@ -19,7 +19,7 @@ from coach.clock import FakeClock
 from coach.session import Session
 from screens.app import CoachApp
 from screens.checkin import CheckinScreen
-from screens.looks import Choice
+from screens.choice import Choice
 from tests.support import BERLIN
 from tests.support.apps import MakeApp
 

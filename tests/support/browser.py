@@ -129,6 +129,8 @@ def chromium(
         "--headless",
         "--no-sandbox",  # needed as root, harmless otherwise
         "--disable-gpu",
+        # textual.js draws with WebGL2; without a GPU that is SwiftShader, which Chromium
+        # no longer falls back to unasked. This browser only ever opens coach's own page.
         "--enable-unsafe-swiftshader",
         "--disable-background-networking",
         "--disable-component-update",

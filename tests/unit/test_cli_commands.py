@@ -142,6 +142,7 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "disturbance": None,
         "note": None,
         "night": None,
+        "signs": None,
     }
 
 

@@ -157,3 +157,72 @@ def test_a_merge_raises_the_flags_the_other_copy_brings_for_recent_nights(
     # Merging again adds nothing and raises nothing.
     code, out, _ = run(ctx, capsys, "merge", str(tmp_path / "other"))
     assert out.splitlines() == [f"Merged 0 records from {other.paths.db_dir}."]
+
+
+@pytest.mark.parametrize(
+    ("signs", "flag", "what"),
+    [
+        (["calf-swollen"], "clot-calf-2026-11-21", "One calf swollen, red, warm or tender"),
+        (["calf-red-warm"], "clot-calf-2026-11-21", "One calf swollen, red, warm or tender"),
+        (["calf-swollen", "breathless"], "clot-lung-2026-11-21", "Call your emergency number"),
+        (["calf-red-warm", "chest-pain"], "clot-lung-2026-11-21", "Call your emergency number"),
+        (["long-not-easing"], "long-cramp-2026-11-21", "A cramp lasted more than 10 minutes"),
+        (["wound-or-toxin"], "tetanus-2026-11-21", "after a dirty wound"),
+    ],
+)
+def test_each_sign_raises_its_flag_at_once(
+    ctx: Session, capsys: pytest.CaptureFixture[str], signs: list[str], flag: str, what: str
+) -> None:
+    argv = ["cramp", "--count", "1"]
+    for sign in signs:
+        argv += ["--sign", sign]
+    code, out, _ = run(ctx, capsys, *argv)
+    assert code == 0
+    urgent = [line for line in out.splitlines() if line.startswith("URGENT:")]
+    assert len(urgent) == 1
+    assert what in urgent[0] and urgent[0].endswith(f"[{flag}]")
+    assert "your answer" in urgent[0]
+    code, out, _ = run(ctx, capsys, "flags", "--json")
+    assert [f["id"] for f in json.loads(out)] == [flag]
+
+
+def test_breathless_alone_is_recorded_and_raises_nothing(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a note saying only "short of breath" would: CONTENT.md's emergency is a calf sign
+    together with breathlessness or chest pain."""
+    code, out, _ = run(ctx, capsys, "cramp", "--none", "--sign", "breathless")
+    assert code == 0
+    assert "Urgent signs: breathless." in out
+    assert "URGENT" not in out
+    # the calf sign said the next morning about the same night completes the emergency
+    code, out, _ = run(
+        ctx, capsys, "cramp", "--none", "--night", "2026-11-21", "--note", "right calf swollen"
+    )
+    assert "URGENT: A swollen or painful calf with breathlessness" in out
+
+
+def test_an_unknown_sign_is_a_usage_error_listing_the_allowed(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(ctx, capsys, "cramp", "--count", "1", "--sign", "dizzy")
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    for sign in (
+        "calf-swollen",
+        "calf-red-warm",
+        "breathless",
+        "chest-pain",
+        "long-not-easing",
+        "wound-or-toxin",
+    ):
+        assert sign in err
+    assert ctx.cramp_log(date(2026, 11, 21)) is None
+
+
+def test_the_signs_offered_are_the_rules_signs() -> None:
+    from coach.cli.record import SIGN_CHOICES
+    from coach.safety.note_rules import SIGNS
+
+    assert tuple(SIGNS) == SIGN_CHOICES

@@ -379,13 +379,21 @@ def test_the_planner_path_never_loads_scipy() -> None:
 def test_a_damaged_plan_never_takes_the_stretch_away_and_stop_clears_it(
     ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ctx.store.set_state("experiment", {"run_in_start": "not a date", "arms": ["sideways"]})
-    plan = run_json(ctx, capsys, "plan")
-    assert plan["experiment"] is None and "stretch" in [s["id"] for s in plan["steps"]]
+    damaged = {"run_in_start": "not a date", "arms": ["sideways"]}
+    ctx.store.set_state("experiment", damaged)
+    code, out, err = run(ctx, capsys, "plan", "--json")
+    assert code == 0 and json.loads(out)["experiment"] is None
+    assert "stretch" in [s["id"] for s in json.loads(out)["steps"]]
+    assert "the stored experiment plan does not fit (its 'run_in_start' is not a date" in err
+    assert err.count("\n") == 1 and "set aside in" in err
+    kept = json.loads(next(ctx.paths.data_dir.glob("quarantine/state-experiment-*")).read_text())
+    assert kept["value"] == damaged
     code, _, err = run(ctx, capsys, "experiment", "result")
-    assert code == 1 and "cannot be read" in err and err.count("\n") == 1
-    code, _, err = run(ctx, capsys, "experiment", "stop")
-    assert code == 1 and "was cleared" in err
+    assert code == 1 and "no experiment was started" in err and err.count("\n") == 1
+    # The way out works on a damaged plan too: it is set aside, and stop says so.
+    ctx.store.set_state("experiment", damaged)
+    code, out, err = run(ctx, capsys, "experiment", "stop")
+    assert code == 0 and "its stored plan could not be used and was set aside" in out
     assert ctx.store.get_state("experiment") is None
     assert run_json(ctx, capsys, "experiment", "start")["started"] is True
 
@@ -641,7 +649,9 @@ def test_a_damaged_early_end_is_one_clear_error_and_never_takes_the_stretch_away
     doc["ended"] = {"night": "2026-11-20", "verdict": "helps"}  # its other keys lost
     ctx.store.set_state("experiment", doc)
     code, _, err = run(ctx, capsys, "experiment", "result")
-    assert code == 1 and "cannot be read" in err and err.count("\n") == 1
+    assert code == 1 and "coach: no experiment was started" in err
+    assert "the stored experiment plan does not fit (its early end: it has no 'through')" in err
+    assert err.count("\n") == 2  # the error, and where the plan was set aside
     plan = run_json(ctx, capsys, "plan")
     assert plan["experiment"] is None and "stretch" in [s["id"] for s in plan["steps"]]
 

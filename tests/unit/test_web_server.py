@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 from yarl import URL
 
 from coach.cli.main import main
+from coach.session import Session
 from coach.web.server import CSP, CoachServer, Gate, ServeConfig, is_loopback
 
 
@@ -183,3 +184,25 @@ def test_another_address_than_this_computer_is_served_only_with_a_warning(
         assert main([*argv, "--host", "0.0.0.0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("coach: warning: serving on 0.0.0.0: other computers on the network")
+
+
+def test_serve_says_where_reminders_come_from(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach.cli.serve import _announce
+    from coach.system.locks import LOCK_NAME, SenderLock
+
+    server = CoachServer(ServeConfig(command=["true"]), Gate(token="t"))
+    server.port = 8150
+    _announce(server, ctx)
+    alone = capsys.readouterr().out
+    assert "http://127.0.0.1:8150/?token=t" in alone
+    assert "No `coach daemon` runs: reminders come from the app while a tab is open" in alone
+    ctx.paths.data_dir.mkdir(parents=True, exist_ok=True)
+    daemon = SenderLock(ctx.paths.data_dir / LOCK_NAME, "daemon")
+    assert daemon.try_acquire()
+    try:
+        _announce(server, ctx)
+    finally:
+        daemon.release()
+    assert "Reminders come from `coach daemon` (pid " in capsys.readouterr().out

@@ -1,0 +1,161 @@
+"""The stored experiment plan, checked before it is used (issue 23).
+
+`state.json` keeps the plan (coach.experiment.protocol, `Protocol.to_state`). A plan that
+does not fit these rules (a period of 0 nights, a probability of Infinity, a start in the
+year 9999, a million arms) was not written by coach: the store sets it aside in
+quarantine/ and reports it (coach.records.store.Store.get_state), and the nights follow
+the usual routine. The rules are registered with the store at import of this module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from coach.records.schema import FIRST_NIGHT, LAST_NIGHT, register_state
+
+STATE_KEY = "experiment"
+ARMS = ("stretch", "no-stretch")
+MAX_PERIOD_NIGHTS = 60
+MAX_ARMS = 2 * 40
+"""Twice the most pairs any version has planned (20), with room to grow."""
+VERDICTS = ("helps", "no clear difference", "worse", "not enough data")
+STOP_REASONS = ("benefit", "harm", "futility")
+NIGHT_KEYS = ("stretch", "no_stretch", "washout", "unlogged")
+
+
+def _night(value: Any) -> date | None:
+    if not isinstance(value, str) or len(value) != 10:
+        raise _Bad("is not a date (YYYY-MM-DD)")
+    try:
+        night = date.fromisoformat(value)
+    except ValueError:
+        raise _Bad("is not a date (YYYY-MM-DD)") from None
+    if not FIRST_NIGHT <= night <= LAST_NIGHT:
+        raise _Bad(f"is not from {FIRST_NIGHT} to {LAST_NIGHT}")
+    return night
+
+
+def _whole(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _Bad("is not a whole number")
+        if not low <= value <= high:
+            raise _Bad(f"is not from {low} to {high}")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise _Bad("is not a number")
+        if not math.isfinite(value) or not low <= value <= high:
+            raise _Bad(f"is not from {low:g} to {high:g}")
+        return float(value)
+
+    return check
+
+
+class _Bad(ValueError):
+    """What is wrong with one value."""
+
+
+def _field(doc: Mapping[str, Any], key: str, check: Callable[[Any], Any]) -> Any:
+    """The checked value of `key` (None when absent or null: the plan's default applies)."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    try:
+        return check(value)
+    except _Bad as bad:
+        raise _Bad(f"its {key!r} {bad}") from None
+
+
+def plan_problem(doc: Any) -> str | None:
+    """What keeps a stored plan from being used, or None if it fits."""
+    try:
+        _check_plan(doc)
+    except _Bad as bad:
+        return f"the stored experiment plan does not fit ({bad})"
+    return None
+
+
+def _check_plan(doc: Any) -> None:
+    if not isinstance(doc, Mapping):
+        raise _Bad("it is not an object")
+    _field(doc, "created", _text(100))
+    run_in = _field(doc, "run_in_start", _night)
+    if run_in is None:
+        raise _Bad("it has no 'run_in_start'")
+    start = _field(doc, "start", _night)
+    stopped = _field(doc, "stopped", _night)
+    if start is not None and start < run_in:
+        raise _Bad("it starts before its run-in")
+    if stopped is not None and stopped < run_in:
+        raise _Bad("it was stopped before its run-in")
+    arms = doc.get("arms", [])
+    if not isinstance(arms, list) or len(arms) > MAX_ARMS or len(arms) % 2:
+        raise _Bad(f"its 'arms' is not an even list of at most {MAX_ARMS}")
+    for first, second in zip(arms[::2], arms[1::2], strict=True):
+        if not isinstance(first, str) or not isinstance(second, str) or {first, second} != {*ARMS}:
+            raise _Bad("a pair of its 'arms' is not one stretch and one no-stretch period")
+    if (start is None) != (not arms):
+        raise _Bad("its 'start' and its 'arms' disagree")
+    period = _field(doc, "period_nights", _whole(1, MAX_PERIOD_NIGHTS)) or 14
+    washout = _field(doc, "washout_nights", _whole(0, MAX_PERIOD_NIGHTS))
+    if washout is not None and washout >= period:
+        raise _Bad("its washout is not shorter than its periods")
+    pairs = len(arms) // 2
+    _field(doc, "run_in_rate", _number(0, 50))
+    _field(doc, "version", _whole(1, 1000))
+    _field(doc, "first_look", _whole(0, MAX_ARMS))
+    _field(doc, "look_every", _whole(1, MAX_ARMS))
+    _field(doc, "looked", _whole(0, max(pairs, 0)))
+    _field(doc, "stop_probability", _number(0.5, 1))
+    _field(doc, "futility_probability", _number(0, 0.5))
+    _field(doc, "helps_probability", _number(0.5, 1))
+    ended = doc.get("ended")
+    if ended is not None:
+        try:
+            _check_ended(ended, pairs)
+        except _Bad as bad:
+            raise _Bad(f"its early end: {bad}") from None
+
+
+def _check_ended(doc: Any, pairs: int) -> None:
+    if not isinstance(doc, Mapping):
+        raise _Bad("it is not an object")
+    for key in ("night", "through", "pairs", "verdict", "reason", "log_ratio", "sd", "nights"):
+        if doc.get(key) is None:
+            raise _Bad(f"it has no {key!r}")
+    _field(doc, "night", _night)
+    _field(doc, "through", _night)
+    _field(doc, "pairs", _whole(0, pairs))
+    if doc["verdict"] not in VERDICTS or doc["reason"] not in STOP_REASONS:
+        raise _Bad("its verdict or reason is not one coach gives")
+    _field(doc, "log_ratio", _number(-50, 50))
+    _field(doc, "sd", _number(0, 1000))
+    _field(doc, "adherence", _number(0, 1))
+    nights = doc["nights"]
+    if not isinstance(nights, Mapping):
+        raise _Bad("its 'nights' is not an object")
+    for key in NIGHT_KEYS:
+        if key not in nights:
+            raise _Bad(f"its 'nights' has no {key!r}")
+        _field(nights, key, _whole(0, MAX_ARMS * MAX_PERIOD_NIGHTS))
+
+
+def _text(limit: int) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > limit:
+            raise _Bad(f"is not text of at most {limit} characters")
+        return value
+
+    return check
+
+
+register_state(STATE_KEY, plan_problem)

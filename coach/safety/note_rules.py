@@ -1,0 +1,361 @@
+"""Which red-flag rules a note shows: the current signs of `coach.safety.notes`, combined.
+
+- clot-lung: a calf or leg swollen, red, warm, tender or painful (or a clot named) and,
+  anywhere in the note, breathlessness or chest pain;
+- clot-calf: one calf or leg swollen, red, warm or tender (or a clot named) in a sentence;
+  both legs, or ankles and feet alone, are `swelling` (soon);
+- long-cramp: a cramp and a duration over 10 minutes that is the cramp's ("lasted 20
+  minutes", "2.10 till 2.35"), not something else's ("after 2 hours sleep", "walked for
+  30 minutes", "20 minutes later");
+- tetanus: a toxin with contact ("sprayed weedkiller"), or a wound with dirt, an animal or
+  a nail ("cut my hand on rusty wire", "dog bite");
+- numbness, weakness, swelling, pregnancy: the sign, current;
+- elsewhere: a cramp with a part of the body other than the legs close by, or twitching
+  with weakness;
+- claudication: walking, pain and rest in one sentence;
+- new-medicine: a medicine (by name, brand, kind, or a generic ending) and a word like
+  "started", "put on", "new", "since", in any order, in one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coach.safety.durations import durations
+from coach.safety.lexicon import NEEDS_BODY, NUMB_NOT_A_SIGN, WARMING
+from coach.safety.medicines import GENERIC_WORDS, kind_of
+from coach.safety.notes import Hit, Reading, read_note
+
+LONG_MINUTES = 10.0
+CLOT_SIGNS = ("swelling", "swelling_size", "red", "warm", "tender", "clot")
+PAIN_SIGNS = (*CLOT_SIGNS, "pain")
+BODY = ("leg", "lower_leg", "elsewhere", "leg_plural", "muscle")
+INSECTS = frozenset(
+    {"mosquito", "mosquitoes", "midge", "midges", "insect", "insects", "flea", "fleas", "gnat"}
+)
+NOT_A_CUT = frozenset(
+    {"toenails", "nails", "nail", "hair", "grass", "lawn", "hedge", "fingernails", "down", "back"}
+)
+MEDICINE_REACH = 6
+"""How many words apart a medicine and "started" (or "new", "since" ...) may be."""
+GENERIC_REACH = 3
+"""The same for a word like "tablets", which is a signal only close to "new"."""
+NOT_THE_CRAMPS_BEFORE = re.compile(
+    r"\b(?:after|later|within|every|took me|slept|sleep|asleep|walked|walk|walking|swam|swim|"
+    r"read|reading|gardening|stretched|stretching|stretches|drove|driving|sat|watched|tv|"
+    r"less than|under)\s+(?:for\s+|about\s+|around\s+|a\s+good\s+|"
+    r"maybe\s+)?$"
+)
+NOT_THE_CRAMPS_AFTER = re.compile(
+    r"^\s*(?:later|ago|after|before|sleep|of sleep|asleep|to fall|to get|walk|of walking|"
+    r"of stretching|of exercise|in the|at the|before bed|earlier|gap|apart|between)\b"
+)
+EASED = re.compile(r"\b(?:eas|stop|went|gone|end|settl|relax|let go|only|finally)\w*\s+$")
+MORE_THAN = re.compile(r"\b(?:over|more than|longer than|at least|well over|over and)\s+$")
+LASTED = re.compile(r"\b(?:last|went on|go on|going on|kept|took|till|until|for)\w*")
+
+
+def _quote(note: str) -> str:
+    words = " ".join(note.split())
+    return f"note: \u201c{words[:60]}{'…' if len(words) > 60 else ''}\u201d"
+
+
+def _in_clause(reading: Reading, hit: Hit, concepts: tuple[str, ...]) -> bool:
+    return any(
+        h.sentence == hit.sentence and h.clause == hit.clause
+        for concept in concepts
+        for h in reading.all(concept)
+    )
+
+
+def _signs(reading: Reading, concepts: tuple[str, ...]) -> list[Hit]:
+    """Current hits of the concepts that are signs where they stand (warmth by a bath is not)."""
+    found = []
+    words = reading.words
+    for concept in concepts:
+        for hit in reading.found(concept):
+            if concept in NEEDS_BODY and not _in_clause(reading, hit, BODY):
+                continue
+            if concept == "warm":
+                clause = [
+                    w
+                    for w, c in zip(
+                        words[hit.sentence], _clause_ids(words[hit.sentence]), strict=True
+                    )
+                    if c == hit.clause
+                ]
+                if WARMING & set(clause):
+                    continue
+            found.append(hit)
+    return found
+
+
+def _clause_ids(words: tuple[str, ...]) -> list[int]:
+    from coach.safety.notes import _clauses
+
+    return _clauses(list(words))
+
+
+def _leg_sentences(reading: Reading, leg: str | None) -> dict[int, bool]:
+    """Sentence -> True if it is about one leg, False if about both, for sentences where a
+    leg is meant: named there, or named elsewhere in the note (or by the log's leg) and no
+    other part of the body named in the sentence."""
+    note_names_leg = bool(reading.all("leg")) or leg in ("left", "right")
+    about: dict[int, bool] = {}
+    for index in range(len(reading.sentences)):
+        named = any(h.sentence == index for h in reading.all("leg"))
+        other_part = any(h.sentence == index for h in reading.all("lower_leg")) or any(
+            h.sentence == index for h in reading.all("elsewhere")
+        )
+        if not named and not (note_names_leg and not other_part):
+            continue
+        plural = any(h.sentence == index for h in reading.all("leg_plural"))
+        one = any(h.sentence == index for h in reading.all("leg_one"))
+        if not named and leg == "both":
+            plural = True
+        about[index] = one or not plural
+    return about
+
+
+def calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool, bool]:
+    """(one calf with a clot's sign, both legs with one, a leg painful or with a sign)."""
+    legs = _leg_sentences(reading, leg)
+    one = both = painful = False
+    for hit in _signs(reading, CLOT_SIGNS):
+        if hit.concept == "clot" and hit.sentence not in legs:
+            one = True  # "I think it's a DVT": a clot named is about a leg
+            continue
+        if hit.sentence in legs:
+            if legs[hit.sentence]:
+                one = True
+            else:
+                both = True
+    for hit in _signs(reading, ("pain",)) if legs else ():
+        if hit.sentence in legs and any(h.sentence == hit.sentence for h in reading.all("leg")):
+            painful = True
+    return one, both, one or both or painful
+
+
+def cramp_minutes(reading: Reading) -> float | None:
+    """The longest duration over 10 minutes that a note gives a cramp, or None."""
+    longest: float | None = None
+    cramp_sentences = {h.sentence for h in reading.all("cramp") if not _not_now(h)}
+    for index, sentence in enumerate(reading.sentences):
+        here = index in cramp_sentences
+        before = index - 1 in cramp_sentences and LASTED.search(sentence) is not None
+        if not (here or before):
+            continue
+        for duration in durations(sentence):
+            minutes = duration.minutes
+            head, tail = sentence[: duration.start], sentence[duration.end :]
+            if duration.clock:
+                first_clause = (
+                    re.split(r",|\bbut\b", head)[-1]
+                    + sentence[duration.start : duration.end].split(",")[0]
+                )
+                if not re.search(r"cramp|crmap|spasm|seized|locked|charl", first_clause + head):
+                    continue
+                if re.search(r"\b(?:asleep|sleep|woke)\b", head.split(",")[-1]) and not re.search(
+                    r"cramp|spasm", head.split(",")[-1]
+                ):
+                    continue
+            else:
+                if NOT_THE_CRAMPS_BEFORE.search(head) and not EASED.search(head):
+                    continue
+                if NOT_THE_CRAMPS_AFTER.search(tail):
+                    continue
+            if MORE_THAN.search(head):
+                minutes += 0.5
+            if minutes > LONG_MINUTES and (longest is None or minutes > longest):
+                longest = minutes
+    return longest
+
+
+def _same_clause(a: Hit, b: Hit) -> bool:
+    return a.sentence == b.sentence and a.clause == b.clause
+
+
+def breathless(reading: Reading) -> bool:
+    """Breathlessness or chest pain: a phrase for it, or breathing and a difficulty in a
+    clause ("breathing feels hard"), or the chest and a pain ("tight pain in chest")."""
+    if reading.has("breath"):
+        return True
+    for word in reading.found("breathing"):
+        if any(_same_clause(word, d) and d.word != word.word for d in reading.found("difficulty")):
+            return True
+    for chest in reading.found("chest"):
+        if any(_same_clause(chest, p) for p in reading.found("chest_pain")):
+            return True
+    return False
+
+
+def _asleep_limbs(reading: Reading) -> list[Hit]:
+    """ "My feet feel like they are asleep": a foot or leg asleep, with no "I" between."""
+    found = []
+    for hit in reading.found("asleep"):
+        words = reading.words[hit.sentence]
+        for part in reading.all("lower_leg") + reading.all("leg"):
+            if _same_clause(part, hit) and part.word < hit.word:
+                between = set(words[part.end : hit.word])
+                if not between & {"i", "i'm", "i've", "me", "fell", "back"}:
+                    found.append(hit)
+                    break
+    return found
+
+
+def _not_now(hit: Hit) -> bool:
+    """A cramp negated, imagined or someone else's (over is fine: "it lasted 20 minutes")."""
+    return hit.negated or hit.hypothetical or hit.other or hit.historical
+
+
+def _tetanus(reading: Reading) -> bool:
+    for hit in reading.found("toxin"):
+        if hit.text.startswith("poison") and hit.text not in ("poison", "poisons"):
+            return True  # "poisoned", "poisoning": contact is in the word
+        if reading.sentence_has(hit.sentence, "contact"):
+            return True
+    for hit in reading.found("wound"):
+        words = reading.words[hit.sentence]
+        if INSECTS & set(words):
+            continue
+        if hit.text.startswith("cut") and hit.end < len(words) and words[hit.end] in NOT_A_CUT:
+            continue
+        if reading.sentence_has(hit.sentence, "dirt"):
+            return True
+    return False
+
+
+def _elsewhere(reading: Reading) -> bool:
+    for cramp in reading.found("cramp"):
+        for part in reading.found("elsewhere"):
+            if part.sentence == cramp.sentence and abs(part.word - cramp.word) <= 3:
+                return True
+    return reading.has("twitch") and (reading.has("weak") or reading.has("thinner"))
+
+
+def _claudication(reading: Reading) -> bool:
+    def hits(concept: str) -> list[Hit]:
+        return [h for h in reading.all(concept) if not (h.negated or h.other or h.hypothetical)]
+
+    for walk in hits("walk"):
+        pain = [h for h in hits("pain") + hits("cramp") if h.sentence == walk.sentence]
+        rest = [h for h in hits("rest") if h.sentence == walk.sentence]
+        if pain and rest:
+            return True
+    return False
+
+
+def started_medicine(reading: Reading) -> str | None:
+    """The medicine a note says was started or changed, as "name: kind", or None."""
+    starts = [
+        h
+        for h in reading.all("start")
+        if not (h.negated or h.historical or h.hypothetical or h.resolved)
+    ]
+    for hit in reading.found("medicine"):
+        generic = hit.text in GENERIC_WORDS
+        reach = GENERIC_REACH if generic else MEDICINE_REACH
+        near = [
+            s
+            for s in starts
+            if s.sentence == hit.sentence
+            and (0 <= hit.word - s.end < reach or 0 <= s.word - hit.end < reach)
+        ]
+        if not near:
+            continue
+        kind = kind_of(hit.text)
+        return f"{hit.text}: {kind}" if kind and hit.text not in kind else hit.text
+    for index, words in enumerate(reading.words if starts else ()):
+        # A generic name the list does not hold ("started fosinopril"), by its ending.
+        for position, word in enumerate(words):
+            kind = kind_of(word) if len(word) >= 7 else None
+            if kind is None or any(
+                h.sentence == index and h.word == position for h in reading.all("medicine")
+            ):
+                continue
+            if any(
+                s.sentence == index
+                and (
+                    0 <= position - s.end < MEDICINE_REACH
+                    or 0 <= s.word - position - 1 < MEDICINE_REACH
+                )
+                for s in starts
+            ):
+                return f"{word}: {kind}"
+    return None
+
+
+SIGNS: dict[str, str] = {
+    "calf-swollen": "one calf swollen",
+    "calf-red-warm": "one calf red, warm or tender",
+    "breathless": "breathless",
+    "chest-pain": "chest pain",
+    "long-not-easing": "a cramp over 10 minutes that did not ease when the leg was moved",
+    "wound-or-toxin": "a dirty wound or contact with a toxin",
+}
+"""The urgent signs asked rather than read (the check-in's checklist, `coach cramp
+--sign`): id (a contract, see DESIGN.md) -> how it reads in a flag's detail."""
+CALF_SIGNS = frozenset({"calf-swollen", "calf-red-warm"})
+BREATH_SIGNS = frozenset({"breathless", "chest-pain"})
+
+
+def _answered(signs: frozenset[str]) -> str:
+    said = "; ".join(SIGNS[s] for s in SIGNS if s in signs)
+    return f"your answer: {said}"
+
+
+def note_findings(
+    note: str, leg: str | None = None, signs: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Rule id -> what showed it, for the signs a note shows and the urgent signs answered
+    (`SIGNS`); leg: the log's leg. An answer counts exactly as the same sign in a note."""
+    reading = read_note(note)
+    found: dict[str, str] = {}
+    quote = _quote(note)
+    minutes = cramp_minutes(reading) if note else None
+    if minutes is not None:
+        found["long-cramp"] = quote
+    elif "long-not-easing" in signs:
+        found["long-cramp"] = _answered(signs & {"long-not-easing"})
+    one, both, painful = calf_signs(reading, leg) if note else (False, False, False)
+    calf_answer, breath_answer = signs & CALF_SIGNS, signs & BREATH_SIGNS
+    breath = breathless(reading) or bool(breath_answer)
+    if (painful or calf_answer) and breath:
+        found["clot-lung"] = (
+            _answered(calf_answer | breath_answer)
+            if signs & (CALF_SIGNS | BREATH_SIGNS) and not (painful and breathless(reading))
+            else quote
+        )
+    elif one or calf_answer:
+        found["clot-calf"] = quote if one else _answered(calf_answer)
+    if "wound-or-toxin" in signs:
+        found["tetanus"] = _answered(signs & {"wound-or-toxin"})
+    if not note:
+        return found
+    if (
+        "clot-lung" not in found
+        and "clot-calf" not in found
+        and (both or reading.has("swelling") or _signs(reading, ("swelling_size",)))
+    ):
+        found["swelling"] = quote
+    if "tetanus" not in found and _tetanus(reading):
+        found["tetanus"] = quote
+    numb = [
+        h
+        for h in reading.found("numb") + _asleep_limbs(reading)
+        if not NUMB_NOT_A_SIGN & set(reading.words[h.sentence])
+    ]
+    if numb:
+        found["numbness"] = quote
+    if reading.has("weak") or _signs(reading, ("thinner",)):
+        found["weakness"] = quote
+    if _elsewhere(reading):
+        found["elsewhere"] = quote
+    if _claudication(reading):
+        found["claudication"] = quote
+    medicine = started_medicine(reading)
+    if medicine is not None:
+        found["new-medicine"] = medicine
+    if reading.has("pregnant"):
+        found["pregnancy"] = quote
+    return found

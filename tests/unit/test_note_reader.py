@@ -1,0 +1,211 @@
+"""The note reader: context (negated, historical, hypothetical, someone else's, over),
+durations in words and clock times, medicines in any order, typos and shorthand.
+
+The sentences here are not from bench/flag_corpus.tsv: the benchmark measures the reader,
+these pin down each way of reading it claims.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.safety.durations import durations
+from coach.safety.note_rules import SIGNS, note_findings
+from coach.safety.notes import read_note
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def rules(note: str, leg: str | None = None) -> set[str]:
+    return set(note_findings(note, leg))
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # negated
+        ("there is no swelling in the calf", set()),
+        ("calf: no redness, no heat", set()),
+        ("no tingling but the left calf is swollen", {"clot-calf"}),
+        ("without any numbness", set()),
+        # historical
+        ("had a clot in my calf back in 2015", set()),
+        ("swollen calf years ago after surgery", set()),
+        ("been on atorvastatin for many years", set()),
+        # hypothetical
+        ("the leaflet says watch for a swollen calf", set()),
+        ("if my foot goes numb I will ring", set()),
+        ("the GP may start me on bumetanide", set()),
+        ("not sure if my calf is swollen or not", {"clot-calf"}),
+        # someone else
+        ("my wife's calf is red and hot", set()),
+        ("my son stood on a rusty nail", set()),
+        ("my sister is 20 weeks pregnant", set()),
+        ("my husband says my calf looks swollen", {"clot-calf"}),
+        # over
+        ("the tingling in my toes has cleared up", set()),
+        ("the numbness went away by lunchtime", set()),
+        # present
+        ("Left calf swollen and sore, breathless on the landing", {"clot-lung"}),
+        ("calf red + SOB", {"clot-lung"}),
+        ("right calf hurting and my chest feels tight", {"clot-lung"}),
+        ("both legs a bit swollen tonight", {"swelling"}),
+        ("calf went numb", {"numbness"}),
+    ],
+)
+def test_context_decides_whether_a_sign_counts(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("lasted 14 mins", 14.0),
+        ("about seventeen minutes", 17.0),
+        ("a quarter of an hour", 15.0),
+        ("three quarters of an hour", 45.0),
+        ("half an hour", 30.0),
+        ("an hour and a half", 90.0),
+        ("from 4.05 till 4.50", 45.0),
+        ("between 1:10 and 1:25", 15.0),
+        ("11.55pm to 12.20am", 25.0),
+    ],
+)
+def test_durations_in_words_and_clock_ranges(text: str, minutes: float) -> None:
+    assert [d.minutes for d in durations(text)] == [minutes]
+
+
+def test_two_numbers_without_a_time_are_no_duration() -> None:
+    assert durations("2 to 3 cramps a night") == []
+
+
+@pytest.mark.parametrize(
+    ("note", "long"),
+    [
+        ("cramp from ten past four to twenty to five", True),
+        ("calf cramp, 4.10 till 4.28, walking did nothing", True),
+        ("the cramp held on for seventeen minutes", True),
+        ("cramp at 4.10, asleep again by 4.40", False),
+        ("slept 3 hours then a cramp", False),
+        ("a cramp 25 minutes after I went to bed", False),
+        ("swam for forty minutes, no cramp", False),
+        ("if a cramp lasts over 10 minutes I should phone", False),
+    ],
+)
+def test_a_long_cramp_is_the_cramps_duration(note: str, long: bool) -> None:
+    assert ("long-cramp" in rules(note)) is long
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "started on pravastatin",
+        "pravastatin: started Monday",
+        "the GP put me on a new water pill",
+        "on candesartan since last week",
+        "dose of my statin went up, was increased on Friday",
+        "started fosinopril",  # not in the list: its ending says what it is
+        "newly prescribed indapamide",
+    ],
+)
+def test_a_medicine_started_in_any_order(note: str) -> None:
+    assert "new-medicine" in rules(note)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "no new pills this month",
+        "still on the same bisoprolol",
+        "my husband was put on a statin",
+        "might be switched to a different inhaler",
+        "started walking to the shop again",
+        "put on my slippers",
+    ],
+)
+def test_no_medicine_started(note: str) -> None:
+    assert "new-medicine" not in rules(note)
+
+
+def test_the_detail_names_the_medicine_and_its_kind() -> None:
+    assert note_findings("started amlodipine")["new-medicine"] == (
+        "amlodipine: a blood-pressure medicine"
+    )
+
+
+@pytest.mark.parametrize(
+    ("note", "rule"),
+    [
+        ("swolllen calf", "clot-calf"),
+        ("numbnesss in the toes", "numbness"),
+        ("startd simvastattin", "new-medicine"),
+        ("I'm pg", "pregnancy"),
+        ("L calf tender", "clot-calf"),
+        ("p&n in my feet", "numbness"),
+        ("puffed climbing the stairs, calf is swollen", "clot-lung"),
+    ],
+)
+def test_typos_and_shorthand(note: str, rule: str) -> None:
+    assert rule in rules(note)
+
+
+def test_a_real_word_near_a_sign_is_not_taken_for_it() -> None:
+    assert rules("the smelling salts and the spelling test") == set()
+
+
+def test_each_hit_says_why_it_does_not_count() -> None:
+    reading = read_note("no swelling. Had a DVT in 2012. My mother's leg is red.")
+    by_text = {(h.concept, h.sentence): h for h in reading.hits}
+    assert by_text[("swelling", 0)].negated
+    assert by_text[("clot", 1)].historical
+    assert by_text[("red", 2)].other
+    assert not reading.has("swelling") and not reading.has("clot") and not reading.has("red")
+
+
+def test_the_leg_of_the_log_places_a_sign_in_one_calf() -> None:
+    assert rules("swollen and warm", leg="left") == {"clot-calf"}
+    assert rules("swollen and warm", leg="both") == {"swelling"}
+
+
+def test_answered_signs_raise_what_the_same_sign_in_a_note_raises() -> None:
+    assert set(note_findings("", signs=frozenset({"calf-swollen"}))) == {"clot-calf"}
+    both = note_findings("", signs=frozenset({"calf-red-warm", "chest-pain"}))
+    assert set(both) == {"clot-lung"}
+    assert both["clot-lung"] == "your answer: one calf red, warm or tender; chest pain"
+    # an answer and a note together, as either alone would with the other sign
+    assert set(note_findings("short of breath", signs=frozenset({"calf-swollen"}))) == {"clot-lung"}
+    assert set(note_findings("right calf swollen", signs=frozenset({"breathless"}))) == {
+        "clot-lung"
+    }
+    assert set(note_findings("", signs=frozenset({"long-not-easing"}))) == {"long-cramp"}
+    assert set(note_findings("", signs=frozenset({"wound-or-toxin"}))) == {"tetanus"}
+    # breathlessness alone is no red flag in a note, nor as an answer
+    assert note_findings("", signs=frozenset({"breathless"})) == {}
+    assert set(SIGNS) == {
+        "calf-swollen",
+        "calf-red-warm",
+        "breathless",
+        "chest-pain",
+        "long-not-easing",
+        "wound-or-toxin",
+    }
+
+
+def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench/flag_corpus.tsv: at least 300 notes of every category; the reader meets the
+    targets on it (95% per urgent sign, 90% overall, 2% / 5% false alarms)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        import flag_accuracy
+    finally:
+        sys.path.remove(str(BENCH))
+    rows = flag_accuracy.read_corpus()
+    assert len(rows) >= 300
+    categories = {category for category, *_ in rows}
+    assert categories >= {*flag_accuracy.URGENT, "numbness", "weakness", "swelling"}
+    assert {"new-medicine", "pregnancy", "elsewhere", "claudication", "harmless"} <= categories
+    assert flag_accuracy.main(["--split", "all"]) == 0
+    assert "all signs" in capsys.readouterr().out

@@ -1,0 +1,222 @@
+"""Everything read back is checked (issue 23): the experiment plan in state.json, write
+stamps, each record's month against its file, backups. What does not fit is set aside in
+quarantine/ and reported, never fatal; `coach experiment stop` and `restore` always work."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.cli.main import main
+from coach.clock import FakeClock
+from coach.session import Session
+from coach.system.paths import Paths
+from tests.support import BERLIN
+
+NIGHT = date(2026, 11, 22)
+A_PLAN: dict[str, Any] = {
+    "created": "2026-11-01T20:00:00+01:00",
+    "run_in_start": "2026-11-01",
+    "start": "2026-11-15",
+    "arms": ["stretch", "no-stretch", "no-stretch", "stretch"],
+    "period_nights": 14,
+    "washout_nights": 3,
+    "run_in_rate": 0.5,
+    "stopped": None,
+    "version": 2,
+    "first_look": 2,
+    "look_every": 1,
+    "stop_probability": 0.995,
+    "futility_probability": 0.05,
+    "helps_probability": 0.97,
+    "looked": 0,
+    "ended": None,
+}
+
+
+def run(ctx: Session, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), context=ctx)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fresh(ctx: Session) -> Session:
+    """A new command's context on the same folder (each command is its own process)."""
+    return Session(ctx.paths, kind="cli", clock=ctx.clock)
+
+
+# --- case 2: a damaged experiment plan ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"period_nights": 0}, "its 'period_nights' is not from 1 to 60"),
+        ({"stop_probability": float("inf")}, "its 'stop_probability' is not from 0.5 to 1"),
+        ({"start": "9999-01-01"}, "its 'start' is not from 2000-01-01 to 2100-12-31"),
+        ({"arms": ["stretch", "no-stretch"] * 500_000}, "its 'arms' is not an even list"),
+        ({"looked": -3}, "its 'looked' is not from 0 to 2"),
+        ({"arms": ["stretch", "stretch"]}, "a pair of its 'arms' is not one stretch and one"),
+    ],
+)
+def test_a_damaged_plan_is_set_aside_and_daily_use_goes_on(
+    ctx: Session, capsys: pytest.CaptureFixture[str], change: dict[str, Any], why: str
+) -> None:
+    ctx.store.set_state("experiment", {**A_PLAN, **change})
+    commands = [
+        ("plan",),
+        ("cramp", "--count", "1"),
+        ("history",),
+        ("report", "--output", str(ctx.paths.data_dir / "r.html")),
+        ("experiment", "status"),
+        ("experiment", "stop"),
+    ]
+    said = []
+    for argv in commands:
+        code, out, err = run(fresh(ctx), capsys, *argv)
+        assert "unexpected error" not in err and "Traceback" not in err
+        said.append(err)
+        if argv != ("experiment", "stop"):
+            assert code == 0, (argv, err)
+    assert f"the stored experiment plan does not fit ({why}" in said[0]
+    assert "set aside in" in said[0] and "quarantine" in said[0]
+    assert all("experiment plan" not in err for err in said[1:])  # said once
+    # Set aside, whole: nothing is lost, and the usual routine is back.
+    kept = json.loads(next(ctx.paths.data_dir.glob("quarantine/state-experiment-*")).read_text())
+    assert kept["why"].startswith("the stored experiment plan does not fit")
+    assert fresh(ctx).store.get_state("experiment") is None
+    code, out, _ = run(fresh(ctx), capsys, "plan", "--json")
+    assert "stretch" in [step["id"] for step in json.loads(out)["steps"]]
+
+
+def test_experiment_stop_works_on_a_damaged_plan(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.store.set_state("experiment", {**A_PLAN, "washout_nights": 14})
+    code, out, err = run(fresh(ctx), capsys, "experiment", "stop")
+    assert code == 0, err
+    assert out.startswith("Experiment stopped: its stored plan could not be used")
+    assert "its washout is not shorter than its periods" in err
+    code, out, err = run(fresh(ctx), capsys, "experiment", "start", "--json")
+    assert code == 0 and json.loads(out)["started"] is True
+
+
+def test_a_good_plan_reads_as_it_was_stored(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx.store.set_state("experiment", A_PLAN)
+    code, out, err = run(fresh(ctx), capsys, "plan", "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out)["experiment"]["arm"] == "stretch"  # period 1 of the stored arms
+
+
+def test_a_damaged_state_file_is_set_aside_and_the_diary_stays(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    ctx.store.set_state("experiment", A_PLAN)
+    state = ctx.paths.db_dir / "state.json"
+    state.write_text('{"_meta": {"1": {"app": "coach", "schema": 2}}, "state": [')
+    code, out, err = run(fresh(ctx), capsys, "experiment", "stop")
+    assert "unexpected error" not in err
+    assert "small state file could not be used" in err and "set aside in" in err
+    assert not state.exists() or json.loads(state.read_text())
+    code, out, err = run(fresh(ctx), capsys, "history", "--format", "json", "--days", "1")
+    assert code == 0 and err == ""
+    assert json.loads(out)[0]["steps"]["stretch"] == "done"
+
+
+# --- case 3: write stamps and months ------------------------------------------------------
+
+
+def _other_copy(tmp_path: Path, clock: FakeClock) -> Session:
+    other = Session(Paths.resolve(tmp_path / "other"), kind="test", clock=clock)
+    other.store.record_step(NIGHT, "hydration", "done")
+    return other
+
+
+def _edit(path: Path, edit: Any) -> None:
+    tables = json.loads(path.read_text())
+    edit(tables)
+    path.write_text(json.dumps(tables))
+
+
+def test_a_merged_stamp_at_the_top_of_the_range_is_set_aside_and_writes_go_on(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+    other.store.record_step(NIGHT, "stretch", "skipped")
+
+    def top_counter(tables: dict[str, Any]) -> None:
+        for doc in tables["outcomes"].values():
+            if doc["step"] == "stretch":
+                doc["hlc"] = [doc["hlc"][0], 2**53 - 1]
+
+    _edit(other.paths.db_dir / "2026-11.json", top_counter)
+    code, out, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0 and out == f"Merged 1 record from {other.paths.db_dir}.\n"
+    assert "1 record did not fit" in err and "has a counter outside 0 to 2147483648" in err
+    # Every later write to the month works, undo included.
+    for argv in (("done", "stretch"), ("undo",), ("skip", "stretch")):
+        code, _, err = run(fresh(ctx), capsys, *argv)
+        assert code == 0, (argv, err)
+    outcomes = fresh(ctx).store.latest_outcomes(NIGHT, NIGHT)
+    assert outcomes[(NIGHT, "stretch")].outcome == "skipped"
+    assert outcomes[(NIGHT, "hydration")].outcome == "done"
+
+
+def test_records_in_the_wrong_month_file_are_set_aside_and_reported(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+    month = other.paths.db_dir / "2026-11.json"
+    (other.paths.db_dir / "2026-13.json").write_bytes(month.read_bytes())
+
+    def december(tables: dict[str, Any]) -> None:
+        doc = dict(next(iter(tables["outcomes"].values())))
+        tables["outcomes"]["2"] = {**doc, "id": "d" * 32, "night": "2026-12-05"}
+
+    _edit(month, december)
+    code, out, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0 and out.startswith("Merged 1 record ")  # November's own record
+    assert "2026-13.json: 1 record did not fit" in err
+    assert "its night 2026-11-22 does not belong in the file of 2026-13" in err
+    assert "its night 2026-12-05 does not belong in the file of 2026-11" in err
+    assert len(list(ctx.paths.data_dir.glob("quarantine/2026-1*.json"))) == 2
+
+
+def test_a_record_moved_into_another_months_file_here_is_set_aside_on_reading(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    path = ctx.paths.db_dir / "2026-11.json"
+    path.rename(ctx.paths.db_dir / "2026-10.json")
+    code, _, err = run(fresh(ctx), capsys, "history", "--days", "3")
+    assert code == 0
+    assert "2026-10.json: 1 record did not fit" in err
+
+
+def test_a_backup_with_a_stamp_out_of_range_restores_without_it(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=BERLIN))
+    run(fresh(ctx), capsys, "done", "hydration")  # the day's first write backs up the 22nd
+    backup = next(ctx.paths.backups_dir.glob("coach-*.zip"))
+    with zipfile.ZipFile(backup) as archive:
+        tables = json.loads(archive.read("2026-11.json"))
+    doc = next(iter(tables["outcomes"].values()))
+    tables["outcomes"]["7"] = {**doc, "id": "e" * 32, "step": "screens-off", "hlc": [2**53, 0]}
+    with zipfile.ZipFile(backup, "w") as archive:
+        archive.writestr("2026-11.json", json.dumps(tables))
+    code, out, err = run(fresh(ctx), capsys, "restore", "latest")
+    assert code == 0 and out.startswith("Restored the database exactly as in")
+    assert "is not a write stamp between 1970 and 2200" in err
+    outcomes = fresh(ctx).store.latest_outcomes(NIGHT, NIGHT)
+    assert set(outcomes) == {(NIGHT, "stretch")}
+    assert run(fresh(ctx), capsys, "done", "screens-off")[0] == 0
