@@ -150,6 +150,12 @@ class Session:
         """The settings if they were read already (None: nothing asked for them)."""
         return self._settings
 
+    def use_settings(self, settings: Settings) -> None:
+        """Use these settings from now on (read from config.toml by a watcher that waits
+        for a whole, valid file: `coach.settings.watch`)."""
+        with self._opening:
+            self._settings = settings
+
     def reload_settings(self) -> Settings:
         """Read config.toml again (after `config set` or an edit) and use what it says."""
         with self._opening:
@@ -432,8 +438,10 @@ class Session:
             if table == "events" and doc["kind"] == EPISODE and doc["data"].get("cancelled"):
                 cancelled.add((doc["night"], doc["data"].get("started")))
         for table, doc in standing:
-            if table == TOMBSTONES or str(doc.get("origin", "")).startswith("daemon@"):
+            if table == TOMBSTONES:
                 continue
+            if str(doc.get("origin", "")).startswith("daemon@") and table != "outcomes":
+                continue  # the daemon's own notes; a step it recorded was a user's button
             if table == "outcomes" and doc.get("detail", {}).get("why"):
                 continue  # recorded missed by the reminders, not by the user
             if table == "events":
@@ -510,12 +518,13 @@ class Session:
 
     # --- reminders: pause and snooze (the rule is `check_snooze`, below) ---------------
 
-    def snooze(self, night: date, step_id: str) -> datetime:
-        """Remind about a due step again later; returns when. Refused (CoachError, saying
-        why) as `check_snooze` says: the same rule and the same plan (the experiment's)
-        wherever it is asked."""
+    def snooze(self, night: date, step_id: str, *, interval: timedelta | None = None) -> datetime:
+        """Remind about a due step again later (after `interval`, default
+        notifications.snooze_minutes); returns when. Refused (CoachError, saying why) as
+        `check_snooze` says: the same rule and the same plan (the experiment's) wherever it
+        is asked."""
         self.check_night(night)
-        wake = record_snooze(self.store, self.settings, self.clock.now(), night, step_id)
+        wake = record_snooze(self.store, self.settings, self.clock.now(), night, step_id, interval)
         self._saved(night)
         return wake
 
@@ -679,10 +688,12 @@ def check_snooze(
     now: datetime,
     state: NightState,
     recorded: str | None,
+    interval: timedelta | None = None,
 ) -> datetime:
     """When a snooze asked now would remind again; CoachError saying why if it may not.
 
     `recorded`: the step's latest outcome that night ('done', 'skipped', 'missed') or None.
+    `interval`: how long until the repeat (default: notifications.snooze_minutes).
     """
     tz = settings.tz
     step = plan.step(step_id)
@@ -701,13 +712,21 @@ def check_snooze(
         )
     if len(state.snoozes.get(step_id, [])) >= MAX_SNOOZES:
         raise CoachError(f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it")
-    return now + timedelta(minutes=settings.notifications.snooze_minutes)
+    if interval is None:
+        interval = timedelta(minutes=settings.notifications.snooze_minutes)
+    return now + interval
 
 
 def record_snooze(
-    store: Store, settings: Settings, now: datetime, night: date, step_id: str
+    store: Store,
+    settings: Settings,
+    now: datetime,
+    night: date,
+    step_id: str,
+    interval: timedelta | None = None,
 ) -> datetime:
-    """Record a snooze of a due step; returns when it will remind again (see check_snooze).
+    """Record a snooze of a due step; returns when it will remind again (see check_snooze;
+    `interval` replaces notifications.snooze_minutes).
 
     The plan is the night's as the experiment wants it (`plan_for`): on a no-stretch night
     the stretch is not on it, so it cannot be snoozed, whoever asks."""
@@ -725,9 +744,8 @@ def record_snooze(
         )
     state = night_state(store.events(night, night), night)
     latest = store.latest_outcomes(night, night).get((night, step_id))
-    wake = check_snooze(
-        settings, plan, step_id, now, state, latest.outcome if latest is not None else None
-    )
+    recorded = latest.outcome if latest is not None else None
+    wake = check_snooze(settings, plan, step_id, now, state, recorded, interval)
     taken = len(state.snoozes.get(step_id, []))
     store.add_event(
         night, SNOOZE_EVENT, {"step": step_id, "until": wake.isoformat(), "repeat": taken + 1}

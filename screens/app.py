@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
@@ -25,13 +25,18 @@ if TYPE_CHECKING:
     from coach.desktop.notify import Delivery, Notifier
     from coach.desktop.voice import Speaker
     from coach.safety.flags import RaisedFlag
-    from screens.messages import RingBell, Say, StepDue
+    from coach.settings.watch import ConfigWatcher
+    from screens.messages import ReminderButton, RingBell, Say, StepDue
 
 # The other screens are imported when first opened: most evenings never need the help's
 # Markdown renderer or the settings form, and startup time is what a user waits for.
 
 REMINDERS_DELAY = 1.0
 """Seconds after mount before the reminder service is built (in a worker thread)."""
+WIND_DOWN_STEP = "screens-off"
+"""The step whose reminder opens the guided evening, when the app shows Tonight."""
+CONFIG_POLL_SECONDS = 0.5
+"""How often the app looks at config.toml (one stat): an edit shows within about a second."""
 SETUP_DONE = "tui.setup-done"
 HELP_SEEN = "tui.help-seen"
 
@@ -97,8 +102,10 @@ class CoachApp(App[None]):
         reminders: RemindersFactory | None = None,
         exports_dir: Path | None = None,
         speaker: SpeakerFactory | None = None,
+        open_step: str | None = None,
     ) -> None:
         super().__init__()
+        self._open_step = open_step
         self.session = session
         # Every save through the session is checked for red flags at once (CONTENT.md).
         self.session.after_save.append(self.check_red_flags)
@@ -110,6 +117,7 @@ class CoachApp(App[None]):
         self._reminders_factory = reminders
         self._speaker_factory = speaker
         self.reminders: Reminders | None = None
+        self._config_watch: ConfigWatcher | None = None
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
         self.register_theme(HIGH_CONTRAST)
@@ -144,6 +152,8 @@ class CoachApp(App[None]):
             from screens.settings import SettingsScreen
 
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
+        elif self._open_step is not None:
+            self.open_step(self._open_step)
         else:
             self._offer_checkin()
         if self.settings.timezone_unknown:
@@ -160,6 +170,7 @@ class CoachApp(App[None]):
         # a guess, and a toast would cover the form.
         if not first_run:
             self.set_timer(REMINDERS_DELAY, self._start_reminders)
+        self._follow_config()
         # Urgent flags not yet acknowledged come back at every start, after the first paint,
         # and so do records set aside that nobody was told about.
         self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
@@ -314,6 +325,46 @@ class CoachApp(App[None]):
         high-contrast theme (see screens/looks.tcss)."""
         self.set_class(self.no_color or self.theme == HIGH_CONTRAST_NAME, "-marks")
 
+    # --- config.toml edited while the app runs (`coach config set`, an editor) ----------------
+
+    def _follow_config(self) -> None:
+        from coach.clock import SystemClock
+        from coach.settings.watch import ConfigWatcher
+
+        # Real time, whatever the app's clock: the wait is for an editor's writes to end.
+        self._config_watch = ConfigWatcher(self.config_path, SystemClock(), self.settings)
+        self.set_interval(CONFIG_POLL_SECONDS, self._poll_config)
+
+    def _poll_config(self) -> None:
+        watcher = self._config_watch
+        if watcher is None:
+            return
+        settings = watcher.poll()
+        problem = watcher.take_problem()
+        if problem is not None:
+            self.notify(
+                f"{problem}. coach keeps the settings it had until the file is fixed.",
+                title="config.toml not used",
+                severity="warning",
+                timeout=20,
+            )
+        if settings is not None:
+            self.use_settings(settings)
+
+    def use_settings(self, settings: Settings) -> None:
+        """Settings changed outside the app: Tonight's times, the player's holds, the
+        voice and the theme follow at once."""
+        self.session.use_settings(settings)
+        if self.reminders is not None:
+            self.reminders.settings_changed(settings)
+        theme = settings.display.theme
+        if theme is not None and theme != self.theme and theme in self.available_themes:
+            self.theme = theme
+        for screen in self.screen_stack:
+            changed = getattr(screen, "settings_changed", None)
+            if changed is not None:
+                changed()
+
     def watch_theme(self, theme: str) -> None:
         """The user chose a theme (command palette, Settings): keep it for the next start."""
         self._show_marks()
@@ -363,6 +414,8 @@ class CoachApp(App[None]):
             return f"{exc.key}: {exc.problem}" if exc.key else exc.problem
         except OSError as exc:
             return f"{self.config_path}: cannot be written ({exc.strerror})"
+        if self._config_watch is not None:
+            self._config_watch.accept(settings)  # written here: nothing to follow
         if self.reminders is not None:
             self.reminders.settings_changed(settings)
         return None
@@ -393,10 +446,19 @@ class CoachApp(App[None]):
         step = plan.step(step_id)
         if step is None:
             return
+        from screens.wind_down import WindDownScreen
+
+        guided = False
         for screen in self.screen_stack:
             if isinstance(screen, TonightScreen):
                 screen.show_due(step_id)
+            elif isinstance(screen, WindDownScreen):
+                screen.announce(step_id)
+                guided = True
         self.due_step = (night, step_id)
+        if step_id == WIND_DOWN_STEP and not guided and isinstance(self.screen, TonightScreen):
+            # Screens off is where the evening turns to bed: walk the rest of it from here.
+            self.screen.action_wind_down()
         if words is None:
             from coach.reminders.rules import reminder_text
 
@@ -416,6 +478,52 @@ class CoachApp(App[None]):
         from screens.messages import StepDue
 
         self.post_message(StepDue(step_id, night, late_by, words))
+
+    def open_step(self, step_id: str) -> None:
+        """Open one of tonight's steps as enter on Tonight would ("evening": the guided
+        evening), over whatever is on screen but a dialog."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TonightScreen):
+            if isinstance(self.screen, ModalScreen):
+                self.notify("Finish this first; the reminder's step waits on Tonight.")
+                return
+            self.pop_screen()
+        tonight = self.screen
+        if not isinstance(tonight, TonightScreen):
+            return
+        if step_id == "evening":
+            tonight.action_wind_down()
+        elif not tonight.open_step(step_id):
+            title = self.settings.routine.step(step_id).title if step_id else step_id
+            self.notify(f"{title} is not on tonight's plan.", severity="warning")
+
+    def mark_done(self, night: date, step_id: str) -> None:
+        """Record a step done as `d` on Tonight does: late once its time has passed."""
+        from coach.reminders.rules import overtaken
+
+        plan = self.session.plan(night)
+        step = plan.step(step_id)
+        if step is None:  # a no-stretch night of the experiment, or a step turned off
+            self.notify(f"{step_id} is not on the plan for that night.", severity="warning")
+            return
+        late = overtaken(plan, step_id, self.clock.now())
+        if self.saved(self.session.record_step, night, step_id, "done", late=late):
+            self.notify(f"{step.title}: done.")
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_view", None)
+            if refresh is not None:
+                refresh()
+
+    def on_reminder_button(self, message: ReminderButton) -> None:
+        """A button pressed on a desktop reminder: the same as the key in the app."""
+        action = message.action
+        if action.night != self.tonight():
+            return
+        if action.key == "done":
+            self.mark_done(action.night, action.step_id)
+        elif action.key == "snooze":
+            self.snooze(action.step_id)
+        else:
+            self.open_step(action.step_id)
 
     def on_step_due(self, message: StepDue) -> None:
         self.step_due(message.step_id, message.night, message.late_by, message.words)
@@ -545,6 +653,11 @@ class CoachApp(App[None]):
             "Snooze the last reminder", "Remind me again in a few minutes", self.action_snooze
         )
         if isinstance(screen, TonightScreen):
+            yield SystemCommand(
+                "Start my evening",
+                "Walk each step still ahead as its time comes, to lights out",
+                screen.action_wind_down,
+            )
             yield SystemCommand("Done", "Mark the chosen step done", screen.action_done)
             yield SystemCommand("Skip", "Mark the chosen step skipped", screen.action_skip)
             yield SystemCommand("Stretches", "Open the guided stretches", screen.open_stretches)
@@ -565,7 +678,7 @@ def desktop_reminders(desktop: Notifier | None = None) -> RemindersFactory:
     def build(app: CoachApp) -> Reminders:
         # Imported here: APScheduler and plyer load after Tonight's first paint.
         from coach.reminders.host import DueReminder, ReminderHost, desktop_notifier
-        from screens.messages import Say
+        from screens.messages import ReminderButton, Say
 
         def show(due: DueReminder) -> None:
             app.post_step_due(due.step.id, due.night, due.late_by, (due.title, due.body))
@@ -580,6 +693,7 @@ def desktop_reminders(desktop: Notifier | None = None) -> RemindersFactory:
             on_due=show,
             tell=say,
             instead="will show here instead",
+            on_action=lambda action: app.post_message(ReminderButton(action)),
         )
 
     return build
@@ -600,8 +714,11 @@ def audio_speaker(app: CoachApp) -> Speaker:
     )
 
 
-def run_tui(session: Session, notifier: Notifier | None = None) -> int:
-    """Start the app on the session's data; returns the exit status."""
+def run_tui(
+    session: Session, notifier: Notifier | None = None, *, open_step: str | None = None
+) -> int:
+    """Start the app on the session's data (on one of tonight's steps, or the guided
+    evening with "evening"); returns the exit status."""
     # Read tonight's and last night's records before the screen takes over, so a damaged
     # database stops here with the store's one-line error rather than inside the UI.
     night = session.tonight()
@@ -611,6 +728,7 @@ def run_tui(session: Session, notifier: Notifier | None = None) -> int:
         notifier or _LazyDesktop(),
         reminders=desktop_reminders(notifier),
         speaker=audio_speaker,
+        open_step=open_step,
     )
     app.run()
     return 0

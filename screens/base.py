@@ -58,6 +58,8 @@ class CoachServices(Protocol):
 
     def make_speaker(self) -> Speaker: ...
 
+    def snooze(self, step_id: str | None = None) -> None: ...
+
 
 ResultType = TypeVar("ResultType")
 
@@ -121,3 +123,23 @@ class CoachFooter(Footer):
     async def _rebuild(self) -> None:
         self._rebuild_pending = False
         await self.recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    async def on_resize(self) -> None:
+        # Keys hidden for a narrower terminal come back with the room: build them again.
+        if self.is_attached and any(not key.display for key in self.query(FooterKey)):
+            await self.recompose()
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Hide the keys that would be cut at the right edge, so a narrow terminal shows
+        whole keys (the last ones go: they are also in the help and the palette)."""
+        keys = list(self.query(FooterKey))
+        palette = next((key for key in keys if key.has_class("-command-palette")), None)
+        limit = palette.region.x if palette is not None else self.region.right
+        for key in keys:
+            if key is not palette and key.display and key.region.right > limit:
+                key.display = False

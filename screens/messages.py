@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from coach.reminders.host import ReminderAction
 
 
 @dataclass
@@ -33,3 +37,10 @@ class Say(Message):
 @dataclass
 class RingBell(Message):
     """The cue speaker found no sound: ring the terminal bell instead (from its thread)."""
+
+
+@dataclass
+class ReminderButton(Message):
+    """A button pressed on a desktop reminder (Done, Snooze, Open), from the notifier's thread."""
+
+    action: ReminderAction

@@ -91,6 +91,7 @@ class StretchScreen(Screen[Outcome | None]):
         self.cues: SessionCues | None = None
         self.speaker = speaker
         """Where cues go (voice, chime or bell); built from the settings on mount if None."""
+        self._own_speaker = speaker is None
         self.recorded: Outcome | None = None
         """The outcome recorded, once it is."""
 
@@ -115,6 +116,21 @@ class StretchScreen(Screen[Outcome | None]):
         self.sub_title = "Stretches"
         self.redraw()
         self.set_interval(TICK_SECONDS, self.tick)
+
+    def settings_changed(self) -> None:
+        """config.toml changed: before the first hold, the session takes the new holds,
+        reps and rests, and the cues the new voice; a session under way keeps its own."""
+        session = self.session
+        if session is None or session.started:
+            return
+        app = services(self)
+        self.session = StretchSession(app.settings.routine, app.settings.stretch, app.clock)
+        self.cues = SessionCues(self.session)
+        if self._own_speaker:
+            if self.speaker is not None:
+                self.speaker.close()
+            self.speaker = app.make_speaker()
+        self._changed()
 
     def on_screen_suspend(self) -> None:
         # Another screen on top (a cramp, help): the user is not stretching, so hold still.

@@ -11,13 +11,12 @@ from typing import Literal, NamedTuple
 
 from coach.diary.wording import describe_cramps
 from coach.planner import Plan, PlannedStep
+from coach.reminders.rules import DUE_WINDOW, overtaken
 from coach.session import CrampLog, StepRecord
 from routines import StepDef
 
 StepState = Literal["upcoming", "due", "late", "done", "skipped", "missed"]
 
-DUE_WINDOW = timedelta(minutes=30)
-"""How long the last step of the night stays "due now" before it counts as late."""
 
 MARKS: dict[str, str] = {
     "upcoming": "○",
@@ -27,6 +26,7 @@ MARKS: dict[str, str] = {
     "skipped": "-",
     "missed": "✗",
 }
+NOT_MARKED = "not marked"
 LABELS: dict[str, str] = {
     "upcoming": "upcoming",
     "due": "due now",
@@ -68,8 +68,7 @@ def build_timeline(
     """
     by_id = {d.id: d for d in definitions}
     rows: list[StepRow] = []
-    steps = plan.steps
-    for index, planned in enumerate(steps):
+    for planned in plan.steps:
         record = outcomes.get((plan.night, planned.id))
         state: StepState
         if record is not None:
@@ -77,9 +76,7 @@ def build_timeline(
         elif now < planned.at:
             state = "upcoming"
         else:
-            following = steps[index + 1].at if index + 1 < len(steps) else None
-            window_end = following if following is not None else planned.at + DUE_WINDOW
-            state = "due" if now < window_end else "late"
+            state = "late" if overtaken(plan, planned.id, now) else "due"
         rows.append(
             StepRow(planned=planned, definition=by_id[planned.id], state=state, record=record)
         )
@@ -96,6 +93,12 @@ def focus_index(rows: Sequence[StepRow]) -> int:
         if rows[index].open:
             return index
     return 0
+
+
+def steps_ahead(rows: Sequence[StepRow]) -> list[StepRow]:
+    """The steps still ahead, in order: the one due now (its time has come and the next
+    step's has not), then those not yet due; recorded and overtaken steps are behind."""
+    return [row for row in rows if row.state in ("due", "upcoming")]
 
 
 def span(delta: timedelta) -> str:
@@ -117,7 +120,19 @@ def next_step_line(rows: Sequence[StepRow], bedtime: datetime, now: datetime) ->
             return f"Next: {row.planned.title} in {span(row.planned.at - now)}"
     if now < bedtime:
         return f"Bedtime in {span(bedtime - now)}"
-    return "All of tonight's steps have passed. Sleep well."
+    unmarked = sum(row.open for row in rows)
+    if unmarked:
+        steps = f"{unmarked} step{'s' if unmarked != 1 else ''}"
+        return f"Bedtime was at {bedtime:%H:%M}. {steps} not marked: d if you did it, x if not."
+    return f"Bedtime was at {bedtime:%H:%M}. Sleep well; if a cramp wakes you, press c."
+
+
+def row_label(row: StepRow, bedtime: datetime, now: datetime) -> str:
+    """A row's state in words. Once the night's bedtime has passed, a step not marked is
+    not "due" any more: it is one to mark if it was done."""
+    if row.state == "late" and now >= bedtime + DUE_WINDOW:
+        return NOT_MARKED
+    return LABELS[row.state]
 
 
 def cutoff_line(row: StepRow, now: datetime) -> str | None:

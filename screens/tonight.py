@@ -18,16 +18,34 @@ from coach.planner import last_slept_night
 from coach.settings.model import Settings
 from screens.base import CoachFooter, services
 from screens.timeline import (
-    LABELS,
     MARKS,
+    NOT_MARKED,
     StepRow,
     build_timeline,
     focus_index,
     last_night_line,
     next_step_line,
+    row_label,
+    steps_ahead,
 )
 
 TICK_SECONDS = 1.0
+START_HINT = "w: start my evening, guided step by step as each one's time comes."
+
+
+class Timeline(OptionList):
+    """Tonight's steps in time order: up on the first step and down on the last stay
+    where they are (a wrap from the first step of the evening to bedtime reads wrong)."""
+
+    def action_cursor_up(self) -> None:
+        if self.highlighted == 0:
+            return
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.highlighted is not None and self.highlighted >= self.option_count - 1:
+            return
+        super().action_cursor_down()
 
 
 class TonightScreen(Screen[None]):
@@ -36,6 +54,15 @@ class TonightScreen(Screen[None]):
     SUB_TITLE = "Tonight"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "w",
+            "wind_down",
+            "Evening",
+            id="wind-down",
+            tooltip="Start my evening: coach walks each step with you, to lights out",
+            # Named on the screen, under the steps, where a new user reads first.
+            show=False,
+        ),
         Binding("d", "done", "Done", id="step-done", tooltip="Mark the chosen step done"),
         Binding("x", "skip", "Skip", id="step-skip", tooltip="Mark the chosen step skipped"),
         Binding("h", "app.history", "History", id="history", tooltip="Adherence, streaks, cramps"),
@@ -66,6 +93,7 @@ class TonightScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[StepRow] = []
+        self._labels: list[str] = []
         self._lines: dict[str, str] = {}
         self._shown: tuple[object, ...] = ()
         self._night: date | None = None
@@ -77,6 +105,7 @@ class TonightScreen(Screen[None]):
             "night-line": "",
             "countdown": "",
             "experiment-line": "",
+            "start-hint": "",
             "last-night": "",
             **self._read(),
         }
@@ -87,8 +116,9 @@ class TonightScreen(Screen[None]):
         with Vertical(id="tonight"):
             yield Static(lines["night-line"], id="night-line")
             yield Static(lines["countdown"], id="countdown")
-            yield OptionList(*self._options(), id="timeline")
+            yield Timeline(*self._options(), id="timeline")
             yield Static(lines["experiment-line"], id="experiment-line")
+            yield Static(lines["start-hint"], id="start-hint")
             yield Static(lines["last-night"], id="last-night")
             profile = Static(card, id="profile-card", markup=False)
             profile.display = bool(card)
@@ -109,6 +139,10 @@ class TonightScreen(Screen[None]):
                 self.refresh_view()
             if not isinstance(screen, ModalScreen):
                 return
+
+    def settings_changed(self) -> None:
+        """config.toml changed: the times, steps and bedtime as now set."""
+        self.refresh_view()
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -149,12 +183,17 @@ class TonightScreen(Screen[None]):
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
-        self._shown = tuple((row.id, row.state, row.planned.at, row.record) for row in self.rows)
+        self._labels = [row_label(row, plan.bedtime, now) for row in self.rows]
+        self._shown = tuple(
+            (row.id, label, row.planned.at, row.record)
+            for row, label in zip(self.rows, self._labels, strict=True)
+        )
         self._night = night
         return {
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
+            "start-hint": START_HINT if steps_ahead(self.rows) else "",
             "last-night": last_night_line(last),
         }
 
@@ -180,10 +219,15 @@ class TonightScreen(Screen[None]):
             self._lines["profile-card"] = card
 
     def _show_experiment_line(self) -> None:
-        self.query_one("#experiment-line", Static).display = bool(self._lines["experiment-line"])
+        for line in ("experiment-line", "start-hint"):
+            self.query_one(f"#{line}", Static).display = bool(self._lines.get(line))
 
     def _options(self) -> list[Option]:
-        return [Option(self._prompt(row), id=row.id) for row in self.rows] or [Option("No steps")]
+        options = [
+            Option(self._prompt(row, label), id=row.id)
+            for row, label in zip(self.rows, self._labels, strict=True)
+        ]
+        return options or [Option("No steps")]
 
     def _redraw_list(self, *, reset: bool) -> None:
         timeline = self.query_one("#timeline", OptionList)
@@ -194,8 +238,8 @@ class TonightScreen(Screen[None]):
             keep = focus_index(self.rows)
         timeline.highlighted = keep
 
-    def _prompt(self, row: StepRow, *, chosen: bool = False) -> Content:
-        style = _STYLE[row.state]
+    def _prompt(self, row: StepRow, label: str, *, chosen: bool = False) -> Content:
+        style = "$text-muted" if label == NOT_MARKED else _STYLE[row.state]
         reason = row.record.reason if row.record is not None else None
         # Without colour (NO_COLOR, high contrast: the app's -marks), the highlight alone
         # would not show which step is chosen: a pointer does.
@@ -205,7 +249,7 @@ class TonightScreen(Screen[None]):
             f"{row.planned.at:%H:%M}  ",
             (f"{MARKS[row.state]} ", f"bold {style}"),
             f"{row.planned.title:<32}",
-            (LABELS[row.state], style),
+            (label, style),
             " " if reason else "",
             (f"({reason})" if reason else "", "dim"),
         )
@@ -213,9 +257,9 @@ class TonightScreen(Screen[None]):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if not self.app.has_class("-marks") or event.option_list.id != "timeline":
             return
-        for index, row in enumerate(self.rows):
+        for index, (row, label) in enumerate(zip(self.rows, self._labels, strict=True)):
             event.option_list.replace_option_prompt_at_index(
-                index, self._prompt(row, chosen=index == event.option_index)
+                index, self._prompt(row, label, chosen=index == event.option_index)
             )
 
     def show_due(self, step_id: str) -> None:
@@ -237,8 +281,21 @@ class TonightScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         row = self.chosen
-        if row is None:
-            return
+        if row is not None:
+            self._open(row)
+
+    def open_step(self, step_id: str) -> bool:
+        """Choose a step and open it as enter would (a reminder's Open button); False if
+        it is not on tonight's plan."""
+        self.refresh_view()
+        for index, row in enumerate(self.rows):
+            if row.id == step_id:
+                self.query_one("#timeline", OptionList).highlighted = index
+                self._open(row)
+                return True
+        return False
+
+    def _open(self, row: StepRow) -> None:
         night = services(self).tonight()
         # Imported on first use, to keep startup short.
         from screens.step_card import StepCardScreen
@@ -255,6 +312,12 @@ class TonightScreen(Screen[None]):
 
         late = any(row.definition.timed and row.state == "late" for row in self.rows)
         self.app.push_screen(StretchScreen(services(self).tonight(), late=late))
+
+    def action_wind_down(self) -> None:
+        """Start my evening: the guided walk through the steps still ahead."""
+        from screens.wind_down import WindDownScreen
+
+        self.app.push_screen(WindDownScreen(), callback=lambda _: self.refresh_view())
 
     def action_experiment(self) -> None:
         from screens.experiment import ExperimentScreen

@@ -29,15 +29,49 @@ if TYPE_CHECKING:
 __all__ = ["UsageError", "build_parser", "main", "options_of"]
 
 
+EVENING = "evening"
+"""`coach open evening`: the guided evening ("Start my evening")."""
+
+
+class OpenOptions(NamedTuple):
+    step: str
+
+
 def _run_app(options: NoOptions, ctx: Session) -> int:
     """No command: the app (here when the fast path did not take the arguments)."""
     return _open_app(ctx)
 
 
-def _open_app(ctx: Session) -> int:
+def _run_open(options: OpenOptions, ctx: Session) -> int:
+    """`coach open STEP`: the app on one of tonight's steps (a reminder's Open button)."""
+    ids = ctx.settings.routine.step_ids
+    if options.step != EVENING and options.step not in ids:
+        raise UsageError(f"unknown step {options.step!r}; choose one of: {', '.join(ids)}, evening")
+    return _open_app(ctx, options.step)
+
+
+def _open_app(ctx: Session, step: str | None = None) -> int:
     from screens.app import run_tui  # the composition root alone imports the UI
 
-    return run_tui(ctx)
+    return run_tui(ctx, open_step=step)
+
+
+def _register_open(sub: Subparsers) -> None:
+    # Here, beside the app's own start: the composition root alone imports the UI.
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        _run_open,
+        OpenOptions,
+        "open",
+        kind=APP_KIND,
+        help="open coach on one of tonight's steps",
+        description="Open the app on one of tonight's steps: the stretch step starts the "
+        "guided stretches, `evening` the guided evening, any other step its card. A "
+        "reminder's Open button starts it so.",
+    )
+    p.add_argument("step", metavar="STEP", help="a step id, like stretch, or evening")
 
 
 APP_KIND = "tui"
@@ -101,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=_run_app, options=NoOptions)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     for topic in COMMANDS:
+        if topic == "reminders":
+            _register_open(sub)  # open: before the reminders, which end the list
         module: CommandModule = import_module(f"coach.cli.{topic}")
         module.register(sub)
     return parser

@@ -1,4 +1,5 @@
-"""How `coach daemon` starts at login: its command line and the systemd user unit.
+"""How coach starts from outside a terminal: `coach daemon` at login (its command line and
+the systemd user unit), and the app in a new terminal (a reminder's Open button).
 
 `coach daemon --print-systemd-unit` prints the unit; `coach doctor --print-autostart` builds
 its XDG autostart entry from the same command line. Neither needs the daemon itself.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -89,3 +91,68 @@ def _desktop_quote(arg: str) -> str:
         return arg
     escaped = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg)
     return f'"{escaped.replace("%", "%%")}"'
+
+
+TERMINALS: tuple[tuple[str, ...], ...] = (
+    ("x-terminal-emulator", "-e"),  # Debian's choice of the user's terminal
+    ("gnome-terminal", "--"),
+    ("konsole", "-e"),
+    ("xfce4-terminal", "-x"),
+    ("kitty",),
+    ("alacritty", "-e"),
+    ("foot",),
+    ("xterm", "-e"),
+)
+"""Terminals tried in order, each with the option that runs a command in it."""
+
+
+def app_argv(
+    step_id: str, data_dir: Path, command: Callable[[], list[str]] | None = None
+) -> list[str]:
+    """The command line that opens the app on a step (`coach open STEP`) on this folder."""
+    return [*(command or _own_command)(), "--data-dir", str(data_dir), "open", step_id]
+
+
+def open_in_terminal(
+    step_id: str,
+    data_dir: Path,
+    *,
+    which: Callable[[str], str | None] = shutil.which,
+    start: Callable[[list[str]], object] | None = None,
+) -> str:
+    """Start the app on a step in a new terminal window; returns what happened, in words.
+
+    $TERMINAL first (the user's own choice), then the usual terminals; on macOS,
+    Terminal.app. Raises nothing: where no terminal is found it says how to open it by hand.
+    """
+    argv = app_argv(step_id, data_dir)
+    launch = start or _detach
+    candidates: list[tuple[str, ...]] = []
+    own = os.environ.get("TERMINAL")
+    if own:
+        candidates.append((own, "-e"))
+    candidates += TERMINALS
+    if sys.platform == "darwin":
+        script = shlex.join(argv).replace("\\", "\\\\").replace('"', '\\"')
+        launch(["osascript", "-e", f'tell application "Terminal" to do script "{script}"'])
+        return "opened coach in Terminal"
+    for terminal, *run in candidates:
+        found = which(terminal)
+        if found is None:
+            continue
+        try:
+            launch([found, *run, *argv])
+        except OSError as exc:
+            return f"could not start {terminal} ({exc.strerror or exc}); run: {shlex.join(argv)}"
+        return f"opened coach in {terminal}"
+    return f"no terminal found to open coach in; run: {shlex.join(argv)}"
+
+
+def _detach(argv: list[str]) -> None:
+    subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

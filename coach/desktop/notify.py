@@ -40,6 +40,7 @@ PLYER_TIMEOUT = 5.0
 """Seconds a desktop notification may take before we give up on it."""
 
 _DBUS_NAME = "org.freedesktop.Notifications"
+NO_SESSION_BUS = "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set"
 
 
 def probe_linux_notifications(timeout: float = 2.0) -> tuple[bool, str]:
@@ -49,7 +50,7 @@ def probe_linux_notifications(timeout: float = 2.0) -> tuple[bool, str]:
     would otherwise pass as a success. The probe makes the report honest.
     """
     if not (os.environ.get("DBUS_SESSION_BUS_ADDRESS") or _runtime_bus().exists()):
-        return False, "no D-Bus session: DBUS_SESSION_BUS_ADDRESS is not set"
+        return False, NO_SESSION_BUS
     if shutil.which("notify-send") is None and not _has_dbus_python():
         return False, "notify-send is not installed (Debian/Ubuntu: apt install libnotify-bin)"
     dbus_send = shutil.which("dbus-send")

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import wave
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -437,7 +437,19 @@ class SpeakingNotifier:
         self._speak = speak
 
     def notify(self, title: str, message: str) -> Delivery:
-        delivery = self.inner.notify(title, message)
+        return self._spoken(title, self.inner.notify(title, message))
+
+    def notify_with_actions(
+        self, title: str, message: str, actions: Sequence[tuple[str, str]], tag: object
+    ) -> Delivery:
+        """With buttons where the notifier has them (coach.desktop.actions); spoken too."""
+        send = getattr(self.inner, "notify_with_actions", None)
+        if send is None:
+            return self.notify(title, message)
+        delivery: Delivery = send(title, message, actions, tag)
+        return self._spoken(title, delivery)
+
+    def _spoken(self, title: str, delivery: Delivery) -> Delivery:
         voice, sound = self.voice()
         if not voice.enabled:
             return delivery

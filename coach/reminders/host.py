@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from coach.desktop.notify import Delivery, Notifier, PlyerNotifier
+from coach.desktop.notify import NO_SESSION_BUS, Delivery, Notifier, PlyerNotifier
 from coach.errors import CoachError
 from coach.planner import PlannedStep
 from coach.reminders.service import (
@@ -62,8 +63,35 @@ class DueReminder(NamedTuple):
     them, or notifications are turned off)."""
 
 
+ActionKey = Literal["done", "snooze", "open"]
+ACTION_KEYS: tuple[ActionKey, ...] = ("done", "snooze", "open")
+
+
+class ReminderAction(NamedTuple):
+    """A button the user pressed on a reminder: Done, Snooze or Open, for a night's step."""
+
+    night: date
+    step_id: str
+    key: ActionKey
+
+
+def action_labels(settings: Settings) -> list[tuple[str, str]]:
+    """The buttons a reminder carries (key, label), in the order a desktop shows them."""
+    minutes = settings.notifications.snooze_minutes
+    return [("done", "Done"), ("snooze", f"Snooze {minutes} min"), ("open", "Open")]
+
+
 def desktop_notifier(settings: Settings) -> Notifier:
-    """The desktop notifier reminders go through: plyer's. (The host adds the voice.)"""
+    """The desktop notifier reminders go through (the host adds the voice): on Linux, the
+    session bus directly, so reminders carry Done, Snooze and Open; elsewhere, or without a
+    session bus, plyer's."""
+    if sys.platform.startswith("linux"):
+        from coach.desktop.actions import ActionNotifier
+
+        notifier: ActionNotifier[tuple[date, str]] = ActionNotifier()
+        if notifier.check()[1] != NO_SESSION_BUS:
+            return notifier
+        notifier.close()
     return PlyerNotifier()
 
 
@@ -88,11 +116,15 @@ class ReminderHost:
         fallback: Notifier | None = None,
         instead: str = "will show in coach instead",
         watch: bool = True,
+        on_action: Callable[[ReminderAction], object] | None = None,
+        snooze_interval: timedelta | None = None,
     ) -> None:
         """`fallback`: tried when the desktop notifier fails (the daemon's terminal bell).
         `instead`: where reminders go when the desktop fails, for the one message about it.
         `watch`: listen for resume, clock and file changes (tests of the bare scheduler
-        turn it off)."""
+        turn it off). `on_action`: a button pressed on a reminder (the app records it as
+        its own keys do); without it the host acts itself (`act`). `snooze_interval`:
+        how long a snooze waits (default: notifications.snooze_minutes)."""
         self.ctx = ctx
         self.kind = kind
         self.notifier = notifier
@@ -102,6 +134,10 @@ class ReminderHost:
         self.tell: Callable[[str], object] = tell or (lambda text: None)
         self.instead = instead
         self.watch = watch
+        self.on_action = on_action
+        bind = getattr(notifier, "on_action", False)
+        if bind is None:  # an ActionNotifier not yet told where answers go
+            notifier.on_action = self._action  # type: ignore[attr-defined]
         self.lock: SenderLock = SenderLock(ctx.paths.data_dir / LOCK_NAME, kind)
         self.service = ReminderService(
             ctx.settings,
@@ -113,6 +149,7 @@ class ReminderHost:
             on_missed=self._missed,
             on_problem=self.tell,
             is_sender=self._is_sender,
+            snooze_interval=snooze_interval,
         )
         self.voiced = self._with_voice(notifier)
         self.runner: ScheduledReminders | None = None
@@ -291,6 +328,66 @@ class ReminderHost:
         if runner.scheduler.running:
             runner.scheduler.wakeup()
 
+    # --- buttons on a reminder ----------------------------------------------------------
+
+    def _action(self, tag: tuple[date, str], key: str) -> None:
+        """A button was pressed on a reminder (the notifier's thread)."""
+        chosen = next((known for known in ACTION_KEYS if known == key), None)
+        if chosen is None:
+            return
+        night, step_id = tag
+        action = ReminderAction(night=night, step_id=step_id, key=chosen)
+        self.log("info", f"reminder {step_id}: {key} chosen on the notification")
+        if self.on_action is not None:
+            self.on_action(action)
+        else:
+            self.act(action)
+
+    def act(self, action: ReminderAction) -> str:
+        """Do what a reminder's button asks, as the app's keys would: Done records the
+        step (late if its time has passed, checked for red flags), Snooze asks again
+        later, Open starts coach on the step in a terminal. Returns the line it logged."""
+        from coach.reminders.rules import overtaken
+
+        ctx = self.ctx
+        settings = self.service.settings
+        night, step_id = action.night, action.step_id
+        try:
+            title = settings.routine.step(step_id).title
+        except KeyError:
+            title = step_id
+        try:
+            if action.key == "done":
+                plan = self.service.plan(night)
+                if plan.step(step_id) is None:
+                    raise CoachError(f"{title} is not on the plan for the night of {night}")
+                late = overtaken(plan, step_id, ctx.clock.now())
+                ctx.record_step(night, step_id, "done", late=late)
+                line = f"{title}: recorded done from the notification"
+                self._check_flags(night)
+                if self.runner is not None:
+                    self.runner.sync()
+            elif action.key == "snooze":
+                wake = self.snooze(night, step_id)
+                until = wake.astimezone(settings.tz)
+                line = f"{title}: snoozed from the notification until {until:%H:%M:%S}"
+            else:
+                from coach.desktop.autostart import open_in_terminal
+
+                line = f"{title}: {open_in_terminal(step_id, ctx.paths.data_dir)}"
+        except CoachError as exc:
+            line = f"{title}: {action.key} from the notification not done: {exc}"
+            self.log("warning", line)
+            return line
+        self.log("info", line)
+        return line
+
+    def _check_flags(self, night: date) -> None:
+        """The red-flag rules after a save, as every save runs them; raised flags are kept
+        for `coach flags` and the app's next start."""
+        for flag in self.ctx.check_flags(night):
+            self.log("warning", f"{flag.level.upper()}: {flag.text}")
+
     async def close(self, timeout: float = 10.0) -> None:
         """Stop, after letting a reminder on its way finish (so a stop never cuts one in
         half between 'pending' and 'delivered')."""
@@ -309,6 +406,9 @@ class ReminderHost:
         if self.runner is not None:
             self.runner.stop()
             self.runner = None
+        closing = getattr(self.notifier, "close", None)
+        if closing is not None:
+            closing()
         self.lock.release()
 
     # --- what the app asks ---------------------------------------------------------------
@@ -322,7 +422,7 @@ class ReminderHost:
     def snooze(self, night: date, step_id: str) -> datetime:
         """Remind again later (the session's snooze: the one rule); CoachError when it may
         not."""
-        wake = self.ctx.snooze(night, step_id)
+        wake = self.ctx.snooze(night, step_id, interval=self.service.snooze_interval)
         self._picked_up()
         return wake
 
@@ -347,7 +447,7 @@ class ReminderHost:
         sender = self.sending
         delivery: Delivery | None = None
         if sender and self.service.settings.notifications.enabled:
-            delivery = self._send(title, body)
+            delivery = self._send(title, body, (night, step.id))
         if sender:
             late = f", late by {minutes_text(late_by)}" if late_by.total_seconds() >= 60 else ""
             if delivery is None:
@@ -375,10 +475,14 @@ class ReminderHost:
             )
         )
 
-    def _send(self, title: str, body: str) -> Delivery:
-        """The desktop first; on failure, say so once (again only after it worked in
-        between) and try the fallback."""
-        first = self.voiced.notify(title, body)
+    def _send(self, title: str, body: str, tag: tuple[date, str] | None = None) -> Delivery:
+        """The desktop first (with Done, Snooze and Open where it can); on failure, say so
+        once (again only after it worked in between) and try the fallback."""
+        with_actions = getattr(self.voiced, "notify_with_actions", None)
+        if tag is not None and with_actions is not None:
+            first: Delivery = with_actions(title, body, action_labels(self.service.settings), tag)
+        else:
+            first = self.voiced.notify(title, body)
         with self._said_lock:
             was, self._unavailable = self._unavailable, None if first.ok else first.detail
         if first.ok:

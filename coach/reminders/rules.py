@@ -18,6 +18,8 @@ from coach.settings.model import Settings
 
 ON_TIME_GRACE = timedelta(minutes=2)
 """A reminder delivered this long after its time still counts as on time."""
+DUE_WINDOW = timedelta(minutes=30)
+"""How long the last step of the night stays due before it counts as late."""
 
 REMINDER_EVENT = "reminder"
 PENDING = "pending"
@@ -81,3 +83,14 @@ def reminder_text(
             )
     body += f"\ncoach · bedtime {plan.bedtime.astimezone(tz):%H:%M}"
     return f"{step.title}: {when}", body
+
+
+def overtaken(plan: Plan, step_id: str, now: datetime) -> bool:
+    """Whether a step's own time has passed: the next step's time has come (for the last
+    step, DUE_WINDOW after it). Done then, it is recorded late."""
+    steps = plan.steps
+    for index, step in enumerate(steps):
+        if step.id == step_id:
+            following = steps[index + 1].at if index + 1 < len(steps) else step.at + DUE_WINDOW
+            return now >= following
+    return False

@@ -126,6 +126,7 @@ class ReminderService:
         on_problem: Callable[[str], object] | None = None,
         is_sender: Callable[[], bool] | None = None,
         not_before: datetime | None = None,
+        snooze_interval: timedelta | None = None,
     ) -> None:
         """`config_file`: re-read when it changes, once the change is whole and valid (see
         `coach.settings.watch`); a reload never makes a step missed: one it moves into the
@@ -134,7 +135,8 @@ class ReminderService:
         does).
         `not_before`: when coach was first used here; a step due before it that is past
         being useful is not owed at all (never recorded missed): a first evening is not
-        penalised for what came before it."""
+        penalised for what came before it. `snooze_interval`: how long a snooze waits
+        (default: notifications.snooze_minutes; the end-to-end tests shorten it)."""
         self.settings = settings
         self.clock = clock
         self.on_due = on_due
@@ -153,6 +155,7 @@ class ReminderService:
         self._lock = threading.RLock()
         self._started = clock.now()
         self.not_before = not_before
+        self.snooze_interval = snooze_interval
 
     # --- what is owed ----------------------------------------------------------------
 
@@ -333,7 +336,14 @@ class ReminderService:
             if self.store is None:
                 raise CoachError("reminders here keep no records, so nothing can be snoozed")
             self._reload_config()
-            wake = record_snooze(self.store, self.settings, self.clock.now(), night, step_id)
+            wake = record_snooze(
+                self.store,
+                self.settings,
+                self.clock.now(),
+                night,
+                step_id,
+                self.snooze_interval,
+            )
             self._read_store()
             return wake
 

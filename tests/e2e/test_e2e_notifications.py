@@ -1,5 +1,6 @@
 """End to end, with real parts: Xvfb, a private D-Bus session, the dunst notification server,
-and real plyer (through notify-send). What dunst received is read back with `dunstctl`.
+the daemon's reminders over the session bus (jeepney) and
+notify-test through real plyer (notify-send). What dunst received is read back with `dunstctl`.
 
 Skipped locally without those Debian packages; on CI (CI=true) a missing one fails.
 """
@@ -69,8 +70,8 @@ def test_the_daemon_notifies_dunst_when_a_step_falls_due(desktop: Desktop, tmp_p
     )
     assert "This reminder is late: it was due at 20:30." in received[0]["body"]
     log = log_path.read_text()
-    assert "desktop notifications via plyer:linux (server: dunst)" in log
-    assert "'Screens off: 60 minutes to bedtime' sent via plyer:linux (shown by dunst)" in log
+    assert "desktop notifications via D-Bus (server: dunst)" in log
+    assert "'Screens off: 60 minutes to bedtime' sent via D-Bus (shown by dunst)" in log
 
 
 def test_a_bus_without_a_notification_server_is_reported_plainly(

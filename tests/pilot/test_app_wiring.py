@@ -12,6 +12,7 @@ from screens.app import desktop_reminders
 from screens.checkin import CheckinScreen
 from screens.history import HistoryScreen
 from screens.tonight import TonightScreen
+from screens.wind_down import WindDownScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp, settle
 from tests.support.fakes import RecordingNotifier
@@ -29,7 +30,7 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
     desktop = RecordingNotifier()
     app = make_app(reminders=desktop_reminders(desktop))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: app.due_step is not None)
+        await settle(pilot, lambda: app.due_step is not None and app._notifications)
         assert app.due_step == (NIGHT, "screens-off")
         assert desktop.sent == [("Screens off: 60 minutes to bedtime", desktop.sent[0][1])]
         # The toast says what the desktop notification said, word for word.
@@ -37,9 +38,11 @@ async def test_a_due_step_is_toasted_sent_to_the_desktop_and_z_snoozes_it(
         assert [(n.title, n.message) for n in toast] == [
             (desktop.sent[0][0], f"{desktop.sent[0][1]}\n(z: snooze)")
         ]
-        screen = app.screen
-        assert isinstance(screen, TonightScreen)
-        assert screen.chosen is not None and screen.chosen.id == "screens-off"
+        # Screens off opens the guided evening over Tonight, which has the step chosen.
+        assert isinstance(app.screen, WindDownScreen)
+        tonight = app.screen_stack[0]
+        assert isinstance(tonight, TonightScreen)
+        assert tonight.chosen is not None and tonight.chosen.id == "screens-off"
 
         await pilot.press("z")
         snoozes = ctx.store.events(NIGHT, NIGHT, "snooze")

@@ -693,3 +693,63 @@ async def test_every_footer_key_is_whole_at_80_columns(
             # Drawn in full, left of the palette key: nothing cut off at the edge.
             assert key.region.width == key.get_content_width(app.size, app.size)
             assert key.region.right <= palette.region.x, f"{key.description!r} is cut off"
+
+
+@pytest.mark.parametrize("width", [60, 50])
+async def test_a_narrow_terminal_shows_whole_keys_and_no_stray_character(
+    width: int, make_app: MakeApp
+) -> None:
+    from screens.textual_shim import FooterKey
+
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        keys = [key for key in app.screen.query(FooterKey) if key.display]
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        shown = [key for key in keys if key is not palette]
+        assert [key.description for key in shown][:2] == ["Done", "Skip"]
+        assert all(key.region.right <= palette.region.x for key in shown)
+        # What does not fit is hidden whole, not drawn in part under the palette key.
+        hidden = [key for key in app.screen.query(FooterKey) if not key.display]
+        assert [key.description for key in hidden][-2:] == ["Cramping now", "Help"]
+        await pilot.resize_terminal(100, 24)
+        await pilot.pause()
+        await pilot.pause()
+        wide = [key.description for key in app.screen.query(FooterKey) if key.display]
+        assert "Cramping now" in wide and "Help" in wide  # back with the room
+
+
+async def test_up_on_the_first_step_and_down_on_the_last_stay_put(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        timeline = app.screen.query_one("#timeline", OptionList)
+        await pilot.press("home", "up")
+        assert timeline.highlighted == 0  # not bedtime's step
+        await pilot.press("end", "down")
+        assert timeline.highlighted == timeline.option_count - 1
+        await pilot.press("up")
+        assert timeline.highlighted == timeline.option_count - 2
+
+
+@pytest.mark.parametrize(
+    ("hh", "mm", "day"),
+    [pytest.param(3, 5, 23, id="at-night"), pytest.param(23, 40, 22, id="first-start-late")],
+)
+async def test_after_bedtime_unmarked_steps_are_not_called_due_or_passed(
+    hh: int, mm: int, day: int, ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    ctx.store.record_cramps(NIGHT, 0)  # so the morning check-in stays away
+    clock.set(datetime(2026, 11, day, hh, mm, tzinfo=BERLIN))
+    app = make_app(first_run=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lines = timeline_lines(app)
+        assert all("not marked" in line for line in lines)
+        assert not any("due" in line for line in lines)
+        countdown = text_of(app, "#countdown")
+        assert countdown == "Bedtime was at 22:30. 5 steps not marked: d if you did it, x if not."
+        assert "passed" not in countdown
+        await pilot.press("home", "d")
+        assert outcome(ctx, "last-meal") == "done"
+        assert "4 steps not marked" in text_of(app, "#countdown")

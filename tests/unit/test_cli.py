@@ -291,7 +291,11 @@ def test_coach_alone_opens_the_app_on_the_chosen_data(
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "env-home"))
     argv = {"none": [], "flag": ["--data-dir", str(home)], "equals": [f"--data-dir={home}"]}
     opened: list[Path] = []
-    monkeypatch.setattr(screens.app, "run_tui", lambda ctx: opened.append(ctx.paths.data_dir) or 0)
+    monkeypatch.setattr(
+        screens.app,
+        "run_tui",
+        lambda ctx, open_step=None: opened.append(ctx.paths.data_dir) or 0,
+    )
     assert main(argv[form]) == 0
     assert opened == [tmp_path / "env-home" if form == "none" else home]
 

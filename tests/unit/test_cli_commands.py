@@ -39,7 +39,7 @@ DESIGN_COMMANDS = {
     "config",
     "serve",
 }
-ADDED_SINCE = {"restore", "merge", "pause"}
+ADDED_SINCE = {"restore", "merge", "pause", "open"}
 """Commands added after DESIGN.md's contract was written; the README documents each."""
 
 

@@ -13,6 +13,7 @@ from screens.timeline import (
     focus_index,
     last_night_line,
     next_step_line,
+    row_label,
     span,
 )
 from tests.support import BERLIN
@@ -74,7 +75,19 @@ def test_words_for_times_and_last_night(ctx: Session, clock: FakeClock) -> None:
     )
     assert next_step_line(recorded, plan.bedtime, clock.now()) == "Next: Hydration in 2 h 30 min"
     late = datetime(2026, 11, 22, 23, 0, tzinfo=BERLIN)
-    assert next_step_line(rows, plan.bedtime, late).startswith("All of tonight's steps")
+    # After bedtime the line says what is left to mark, never "passed" or "due".
+    assert next_step_line(rows, plan.bedtime, late) == (
+        "Bedtime was at 22:30. 5 steps not marked: d if you did it, x if not."
+    )
+    marked = [row._replace(state="done") for row in rows]
+    assert next_step_line(marked, plan.bedtime, late) == (
+        "Bedtime was at 22:30. Sleep well; if a cramp wakes you, press c."
+    )
+    at_nine = datetime(2026, 11, 22, 21, 0, tzinfo=BERLIN)
+    past = build_timeline(plan, ctx.settings.routine.steps, {}, late)[0]
+    assert row_label(past, plan.bedtime, late) == "not marked"
+    evening = build_timeline(plan, ctx.settings.routine.steps, {}, at_nine)[0]
+    assert row_label(evening, plan.bedtime, at_nine) == "due, late"
     assert cutoff_line(rows[1], clock.now()) == "Cutoff at 20:30: 2 h 30 min left"
     assert cutoff_line(rows[1], late) == "Cutoff was at 20:30, 2 h 30 min ago"
     assert cutoff_line(rows[4], clock.now()) is None
