@@ -1,30 +1,33 @@
-"""Calibration of the personal experiment's verdict, by simulating users.
+"""Calibration of the personal experiment, by simulating users through its own code.
 
-Each simulated user has negative-binomial cramp counts (2 to 10 cramps a week at the
-start, overdispersed), a baseline that declines (an elevated start that fades, as when
-people start at their worst, plus a slow seasonal drift), unlogged mornings, and imperfect
-adherence (some stretch nights without the stretch, a few no-stretch nights with it). The
-effect of stretching builds up and fades over a couple of nights (carry-over). Each user
-goes through the real code: the run-in eligibility rule, the pair sizing and the refusal
-of run-ins a year cannot answer (`coach.experiment.protocol.pairs_needed`; a refused user does not
-run the experiment: `--anyway` is not simulated), the random draw, the planner
-(`coach.experiment.protocol.plan_for`, which drops the stretch step on a no-stretch night: the
-user stretches only when the plan holds the step), the stopping rule the protocol fixes
-(`coach.experiment.protocol.first_stop`: each interim look through
-`coach.experiment.protocol.interim`, the
-function the app and the commands use, on the nights of the pairs so far) and the final
-analysis (`coach.experiment.protocol.analyse_observations`, the negative binomial model).
+Each simulated user is drawn from a realistic mix: 1 to 10 cramps a week, overdispersed
+night to night (negative binomial, size 0.7 to 5), cramps that cluster over days (a
+log-normal AR(1) level, sd up to 0.6, memory 3 to 14 days), a slow trend (an elevated
+start that fades, and a drift), missed mornings (5-30%, in runs), imperfect adherence
+(60-95% of stretch nights stretched, up to 15% of no-stretch nights stretched) and a
+carry-over that builds and fades (time constant 1 to 14 nights). Scenarios change one
+thing at a time: strong clustering, slow onset, low adherence, long runs of missed
+mornings, an expectation effect on stretch nights, a rolling run-in, harm.
 
-Prints per scenario and design how often the verdict is "helps", among all simulated users,
-among those who start, and among those the run-in admits (target, among starters: at most
-5% with no true effect, 80% or more with a true halving), the shares refused and not
-eligible, "worse", the share of starters whose plan ended early, and the median and 90th
-percentile weeks to an answer (run-in included; an early end counts the pairs looked at).
-Exits non-zero when the shipped design misses a target.
+Each user goes through `coach.experiment` exactly as the command line drives it, on a
+store in memory that satisfies its store protocol (`coach.experiment.store`): `start`
+after a fortnight of diary (its eligibility, sizing and refusal; a refused user does not
+run it: `--anyway` is not simulated), or, for a rolling run-in, `start` on an empty diary
+and `advance` each morning until it draws the plan; then the nights the plan assigns
+(`assignment`), `advance` the morning after each pair (the interim looks, harm first) and
+`experiment_result` after the last night.
 
-    python bench/experiment_calibration.py            # about 3-5 minutes on 2 cores
-    python bench/experiment_calibration.py --before   # also the design without looks
-    python bench/experiment_calibration.py --quick    # a smoke run, under 30 s
+Prints per row, among the users it starts for: "helps", "fewer, not by much", "worse",
+"no clear difference" (and how many of those ended early for futility), the predicted
+and achieved power (the share "helps"), the 95% interval's coverage of the effect as
+assigned (each user's own: the geometric mean of the simulated effect on counted stretch
+nights over that on counted no-stretch nights), and the median and 90th percentile
+weeks to an answer (run-in included), each share with its Monte Carlo standard error.
+Exits non-zero when a target is missed (see bench/README.md).
+
+    nice -n 10 python bench/experiment_calibration.py            # about 10 minutes
+    python bench/experiment_calibration.py --quick                # a smoke run, seconds
+    python bench/experiment_calibration.py --rows 0,7 --users 400 # some rows only
 """
 
 from __future__ import annotations
@@ -35,335 +38,381 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+from scipy import signal
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from coach.errors import CoachError
+from coach.experiment import design
 from coach.experiment import protocol as ex
 from coach.settings.model import Settings, settings_from_dict
 
 FIRST_NIGHT = date(2026, 1, 5)
+ROLLING_WEEKS = 10
+"""A rolling run-in waits this long at most for an answerable fortnight."""
 
 
 class Scenario(NamedTuple):
     name: str
     ratio: float
+    """The rate ratio when the stretches are done every night (fully built up)."""
+    tau: tuple[float, float] = (1.0, 14.0)
+    """Carry-over time constant (nights), log-uniform in this range."""
+    clustering: tuple[float, float] = (0.0, 0.6)
+    """The sd of the log level that clusters cramps over days."""
+    expectation: float = 0.0
+    """Up to this fall in counts on known stretch nights, from expectation alone."""
+    adherence: tuple[float, float] = (0.6, 0.95)
+    missed: tuple[float, float] = (0.05, 0.30)
+    run: tuple[float, float] = (1.0, 4.0)
+    """The mean length of a run of missed mornings."""
     trend: bool = True
+    rolling: bool = False
 
 
+NONE = 1.0
 SCENARIOS = (
-    Scenario(name="no effect, declining baseline", ratio=1.0),
-    Scenario(name="no effect, flat baseline", ratio=1.0, trend=False),
-    Scenario(name="50% fewer cramps, declining baseline", ratio=0.5),
-    Scenario(name="25% fewer cramps, declining baseline", ratio=0.75),
+    Scenario("no effect", NONE),
+    Scenario("no effect, strong clustering", NONE, clustering=(0.8, 0.8)),
+    Scenario("no effect, flat baseline", NONE, trend=False),
+    Scenario("no effect, expectation 0-15%", NONE, expectation=0.15),
+    Scenario("no effect, missed in long runs", NONE, missed=(0.3, 0.3), run=(7, 7)),
+    Scenario("no effect, rolling run-in", NONE, rolling=True),
+    Scenario("25% fewer", 0.75),
+    Scenario("50% fewer", 0.5),
+    Scenario("50% fewer, slow onset (14 n)", 0.5, tau=(14.0, 14.0)),
+    Scenario("50% fewer, low adherence", 0.5, adherence=(0.4, 0.6)),
+    Scenario("50% fewer, strong clustering", 0.5, clustering=(0.8, 0.8)),
+    Scenario("50% fewer, rolling run-in", 0.5, rolling=True),
+    Scenario("50% more (harm)", 1.5),
+    Scenario("50% more, slow onset (14 n)", 1.5, tau=(14.0, 14.0)),
 )
+REALISTIC_HALVING = 7
+"""The row whose power is the target (a true halving in the realistic mix)."""
 
 
-class Design(NamedTuple):
-    period: int
-    washout: int
-    power: float = ex.SIZING_POWER
-    size: float = ex.PLAN_SIZE
-    most: int = ex.MAX_PAIRS
-    refuse: float = ex.TARGET_POWER
-    first_look: int = ex.FIRST_LOOK
-    """Interim looks (the shipped stopping rule, stored in the protocol): 0 for none."""
-    look_every: int = ex.LOOK_EVERY
-    stop: float = ex.STOP_PROBABILITY
-    futility: float = ex.FUTILITY_PROBABILITY
-    threshold: float = ex.HELPS_PROBABILITY
-    """The planned end's bar for "helps" (stored in the protocol; the sizing plans for it)."""
-
-    def label(self) -> str:
-        looks = (
-            f"/look{self.first_look}+{self.look_every}@{self.stop:g},f{self.futility:g}"
-            if self.first_look
-            else "/no looks"
-        )
-        return (
-            f"{self.period}n/{self.washout}w/p{self.power:g}/k{self.size:g}/max{self.most}"
-            f"/r{self.refuse:g}/h{self.threshold:g}{looks}"
-        )
+class Log(NamedTuple):
+    cramps: int
 
 
-BANDS = ((0, 4), (5, 6), (7, 9), (10, 14))
-"""Bands of run-in nights with cramps (of 14), for the breakdown of eligible users."""
-
-SHIPPED = Design(period=ex.PERIOD_NIGHTS, washout=ex.WASHOUT_NIGHTS)
-BEFORE = SHIPPED._replace(first_look=0, threshold=0.97, power=0.95)
-"""The second pass's design: no interim looks, sized for 0.95, "helps" at 0.97."""
-CANDIDATES = (
-    Design(period=7, washout=2),
-    Design(period=10, washout=3),
-    SHIPPED,
-    Design(period=14, washout=4),
-)
+class Outcome(NamedTuple):
+    outcome: str
 
 
-class MemoryState:
-    """The store's state, in memory: what `plan_for` reads the protocol from."""
+DONE = Outcome("done")
 
-    def __init__(self, protocol: ex.Protocol) -> None:
-        self.doc = protocol.to_state()
+
+class MemoryStore:
+    """The experiment's store protocol, in memory: one simulated user's diary."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {}
+        self.logs: dict[date, Log] = {}
+        self.done: dict[tuple[date, str], Outcome] = {}
 
     def get_state(self, key: str, default: Any = None) -> Any:
-        return self.doc if key == ex.STATE_KEY else default
+        return self.state.get(key, default)
+
+    def set_state(self, key: str, value: Any) -> None:
+        self.state[key] = value
+
+    def cramp_logs(self, start: date, end: date) -> Mapping[date, Log]:
+        found = {}
+        for offset in range((end - start).days + 1):
+            night = start + timedelta(days=offset)
+            log = self.logs.get(night)
+            if log is not None:
+                found[night] = log
+        return found
+
+    def latest_outcomes(self, start: date, end: date) -> Mapping[tuple[date, str], Outcome]:
+        return {key: value for key, value in self.done.items() if start <= key[0] <= end}
+
+
+def morning(night: date) -> datetime:
+    """After the night's morning log (and after noon, so a look is due either way)."""
+    after = night + timedelta(days=1)
+    return datetime(after.year, after.month, after.day, 12, 30, tzinfo=UTC)
+
+
+class User:
+    """One simulated user's cramps: everything drawn up front, the effect applied once
+    the nights' stretches are known."""
+
+    def __init__(self, scenario: Scenario, rng: np.random.Generator, horizon: int) -> None:
+        self.scenario, self.rng, self.horizon = scenario, rng, horizon
+        self.weekly = rng.uniform(1.0, 10.0)
+        self.size = math.exp(rng.uniform(math.log(0.7), math.log(5.0)))
+        self.adhere = rng.uniform(*scenario.adherence)
+        self.contaminate = rng.uniform(0.0, 0.15)
+        low, high = scenario.tau
+        self.alpha = 1 - math.exp(-1 / math.exp(rng.uniform(math.log(low), math.log(high))))
+        self.expect = rng.uniform(0.0, scenario.expectation)
+        t = np.arange(horizon)
+        base = np.full(horizon, self.weekly / 7)
+        if scenario.trend:
+            base *= (1 + rng.uniform(0, 0.5) * np.exp(-t / 21)) * np.exp(
+                rng.normal(0, 0.3) * t / 365
+            )
+        sigma = rng.uniform(*scenario.clustering)
+        rho = math.exp(-1 / rng.uniform(3, 14))
+        shocks = rng.normal(0, sigma * math.sqrt(1 - rho * rho), horizon)
+        shocks[0] = rng.normal(0, sigma)
+        level = signal.lfilter([1.0], [1.0, -rho], shocks)
+        self.base = base * np.exp(level - sigma * sigma / 2)
+        self.noise = rng.gamma(self.size, 1 / self.size, horizon)
+        self.uniform = rng.random(horizon)
+        share = rng.uniform(*scenario.missed)
+        run = rng.uniform(*scenario.run)
+        leave, enter = 1 / run, share / (1 - share) / run
+        missed = np.zeros(horizon, dtype=bool)
+        u = rng.random(horizon)
+        state = rng.random() < share
+        for night in range(horizon):
+            state = u[night] > leave if state else u[night] < enter
+            missed[night] = state
+        self.missed = missed
+
+    def counts(self, planned: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cramps, whether stretched, and the effect's log multiplier, night by night, for
+        the nights a stretch was planned (the run-in is the usual routine: planned)."""
+        u = self.uniform[: len(planned)]
+        stretched = np.where(planned, u < self.adhere, u < self.contaminate)
+        # The effect builds and fades: s_t = s_{t-1} + alpha (stretched_t - s_{t-1}), from 1
+        # (the user stretched before the run-in).
+        a = self.alpha
+        state, _ = signal.lfilter([a], [1.0, -(1 - a)], stretched.astype(float), zi=[1 - a])
+        log_effect = math.log(self.scenario.ratio) * state
+        log_effect += np.where(planned, math.log(1 - self.expect), 0.0)
+        mean = self.base[: len(planned)] * np.exp(log_effect) * self.noise[: len(planned)]
+        return self.rng.poisson(mean), stretched, log_effect
 
 
 def simulate_user(
-    scenario: Scenario, design: Design, settings: Settings, rng: random.Random
-) -> tuple[str, float | None, int]:
-    """One user through run-in, plan and analysis: (verdict, weeks to the answer, nights
-    with cramps in the run-in)."""
-    nprng = rng
-    weekly = rng.uniform(2.0, 10.0)
-    size = math.exp(rng.uniform(math.log(0.7), math.log(5.0)))
-    miss = rng.uniform(0.05, 0.25)
-    adhere = rng.uniform(0.75, 0.95)
-    contaminate = rng.uniform(0.0, 0.15)
-    carry = 1 - math.exp(-1 / 1.5)  # the effect builds up and fades over ~2 nights
-    state = 1.0  # the user stretched before: the run-in is on the usual routine
-    day = 0
+    scenario: Scenario, settings: Settings, rng: np.random.Generator
+) -> dict[str, Any]:
+    """One user through the experiment's own code; what happened to them."""
+    longest = design.MAX_PAIRS * 2 * design.PERIOD_NIGHTS
+    pre = design.RUN_IN_NIGHTS + 7 * ROLLING_WEEKS
+    user = User(scenario, rng, pre + longest + 2)
+    store = MemoryStore()
+    draw = random.Random(int(rng.integers(2**32)))  # the plan's random order, reproducible
+    cramps, stretched, _ = user.counts(np.ones(pre, dtype=bool))
 
-    def night_count(stretched: bool) -> int | None:
-        nonlocal state, day
-        state += (float(stretched) - state) * carry
-        base = weekly / 7
-        if scenario.trend:
-            base *= (1 + 0.4 * math.exp(-day / 21)) * math.exp(-0.3 * day / 182)
-        mean = base * math.exp(math.log(scenario.ratio) * state)
-        day += 1
-        # Negative binomial as a gamma-Poisson mixture.
-        rate = nprng.gammavariate(size, mean / size)
-        count = _poisson(rate, nprng)
-        return None if nprng.random() < miss else count
+    def log(index: int, count: int, done: bool) -> None:
+        night = FIRST_NIGHT + timedelta(days=index)
+        if not user.missed[index]:
+            store.logs[night] = Log(int(count))
+        if done:
+            store.done[(night, ex.STRETCH)] = DONE
 
-    # The run-in: the usual routine, the real eligibility rule.
-    logs = [night_count(nprng.random() < adhere) for _ in range(ex.RUN_IN_NIGHTS)]
-    seen = [c for c in logs if c is not None]
-    window = ex.RunIn(
-        start=FIRST_NIGHT,
-        end=FIRST_NIGHT + timedelta(days=ex.RUN_IN_NIGHTS - 1),
-        logged=len(seen),
-        cramp_nights=sum(1 for c in seen if c > 0),
-        cramps=sum(seen),
-        squares=sum(c * c for c in seen),
-    )
-    if not window.eligible or window.rate is None:
-        return "not eligible", None, window.cramp_nights
-    start = FIRST_NIGHT + timedelta(days=ex.RUN_IN_NIGHTS)
-    protocol = ex.Protocol(
-        created="sim",
-        run_in_start=FIRST_NIGHT,
-        period_nights=design.period,
-        washout_nights=design.washout,
-        first_look=design.first_look,
-        look_every=design.look_every,
-        stop_probability=design.stop,
-        futility_probability=design.futility,
-        helps_probability=design.threshold,
-    )
-    needed = ex.pairs_needed(
-        window.rate, design.period, design.washout, power=design.refuse, size=window.size
-    )
-    if needed > design.most:
-        return "refused", None, window.cramp_nights
-    pairs = min(
-        design.most,
-        ex.pairs_needed(
-            window.rate, design.period, design.washout, power=design.power, size=window.size
-        ),
-    )
-    protocol = ex.randomise(protocol, window.rate, start, rng, pairs)
-    store: Any = MemoryState(protocol)
-    found = []
-    night = start
-    assert protocol.end is not None
-    while night <= protocol.end:
-        plan, assigned = ex.plan_for(settings, store, night)
-        assert assigned is not None and assigned.arm is not None and assigned.period is not None
-        if plan.step(ex.STRETCH) is not None:
-            stretched = nprng.random() < adhere
-        else:
-            stretched = nprng.random() < contaminate
-        found.append(
-            ex.Observation(
-                night=night,
-                day=(night - start).days,
-                arm=assigned.arm,
-                period=assigned.period,
-                washout=assigned.washout,
-                cramps=night_count(stretched),
-                stretched=stretched,
-            )
-        )
-        night += timedelta(days=1)
-    # The shipped stopping rule: the interim looks the protocol fixes, in order, each on
-    # the nights of its pairs (coach.experiment.protocol.interim, as `settle` takes them).
-    ended = ex.first_stop(protocol, found)
-    if ended is not None:
-        took = (ex.RUN_IN_NIGHTS + ended.pairs * 2 * design.period) / 7
-        return f"{ended.verdict} (early)", took, window.cramp_nights
-    verdict, _, _, _ = ex.analyse_observations(protocol, found, complete=True)
-    return verdict, (ex.RUN_IN_NIGHTS + len(found)) / 7, window.cramp_nights
+    def evening(index: int) -> datetime:
+        night = FIRST_NIGHT + timedelta(days=index)
+        return datetime(night.year, night.month, night.day, 20, 0, tzinfo=UTC)
 
-
-def _poisson(rate: float, rng: random.Random) -> int:
-    # Knuth's method is fine for the small rates here (a few cramps a night at most).
-    limit, k, p = math.exp(-rate), 0, 1.0
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
-
-
-def run(scenario: Scenario, design: Design, users: int, seed: int) -> dict[str, Any]:
-    settings = settings_from_dict({"timezone": "Europe/Berlin"}, Path("bench.toml"))
-    ex.PLAN_SIZE = design.size  # the prior of the run-in's own overdispersion (RunIn.size)
-    ex.HELPS_PROBABILITY = design.threshold  # the sizing plans for the final bar
-    rng = random.Random(seed)
-    verdicts: list[str] = []
-    weeks: list[float] = []
-    by_band: dict[tuple[int, int], list[Any]] = {}
-    for _ in range(users):
-        verdict, took, cramp_nights = simulate_user(scenario, design, settings, rng)
-        verdicts.append(verdict)
-        for low, high in BANDS:
-            if low <= cramp_nights <= high and verdict not in ("not eligible", "refused"):
-                band = by_band.setdefault((low, high), [0, 0, []])
-                band[0] += 1
-                band[1] += verdict.startswith("helps")
-                if took is not None:
-                    band[2].append(took)
-        if took is not None:
-            weeks.append(took)
-    helps = sum(v.startswith("helps") for v in verdicts)
-    eligible = users - verdicts.count("not eligible")
-    starters = eligible - verdicts.count("refused")
+    # A rolling run-in starts on an empty diary; otherwise `start` comes after a fortnight
+    # of diary, and a fortnight with too few mornings logged becomes a run-in that rolls.
+    begin = 0 if scenario.rolling else design.RUN_IN_NIGHTS
+    for index in range(begin):
+        log(index, cramps[index], bool(stretched[index]))
+    try:
+        protocol: ex.Protocol | None = ex.start(store, settings, evening(begin), draw).protocol
+    except CoachError:
+        window = ex.run_in(store, FIRST_NIGHT + timedelta(days=begin - 1))
+        return {"outcome": "refused" if window.eligible else "not eligible"}
+    index = begin
+    while protocol is not None and protocol.start is None:
+        if index >= pre:
+            return {"outcome": "gave up"}
+        log(index, cramps[index], bool(stretched[index]))
+        protocol = ex.advance(store, settings, morning(FIRST_NIGHT + timedelta(days=index)), draw)
+        index += 1
+    assert protocol is not None and protocol.start is not None and protocol.end is not None
+    first = (protocol.start - FIRST_NIGHT).days
+    nights = (protocol.end - FIRST_NIGHT).days + 1
+    planned = np.ones(nights, dtype=bool)
+    for index in range(first, nights):
+        assigned = ex.assignment(protocol, FIRST_NIGHT + timedelta(days=index))
+        assert assigned is not None
+        planned[index] = assigned.arm == "stretch"
+    cramps, stretched, log_effect = user.counts(planned)
+    for index in range(first, nights):
+        log(index, cramps[index], bool(stretched[index]))
+    for pairs in protocol.look_pairs():
+        protocol = ex.advance(store, settings, morning(protocol.pair_end(pairs)))
+        assert protocol is not None
+        if protocol.ended is not None:
+            break
+    result = ex.experiment_result(store, settings, morning(protocol.end))
+    assert result is not None and result.status == "complete"
+    ended = protocol.ended
+    through = ended.through if ended is not None else protocol.end
+    # From the first night of diary it rested on (a fortnight before `start`, or the
+    # empty diary's first night) to the last night of its answer.
+    weeks = (first - (begin - design.RUN_IN_NIGHTS if begin else 0)) / 7
+    weeks += ((through - protocol.start).days + 1) / 7
+    # The effect as assigned on the nights the answer rests on.
+    counted = {"stretch": [], "no-stretch": []}  # type: dict[str, list[float]]
+    for index in range(first, (through - FIRST_NIGHT).days + 1):
+        assigned = ex.assignment(protocol, FIRST_NIGHT + timedelta(days=index))
+        counts = assigned is not None and assigned.arm and not assigned.washout
+        if counts and assigned is not None and assigned.arm and not user.missed[index]:
+            counted[assigned.arm].append(float(log_effect[index]))
+    truth = statistics.fmean(counted["stretch"]) - statistics.fmean(counted["no-stretch"])
+    covered = None
+    if result.estimate is not None:
+        low, high = result.estimate.interval()
+        covered = low <= math.exp(truth) <= high
+    interval_above = result.estimate is not None and result.estimate.interval()[0] > 1
+    window = ex.run_in(store, protocol.start - timedelta(days=2))
     return {
-        "helps": helps / users,
-        "worse": sum(v.startswith("worse") for v in verdicts) / users,
-        "ineligible": verdicts.count("not eligible") / users,
-        "refused": verdicts.count("refused") / users,
-        "helps_eligible": helps / eligible if eligible else float("nan"),
-        "helps_started": helps / starters if starters else float("nan"),
-        "starters": starters,
-        "early": sum(v.endswith("(early)") for v in verdicts) / starters
-        if starters
-        else float("nan"),
-        "helps_early": sum(v == "helps (early)" for v in verdicts) / users,
-        "weeks": statistics.median(weeks) if weeks else float("nan"),
-        "weeks90": statistics.quantiles(weeks, n=10)[-1] if len(weeks) > 1 else float("nan"),
-        "bands": {
-            band: (n, helps / n, statistics.median(took))
-            for band, (n, helps, took) in sorted(by_band.items())
-            if n
-        },
+        "outcome": "started",
+        "rate": window.rate,
+        "size": window.size,
+        "verdict": result.verdict,
+        "reason": None if ended is None else ended.reason,
+        "weeks": weeks,
+        "covered": covered,
+        "power": protocol.power,
+        "pairs": protocol.pairs,
+        "quiet_harm": result.verdict == "no clear difference" and interval_above,
+    }
+
+
+def share(hits: int, n: int) -> str:
+    if n == 0:
+        return "-"
+    p = hits / n
+    return f"{p:5.1%}±{math.sqrt(p * (1 - p) / n):.1%}"
+
+
+def run(
+    scenario: Scenario, users: int, seed: int, dump: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    settings = settings_from_dict({"timezone": "UTC"}, Path("bench.toml"))
+    rng = np.random.default_rng(seed)
+    runs = []
+    for _ in range(users):
+        if dump is not None:  # calibrating the sizing: plans of every length
+            design.MAX_PAIRS = int(rng.integers(design.MIN_PAIRS, 11))
+        runs.append(simulate_user(scenario, settings, rng))
+    if dump is not None:
+        dump += [dict(r, scenario=scenario.name) for r in runs if r["outcome"] == "started"]
+    started = [r for r in runs if r["outcome"] == "started"]
+    n = len(started)
+
+    def count(**want: Any) -> int:
+        return sum(all(r[k] == v for k, v in want.items()) for r in started)
+
+    covered = [r["covered"] for r in started if r["covered"] is not None]
+    weeks = [r["weeks"] for r in started]
+    return {
+        "users": users,
+        "starts": n / users,
+        "n": n,
+        "helps": count(verdict="helps"),
+        "fewer": count(verdict="fewer, not by much"),
+        "worse": count(verdict="worse"),
+        "unclear": count(verdict="no clear difference"),
+        "futility": count(reason="futility"),
+        "early": sum(r["reason"] is not None for r in started),
+        "quiet_harm": count(quiet_harm=True),
+        "covered": sum(covered),
+        "estimated": len(covered),
+        "predicted": statistics.fmean(r["power"] for r in started) if started else math.nan,
+        "weeks": statistics.median(weeks) if weeks else math.nan,
+        "weeks90": statistics.quantiles(weeks, n=10)[-1] if len(weeks) > 1 else math.nan,
+        "refused": sum(r["outcome"] == "refused" for r in runs) / users,
+        "ineligible": sum(r["outcome"] in ("not eligible", "gave up") for r in runs) / users,
     }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a smoke run: few users, one design")
-    parser.add_argument("--users", type=int, help="simulated users per scenario and design")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--candidates", action="store_true", help="compare the candidate designs")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run: few users")
+    parser.add_argument("--users", type=int, help="simulated users per row")
+    parser.add_argument("--seed", type=int, default=24)
+    parser.add_argument("--rows", metavar="I,J", help="only these rows (SCENARIOS' order)")
     parser.add_argument(
-        "--before", action="store_true", help="also run the design without interim looks"
+        "--set",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="try another value of a constant of coach.experiment (design, model)",
     )
-    parser.add_argument("--design", metavar="P,W,POWER,SIZE,MAX,REFUSE", help="try one design")
     parser.add_argument(
-        "--looks", metavar="FIRST,EVERY,STOP,FUTILITY", help="try another stopping rule (0: none)"
+        "--calibrate",
+        metavar="FILE",
+        help="nobody refused, plans of 3 to 10 pairs at random: each starter as JSON lines",
     )
-    parser.add_argument("--threshold", type=float, help="try another final 'helps' probability")
-    parser.add_argument(
-        "--scenarios", metavar="I,J", help="only these rows (0-3: SCENARIOS' order), to save CPU"
-    )
-    parser.add_argument("--bands", action="store_true", help="break starters down by run-in")
     args = parser.parse_args()
-    users = args.users or (40 if args.quick else 400)
-    designs: tuple[Design, ...] = CANDIDATES if args.candidates else (SHIPPED,)
-    # The row checked against the targets: the shipped design, or the one tried instead.
-    tried = len(designs) - 1 if not args.candidates else designs.index(SHIPPED)
-    if args.before:
-        tried += 1
-        designs = (BEFORE, *designs)
-    if args.design:
-        p, w, power, size, most, refuse = args.design.split(",")
-        designs = tuple(
-            d._replace(
-                period=int(p),
-                washout=int(w),
-                power=float(power),
-                size=float(size),
-                most=int(most),
-                refuse=float(refuse),
-            )
-            for d in designs
-        )
-    if args.looks:
-        first, every, stop, futility = args.looks.split(",")
-        designs = tuple(
-            d._replace(
-                first_look=int(first),
-                look_every=int(every),
-                stop=float(stop),
-                futility=float(futility),
-            )
-            if d.first_look
-            else d
-            for d in designs
-        )
-    if args.threshold:
-        designs = tuple(d if d == BEFORE else d._replace(threshold=args.threshold) for d in designs)
-    rows = (
-        [int(i) for i in args.scenarios.split(",")]
-        if args.scenarios
-        else list(range(len(SCENARIOS)))
-    )
+    from coach.experiment import model
+
+    for setting in args.set:
+        name, value = setting.split("=")
+        for module in (design, model):
+            if hasattr(module, name):
+                setattr(module, name, type(getattr(module, name))(float(value)))
+    dump: list[dict[str, Any]] | None = None
+    if args.calibrate:
+        dump = []
+        design.TARGET_POWER = 0.0
+        design.SIZING_POWER = 1.01
+    users = args.users or (20 if args.quick else 1000)
+    rows = [int(i) for i in args.rows.split(",")] if args.rows else list(range(len(SCENARIOS)))
     began = time.perf_counter()
-    print(f"{users} simulated users per row; shipped design {SHIPPED.label()}")
     print(
-        f"{'scenario':<38} {'helps':>6} {'(start)':>7} {'(elig.)':>7} {'refus.':>6} "
-        f"{'inel.':>6} {'worse':>6} {'early':>6} {'weeks: median, 90%':>19}"
+        f"{users} simulated users a row; design {design.PERIOD_NIGHTS}/{design.WASHOUT_NIGHTS} "
+        f"nights, {design.MIN_PAIRS}-{design.MAX_PAIRS} pairs; shares among starters +- 1 SE"
     )
-    ok = True
-    for number, design in enumerate(designs):
-        print(design.label())
-        for index in rows:
-            scenario = SCENARIOS[index]
-            if number != tried and scenario.name.startswith("25%"):
-                continue
-            row = run(scenario, design, users, args.seed + index)
-            print(
-                f"{scenario.name:<38} {row['helps']:>6.1%} "
-                f"{row['helps_started']:>7.1%} {row['helps_eligible']:>7.1%} "
-                f"{row['refused']:>6.1%} {row['ineligible']:>6.1%} {row['worse']:>6.1%} "
-                f"{row['early']:>6.1%} {row['weeks']:>12.0f}, {row['weeks90']:.0f}",
-                flush=True,
-            )
-            if args.bands:
-                for (low, high), (n, helps, took) in row["bands"].items():
-                    print(
-                        f"   run-in nights with cramps {low}-{high}: {n:>4} starters, "
-                        f"helps {helps:.1%}, median {took:.0f} weeks"
-                    )
-            # The targets are on the users who start (the plan can answer them); the
-            # shares refused and not eligible are printed beside them, never left out.
-            if number == tried and not args.quick:
-                if scenario.ratio == 1.0 and row["helps_started"] > 0.05:
-                    ok = False
-                if scenario.ratio == 0.5 and row["helps_started"] < 0.80:
-                    ok = False
-    print(f"took {time.perf_counter() - began:.0f} s")
-    if not ok:
+    print(
+        f"{'scenario':<31} {'starts':>6} {'helps':>11} {'fewer':>11} {'worse':>11} "
+        f"{'unclear':>6} {'futile':>6} {'power pred/got':>14} {'covers':>11} {'weeks':>7}"
+    )
+    ok, misses = True, []
+    for index in rows:
+        scenario = SCENARIOS[index]
+        r = run(scenario, users, args.seed + index, dump)
+        n = r["n"]
         print(
-            "the shipped design misses a target among starters "
-            "(<= 5% helps with no effect, >= 80% at 50%)"
+            f"{scenario.name:<31} {r['starts']:>6.0%} {share(r['helps'], n):>11} "
+            f"{share(r['fewer'], n):>11} {share(r['worse'], n):>11} "
+            f"{r['unclear'] / max(n, 1):>6.0%} {r['futility'] / max(n, 1):>6.0%} "
+            f"{r['predicted']:>7.0%}/{r['helps'] / max(n, 1):<6.0%} "
+            f"{share(r['covered'], r['estimated']):>11} "
+            f"{r['weeks']:>3.0f}/{r['weeks90']:<3.0f}",
+            flush=True,
         )
+        if args.quick or n == 0:
+            continue
+        helps, covers = r["helps"] / n, r["covered"] / max(r["estimated"], 1)
+        if scenario.ratio == NONE and not scenario.expectation and helps > 0.05:
+            misses.append(f"{scenario.name}: false helps {helps:.1%} > 5%")
+        if scenario.ratio > 1 and r["worse"] / n < 0.30 and scenario.tau == (1.0, 14.0):
+            misses.append(f"{scenario.name}: worse {r['worse'] / n:.1%} < 30%")
+        if r["quiet_harm"]:
+            misses.append(f"{scenario.name}: {r['quiet_harm']} no clear difference above 1")
+        if covers < 0.93:
+            misses.append(f"{scenario.name}: coverage {covers:.1%} < 93%")
+        if index == REALISTIC_HALVING:
+            if helps < 0.70:
+                misses.append(f"{scenario.name}: power {helps:.1%} < 70%")
+            if abs(helps - r["predicted"]) > 0.05:
+                misses.append(f"{scenario.name}: predicted {r['predicted']:.1%} vs {helps:.1%}")
+    ok = not misses
+    print(f"took {time.perf_counter() - began:.0f} s")
+    if dump is not None:
+        import json
+
+        Path(args.calibrate).write_text("\n".join(json.dumps(r) for r in dump) + "\n")
+    for miss in misses:
+        print("missed: " + miss)
     return 0 if ok else 1
 
 

@@ -25,6 +25,7 @@ from coach.experiment.protocol import (
     PERIOD_NIGHTS,
     RUN_IN_MIN_LOGGED,
     RUN_IN_NIGHTS,
+    SIMPLER,
     ExperimentResult,
     PeriodSummary,
     Protocol,
@@ -45,28 +46,46 @@ INTRO = (
 )
 
 
-def period_row(period: PeriodSummary) -> Text:
-    """One period of the chart: a bar per night, settling-in nights dimmed."""
+def period_row(period: PeriodSummary, *, hidden: bool = False) -> Text:
+    """One period of the chart: a bar per night, settling-in nights dimmed, and how well
+    the plan was followed; while the plan runs (`hidden`) the cramps are not shown, as the
+    estimate is not: only the planned looks may end it."""
     row = Text()
     row.append(f"{period.period:>2} {period.arm:<10} ", style="bold")
     for index, count in enumerate(period.counts):
         style = "dim" if index < period.washout else ""
-        row.append("·" if count is None else BARS[min(count, 5)], style=style)
+        if hidden:
+            row.append("·" if count is None else "▪", style=style)
+        else:
+            row.append("·" if count is None else BARS[min(count, 5)], style=style)
+    if hidden:
+        row.append(f"  {period.logged} counted, followed {period.followed:.0%}")
+        return row
     rate = f"{period.cramps / period.logged:.2f} a night" if period.logged else "no nights yet"
-    row.append(f"  {rate} ({period.logged} counted)")
+    row.append(f"  {rate} ({period.logged} counted, followed {period.followed:.0%})")
     return row
 
 
 def chart(result: ExperimentResult) -> Text:
-    """Cramps per night by period, with a legend."""
+    """Cramps per night by period, with a legend (the CENT period diagram)."""
     text = Text()
-    text.append("Cramps per night, by period\n", style="bold")
+    hidden = result.status in ("running", "run-in")
+    text.append(
+        "Nights logged, by period\n" if hidden else "Cramps per night, by period\n", style="bold"
+    )
     if not result.periods:
         text.append("Nothing yet: the chart starts with the first night of the plan.\n")
         return text
     for period in result.periods:
-        text.append_text(period_row(period))
+        text.append_text(period_row(period, hidden=hidden))
         text.append("\n")
+    if hidden:
+        text.append(
+            "One mark per night logged (· not logged); the cramps of each period are shown "
+            "once the plan has its answer, as the estimate is.\n",
+            style="dim",
+        )
+        return text
     text.append(
         f"One bar per night (taller: more cramps; · not logged); the first "
         f"{result.protocol.washout_nights} nights of each period (dim) do not count.\n",
@@ -151,8 +170,11 @@ class ExperimentScreen(Screen[None]):
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
                     f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night at "
-                    "most: it can end sooner, once the answer is clear."
+                    "most: it can end sooner, once the answer is clear. If stretching halved "
+                    f'your cramps, it would be expected to say "helps" about '
+                    f"{round(window.power() * 10)} times in 10."
                 )
+                lines += ["", SIMPLER]
             if window.eligible and not window.answerable:
                 lines += ["", "So s does not start it here; the command above does, if you wish."]
             else:
@@ -290,11 +312,15 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
             and protocol.ended is not None
             and (before is None or before.ended is None)
         ):
-            ended_early = protocol.ended
+            back = (
+                "the usual routine is back"
+                if protocol.ended.reason == "harm"
+                else ("the stretches are back every night")
+            )
             tell(
-                f"{ended_early.headline()} Your experiment ended early, after "
-                f"{ended_early.pairs} of {protocol.pairs} pairs: {ended_early.back_words()}. "
-                "Press e to read the answer.",
+                f"{protocol.ended.headline()} Your experiment ended early, "
+                f"after {protocol.ended.pairs} of {protocol.pairs} pairs: {back}. Press e to "
+                "read the answer.",
                 30,
             )
         if ended is not None and protocol != before:

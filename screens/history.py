@@ -25,6 +25,7 @@ from coach.diary.nights import STREAK_EXPLANATION, STRENGTH_EXPLANATION, WINDOWS
 from coach.diary.wording import describe_cramps
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
+from coach.records.order import is_foreign
 from coach.safety.rules import find_red_flags
 from coach.session import describe_episodes
 from screens.base import CoachFooter, services
@@ -260,7 +261,10 @@ class HistoryScreen(Screen[None]):
             for line in describe_episodes(facts.episodes):
                 text.append("\n" + line)
             if facts.cramps is not None and facts.cramps.notes:
-                text.append(f"\nNote: {facts.cramps.notes}", style="italic")
+                where = (
+                    " (from another copy of the data)" if is_foreign(facts.cramps.origin) else ""
+                )
+                text.append(f"\nNote{where}: {facts.cramps.notes}", style="italic")
         self.query_one("#night", Static).update(text)
 
     def _show_problem(self, message: str) -> None:

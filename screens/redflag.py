@@ -52,7 +52,13 @@ class RedFlagScreen(ModalScreen[bool]):
             with VerticalScroll(id="flag-list"):
                 for flag in self.flags:
                     yield Static(
-                        Content.assemble((f"{flag.level.upper()}: ", "bold"), flag.text),
+                        Content.assemble(
+                            (f"{flag.level.upper()}: ", "bold"),
+                            "(raised in another copy of the data, in its words) "
+                            if flag.foreign
+                            else "",
+                            flag.text,
+                        ),
                         classes=f"flag {flag.level}",
                     )
             yield Static(

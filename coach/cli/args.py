@@ -166,17 +166,26 @@ class VersionAction(argparse.Action):
 
 
 def check_output_file(path: Path, example: str) -> None:
-    """Refuse, in one line, an --output that names a folder or sits in a missing one."""
-    if path.is_dir():
+    """Refuse, in one line, an --output that is not a regular file or a new path (a
+    folder, a device, a FIFO, a link), or that sits in a missing folder."""
+    from coach.system.files import regular_or_new
+
+    if path.is_dir() and not path.is_symlink():
         raise CoachError(f"{path} is a folder; give a file name, like {path / example}")
+    why = regular_or_new(path)
+    if why is not None:
+        raise CoachError(f"cannot write {path}: it {why}; give a new file name")
     if not path.parent.is_dir():
         raise CoachError(f"cannot write {path}: the folder {path.parent} does not exist")
 
 
 def write_output_file(path: Path, data: bytes) -> None:
     """Write a command's output file crash-safely; a failure is one line."""
-    from coach.system.files import atomic_write
+    from coach.system.files import atomic_write, regular_or_new
 
+    why = regular_or_new(path)  # again, just before: it may have been swapped meanwhile
+    if why is not None:
+        raise CoachError(f"cannot write {path}: it {why}; give a new file name")
     try:
         atomic_write(path, data)
     except OSError as exc:

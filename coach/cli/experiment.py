@@ -35,6 +35,10 @@ def _protocol_json(protocol: Any) -> dict[str, Any]:
         "washout_nights": protocol.washout_nights,
         "stopped": protocol.stopped.isoformat() if protocol.stopped else None,
         "ended_early": protocol.ended.json() if protocol.ended else None,
+        "looked_after_pairs": protocol.looked,
+        "predicted": None
+        if protocol.power is None
+        else {"power": protocol.power, "median_weeks": protocol.median_weeks},
     }
 
 
@@ -57,6 +61,8 @@ def run_start(options: StartOptions, ctx: Session) -> int:
     else:
         print("That is enough to size the plan from your own cramp rate.")
     print(experiment.plan_words(protocol))
+    if protocol.start is not None:
+        print(experiment.SIMPLER)
     print(
         "Stop any time with `coach experiment stop`; see where it stands with "
         "`coach experiment status`."
@@ -91,6 +97,7 @@ def run_status(options: JsonOptions, ctx: Session) -> int:
         print("No experiment yet. `coach experiment start` finds out whether stretching helps you.")
         return 0
     print(experiment.plan_words(protocol))
+    progress = experiment.progress_words(protocol, ctx.settings, now)
     if protocol.ended is not None:
         print(protocol.ended.words(protocol.pairs))
         print("`coach experiment result` gives the answer.")
@@ -98,6 +105,10 @@ def run_status(options: JsonOptions, ctx: Session) -> int:
         print(f"Stopped from the night of {protocol.stopped:%a %d %b %Y}.")
     elif assigned is not None:
         print("Tonight: " + assigned.tonight_line())
+        if progress:
+            print(progress)
+    elif protocol.start is not None and tonight < protocol.start:
+        print(progress or "")
     else:
         print("The plan is over: `coach experiment result` gives the answer.")
     return 0

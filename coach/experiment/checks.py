@@ -21,7 +21,7 @@ ARMS = ("stretch", "no-stretch")
 MAX_PERIOD_NIGHTS = 60
 MAX_ARMS = 2 * 40
 """Twice the most pairs any version has planned (20), with room to grow."""
-VERDICTS = ("helps", "no clear difference", "worse", "not enough data")
+VERDICTS = ("helps", "fewer, not by much", "no clear difference", "worse", "not enough data")
 STOP_REASONS = ("benefit", "harm", "futility")
 NIGHT_KEYS = ("stretch", "no_stretch", "washout", "unlogged")
 
@@ -118,6 +118,10 @@ def _check_plan(doc: Any) -> None:
     _field(doc, "stop_probability", _number(0.5, 1))
     _field(doc, "futility_probability", _number(0, 0.5))
     _field(doc, "helps_probability", _number(0.5, 1))
+    _field(doc, "harm_probability", _number(0.5, 1))
+    _field(doc, "harm_hold", _number(0, 1))
+    _field(doc, "power", _number(0, 1))
+    _field(doc, "median_weeks", _whole(0, 1000))
     ended = doc.get("ended")
     if ended is not None:
         try:
@@ -140,6 +144,8 @@ def _check_ended(doc: Any, pairs: int) -> None:
     _field(doc, "log_ratio", _number(-50, 50))
     _field(doc, "sd", _number(0, 1000))
     _field(doc, "adherence", _number(0, 1))
+    _field(doc, "df", _number(1, 1e6))
+    _field(doc, "p_benefit", _number(0, 1))
     nights = doc["nights"]
     if not isinstance(nights, Mapping):
         raise _Bad("its 'nights' is not an object")

@@ -1,110 +1,78 @@
-"""The experiment's model: cramp counts per night, negative binomial, with a time trend and
-the pair of periods as a block. Imported only when a result is computed (scipy is heavy).
+"""The experiment's model: one comparison per pair of periods, so that cramps which come
+in bad weeks (nights within a period are not independent) cannot make it over-confident.
 
-    count ~ NegBin(mean = exp(a + b*stretch + c*weeks/4 + pair effect), size = exp(s))
+For pair j, with s_j cramps on the n_j counted, logged nights of its stretch period and
+m_j cramps on the o_j of its no-stretch period:
 
-Weakly informative normal priors keep a short diary from running away: b ~ N(0, 1) (the
-rate ratio within 1/7 to 7 either way), c ~ N(0, 1), pair effects ~ N(0, 1), a ~ N(-1, 2),
-s ~ N(0, 1.5). The posterior of b is the Laplace approximation at the joint mode: a
-normal with the mode as mean and the curvature from the Hessian (scipy.optimize finds the
-mode; the Hessian is the central difference of the exact gradient).
+    d_j = log((s_j + 1/2) / n_j) - log((m_j + 1/2) / o_j)
+
+The log rate ratio is the mean of the d_j; its spread comes from how much the d_j differ
+between pairs. With few pairs that spread is poorly known, so it is combined with a prior
+guess taken from the counts themselves (PRIOR_DF pseudo-pairs at PRIOR_SCALE times the
+variance the counts alone would give, 1/(s + 1/2) + 1/(m + 1/2)): the conjugate scaled
+inverse chi-square prior, so the posterior of the log rate ratio (flat prior on it) is a
+Student t with PRIOR_DF + k - 1 degrees of freedom. The half added to each total keeps a
+period with no cramps finite and pulls the estimate a little towards no change.
+
+Chosen by simulation over a model of nightly counts (negative binomial, time trend, pair
+as block), which treats the nights of a period as independent: with cramps that cluster
+over days its 95% interval covered the truth 87% of the time, and a wrong "helps" came
+1 in 10 (bench/README.md).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-
-import numpy as np
-from scipy import optimize, special
+from typing import NamedTuple
 
 from coach.experiment.estimate import Estimate
 
-PRIOR_SD_EFFECT = 1.0
-PRIOR_SD_TREND = 1.0
-PRIOR_SD_PAIR = 1.0
-PRIOR_MEAN_LEVEL, PRIOR_SD_LEVEL = -1.0, 2.0
-PRIOR_SD_LOG_SIZE = 1.5
+PRIOR_DF = 2.0
+"""Pseudo-pairs of prior information on the spread between pairs."""
+PRIOR_SCALE = 2.0
+"""The prior spread, as a multiple of the spread the counts alone would give (Poisson) ..."""
+PRIOR_EXTRA = 0.25
+"""... plus this, for bad and good weeks (between-period variance of a pair)."""
+HALF = 0.5
 
 
-def fit_rate_ratio(
-    counts: Sequence[int],
-    stretch: Sequence[bool],
-    months: Sequence[float],
-    pairs: Sequence[int],
-) -> Estimate | None:
-    """The posterior of log(rate on stretch nights / rate on no-stretch nights).
+class PairTotals(NamedTuple):
+    """One pair of periods as the model sees it: cramps and counted, logged nights."""
 
-    `months`: each night's time from the first randomised night, in 4-week units; `pairs`:
-    each night's pair index. None if the fit fails (too few nights to say anything).
-    """
-    y = np.asarray(counts, dtype=float)
-    n_pairs = max(pairs) + 1 if len(pairs) else 1
-    # Design: level, effect, trend, then one column per pair after the first.
-    x = np.zeros((len(y), 3 + n_pairs - 1))
-    x[:, 0] = 1.0
-    x[:, 1] = np.asarray(stretch, dtype=float)
-    t = np.asarray(months, dtype=float)
-    x[:, 2] = t - t.mean() if len(t) else t
-    for row, pair in enumerate(pairs):
-        if pair > 0:
-            x[row, 2 + pair] = 1.0
-    prior_mean = np.zeros(x.shape[1] + 1)
-    prior_mean[0] = PRIOR_MEAN_LEVEL
-    prior_sd = np.full(x.shape[1] + 1, PRIOR_SD_PAIR)
-    prior_sd[0], prior_sd[1], prior_sd[2] = PRIOR_SD_LEVEL, PRIOR_SD_EFFECT, PRIOR_SD_TREND
-    prior_sd[-1] = PRIOR_SD_LOG_SIZE
-    const = special.gammaln(y + 1)
+    stretch_cramps: int
+    stretch_nights: int
+    other_cramps: int
+    other_nights: int
 
-    def neg_log_post(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        beta, log_size = theta[:-1], theta[-1]
-        eta = np.clip(x @ beta, -30, 30)
-        mu = np.exp(eta)
-        k = np.exp(np.clip(log_size, -10, 10))
-        log_k_mu = np.logaddexp(log_size, eta)  # log(k + mu)
-        ll = (
-            special.gammaln(y + k)
-            - special.gammaln(k)
-            - const
-            + k * (log_size - log_k_mu)
-            + y * (eta - log_k_mu)
+    @property
+    def usable(self) -> bool:
+        return self.stretch_nights > 0 and self.other_nights > 0
+
+    @property
+    def difference(self) -> float:
+        """log((s + 1/2) / n) - log((m + 1/2) / o)."""
+        return math.log((self.stretch_cramps + HALF) / self.stretch_nights) - math.log(
+            (self.other_cramps + HALF) / self.other_nights
         )
-        resid = (theta - prior_mean) / prior_sd
-        value = -ll.sum() + 0.5 * float(resid @ resid)
-        frac = k / (k + mu)
-        d_eta = (y - mu) * frac
-        d_size = k * (
-            special.digamma(y + k)
-            - special.digamma(k)
-            + log_size
-            - log_k_mu
-            + 1
-            - (y + k) / (k + mu)
-        )
-        grad = np.empty_like(theta)
-        grad[:-1] = -(x.T @ d_eta)
-        grad[-1] = -d_size.sum()
-        grad += resid / prior_sd
-        return float(value), grad
 
-    start = prior_mean.copy()
-    start[0] = np.log(max(float(y.mean()), 0.05)) if len(y) else PRIOR_MEAN_LEVEL
-    found = optimize.minimize(neg_log_post, start, jac=True, method="BFGS", options={"gtol": 1e-6})
-    if not np.all(np.isfinite(found.x)):
+    @property
+    def count_variance(self) -> float:
+        """The variance of `difference` from the counts alone (Poisson)."""
+        return 1 / (self.stretch_cramps + HALF) + 1 / (self.other_cramps + HALF)
+
+
+def fit_pairs(pairs: Sequence[PairTotals]) -> Estimate | None:
+    """The posterior of log(rate on stretch nights / rate on no-stretch nights) from each
+    pair's totals; None with fewer than two usable pairs (a pair with no counted, logged
+    night in one of its periods is left out)."""
+    usable = [p for p in pairs if p.usable]
+    k = len(usable)
+    if k < 2:
         return None
-    theta = found.x
-    step = 1e-4
-    hessian = np.empty((len(theta), len(theta)))
-    for j in range(len(theta)):
-        up, down = theta.copy(), theta.copy()
-        up[j] += step
-        down[j] -= step
-        hessian[:, j] = (neg_log_post(up)[1] - neg_log_post(down)[1]) / (2 * step)
-    hessian = (hessian + hessian.T) / 2
-    try:
-        covariance = np.linalg.inv(hessian)
-    except np.linalg.LinAlgError:
-        return None
-    variance = float(covariance[1, 1])
-    if not np.isfinite(variance) or variance <= 0:
-        return None
-    return Estimate(log_ratio=float(theta[1]), sd=float(np.sqrt(variance)))
+    d = [p.difference for p in usable]
+    mean = sum(d) / k
+    prior = PRIOR_SCALE * sum(p.count_variance for p in usable) / k + PRIOR_EXTRA
+    df = PRIOR_DF + k - 1
+    spread = (PRIOR_DF * prior + sum((x - mean) ** 2 for x in d)) / df
+    return Estimate(log_ratio=mean, sd=math.sqrt(spread / k), df=df)

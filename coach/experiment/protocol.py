@@ -1,22 +1,28 @@
 """The personal experiment: "does stretching help me?", as a randomised n-of-1 trial.
 
 The design (Kravitz & Duan's block pairs, CONTENT.md): the nights after a run-in are cut
-into periods of `PERIOD_NIGHTS`; each pair of periods holds one stretch and one no-stretch
-period in random order. The first `WASHOUT_NIGHTS` of every period are left out of the
-comparison, because the effect of stretching (or of stopping it) takes some nights to show.
-The number of pairs is sized from the user's own cramp rate in the run-in. The protocol is
-drawn and stored before the first randomised night; the analysis follows it, and changing
-it means stopping and starting again.
+into periods of `period_nights`; each pair of periods holds one stretch and one no-stretch
+period in random order. The first `washout_nights` of every period are left out of the
+comparison, because the effect of stretching (or of stopping it) takes nights to build and
+to fade. The number of pairs is sized from the user's own cramp rate in the run-in. The
+protocol is drawn and stored before the first randomised night; the analysis follows it,
+and changing it means stopping and starting again.
 
-The protocol also fixes a stopping rule: after each pair from FIRST_LOOK on, an interim
+The protocol also fixes a stopping rule: after each pair from `first_look` on, an interim
 look (`interim`) analyses the pairs so far and ends the plan when the answer is already
-clear. Looks run the model, so they are taken by `advance` (commands) or in a worker (the
-app), once due, never by the planner; the answer of a look that ends the plan is stored
-(`EarlyEnd`) and the usual routine comes back from the next night.
+clear: harm first, then benefit, then futility. Looks run the model, so they are taken by
+`advance` (commands) or in a worker (the app), once due, never by the planner; the answer
+of a look that ends the plan is stored (`EarlyEnd`) and the usual routine comes back from
+the next night.
 
-Defaults are the ones `bench/experiment_calibration.py` chose by simulation (see
-bench/README.md). The model (`coach.experiment.model`, scipy) is imported only when a
-result is computed, so the planner and the app's start never pay for it.
+Plans stored before version 3 (14-night periods, a model of nightly counts) keep their
+periods, arms, looks taken and bars; they are analysed with the pair model and its
+harm-first rule, which the bench calibrated (bench/README.md), since the nightly model was
+over-confident when cramps cluster.
+
+Defaults live in `coach.experiment.design`; the analysis in `coach.experiment.analysis`.
+Everything here is driven through any store that satisfies
+`coach.experiment.store.ExperimentStore`.
 """
 
 from __future__ import annotations
@@ -28,95 +34,98 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
+from coach.experiment import design
+from coach.experiment.analysis import (
+    NIGHT_KEYS,
+    STOP_REASONS,
+    VERDICTS,
+    Analysis,
+    Arm,
+    Observation,
+    PeriodSummary,
+    StopReason,
+    Verdict,
+    analyse,
+    periods,
+)
 from coach.experiment.checks import STATE_KEY
+from coach.experiment.design import (
+    BENEFIT_RATIO,
+    FIRST_LOOK,
+    FUTILITY_PROBABILITY,
+    HARM_HOLD,
+    HARM_PROBABILITY,
+    HELPS_PROBABILITY,
+    LOOK_EVERY,
+    MAX_INVERSE_SIZE,
+    MAX_PAIRS,
+    MIN_ARM_NIGHTS,
+    MIN_CRAMP_NIGHTS,
+    MIN_PAIRS,
+    PERIOD_NIGHTS,
+    PLAN_SIZE,
+    PROTOCOL_VERSION,
+    RUN_IN_MIN_LOGGED,
+    RUN_IN_NIGHTS,
+    SIZING_POWER,
+    STOP_PROBABILITY,
+    TARGET_POWER,
+    WASHOUT_NIGHTS,
+    Rules,
+    draw_arms,
+    outlook,
+    pairs_needed,
+    weeks,
+)
 from coach.experiment.estimate import Estimate
+from coach.experiment.store import ExperimentStore
 from coach.planner import Plan, current_night, last_slept_night, plan_night
-from coach.records.store import Store
 from coach.settings.model import Settings
 
+__all__ = [
+    "BENEFIT_RATIO",
+    "MAX_PAIRS",
+    "MIN_ARM_NIGHTS",
+    "MIN_CRAMP_NIGHTS",
+    "MIN_PAIRS",
+    "NIGHT_KEYS",
+    "PERIOD_NIGHTS",
+    "RUN_IN_MIN_LOGGED",
+    "RUN_IN_NIGHTS",
+    "SIZING_POWER",
+    "TARGET_POWER",
+    "WASHOUT_NIGHTS",
+    "Analysis",
+    "Estimate",
+    "Observation",
+    "PeriodSummary",
+    "Verdict",
+    "draw_arms",
+    "pairs_needed",
+]
+
 STRETCH = "stretch"
-PROTOCOL_VERSION = 2
-"""2: the plan holds its stopping rule and final bar (version 1 had neither: no looks)."""
 
-PERIOD_NIGHTS = 14
-"""Nights in one period (one arm). Chosen by simulation: see bench/README.md."""
-WASHOUT_NIGHTS = 3
-"""Nights at the start of each period left out of the comparison (carry-over)."""
-MIN_PAIRS, MAX_PAIRS = 2, 20
-"""The number of pairs is sized from the run-in, within these bounds (20 pairs of 14-night
-periods: 80 weeks; a year, 13 pairs, falls short of the 80% "helps" aimed at among the
-users who start: bench/README.md)."""
-TARGET_POWER = 0.9
-"""Refused (unless `--anyway`) when even the longest plan is predicted to give a halving
-of cramps "helps" less often than this. The prediction is optimistic (a run-in picked for
-its high rate overstates it): a predicted 0.9 gives about 81% of simulated starters
-"helps" (bench/README.md)."""
-SIZING_POWER = 0.99
-"""Pairs are sized for this predicted power, at most MAX_PAIRS: the plan's longest run.
-With the interim looks a clear answer ends it sooner, so sizing for 0.99 rather than 0.95
-(the second pass, without looks) gains "helps" among starters for a shorter median wait
-(bench/README.md "Third pass")."""
-PLAN_RATIO = 0.6
-"""The rate ratio the sizing plans for: a halving when the stretches are done, diluted by
-stretches missed on stretch nights and done on no-stretch nights (bench/README.md)."""
-PLAN_SIZE = 1.0
-"""The overdispersion (negative binomial size) the sizing assumes; a fortnight is too short
-to measure one's own, so a value on the overdispersed side, calibrated by simulation."""
-MAX_INVERSE_SIZE = 3.0
-"""The run-in's own overdispersion is taken as at most this (1 / size)."""
-LOGGED_SHARE = 0.85
-"""The share of mornings the sizing expects to be logged."""
-RUN_IN_NIGHTS = 14
-"""The run-in: the last fortnight of mornings before randomisation."""
-RUN_IN_MIN_LOGGED = 10
-"""Logged mornings the run-in needs."""
-MIN_CRAMP_NIGHTS = 3
-"""Nights with cramps the run-in needs: with fewer, no plan of sensible length answers."""
-BENEFIT_RATIO = 0.75
-"""A meaningful benefit: at least 25% fewer cramps (CONTENT.md, Cochrane 2020)."""
-HELPS_PROBABILITY = 0.97
-"""Chosen by simulation to keep "helps" under 5% with no true effect among the users who
-start (0.96 came to 5.4% among them, with a declining baseline). "helps" when the
-chance that stretch nights have fewer cramps is at least this;
-"worse" when the chance that they have more is at least this."""
-FIRST_LOOK = 2
-"""Interim looks: the first after this many pairs, then every LOOK_EVERY pairs, each on
-the nights of the pairs so far (never after the last pair). Chosen by simulation with the
-thresholds below (bench/README.md "Third pass"): a look after one pair never ended a
-simulated plan (too few nights), and a look every second pair only (at 0.99) let "helps"
-with no effect above 5%."""
-LOOK_EVERY = 1
-STOP_PROBABILITY = 0.995
-"""An interim look ends the experiment with "helps" when the chance that stretch nights
-have fewer cramps is at least this ("worse": more cramps); much stricter than the final
-HELPS_PROBABILITY, so that all the looks together keep "helps" under 5% with no effect
-(0.99 at every look came to 6.7% among simulated starters; 0.997 kept the same power for
-a longer median wait)."""
-FUTILITY_PROBABILITY = 0.05
-"""An interim look ends the experiment with "no clear difference" when the chance of a
-real benefit (at least 25% fewer cramps) has fallen below this: with no true effect it
-halves the median wait, and costs about a point of "helps" with a true halving (0.1 cost
-about four)."""
-MIN_ARM_NIGHTS = 4
-"""Logged nights each arm needs (outside washouts) before any figure is shown."""
-
-Arm = Literal["stretch", "no-stretch"]
 Phase = Literal["run-in", "randomised"]
 Status = Literal["run-in", "running", "complete", "stopped"]
-Verdict = Literal["helps", "no clear difference", "worse", "not enough data"]
-VERDICTS = ("helps", "no clear difference", "worse", "not enough data")
-StopReason = Literal["benefit", "harm", "futility"]
-STOP_REASONS = ("benefit", "harm", "futility")
-NIGHT_KEYS = ("stretch", "no_stretch", "washout", "unlogged")
 
 
-HEADLINES: Mapping[str, str] = {
-    "helps": "Stretching seems to help you.",
-    "worse": "You had more cramps on stretch nights.",
-    "no clear difference": "No clear difference between stretch and no-stretch nights.",
-    "not enough data": "Not enough data for an answer yet.",
-}
-"""Each verdict's headline, wherever it is shown (the result, an early end's notice)."""
+CHANCE_ONLY = (
+    "The bars were set by simulation so that, when stretching makes no difference, a wrong "
+    '"helps" comes less than 1 time in 20, by chance alone: that figure says nothing about '
+    "expectation (knowing which nights are stretch nights can lower the counts on its own)."
+)
+EXPECTATION = (
+    "You knew which nights were stretch nights, so expectation may play a part: an answer "
+    "of fewer cramps on stretch nights can come partly from expecting fewer (it cannot be "
+    "blinded)."
+)
+FUTILE = (
+    "a benefit worth having (at least 25% fewer cramps, or 1 fewer a week, counting the "
+    "stretches as if done every planned night) had already become unlikely. This does not "
+    "show that stretching does nothing for you: a smaller benefit, or one that builds over "
+    "more weeks than a period, can be missed"
+)
 
 
 class EarlyEnd(NamedTuple):
@@ -135,15 +144,20 @@ class EarlyEnd(NamedTuple):
     sd: float
     nights: Mapping[str, int]
     adherence: float | None
+    df: float = math.inf
+    """The estimate's degrees of freedom (infinite: a normal, before version 3)."""
+    p_benefit: float | None = None
+    """The chance of a worthwhile benefit at the look (None: stored before version 3)."""
 
     @property
     def estimate(self) -> Estimate:
-        return Estimate(log_ratio=self.log_ratio, sd=self.sd)
+        return Estimate(log_ratio=self.log_ratio, sd=self.sd, df=self.df)
 
     def to_state(self) -> dict[str, Any]:
         doc = self._asdict()
         doc["night"], doc["through"] = self.night.isoformat(), self.through.isoformat()
         doc["nights"] = dict(self.nights)
+        doc["df"] = None if math.isinf(self.df) else self.df
         return doc
 
     @classmethod
@@ -151,7 +165,7 @@ class EarlyEnd(NamedTuple):
         verdict, reason = doc["verdict"], doc["reason"]
         if verdict not in VERDICTS or reason not in STOP_REASONS:
             raise ValueError("bad early end")
-        adherence = doc.get("adherence")
+        adherence, df, benefit = doc.get("adherence"), doc.get("df"), doc.get("p_benefit")
         return cls(
             night=date.fromisoformat(doc["night"]),
             pairs=int(doc["pairs"]),
@@ -162,6 +176,8 @@ class EarlyEnd(NamedTuple):
             sd=float(doc["sd"]),
             nights={key: int(doc["nights"][key]) for key in NIGHT_KEYS},
             adherence=None if adherence is None else float(adherence),
+            df=math.inf if df is None else float(df),
+            p_benefit=None if benefit is None else float(benefit),
         )
 
     def json(self) -> dict[str, Any]:
@@ -174,34 +190,34 @@ class EarlyEnd(NamedTuple):
         }
 
     def headline(self) -> str:
-        return HEADLINES[self.verdict]
-
-    def back_words(self) -> str:
-        """What the nights are from the early end on."""
+        """The answer of the look in one line (an estimate leaning to harm says so)."""
+        if self.reason == "benefit":
+            return "Stretching seems to help you."
         if self.reason == "harm":
-            return (
-                "your usual routine is back, stretches included (whether to keep them is "
-                "yours to decide, perhaps with your doctor)"
-            )
-        return "your usual routine is back: stretches every night"
+            return "You had more cramps on stretch nights."
+        if self.log_ratio > 0:
+            return "No clear difference, though stretch nights had more cramps."
+        return "No clear difference between stretch and no-stretch nights."
 
     def words(self, planned_pairs: int) -> str:
         """Why the experiment ended early, in plain words."""
         why = {
             "benefit": "your stretch nights already had clearly fewer cramps than your "
-            "no-stretch nights",
+            "no-stretch nights, by enough to be worth having",
             "harm": "your stretch nights already had clearly more cramps than your "
             "no-stretch nights",
-            "futility": "a real benefit (at least 25% fewer cramps) had already become "
-            "unlikely, so more weeks would probably not change the answer",
+            "futility": FUTILE,
         }[self.reason]
-        back = self.back_words()
+        back = (
+            "your usual routine is back, stretches included (whether to keep them is yours "
+            "to decide, perhaps with your doctor)"
+            if self.reason == "harm"
+            else "your usual routine is back: stretches every night"
+        )
         return (
             f"The experiment ended early, after {self.pairs} of its {planned_pairs} pairs "
-            f"of periods (the nights to {self.through:%d %b %Y}), because {why}. It checks "
-            "at set points, with a bar set by simulation high enough that a wrong "
-            '"helps" stays under 1 in 20 when stretching makes no difference. From the '
-            f"night of {self.night:%a %d %b} {back}."
+            f"of periods (the nights to {self.through:%d %b %Y}), because {why}. "
+            f"From the night of {self.night:%a %d %b} {back}."
         )
 
 
@@ -225,18 +241,38 @@ class Protocol(NamedTuple):
     early stopping was calibrated keep the rule they were fixed with)."""
     look_every: int = LOOK_EVERY
     stop_probability: float = STOP_PROBABILITY
-    """An interim look ends the experiment with "helps" ("worse") when the chance that
-    stretch nights have fewer (more) cramps is at least this."""
+    """A look ends the experiment with "helps" when the chance that stretch nights have
+    fewer cramps is at least this (and a worthwhile benefit is likely)."""
     futility_probability: float = FUTILITY_PROBABILITY
-    """An interim look ends it with "no clear difference" when the chance of a real
-    benefit (rate ratio below BENEFIT_RATIO) is below this (0: never)."""
+    """A look ends it with "no clear difference" when the chance of a worthwhile benefit
+    is below this (0: never)."""
     helps_probability: float = HELPS_PROBABILITY
-    """The planned end's bar for "helps" ("worse"); plans stored before it was kept in the
-    plan had 0.97."""
+    """The planned end's bar for "helps" and "worse"."""
     looked: int = 0
     """The pairs already looked at (each look is taken once, on the nights it covers)."""
     ended: EarlyEnd | None = None
     """The interim look that ended the experiment, with its answer."""
+    harm_probability: float = HARM_PROBABILITY
+    """A look ends it with "worse" when the chance of more cramps is at least this."""
+    harm_hold: float = HARM_HOLD
+    """No futility stop while the chance of more cramps is at least this."""
+    power: float | None = None
+    """The chance of "helps" the sizing predicted if stretching halves the cramps."""
+    median_weeks: int | None = None
+    """The weeks by which half of such plans would answer if stretching halves the cramps
+    (predicted with `power`, run-in included)."""
+
+    @property
+    def rules(self) -> Rules:
+        return Rules(
+            first_look=self.first_look,
+            look_every=self.look_every,
+            stop_probability=self.stop_probability,
+            harm_probability=self.harm_probability,
+            futility_probability=self.futility_probability,
+            harm_hold=self.harm_hold,
+            helps_probability=self.helps_probability,
+        )
 
     @property
     def pairs(self) -> int:
@@ -272,6 +308,10 @@ class Protocol(NamedTuple):
         assert self.start is not None
         return self.start + timedelta(days=pairs * 2 * self.period_nights - 1)
 
+    def next_look(self) -> int | None:
+        """The pairs the next interim look will cover (None: no look left)."""
+        return next((p for p in self.look_pairs() if p > self.looked), None)
+
     def looks_words(self) -> str:
         """When the plan may end early, in plain words (for a plan with interim looks)."""
         looks = self.look_pairs()
@@ -283,8 +323,9 @@ class Protocol(NamedTuple):
         return (
             f"after {looks[0] * 2 * self.period_nights // 7} weeks and then after {every} of "
             f"periods{when}, coach looks at the nights so far and ends the plan early when "
-            "the answer is already clear (clearly fewer or more cramps on stretch nights, or "
-            "a real benefit already unlikely)."
+            "the answer is already clear: clearly more cramps on stretch nights (checked "
+            "first), clearly fewer by a worthwhile amount, or a worthwhile benefit already "
+            "unlikely."
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -302,6 +343,16 @@ class Protocol(NamedTuple):
             value = doc.get(key)
             return date.fromisoformat(value) if isinstance(value, str) else None
 
+        def number(key: str, default: float) -> float:
+            value = doc.get(key)
+            if value is None:
+                return default
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValueError(f"bad {key}")
+            if not math.isfinite(value):
+                raise ValueError(f"bad {key}")
+            return float(value)
+
         run_in = night("run_in_start")
         if run_in is None:
             raise ValueError("no run-in start")
@@ -310,24 +361,35 @@ class Protocol(NamedTuple):
             raise ValueError("bad arms")
         rate = doc.get("run_in_rate")
         ended = doc.get("ended")
+        power = doc.get("power")
+        period_nights = int(number("period_nights", 14))
+        washout_nights = int(number("washout_nights", 3))
+        if not 0 <= washout_nights < period_nights:
+            raise ValueError("bad periods")
         return cls(
             created=str(doc.get("created", "")),
             run_in_start=run_in,
             start=night("start"),
             arms=arms,
-            period_nights=int(doc.get("period_nights", PERIOD_NIGHTS)),
-            washout_nights=int(doc.get("washout_nights", WASHOUT_NIGHTS)),
+            period_nights=period_nights,
+            washout_nights=washout_nights,
             run_in_rate=float(rate) if isinstance(rate, int | float) else None,
             stopped=night("stopped"),
-            version=int(doc.get("version", 1)),
+            version=int(number("version", 1)),
             # A plan stored without a stopping rule was fixed without one: no looks.
-            first_look=int(doc.get("first_look", 0)),
-            look_every=int(doc.get("look_every", LOOK_EVERY)),
-            stop_probability=float(doc.get("stop_probability", STOP_PROBABILITY)),
-            futility_probability=float(doc.get("futility_probability", 0.0)),
-            helps_probability=float(doc.get("helps_probability", 0.97)),
-            looked=int(doc.get("looked", 0)),
+            first_look=int(number("first_look", 0)),
+            look_every=int(number("look_every", LOOK_EVERY)),
+            stop_probability=number("stop_probability", STOP_PROBABILITY),
+            futility_probability=number("futility_probability", 0.0),
+            helps_probability=number("helps_probability", 0.97),
+            looked=int(number("looked", 0)),
             ended=None if ended is None else EarlyEnd.from_state(ended),
+            # Plans stored before version 3 checked harm at the benefit bar; harm before
+            # futility (HARM_HOLD) applies to them too.
+            harm_probability=number("harm_probability", number("stop_probability", 0.995)),
+            harm_hold=number("harm_hold", HARM_HOLD),
+            power=float(power) if isinstance(power, int | float) else None,
+            median_weeks=int(number("median_weeks", 0)) or None,
         )
 
 
@@ -401,14 +463,14 @@ def assignment(protocol: Protocol | None, night: date) -> NightAssignment | None
 # --- storing ---------------------------------------------------------------------------
 
 
-def load_protocol(store: Store) -> Protocol | None:
+def load_protocol(store: ExperimentStore) -> Protocol | None:
     """The stored experiment (running, finished or stopped), or None."""
     doc = store.get_state(STATE_KEY)
     if not isinstance(doc, Mapping):
         return None
     try:
         return Protocol.from_state(doc)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
         raise CoachError(
             "the stored experiment plan cannot be read; `coach experiment stop` clears it"
         ) from None
@@ -419,16 +481,16 @@ def new_rng() -> random.Random:
     return random.SystemRandom()
 
 
-def _save(store: Store, protocol: Protocol) -> None:
+def _save(store: ExperimentStore, protocol: Protocol) -> None:
     store.set_state(STATE_KEY, protocol.to_state())
 
 
-def night_assignment(store: Store, night: date) -> NightAssignment | None:
+def night_assignment(store: ExperimentStore, night: date) -> NightAssignment | None:
     return assignment(safe_protocol(store), night)
 
 
 def plan_for(
-    settings: Settings, store: Store | None, night: date, *, bedtime: time | None = None
+    settings: Settings, store: ExperimentStore | None, night: date, *, bedtime: time | None = None
 ) -> tuple[Plan, NightAssignment | None]:
     """The night's plan as the experiment wants it: no stretch on a no-stretch night."""
     assigned = night_assignment(store, night) if store is not None else None
@@ -449,7 +511,7 @@ def plan_as_assigned(
     return plan
 
 
-def safe_protocol(store: Store) -> Protocol | None:
+def safe_protocol(store: ExperimentStore) -> Protocol | None:
     """The stored protocol, or None when there is none or it cannot be read: a damaged
     plan never takes the routine away."""
     try:
@@ -459,6 +521,13 @@ def safe_protocol(store: Store) -> Protocol | None:
 
 
 # --- the run-in and eligibility ----------------------------------------------------------
+
+SIMPLER = (
+    "A simpler check, weaker evidence: stretch every night for 6 weeks, then compare your "
+    "cramps a week with your run-in (`coach report` shows both). A fall is expected after "
+    "starting anything (about 28% on placebo in trials), so only a clearly larger fall "
+    "says much, and it cannot tell stretching from chance, a trend or expectation."
+)
 
 
 class RunIn(NamedTuple):
@@ -486,16 +555,6 @@ class RunIn(NamedTuple):
         return self.long_enough and self.cramp_nights >= MIN_CRAMP_NIGHTS
 
     @property
-    def pairs_needed(self) -> int | None:
-        """Pairs a plan needs at this rate to reach TARGET_POWER (None: no rate)."""
-        return None if self.rate is None else pairs_needed(self.rate, size=self.size)
-
-    @property
-    def pairs(self) -> int:
-        """The pairs the plan gets: as needed, at most MAX_PAIRS (80 weeks)."""
-        return min(MAX_PAIRS, self.pairs_needed or MAX_PAIRS)
-
-    @property
     def size(self) -> float:
         """The overdispersion the plan is sized for: the run-in's own (moments: variance =
         mean + mean^2 / size), half-way to PLAN_SIZE, since a fortnight measures it
@@ -508,41 +567,73 @@ class RunIn(NamedTuple):
         return 1 / (0.5 * own + 0.5 / PLAN_SIZE)
 
     @property
+    def pairs_needed(self) -> int | None:
+        """Pairs a plan needs at this rate to reach SIZING_POWER (None: no rate)."""
+        if self.rate is None:
+            return None
+        return pairs_needed(
+            self.rate,
+            design.PERIOD_NIGHTS,
+            design.WASHOUT_NIGHTS,
+            power=design.SIZING_POWER,
+            size=self.size,
+            most=design.MAX_PAIRS,
+        )
+
+    @property
+    def pairs(self) -> int:
+        """The pairs the plan gets: as needed, at most MAX_PAIRS (80 weeks)."""
+        return min(design.MAX_PAIRS, self.pairs_needed or design.MAX_PAIRS)
+
+    def power(self, pairs: int | None = None) -> float:
+        """The predicted chance of "helps" with a halving, for a plan of `pairs` pairs (by
+        default the plan this run-in gets)."""
+        return outlook(
+            self.rate or 0.0,
+            pairs or self.pairs,
+            size=self.size,
+            period_nights=design.PERIOD_NIGHTS,
+            washout_nights=design.WASHOUT_NIGHTS,
+        ).power
+
+    @property
     def answerable(self) -> bool:
-        """Eligible, and a plan of at most MAX_PAIRS (80 weeks) is likely to answer."""
-        rate = self.rate
-        if not self.eligible or rate is None:
-            return False
-        return pairs_needed(rate, power=TARGET_POWER, size=self.size) <= MAX_PAIRS
+        """Eligible, and the longest plan predicts "helps" with a halving at least
+        TARGET_POWER of the time."""
+        return (
+            self.eligible
+            and self.rate is not None
+            and self.power(design.MAX_PAIRS) >= design.TARGET_POWER
+        )
 
     def words(self) -> str:
         return (
             f"In the {RUN_IN_NIGHTS} nights from {self.start:%d %b} to {self.end:%d %b} you "
-            f"logged {self.logged} mornings: {_plural(self.cramps, 'cramp')} on "
+            f"logged {_plural(self.logged, 'morning')}: {_plural(self.cramps, 'cramp')} on "
             f"{_plural(self.cramp_nights, 'night')}."
         )
 
     def too_long_words(self) -> str:
         """Why an eligible run-in is not answerable, in plain words."""
-        needed = pairs_needed(self.rate or 0.0, power=TARGET_POWER, size=self.size)
+        power = self.power(MAX_PAIRS)
         return (
-            f"At about {7 * (self.rate or 0.0):.1f} cramps a week, telling a halving of your "
-            f"cramps from chance would take a plan of about {_weeks(needed)} weeks, longer "
-            f"than the longest plan ({_weeks(MAX_PAIRS)} weeks), so its answer would "
-            'probably be "no clear difference" even if stretching helps you.'
+            f"At about {7 * (self.rate or 0.0):.1f} cramps a week, even the longest plan "
+            f"({weeks(MAX_PAIRS)} weeks), if stretching halved your cramps, would be "
+            f'expected to say "helps" only about {_in_ten(power)} times in 10; most often '
+            'it would end "no clear difference". ' + SIMPLER
         )
 
 
-def _weeks(pairs: int) -> int:
-    return math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)
+def _in_ten(p: float) -> int:
+    return max(0, min(10, round(p * 10)))
 
 
 ANYWAY_HINT = (
-    f"`coach experiment start --anyway` starts the {_weeks(MAX_PAIRS)}-week plan all the same."
+    f"`coach experiment start --anyway` starts the {weeks(MAX_PAIRS)}-week plan all the same."
 )
 
 
-def run_in(store: Store, end: date) -> RunIn:
+def run_in(store: ExperimentStore, end: date) -> RunIn:
     start = end - timedelta(days=RUN_IN_NIGHTS - 1)
     logs = store.cramp_logs(start, end)
     return RunIn(
@@ -555,49 +646,50 @@ def run_in(store: Store, end: date) -> RunIn:
     )
 
 
-def pairs_needed(
-    rate: float,
-    period_nights: int = PERIOD_NIGHTS,
-    washout_nights: int = WASHOUT_NIGHTS,
-    *,
-    power: float = SIZING_POWER,
-    size: float = PLAN_SIZE,
-) -> int:
-    """Pairs for a run-in rate (cramps a night) to reach `power`, with no upper bound.
-
-    The run-in is the usual routine, stretches included, so under the planned effect the
-    stretch nights keep the run-in rate and the no-stretch nights have rate / PLAN_RATIO.
-    The log rate ratio of two negative binomial means over n nights each has a variance of
-    about (1/m0 + 1/m1 + 2/size) / n; "helps" needs the estimate HELPS_PROBABILITY's normal
-    quantile below zero."""
-    from statistics import NormalDist
-
-    stretch_rate = max(rate, 1e-6)
-    spread = 1 / (stretch_rate / PLAN_RATIO) + 1 / stretch_rate + 2 / size
-    z = NormalDist().inv_cdf(HELPS_PROBABILITY) + NormalDist().inv_cdf(power)
-    nights = z * z * spread / math.log(PLAN_RATIO) ** 2
-    usable = (period_nights - washout_nights) * LOGGED_SHARE
-    return max(MIN_PAIRS, math.ceil(nights / usable))
-
-
-def draw_arms(pairs: int, rng: random.Random) -> tuple[str, ...]:
-    """Each pair: stretch and no-stretch, in an order drawn by `rng`."""
-    arms: list[str] = []
-    for _ in range(pairs):
-        pair = ["stretch", "no-stretch"]
-        rng.shuffle(pair)
-        arms += pair
-    return tuple(arms)
-
-
 def randomise(
-    protocol: Protocol, rate: float, start: date, rng: random.Random, pairs: int | None = None
+    protocol: Protocol,
+    window: RunIn,
+    start: date,
+    rng: random.Random,
+    pairs: int | None = None,
 ) -> Protocol:
-    """Fix the randomised part of the plan, to begin on `start` (pairs sized from `rate`
-    unless given)."""
-    if pairs is None:
-        pairs = min(MAX_PAIRS, pairs_needed(rate, protocol.period_nights, protocol.washout_nights))
-    return protocol._replace(start=start, arms=draw_arms(pairs, rng), run_in_rate=rate)
+    """Fix the randomised part of the plan, to begin on `start` (pairs sized from the
+    run-in unless given)."""
+    pairs = pairs or window.pairs
+    median = design.median_weeks(
+        window.rate or 0.0,
+        pairs,
+        size=window.size,
+        period_nights=protocol.period_nights,
+        washout_nights=protocol.washout_nights,
+        first_look=protocol.first_look,
+        stop_probability=protocol.stop_probability,
+    )
+    return protocol._replace(
+        start=start,
+        arms=draw_arms(pairs, rng),
+        run_in_rate=window.rate,
+        power=round(window.power(pairs), 4),
+        median_weeks=median + math.ceil(((start - window.start).days) / 7),
+    )
+
+
+def new_protocol(created: str, run_in_start: date) -> Protocol:
+    """A new plan with the design's current periods and bars (read when it is made, so
+    bench/experiment_calibration.py can try others through the same code)."""
+    return Protocol(
+        created=created,
+        run_in_start=run_in_start,
+        period_nights=design.PERIOD_NIGHTS,
+        washout_nights=design.WASHOUT_NIGHTS,
+        first_look=design.FIRST_LOOK,
+        look_every=design.LOOK_EVERY,
+        stop_probability=design.STOP_PROBABILITY,
+        futility_probability=design.FUTILITY_PROBABILITY,
+        helps_probability=design.HELPS_PROBABILITY,
+        harm_probability=design.HARM_PROBABILITY,
+        harm_hold=design.HARM_HOLD,
+    )
 
 
 class StartOutcome(NamedTuple):
@@ -609,8 +701,16 @@ class StartOutcome(NamedTuple):
     """False when an experiment was already under way (nothing changed)."""
 
 
+PREGNANT = (
+    "Your profile says you are pregnant, so coach does not start the experiment: cramps "
+    "change with the weeks of a pregnancy and usually stop after the birth, so a plan of "
+    "months cannot answer, and a midwife or doctor should be asked first about the "
+    "routine. `coach config set profile.pregnant false` when that no longer applies."
+)
+
+
 def start(
-    store: Store,
+    store: ExperimentStore,
     settings: Settings,
     now: datetime,
     rng: random.Random | None = None,
@@ -618,9 +718,10 @@ def start(
     anyway: bool = False,
 ) -> StartOutcome:
     """Start an experiment: randomised from tomorrow night if the diary's run-in is
-    eligible, else a run-in first. Refused when the run-in shows too few cramps, and when
-    even the longest plan is unlikely to answer unless `anyway` (which also moves a
-    run-in that is waiting for that reason on to the longest plan)."""
+    eligible, else a run-in first. Refused while the profile says pregnant, when the
+    run-in shows too few cramps, and when even the longest plan is unlikely to answer
+    unless `anyway` (which also moves a run-in that is waiting for that reason on to the
+    longest plan)."""
     current = load_protocol(store)
     tonight = current_night(settings, now)
     window = run_in(store, last_slept_night(settings, now))
@@ -629,6 +730,8 @@ def start(
     if under_way and not (anyway and waiting):
         assert current is not None
         return StartOutcome(protocol=current, run_in=window, started=False)
+    if settings.profile.pregnant:
+        raise CoachError(PREGNANT)
     if window.long_enough and not window.eligible:
         raise CoachError(
             f"{window.words()} With fewer than {MIN_CRAMP_NIGHTS} nights with cramps in a "
@@ -636,21 +739,21 @@ def start(
         )
     if window.eligible and not window.answerable and not anyway:
         raise CoachError(f"{window.words()} {window.too_long_words()} {ANYWAY_HINT}")
-    protocol = Protocol(created=now.isoformat(timespec="seconds"), run_in_start=tonight)
+    protocol = new_protocol(created=now.isoformat(timespec="seconds"), run_in_start=tonight)
     if window.eligible and window.rate is not None:
         protocol = randomise(
             protocol,
-            window.rate,
+            window,
             tonight + timedelta(days=1),
             rng or new_rng(),
-            window.pairs,
+            window.pairs if window.answerable else MAX_PAIRS,
         )
     _save(store, protocol)
     return StartOutcome(protocol=protocol, run_in=window, started=True)
 
 
 def advance(
-    store: Store,
+    store: ExperimentStore,
     settings: Settings,
     now: datetime,
     rng: random.Random | None = None,
@@ -662,27 +765,29 @@ def advance(
     A finished run-in draws the randomised plan, from tomorrow night: it is stored before
     its first night, whoever asks first (the app, `coach plan`, `coach experiment`). Then,
     unless `looks` is False, the interim looks that are due are taken (`take_looks`: the
-    model, scipy, loads only when one is due, about once a month); the app passes False
-    and takes them in a worker thread."""
+    model loads only when one is due, once a pair); the app passes False and takes them in
+    a worker thread."""
     protocol = _draw_plan(store, settings, now, rng)
     return take_looks(store, settings, now, protocol) if looks else protocol
 
 
 def plan_drawable(
-    protocol: Protocol | None, store: Store, settings: Settings, now: datetime
+    protocol: Protocol | None, store: ExperimentStore, settings: Settings, now: datetime
 ) -> bool:
     """Whether a run-in is over and `advance` would draw the plan now (cheap: no model).
 
     A run-in too sparse for the longest plan keeps waiting (its fortnight rolls on);
-    `start --anyway` moves it on all the same."""
+    `start --anyway` moves it on all the same. No plan is drawn during a pregnancy."""
     if protocol is None or protocol.start is not None or protocol.stopped is not None:
+        return False
+    if settings.profile.pregnant:
         return False
     window = run_in(store, last_slept_night(settings, now))
     return window.answerable and window.rate is not None
 
 
 def _draw_plan(
-    store: Store, settings: Settings, now: datetime, rng: random.Random | None
+    store: ExperimentStore, settings: Settings, now: datetime, rng: random.Random | None
 ) -> Protocol | None:
     protocol = load_protocol(store)
     if not plan_drawable(protocol, store, settings, now):
@@ -691,17 +796,13 @@ def _draw_plan(
     window = run_in(store, last_slept_night(settings, now))
     assert window.rate is not None
     protocol = randomise(
-        protocol,
-        window.rate,
-        current_night(settings, now) + timedelta(days=1),
-        rng or new_rng(),
-        window.pairs,
+        protocol, window, current_night(settings, now) + timedelta(days=1), rng or new_rng()
     )
     _save(store, protocol)
     return protocol
 
 
-def stop(store: Store, settings: Settings, now: datetime) -> Protocol:
+def stop(store: ExperimentStore, settings: Settings, now: datetime) -> Protocol:
     """Stop the experiment: tonight and later follow the usual routine again.
 
     A stored plan that cannot be read is cleared (its nights follow the usual routine
@@ -728,168 +829,11 @@ def _finished(protocol: Protocol, tonight: date) -> bool:
     return protocol.over_from is not None or (end is not None and tonight > end)
 
 
-# --- the result --------------------------------------------------------------------------
-
-
-class Observation(NamedTuple):
-    """One randomised night, as the analysis sees it."""
-
-    night: date
-    day: int
-    """Nights since the first randomised night."""
-    arm: Arm
-    period: int
-    washout: bool
-    cramps: int | None
-    """The morning's count (None: not logged)."""
-    stretched: bool
-
-
-class PeriodSummary(NamedTuple):
-    """One period, for the chart and the tables."""
-
-    period: int
-    arm: Arm
-    start: date
-    end: date
-    counts: tuple[int | None, ...]
-    """Each night's cramps (None: not logged), washout nights first."""
-    washout: int
-
-    @property
-    def logged(self) -> int:
-        return sum(1 for c in self.counts[self.washout :] if c is not None)
-
-    @property
-    def cramps(self) -> int:
-        return sum(c for c in self.counts[self.washout :] if c is not None)
-
-
-class ExperimentResult(NamedTuple):
-    """Where the experiment stands, and what it says."""
-
-    protocol: Protocol
-    status: Status
-    verdict: Verdict
-    estimate: Estimate | None
-    nights: Mapping[str, int]
-    adherence: float | None
-    periods: tuple[PeriodSummary, ...] = ()
-    run_in: RunIn | None = None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def p_benefit(self) -> float | None:
-        return None if self.estimate is None else self.estimate.prob_below(BENEFIT_RATIO)
-
-    def to_json(self) -> dict[str, Any]:
-        est = self.estimate
-        return {
-            "status": self.status,
-            "verdict": self.verdict,
-            "rate_ratio": None
-            if est is None
-            else {
-                "estimate": round(est.ratio, 4),
-                "interval95": [round(v, 4) for v in est.interval()],
-            },
-            "p_benefit": None if self.p_benefit is None else round(self.p_benefit, 4),
-            "nights": dict(self.nights),
-            "adherence": None if self.adherence is None else round(self.adherence, 4),
-            "ended_early": None if self.protocol.ended is None else self.protocol.ended.json(),
-        }
-
-    def interval_words(self) -> str | None:
-        """The 95% interval as a change in cramps on stretch nights, in words."""
-        if self.estimate is None:
-            return None
-        low, high = self.estimate.interval()
-        fewer_low, fewer_high = round((1 - low) * 100), round((1 - high) * 100)
-        if high < 1:
-            return f"somewhere between {fewer_high}% and {fewer_low}% fewer cramps"
-        if low > 1:
-            return f"somewhere between {-fewer_low}% and {-fewer_high}% more cramps"
-        return f"somewhere between {fewer_low}% fewer and {-fewer_high}% more cramps"
-
-    def headline(self) -> str:
-        return HEADLINES[self.verdict]
-
-    def summary(self) -> str:
-        """The verdict in plain words, with the numbers it rests on."""
-        p = self.protocol
-        used = self.nights
-        parts = [self.headline()]
-        if self.status == "run-in":
-            parts.append(
-                "The experiment is in its run-in: keep your routine and log every morning. "
-                + (self.run_in.words() if self.run_in else "")
-            )
-            if self.run_in is not None and self.run_in.eligible and not self.run_in.answerable:
-                parts += [self.run_in.too_long_words(), ANYWAY_HINT]
-        elif self.status == "running":
-            end = p.end
-            parts.append(
-                f"The plan runs {p.weeks} weeks, to the night of {end:%d %b %Y}; the "
-                "answer comes at the end, from every night that counts"
-                + (f", or earlier: {p.looks_words()}" if p.look_pairs() else ".")
-                if end
-                else ""
-            )
-        elif p.ended is not None:
-            parts.append(p.ended.words(p.pairs))
-        elif self.status == "stopped":
-            parts.append(
-                "The experiment was stopped before the end of its plan, so it gives no "
-                "verdict; the figures below are what the nights so far show."
-            )
-        est = self.estimate
-        if est is not None and self.p_benefit is not None:
-            parts.append(
-                f"On stretch nights you had {_change(est.ratio)} than on no-stretch nights "
-                f"(rate ratio {est.ratio:.2f}), {self.interval_words()} (95% interval). "
-                f"Chance of a real benefit (at least 25% fewer cramps): {_chance(self.p_benefit)}."
-            )
-        parts.append(
-            f"Nights used: {used['stretch']} stretch and {used['no_stretch']} no-stretch "
-            f"nights logged; {used['washout']} settling-in nights left out; "
-            f"{used['unlogged']} not logged."
-        )
-        if self.adherence is not None:
-            parts.append(f"The plan was followed on {self.adherence:.0%} of the nights.")
-        parts.extend(self.notes)
-        return " ".join(part for part in parts if part)
-
-    def limits(self) -> str:
-        """What the experiment cannot say."""
-        return (
-            "What this cannot say: you knew which nights were stretch nights, so "
-            "expectations may play a part (it cannot be blinded); it is about you alone, "
-            "over these weeks, not about anyone else; and if stretching helps only after "
-            "many weeks (as in the one positive trial), periods this short can miss it."
-        )
-
-
-def _change(ratio: float) -> str:
-    percent = round(abs(1 - ratio) * 100)
-    if percent == 0:
-        return "about the same number of cramps"
-    return f"{percent}% {'fewer' if ratio < 1 else 'more'} cramps"
-
-
-def _chance(p: float) -> str:
-    if p > 0.99:
-        return "over 99%"
-    if p < 0.01:
-        return "under 1%"
-    return f"{p:.0%}"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+# --- the nights and the looks ------------------------------------------------------------
 
 
 def observations(
-    store: Store, settings: Settings, protocol: Protocol, now: datetime
+    store: ExperimentStore, settings: Settings, protocol: Protocol, now: datetime
 ) -> list[Observation]:
     """Every randomised night that is over (before any stop), oldest first."""
     if protocol.start is None or protocol.end is None:
@@ -926,87 +870,18 @@ def observations(
     return found
 
 
-def analyse_observations(
-    protocol: Protocol, found: Sequence[Observation], *, complete: bool
-) -> tuple[Verdict, Estimate | None, dict[str, int], float | None]:
-    """The verdict, the estimate, the nights used and the adherence of these nights."""
-    used = [o for o in found if not o.washout and o.cramps is not None]
-    nights = {
-        "stretch": sum(1 for o in used if o.arm == "stretch"),
-        "no_stretch": sum(1 for o in used if o.arm == "no-stretch"),
-        "washout": sum(1 for o in found if o.washout),
-        "unlogged": sum(1 for o in found if not o.washout and o.cramps is None),
-    }
-    adherence = (
-        sum(1 for o in found if o.stretched == (o.arm == "stretch")) / len(found) if found else None
-    )
-    enough = (
-        min(nights["stretch"], nights["no_stretch"]) >= MIN_ARM_NIGHTS
-        and sum(o.cramps or 0 for o in used) >= 3
-    )
-    if not enough:
-        return "not enough data", None, nights, adherence
-    from coach.experiment.model import fit_rate_ratio
-
-    estimate = fit_rate_ratio(
-        [o.cramps or 0 for o in used],
-        [o.arm == "stretch" for o in used],
-        [o.day / 28.0 for o in used],
-        [(o.period - 1) // 2 for o in used],
-    )
-    verdict: Verdict = "not enough data"
-    if estimate is not None and complete:
-        if estimate.prob_below(1.0) >= protocol.helps_probability:
-            verdict = "helps"
-        elif 1 - estimate.prob_below(1.0) >= protocol.helps_probability:
-            verdict = "worse"
-        else:
-            verdict = "no clear difference"
-    return verdict, estimate, nights, adherence
-
-
-def _periods(protocol: Protocol, found: Sequence[Observation]) -> tuple[PeriodSummary, ...]:
-    by_period: dict[int, list[Observation]] = {}
-    for o in found:
-        by_period.setdefault(o.period, []).append(o)
-    out = []
-    for period, items in sorted(by_period.items()):
-        out.append(
-            PeriodSummary(
-                period=period,
-                arm=items[0].arm,
-                start=items[0].night,
-                end=items[-1].night,
-                counts=tuple(o.cramps for o in items),
-                washout=min(protocol.washout_nights, len(items)),
-            )
-        )
-    return tuple(out)
-
-
 def interim(protocol: Protocol, found: Sequence[Observation], pairs: int) -> EarlyEnd | None:
     """The interim look after `pairs` pairs, on those pairs' nights only: the early end it
     calls for, or None to carry on. The same function runs in the app and in
-    bench/experiment_calibration.py, which calibrates its thresholds."""
+    bench/experiment_calibration.py, which calibrates its bars."""
     if protocol.start is None:
         return None
     nights = pairs * 2 * protocol.period_nights
-    _, estimate, used, adherence = analyse_observations(
-        protocol, [o for o in found if o.day < nights], complete=False
-    )
-    if estimate is None:
+    analysis = analyse([o for o in found if o.day < nights])
+    decided = analysis.decision(protocol.rules)
+    if decided is None or analysis.estimate is None:
         return None
-    fewer = estimate.prob_below(1.0)
-    verdict: Verdict
-    reason: StopReason
-    if fewer >= protocol.stop_probability:
-        verdict, reason = "helps", "benefit"
-    elif 1 - fewer >= protocol.stop_probability:
-        verdict, reason = "worse", "harm"
-    elif estimate.prob_below(BENEFIT_RATIO) < protocol.futility_probability:
-        verdict, reason = "no clear difference", "futility"
-    else:
-        return None
+    verdict, reason = decided
     through = protocol.pair_end(pairs)
     return EarlyEnd(
         night=through + timedelta(days=1),
@@ -1014,15 +889,17 @@ def interim(protocol: Protocol, found: Sequence[Observation], pairs: int) -> Ear
         through=through,
         verdict=verdict,
         reason=reason,
-        log_ratio=estimate.log_ratio,
-        sd=estimate.sd,
-        nights=used,
-        adherence=adherence,
+        log_ratio=analysis.estimate.log_ratio,
+        sd=analysis.estimate.sd,
+        nights=analysis.nights,
+        adherence=analysis.adherence,
+        df=analysis.estimate.df,
+        p_benefit=analysis.p_benefit,
     )
 
 
 def first_stop(protocol: Protocol, found: Sequence[Observation]) -> EarlyEnd | None:
-    """The first interim look, in order, that ends the experiment (the bench's path)."""
+    """The first interim look, in order, that ends the experiment."""
     for pairs in protocol.look_pairs():
         ended = interim(protocol, found, pairs)
         if ended is not None:
@@ -1030,34 +907,36 @@ def first_stop(protocol: Protocol, found: Sequence[Observation]) -> EarlyEnd | N
     return None
 
 
-def look_due(protocol: Protocol | None, store: Store, settings: Settings, now: datetime) -> bool:
+def look_due(
+    protocol: Protocol | None, store: ExperimentStore, settings: Settings, now: datetime
+) -> bool:
     """Whether an interim look is waiting to be taken (cheap: no model, no scipy).
 
     The look after a pair is due once that pair's last morning is logged, or from noon
     the day after it either way, so it sees the same nights whoever takes it."""
     if protocol is None or protocol.start is None or protocol.over_from is not None:
         return False
-    pending = [p for p in protocol.look_pairs() if p > protocol.looked]
-    if not pending:
+    pending = protocol.next_look()
+    if pending is None:
         return False
-    through = protocol.pair_end(pending[0])
+    through = protocol.pair_end(pending)
     if current_night(settings, now) > through:
         return True
     return last_slept_night(settings, now) >= through and bool(store.cramp_logs(through, through))
 
 
 def take_looks(
-    store: Store, settings: Settings, now: datetime, protocol: Protocol | None
+    store: ExperimentStore, settings: Settings, now: datetime, protocol: Protocol | None
 ) -> Protocol | None:
     """Take the interim looks that are due, in order, and store each (`advance` calls it).
 
     A look that ends the experiment stores its answer; the usual routine comes back from
-    the night after (tonight, when the look is taken late). The model (scipy) is loaded
-    only when a look is due: this runs in a command or a worker thread, never in the
-    planner."""
+    the night after (tonight, when the look is taken late). This runs in a command or a
+    worker thread, never in the planner."""
     while look_due(protocol, store, settings, now):
         assert protocol is not None
-        pairs = next(p for p in protocol.look_pairs() if p > protocol.looked)
+        pairs = protocol.next_look()
+        assert pairs is not None
         found = observations(store, settings, protocol, now)
         ended = interim(protocol, found, pairs)
         if ended is not None:
@@ -1081,7 +960,195 @@ def status_of(protocol: Protocol, settings: Settings, now: datetime) -> Status:
     return "running"
 
 
-def experiment_result(store: Store, settings: Settings, now: datetime) -> ExperimentResult | None:
+def progress_words(protocol: Protocol, settings: Settings, now: datetime) -> str | None:
+    """Where a running plan stands between looks: the last look's finding (never its
+    figures: only the planned looks may end the plan) and when the next one comes."""
+    if protocol.start is None or protocol.over_from is not None:
+        return None
+    tonight = current_night(settings, now)
+    parts = []
+    if tonight < protocol.start:
+        parts.append(f"The randomised plan begins on the night of {protocol.start:%a %d %b}.")
+    if protocol.looked:
+        parts.append(
+            f"The look after {_plural(protocol.looked, 'pair')} (the nights to "
+            f"{protocol.pair_end(protocol.looked):%d %b}) found no clear answer yet, so the "
+            "plan goes on."
+        )
+    pending = protocol.next_look()
+    if pending is not None:
+        parts.append(
+            f"Next look: after pair {pending}, once the morning after the night of "
+            f"{protocol.pair_end(pending):%a %d %b %Y} is logged."
+        )
+    elif protocol.end is not None:
+        parts.append(f"No looks left: the answer comes after the night of {protocol.end:%d %b %Y}.")
+    return " ".join(parts)
+
+
+# --- the result --------------------------------------------------------------------------
+
+MODEL_WORDS = (
+    "Analysed by assignment, pair by pair: each pair of periods gives one comparison of "
+    "cramps a night (counted, logged nights only), and the spread between pairs sets the "
+    "interval, so cramps that come in bad weeks do not make it over-confident."
+)
+
+
+class ExperimentResult(NamedTuple):
+    """Where the experiment stands, and what it says."""
+
+    protocol: Protocol
+    status: Status
+    verdict: Verdict
+    estimate: Estimate | None
+    nights: Mapping[str, int]
+    adherence: float | None
+    periods: tuple[PeriodSummary, ...] = ()
+    run_in: RunIn | None = None
+    notes: tuple[str, ...] = ()
+    p_benefit: float | None = None
+    """The chance of a worthwhile benefit, stretching as planned (None with no estimate)."""
+    worthwhile: float = BENEFIT_RATIO
+    """The smallest worthwhile benefit as a rate ratio (25% fewer, or 1 fewer a week)."""
+
+    def to_json(self) -> dict[str, Any]:
+        est = self.estimate
+        return {
+            "status": self.status,
+            "verdict": self.verdict,
+            "rate_ratio": None
+            if est is None
+            else {
+                "estimate": round(est.ratio, 4),
+                "interval95": [round(v, 4) for v in est.interval()],
+            },
+            "p_benefit": None if self.p_benefit is None else round(self.p_benefit, 4),
+            "nights": dict(self.nights),
+            "adherence": None if self.adherence is None else round(self.adherence, 4),
+            "ended_early": None if self.protocol.ended is None else self.protocol.ended.json(),
+        }
+
+    def interval_words(self) -> str | None:
+        """The 95% interval as a change in cramps on stretch nights, in words."""
+        if self.estimate is None:
+            return None
+        low, high = self.estimate.interval()
+        fewer_low, fewer_high = round((1 - low) * 100), round((1 - high) * 100)
+        if high < 1:
+            return f"somewhere between {fewer_high}% and {fewer_low}% fewer cramps"
+        if low > 1:
+            return f"somewhere between {-fewer_low}% and {-fewer_high}% more cramps"
+        return f"somewhere between {fewer_low}% fewer and {-fewer_high}% more cramps"
+
+    def headline(self) -> str:
+        pointing_up = self.estimate is not None and self.estimate.log_ratio > 0
+        if self.verdict == "no clear difference" and pointing_up:
+            return "No clear difference, though stretch nights had more cramps."
+        return {
+            "helps": "Stretching seems to help you: clearly fewer cramps on stretch nights.",
+            "fewer, not by much": "Fewer cramps on stretch nights, probably not by much.",
+            "worse": "You had more cramps on stretch nights.",
+            "no clear difference": "No clear difference between stretch and no-stretch nights.",
+            "not enough data": "Not enough data for an answer yet.",
+        }[self.verdict]
+
+    def summary(self) -> str:
+        """The verdict in plain words, with the numbers it rests on."""
+        p = self.protocol
+        used = self.nights
+        parts = [self.headline()]
+        if self.status == "run-in":
+            parts.append(
+                "The experiment is in its run-in: keep your routine and log every morning. "
+                + (self.run_in.words() if self.run_in else "")
+            )
+            if self.run_in is not None and self.run_in.eligible and not self.run_in.answerable:
+                parts += [self.run_in.too_long_words(), ANYWAY_HINT]
+        elif self.status == "running":
+            end = p.end
+            parts.append(
+                f"The plan runs {p.weeks} weeks at most, to the night of {end:%d %b %Y}; the "
+                "answer comes at the end, from every night that counts"
+                + (f", or earlier: {p.looks_words()}" if p.look_pairs() else ".")
+                if end
+                else ""
+            )
+        elif p.ended is not None:
+            parts.append(p.ended.words(p.pairs))
+        elif self.status == "stopped":
+            parts.append(
+                "The experiment was stopped before the end of its plan, so it gives no "
+                "verdict; the figures below are what the nights so far show."
+            )
+        est = self.estimate
+        if est is not None and self.p_benefit is not None:
+            parts.append(
+                f"On stretch nights you had {_change(est.ratio)} than on no-stretch nights "
+                f"(rate ratio {est.ratio:.2f}), {self.interval_words()} (95% interval). "
+                f"Chance of a benefit worth having ({_worthwhile(self.worthwhile)}, "
+                f"stretching every planned night): {_chance(self.p_benefit)}."
+            )
+        parts.append(
+            f"Nights used: {used['stretch']} stretch and {used['no_stretch']} no-stretch "
+            f"nights logged; {used['washout']} settling-in nights left out; "
+            f"{used['unlogged']} not logged."
+        )
+        if self.adherence is not None:
+            parts.append(f"The plan was followed on {self.adherence:.0%} of the nights.")
+        if self.verdict in ("helps", "fewer, not by much", "worse", "no clear difference") and (
+            self.status != "running"
+        ):
+            parts.append(EXPECTATION)
+            parts.append(CHANCE_ONLY)
+        parts.extend(self.notes)
+        return " ".join(part for part in parts if part)
+
+    def limits(self) -> str:
+        """What the experiment cannot say."""
+        return (
+            "What this cannot say: you knew which nights were stretch nights, so "
+            "expectations may play a part (it cannot be blinded); it is about you alone, "
+            "over these weeks, not about anyone else; and an effect that builds over more "
+            f"weeks than a period ({self.protocol.period_nights} nights, the first "
+            f"{self.protocol.washout_nights} left out) can be missed."
+        )
+
+    def diagram(self) -> str:
+        """The period sequence (CENT 2015): S for stretch, N for no-stretch, pair by pair."""
+        arms = self.protocol.arms
+        letters = ["S" if a == "stretch" else "N" for a in arms]
+        return " | ".join("".join(letters[i : i + 2]) for i in range(0, len(letters), 2))
+
+
+def _worthwhile(ratio: float) -> str:
+    if ratio <= BENEFIT_RATIO + 1e-9:
+        return "at least 25% fewer cramps"
+    return f"at least 1 fewer cramp a week, {round((1 - ratio) * 100)}% fewer at your rate"
+
+
+def _change(ratio: float) -> str:
+    percent = round(abs(1 - ratio) * 100)
+    if percent == 0:
+        return "about the same number of cramps"
+    return f"{percent}% {'fewer' if ratio < 1 else 'more'} cramps"
+
+
+def _chance(p: float) -> str:
+    if p > 0.99:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def experiment_result(
+    store: ExperimentStore, settings: Settings, now: datetime
+) -> ExperimentResult | None:
     """The experiment's state and answer, or None when none was ever started."""
     protocol = advance(store, settings, now)
     if protocol is None:
@@ -1089,18 +1156,24 @@ def experiment_result(store: Store, settings: Settings, now: datetime) -> Experi
     status = status_of(protocol, settings, now)
     found = observations(store, settings, protocol, now)
     ended = protocol.ended
+    analysis = analyse(found)
     if ended is not None:
         # Its answer was fixed at the look: mornings logged later change nothing.
         verdict: Verdict = ended.verdict
         estimate: Estimate | None = ended.estimate
         nights: Mapping[str, int] = ended.nights
         adherence = ended.adherence
-    else:
-        verdict, estimate, nights, adherence = analyse_observations(
-            protocol, found, complete=status == "complete"
+        p_benefit: float | None = (
+            ended.p_benefit
+            if ended.p_benefit is not None
+            else ended.estimate.prob_below(BENEFIT_RATIO)
         )
+    else:
+        estimate, nights, adherence = analysis.estimate, analysis.nights, analysis.adherence
+        verdict = analysis.verdict(protocol.rules) if status == "complete" else "not enough data"
+        p_benefit = analysis.p_benefit
     if status == "running":
-        estimate = None  # no peeking: only the planned looks may end the plan early
+        estimate = p_benefit = None  # no peeking: only the planned looks may end the plan early
     return ExperimentResult(
         protocol=protocol,
         status=status,
@@ -1108,8 +1181,10 @@ def experiment_result(store: Store, settings: Settings, now: datetime) -> Experi
         estimate=estimate,
         nights=nights,
         adherence=adherence,
-        periods=_periods(protocol, found),
+        periods=periods(found, protocol.washout_nights),
         run_in=run_in(store, last_slept_night(settings, now)) if status == "run-in" else None,
+        p_benefit=p_benefit,
+        worthwhile=analysis.worthwhile,
     )
 
 
@@ -1124,15 +1199,31 @@ def plan_words(protocol: Protocol) -> str:
         )
     end = protocol.end
     assert end is not None
+    power = ""
+    if protocol.power is not None and protocol.median_weeks is not None:
+        longest = protocol.weeks + 2
+        when = (
+            f"half of such plans would answer within about {protocol.median_weeks} weeks "
+            f"of your run-in's first night (the longest {longest})"
+            if protocol.median_weeks < longest
+            else f"most such plans would run to the end ({longest} weeks with the run-in)"
+        )
+        power = (
+            " If stretching halved your cramps, a plan like this would be expected to say "
+            f'"helps" about {_in_ten(protocol.power)} times in 10, and {when}. These are '
+            "predictions from your run-in, checked by simulation; with no difference most "
+            "plans run to the end."
+        )
     return (
-        f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} "
+        f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} at most "
         f"({protocol.weeks} weeks): {protocol.pairs} pairs of {protocol.period_nights}-night "
         "periods. In each pair one period has stretch nights and the other no-stretch "
         "nights, in an order drawn at random. On a stretch night do the stretches as usual; "
         "on a no-stretch night leave them out (no reminder). Every other step stays, and "
         f"log your cramps each morning. The first {protocol.washout_nights} nights of each "
-        "period do not count: the effect of starting or stopping takes a few nights to "
-        "settle. The plan was fixed before its first night; changing it means stopping and "
-        "starting again."
+        "period do not count: the effect of starting or stopping takes some nights to "
+        "build or fade. The plan was fixed before its first night; changing it means "
+        "stopping and starting again."
         + (f" It may end sooner: {protocol.looks_words()}" if protocol.look_pairs() else "")
+        + power
     )

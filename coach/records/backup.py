@@ -65,9 +65,11 @@ def read_backup(path: Path) -> dict[str, tuple[bytes, Tables]]:
     import zlib
 
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
     except OSError as exc:
         raise StoreError(f"{path}: the backup cannot be read ({exc.strerror})") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise _damaged_backup(path, "a link, which coach does not follow")
     if not stat.S_ISREG(info.st_mode):
         raise _damaged_backup(path, "not a regular file")
     if info.st_size > MAX_ZIP_BYTES:
@@ -129,6 +131,14 @@ def _read_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return data
 
 
+def _is_regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 class Backups:
     """Keeps the last `keep` daily zips of `db/`, taken before the day's first write."""
 
@@ -161,7 +171,9 @@ class Backups:
             return None
         self._sweep()
         target = self.backups_dir / f"coach-{today.isoformat()}.zip"
-        if target.exists():
+        # Only a backup coach made counts: a link (or a FIFO) planted at today's name is
+        # replaced by the real backup, never taken for one.
+        if _is_regular(target):
             self._checked = today
             return None
         try:
@@ -217,10 +229,11 @@ class Backups:
             old.unlink(missing_ok=True)
 
     def list(self) -> list[Path]:
-        """Every backup, newest first."""
+        """Every backup, newest first (regular files only: links are not followed)."""
         if not self.backups_dir.is_dir():
             return []
-        return sorted(self.backups_dir.glob("*.zip"), key=lambda p: p.name, reverse=True)
+        found = (p for p in self.backups_dir.glob("*.zip") if _is_regular(p))
+        return sorted(found, key=lambda p: p.name, reverse=True)
 
     def contents(self, path: Path) -> Contents:
         """The nights and records a backup holds (its records that fit their schema)."""

@@ -45,6 +45,14 @@ def next_stamp(now: datetime, highest: Stamp | None) -> Stamp:
     return (highest[0], highest[1] + 1)
 
 
+def is_foreign(origin: str) -> bool:
+    """Whether a record's origin ("cli@host") names another machine: it came in by a merge
+    (or the restore of another copy), and its text is shown marked as such."""
+    import os
+
+    return origin.rpartition("@")[2] not in ("", os.uname().nodename or "localhost")
+
+
 def order_key(record: Ordered) -> tuple[int, int, str, str]:
     """Sorts records in write order; the same for every copy of the data."""
     return (record.hlc[0], record.hlc[1], record.origin, record.id)

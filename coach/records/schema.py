@@ -182,8 +182,19 @@ class TableSchema(NamedTuple):
 _CHECKS: dict[str, tuple[TableSchema, dict[str, Check]]] = {}
 
 
+def ident(value: Any) -> str | None:
+    """An id: text of 1 to 64 characters, none of them a control or a space (ids are
+    matched, never cleaned up for display)."""
+    problem = text(empty=False, limit=64)(value)
+    if problem is not None:
+        return problem
+    if not value.isprintable() or " " in value:
+        return "is not an id (letters, digits and signs)"
+    return None
+
+
 COMMON: dict[str, Check] = {
-    "id": text(empty=False, limit=64),
+    "id": ident,
     "night": a_date,
     "at": a_time,
     "origin": text(limit=200),
@@ -227,7 +238,7 @@ def texts(limit: int) -> Check:
         if not isinstance(value, list) or len(value) > limit:
             return f"is not a list of at most {limit} ids"
         for item in value:
-            problem = text(empty=False, limit=64)(item)
+            problem = ident(item)
             if problem:
                 return f"holds an id that {problem}"
         return None

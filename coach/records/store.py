@@ -11,6 +11,7 @@ kind's schema (coach.records.schema) on read, merge and restore; a misfit is set
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -25,7 +26,15 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
 from coach.records.files import NewerFile, Tables, encode_tables, read_tables
-from coach.records.order import Stamp, in_write_order, latest, micros, next_stamp, order_key
+from coach.records.order import (
+    Stamp,
+    in_write_order,
+    is_foreign,
+    latest,
+    micros,
+    next_stamp,
+    order_key,
+)
 from coach.records.schema import (
     BANDS,
     LEGS,
@@ -38,6 +47,7 @@ from coach.records.schema import (
 )
 from coach.system.files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.system.locks import FileLock
+from coach.system.text import printable
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -178,13 +188,25 @@ def decode(cls: type[R], doc: Mapping[str, Any]) -> R:
     keys = _KEYS.get(cls)
     if keys is None:
         keys = _KEYS[cls] = tuple((name, DOC_KEYS.get(name, name)) for name in cls._fields)
-    values = {name: doc[key] for name, key in keys if key in doc}
+    values = {name: _shown(doc[key]) for name, key in keys if key in doc}
     values["night"] = date.fromisoformat(doc["night"])
     values["at"] = datetime.fromisoformat(doc["at"])
     values["hlc"] = stamp_of(doc)
     if "targets" in values:
         values["targets"] = tuple(values["targets"])
     return cls(**values)
+
+
+def _shown(value: Any) -> Any:
+    """A stored value as the program shows it: text is data, never terminal control
+    (coach.system.text); ids and times are checked by the schema and left as they are."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    return value
 
 
 def stamp_of(doc: Mapping[str, Any]) -> Stamp:
@@ -314,7 +336,12 @@ class Store:
         given out once."""
         found, self.notices = self.notices, []
         raw = b""
-        if self.notices_file.exists():
+        if self.notices_file.is_symlink():
+            # Never followed (its target is not shown): a link there is not coach's.
+            with contextlib.suppress(OSError):
+                self.notices_file.unlink()
+                found.append(f"{self.notices_file}: a link was found there and removed")
+        elif self.notices_file.exists():
             try:
                 with self.locked(hooks=False):
                     raw = read_regular(self.notices_file, 1024 * 1024)
@@ -963,4 +990,13 @@ def open_store(db_dir: Path, lock_file: Path, clock: Clock, kind: str) -> Store:
     return Store(db_dir, lock_file, clock, default_origin(kind))
 
 
-__all__ = ["BANDS", "CrampLog", "Event", "StepRecord", "Store", "Tombstone", "order_key"]
+__all__ = [
+    "BANDS",
+    "CrampLog",
+    "Event",
+    "StepRecord",
+    "Store",
+    "Tombstone",
+    "is_foreign",
+    "order_key",
+]

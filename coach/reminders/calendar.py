@@ -15,6 +15,7 @@ length of the gap, where coach moves it to the moment the clocks jump.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 
 from coach.planner import bedtime_wall
@@ -47,8 +48,19 @@ def step_schedule(settings: Settings) -> dict[str, dict[tuple[time, int], list[i
     return schedule
 
 
-def routine_calendar(settings: Settings, start: date, now: datetime) -> bytes:
-    """The iCalendar file: every enabled step's events, recurring weekly from `start`."""
+def routine_calendar(
+    settings: Settings,
+    start: date,
+    now: datetime,
+    *,
+    no_stretch: Collection[date] = (),
+    note: str | None = None,
+) -> bytes:
+    """The iCalendar file: every enabled step's events, recurring weekly from `start`.
+
+    `no_stretch`: nights whose stretch is left out (an experiment's no-stretch nights):
+    the stretch events skip them (EXDATE), so the phone stays silent on those nights.
+    `note`: a line added to every stretch event's description (what the plan asks)."""
     from icalendar import Alarm, Calendar, Event, Timezone
 
     tz = settings.tz
@@ -84,6 +96,16 @@ def routine_calendar(settings: Settings, start: date, now: datetime) -> bytes:
             minutes = EVENT_MINUTES.get(step_id, DEFAULT_EVENT_MINUTES)
             event.add("dtend", begin + timedelta(minutes=minutes))
             event.add("rrule", {"freq": "weekly", "byday": days})
+            if step_id == "stretch":
+                skipped = sorted(
+                    datetime.combine(night + timedelta(days=shift), at, tzinfo=tz)
+                    for night in no_stretch
+                    if night >= start and night.weekday() in weekdays
+                )
+                if skipped:
+                    event.add("exdate", skipped)
+                if note:
+                    event["description"] = _description(step.what, step.why) + "\n\n" + note
             event.add("transp", "TRANSPARENT")  # a reminder, not busy time
             event.add("categories", ["coach"])
             alarm = Alarm()

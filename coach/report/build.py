@@ -24,6 +24,7 @@ from coach import __version__
 from coach.diary.nights import CrampWeek, Diary, NightFacts
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
+from coach.records.store import is_foreign
 from coach.report.model import (
     NOT_MEDICAL_ADVICE,
     Block,
@@ -38,6 +39,7 @@ from coach.report.model import (
 )
 from coach.safety.rules import RULES_SUMMARY, find_red_flags
 from coach.settings.model import Settings
+from coach.system.text import printable
 
 if TYPE_CHECKING:
     from coach.experiment.protocol import ExperimentResult
@@ -243,33 +245,63 @@ def experiment_blocks(result: ExperimentResult | None) -> tuple[Block, ...]:
     ever started."""
     if result is None:
         return ()
+    from coach.experiment.protocol import MODEL_WORDS
+
     blocks: list[Block] = [Paragraph(text=result.summary())]
+    running = result.status in ("running", "run-in")
+    if result.protocol.arms:
+        blocks.append(
+            Paragraph(
+                text=f"Period sequence, drawn at random in pairs (S stretch, N no-stretch; "
+                f"{result.protocol.period_nights} nights each): {result.diagram()}.",
+                small=True,
+            )
+        )
     if result.periods:
         rows = tuple(
             (
                 str(p.period),
                 _span(p.start, p.end),
                 p.arm,
+                f"{p.followed:.0%}",
                 str(p.logged),
-                str(p.cramps),
-                f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-",
+                "hidden" if running else str(p.cramps),
+                "hidden"
+                if running
+                else (f"{p.cramps / p.logged:.2f}" if p.logged >= MIN_RATE_NIGHTS else "-"),
             )
             for p in result.periods
         )
         blocks.append(
             Table(
-                header=("period", "nights", "arm", "nights counted", "cramps", "per night (rate)"),
+                header=(
+                    "period",
+                    "nights",
+                    "arm",
+                    "followed",
+                    "nights counted",
+                    "cramps",
+                    "per night (rate)",
+                ),
                 rows=rows,
-                align=("r", "l", "l", "r", "r", "r"),
-                widths=(1, 3.2, 1.6, 1.6, 1, 1.5),
+                align=("r", "l", "l", "r", "r", "r", "r"),
+                widths=(1, 3.2, 1.6, 1.2, 1.6, 1, 1.5),
             )
         )
+        if running:
+            blocks.append(
+                Paragraph(
+                    text="Cramps per period are hidden while the plan runs, as the estimate "
+                    "is: only its planned looks may end it early.",
+                    small=True,
+                )
+            )
     blocks += [
         Paragraph(
-            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1); the "
-            f"first {result.protocol.washout_nights} nights of each period are left out; "
-            "analysed by assignment with a negative binomial model (time trend, pair as "
-            "block).",
+            text="Design: randomised block pairs of stretch and no-stretch periods (n-of-1, "
+            f"reported after CENT 2015); the first {result.protocol.washout_nights} nights "
+            "of each period are left out, and mornings not logged are missing, never zero. "
+            f"{MODEL_WORDS}",
             small=True,
         ),
         Paragraph(text=result.limits(), small=True),
@@ -304,7 +336,9 @@ def raised_flags_section(raised: Sequence[RaisedFlag]) -> Section | None:
     items = tuple(
         (
             f"{flag.level.capitalize()}, {flag.night:%d %b %Y}",
-            f"{flag.text} ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
+            ("(raised in another copy of the data, in its words) " if flag.foreign else "")
+            + printable(flag.text, one_line=True)
+            + f" ({'acknowledged' if flag.acknowledged else 'not yet acknowledged'})",
         )
         for flag in raised
     )
@@ -636,16 +670,29 @@ def _red_flag_section(diary: Diary, period: Period) -> Section:
                 ),
             ),
         )
-    items = tuple((flag.pattern.urgency.capitalize(), flag.line()) for flag in flags)
+    items = tuple(
+        (flag.pattern.urgency.capitalize(), printable(flag.line(), one_line=True)) for flag in flags
+    )
     return Section(title=title, blocks=(Bullets(items=items),))
 
 
 def _notes_section(nights: Sequence[NightFacts]) -> Section:
-    noted = [(f.night, f.cramps.notes) for f in nights if f.cramps is not None and f.cramps.notes]
+    noted = [
+        (f.night, f.cramps.notes, is_foreign(f.cramps.origin))
+        for f in nights
+        if f.cramps is not None and f.cramps.notes
+    ]
     title = "Notes the patient wrote (medicines and anything else)"
     if not noted:
         return Section(title=title, blocks=(Paragraph(text="No notes in this period."),))
-    items = tuple((f"{night:%a %d %b %Y}", " ".join(note.split())) for night, note in noted)
+    items = tuple(
+        (
+            f"{night:%a %d %b %Y}",
+            ("(from another copy of the data) " if foreign else "")
+            + " ".join(printable(note, one_line=True).split()),
+        )
+        for night, note, foreign in noted
+    )
     return Section(title=title, blocks=(Bullets(items=items),))
 
 

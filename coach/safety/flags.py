@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
 from coach.errors import CoachError
-from coach.records.store import Event, Store
+from coach.records.store import Event, Store, is_foreign
+from coach.system.text import printable
 
 Level = Literal["urgent", "soon"]
 Action = Literal["emergency", "same-day", "soon"]
@@ -47,6 +48,8 @@ class RaisedFlag(NamedTuple):
     night: date
     text: str
     acknowledged: bool = False
+    foreign: bool = False
+    """Raised in another copy of the data and merged here: its words are that copy's."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,7 +61,9 @@ class RaisedFlag(NamedTuple):
 
     def line(self) -> str:
         """One line for the command line: `URGENT: ...` or `SOON: ...`."""
-        return f"{self.level.upper()}: {self.text} [{self.id}]"
+        where = " (raised in another copy of the data, in its words)" if self.foreign else ""
+        text = printable(self.text, one_line=True)
+        return f"{self.level.upper()}{where}: {text} [{printable(self.id, one_line=True)}]"
 
 
 def _order(flags: Iterable[RaisedFlag]) -> list[RaisedFlag]:
@@ -130,6 +135,7 @@ def _from_event(event: Event, acked: set[str]) -> RaisedFlag | None:
         night=event.night,
         text=str(data.get("text", "")),
         acknowledged=flag_id in acked,
+        foreign=is_foreign(event.origin),
     )
 
 

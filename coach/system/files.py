@@ -15,6 +15,9 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 """A month of records is a few kB; anything this large is not ours and is not read whole."""
 
 
+LINK = "a link, which coach does not follow"
+
+
 class NotDurable(OSError):
     """The new file is in place, but the folder could not be synced: a power cut might
     still undo the write. The data was written; it is not known to be durable."""
@@ -90,15 +93,23 @@ def atomic_write(path: Path, data: bytes) -> None:
 def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, at most `limit` of them.
 
-    A FIFO, device or folder is refused from its metadata without being opened for
+    A FIFO, device, folder or link is refused from its metadata without being opened for
     reading (NotRegular); a file larger than `limit` raises NotRegular too, with EFBIG.
     FileNotFoundError passes through.
     """
-    info = os.stat(path)
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise NotRegular(errno.ELOOP, LINK, str(path))
     if not stat.S_ISREG(info.st_mode):
         raise NotRegular(errno.EINVAL, "not a regular file", str(path))
-    # O_NONBLOCK: if the file is swapped for a FIFO after the check, open does not hang.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    # O_NONBLOCK: if the file is swapped for a FIFO after the check, open does not hang;
+    # O_NOFOLLOW: nor is a link followed that was put in its place.
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegular(errno.ELOOP, LINK, str(path)) from None
+        raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -132,6 +143,25 @@ def unsafe_folder(path: Path) -> str | None:
         return "is not a folder"
     if info.st_uid != os.geteuid():
         return "belongs to another user"
-    if info.st_mode & stat.S_IWOTH:
-        return "can be written by other users"
+    if info.st_mode & (stat.S_IWOTH | stat.S_IWGRP):
+        who = "everyone" if info.st_mode & stat.S_IWOTH else "its group"
+        return f"can be written by other users ({who})"
+    return None
+
+
+def regular_or_new(path: Path) -> str | None:
+    """Why coach must not write `path` (a device, a FIFO, a folder, a link), or None when it
+    is a regular file or nothing is there yet."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a link, which coach does not follow"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a device or a pipe)"
     return None

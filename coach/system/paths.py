@@ -44,12 +44,20 @@ class Paths(NamedTuple):
 
     def check(self) -> None:
         """Refuse, in one line, a data or config folder another user could tamper with."""
-        for folder in dict.fromkeys((self.data_dir, self.config_dir, self.db_dir)):
+        folders = (
+            self.data_dir,
+            self.config_dir,
+            self.db_dir,
+            self.backups_dir,
+            self.logs_dir,
+            self.data_dir / "quarantine",
+        )
+        for folder in dict.fromkeys(folders):
             why = unsafe_folder(folder)
             if why is not None:
                 raise CoachError(
                     f"{folder}: this data folder {why}; coach keeps health records only in "
-                    "a folder of your own that others cannot write (chmod o-w, or choose "
+                    "a folder of your own that others cannot write (chmod go-w, or choose "
                     "another with --data-dir)"
                 )
 

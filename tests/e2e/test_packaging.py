@@ -128,7 +128,7 @@ def test_the_wheel_installed_in_a_fresh_environment_runs_coach(wheel: Path, tmp_
         "stretch",
         "sleep-position",
     ]
-    css = "import screens.app; print(screens.app.CoachApp.CSS_PATH.exists())"
+    css = "import screens.app; print(all(p.exists() for p in screens.app.CoachApp.CSS_PATH))"
     imported = run([str(python), "-c", css], 60, cwd=tmp_path, env=clean)
     assert imported.stdout.strip() == "True", imported.stderr
 

@@ -10,7 +10,7 @@ import pytest
 from coach.session import Session
 from tests.support.apps import MakeApp
 from tests.support.experiments import (
-    clear_after_two_pairs,
+    clear_after_three_pairs,
     finished_experiment,
     logged_app,
     mid_no_stretch_period,
@@ -42,7 +42,7 @@ def test_result_screen_snapshot(
 def test_early_end_snapshot(
     snap_compare: Any, ctx: Session, make_app: MakeApp, size: tuple[int, int]
 ) -> None:
-    clear_after_two_pairs(ctx)
+    clear_after_three_pairs(ctx)
 
     async def open_result(pilot: Any) -> None:
         await pilot.pause()

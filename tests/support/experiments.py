@@ -26,9 +26,13 @@ def logged_app(ctx: Session, make_app: MakeApp) -> MakeApp:
     return make
 
 
+# The screen tests' plans have 14-night periods, 3 settling-in nights and a first look
+# after two pairs (as plans were stored before version 3), so a few weeks make a plan.
+
+
 def finished_experiment(ctx: Session) -> Protocol:
-    """Two pairs of 14 nights ending last night: fewer cramps on every stretch night."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    """Three pairs of 14 nights ending last night: fewer cramps on every stretch night."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch", "stretch", "no-stretch")
     start = TONIGHT - timedelta(days=len(arms) * 14)
     protocol = Protocol(
         created="test",
@@ -36,6 +40,9 @@ def finished_experiment(ctx: Session) -> Protocol:
         start=start,
         arms=arms,
         run_in_rate=1.5,
+        period_nights=14,
+        washout_nights=3,
+        first_look=2,
     )
     ctx.store.set_state("experiment", protocol.to_state())
     for index in range(len(arms) * 14):
@@ -49,23 +56,27 @@ def finished_experiment(ctx: Session) -> Protocol:
     return protocol
 
 
-def clear_after_two_pairs(
+def clear_after_three_pairs(
     ctx: Session, last: date = TONIGHT - timedelta(days=1), *, last_logged: bool = True
 ) -> Protocol:
-    """A six-pair plan whose second pair ended on the night `last` (by default last
+    """A six-pair plan whose third pair ended on the night `last` (by default last
     night), every morning logged (the last one only if `last_logged`): far fewer cramps
-    on stretch nights, so the look after two pairs ends it."""
-    arms = ("no-stretch", "stretch", "stretch", "no-stretch") + ("stretch", "no-stretch") * 4
-    start = last + timedelta(days=1) - timedelta(days=4 * 14)
+    on stretch nights, so the look after three pairs ends it."""
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch", "no-stretch", "stretch")
+    arms += ("stretch", "no-stretch") * 3
+    start = last + timedelta(days=1) - timedelta(days=6 * 14)
     protocol = Protocol(
         created="test",
         run_in_start=start - timedelta(days=14),
         start=start,
         arms=arms,
         run_in_rate=1.5,
+        period_nights=14,
+        washout_nights=3,
+        first_look=3,
     )
     ctx.store.set_state("experiment", protocol.to_state())
-    for index in range(4 * 14 - (not last_logged)):
+    for index in range(6 * 14 - (not last_logged)):
         night = start + timedelta(days=index)
         stretch = arms[index // 14] == "stretch"
         ctx.store.record_cramps(night, int(index % 5 == 0) if stretch else 2 + index % 3)
@@ -82,5 +93,8 @@ def mid_no_stretch_period(ctx: Session) -> None:
         start=TONIGHT - timedelta(days=5),
         arms=("no-stretch", "stretch", "stretch", "no-stretch"),
         run_in_rate=1.0,
+        period_nights=14,
+        washout_nights=3,
+        first_look=2,
     )
     ctx.store.set_state("experiment", protocol.to_state())

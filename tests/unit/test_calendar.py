@@ -90,7 +90,17 @@ def occurrences(text: str, start: datetime, end: datetime) -> dict[str, set[date
         zone = zones.get(params["TZID"])
         dtstart = datetime.strptime(value, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
         rule = rrule.rrulestr(prop(event, "RRULE")[1], dtstart=dtstart)
+        skipped = set()
+        for line in event:  # EXDATE: instants the rule leaves out
+            head, _, value = line.partition(":")
+            if head.split(";")[0] == "EXDATE":
+                skipped |= {
+                    datetime.strptime(v, "%Y%m%dT%H%M%S").replace(tzinfo=zone)
+                    for v in value.split(",")
+                }
         for at in rule.between(start, end, inc=True):
+            if at in skipped:
+                continue
             found.setdefault(step, set()).add(at.astimezone(dateutil_tz.UTC))
     return found
 
@@ -188,3 +198,41 @@ def test_a_folder_or_a_missing_folder_is_a_one_line_error(
     assert main(["calendar", "--output", str(tmp_path / "no" / "c.ics")], context=autumn) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "does not exist" in err
+
+
+def test_during_an_experiment_the_phone_stays_silent_on_no_stretch_nights(
+    autumn: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from coach.experiment.protocol import Protocol
+
+    arms = ("no-stretch", "stretch", "stretch", "no-stretch")
+    protocol = Protocol(
+        created="test",
+        run_in_start=FIRST_NIGHT - timedelta(days=14),
+        start=FIRST_NIGHT + timedelta(days=2),
+        arms=arms,
+        period_nights=7,
+        washout_nights=2,
+    )
+    autumn.store.set_state("experiment", protocol.to_state())
+    out = tmp_path / "coach.ics"
+    said = run(["calendar", "--output", str(out)], autumn, capsys)
+    assert "no stretch reminder on its 14 no-stretch nights" in said
+    assert "run `coach calendar` again and import the new file" in said
+    window = (
+        datetime(2026, 10, 19, 12, 0, tzinfo=BERLIN),
+        datetime(2026, 11, 30, 12, 0, tzinfo=BERLIN),
+    )
+    stretch = occurrences(out.read_text(), *window)["stretch"]
+    # A night is named by its evening: Saturday's 00:30 bedtime puts its stretch on Sunday.
+    nights = {(at.astimezone(BERLIN) - timedelta(hours=12)).date() for at in stretch}
+    for offset in range(42):
+        night = FIRST_NIGHT + timedelta(days=offset)
+        plan = json.loads(run(["plan", "--date", night.isoformat(), "--json"], autumn, capsys))
+        told = "stretch" in [step["id"] for step in plan["steps"]]
+        # The calendar says what `coach plan` says, night by night: no alarm on a
+        # no-stretch night, the usual one before the plan, in stretch periods and after.
+        assert (night in nights) == told, night
+    assert FIRST_NIGHT + timedelta(days=2) not in nights  # the plan's first night
+    assert FIRST_NIGHT + timedelta(days=9) in nights  # a stretch period
+    assert FIRST_NIGHT + timedelta(days=30) in nights  # after the plan

@@ -18,6 +18,7 @@ from coach.cli.main import main
 from coach.clock import FakeClock
 from coach.diary.nights import Diary
 from coach.experiment import protocol as experiment
+from coach.experiment.design import PERIOD_NIGHTS, WASHOUT_NIGHTS
 from coach.experiment.protocol import (
     MAX_PAIRS,
     Estimate,
@@ -82,7 +83,7 @@ def follow_plan(
     arm's rate). Returns the final result JSON and the nights seen of each arm."""
     rng = random.Random(seed)
     seen = {"stretch": 0, "no-stretch": 0}
-    for _ in range(400):
+    for _ in range(800):
         evening(clock, night)
         plan = run_json(ctx, capsys, "plan")
         experiment = plan["experiment"]
@@ -135,22 +136,25 @@ def test_helps_when_stretch_nights_have_clearly_fewer_cramps(
     assert seen["stretch"] == seen["no-stretch"] > 0
     assert result["status"] == "complete"
     assert result["verdict"] == "helps"
-    # So clear a difference ends the plan at an interim look, well before its 8 pairs,
-    # and the next night's plan (where `follow_plan` stopped) is the usual routine.
+    # So clear a difference ends the plan at an interim look, before its last pair, and
+    # the next night's plan (where `follow_plan` stopped) is the usual routine.
     assert result["ended_early"]["reason"] == "benefit"
-    assert seen["stretch"] == 14 * result["ended_early"]["after_pairs"] < 14 * 8
+    pairs = load_protocol(ctx.store).pairs  # type: ignore[union-attr]
+    assert seen["stretch"] == PERIOD_NIGHTS * result["ended_early"]["after_pairs"]
+    assert result["ended_early"]["after_pairs"] < pairs
     low, high = result["rate_ratio"]["interval95"]
     assert low < result["rate_ratio"]["estimate"] < high < 1
     assert result["p_benefit"] > 0.9
     assert result["adherence"] == 1.0
-    # Washouts are left out: 3 of every 14 nights.
-    assert result["nights"]["washout"] == 3 * (seen["stretch"] + seen["no-stretch"]) // 14
+    # Washouts are left out: the first nights of every period.
+    total = seen["stretch"] + seen["no-stretch"]
+    assert result["nights"]["washout"] == WASHOUT_NIGHTS * total // PERIOD_NIGHTS
     assert result["nights"]["stretch"] + result["nights"]["no_stretch"] == (
         seen["stretch"] + seen["no-stretch"] - result["nights"]["washout"]
     )
     assert result["nights"]["unlogged"] == 0
     _, out, _ = run(ctx, capsys, "experiment", "result")
-    assert "Stretching seems to help you." in out
+    assert "Stretching seems to help you" in out
     assert "fewer cramps" in out and "cannot be blinded" in out
 
 
@@ -230,7 +234,8 @@ def test_a_sparse_diary_is_told_how_long_and_starts_only_when_confirmed(
     code, _, err = run(ctx, capsys, "experiment", "start")
     assert code == 1 and err.count("\n") == 1
     assert "3 cramps on 3 nights" in err and "At about 1.5 cramps a week" in err
-    assert "longer than the longest plan (80 weeks)" in err and "no clear difference" in err
+    assert "even the longest plan (80 weeks)" in err and "no clear difference" in err
+    assert "times in 10" in err and "weaker evidence" in err
     assert "--anyway" in err
     assert load_protocol(ctx.store) is None
     code, out, _ = run(ctx, capsys, "experiment", "start", "--anyway")
@@ -353,16 +358,19 @@ def test_each_pair_holds_both_arms_and_pairs_follow_the_rate() -> None:
         cramps=3,
         squares=3,
     )
-    assert sparse.pairs_needed is not None and sparse.pairs_needed > MAX_PAIRS == sparse.pairs == 20
+    assert sparse.pairs_needed is not None and sparse.pairs_needed > MAX_PAIRS == sparse.pairs
     protocol = Protocol(
         created="t", run_in_start=date(2026, 1, 1), start=date(2026, 1, 15), arms=arms
     )
     first = assignment(protocol, date(2026, 1, 15))
     assert first is not None and first.washout and first.period == 1
-    settled = assignment(protocol, date(2026, 1, 18))
+    settling = assignment(protocol, date(2026, 1, 15) + timedelta(days=WASHOUT_NIGHTS - 1))
+    assert settling is not None and settling.washout
+    settled = assignment(protocol, date(2026, 1, 15) + timedelta(days=WASHOUT_NIGHTS))
     assert settled is not None and not settled.washout
     assert assignment(protocol, date(2026, 1, 14)) is None  # before: not randomised
-    assert assignment(protocol, date(2026, 1, 15) + timedelta(days=14 * 12)) is None  # after
+    last = date(2026, 1, 15) + timedelta(days=PERIOD_NIGHTS * len(arms))
+    assert assignment(protocol, last) is None  # after
 
 
 def test_the_planner_path_never_loads_scipy() -> None:
@@ -399,21 +407,43 @@ def test_a_damaged_plan_never_takes_the_stretch_away_and_stop_clears_it(
 
 
 def test_the_model_recovers_a_known_rate_ratio() -> None:
-    from coach.experiment.model import fit_rate_ratio
+    from coach.experiment.model import PairTotals, fit_pairs
 
     rng = random.Random(11)
-    nights = 8 * 28
-    stretch = [(n // 14) % 2 == 0 for n in range(nights)]
-    counts = [_poisson(0.5 if s else 1.5, rng) for s in stretch]
-    estimate = fit_rate_ratio(
-        counts, stretch, [n / 28 for n in range(nights)], [n // 28 for n in range(nights)]
-    )
-    assert estimate is not None
+    # Ten pairs of 21 counted nights: a third of the cramps on stretch nights.
+    pairs = [
+        PairTotals(
+            stretch_cramps=sum(_poisson(0.5, rng) for _ in range(21)),
+            stretch_nights=21,
+            other_cramps=sum(_poisson(1.5, rng) for _ in range(21)),
+            other_nights=21,
+        )
+        for _ in range(10)
+    ]
+    estimate = fit_pairs(pairs)
+    assert estimate is not None and estimate.df == 11  # 2 prior pseudo-pairs + 10 - 1
     low, high = estimate.interval()
     assert low < 1 / 3 < high and high < 0.6
     assert estimate.prob_below(1.0) > 0.999
-    # The interval and the probabilities come from the same normal posterior.
-    assert estimate.prob_below(high) == pytest.approx(0.975, abs=1e-4)
+    # The interval and the probabilities come from the same t posterior.
+    assert estimate.prob_below(high) == pytest.approx(0.975, abs=1e-6)
+    # One usable pair says nothing; a pair with a period not logged at all is left out.
+    assert fit_pairs(pairs[:1]) is None
+    assert fit_pairs([*pairs[:1], PairTotals(3, 0, 4, 21)]) is None
+
+
+def test_the_pair_model_is_not_fooled_by_bad_weeks() -> None:
+    """Cramps that cluster: whole periods run high or low. Nights within a period are not
+    independent, so the interval must widen with the spread between pairs."""
+    from coach.experiment.model import PairTotals, fit_pairs
+
+    steady = [PairTotals(20, 21, 21, 21), PairTotals(22, 21, 20, 21)] * 4
+    clustered = [PairTotals(40, 21, 6, 21), PairTotals(3, 21, 38, 21)] * 4
+    calm, stormy = fit_pairs(steady), fit_pairs(clustered)
+    assert calm is not None and stormy is not None
+    assert stormy.sd > 3 * calm.sd
+    low, high = stormy.interval()
+    assert low < 1 < high
 
 
 @pytest.mark.parametrize(
@@ -439,6 +469,7 @@ def test_the_interval_in_words(log_ratio: float, sd: float, words: str) -> None:
         estimate=Estimate(log_ratio=log_ratio, sd=sd),
         nights=nights,
         adherence=1.0,
+        p_benefit=0.5,
     )
     assert result.interval_words() == words
     assert words in result.summary()
@@ -448,17 +479,21 @@ def test_the_calibration_bench_runs_on_the_real_code() -> None:
     """A smoke run, so the bench keeps working as the core changes (figures: bench/README)."""
     bench = Path(__file__).resolve().parents[2] / "bench" / "experiment_calibration.py"
     result = subprocess.run(
-        [sys.executable, str(bench), "--quick", "--users", "8"],
+        [sys.executable, str(bench), "--quick", "--users", "8", "--rows", "0,7,12"],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if "baseline" in line]
-    assert len(rows) == 4 and "50% fewer cramps" in rows[2]
+    names = ("no effect ", "50% fewer ", "50% more (harm) ")
+    rows = [line for line in result.stdout.splitlines() if line.startswith(names)]
+    assert [row.split("  ")[0] for row in rows] == ["no effect", "50% fewer", "50% more (harm)"]
 
 
-# --- early stopping: interim looks after each pair, from the second --------------------
+# --- early stopping: interim looks after each pair, from the third ---------------------
+
+PAIR = 2 * PERIOD_NIGHTS
+"""Nights in a pair of periods."""
 
 
 def stored_plan(ctx: Session, start: date, pairs: int) -> Protocol:
@@ -494,30 +529,30 @@ def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back
 ) -> None:
     start = date(2026, 12, 1)
     protocol = stored_plan(ctx, start, pairs=6)
-    assert protocol.look_pairs() == range(2, 6)
-    last = protocol.pair_end(2)  # the last night of the second pair: the first look
-    # Every night of two pairs logged but the last: fewer cramps on stretch nights.
-    log_nights(ctx, protocol, 2 * 28 - 1, {"stretch": 0.3, "no-stretch": 3.0})
+    assert protocol.look_pairs() == range(3, 6)
+    last = protocol.pair_end(3)  # the last night of the third pair: the first look
+    # Every night of three pairs logged but the last: fewer cramps on stretch nights.
+    log_nights(ctx, protocol, 3 * PAIR - 1, {"stretch": 0.3, "no-stretch": 3.0})
     morning(clock, last)
     # The morning after, before the log: the look waits for it (or for noon).
     status = run_json(ctx, capsys, "experiment", "status")
     assert status["status"] == "running" and status["protocol"]["ended_early"] is None
     nxt = run_json(ctx, capsys, "plan", "--date", (last + timedelta(days=1)).isoformat())
-    assert nxt["experiment"]["period"] == 5
+    assert nxt["experiment"]["period"] == 7
     # The morning log that completes the pair takes the look, and says how it ended.
     code, out, _ = run(ctx, capsys, "cramp", "--count", "0")
     assert code == 0
     lines = out.splitlines()  # after "Recorded" (and the red flags the log raised)
     ended = [line for line in lines if line.startswith("The experiment ended early")]
     assert len(ended) == 1 and ended[0].startswith(
-        "The experiment ended early, after 2 of its 6 pairs"
+        "The experiment ended early, after 3 of its 6 pairs"
     )
     assert lines[-1] == "`coach experiment result` shows the answer."
     status = run_json(ctx, capsys, "experiment", "status")
     assert status["status"] == "complete"
     assert status["protocol"]["ended_early"] == {
         "night": (last + timedelta(days=1)).isoformat(),
-        "after_pairs": 2,
+        "after_pairs": 3,
         "through": last.isoformat(),
         "reason": "benefit",
     }
@@ -531,59 +566,65 @@ def test_a_clear_benefit_ends_the_plan_after_the_look_and_the_stretch_comes_back
     assert result["status"] == "complete" and result["verdict"] == "helps"
     assert result["ended_early"]["reason"] == "benefit"
     assert result["rate_ratio"]["interval95"][1] < 1
-    assert result["nights"]["washout"] == 4 * 3  # two pairs: four periods
-    assert result["nights"]["stretch"] + result["nights"]["no_stretch"] == 4 * 11
+    assert result["nights"]["washout"] == 6 * WASHOUT_NIGHTS  # three pairs: six periods
+    counted = result["nights"]["stretch"] + result["nights"]["no_stretch"]
+    assert counted == 6 * (PERIOD_NIGHTS - WASHOUT_NIGHTS)
     # The answer was fixed at the look: a log changed afterwards leaves it as it was.
-    run(ctx, capsys, "cramp", "--night", (start + timedelta(days=5)).isoformat(), "--count", "9")
+    run(ctx, capsys, "cramp", "--night", (start + timedelta(days=9)).isoformat(), "--count", "9")
     assert run_json(ctx, capsys, "experiment", "result") == result
     _, out, _ = run(ctx, capsys, "experiment", "result")
-    assert "Stretching seems to help you." in out
-    assert "ended early, after 2 of its 6 pairs" in out and "stretches every night" in out
+    assert "Stretching seems to help you" in out
+    assert "ended early, after 3 of its 6 pairs" in out and "stretches every night" in out
+    assert "1 time in 20, by chance alone" in out and "expectation" in out
     _, out, _ = run(ctx, capsys, "experiment", "status")
     assert "ended early" in out and "clearly fewer cramps" in out
     code, _, err = run(ctx, capsys, "experiment", "stop")
     assert code == 1 and "no experiment is running" in err
-    assert run_json(ctx, capsys, "experiment", "start")["started"] is True  # a new one
+    assert run_json(ctx, capsys, "experiment", "start", "--anyway")["started"] is True
 
 
 def test_no_effect_does_not_end_the_plan_for_benefit(
     ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
-    log_nights(ctx, protocol, 5 * 28, {"stretch": 1.5, "no-stretch": 1.5})
+    log_nights(ctx, protocol, 5 * PAIR, {"stretch": 1.5, "no-stretch": 1.5})
     evening(clock, protocol.pair_end(5) + timedelta(days=1))
     result = run_json(ctx, capsys, "experiment", "result")
-    assert result["verdict"] != "helps" and result["status"] == "running"
-    assert result["ended_early"] is None and result["rate_ratio"] is None  # no peeking
-    # Every look due was taken (after pairs 2 to 5), none ended it: the plan goes on.
-    stored = load_protocol(ctx.store)
-    assert stored is not None and stored.ended is None and stored.looked == 5
-    plan = run_json(ctx, capsys, "plan")
-    assert plan["experiment"]["period"] == 11
+    assert result["verdict"] != "helps"
+    if result["ended_early"] is None:
+        assert result["status"] == "running" and result["rate_ratio"] is None  # no peeking
+        # Every look due was taken (after pairs 3 to 5), none ended it: the plan goes on.
+        stored = load_protocol(ctx.store)
+        assert stored is not None and stored.ended is None and stored.looked == 5
+        assert run_json(ctx, capsys, "plan")["experiment"]["period"] == 11
+    else:  # a worthwhile benefit had become unlikely: futility, said as what it is
+        assert result["ended_early"]["reason"] == "futility"
+        _, out, _ = run(ctx, capsys, "experiment", "result")
+        assert "does not show that stretching does nothing for you" in out
 
 
 def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
     ctx: Session, clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
-    last = protocol.pair_end(2)
-    log_nights(ctx, protocol, 2 * 28 - 1, {"stretch": 1.0, "no-stretch": 1.0})
+    last = protocol.pair_end(3)
+    log_nights(ctx, protocol, 3 * PAIR - 1, {"stretch": 1.0, "no-stretch": 1.0})
     morning(clock, last)  # 08:00 the morning after, its log not yet in
     assert not look_due(protocol, ctx.store, ctx.settings, clock.now())
     clock.set(clock.now().replace(hour=12, minute=0))  # from noon: due, logged or not
     assert look_due(protocol, ctx.store, ctx.settings, clock.now())
     ctx.store.record_cramps(last, 1)
     morning(clock, last + timedelta(days=1))
-    done = protocol._replace(looked=2)
+    done = protocol._replace(looked=3)
     assert not look_due(done, ctx.store, ctx.settings, clock.now())  # taken once
-    # The next look (after pair 3) waits for that pair's last morning.
-    log_nights(ctx, protocol, 3 * 28 - 1, {"stretch": 1.0, "no-stretch": 1.0})
-    morning(clock, protocol.pair_end(3))
+    # The next look (after pair 4) waits for that pair's last morning.
+    log_nights(ctx, protocol, 4 * PAIR - 1, {"stretch": 1.0, "no-stretch": 1.0})
+    morning(clock, protocol.pair_end(4))
     assert not look_due(done, ctx.store, ctx.settings, clock.now())
-    ctx.store.record_cramps(protocol.pair_end(3), 0)
+    ctx.store.record_cramps(protocol.pair_end(4), 0)
     assert look_due(done, ctx.store, ctx.settings, clock.now())
     # Never after the last pair (the planned end has its own analysis), nor once over.
-    assert list(protocol.look_pairs()) == [2, 3, 4, 5]
+    assert list(protocol.look_pairs()) == [3, 4, 5]
     assert not look_due(done._replace(stopped=last), ctx.store, ctx.settings, clock.now())
 
 
@@ -591,34 +632,34 @@ def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(
     ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
-    last = protocol.pair_end(2)
+    last = protocol.pair_end(3)
     # The plan kept being followed for ten more nights before anything asked.
-    log_nights(ctx, protocol, 2 * 28 + 10, {"stretch": 0.3, "no-stretch": 3.0})
+    log_nights(ctx, protocol, 3 * PAIR + 10, {"stretch": 0.3, "no-stretch": 3.0})
     tonight = last + timedelta(days=11)
     evening(clock, tonight)
     result = run_json(ctx, capsys, "experiment", "result")
     assert result["ended_early"] == {
         "night": tonight.isoformat(),
-        "after_pairs": 2,
+        "after_pairs": 3,
         "through": last.isoformat(),
         "reason": "benefit",
     }
-    # Only the two pairs' nights count; the ten after are neither counted nor left out.
-    assert sum(result["nights"].values()) == 2 * 28
+    # Only the three pairs' nights count; the ten after are neither counted nor left out.
+    assert sum(result["nights"].values()) == 3 * PAIR
     assert run_json(ctx, capsys, "plan")["experiment"] is None
 
 
 def test_the_bench_and_the_app_take_the_same_look_on_the_same_nights(
     ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
-    """bench/experiment_calibration.py calls `first_stop` on simulated nights; the app and
-    the commands take the looks one by one through `advance`. Same nights, same end."""
+    """`first_stop` takes the looks in order on a list of nights; the app and the commands
+    take them one by one through `advance`. Same nights, same end."""
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
-    log_nights(ctx, protocol, 8 * 28, {"stretch": 0.8, "no-stretch": 1.6}, seed=11)
+    log_nights(ctx, protocol, 8 * PAIR, {"stretch": 0.7, "no-stretch": 1.6}, seed=11)
     evening(clock, protocol.pair_end(8) + timedelta(days=1))
     found = experiment.observations(ctx.store, ctx.settings, protocol, clock.now())
-    assert len(found) == 8 * 28
-    simulated = first_stop(protocol, found)  # the bench's path
+    assert len(found) == 8 * PAIR
+    simulated = first_stop(protocol, found)
     run_json(ctx, capsys, "experiment", "result")  # the commands' path, looks all due
     stored = load_protocol(ctx.store)
     assert stored is not None and simulated is not None and stored.ended is not None
@@ -634,11 +675,34 @@ def test_a_plan_stored_without_a_stopping_rule_keeps_running_to_its_end(
     for key in ("first_look", "look_every", "stop_probability", "futility_probability"):
         del doc[key]  # as stored before early stopping was calibrated
     ctx.store.set_state("experiment", doc)
-    log_nights(ctx, protocol, 3 * 28, {"stretch": 0.3, "no-stretch": 3.0})
-    evening(clock, protocol.pair_end(3) + timedelta(days=1))
+    log_nights(ctx, protocol, 4 * PAIR, {"stretch": 0.3, "no-stretch": 3.0})
+    evening(clock, protocol.pair_end(4) + timedelta(days=1))
     result = run_json(ctx, capsys, "experiment", "result")
     assert result["status"] == "running" and result["ended_early"] is None
-    assert run_json(ctx, capsys, "plan")["experiment"]["period"] == 7
+    assert run_json(ctx, capsys, "plan")["experiment"]["period"] == 9
+
+
+def test_a_plan_stored_before_the_pair_model_keeps_its_periods_and_gets_the_new_analysis(
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    """Version 2 stored 14-night periods with 3 washout nights and no harm bar: they are
+    kept (the plan was fixed), and the pair model with harm first analyses it."""
+    start = date(2026, 12, 7)
+    arms = draw_arms(6, random.Random(9))
+    doc = Protocol(
+        created="v2", run_in_start=start - timedelta(days=14), start=start, arms=arms
+    ).to_state()
+    doc.update(period_nights=14, washout_nights=3, version=2, first_look=2)
+    for key in ("harm_probability", "harm_hold", "power"):
+        del doc[key]
+    ctx.store.set_state("experiment", doc)
+    protocol = load_protocol(ctx.store)
+    assert protocol is not None and protocol.period_nights == 14 and protocol.pairs == 6
+    log_nights(ctx, protocol, 6 * 28, {"stretch": 3.0, "no-stretch": 0.4})
+    evening(clock, start + timedelta(days=6 * 28 + 1))
+    result = run_json(ctx, capsys, "experiment", "result")
+    assert result["verdict"] == "worse" and result["ended_early"]["reason"] == "harm"
+    assert result["rate_ratio"]["interval95"][0] > 1
 
 
 def test_a_damaged_early_end_is_one_clear_error_and_never_takes_the_stretch_away(
@@ -662,13 +726,13 @@ def observed(arms: tuple[str, ...], rates: dict[str, float], seed: int) -> list[
         Observation(
             night=date(2026, 1, 1) + timedelta(days=day),
             day=day,
-            arm="stretch" if arms[day // 14] == "stretch" else "no-stretch",
-            period=day // 14 + 1,
-            washout=day % 14 < 3,
-            cramps=_poisson(rates[arms[day // 14]], rng),
-            stretched=arms[day // 14] == "stretch",
+            arm="stretch" if arms[day // PERIOD_NIGHTS] == "stretch" else "no-stretch",
+            period=day // PERIOD_NIGHTS + 1,
+            washout=day % PERIOD_NIGHTS < WASHOUT_NIGHTS,
+            cramps=_poisson(rates[arms[day // PERIOD_NIGHTS]], rng),
+            stretched=arms[day // PERIOD_NIGHTS] == "stretch",
         )
-        for day in range(len(arms) * 14)
+        for day in range(len(arms) * PERIOD_NIGHTS)
     ]
 
 
@@ -677,22 +741,37 @@ def test_the_stopping_rule_looks_only_at_the_pairs_so_far() -> None:
     protocol = Protocol(
         created="t", run_in_start=date(2025, 12, 18), start=date(2026, 1, 1), arms=arms
     )
-    # Strong benefit in the first two pairs only: the look after two pairs ends it; the
-    # look after one pair is never taken (too few nights), nor one after the last pair.
-    found = observed(arms[:4], {"stretch": 0.3, "no-stretch": 3.0}, seed=2)
-    found += observed(arms, {"stretch": 3.0, "no-stretch": 0.2}, seed=3)[4 * 14 :]
+    # Strong benefit in the first three pairs only: the look after three pairs ends it;
+    # no look is taken earlier, nor after the last pair.
+    found = observed(arms[:6], {"stretch": 0.3, "no-stretch": 3.0}, seed=2)
+    found += observed(arms, {"stretch": 3.0, "no-stretch": 0.2}, seed=3)[3 * PAIR :]
     ended = first_stop(protocol, found)
-    assert ended is not None and ended.pairs == 2 and ended.reason == "benefit"
-    assert ended.through == date(2026, 1, 1) + timedelta(days=55)
-    assert ended.nights["stretch"] + ended.nights["no_stretch"] + ended.nights["washout"] == 56
+    assert ended is not None and ended.pairs == 3 and ended.reason == "benefit"
+    assert ended.through == date(2026, 1, 1) + timedelta(days=3 * PAIR - 1)
+    assert (
+        ended.nights["stretch"] + ended.nights["no_stretch"] + ended.nights["washout"] == 3 * PAIR
+    )
     # The same nights with the stopping rule switched off: no early end.
     assert first_stop(protocol._replace(first_look=0), found) is None
-    # The same rate on both kinds of night: no early "helps"; here, at the look after
-    # three pairs, a real benefit has become unlikely (futility: "no clear difference").
-    same = first_stop(protocol, observed(arms, {"stretch": 1.5, "no-stretch": 1.5}, seed=2))
-    assert same is not None and same.pairs == 3 and same.reason == "futility"
-    assert same.verdict == "no clear difference" and same.estimate.prob_below(0.75) < 0.05
     # The mirror image ends it for harm ("worse").
     worse = observed(arms, {"stretch": 3.0, "no-stretch": 0.3}, seed=2)
-    harm = interim(protocol, worse, 2)
+    harm = interim(protocol, worse, 3)
     assert harm is not None and harm.verdict == "worse" and harm.reason == "harm"
+
+
+def test_harm_comes_before_futility_and_is_never_called_no_clear_difference() -> None:
+    """More cramps on stretch nights, not yet clear enough to call: a worthwhile benefit
+    is then very unlikely, but the plan runs on (so harm can be told) rather than ending
+    as "no clear difference"."""
+    arms = draw_arms(6, random.Random(4))
+    protocol = Protocol(
+        created="t", run_in_start=date(2025, 12, 18), start=date(2026, 1, 1), arms=arms
+    )
+    found = observed(arms, {"stretch": 1.3, "no-stretch": 1.0}, seed=5)
+    for pairs in protocol.look_pairs():
+        ended = interim(protocol, found, pairs)
+        assert ended is None or ended.reason == "harm"
+    analysis = experiment.analyse(found)
+    assert analysis.estimate is not None and analysis.p_benefit is not None
+    if analysis.estimate.interval()[0] > 1:
+        assert analysis.verdict(protocol.rules) == "worse"

@@ -220,3 +220,137 @@ def test_a_backup_with_a_stamp_out_of_range_restores_without_it(
     outcomes = fresh(ctx).store.latest_outcomes(NIGHT, NIGHT)
     assert set(outcomes) == {(NIGHT, "stretch")}
     assert run(fresh(ctx), capsys, "done", "screens-off")[0] == 0
+
+
+# --- case 4: text from records is data ----------------------------------------------------
+
+HOSTILE = "calf\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07 tight\x1b[2J\x1b[H\r\nURGENT: call 0900 666 666"
+
+
+def test_merged_text_reaches_the_terminal_as_data_and_marked(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+    other.store.record_cramps(NIGHT, 2, severity=5, notes="started a new tablet")
+    other.store.add_event(
+        NIGHT,
+        "red-flag",
+        {"flag": "fake-2026-11-22", "level": "urgent", "action": "emergency", "text": HOSTILE},
+    )
+
+    def hostile(tables: dict[str, Any]) -> None:
+        for table in ("outcomes", "cramps", "events"):
+            for doc in tables[table].values():
+                doc["origin"] = "cli@another-laptop"
+                if table == "cramps":
+                    doc["notes"] = HOSTILE
+
+    _edit(other.paths.db_dir / "2026-11.json", hostile)
+    assert run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))[0] == 0
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    for argv in (("flags",), ("report",), ("history", "--plain"), ("history",)):
+        code, out, err = run(fresh(ctx), capsys, *argv)
+        assert code == 0, (argv, err)
+        assert "\x1b" not in out + err and "\r" not in out + err and "\x07" not in out, argv
+        assert not [line for line in out.splitlines() if line.startswith("URGENT: call")], argv
+    _, flags, _ = run(fresh(ctx), capsys, "flags")
+    assert (
+        "URGENT (raised in another copy of the data, in its words): calf\ufffd tight\ufffd\ufffd"
+        " URGENT: call 0900 666 666 [fake-2026-11-22]"
+    ) in flags
+    _, report, _ = run(fresh(ctx), capsys, "report")
+    assert "(from another copy of the data) calf\ufffd tight\ufffd\ufffd URGENT: call" in report
+
+
+def test_ids_with_control_characters_do_not_fit(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+
+    def bad_id(tables: dict[str, Any]) -> None:
+        for doc in tables["outcomes"].values():
+            doc["id"] = "\x1b[2J"
+
+    _edit(other.paths.db_dir / "2026-11.json", bad_id)
+    code, _, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0 and "its 'id' is not an id" in err and "\x1b" not in err
+
+
+# --- cases 5 and 6: the data folder's trust rules, and --output ---------------------------
+
+
+@pytest.mark.parametrize("folder", ["", "backups", "db"])
+def test_a_folder_its_group_can_write_is_refused(
+    ctx: Session, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    run(ctx, capsys, "done", "stretch")
+    (ctx.paths.data_dir / folder).mkdir(exist_ok=True)
+    (ctx.paths.data_dir / folder).chmod(0o770)
+    code, out, err = run(fresh(ctx), capsys, "restore", "latest")
+    assert code == 1 and out == ""
+    assert "can be written by other users (its group)" in err and err.count("\n") == 1
+
+
+def test_links_planted_in_the_data_folder_are_never_followed(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the neighbour's private key\n")
+    run(ctx, capsys, "done", "stretch")
+    quarantine = ctx.paths.data_dir / "quarantine"
+    quarantine.mkdir(mode=0o700)
+    (quarantine / "notices.txt").symlink_to(secret)
+    code, out, err = run(fresh(ctx), capsys, "history", "--days", "1")
+    assert code == 0 and "private key" not in out + err
+    assert "notices.txt: a link was found there and removed" in err
+    assert not (quarantine / "notices.txt").is_symlink()
+    # A link at tomorrow's backup name is replaced by the real backup.
+    clock.set(datetime(2026, 11, 23, 20, 0, tzinfo=BERLIN))
+    ctx.paths.backups_dir.mkdir(mode=0o700, exist_ok=True)
+    today = ctx.paths.backups_dir / "coach-2026-11-23.zip"
+    today.symlink_to(secret)
+    assert run(fresh(ctx), capsys, "done", "stretch")[0] == 0
+    assert not today.is_symlink() and zipfile.is_zipfile(today)
+    assert secret.read_text() == "the neighbour's private key\n"
+    # A link at the config, a month file or the state file is refused, not read through.
+    fresh(ctx).store.set_state("experiment", None)  # state.json is there
+    for name in ("config.toml", "db/2026-11.json", "db/state.json"):
+        path = ctx.paths.data_dir / name
+        kept = path.read_bytes()
+        path.unlink()
+        path.symlink_to(secret)
+        code, out, err = run(fresh(ctx), capsys, "history", "--days", "1")
+        assert "private key" not in out + err and "unexpected error" not in err
+        assert "a link, which coach does not follow" in err, name
+        if path.is_symlink():
+            path.unlink()
+        else:  # state.json: set aside (the link itself moved to quarantine/)
+            assert name == "db/state.json"
+        path.write_bytes(kept)
+    assert secret.read_text() == "the neighbour's private key\n"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "folder-link"])
+def test_output_goes_only_onto_a_regular_file_or_a_new_path(
+    ctx: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    import os
+
+    target = tmp_path / "out.html"
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_text("keep me")
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link":
+        target.symlink_to(elsewhere)
+    else:
+        target.symlink_to(tmp_path)
+    for argv in (("report", "--output", str(target)), ("calendar", "--output", str(target))):
+        code, out, err = run(fresh(ctx), capsys, *argv)
+        assert code == 1 and out == "" and err.count("\n") == 1, err
+        assert f"cannot write {target}: it is " in err
+    assert elsewhere.read_text() == "keep me"
+    assert target.is_fifo() if kind == "fifo" else target.is_symlink()
+    fresh_path = tmp_path / "new.ics"
+    assert run(fresh(ctx), capsys, "calendar", "--output", str(fresh_path))[0] == 0
+    assert run(fresh(ctx), capsys, "calendar", "--output", str(fresh_path))[0] == 0  # again

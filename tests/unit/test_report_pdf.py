@@ -256,6 +256,8 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
         start=date(2026, 10, 19),
         arms=("stretch", "no-stretch"),
         run_in_rate=1.0,
+        period_nights=14,
+        washout_nights=3,
     )
     morning.store.set_state("experiment", protocol.to_state())
     out = tmp_path / "report.pdf"
@@ -268,9 +270,13 @@ def test_the_experiment_goes_after_the_first_page_s_figures(
     flat = " ".join(" ".join(pages).split())
     assert "Personal experiment: does stretching help?" in flat
     assert "cannot be blinded" in flat
-    # Each period's counts (its first 3 nights left out), a rate only from 4 nights or more.
-    assert "1 19 Oct - 01 Nov 2026 stretch 7 4 0.57" in flat
-    assert "2 02 Nov - 15 Nov 2026 no-stretch 10 4 0.40" in flat
+    # Each period's counts (its first 3 nights left out), a rate only from 4 nights or more,
+    # shown once the plan is over.
+    # CENT: the period sequence, adherence per period, and the model said.
+    assert "in pairs (S stretch, N no-stretch; 14 nights each): SN." in flat
+    assert "1 19 Oct - 01 Nov 2026 stretch 100% 7 4 0.57" in flat
+    assert "2 02 Nov - 15 Nov 2026 no-stretch 0% 10 4 0.40" in flat  # stretched anyway
+    assert "pair by pair" in flat
 
 
 def test_flags_raised_on_saving_are_listed_with_when_and_acknowledgement(
