@@ -111,7 +111,12 @@ def _recheck_flags(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `restore` and `merge` to coach's commands."""
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        run_restore,
+        RestoreOptions,
         "restore",
         help="restore the database from a daily backup",
         description="Put the database back exactly as it was in a daily backup (or, with "
@@ -132,13 +137,14 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="add the backup's records to the database instead (keeps everything written since)",
     )
-    p.set_defaults(run=run_restore, options=RestoreOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_merge,
+        MergeOptions,
         "merge",
         help="merge records from another copy of the data",
         description="Add every record from another coach data folder (say, "
         "a second machine's) that this one lacks. Safe to repeat.",
     )
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
-    p.set_defaults(run=run_merge, options=MergeOptions)

@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any, get_args
+from typing import Any
 
-from coach.diary.nights import NightFacts, StepStatus
+from coach.diary.nights import NightFacts
 from coach.diary.wording import describe_cramps
 from coach.records.store import CrampLog
-
-STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
 
 
 def night_json(facts: NightFacts) -> dict[str, Any]:

@@ -35,7 +35,16 @@ from coach.records.order import (
     next_stamp,
     order_key,
 )
-from coach.records.schema import BANDS, misfit, record_tables, state_misfit
+from coach.records.schema import (
+    BANDS,
+    LEGS,
+    OUTCOMES,
+    Leg,
+    Outcome,
+    misfit,
+    record_tables,
+    state_misfit,
+)
 from coach.system.files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.system.locks import FileLock
 from coach.system.text import printable
@@ -43,10 +52,6 @@ from coach.system.text import printable
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
-Outcome = Literal["done", "skipped", "missed"]
-OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
-Leg = Literal["left", "right", "both"]
-LEGS: tuple[Leg, ...] = get_args(Leg)
 Muscle = Literal["calf", "thigh", "foot"]
 MUSCLES: tuple[Muscle, ...] = get_args(Muscle)
 """The muscles the check-in and `coach cramp --muscle` offer. A stored log may name
@@ -56,7 +61,6 @@ NO_DATA: Mapping[str, Any] = MappingProxyType({})
 STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
-RECORD_TABLES = ("outcomes", "cramps", "events")
 QUARANTINE_DIR = "quarantine"
 NOTICES_FILE = "notices.txt"
 NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
@@ -756,10 +760,6 @@ class Store:
                 for doc in docs:
                     if doc["id"] not in gone:
                         yield name, doc
-
-    def tombstones(self, start: date, end: date) -> list[Tombstone]:
-        """The tombstones of nights start..end, in write order."""
-        return in_write_order(decode(Tombstone, d) for d in self._docs(TOMBSTONES, start, end))
 
     def cramp_records(self, start: date, end: date) -> list[CrampLog]:
         """Every morning log of nights start..end, in write order."""
