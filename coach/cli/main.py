@@ -198,14 +198,30 @@ def _tell_notices(seen: list[Session]) -> None:
 
     for ctx in seen:
         kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
-        if not ctx.store_opened and not kept.exists():
-            continue
-        for notice in ctx.store.take_notices():
-            print(f"coach: note: {notice}", file=sys.stderr)
+        try:
+            if not ctx.store_opened and not os.path.lexists(kept):
+                continue
+            notices = ctx.store.take_notices()
+        except (OSError, CoachError) as exc:  # an unreadable quarantine/ folder, say
+            notices = [f"{kept.parent}: cannot be read ({getattr(exc, 'strerror', exc)})"]
+        for notice in notices:
+            with contextlib.suppress(OSError, ValueError):
+                print(f"coach: note: {notice}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character (PYTHONIOENCODING=ascii) gets a `?` for it,
+    never an error after the record was saved."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                reconfigure(errors="replace")
 
 
 def main(argv: Sequence[str] | None = None, *, context: Session | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     seen: list[Session] = []
     try:
         return _main(argv, context, seen)
@@ -235,7 +251,8 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
         if settings is not None and settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
         # Flush here, not at exit: a full or closed stdout must be reported like any error.
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with its stdout closed
+            sys.stdout.flush()
         return code
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2

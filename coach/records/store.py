@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -336,7 +337,14 @@ class Store:
         given out once."""
         found, self.notices = self.notices, []
         raw = b""
-        if self.notices_file.is_symlink():
+        try:
+            info = os.lstat(self.notices_file)
+        except FileNotFoundError:
+            return list(dict.fromkeys(found))
+        except OSError as exc:
+            found.append(f"{self.quarantine_dir}: cannot be read ({exc.strerror})")
+            return list(dict.fromkeys(found))
+        if stat.S_ISLNK(info.st_mode):
             # Never followed (its target is not shown): a link there is not coach's.
             with contextlib.suppress(OSError):
                 self.notices_file.unlink()
