@@ -22,17 +22,15 @@ from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
 from coach.planner import Plan, current_night, last_slept_night, plan_night
 from coach.records.backup import Backups
+from coach.records.schema import LEGS, Leg, Outcome
 from coach.records.store import (
     BANDS,
-    LEGS,
     MUSCLES,
     PAUSE_EVENT,
     TOMBSTONES,
     CrampLog,
     Event,
-    Leg,
     Muscle,
-    Outcome,
     StepRecord,
     Store,
     Tombstone,

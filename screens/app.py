@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -15,8 +15,9 @@ from textual.screen import ModalScreen, Screen
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night
-from coach.session import Outcome, Session, StepRecord, Tombstone
+from coach.session import Session, Tombstone
 from coach.settings.model import Settings
+from screens.base import Params, Result
 from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
 from screens.tonight import TonightScreen
 
@@ -378,35 +379,16 @@ class CoachApp(App[None]):
         """The night the app is about now (it rolls over at noon)."""
         return current_night(self.settings, self.clock.now())
 
-    def record_step(
-        self,
-        night: date,
-        step: str,
-        outcome: Outcome,
-        *,
-        reason: str | None = None,
-        late: bool = False,
-        detail: Mapping[str, Any] | None = None,
-    ) -> StepRecord | None:
-        """Record an outcome; on a storage failure, say so and return None."""
+    def saved(
+        self, change: Callable[Params, Result], /, *args: Params.args, **kwargs: Params.kwargs
+    ) -> Result | None:
+        """Make a change through the session (`app.saved(app.session.record_step, ...)`);
+        on a storage failure, say so and return None."""
         try:
-            return self.session.record_step(
-                night, step, outcome, reason=reason, late=late, detail=detail
-            )
+            return change(*args, **kwargs)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return None
-
-    def record_event(
-        self, kind: str, data: Mapping[str, Any], *, night: date | None = None
-    ) -> bool:
-        """Add an event (to tonight unless told); False, and a message, if it was not saved."""
-        try:
-            self.session.add_event(night or self.tonight(), kind, data)
-        except CoachError as exc:
-            self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
-            return False
-        return True
 
     def undo(self) -> Tombstone | None:
         """Take back the latest change and say what it was (or that there was none)."""
@@ -524,7 +506,7 @@ class CoachApp(App[None]):
             self.notify(f"{step_id} is not on the plan for that night.", severity="warning")
             return
         late = overtaken(plan, step_id, self.clock.now())
-        if self.record_step(night, step_id, "done", late=late):
+        if self.saved(self.session.record_step, night, step_id, "done", late=late):
             self.notify(f"{step.title}: done.")
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_view", None)

@@ -9,24 +9,28 @@ only reads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from coach.clock import Clock
-from coach.session import Outcome, Session, StepRecord, Tombstone
+from coach.session import Session, Tombstone
 from coach.settings.model import Settings
-from screens.textual_shim import FooterKey, mark_bindings_ready
+from screens.textual_shim import FooterKey, LetterPassingInput, mark_bindings_ready
 
 if TYPE_CHECKING:
     from coach.desktop.voice import Speaker
+
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+"""A change's arguments and result, for `CoachServices.saved`."""
 
 
 class CoachServices(Protocol):
@@ -46,20 +50,9 @@ class CoachServices(Protocol):
 
     def undo(self) -> Tombstone | None: ...
 
-    def record_step(
-        self,
-        night: date,
-        step: str,
-        outcome: Outcome,
-        *,
-        reason: str | None = None,
-        late: bool = False,
-        detail: Mapping[str, Any] | None = None,
-    ) -> StepRecord | None: ...
-
-    def record_event(
-        self, kind: str, data: Mapping[str, Any], *, night: date | None = None
-    ) -> bool: ...
+    def saved(
+        self, change: Callable[Params, Result], /, *args: Params.args, **kwargs: Params.kwargs
+    ) -> Result | None: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
 
@@ -87,22 +80,9 @@ class CoachModal(ModalScreen[ResultType]):
     ]
 
 
-class NumberInput(Input):
+class NumberInput(LetterPassingInput):
     """A field for a number that lets letters through to the keys of the screen and app:
     in it, `c` still opens "Cramping now" and a form's own letter keys still work."""
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character is not None and character.isalpha():
-            return False
-        return super().check_consume_key(key, character)
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.character is not None and event.character.isalpha():
-            # Skip Input's own key handler (Textual runs one per class in the MRO) but let
-            # the event bubble, so the screen's and the app's bindings get it.
-            event.prevent_default()
-            return
-        await super()._on_key(event)
 
 
 def services(node: DOMNode) -> CoachServices:

@@ -134,8 +134,14 @@ class CrampScreen(Screen[bool]):
         self._start_mono = app.clock.monotonic()
         self.query_one("#red-flag").display = False
         self.query_one("#cramp-form").display = False
-        app.record_event(EPISODE, self._data(None, None, None), night=self.night)
+        self._record(self._data(None, None, None))
         self.set_interval(TICK_SECONDS, self.tick)
+
+    def _record(self, data: dict[str, Any]) -> bool:
+        """Write the episode's event on the night it began; False (and said) if not saved."""
+        app = services(self)
+        night = self.night or app.tonight()
+        return app.saved(app.session.add_event, night, EPISODE, data) is not None
 
     def _data(self, minutes: float | None, severity: int | None, leg: str | None) -> dict[str, Any]:
         assert self.started is not None
@@ -157,7 +163,7 @@ class CrampScreen(Screen[bool]):
             # Saved now, still going: the save's red-flag check raises (and keeps) the
             # flag while the cramp lasts.
             ongoing = {**self._data(round(seconds / 60, 3), None, None), "ongoing": True}
-            services(self).record_event(EPISODE, ongoing, night=self.night)
+            self._record(ongoing)
             self._show_red_flag()
 
     def _show_red_flag(self) -> None:
@@ -182,7 +188,7 @@ class CrampScreen(Screen[bool]):
         if not self.form_open and self.elapsed() < MISTAKE_SECONDS:
             # Opened by mistake (c is one key from anywhere): take back the started episode.
             data = {**self._data(None, None, None), "cancelled": True}
-            if services(self).record_event(EPISODE, data, night=self.night):
+            if self._record(data):
                 self.notify("Closed: no cramp logged.")
             self.dismiss(False)
             return
@@ -209,9 +215,7 @@ class CrampScreen(Screen[bool]):
             return
         leg_value = self.query_one("#cramp-leg", Select).value if details else None
         leg = leg_value if isinstance(leg_value, str) else None
-        if services(self).record_event(
-            EPISODE, self._data(minutes, severity, leg), night=self.night
-        ):
+        if self._record(self._data(minutes, severity, leg)):
             self.notify(f"Cramp logged: {clock_text(minutes * 60)}.")
         if minutes * 60 > CRAMP_LIMIT_SECONDS:
             self._show_red_flag()

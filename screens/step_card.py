@@ -81,7 +81,7 @@ class StepCardScreen(Screen[str | None]):
     def action_done(self) -> None:
         app = services(self)
         late = self.row.state == "late"
-        if app.record_step(self.night, self.row.id, "done", late=late):
+        if app.saved(app.session.record_step, self.night, self.row.id, "done", late=late):
             self.notify(f"{self.row.planned.title}: done.")
             self.dismiss("done")
 
@@ -90,7 +90,8 @@ class StepCardScreen(Screen[str | None]):
             if reason is None:
                 return
             app = services(self)
-            if app.record_step(self.night, self.row.id, "skipped", reason=reason or None):
+            record = app.session.record_step
+            if app.saved(record, self.night, self.row.id, "skipped", reason=reason or None):
                 self.notify(f"{self.row.planned.title}: skipped.")
                 self.dismiss("skipped")
 

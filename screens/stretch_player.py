@@ -324,8 +324,14 @@ class StretchScreen(Screen[Outcome | None]):
             reason = f"stopped after {what}"
         self.recorded = outcome
         app = services(self)
-        if app.record_step(
-            self.night, "stretch", outcome, reason=reason, late=self.late, detail=detail
+        if app.saved(
+            app.session.record_step,
+            self.night,
+            "stretch",
+            outcome,
+            reason=reason,
+            late=self.late,
+            detail=detail,
         ):
             self.notify(f"Stretches recorded as {outcome} ({what}).")
 

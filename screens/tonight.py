@@ -329,7 +329,9 @@ class TonightScreen(Screen[None]):
         if row is None:
             return
         app = services(self)
-        if app.record_step(app.tonight(), row.id, "done", late=row.state == "late"):
+        if app.saved(
+            app.session.record_step, app.tonight(), row.id, "done", late=row.state == "late"
+        ):
             self.notify(f"{row.planned.title}: done.")
         self.refresh_view()
 
@@ -346,7 +348,8 @@ class TonightScreen(Screen[None]):
             if reason is None:
                 return
             app = services(self)
-            if app.record_step(app.tonight(), row.id, "skipped", reason=reason or None):
+            night = app.tonight()
+            if app.saved(app.session.record_step, night, row.id, "skipped", reason=reason or None):
                 self.notify(f"{row.planned.title}: skipped.")
             self.refresh_view()
 

@@ -274,7 +274,8 @@ class WindDownScreen(Screen[None]):
             # The stretches are recorded by the player, with the holds done.
             self.action_stretches()
             return
-        if app.record_step(self.view.night if self.view else app.tonight(), current.id, "done"):
+        night = self.view.night if self.view else app.tonight()
+        if app.saved(app.session.record_step, night, current.id, "done"):
             self.notify(f"{current.planned.title}: done.")
         self.refresh_view()
 
@@ -288,7 +289,8 @@ class WindDownScreen(Screen[None]):
             if reason is None:
                 return
             app = services(self)
-            if app.record_step(night, current.id, "skipped", reason=reason or None):
+            record = app.session.record_step
+            if app.saved(record, night, current.id, "skipped", reason=reason or None):
                 self.notify(f"{current.planned.title}: skipped.")
             self.refresh_view()
 

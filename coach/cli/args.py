@@ -10,7 +10,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeAlias, TypeVar
 
 from coach.errors import CoachError, UsageError
 from coach.settings.model import parse_hhmm
@@ -18,12 +18,37 @@ from coach.settings.model import parse_hhmm
 if TYPE_CHECKING:
     from coach.session import Session
 
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-"""What each command module's `register` adds its parser to (coach.cli.main's `COMMAND`)."""
+Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
+"""What each command module's `register` adds its parser to (coach.cli.main's `COMMANDS`)."""
 
 
 class NoOptions(NamedTuple):
     """The options of a command that takes none."""
+
+
+Options = TypeVar("Options", bound=tuple[Any, ...])
+"""A command's typed options: a NamedTuple whose fields are its arguments' destinations."""
+
+
+ParserT = TypeVar("ParserT", bound=argparse.ArgumentParser)
+
+
+def command(
+    sub: argparse._SubParsersAction[ParserT],
+    run: Callable[[Options, Session], int],
+    options: type[Options],
+    name: str,
+    *,
+    kind: str = "cli",
+    **parser: Any,
+) -> ParserT:
+    """Add a command: its parser (`name` and `parser` go to `add_parser`), its handler, and
+    the options type the handler takes, paired here so mypy checks that they fit.
+    coach.cli.main builds the options by field name from the parsed arguments. `kind`: the
+    session the command runs in ('daemon' for `coach daemon`; stamped on its records)."""
+    added = sub.add_parser(name, **parser)
+    added.set_defaults(run=run, options=options, kind=kind)
+    return added
 
 
 FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2100, 12, 31)

@@ -78,7 +78,12 @@ def _experiment_nights(ctx: Session, tonight: date) -> tuple[list[date], str | N
 
 def register(sub: Subparsers) -> None:
     """Add `calendar` to coach's commands."""
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        run,
+        CalendarOptions,
         "calendar",
         help="the routine as a calendar file for your phone",
         description="Write the evening routine as an iCalendar (.ics) file: each enabled "
@@ -88,4 +93,3 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--output", metavar="FILE", help="write to FILE (like coach.ics) instead of printing"
     )
-    p.set_defaults(run=run, options=CalendarOptions)

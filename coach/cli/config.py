@@ -53,7 +53,7 @@ def run_keys(options: NoOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `config` and its actions to coach's commands."""
-    from coach.cli.args import NoOptions, Parser
+    from coach.cli.args import NoOptions, Parser, command
 
     p = sub.add_parser(
         "config",
@@ -62,17 +62,16 @@ def register(sub: Subparsers) -> None:
         "`coach config set steps.stretch.offset_minutes -15`.",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
-    get = actions.add_parser("get", help="print the value in force for KEY")
+    get = command(actions, run_get, KeyOptions, "get", help="print the value in force for KEY")
     get.add_argument("key", metavar="KEY")
-    get.set_defaults(run=run_get, options=KeyOptions)
-    put = actions.add_parser("set", help="set KEY to VALUE, keeping the rest of the file")
+    put = command(
+        actions, run_set, SetOptions, "set", help="set KEY to VALUE, keeping the rest of the file"
+    )
     put.add_argument("key", metavar="KEY")
     put.add_argument("value", metavar="VALUE")
-    put.set_defaults(run=run_set, options=SetOptions)
-    unset = actions.add_parser("unset", help="remove KEY so its default applies")
+    unset = command(
+        actions, run_unset, KeyOptions, "unset", help="remove KEY so its default applies"
+    )
     unset.add_argument("key", metavar="KEY")
-    unset.set_defaults(run=run_unset, options=KeyOptions)
-    path = actions.add_parser("path", help="print where config.toml is")
-    path.set_defaults(run=run_path, options=NoOptions)
-    keys = actions.add_parser("keys", help="list every key")
-    keys.set_defaults(run=run_keys, options=NoOptions)
+    command(actions, run_path, NoOptions, "path", help="print where config.toml is")
+    command(actions, run_keys, NoOptions, "keys", help="list every key")

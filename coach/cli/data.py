@@ -70,9 +70,29 @@ def run_merge(options: MergeOptions, ctx: Session) -> int:
         raise UsageError("that is this copy's own data folder; name the other copy")
     added = ctx.store.merge_from(db_dir)
     print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    said = _merge_plan(ctx, db_dir)
+    if said:
+        print(said)
     if added:
         _recheck_flags(ctx)
     return 0
+
+
+def _merge_plan(ctx: Session, db_dir: Path) -> str | None:
+    """The other copy's experiment plan, if it has one: kept, combined or left (the older
+    of two different plans stays), in words."""
+    from coach.errors import CoachError
+    from coach.experiment.checks import merge_plan
+    from coach.records.files import read_tables
+
+    try:
+        tables = read_tables(db_dir / "state.json")
+    except FileNotFoundError:
+        return None
+    except CoachError as exc:
+        return f"The other copy's small state file was not read ({exc}); no plan was taken."
+    state = tables.get("state", {})
+    return merge_plan(ctx.store, state.get("1") if isinstance(state, dict) else None)
 
 
 RECHECK_NIGHTS = 14
@@ -91,7 +111,12 @@ def _recheck_flags(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `restore` and `merge` to coach's commands."""
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        run_restore,
+        RestoreOptions,
         "restore",
         help="restore the database from a daily backup",
         description="Put the database back exactly as it was in a daily backup (or, with "
@@ -112,13 +137,14 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="add the backup's records to the database instead (keeps everything written since)",
     )
-    p.set_defaults(run=run_restore, options=RestoreOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_merge,
+        MergeOptions,
         "merge",
         help="merge records from another copy of the data",
         description="Add every record from another coach data folder (say, "
         "a second machine's) that this one lacks. Safe to repeat.",
     )
     p.add_argument("folder", metavar="DIR", help="the other data folder (or its db/ folder)")
-    p.set_defaults(run=run_merge, options=MergeOptions)

@@ -53,18 +53,23 @@ def run_forget(options: ForgetOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `undo` and `forget` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, NoOptions, night_arg
+    from coach.cli.args import NIGHT_METAVAR, NoOptions, command, night_arg
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_undo,
+        NoOptions,
         "undo",
         help="take back the latest change",
         description="Take back the latest change made in this data folder (a step, a cramp "
         "log, a cramp episode, a paused night) and say what it was. Run it again to take "
         "back the one before.",
     )
-    p.set_defaults(run=run_undo, options=NoOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_forget,
+        ForgetOptions,
         "forget",
         help="remove a night's records",
         description="Remove a night's records: all of them, one step's (--step), or its "
@@ -74,4 +79,3 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, required=True)
     p.add_argument("--step", metavar="ID", help="only this step's records")
     p.add_argument("--cramps", action="store_true", help="only the cramp log and episodes")
-    p.set_defaults(run=run_forget, options=ForgetOptions)

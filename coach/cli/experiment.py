@@ -158,7 +158,7 @@ def run_stop(options: JsonOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `experiment` and its actions to coach's commands."""
-    from coach.cli.args import Parser, add_plain
+    from coach.cli.args import Parser, add_plain, command
 
     p = sub.add_parser(
         "experiment",
@@ -167,19 +167,28 @@ def register(sub: Subparsers) -> None:
         "nights in random order, then an honest answer from your own cramp diary.",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser, required=True)
+
+    def about(text: str) -> dict[str, str]:
+        return {"help": text, "description": text[0].upper() + text[1:] + "."}
+
+    start = command(
+        actions,
+        run_start,
+        StartOptions,
+        "start",
+        **about("check your diary and start (a run-in first if it is short)"),
+    )
+    start.add_argument(
+        "--anyway",
+        action="store_true",
+        help="start the longest plan even when your cramp rate makes an answer unlikely",
+    )
     for name, handler, text in (
-        ("start", run_start, "check your diary and start (a run-in first if it is short)"),
         ("status", run_status, "the plan, and what tonight is"),
         ("result", run_result, "the answer so far, in plain words"),
         ("stop", run_stop, "stop; the usual routine comes back tonight"),
     ):
-        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        command(actions, handler, JsonOptions, name, **about(text))
+    for action in actions.choices.values():
         action.add_argument("--json", action="store_true", help="print JSON for scripts")
         add_plain(action)
-        if name == "start":
-            action.add_argument(
-                "--anyway",
-                action="store_true",
-                help="start the longest plan even when your cramp rate makes an answer unlikely",
-            )
-        action.set_defaults(run=handler, options=StartOptions if name == "start" else JsonOptions)

@@ -55,9 +55,12 @@ def run(options: FlagsOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `flags` to coach's commands."""
-    from coach.cli.args import add_plain
+    from coach.cli.args import add_plain, command
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run,
+        FlagsOptions,
         "flags",
         help="red flags raised and not yet acknowledged",
         description="The red flags your records raised (a cramp over 10 minutes, signs of a "
@@ -66,4 +69,3 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     p.add_argument("--ack", metavar="ID", help="acknowledge the flag ID (you have read it)")
     add_plain(p)
-    p.set_defaults(run=run, options=FlagsOptions)

@@ -47,9 +47,12 @@ def run(options: HistoryOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `history` to coach's commands."""
-    from coach.cli.args import add_plain, int_range
+    from coach.cli.args import add_plain, command, int_range
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run,
+        HistoryOptions,
         "history",
         help="nights, steps and cramps",
         description="Each night's steps (done, skipped, missed, pending) "
@@ -64,4 +67,3 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--format", choices=FORMATS, default="table")
     add_plain(p)
-    p.set_defaults(run=run, options=HistoryOptions)

@@ -1,9 +1,10 @@
 """The command line, and the composition root: the only core module that may import
 `screens` (lazily, to start the TUI).
 
-Each command lives in its own module, `coach/cli_<topic>.py`: its typed options (a
-NamedTuple), its handler `run(options, ctx)` and `register(sub)`, which adds its parser and
-arguments. Here: the parser that registers them, the app's fast path, and the error mapping.
+Each command lives in its own module, `coach/cli/<topic>.py` (listed in COMMANDS): its
+typed options (a NamedTuple), its handler `run(options, session)` and `register(sub)`,
+which adds its parser and arguments. Here: the parser that registers them, the app's fast
+path, and the error mapping.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from coach.clock import check_local_zone
 from coach.errors import CoachError, UsageError
@@ -22,7 +23,7 @@ from coach.system.paths import Paths
 if TYPE_CHECKING:
     import argparse
 
-    from coach.cli.args import NoOptions, Parser
+    from coach.cli.args import NoOptions, Subparsers
     from coach.session import Session
 
 __all__ = ["UsageError", "build_parser", "main", "options_of"]
@@ -55,17 +56,22 @@ def _open_app(ctx: Session, step: str | None = None) -> int:
     return run_tui(ctx, open_step=step)
 
 
-def _register_open(sub: argparse._SubParsersAction[Parser]) -> None:
+def _register_open(sub: Subparsers) -> None:
     # Here, beside the app's own start: the composition root alone imports the UI.
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        _run_open,
+        OpenOptions,
         "open",
+        kind=APP_KIND,
         help="open coach on one of tonight's steps",
         description="Open the app on one of tonight's steps: the stretch step starts the "
         "guided stretches, `evening` the guided evening, any other step its card. A "
         "reminder's Open button starts it so.",
     )
     p.add_argument("step", metavar="STEP", help="a step id, like stretch, or evening")
-    p.set_defaults(run=_run_open, options=OpenOptions, kind=APP_KIND)
 
 
 APP_KIND = "tui"
@@ -73,22 +79,37 @@ APP_KIND = "tui"
 parser's defaults (`kind=`): 'cli' unless it says otherwise (`coach daemon`)."""
 
 
+COMMANDS = (
+    "plan",  # plan
+    "record",  # done, skip, cramp
+    "history",  # history
+    "config",  # config
+    "data",  # restore, merge
+    "report",  # report
+    "calendar",  # calendar
+    "voice",  # voice-test
+    "diary",  # undo, forget
+    "flags",  # flags
+    "experiment",  # experiment
+    "doctor",  # doctor
+    "serve",  # serve
+    "reminders",  # daemon, notify-test, pause, snooze
+)
+"""The command modules, `coach/cli/<topic>.py`, in `--help` order: the one list a new
+command joins. Each adds its commands with `coach.cli.args.command`, which pairs a
+handler with its typed options."""
+
+
+class CommandModule(Protocol):
+    """What a module of COMMANDS provides."""
+
+    def register(self, sub: Subparsers) -> None: ...
+
+
 def build_parser() -> argparse.ArgumentParser:
     """coach's parser: the global options, then each command module's, in `--help` order."""
-    from coach.cli import calendar as cli_calendar
-    from coach.cli import config as cli_config
-    from coach.cli import data as cli_data
-    from coach.cli import diary as cli_diary
-    from coach.cli import doctor as cli_doctor
-    from coach.cli import experiment as cli_experiment
-    from coach.cli import flags as cli_flags
-    from coach.cli import history as cli_history
-    from coach.cli import plan as cli_plan
-    from coach.cli import record as cli_record
-    from coach.cli import reminders as cli_reminders
-    from coach.cli import report as cli_report
-    from coach.cli import serve as cli_serve
-    from coach.cli import voice as cli_voice
+    from importlib import import_module
+
     from coach.cli.args import NoOptions, Parser, VersionAction
 
     parser = Parser(
@@ -113,24 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(run=_run_app, options=NoOptions)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
-    for module in (
-        cli_plan,  # plan
-        cli_record,  # done, skip, cramp
-        cli_history,  # history
-        cli_config,  # config
-        cli_data,  # restore, merge
-        cli_report,  # report
-        cli_calendar,  # calendar
-        cli_voice,  # voice-test
-        cli_diary,  # undo, forget
-        cli_flags,  # flags
-        cli_experiment,  # experiment
-        cli_doctor,  # doctor
-        cli_serve,  # serve
-        cli_reminders,  # daemon, notify-test, pause, snooze
-    ):
-        if module is cli_reminders:
+    for topic in COMMANDS:
+        if topic == "reminders":
             _register_open(sub)  # open: before the reminders, which end the list
+        module: CommandModule = import_module(f"coach.cli.{topic}")
         module.register(sub)
     return parser
 
@@ -191,14 +198,30 @@ def _tell_notices(seen: list[Session]) -> None:
 
     for ctx in seen:
         kept = ctx.paths.data_dir / QUARANTINE_DIR / NOTICES_FILE
-        if not ctx.store_opened and not kept.exists():
-            continue
-        for notice in ctx.store.take_notices():
-            print(f"coach: note: {notice}", file=sys.stderr)
+        try:
+            if not ctx.store_opened and not os.path.lexists(kept):
+                continue
+            notices = ctx.store.take_notices()
+        except (OSError, CoachError) as exc:  # an unreadable quarantine/ folder, say
+            notices = [f"{kept.parent}: cannot be read ({getattr(exc, 'strerror', exc)})"]
+        for notice in notices:
+            with contextlib.suppress(OSError, ValueError):
+                print(f"coach: note: {notice}", file=sys.stderr)
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character (PYTHONIOENCODING=ascii) gets a `?` for it,
+    never an error after the record was saved."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError, AttributeError):
+                reconfigure(errors="replace")
 
 
 def main(argv: Sequence[str] | None = None, *, context: Session | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     seen: list[Session] = []
     try:
         return _main(argv, context, seen)
@@ -219,7 +242,7 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
 
             args.plain = plain.wanted(args.plain)
             options = options_of(args)
-            kind: str = APP_KIND if args.run is _run_app else getattr(args, "kind", "cli")
+            kind: str = APP_KIND if args.run is _run_app else args.kind
             ctx = _context(Paths.resolve(args.data_dir), context, seen, kind)
             run: Callable[[Any, Session], int] = args.run
             with _plain_output(args.plain and not _machine_readable(args)):
@@ -228,7 +251,8 @@ def _main(argv: list[str], context: Session | None, seen: list[Session]) -> int:
         if settings is not None and settings.timezone_unknown:
             print(f"coach: note: {TIMEZONE_UNKNOWN}", file=sys.stderr)
         # Flush here, not at exit: a full or closed stdout must be reported like any error.
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with its stdout closed
+            sys.stdout.flush()
         return code
     except SystemExit as exc:  # argparse: --help, --version, or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2

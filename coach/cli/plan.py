@@ -63,9 +63,12 @@ def run(options: PlanOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `plan` to coach's commands."""
-    from coach.cli.args import add_plain, hhmm, night_date
+    from coach.cli.args import add_plain, command, hhmm, night_date
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run,
+        PlanOptions,
         "plan",
         help="show a night's schedule",
         description="Show a night's schedule: every enabled step and its time.",
@@ -84,4 +87,3 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     add_plain(p)
-    p.set_defaults(run=run, options=PlanOptions)

@@ -146,15 +146,20 @@ def _take_experiment_look(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, int_range, minutes, night_arg
-    from coach.records.store import LEGS, MUSCLES
+    from coach.cli.args import NIGHT_METAVAR, command, int_range, minutes, night_arg
+    from coach.records.schema import LEGS
+    from coach.records.store import MUSCLES
 
     for name, verb in (("done", "done"), ("skip", "skipped")):
-        p = sub.add_parser(
-            name,
-            help=f"record a step as {verb}",
-            description=f"Record a step as {verb}. The latest record for a "
+        about = {
+            "help": f"record a step as {verb}",
+            "description": f"Record a step as {verb}. The latest record for a "
             "night and step wins, so this also corrects an earlier one.",
+        }
+        p = (
+            command(sub, run_skip, SkipOptions, name, **about)
+            if name == "skip"
+            else command(sub, run_done, DoneOptions, name, **about)
         )
         p.add_argument(
             "step",
@@ -165,12 +170,11 @@ def register(sub: Subparsers) -> None:
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
         p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
-        if name == "skip":
-            p.set_defaults(run=run_skip, options=SkipOptions)
-        else:
-            p.set_defaults(run=run_done, options=DoneOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_cramp,
+        CrampOptions,
         "cramp",
         help="log last night's cramps",
         description="Log a night's cramps (the morning log). Example: "
@@ -217,4 +221,3 @@ def register(sub: Subparsers) -> None:
         help="default: the last night whose bedtime has passed; a night already logged "
         "is replaced (its note kept unless --note is given)",
     )
-    p.set_defaults(run=run_cramp, options=CrampOptions)

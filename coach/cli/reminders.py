@@ -94,10 +94,14 @@ def run_snooze(options: SnoozeOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `daemon`, `notify-test`, `pause` and `snooze` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, NoOptions, night_arg
+    from coach.cli.args import NIGHT_METAVAR, NoOptions, command, night_arg
 
-    p = sub.add_parser(
-        "daemon",
+    p = command(
+        sub,
+        run_daemon,
+        DaemonOptions,
+        kind="daemon",
+        name="daemon",
         help="send desktop reminders in the background",
         description="Send a desktop notification when each step falls due, until stopped "
         "with Ctrl-C or SIGTERM. Logs each reminder to stderr and to daemon.log in the "
@@ -108,17 +112,21 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="print a systemd user unit that starts the daemon at login, and exit",
     )
-    p.set_defaults(run=run_daemon, options=DaemonOptions, kind="daemon")
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_notify_test,
+        NoOptions,
         "notify-test",
         help="send a test notification now",
         description="Send one desktop notification now and say which backend was used "
         "and whether it worked (exit 1 if it did not).",
     )
-    p.set_defaults(run=run_notify_test, options=NoOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_pause,
+        PauseOptions,
         "pause",
         help="silence tonight's reminders",
         description="Silence a night's reminders without counting the night against your streak.",
@@ -126,9 +134,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
     p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
     p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
-    p.set_defaults(run=run_pause, options=PauseOptions)
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run_snooze,
+        SnoozeOptions,
         "snooze",
         help="remind about a step again later",
         description="Remind about a step again after notifications.snooze_minutes "
@@ -136,4 +146,3 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("step", metavar="STEP", help="step id, like screens-off")
     p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
-    p.set_defaults(run=run_snooze, options=SnoozeOptions)

@@ -72,7 +72,12 @@ def run(options: ReportOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `report` to coach's commands."""
-    p = sub.add_parser(
+    from coach.cli.args import command
+
+    p = command(
+        sub,
+        run,
+        ReportOptions,
         "report",
         help="a report for your doctor (PDF, HTML or Markdown)",
         description="A clinician-friendly report: cramps per week as counts with the nights "
@@ -100,4 +105,3 @@ def register(sub: Subparsers) -> None:
         default="a4",
         help="the PDF's page size (default a4)",
     )
-    p.set_defaults(run=run, options=ReportOptions)

@@ -115,9 +115,12 @@ def _open_browser(link: str, page: str) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `serve` to coach's commands."""
-    from coach.cli.args import int_range
+    from coach.cli.args import command, int_range
 
-    p = sub.add_parser(
+    p = command(
+        sub,
+        run,
+        ServeOptions,
         "serve",
         help="the app in your web browser, on this computer only",
         description="Run coach in your web browser. It listens on this computer only "
@@ -147,4 +150,3 @@ def register(sub: Subparsers) -> None:
         metavar="PX",
         help="the text size in the page, in pixels (default 18)",
     )
-    p.set_defaults(run=run, options=ServeOptions)

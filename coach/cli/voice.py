@@ -60,12 +60,14 @@ def _chime(player: str | None, problems: tuple[str, ...], volume: int) -> str:
 
 def register(sub: Subparsers) -> None:
     """Add `voice-test` to coach's commands."""
-    from coach.cli.args import NoOptions
+    from coach.cli.args import NoOptions, command
 
-    p = sub.add_parser(
+    command(
+        sub,
+        run,
+        NoOptions,
         "voice-test",
         help="say a test line now",
         description="Say one line now with the speech engine spoken cues would use, and "
         "say which one it was and whether it worked (exit 1 if it did not).",
     )
-    p.set_defaults(run=run, options=NoOptions)

@@ -64,6 +64,35 @@ def _own_command() -> list[str]:
     return [sys.executable, "-m", "coach"]
 
 
+AUTOSTART_PATH = "~/.config/autostart/coach.desktop"
+"""Where an XDG autostart entry goes."""
+
+
+def autostart_entry(data_dir: str | None, command: Callable[[], list[str]] | None = None) -> str:
+    """An XDG autostart entry that starts `coach daemon` when the desktop session starts."""
+    argv = daemon_argv(data_dir, command)
+    return (
+        f"# Save as {AUTOSTART_PATH}; it starts with your next desktop login.\n"
+        "# Logs: daemon.log in coach's data folder.\n"
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        "Name=coach reminders\n"
+        "Comment=Desktop reminders for the bedtime routine\n"
+        f"Exec={' '.join(_desktop_quote(arg) for arg in argv)}\n"
+        "Terminal=false\n"
+        "NoDisplay=true\n"
+        "X-GNOME-Autostart-enabled=true\n"
+    )
+
+
+def _desktop_quote(arg: str) -> str:
+    """Quote one argument of an Exec line by the Desktop Entry rules."""
+    if arg and not any(ch in arg for ch in " \t\n\"'\\><~|&;$*?#()`%="):
+        return arg
+    escaped = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg)
+    return f'"{escaped.replace("%", "%%")}"'
+
+
 TERMINALS: tuple[tuple[str, ...], ...] = (
     ("x-terminal-emulator", "-e"),  # Debian's choice of the user's terminal
     ("gnome-terminal", "--"),

@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any, get_args
+from typing import Any
 
-from coach.diary.nights import NightFacts, StepStatus
+from coach.diary.nights import NightFacts
 from coach.diary.wording import describe_cramps
 from coach.records.store import CrampLog
-
-STATUSES: tuple[StepStatus, ...] = get_args(StepStatus)
 
 
 def night_json(facts: NightFacts) -> dict[str, Any]:
@@ -54,22 +52,32 @@ def step_columns(nights: Sequence[NightFacts]) -> list[str]:
     return columns
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What makes a spreadsheet run a cell as a formula (OWASP, "CSV Injection")."""
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that could start a formula gets a leading
+    apostrophe, as OWASP advises (numbers coach writes never start so)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(nights: Sequence[NightFacts]) -> str:
     columns = step_columns(nights)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["night", *columns, "cramps", "severity", "minutes", "band", "leg", "disturbance", "notes"]
+        [csv_cell(c) for c in ("night", *columns)]
+        + ["cramps", "severity", "minutes", "band", "leg", "disturbance", "notes"]
     )
     for facts in nights:
-        writer.writerow(
-            [
-                facts.night.isoformat(),
-                *(facts.steps.get(step_id, "") for step_id in columns),
-                *_cramp_cells(facts.cramps),
-                facts.cramps.notes if facts.cramps else "",
-            ]
-        )
+        row = [
+            facts.night.isoformat(),
+            *(facts.steps.get(step_id, "") for step_id in columns),
+            *_cramp_cells(facts.cramps),
+            facts.cramps.notes if facts.cramps else "",
+        ]
+        writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
 
 

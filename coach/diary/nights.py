@@ -25,7 +25,8 @@ from typing import Any, Literal, NamedTuple, TypeVar
 
 from coach.experiment.protocol import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
-from coach.records.store import NO_DATA, CrampLog, Event, Outcome, Store, paused_from
+from coach.records.schema import Outcome
+from coach.records.store import NO_DATA, CrampLog, Event, Store, paused_from
 from coach.settings.model import Settings
 
 NightStatus = Literal["complete", "partial", "none", "paused", "pending"]

@@ -9,8 +9,10 @@ the usual routine. The rules are registered with the store at import of this mod
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
@@ -165,3 +167,79 @@ def _text(limit: int) -> Callable[[Any], str]:
 
 
 register_state(STATE_KEY, plan_problem)
+
+
+def plan_lock(store: object) -> AbstractContextManager[object]:
+    """The store's write lock, held while the plan is decided and written (a start, the
+    draw after the run-in), so that it is written once: a second start, or a second
+    process drawing at the same moment, finds the stored plan and shows that one. A store
+    without a lock (the bench's, in memory) needs none."""
+    locked = getattr(store, "locked", None)
+    return locked() if callable(locked) else contextlib.nullcontext()
+
+
+def _drawn_at(doc: Mapping[str, Any]) -> tuple[str, str]:
+    """When a plan was made, to tell the older of two (in UTC; the run-in's first night
+    breaks ties)."""
+    from datetime import UTC, datetime
+
+    created = str(doc.get("created", ""))
+    try:
+        made = datetime.fromisoformat(created)
+        created = (made.astimezone(UTC) if made.tzinfo else made).isoformat()
+    except ValueError:
+        created = "9999"
+    return created, str(doc.get("run_in_start", ""))
+
+
+def _same_plan(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> bool:
+    return all(mine.get(k) == theirs.get(k) for k in ("created", "run_in_start"))
+
+
+def _progress(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[str, Any]:
+    """One plan as two copies carried it on: drawn in either, stopped at the earlier stop,
+    looked at as far as either, ended where either ended it."""
+    merged = dict(mine if mine.get("start") is not None or theirs.get("start") is None else theirs)
+    stops = [d["stopped"] for d in (mine, theirs) if d.get("stopped") is not None]
+    merged["stopped"] = min(stops) if stops else None
+    merged["looked"] = max(int(mine.get("looked") or 0), int(theirs.get("looked") or 0))
+    merged["ended"] = mine.get("ended") if mine.get("ended") is not None else theirs.get("ended")
+    return merged
+
+
+def merge_plan(store: Any, theirs_state: Any) -> str | None:
+    """Bring the other copy's experiment plan (`theirs_state`: its state.json's state
+    document) into this store, under the lock: the same plan's progress is combined; of
+    two different plans the older is kept. Returns what to tell the user, or None."""
+    theirs = theirs_state.get(STATE_KEY) if isinstance(theirs_state, Mapping) else None
+    if theirs is None:
+        return None
+    problem = plan_problem(theirs)
+    if problem is not None:
+        return f"The other copy's experiment plan was not taken: {problem}."
+    with plan_lock(store):
+        mine = store.get_state(STATE_KEY)
+        if mine == theirs:
+            return None
+        if mine is None:
+            store.set_state(STATE_KEY, theirs)
+            return (
+                f"This copy had no experiment; the other copy's plan (made "
+                f"{theirs.get('created', '?')}) is taken."
+            )
+        if _same_plan(mine, theirs):
+            combined = _progress(mine, theirs)
+            if combined != mine:
+                store.set_state(STATE_KEY, combined)
+            return None
+        if _drawn_at(theirs) < _drawn_at(mine):
+            store.set_state(STATE_KEY, theirs)
+            older, newer, kept = theirs, mine, "the other copy's"
+        else:
+            older, newer, kept = mine, theirs, "this copy's"
+        return (
+            f"The two copies hold different experiment plans; the older one, {kept} (made "
+            f"{older.get('created', '?')}), is kept, and the newer one (made "
+            f"{newer.get('created', '?')}) is not: one experiment at a time keeps its answer "
+            "honest. `coach experiment status` shows the plan kept."
+        )

@@ -48,7 +48,7 @@ from coach.experiment.analysis import (
     analyse,
     periods,
 )
-from coach.experiment.checks import STATE_KEY
+from coach.experiment.checks import STATE_KEY, plan_lock
 from coach.experiment.design import (
     BENEFIT_RATIO,
     FIRST_LOOK,
@@ -717,6 +717,20 @@ def start(
     *,
     anyway: bool = False,
 ) -> StartOutcome:
+    """`_start`, decided and written under the store's lock: two starts at once give one
+    plan, and the second says an experiment is under way."""
+    with plan_lock(store):
+        return _start(store, settings, now, rng, anyway=anyway)
+
+
+def _start(
+    store: ExperimentStore,
+    settings: Settings,
+    now: datetime,
+    rng: random.Random | None = None,
+    *,
+    anyway: bool = False,
+) -> StartOutcome:
     """Start an experiment: randomised from tomorrow night if the diary's run-in is
     eligible, else a run-in first. Refused while the profile says pregnant, when the
     run-in shows too few cramps, and when even the longest plan is unlikely to answer
@@ -792,13 +806,17 @@ def _draw_plan(
     protocol = load_protocol(store)
     if not plan_drawable(protocol, store, settings, now):
         return protocol
-    assert protocol is not None
-    window = run_in(store, last_slept_night(settings, now))
-    assert window.rate is not None
-    protocol = randomise(
-        protocol, window, current_night(settings, now) + timedelta(days=1), rng or new_rng()
-    )
-    _save(store, protocol)
+    with plan_lock(store):  # drawn once: another process drawing now finds it stored
+        protocol = load_protocol(store)
+        if not plan_drawable(protocol, store, settings, now):
+            return protocol
+        assert protocol is not None
+        window = run_in(store, last_slept_night(settings, now))
+        assert window.rate is not None
+        protocol = randomise(
+            protocol, window, current_night(settings, now) + timedelta(days=1), rng or new_rng()
+        )
+        _save(store, protocol)
     return protocol
 
 

@@ -131,6 +131,23 @@ def _read_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     return data
 
 
+def _member(name: str, clock: Clock) -> zipfile.ZipInfo:
+    """A zip member stamped with the clock's time, kept within what a zip can hold (1980
+    to 2107): a clock set to 1970 or far ahead never stops the backup."""
+    import zipfile
+
+    try:
+        local = clock.now().astimezone()
+        stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    except (OverflowError, ValueError, OSError):
+        stamp = (1980, 1, 1, 0, 0, 0)
+    stamp = max((1980, 1, 1, 0, 0, 0), min((2107, 12, 31, 23, 59, 58), stamp))
+    member = zipfile.ZipInfo(name, date_time=stamp)
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o600 << 16
+    return member
+
+
 def _is_regular(path: Path) -> bool:
     """A regular file, not a link to one."""
     try:
@@ -219,7 +236,7 @@ class Backups:
                     # A damaged file stops the backup (and the write) rather than rotating
                     # the good backups out one day at a time.
                     parse_tables(raw, path)
-                archive.writestr(path.name, raw)
+                archive.writestr(_member(path.name, self.clock), raw)
         atomic_write(target, buffer.getvalue())
         return target
 
@@ -296,10 +313,17 @@ class Backups:
                 return Restored(source=source, changed=False, before=None)
             stamp = self.clock.now().strftime("%Y-%m-%dT%H%M%S")
             before = self._write_zip(self.backups_dir / f"before-restore-{stamp}.zip", check=False)
-            if merge:
-                self._merge_in(months, store)
-            else:
-                self._put_back(members, months)
+            try:
+                if merge:
+                    self._merge_in(months, store)
+                else:
+                    self._put_back(members, months)
+            except OSError as exc:
+                kept = f"; the state before it is in {before}" if before else ""
+                raise StoreError(
+                    f"{self.db_dir}: the restore stopped ({exc.strerror or exc}), maybe part "
+                    f"way{kept}; free some space and run the same restore again"
+                ) from None
         return Restored(source=source, changed=True, before=before)
 
     def _current(self, path: Path) -> Tables | None:

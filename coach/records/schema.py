@@ -17,13 +17,15 @@ import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
 Check = Callable[[Any], str | None]
 """Returns what is wrong with a value, or None if it fits."""
 
-OUTCOMES = ("done", "skipped", "missed")
-LEGS = ("left", "right", "both")
+Outcome = Literal["done", "skipped", "missed"]
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+Leg = Literal["left", "right", "both"]
+LEGS: tuple[Leg, ...] = get_args(Leg)
 MAX_TEXT = 10_000
 MAX_INT = 2**53
 MAX_DEPTH = 24

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -35,7 +36,16 @@ from coach.records.order import (
     next_stamp,
     order_key,
 )
-from coach.records.schema import BANDS, misfit, record_tables, state_misfit
+from coach.records.schema import (
+    BANDS,
+    LEGS,
+    OUTCOMES,
+    Leg,
+    Outcome,
+    misfit,
+    record_tables,
+    state_misfit,
+)
 from coach.system.files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.system.locks import FileLock
 from coach.system.text import printable
@@ -43,10 +53,6 @@ from coach.system.text import printable
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
-Outcome = Literal["done", "skipped", "missed"]
-OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
-Leg = Literal["left", "right", "both"]
-LEGS: tuple[Leg, ...] = get_args(Leg)
 Muscle = Literal["calf", "thigh", "foot"]
 MUSCLES: tuple[Muscle, ...] = get_args(Muscle)
 """The muscles the check-in and `coach cramp --muscle` offer. A stored log may name
@@ -56,7 +62,6 @@ NO_DATA: Mapping[str, Any] = MappingProxyType({})
 STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
-RECORD_TABLES = ("outcomes", "cramps", "events")
 QUARANTINE_DIR = "quarantine"
 NOTICES_FILE = "notices.txt"
 NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
@@ -332,7 +337,14 @@ class Store:
         given out once."""
         found, self.notices = self.notices, []
         raw = b""
-        if self.notices_file.is_symlink():
+        try:
+            info = os.lstat(self.notices_file)
+        except FileNotFoundError:
+            return list(dict.fromkeys(found))
+        except OSError as exc:
+            found.append(f"{self.quarantine_dir}: cannot be read ({exc.strerror})")
+            return list(dict.fromkeys(found))
+        if stat.S_ISLNK(info.st_mode):
             # Never followed (its target is not shown): a link there is not coach's.
             with contextlib.suppress(OSError):
                 self.notices_file.unlink()
@@ -756,10 +768,6 @@ class Store:
                 for doc in docs:
                     if doc["id"] not in gone:
                         yield name, doc
-
-    def tombstones(self, start: date, end: date) -> list[Tombstone]:
-        """The tombstones of nights start..end, in write order."""
-        return in_write_order(decode(Tombstone, d) for d in self._docs(TOMBSTONES, start, end))
 
     def cramp_records(self, start: date, end: date) -> list[CrampLog]:
         """Every morning log of nights start..end, in write order."""

@@ -37,11 +37,29 @@ def _font_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+MISSING = "\u25a1"
+"""Shown where the font has no glyph (Chinese, Japanese, most emoji): a white square."""
+MISSING_NOTE = (
+    f"{MISSING} marks a character this PDF's font cannot show (Chinese, Japanese, an emoji, "
+    "...); the HTML report (`coach report --output report.html`) shows it."
+)
+
+
 class _Page(FPDF):
-    """An FPDF with the report's footer on every page."""
+    """An FPDF with the report's footer on every page, and a marker for each character its
+    font cannot show (never dropped without a trace)."""
 
     disclaimer = ""
     chart_height = CHART_HEIGHT["a4"]
+    marked = False
+
+    def normalize_text(self, text: str) -> str:
+        cmap = getattr(self.current_font, "cmap", None)
+        if cmap and not text.isascii():
+            shown = "".join(c if ord(c) in cmap or c in "\n\r\t" else MISSING for c in text)
+            self.marked = self.marked or shown != text
+            text = shown
+        return str(super().normalize_text(text))
 
     def footer(self) -> None:
         self.set_y(-11)
@@ -74,6 +92,11 @@ def render_pdf(report: Report, paper: Paper = "a4") -> bytes:
             _side_by_side(pdf, section, sections.pop(0))
         else:
             _section(pdf, section)
+    if pdf.marked:
+        pdf.ln(2)
+        pdf.set_font(FONT, "", SMALL)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(0, LINE, MISSING_NOTE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
 
 

@@ -183,6 +183,13 @@ def _is_zone(name: str) -> bool:
 # --- parsing single values -------------------------------------------------------------
 
 
+def _short(value: object) -> str:
+    """A value as an error message quotes it: at most 60 characters (a 1 MB value is not
+    echoed whole, to the terminal or into daemon.log)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class _Bad(ValueError):
     """A value is wrong; the message says what is allowed."""
 
@@ -191,17 +198,17 @@ def parse_hhmm(value: object) -> time:
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", value.strip()):
-        raise _Bad(f'{value!r} is not a time; use HH:MM in 24-hour form, like "22:30"')
+        raise _Bad(f'{_short(value)} is not a time; use HH:MM in 24-hour form, like "22:30"')
     hours, minutes = (int(part) for part in value.strip().split(":"))
     if hours > 23 or minutes > 59:
-        raise _Bad(f"{value!r} is not a time; hours go 00-23 and minutes 00-59")
+        raise _Bad(f"{_short(value)} is not a time; hours go 00-23 and minutes 00-59")
     return time(hours, minutes)
 
 
 def _int_in(low: int, high: int) -> Callable[[object], int]:
     def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad(f"{value!r} is not a whole number; allowed: {low} to {high}")
+            raise _Bad(f"{_short(value)} is not a whole number; allowed: {low} to {high}")
         if not low <= value <= high:
             raise _Bad(f"{value} is out of range; allowed: {low} to {high}")
         return value
@@ -211,14 +218,14 @@ def _int_in(low: int, high: int) -> Callable[[object], int]:
 
 def _boolean(value: object) -> bool:
     if not isinstance(value, bool):
-        raise _Bad(f"{value!r} is not true or false")
+        raise _Bad(f"{_short(value)} is not true or false")
     return value
 
 
 def _choice(*options: str) -> Callable[[object], str]:
     def check(value: object) -> str:
         if value not in options:
-            raise _Bad(f"{value!r} is not allowed; use one of: {', '.join(options)}")
+            raise _Bad(f"{_short(value)} is not allowed; use one of: {', '.join(options)}")
         return str(value)
 
     return check
@@ -232,7 +239,7 @@ def _text(value: object) -> str:
 
 def _zone(value: object) -> str:
     if not isinstance(value, str) or not _is_zone(value):
-        raise _Bad(f'{value!r} is not a known IANA time zone, like "Europe/Berlin"')
+        raise _Bad(f'{_short(value)} is not a known IANA time zone, like "Europe/Berlin"')
     return value
 
 
@@ -599,6 +606,16 @@ def _set_in(document: tomlkit.TOMLDocument, path: Path, key: str, value: Any) ->
             table_key = ".".join(tables[: depth + 1])
             raise ConfigError(path, table_key, f"must be a table, like [{table_key}]")
     node[leaf] = value
+    if (
+        len(tables) == 2
+        and tables[0] == "steps"
+        and tables[1] not in EVENING.step_ids
+        and leaf == "title"
+        and "offset_minutes" not in node
+    ):
+        # A step of one's own starts with its title (as the error for it says): at
+        # bedtime until `steps.<id>.offset_minutes` moves it.
+        node["offset_minutes"] = 0
 
 
 def _unset_in(document: tomlkit.TOMLDocument, key: str) -> bool:

@@ -56,9 +56,9 @@ class Paths(NamedTuple):
             why = unsafe_folder(folder)
             if why is not None:
                 raise CoachError(
-                    f"{folder}: this data folder {why}; coach keeps health records only in "
-                    "a folder of your own that others cannot write (chmod go-w, or choose "
-                    "another with --data-dir)"
+                    f"{folder}: this folder of coach's data {why}; coach keeps health "
+                    "records only in a folder of your own that others cannot write (chmod "
+                    "go-w, or choose another with --data-dir)"
                 )
 
     @property

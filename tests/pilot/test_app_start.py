@@ -69,3 +69,27 @@ async def test_records_set_aside_by_another_process_are_told_once_at_start(
         assert told()[0].startswith(f"{path}: 1 record did not fit") and "'late'" in told()[0]
     # Told once: the next start has nothing to say.
     assert ctx.store.take_notices() == []
+
+
+async def test_a_damaged_experiment_plan_is_told_at_start_and_tonight_keeps_its_stretch(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    """Issue 23, case 2: the app starts, says where the plan was set aside, and shows the
+    usual routine."""
+    from screens.tonight import TonightScreen
+
+    clock.set(datetime(2026, 11, 22, 20, 0, tzinfo=BERLIN))
+    ctx.store.set_state(
+        "experiment",
+        {"run_in_start": "2026-11-01", "start": "9999-01-01", "arms": ["stretch"] * 3},
+    )
+    app = make_app(first_run=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if n.title == "Records set aside"]
+
+        await settle(pilot, lambda: told())
+        assert isinstance(app.screen, TonightScreen)
+        assert "the stored experiment plan does not fit" in told()[0]
+        assert "stretch" in [row.id for row in app.screen.rows]

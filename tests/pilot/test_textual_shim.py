@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.widgets import Footer
 
 from screens.base import CoachFooter
-from screens.textual_shim import CHECKED_ON, FOOTER_SOURCES, FooterKey
+from screens.textual_shim import CHECKED_ON, FOOTER_SOURCES, INPUT_SOURCES, FooterKey
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIM = ROOT / "screens" / "textual_shim.py"
@@ -42,6 +42,15 @@ def test_the_footer_code_coach_relies_on_is_unchanged() -> None:
     assert "_bindings_ready" in Footer._reactives  # the flag mark_bindings_ready sets
 
 
+def test_the_input_key_handler_coach_overrides_is_unchanged() -> None:
+    from textual.widgets import Input
+
+    for name, expected in INPUT_SOURCES.items():
+        source = inspect.getsource(getattr(Input, name.split(".")[1]))
+        digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+        assert digest == expected, f"Textual's {name} changed: check LetterPassingInput"
+
+
 def test_only_the_shim_imports_private_textual_modules() -> None:
     offenders = []
     for folder in ("coach", "screens", "routines", "tests", "bench"):
@@ -58,6 +67,25 @@ def test_only_the_shim_imports_private_textual_modules() -> None:
                     parts = name.split(".")
                     if parts[0] == "textual" and any(p.startswith("_") for p in parts[1:]):
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert offenders == []
+
+
+def test_only_the_shim_overrides_a_private_textual_method() -> None:
+    """An override of a private method calls it through super(): only the shim may."""
+    offenders = []
+    for path in sorted((ROOT / "screens").rglob("*.py")):
+        if path == SHIM:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id == "super"
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} super().{node.attr}")
     assert offenders == []
 
 

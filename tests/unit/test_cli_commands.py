@@ -177,3 +177,30 @@ def test_registering_the_commands_loads_no_handlers_imports() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_every_command_module_is_registered_once() -> None:
+    """COMMANDS is the one list: a module of coach/cli with a `register` that is not in it
+    (or one in it twice) fails here."""
+    import importlib
+    import pkgutil
+
+    import coach.cli
+    from coach.cli.main import COMMANDS
+
+    with_register = sorted(
+        info.name
+        for info in pkgutil.iter_modules(coach.cli.__path__)
+        if hasattr(importlib.import_module(f"coach.cli.{info.name}"), "register")
+    )
+    assert sorted(COMMANDS) == with_register
+    assert len(set(COMMANDS)) == len(COMMANDS)
+
+
+def test_each_command_runs_in_its_kind_of_session() -> None:
+    """Records are stamped with the session's kind, fixed when it is made: the daemon's
+    'daemon', every other command's 'cli'."""
+    parser = build_parser()
+    assert parser.parse_args(["daemon"]).kind == "daemon"
+    assert parser.parse_args(["done", "stretch"]).kind == "cli"
+    assert parser.parse_args(["experiment", "status"]).kind == "cli"

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.cli.doctor import Check, all_checks, autostart_entry, render
+from coach.cli.doctor import render
 from coach.cli.main import main
+from coach.desktop.autostart import autostart_entry
+from coach.desktop.doctor import Check, all_checks
 from coach.desktop.voice import AudioCheck
 from coach.session import Session
 from coach.system.locks import LOCK_NAME, SenderLock

@@ -354,3 +354,66 @@ def test_output_goes_only_onto_a_regular_file_or_a_new_path(
     fresh_path = tmp_path / "new.ics"
     assert run(fresh(ctx), capsys, "calendar", "--output", str(fresh_path))[0] == 0
     assert run(fresh(ctx), capsys, "calendar", "--output", str(fresh_path))[0] == 0  # again
+
+
+# --- case 8: the experiment's plan is written once ----------------------------------------
+
+
+def test_two_starts_at_once_give_one_plan_and_both_show_the_stored_one(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    for trial in range(4):
+        home = tmp_path / f"home{trial}"
+        home.mkdir(mode=0o700)
+        (home / "config.toml").write_text('timezone = "Europe/Berlin"\n')
+        env = {**os.environ, "COACH_HOME": str(home)}
+        argv = [sys.executable, "-m", "coach", "experiment", "start", "--json"]
+        both = [
+            subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        outs = [json.loads(p.communicate(timeout=60)[0]) for p in both]
+        assert sorted(out["started"] for out in outs) == [False, True], outs
+        stored = Session(Paths.resolve(home), kind="test").store.get_state("experiment")
+        assert all(out["run_in_start"] == stored["run_in_start"] for out in outs)
+
+
+def _plan(created: str, arms: list[str]) -> dict[str, Any]:
+    return {**A_PLAN, "created": created, "arms": arms}
+
+
+@pytest.mark.parametrize("theirs_older", [True, False])
+def test_a_merge_of_two_different_plans_keeps_the_older_and_says_so(
+    ctx: Session,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    theirs_older: bool,
+) -> None:
+    older = _plan("2026-11-01T20:00:00+01:00", ["no-stretch", "stretch"] * 2)
+    newer = _plan("2026-11-01T21:00:00+00:00", ["stretch", "no-stretch"] * 2)
+    other = _other_copy(tmp_path, clock)
+    other.store.set_state("experiment", older if theirs_older else newer)
+    ctx.store.set_state("experiment", newer if theirs_older else older)
+    code, out, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0, err
+    whose = "the other copy's" if theirs_older else "this copy's"
+    assert f"the older one, {whose} (made 2026-11-01T20:00:00+01:00), is kept" in out
+    assert fresh(ctx).store.get_state("experiment") == older
+    # Merged again: the same plan is kept, and said again while the copies differ.
+    code, out, _ = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert ("experiment" in out) is (not theirs_older)
+    assert fresh(ctx).store.get_state("experiment") == older
+
+
+def test_a_merge_of_one_plan_carried_on_in_two_copies_combines_its_progress(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    other = _other_copy(tmp_path, clock)
+    other.store.set_state("experiment", {**A_PLAN, "stopped": "2026-11-20"})
+    ctx.store.set_state("experiment", A_PLAN)
+    code, out, _ = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 0 and "experiment" not in out
+    assert fresh(ctx).store.get_state("experiment")["stopped"] == "2026-11-20"
