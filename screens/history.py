@@ -21,7 +21,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
-from coach.diary.nights import STREAK_EXPLANATION, STRENGTH_EXPLANATION, WINDOWS, Diary
+from coach.diary.nights import (
+    STREAK_EXPLANATION,
+    STRENGTH_EXPLANATION,
+    WINDOWS,
+    CrampWeek,
+    Diary,
+)
+from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.diary.wording import describe_cramps
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
@@ -197,16 +204,18 @@ class HistoryScreen(Screen[None]):
         else:
             # The counts first: a rate from one or two logged nights is a guess, and says so.
             severity = last.mean_severity
+            rated = last.nights_logged >= MIN_RATE_NIGHTS and last.nights_logged < 7
             figures = (
                 f"This week so far: {_count(last.cramps, 'cramp')} on "
                 f"{_count(last.nights_logged, 'logged night')}"
-                + (f" ({last.per_week:.1f} a week at that rate)" if last.nights_logged < 7 else "")
+                + (f"; at that rate {_rate(last)}" if rated else "")
                 + (f", worst pain {severity:.1f}/10 on average" if severity is not None else "")
             )
-        logged = [w for w in weeks if w.nights_logged]
+        # No rate, and no "highest", from fewer than MIN_RATE_NIGHTS logged nights: noise.
+        logged = [w for w in weeks if w.nights_logged >= MIN_RATE_NIGHTS]
         if logged:
             peak = max(logged, key=lambda w: w.per_week or 0.0)
-            figures += f"\nHighest: {peak.per_week:.1f} a week (week of {peak.start:%d %b})"
+            figures += f"\nHighest: {_rate(peak)}, week of {peak.start:%d %b}"
         self.query_one("#cramps-figures", Static).update(figures)
         self.query_one("#stretch-question", Static).update(
             Text.assemble(("Does stretching help you? ", "bold"), self._experiment_line())
@@ -360,6 +369,15 @@ class HistoryScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _rate(week: CrampWeek) -> str:
+    """Cramps per 7 nights with its 95% interval, from the nights logged (at least 4)."""
+    from coach.report.build import poisson_interval
+
+    scale = 7 / week.nights_logged
+    low, high = poisson_interval(week.cramps)
+    return f"{week.cramps * scale:.1f} a week (95% CI {low * scale:.1f}-{high * scale:.1f})"
 
 
 def _count(n: int, noun: str) -> str:

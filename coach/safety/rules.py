@@ -37,7 +37,6 @@ from coach.safety.flags import (
     raise_flags,
     remember,
 )
-from coach.safety.note_rules import SIGNS, note_findings
 from coach.settings.model import Settings
 
 __all__ = ["FLAG_EVENT", "RaisedFlag", "check_after_save", "find_red_flags"]
@@ -259,6 +258,10 @@ def night_findings(facts: NightFacts) -> list[Finding]:
     """The rules met by one night's log, episodes, notes and answers (not frequency)."""
     log = facts.cramps
     note = log.notes if log is not None else ""
+    # The note reader loads on the first night read (its word lists and patterns take
+    # tens of milliseconds): the check-in that imports this module does not wait for it.
+    from coach.safety.note_rules import note_findings
+
     found = note_findings(note, log.leg if log is not None else None, answered_signs(facts.answers))
 
     longest = facts.longest_minutes
@@ -293,6 +296,8 @@ def answered_signs(answers: Mapping[str, Any]) -> frozenset[str]:
     given = answers.get("signs")
     if not isinstance(given, list | tuple):
         return frozenset()
+    from coach.safety.note_rules import SIGNS
+
     return frozenset(s for s in given if isinstance(s, str) and s in SIGNS)
 
 
@@ -525,6 +530,8 @@ def record_signs(store: StateAndEvents, night: date, signs: Iterable[str]) -> st
     """Keep the urgent signs answered for a night (the checklist, `coach cramp --sign`; an
     empty list: none of them). The save's red-flag check raises their flags at once.
     Returns them in words, for the line that confirms them."""
+    from coach.safety.note_rules import SIGNS
+
     chosen = [sign for sign in SIGNS if sign in set(signs)]
     store.add_event(night, ANSWERS_EVENT, {"signs": chosen})
     return "; ".join(SIGNS[sign] for sign in chosen) or "none"
