@@ -31,6 +31,8 @@ NIGHT = date(2026, 11, 20)
 URGENT = ("clot-lung", "long-cramp", "clot-calf", "tetanus")
 ALSO_CAUGHT_BY = {"clot-calf": {"clot-lung"}}
 """An emergency finding includes one calf's signs: it is the stronger answer, not a miss."""
+SPLITS = ("dev", "holdout", "fresh", "probe", "blind")
+"""The corpus's parts, in the order they were written (see the corpus's header)."""
 SENSITIVITY, OVERALL, URGENT_ALARMS, ANY_ALARMS = 0.95, 0.90, 0.02, 0.05
 
 
@@ -60,11 +62,11 @@ def flags_for(note: str) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list missed and false notes")
-    parser.add_argument("--split", choices=("dev", "holdout", "fresh", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     args = parser.parse_args(argv)
     rows = read_corpus()
     verdict = True
-    for split in ("dev", "holdout", "fresh", "all") if args.split == "all" else (args.split,):
+    for split in (*SPLITS, "all") if args.split == "all" else (args.split,):
         chosen = [r for r in rows if split == "all" or r[1] == split]
         ok = report(chosen, f"{split} ({len(chosen)} notes)", misses=args.misses and split != "all")
         if split == "all" or args.split != "all":

@@ -11,6 +11,8 @@ Med 2012; Allen & Kirby, Am Fam Physician 2012 (see CONTENT.md).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 STATIN = "a statin"
 DIURETIC = "a water tablet (diuretic)"
 INHALER = "a long-acting inhaler"
@@ -290,6 +292,7 @@ SUFFIXES: dict[str, str] = {
 """Endings of generic names, for a medicine the list does not hold ("started fosinopril")."""
 
 
+@lru_cache(maxsize=4096)
 def kind_of(name: str) -> str | None:
     """The kind of medicine a name (or a word ending like a generic name) is, or None."""
     kind = MEDICINES.get(name)

@@ -34,10 +34,14 @@ from coach.safety.lexicon import (
     FUZZY_STOP,
     NOT_AFTER,
     NOT_BEFORE,
+    OWNED,
+    SIGN_CONCEPTS,
     SPELLINGS,
     TARGETS,
     TERMINATORS,
+    TOPIC_ONLY,
     TRIGGERS,
+    WORD_KEYS,
     Category,
     Direction,
 )
@@ -88,13 +92,19 @@ class Reading(NamedTuple):
     """Each sentence's words (the comma included, as ",")."""
     by_concept: Mapping[str, tuple[Hit, ...]] = {}
     """The hits of each concept (built by `read_note`)."""
+    current: Mapping[str, tuple[Hit, ...]] | None = None
+    """The current hits of each concept (built by `read_note`)."""
 
     def has(self, concept: str) -> bool:
         """The concept appears, current."""
+        if self.current is not None:
+            return concept in self.current
         return any(h.current for h in self.all(concept))
 
     def found(self, concept: str) -> list[Hit]:
         """The current hits of a concept."""
+        if self.current is not None:
+            return list(self.current.get(concept, ()))
         return [h for h in self.all(concept) if h.current]
 
     def all(self, concept: str) -> tuple[Hit, ...]:
@@ -121,6 +131,8 @@ def normalise(note: str) -> str:
     text = note.lower()
     if "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if "+" in text:
+        text = re.sub(r"(\d)\s*\+", r"\1 plus ", text)  # "10+ mins"
     if "&" in text or "+" in text:
         text = re.sub(r"\bp\s*&\s*n\b", "pins and needles", text)
         text = text.replace("&", " and ").replace("+", " and ")
@@ -130,16 +142,41 @@ def normalise(note: str) -> str:
         text = re.sub(r"\bw/o\b", "without", text)
         text = re.sub(r"\b([1-4]?\d)\s*/\s*40\b", r"\1 weeks pregnant", text)
         text = re.sub(r"\bw/\s", "with ", text)
-    if any(c.isdigit() for c in text):
+    if DIGIT.search(text):
         text = re.sub(r"\b(\d+)(mins?|minutes?|hrs?|hours?|wks?|weeks?)\b", r"\1 \2", text)
+        text = re.sub(r"(?<![\w-])>\s*(?=\d)", "more than ", text)
+        text = re.sub(r"(?<![\w-])<\s*(?=\d)", "less than ", text)
+    if "?" in text or ":" in text or " - " in text:
+        text = FORM_ANSWER.sub(_form_answer, text)
     if " past " in text or " to " in text:
         text = SPOKEN_TIME.sub(_spoken_time, text)
 
-    def spelled(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return ABBREVIATIONS.get(word) or SPELLINGS.get(word) or word
+    return _respelling().sub(_spelled, text)
 
-    return re.sub(r"\b[a-z0-9]+(?:'[a-z]+)?\b", spelled, text)
+
+def _spelled(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return ABBREVIATIONS.get(word) or SPELLINGS.get(word) or word
+
+
+@lru_cache(maxsize=1)
+def _respelling() -> re.Pattern[str]:
+    """One pattern for every whole word that is shorthand or another spelling."""
+    keys = [k for k in (*ABBREVIATIONS, *SPELLINGS) if re.fullmatch(r"[a-z0-9]+(?:'[a-z]+)?", k)]
+    alternatives = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?![a-z0-9'])")
+
+
+DIGIT = re.compile(r"\d")
+FORM_ANSWER = re.compile(
+    r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
+    r"(?P<answer>no|nope|none|nil|not really|negative|n)\s*(?=[.,;\n!)]|$)"
+)
+"""A question or a form's field answered no: "calf swollen? no", "Swelling: none"."""
+
+
+def _form_answer(match: re.Match[str]) -> str:
+    return f" no {match.group('what').strip()}"
 
 
 _HOURS = {
@@ -203,7 +240,9 @@ class _Lexicon(NamedTuple):
     fuzzy: dict[str, tuple[tuple[str, str, int], ...]]
     """First letter -> (word, concept, typos allowed)."""
     phrases: dict[str, tuple[_Pattern, ...]]
-    """First word -> patterns of several words."""
+    """First word -> patterns of several words whose second part is not a plain word."""
+    pairs: dict[tuple[str, str], tuple[_Pattern, ...]]
+    """(first word, second word) -> the other patterns of several words."""
 
 
 def _allowed_typos(word: str) -> int:
@@ -239,11 +278,21 @@ def _lexicon() -> _Lexicon:
                     fuzzy.setdefault(plain[0], []).append((plain, concept, _allowed_typos(plain)))
             else:
                 phrases.setdefault(parts[0], []).append(_Pattern(parts, concept, pattern))
+    loose: dict[str, list[_Pattern]] = {}
+    pairs: dict[tuple[str, str], list[_Pattern]] = {}
+    for first, several in phrases.items():
+        for phrase in several:
+            second = phrase.parts[1]
+            if second in _PLAIN_WORDS:
+                pairs.setdefault((first, second), []).append(phrase)
+            else:
+                loose.setdefault(first, []).append(phrase)
     return _Lexicon(
         words={w: tuple(dict.fromkeys(c)) for w, c in words.items()},
         stems=tuple(stems),
         fuzzy={k: tuple(v) for k, v in fuzzy.items()},
-        phrases={k: tuple(sorted(v, key=lambda p: -len(p.parts))) for k, v in phrases.items()},
+        phrases={k: tuple(v) for k, v in loose.items()},
+        pairs={k: tuple(v) for k, v in pairs.items()},
     )
 
 
@@ -327,7 +376,9 @@ def _targets(words: list[str], sentence: int, clauses: list[int]) -> list[Hit]:
         if word == ",":
             continue
         before = words[index - 1] if index else ""
-        for pattern in lexicon.phrases.get(word, ()):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        candidates = lexicon.phrases.get(word, ()) + lexicon.pairs.get((word, following), ())
+        for pattern in candidates:
             end = _match(pattern.parts, words, index)
             if end is None:
                 continue
@@ -345,7 +396,11 @@ def _targets(words: list[str], sentence: int, clauses: list[int]) -> list[Hit]:
 
 def _excluded(concept: str, text: str, before: str, after: str) -> bool:
     """A word that is something else by its neighbours ("red wine", "wound up")."""
+    if concept not in _NEIGHBOUR_KEYS and text not in _NEIGHBOUR_KEYS:
+        return False
     for key in (concept, text):
+        if key == concept and key in WORD_KEYS and text != concept:
+            continue
         if after in NOT_BEFORE.get(key, ()) or before in NOT_AFTER.get(key, ()):
             return True
     return False
@@ -376,6 +431,23 @@ def _triggers() -> dict[str, tuple[_Trigger, ...]]:
 class _Scope(NamedTuple):
     category: Category
     words: frozenset[int]
+    start: int = 0
+    """Index after the trigger (for a topic's scope: which words lie between)."""
+
+
+_NEIGHBOUR_KEYS = frozenset(NOT_BEFORE) | frozenset(NOT_AFTER)
+
+
+class _PlainWords:
+    """A part of a pattern that is a word as it is (not "...", "word*", "word~", "<year>")."""
+
+    def __contains__(self, part: object) -> bool:
+        return isinstance(part, str) and not (
+            part == GAP or part.endswith(("*", "~")) or part == "<year>"
+        )
+
+
+_PLAIN_WORDS = _PlainWords()
 
 
 def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
@@ -388,12 +460,22 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
     for index, word in enumerate(words):
         if index in blocked:
             continue
-        key = "<year>" if YEAR.fullmatch(word) else word
+        key = "<year>" if word[0].isdigit() and YEAR.fullmatch(word) else word
+        candidates = triggers.get(key)
+        if not candidates:
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
         longest = 0
-        for trigger in triggers.get(key, ()):
+        for trigger in candidates:
             if len(trigger.parts) < longest:
                 break  # the longest trigger here wins; those as long all apply
-            end = _match(trigger.parts, words, index)
+            parts = trigger.parts
+            if len(parts) == 1:
+                end: int | None = index + 1
+            elif parts[1] != following and parts[1] in _PLAIN_WORDS:
+                continue
+            else:
+                end = _match(parts, words, index)
             if end is None:
                 continue
             longest = len(trigger.parts)
@@ -417,13 +499,25 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
                 if words[k] in stop:
                     break
                 inside.add(k)
-        scopes.append(_Scope(trigger.category, frozenset(inside)))
+        scopes.append(_Scope(trigger.category, frozenset(inside), end))
     return scopes
 
 
-def _with_context(hit: Hit, scopes: list[_Scope]) -> Hit:
+def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
     span = range(hit.word, hit.end)
-    found = {s.category for s in scopes if all(k in s.words for k in span)}
+    found: set[str] = set()
+    for scope in scopes:
+        if not all(k in scope.words for k in span):
+            continue
+        if scope.category == "topic":
+            # "worried about a clot" is a topic; "worried about my swollen calf" a sign
+            owned = hit.concept not in TOPIC_ONLY and OWNED & set(
+                words[min(scope.start, hit.word) : hit.word]
+            )
+            if not owned:
+                found.add("hypothetical")
+            continue
+        found.add(scope.category)
     if not found:
         return hit
     return hit._replace(
@@ -454,8 +548,29 @@ def _sentence_hits(words: list[str], sentence: int) -> Iterator[Hit]:
         return
     covered = {k for h in targets if h.end - h.word > 1 for k in range(h.word, h.end)}
     scopes = _scopes(words, covered)
-    for hit in targets:
-        yield _with_context(hit, scopes)
+    for hit in _outermost(targets):
+        yield _with_context(hit, scopes, words)
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop a sign's word inside a longer phrase of another sign: "puffed up" is swelling,
+    not the breathlessness "puffed" alone would be."""
+    long = [h for h in hits if h.end - h.word > 1 and h.concept in SIGN_CONCEPTS]
+    if not long:
+        return hits
+    return [
+        h
+        for h in hits
+        if h.concept not in SIGN_CONCEPTS
+        or not any(
+            o.concept != h.concept
+            and GAP not in o.text
+            and o.word <= h.word
+            and h.end <= o.end
+            and (o.end - o.word) > (h.end - h.word)
+            for o in long
+        )
+    ]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -472,13 +587,17 @@ def read_note(note: str) -> Reading:
         words.append(tuple(tokens))
         hits.extend(_sentence_hits(tokens, index))
     by_concept: dict[str, list[Hit]] = {}
+    current: dict[str, list[Hit]] = {}
     for hit in hits:
         by_concept.setdefault(hit.concept, []).append(hit)
+        if hit.current:
+            current.setdefault(hit.concept, []).append(hit)
     return Reading(
         hits=tuple(hits),
         sentences=sentences,
         words=tuple(words),
         by_concept={k: tuple(v) for k, v in by_concept.items()},
+        current={k: tuple(v) for k, v in current.items()},
     )
 
 

@@ -209,3 +209,85 @@ def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixt
     assert {"new-medicine", "pregnancy", "elsewhere", "claudication", "harmless"} <= categories
     assert flag_accuracy.main(["--split", "all"]) == 0
     assert "all signs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # coughing blood in other words than "coughed up blood"
+        ("left calf aching and swollen, some blood in what I coughed up", {"clot-lung"}),
+        ("calf throbbing; spitting a little blood this morning", {"clot-lung"}),
+        # breathing and a difficulty, in a clause
+        ("my calf is puffy and sore, breathing is shallow and quick", {"clot-lung"}),
+        ("swollen right calf. dyspnoea since Tuesday", {"clot-lung"}),
+        # a phrase of one sign holds a word of another: "puffed up" is swelling, not breath
+        ("both feet puffed up by teatime", {"swelling"}),
+        # tender by touching, in any words
+        ("right calf aches if I prod it", {"clot-calf"}),
+        # a short list after the body: "calf: red, hot"
+        ("L calf: hot, red", {"clot-calf"}),
+        # soreness after the cramp is the cramp's
+        ("calf tender this morning after the cramp", set()),
+        ("calf tender and red after the cramp", {"clot-calf"}),
+        # a question or a form field answered no
+        ("Calf swollen? No.", set()),
+        ("Redness: none, swelling: nil", set()),
+        # a topic is not a sign, unless it is her own
+        ("heard about clots on the radio", set()),
+        ("worried about my swollen left calf", {"clot-calf"}),
+        # someone else's pregnancy, a bill that is due
+        ("the midwife came to see my niece", set()),
+        ("gas bill due in April", set()),
+        ("Due in August, calves cramp nightly", {"pregnancy"}),
+        ("7 months gone", {"pregnancy"}),
+        # parts of the body in "back to sleep", a calf's side
+        ("cramp at 4, then back to sleep", set()),
+        ("cramp on the right side of my calf", set()),
+        ("cramp in my left hand and wrist", {"elsewhere"}),
+        # words that need a part of the body
+        ("toes feel dead this morning", {"numbness"}),
+        ("legs wobbly on the stairs", {"weakness"}),
+        ("ankles bloated tonight", {"swelling"}),
+    ],
+)
+def test_general_rules_read_signs_in_other_words(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "long"),
+    [
+        ("cramp lasted 10+ minutes", True),
+        ("cramp, >10 mins", True),
+        ("spasm of eleven and a half minutes", True),
+        ("calf cramp eased after 25 minutes", True),
+        ("It was 15 minutes before the cramp finally went", True),
+        ("cramp at 3.40, still there at 4.05", True),
+        ("woke at 1.10 with a cramp that lasted till 1.35", True),
+        ("cramp at 2.15, another at 4.30", False),
+        ("cramps at 1.05, 2.20 and 3.50", False),
+        ("cramp at 3, then lay awake for an hour", False),
+        ("cramp lasted 10 minutes", False),
+    ],
+)
+def test_durations_said_in_more_ways(note: str, long: bool) -> None:
+    assert ("long-cramp" in rules(note)) is long
+
+
+@pytest.mark.parametrize(
+    ("note", "started"),
+    [
+        ("been taking pravastatin for ten days", True),
+        ("on bumetanide now, cramps worse", True),
+        ("still on bumetanide now", False),
+        ("on pravastatin for years", False),
+        ("GP swapped my ramipril for candesartan", True),
+        ("first week on a new inhaler", True),
+        ("Dr put me on HCTZ", True),
+        ("had an iron infusion on Friday", True),
+        ("no change in my medication", False),
+        ("GP wants to start me on atorvastatin next month", False),
+    ],
+)
+def test_medicines_started_lately(note: str, started: bool) -> None:
+    assert ("new-medicine" in rules(note)) is started
