@@ -45,7 +45,12 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\b(?:3/4|three[- ]quarters?)\s+(?:of\s+)?an?\s+(?:hour|hr)\b"),
         "45",
     ),
-    (re.compile(r"\b(?:a\s+)?(?:good\s+)?quarter(?:\s+of)?\s+(?:an?\s+)?(?:hour|hr)\b"), "15"),
+    (
+        re.compile(
+            r"(?:\b(?:a\s+)?(?:good\s+)?quarter|\b1/4)(?:\s+of)?\s+(?:an?\s+)?(?:hour|hr)\b"
+        ),
+        "15",
+    ),
     (
         re.compile(r"\b(?:half\s+an?|half\s+(?:of\s+)?an|1/2\s+an?|1/2|half)[- ]?(?:hour|hr)\b"),
         "30",

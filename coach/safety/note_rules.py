@@ -292,9 +292,20 @@ DUE_AFTER = frozenset(
 """The word before "due" when it is a baby's: "I'm due in March", "Due in June"."""
 
 
+WEEKS_ALONG = re.compile(
+    r"\b(?:i'm|i am)\s+(?:now\s+|nearly\s+|almost\s+|about\s+)?(\d{1,2})\s*(?:weeks?|wks?)\b"
+    r"(?!\s+(?:into|in|of|since|after|post|on|off|from|without|with|ago|late|behind))"
+)
+"""'I'm 24 weeks': how far along a pregnancy is (not "I'm 2 weeks into the stretches")."""
+
+
 def _pregnant(reading: Reading) -> bool:
     """Pregnancy, said of the user: not "midwife visited my daughter", not "the bill is due
     in March"."""
+    for sentence in reading.sentences:
+        along = WEEKS_ALONG.search(sentence)
+        if along and 4 <= int(along.group(1)) <= 42:
+            return True
     for hit in reading.found("pregnant"):
         words = reading.words[hit.sentence]
         if hit.text.startswith("due") and hit.text != "due date":
@@ -350,7 +361,18 @@ def _claudication(reading: Reading) -> bool:
     return False
 
 
-GIVEN_ONCE = frozenset({"iron infusion", "iron sucrose", "venofer"})
+GIVEN_ONCE = frozenset(
+    {
+        "iron infusion",
+        "iron injection",
+        "iron sucrose",
+        "venofer",
+        "ferinject",
+        "injectafer",
+        "cosmofer",
+        "monofer",
+    }
+)
 """Medicines given as an event: having one is starting one."""
 RECENTLY = re.compile(
     r"^(?:\S+\s+){0,4}?(?:for|since)\s+(?:about\s+|only\s+|just\s+|the\s+(?:last|past)\s+)?"
@@ -429,6 +451,23 @@ SIGNS: dict[str, str] = {
 --sign`): id (a contract, see DESIGN.md) -> how it reads in a flag's detail."""
 CALF_SIGNS = frozenset({"calf-swollen", "calf-red-warm"})
 BREATH_SIGNS = frozenset({"breathless", "chest-pain"})
+
+
+BREATH_ALONE = (
+    "coach raises its emergency flag for breathlessness or chest pain together with a "
+    "swollen or painful calf. On its own it is more than coach can judge: do not wait, ask a "
+    "doctor today, or call your emergency number if it is sudden or severe."
+)
+"""Said when breathlessness or chest pain is answered and no calf sign goes with it, so a
+ticked sign is never met with silence."""
+
+
+def breath_alone(note: str, leg: str | None, signs: frozenset[str]) -> str | None:
+    """`BREATH_ALONE` when breathlessness or chest pain was answered and neither the answer
+    nor the night's note holds a calf sign to make it the emergency; else None."""
+    if not signs & BREATH_SIGNS or "clot-lung" in note_findings(note, leg, signs):
+        return None
+    return BREATH_ALONE
 
 
 def _answered(signs: frozenset[str]) -> str:

@@ -150,6 +150,8 @@ def normalise(note: str) -> str:
         text = FORM_ANSWER.sub(_form_answer, text)
     if " past " in text or " to " in text:
         text = SPOKEN_TIME.sub(_spoken_time, text)
+    if "half " in text:
+        text = HALF_PAST.sub(_half_past, text)
 
     return _respelling().sub(_spelled, text)
 
@@ -189,6 +191,18 @@ SPOKEN_TIME = re.compile(
     r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
 )
 """A clock time in words: "ten past two", "quarter to three", "half past 4"."""
+
+
+HALF_PAST = re.compile(
+    r"\bhalf\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
+    r"(?!\s*(?:hours?|hrs?|mins?|minutes?|an?\b|of\b|days?|weeks?|[.:]\d))"
+)
+"""A British clock time: "half 2" is half past two."""
+
+
+def _half_past(match: re.Match[str]) -> str:
+    hour = match.group(1)
+    return f"{hour if hour.isdigit() else _HOURS[hour]}.30"
 
 
 def _spoken_time(match: re.Match[str]) -> str:

@@ -286,8 +286,30 @@ def test_durations_said_in_more_ways(note: str, long: bool) -> None:
         ("Dr put me on HCTZ", True),
         ("had an iron infusion on Friday", True),
         ("no change in my medication", False),
+        ("GP has me on a beta blocker since the weekend", True),
+        ("Monofer infusion on Thursday", True),
+        ("commenced Istin", True),
         ("GP wants to start me on atorvastatin next month", False),
     ],
 )
 def test_medicines_started_lately(note: str, started: bool) -> None:
     assert ("new-medicine" in rules(note)) is started
+
+
+@pytest.mark.parametrize(
+    ("note", "pregnant"),
+    [
+        ("I'm 22 weeks and the cramps are worse", True),
+        ("baby on the way, cramping most nights", True),
+        ("I'm 3 weeks into the stretches", False),
+        ("I'm 9 weeks post op", False),
+    ],
+)
+def test_how_far_along_a_pregnancy_is(note: str, pregnant: bool) -> None:
+    assert ("pregnancy" in rules(note)) is pregnant
+
+
+def test_british_clock_times_and_quarter_hours() -> None:
+    assert "long-cramp" in rules("cramp from 4 until half 4")
+    assert "long-cramp" in rules("cramp lasted 1/4 hour and walking did not ease it")
+    assert "long-cramp" not in rules("cramp at half 3, gone within a minute")
