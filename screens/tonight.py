@@ -208,8 +208,8 @@ class TonightScreen(Screen[None]):
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
         if night is not None and self._night != night:
-            # From noon the day after a pair, its look is due even if the morning is not
-            # logged: the night on screen changes then.
+            # A new night on screen: a finished run-in may draw its plan, and a look may
+            # be due from a morning logged elsewhere (looks follow the logged nights).
             self._settle_if_due()
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
