@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 from coach.safety.medicines import GENERIC_WORDS, MEDICINES, PHRASES, SUFFIXES
 
-Category = Literal["negated", "historical", "hypothetical", "topic", "other", "resolved"]
+Category = Literal["negated", "historical", "hypothetical", "topic", "other", "animal", "resolved"]
 Direction = Literal["forward", "backward", "both"]
 
 ABBREVIATIONS: dict[str, str] = {
@@ -394,6 +394,11 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "crushing",
         "squeezing",
         "sore",
+        "funny",
+        "weird",
+        "odd",
+        "strange",
+        "tightening",
     ),
     "asleep": (
         "asleep",
@@ -455,6 +460,17 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "bare hands",
         "no gloves",
         "no mask",
+        "on my skin",
+        "on my hands",
+        "on my hand",
+        "on my arms",
+        "on my arm",
+        "on my legs",
+        "on my leg",
+        "on my feet",
+        "on me",
+        "fumes",
+        "soaked",
     ),
     "wound": (
         "wound",
@@ -507,6 +523,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "through my boot",
         "through my shoe",
         "jabbed myself",
+        "nail in my",
+        "glass in my",
+        "thorn in my",
+        "stuck in my",
+        "nipped",
+        "clawed",
         "jabbed my",
         "pierced",
         "spiked",
@@ -1064,6 +1086,10 @@ WARMING = frozenset(
         "rub",
         "massage",
         "gel",
+        "relaxed",
+        "comfortable",
+        "comfy",
+        "lovely",
     }
 )
 """In a clause with one of these, warmth is comfort, not a sign."""
@@ -1177,10 +1203,6 @@ OTHER_PEOPLE = (
     "she's",
     "his",
     "her",
-    "the cat",
-    "the dog",
-    "our dog",
-    "our cat",
     "woman",
     "man",
     "lady",
@@ -1189,6 +1211,10 @@ OTHER_PEOPLE = (
     "people",
     "everyone",
 )
+
+ANIMALS = ("the cat", "the dog", "our dog", "our cat", "my dog", "my cat", "the horse")
+"""An animal's leg is not hers, but the dog that bit her gave her the wound."""
+ANIMAL_DEEDS = frozenset({"wound", "dirt", "toxin", "contact"})
 
 TRIGGERS: tuple[Trigger, ...] = (
     # pseudo-triggers: look like a trigger, are not one
@@ -1362,6 +1388,8 @@ TRIGGERS: tuple[Trigger, ...] = (
     # someone else
     *(Trigger(p, "other", "forward", 10) for p in OTHER_PEOPLE),
     *(Trigger(p, "other", "backward", 1) for p in OTHER_PEOPLE),
+    *(Trigger(p, "animal", "forward", 10) for p in ANIMALS),
+    *(Trigger(p, "animal", "backward", 1) for p in ANIMALS),
     # over now
     *(
         Trigger(p, "resolved", "backward", 10)
@@ -1407,6 +1435,9 @@ TERMINATORS: dict[Category, frozenset[str]] = {
     "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "topic": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "other": frozenset(
+        {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
+    ),
+    "animal": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
     ),
     "resolved": frozenset({",", "but", "however", "although", "still", "now"}),

@@ -28,6 +28,7 @@ from coach.safety.medicines import GENERIC_WORDS, kind_of
 from coach.safety.notes import Hit, Reading, read_note
 
 LONG_MINUTES = 10.0
+BOTH_SWOLLEN = ("swelling", "swelling_size", "clot")
 CLOT_SIGNS = ("swelling", "swelling_size", "red", "warm", "tender", "clot")
 PAIN_SIGNS = (*CLOT_SIGNS, "pain")
 BODY = ("leg", "lower_leg", "elsewhere", "leg_plural", "muscle")
@@ -65,9 +66,17 @@ EASED_AFTER = re.compile(
     r"relax|ended|calm)"
 )
 """After a duration: "20 minutes before the cramp eased" (the cramp's own length)."""
+GOT_RID = re.compile(
+    r"^\s*(?:for\s+(?:it|the\s+cramp|the\s+spasm)\s+)?to\s+(?:get\s+rid|eas|go\b|stop|settl|"
+    r"shift|pass|subside|calm|relax|let\s+go|get\s+it|wear\s+off|"
+    r"(?:walk|work|rub|stretch|massage)\s+(?:\w+\s+){0,2}?(?:off|out|away))"
+)
+"""After a duration: what it took the cramp to end ("20 minutes to get rid of it")."""
 PLUS_AFTER = re.compile(r"^\s*(?:plus|or more|or longer|and more|at least|\+)\b")
 MORE_THAN = re.compile(r"\b(?:over|more than|longer than|at least|well over|over and)\s+$")
-LASTED = re.compile(r"\b(?:last|went on|go on|going on|kept|took|till|until|for)\w*")
+LASTED = re.compile(
+    r"\b(?:last|went on|go on|going on|kept|took|till|until|for|timed|clocked|it was)\w*"
+)
 
 
 def _quote(note: str) -> str:
@@ -199,8 +208,8 @@ def calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool, bool]:
         if hit.sentence in legs:
             if legs[hit.sentence]:
                 one = True
-            else:
-                both = True
+            elif hit.concept in BOTH_SWOLLEN:
+                both = True  # both legs warm or red is no sign CONTENT.md names
     for hit in _signs(reading, ("pain",)) if legs else ():
         if hit.sentence in legs and any(h.sentence == hit.sentence for h in reading.all("leg")):
             painful = True
@@ -233,9 +242,10 @@ def cramp_minutes(reading: Reading) -> float | None:
                 ):
                     continue
             else:
-                if NOT_THE_CRAMPS_BEFORE.search(head) and not EASED.search(head):
+                rid = GOT_RID.search(tail) is not None
+                if NOT_THE_CRAMPS_BEFORE.search(head) and not (EASED.search(head) or rid):
                     continue
-                if NOT_THE_CRAMPS_AFTER.search(tail) and not EASED_AFTER.search(tail):
+                if NOT_THE_CRAMPS_AFTER.search(tail) and not (EASED_AFTER.search(tail) or rid):
                     continue
             if MORE_THAN.search(head) or PLUS_AFTER.search(tail):
                 minutes += 0.5
@@ -286,6 +296,7 @@ def _not_now(hit: Hit) -> bool:
 
 
 FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "me", "we're", "we", "us"})
+FIRST_PERSON_OR_MY = FIRST_PERSON | {"my", "myself", "mine"}
 DUE_AFTER = frozenset(
     {"", "i'm", "am", "i", "we're", "baby", "im", "and", "pregnant", "bump", "i've", "being"}
 )
@@ -331,6 +342,8 @@ def _tetanus(reading: Reading) -> bool:
             continue
         if hit.text.startswith("cut") and hit.end < len(words) and words[hit.end] in NOT_A_CUT:
             continue
+        if hit.animal and not FIRST_PERSON_OR_MY & set(words):
+            continue  # "the cat scratched the sofa", "the dog was bitten by a fox"
         if reading.sentence_has(hit.sentence, "dirt"):
             return True
     return False
@@ -513,7 +526,7 @@ def note_findings(
         found["tetanus"] = quote
     numb = [
         h
-        for h in reading.found("numb") + _asleep_limbs(reading) + _signs(reading, ("numb_body",))
+        for h in (*reading.found("numb"), *_asleep_limbs(reading), *_signs(reading, ("numb_body",)))
         if not NUMB_NOT_A_SIGN & set(reading.words[h.sentence])
     ]
     if numb:

@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from coach.safety.lexicon import (
     ABBREVIATIONS,
+    ANIMAL_DEEDS,
     CLAUSE_WORDS,
     FUZZY_MEDICINE_LENGTH,
     FUZZY_STOP,
@@ -74,6 +75,8 @@ class Hit(NamedTuple):
     other: bool = False
     """About someone else ("my husband's leg")."""
     resolved: bool = False
+    animal: bool = False
+    """In a sentence about an animal ("the dog nipped my hand", "the dog was bitten")."""
 
     @property
     def current(self) -> bool:
@@ -101,11 +104,11 @@ class Reading(NamedTuple):
             return concept in self.current
         return any(h.current for h in self.all(concept))
 
-    def found(self, concept: str) -> list[Hit]:
+    def found(self, concept: str) -> tuple[Hit, ...]:
         """The current hits of a concept."""
         if self.current is not None:
-            return list(self.current.get(concept, ()))
-        return [h for h in self.all(concept) if h.current]
+            return self.current.get(concept, ())
+        return tuple(h for h in self.all(concept) if h.current)
 
     def all(self, concept: str) -> tuple[Hit, ...]:
         """Every hit of a concept, current or not."""
@@ -430,16 +433,33 @@ class _Trigger(NamedTuple):
     reach: int
 
 
+class _TriggerIndex(NamedTuple):
+    pairs: dict[tuple[str, str], tuple[_Trigger, ...]]
+    """(first word, second word) -> every trigger that may begin there, longest first."""
+    firsts: dict[str, tuple[_Trigger, ...]]
+    """First word -> the triggers that may begin there whatever the next word is."""
+
+
 @lru_cache(maxsize=1)
-def _triggers() -> dict[str, tuple[_Trigger, ...]]:
-    """First word -> triggers beginning with it ("<year>" for a year), longest first."""
-    found: dict[str, list[_Trigger]] = {}
+def _triggers() -> _TriggerIndex:
+    """Triggers by where they may begin ("<year>" for a year), longest first."""
+    by_first: dict[str, list[_Trigger]] = {}
+    by_pair: dict[tuple[str, str], list[_Trigger]] = {}
     for trigger in TRIGGERS:
         parts = _split(trigger.pattern) if trigger.pattern != "<year>" else ("<year>",)
-        found.setdefault(parts[0], []).append(
-            _Trigger(parts, trigger.category, trigger.direction, trigger.reach)
-        )
-    return {k: tuple(sorted(v, key=lambda t: -len(t.parts))) for k, v in found.items()}
+        found = _Trigger(parts, trigger.category, trigger.direction, trigger.reach)
+        if len(parts) > 1 and parts[1] in _PLAIN_WORDS:
+            by_pair.setdefault((parts[0], parts[1]), []).append(found)
+        else:
+            by_first.setdefault(parts[0], []).append(found)
+
+    def longest_first(triggers: list[_Trigger]) -> tuple[_Trigger, ...]:
+        return tuple(sorted(triggers, key=lambda t: -len(t.parts)))
+
+    return _TriggerIndex(
+        pairs={k: longest_first(v + by_first.get(k[0], [])) for k, v in by_pair.items()},
+        firsts={k: longest_first(v) for k, v in by_first.items()},
+    )
 
 
 class _Scope(NamedTuple):
@@ -475,21 +495,16 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
         if index in blocked:
             continue
         key = "<year>" if word[0].isdigit() and YEAR.fullmatch(word) else word
-        candidates = triggers.get(key)
+        following = words[index + 1] if index + 1 < len(words) else ""
+        candidates = triggers.pairs.get((key, following)) or triggers.firsts.get(key)
         if not candidates:
             continue
-        following = words[index + 1] if index + 1 < len(words) else ""
         longest = 0
         for trigger in candidates:
             if len(trigger.parts) < longest:
                 break  # the longest trigger here wins; those as long all apply
             parts = trigger.parts
-            if len(parts) == 1:
-                end: int | None = index + 1
-            elif parts[1] != following and parts[1] in _PLAIN_WORDS:
-                continue
-            else:
-                end = _match(parts, words, index)
+            end = index + 1 if len(parts) == 1 else _match(parts, words, index)
             if end is None:
                 continue
             longest = len(trigger.parts)
@@ -501,6 +516,8 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
         if start in blocked:
             continue
         assert trigger.category is not None
+        if trigger.category == "resolved" and _not_over(words, start, end):
+            continue
         stop = TERMINATORS[trigger.category]
         inside: set[int] = set()
         if trigger.direction in ("forward", "both"):
@@ -517,6 +534,40 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
     return scopes
 
 
+NOT_OVER_BEFORE = frozenset(
+    {
+        "not",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "isn't",
+        "wasn't",
+        "never",
+        "nearly",
+        "almost",
+        "partly",
+        "half",
+        "barely",
+        "hardly",
+        "only",
+    }
+)
+NOT_OVER_AFTER = frozenset({"slightly", "partly", "somewhat", "little", "bit"})
+"""Right after a word of ending (or after "a"): only partly over ("gone down a bit")."""
+
+
+def _not_over(words: list[str], start: int, end: int) -> bool:
+    """A word of ending that says the sign is not over: "hasn't gone down", "nearly gone",
+    "gone down a bit", "gone down but still there"."""
+    before = words[max(0, start - 2) : start]
+    if NOT_OVER_BEFORE & set(before):
+        return True
+    after = words[end : end + 2]
+    if after[:1] == ["a"]:
+        after = after[1:]
+    return bool(NOT_OVER_AFTER & set(after[:1])) or "still" in words[end:]
+
+
 def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
     span = range(hit.word, hit.end)
     found: set[str] = set()
@@ -531,6 +582,10 @@ def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
             if not owned:
                 found.add("hypothetical")
             continue
+        if scope.category == "animal":
+            # the dog's leg is not hers; the dog that bit her gave her the wound
+            found.add("other" if hit.concept not in ANIMAL_DEEDS else "animal")
+            continue
         found.add(scope.category)
     if not found:
         return hit
@@ -540,6 +595,7 @@ def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
         hypothetical="hypothetical" in found,
         other="other" in found,
         resolved="resolved" in found,
+        animal="animal" in found,
     )
 
 

@@ -7,6 +7,7 @@ these pin down each way of reading it claims.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -313,3 +314,67 @@ def test_british_clock_times_and_quarter_hours() -> None:
     assert "long-cramp" in rules("cramp from 4 until half 4")
     assert "long-cramp" in rules("cramp lasted 1/4 hour and walking did not ease it")
     assert "long-cramp" not in rules("cramp at half 3, gone within a minute")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("the swelling in my left calf hasn't gone down", {"clot-calf"}),
+        ("redness on my right calf has almost gone", {"clot-calf"}),
+        ("right calf swelling gone down a little, still there", {"clot-calf"}),
+        ("tingling in my feet has not gone", {"numbness"}),
+        ("the swelling in my ankles went down after a week in the spring", set()),
+        ("the pins and needles have gone completely", set()),
+    ],
+)
+def test_a_sign_not_over_is_current(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+def test_both_legs_warm_is_no_sign_but_both_swollen_is() -> None:
+    assert rules("after the shower my legs felt warm and relaxed") == set()
+    assert rules("both legs warm and swollen tonight") == {"swelling"}
+
+
+def test_a_duration_in_the_sentence_after_the_cramp() -> None:
+    assert "long-cramp" in rules("Cramp in my right foot. I timed it at 13 minutes.")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("our dog nipped my ankle on the walk", {"tetanus"}),
+        ("the dog scratched the door all night", set()),
+        ("our cat's paw is swollen", set()),
+        ("got some pesticide on my arm", {"tetanus"}),
+        ("a splinter of wood stuck in my palm from the shed", {"tetanus"}),
+        ("calf aching and swollen, chest feels weird", {"clot-lung"}),
+    ],
+)
+def test_animals_toxins_and_chests(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "long"),
+    [
+        ("it took me 25 minutes to walk the cramp off", True),
+        ("took 15 minutes for the cramp to settle", True),
+        ("after the cramp it took me 25 minutes to get back to sleep", False),
+    ],
+)
+def test_what_it_took_the_cramp_to_end(note: str, long: bool) -> None:
+    assert ("long-cramp" in rules(note)) is long
+
+
+def test_the_reader_loads_on_the_first_note_not_with_the_app_or_the_rules() -> None:
+    """The app's start and the check-in's imports stay light: the word lists and rapidfuzz
+    load when a note is first read."""
+    code = (
+        "import sys, screens.app, screens.tonight, coach.safety.rules; "
+        "print(sorted(m for m in sys.modules if m in ('coach.safety.notes', "
+        "'coach.safety.lexicon', 'coach.safety.note_rules') or m.startswith('rapidfuzz')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
