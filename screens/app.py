@@ -361,7 +361,9 @@ class CoachApp(App[None]):
         if theme is not None and theme != self.theme and theme in self.available_themes:
             self.theme = theme
         for screen in self.screen_stack:
-            changed = getattr(screen, "settings_changed", None)
+            # A screen pushed but not yet built (the guided evening a reminder has just
+            # opened) reads the new settings when it mounts.
+            changed = getattr(screen, "settings_changed", None) if screen.is_mounted else None
             if changed is not None:
                 changed()
 
@@ -509,7 +511,7 @@ class CoachApp(App[None]):
         if self.saved(self.session.record_step, night, step_id, "done", late=late):
             self.notify(f"{step.title}: done.")
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_view", None)
+            refresh = getattr(screen, "refresh_view", None) if screen.is_mounted else None
             if refresh is not None:
                 refresh()
 
