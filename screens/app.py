@@ -56,6 +56,8 @@ class Reminders(Protocol):
 
     def set_paused(self, night: date, paused: bool = True) -> None: ...
 
+    def refresh(self) -> None: ...
+
 
 RemindersFactory = Callable[["CoachApp"], Reminders]
 SpeakerFactory = Callable[["CoachApp"], "Speaker"]
@@ -561,6 +563,27 @@ class CoachApp(App[None]):
 
     def action_snooze(self) -> None:
         self.snooze()
+
+    def pause_reminders(self, nights: int) -> str | None:
+        """Pause reminders for `nights` nights from tonight (0: end a pause); returns what
+        to tell the user, or None when it could not be recorded (said in a toast)."""
+        tonight = self.tonight()
+        if nights == 0:
+            ended = self.saved(self.session.end_pause)
+            if ended is None:
+                return None
+            said = "Reminders are back on." if ended else "Reminders were not paused."
+        else:
+            last = tonight + timedelta(days=nights - 1)
+            if self.saved(self.session.pause_nights, last) is None:
+                return None
+            said = (
+                f"Reminders paused to the night of {last:%a %d %b}; those nights count "
+                "neither for nor against your streak."
+            )
+        if self.reminders is not None:
+            self.reminders.refresh()
+        return said
 
     def action_pause_tonight(self) -> None:
         """Silence tonight's reminders; the night does not count against the streak."""

@@ -29,7 +29,7 @@ from coach.diary.nights import (
     Diary,
 )
 from coach.diary.trends import MIN_RATE_NIGHTS
-from coach.diary.wording import describe_cramps
+from coach.diary.wording import describe_cramps, pause_text
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
 from coach.records.order import is_foreign
@@ -161,6 +161,14 @@ class HistoryScreen(Screen[None]):
 
     # --- the panels ---------------------------------------------------------------------
 
+    def _pauses(self) -> list[tuple[date, date]]:
+        """The pauses of the recent nights, a pause still running included."""
+        start = self.today - timedelta(days=RECENT_NIGHTS - 1)
+        try:
+            return services(self).session.pauses(start, self.today)
+        except CoachError:
+            return []
+
     def _refresh_figures(self) -> None:
         diary = self.diary
         titles = {step.id: step.title for step in services(self).settings.routine.steps}
@@ -170,7 +178,10 @@ class HistoryScreen(Screen[None]):
         lines.append(f"{streaks.current} night{'s' if streaks.current != 1 else ''}")
         lines.append(f" (best {streaks.best})\n" if self.complete else " (best: counting...)\n")
         lines.append("Habit strength ", style="bold")
-        lines.append(f"{diary.habit_strength()}/100\n\n")
+        lines.append(f"{diary.habit_strength()}/100\n")
+        for paused_from, paused_to in self._pauses():
+            lines.append(pause_text(paused_from, paused_to) + "\n", style="dim")
+        lines.append("\n")
 
         lines.append(
             f"{'Steps done':<22}" + "".join(f"{d:>5}d" for d in WINDOWS) + "\n", style="bold"
