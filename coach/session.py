@@ -629,8 +629,9 @@ class Session:
         return last
 
     def pauses(self, start: date, end: date) -> list[tuple[date, date]]:
-        """The pauses that touch nights start..end, as (first, last) spans of paused
-        nights in a row; a pause running on past `end` shows its real last night."""
+        """The pauses for a while (two nights or more in a row) that touch nights
+        start..end, as (first, last); one running on past `end` shows its real last night.
+        A single paused night is marked on its night alone."""
         paused = sorted(self.store.paused_nights(start, end + timedelta(days=MAX_PAUSE_NIGHTS)))
         spans: list[tuple[date, date]] = []
         for night in paused:
@@ -638,7 +639,11 @@ class Session:
                 spans[-1] = (spans[-1][0], night)
             else:
                 spans.append((night, night))
-        return [(first, last) for first, last in spans if first <= end and last >= start]
+        return [
+            (first, last)
+            for first, last in spans
+            if first <= end and last >= start and last > first
+        ]
 
     # --- the personal experiment (coach.experiment) -------------------------------------
 

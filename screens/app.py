@@ -105,7 +105,11 @@ class CoachApp(App[None]):
         exports_dir: Path | None = None,
         speaker: SpeakerFactory | None = None,
         open_step: str | None = None,
+        opener: Callable[[Path], str | None] | None = None,
     ) -> None:
+        """`exports_dir`: where History's report goes (None: report.folder, else the
+        user's documents folder). `opener`: opens a file in the desktop's viewer (None
+        on success, else why not; default coach.desktop.opener.open_file)."""
         super().__init__()
         self._open_step = open_step
         self.session = session
@@ -114,7 +118,8 @@ class CoachApp(App[None]):
         self._ui_thread: int | None = None
         """The thread the app runs on, known from mount: where a hook's display goes."""
         self.notifier = notifier
-        self.exports_dir = exports_dir or session.paths.exports_dir
+        self.exports_dir = exports_dir
+        self._opener = opener
         self._first_run = first_run
         self._reminders_factory = reminders
         self._speaker_factory = speaker
@@ -423,6 +428,14 @@ class CoachApp(App[None]):
         if self.reminders is not None:
             self.reminders.settings_changed(settings)
         return None
+
+    def open_file(self, path: Path) -> str | None:
+        """Open a file with the desktop's viewer; None when started, else why not."""
+        if self._opener is not None:
+            return self._opener(path)
+        from coach.desktop.opener import open_file
+
+        return open_file(path)
 
     def make_speaker(self) -> Speaker:
         """Where the stretch player's cues go: voice and chimes, or the terminal bell."""

@@ -587,7 +587,7 @@ def test_run_tui_builds_the_app_from_the_context(
     (app,) = started
     assert app.session.store is ctx.store and app.clock is ctx.clock
     assert app.config_path == ctx.paths.config_file
-    assert app.exports_dir == ctx.paths.exports_dir
+    assert app.exports_dir is None  # History's report goes to report.folder or documents
     # Reminders are built from the context once the app runs: the real service and lock.
     from coach.reminders.host import ReminderHost
 
