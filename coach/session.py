@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from coach.clock import Clock, SystemClock
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
-from coach.planner import Plan, current_night, last_slept_night, plan_night
+from coach.planner import MAX_PAUSE_NIGHTS, Plan, current_night, last_slept_night, plan_night
 from coach.records.backup import Backups
 from coach.records.schema import LEGS, Leg, Outcome
 from coach.records.store import (
@@ -92,8 +92,6 @@ class Logged(NamedTuple):
     replaced: CrampLog | None
 
 
-MAX_PAUSE_NIGHTS = 92
-"""The longest pause (`coach pause --until/--days`): about three months."""
 MAX_SNOOZES = 3
 """How many times one step may be snoozed on one night."""
 SNOOZE_EVENT = "snooze"

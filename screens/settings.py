@@ -39,7 +39,7 @@ STRETCH_FIELDS = (
 def pause_nights(text: str) -> int | None:
     """The form's pause field: None when left empty, else the nights (0 ends a pause);
     ValueError with the line to show for anything else."""
-    from coach.session import MAX_PAUSE_NIGHTS
+    from coach.planner import MAX_PAUSE_NIGHTS
 
     text = text.strip()
     if not text:

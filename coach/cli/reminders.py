@@ -143,7 +143,7 @@ def run_snooze(options: SnoozeOptions, ctx: Session) -> int:
 def register(sub: Subparsers) -> None:
     """Add `daemon`, `notify-test`, `pause` and `snooze` to coach's commands."""
     from coach.cli.args import NIGHT_METAVAR, NoOptions, command, int_range, night_arg, night_date
-    from coach.session import MAX_PAUSE_NIGHTS
+    from coach.planner import MAX_PAUSE_NIGHTS
 
     p = command(
         sub,
