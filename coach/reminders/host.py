@@ -504,7 +504,13 @@ class ReminderHost:
         )
 
     def _say_unavailable(self, detail: str) -> None:
-        self.tell(f"Desktop notifications are unavailable ({detail}); reminders {self.instead}.")
+        """Once: the person's words (what is off, where reminders go, what helps); the
+        technical reason goes to the log."""
+        self.log("warning", f"desktop notifications are unavailable: {detail}")
+        self.tell(
+            f"Desktop reminders are off: `coach doctor` says how to turn them on. "
+            f"Reminders {self.instead}."
+        )
 
     def _check_desktop(self) -> None:
         """Say once, at start, whether desktop notifications can work here."""
