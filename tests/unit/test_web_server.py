@@ -128,6 +128,14 @@ async def test_a_name_that_only_resolves_here_is_refused(running: Running) -> No
             f"{running.base}/", headers={"Host": f"localhost:{running.server.port}"}
         ) as local:
             assert local.status == 200
+        # The websocket too, its Origin matching the name it came by.
+        evil = f"evil.example:{running.server.port}"
+        with pytest.raises(aiohttp.WSServerHandshakeError) as rebound:
+            await session.ws_connect(
+                f"{running.base}/ws",
+                headers={"Host": evil, "Origin": f"http://{evil}"},
+            )  # the session's cookie goes along: the jar keeps it for 127.0.0.1
+        assert rebound.value.status == 403
 
 
 async def test_pages_are_locked_to_this_server_and_only_read(running: Running) -> None:
