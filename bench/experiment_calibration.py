@@ -14,7 +14,8 @@ store in memory that satisfies its store protocol (`coach.experiment.store`): `s
 after a fortnight of diary (its eligibility, sizing and refusal; a refused user does not
 run it: `--anyway` is not simulated), or, for a rolling run-in, `start` on an empty diary
 and `advance` each morning until it draws the plan; then the nights the plan assigns
-(`assignment`), `advance` the morning after each pair (the interim looks, harm first) and
+(`assignment`), `advance` on the first morning logged from the end of each pair (the
+interim looks, harm first; they are counted by night) and
 `experiment_result` after the last night.
 
 Prints per row, among the users it starts for: "helps", "fewer, not by much", "worse",
@@ -245,7 +246,12 @@ def simulate_user(
     for index in range(first, nights):
         log(index, cramps[index], bool(stretched[index]))
     for pairs in protocol.look_pairs():
-        protocol = ex.advance(store, settings, morning(protocol.pair_end(pairs)))
+        # Looks are counted by night: the morning that ends the pair, or the first one
+        # logged after it, takes the look.
+        index = (protocol.pair_end(pairs) - FIRST_NIGHT).days
+        while index < nights - 1 and user.missed[index]:
+            index += 1
+        protocol = ex.advance(store, settings, morning(FIRST_NIGHT + timedelta(days=index)))
         assert protocol is not None
         if protocol.ended is not None:
             break

@@ -821,6 +821,13 @@ def _draw_plan(
 
 
 def stop(store: ExperimentStore, settings: Settings, now: datetime) -> Protocol:
+    """`_stop`, under the store's lock: a look being taken at that moment elsewhere cannot
+    write the plan back without the stop."""
+    with plan_lock(store):
+        return _stop(store, settings, now)
+
+
+def _stop(store: ExperimentStore, settings: Settings, now: datetime) -> Protocol:
     """Stop the experiment: tonight and later follow the usual routine again.
 
     A stored plan that cannot be read is cleared (its nights follow the usual routine
@@ -930,17 +937,19 @@ def look_due(
 ) -> bool:
     """Whether an interim look is waiting to be taken (cheap: no model, no scipy).
 
-    The look after a pair is due once that pair's last morning is logged, or from noon
-    the day after it either way, so it sees the same nights whoever takes it."""
+    Looks are counted by night, not by the clock: the look after a pair is due once the
+    diary has reached that pair's last night (its morning, or a later one, is logged). A
+    clock that steps forward past several pairs takes no look on nights nobody logged;
+    mornings not logged for a while only delay a look, and the first morning logged
+    after the pair takes it, on that pair's nights."""
     if protocol is None or protocol.start is None or protocol.over_from is not None:
         return False
     pending = protocol.next_look()
     if pending is None:
         return False
     through = protocol.pair_end(pending)
-    if current_night(settings, now) > through:
-        return True
-    return last_slept_night(settings, now) >= through and bool(store.cramp_logs(through, through))
+    last = last_slept_night(settings, now)
+    return last >= through and bool(store.cramp_logs(through, last))
 
 
 def take_looks(
@@ -950,17 +959,23 @@ def take_looks(
 
     A look that ends the experiment stores its answer; the usual routine comes back from
     the night after (tonight, when the look is taken late). This runs in a command or a
-    worker thread, never in the planner."""
+    worker thread, never in the planner. Each look is decided and written under the
+    store's lock, on the plan as stored then: a stop or a look taken meanwhile by another
+    process is never written over."""
     while look_due(protocol, store, settings, now):
-        assert protocol is not None
-        pairs = protocol.next_look()
-        assert pairs is not None
-        found = observations(store, settings, protocol, now)
-        ended = interim(protocol, found, pairs)
-        if ended is not None:
-            ended = ended._replace(night=max(ended.night, current_night(settings, now)))
-        protocol = protocol._replace(looked=pairs, ended=ended)
-        _save(store, protocol)
+        with plan_lock(store):
+            protocol = load_protocol(store)
+            if not look_due(protocol, store, settings, now):
+                break
+            assert protocol is not None
+            pairs = protocol.next_look()
+            assert pairs is not None
+            found = observations(store, settings, protocol, now)
+            ended = interim(protocol, found, pairs)
+            if ended is not None:
+                ended = ended._replace(night=max(ended.night, current_night(settings, now)))
+            protocol = protocol._replace(looked=pairs, ended=ended)
+            _save(store, protocol)
     return protocol
 
 
