@@ -53,6 +53,14 @@ def _done_steps(served: Served) -> list[str]:
     return [step for night in nights for step, state in night["steps"].items() if state == "done"]
 
 
+def _press(driver: Chrome, keys: str) -> None:
+    """Keys typed at the page as it is, with no click into it first: they go to whatever
+    the page has focused."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(keys).perform()
+
+
 def _type(driver: Chrome, keys: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -79,8 +87,11 @@ def test_the_link_opens_tonight_a_key_records_a_step_and_ctrl_c_stops_it_all(
         network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
         assert len(served.app_processes()) == 1
         assert _done_steps(served) == []
+        # The keys are listed at the bottom before any is pressed, and the first one typed
+        # reaches the app without a click into the page.
+        network.wait_until(lambda text: "Cramping now" in text, "the keys at the bottom")
 
-        _type(driver, "d")
+        _press(driver, "d")
         wait_for(lambda: len(_done_steps(served)) == 1, "a step recorded as done")
 
         # The doctor's report, made in the app, arrives as the browser's download.
