@@ -624,9 +624,7 @@ class RunIn(NamedTuple):
             washout_nights=design.WASHOUT_NIGHTS,
         )
         run_in_weeks = math.ceil(RUN_IN_NIGHTS / 7)
-        return promise_words(
-            self.power(pairs), median + run_in_weeks, weeks(pairs) + run_in_weeks
-        )
+        return promise_words(self.power(pairs), median + run_in_weeks, weeks(pairs) + run_in_weeks)
 
     def too_long_words(self) -> str:
         """Why an eligible run-in is not answerable, in plain words."""
