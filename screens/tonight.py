@@ -210,8 +210,8 @@ class TonightScreen(Screen[None]):
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
         if night is not None and self._night != night:
-            # From noon the day after a pair, its look is due even if the morning is not
-            # logged: the night on screen changes then.
+            # A new night on screen: a finished run-in may draw its plan, and a look may
+            # be due from a morning logged elsewhere (looks follow the logged nights).
             self._settle_if_due()
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
@@ -242,6 +242,11 @@ class TonightScreen(Screen[None]):
 
     def _prompt(self, row: StepRow, label: str, *, chosen: bool = False) -> Content:
         style = "$text-muted" if label == NOT_MARKED else _STYLE[row.state]
+        if chosen and self.app.current_theme.ansi:
+            # The terminal's own colours: its bar is its white or blue, on which its green,
+            # grey or default text can all but vanish. The row takes the bar's text colour;
+            # the mark and the word still say the state.
+            style = ""
         reason = row.record.reason if row.record is not None else None
         # Without colour (NO_COLOR, high contrast: the app's -marks), the highlight alone
         # would not show which step is chosen: a pointer does.
@@ -249,7 +254,7 @@ class TonightScreen(Screen[None]):
         return Content.assemble(
             pointer,
             f"{row.planned.at:%H:%M}  ",
-            (f"{MARKS[row.state]} ", f"bold {style}"),
+            (f"{MARKS[row.state]} ", f"bold {style}".strip()),
             f"{row.planned.title:<32}",
             (label, style),
             " " if reason else "",
@@ -257,7 +262,8 @@ class TonightScreen(Screen[None]):
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if not self.app.has_class("-marks") or event.option_list.id != "timeline":
+        restyled = self.app.has_class("-marks") or self.app.current_theme.ansi
+        if not restyled or event.option_list.id != "timeline":
             return
         for index, (row, label) in enumerate(zip(self.rows, self._labels, strict=True)):
             event.option_list.replace_option_prompt_at_index(

@@ -5,7 +5,7 @@ welcome form is whole at 80x24."""
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -162,3 +162,38 @@ async def test_under_no_color_a_pointer_shows_tonight_s_chosen_step(
         )
         await pilot.pause()
         assert pointed() == ["21:30"]
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_in_the_terminal_s_colours_the_chosen_step_s_words_stay_on_its_bar(
+    ctx: Session, clock: FakeClock, make_app: MakeApp, theme: str
+) -> None:
+    """The chosen row is the terminal's white (dark) or blue (light) bar: each letter on it
+    is drawn in the bar's own text colour, none in the terminal's default colour (light
+    grey on the white bar: gone) or a state's green."""
+    clock.set(datetime(2026, 11, 22, 19, 40, tzinfo=BERLIN))
+    ctx.store.record_step(date(2026, 11, 22), "last-meal", "done")
+    clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
+    app = make_app()
+    app.theme = theme
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline", OptionList)
+        for step in range(3):  # upcoming, then done: the row moves up the list
+            if step:
+                await pilot.press("up")
+                await pilot.pause()
+            index = timeline.highlighted
+            assert index is not None
+            y = index - timeline.scroll_offset.y
+            letters = [
+                segment
+                for segment in timeline.render_line(y)
+                if segment.text.strip() and segment.style is not None
+            ]
+            text = "".join(segment.text for segment in letters)
+            assert any(word in text for word in ("upcoming", "done", "due", "skipped")), text
+            colours = {segment.style.color for segment in letters if segment.style}
+            assert len(colours) == 1, (text, colours)
+            (colour,) = colours
+            assert colour is not None and not colour.is_default, text
