@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 from coach.safety.lexicon import (
@@ -93,7 +94,7 @@ class Reading(NamedTuple):
     sentences: tuple[str, ...]
     words: tuple[tuple[str, ...], ...] = ()
     """Each sentence's words (the comma included, as ",")."""
-    by_concept: Mapping[str, tuple[Hit, ...]] = {}
+    by_concept: Mapping[str, tuple[Hit, ...]] = MappingProxyType({})
     """The hits of each concept (built by `read_note`)."""
     current: Mapping[str, tuple[Hit, ...]] | None = None
     """The current hits of each concept (built by `read_note`)."""
