@@ -407,7 +407,8 @@ def _lately(reading: Reading, hit: Hit) -> bool:
     return (
         bool(before)
         and before[-1] == "on"
-        and words[hit.end : hit.end + 1] == ("now",)
+        and hit.end < len(words)
+        and words[hit.end] == "now"
         and not {"still", "usual", "always"} & set(words)
     )
 

@@ -259,7 +259,7 @@ class _Lexicon(NamedTuple):
     """First letter -> (word, concept, typos allowed)."""
     phrases: dict[str, tuple[_Pattern, ...]]
     """First word -> patterns of several words whose second part is not a plain word."""
-    pairs: dict[tuple[str, str], tuple[_Pattern, ...]]
+    pairs: Mapping[tuple[str, str], tuple[_Pattern, ...]]
     """(first word, second word) -> the other patterns of several words."""
 
 
@@ -435,9 +435,9 @@ class _Trigger(NamedTuple):
 
 
 class _TriggerIndex(NamedTuple):
-    pairs: dict[tuple[str, str], tuple[_Trigger, ...]]
+    pairs: Mapping[tuple[str, str], tuple[_Trigger, ...]]
     """(first word, second word) -> every trigger that may begin there, longest first."""
-    firsts: dict[str, tuple[_Trigger, ...]]
+    firsts: Mapping[str, tuple[_Trigger, ...]]
     """First word -> the triggers that may begin there whatever the next word is."""
 
 
