@@ -176,7 +176,9 @@ def _respelling() -> re.Pattern[str]:
 DIGIT = re.compile(r"\d")
 FORM_ANSWER = re.compile(
     r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
-    r"(?P<answer>no|nope|none|nil|not really|negative|n)\s*(?=[.,;\n!)]|$)"
+    r"(?P<answer>no|nope|none|nil|not really|negative|n)"
+    r"(?:\s+(?:today|now|tonight|this morning|at all|thankfully|thank goodness))?"
+    r"\s*(?=[.,;\n!)]|$)"
 )
 """A question or a form's field answered no: "calf swollen? no", "Swelling: none"."""
 

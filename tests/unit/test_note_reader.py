@@ -378,3 +378,20 @@ def test_the_reader_loads_on_the_first_note_not_with_the_app_or_the_rules() -> N
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("calf swollen, SOBOE since Sunday", {"clot-lung"}),
+        ("cramp in excess of 10 minutes, walking did not ease it", {"long-cramp"}),
+        ("got bit by the neighbours' terrier on my shin", {"tetanus"}),
+        ("my knee got cut on an old metal gate", {"tetanus"}),
+        ("legs getting stronger bit by bit", set()),
+        ("can't walk far before my calves hurt, better after standing a minute", {"claudication"}),
+        ("cramps in my toes and fingers last night", {"elsewhere"}),
+        ("Swelling? None today.", set()),
+    ],
+)
+def test_shorthand_and_plain_american_english(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
