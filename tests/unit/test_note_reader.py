@@ -395,3 +395,18 @@ def test_the_reader_loads_on_the_first_note_not_with_the_app_or_the_rules() -> N
 )
 def test_shorthand_and_plain_american_english(note: str, expected: set[str]) -> None:
     assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("right calff swollen and hot", {"clot-calf"}),
+        ("calf swollen and chest pian", {"clot-lung"}),
+        ("cramp lasted twnety minutes", {"long-cramp"}),
+        ("started a new water tablett", {"new-medicine"}),
+        # real words one slip from a sign's word are themselves
+        ("does the booth split the cast? filed it, selling the colt", set()),
+    ],
+)
+def test_slips_of_the_keyboard(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
