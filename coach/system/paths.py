@@ -16,6 +16,18 @@ APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"
 
 
+def report_folder(chosen: str | None) -> Path:
+    """Where the report for the doctor is saved: the folder chosen in config.toml
+    (`report.folder`, ~ allowed), else the user's documents folder (~/Documents, or the
+    desktop's own name for it), where a person looks for a file."""
+    if chosen:
+        try:
+            return Path(chosen).expanduser().absolute()
+        except RuntimeError:  # "~someone" for a user that does not exist
+            raise CoachError(f"report.folder {chosen!r}: cannot find that home folder") from None
+    return Path(platformdirs.user_documents_dir())
+
+
 class Paths(NamedTuple):
     """Every path the app uses. Folders are created by whoever first writes into them."""
 
