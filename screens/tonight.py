@@ -180,6 +180,7 @@ class TonightScreen(Screen[None]):
         try:
             outcomes = session.outcomes(night, night)
             last = session.cramp_log(slept)
+            paused_until = session.paused_until(night)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -193,7 +194,8 @@ class TonightScreen(Screen[None]):
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
-            "start-hint": START_HINT if steps_ahead(self.rows) else "",
+            "start-hint": _paused_line(paused_until)
+            or (START_HINT if steps_ahead(self.rows) else ""),
             "last-night": last_night_line(last),
         }
 
@@ -389,3 +391,13 @@ _STYLE = {
     "skipped": "$text-muted",
     "missed": "$error",
 }
+
+
+def _paused_line(last: date | None) -> str:
+    """Tonight's word on a pause: no reminders, until when, and how to end it."""
+    if last is None:
+        return ""
+    return (
+        f"Reminders are paused to the night of {last:%a %d %b}; s (Settings) or "
+        "`coach pause --undo` turns them back on."
+    )

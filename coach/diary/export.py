@@ -27,7 +27,12 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
             "disturbance": log.disturbance,
             "notes": log.notes,
         }
-    return {"night": facts.night.isoformat(), "steps": dict(facts.steps), "cramps": cramps}
+    return {
+        "night": facts.night.isoformat(),
+        "steps": dict(facts.steps),
+        "cramps": cramps,
+        "paused": facts.paused,
+    }
 
 
 def _cramp_cells(log: CrampLog | None) -> list[str]:
@@ -89,9 +94,10 @@ def to_lines(nights: Sequence[NightFacts]) -> str:
     lines = []
     for facts in nights:
         steps = ", ".join(f"{step_id} {facts.steps[step_id]}" for step_id in step_columns([facts]))
+        paused = "; reminders paused" if facts.paused else ""
         lines.append(
             f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "
-            f"cramps: {describe_cramps(facts.cramps)}."
+            f"cramps: {describe_cramps(facts.cramps)}{paused}."
         )
     return "\n".join(lines)
 
@@ -104,7 +110,8 @@ def to_table(nights: Sequence[NightFacts]) -> str:
     ]
     for facts in nights:
         marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)
-        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_cramps(facts.cramps)}")
+        paused = "  (reminders paused)" if facts.paused else ""
+        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_cramps(facts.cramps)}{paused}")
     legend = "  ".join(f"{i + 1}={step_id}" for i, step_id in enumerate(columns))
     lines.append("")
     lines.append(f"steps: {legend}")

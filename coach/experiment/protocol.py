@@ -613,6 +613,19 @@ class RunIn(NamedTuple):
             f"{_plural(self.cramp_nights, 'night')}."
         )
 
+    def promise(self, pairs: int | None = None) -> str:
+        """`promise_words` for the plan this run-in would get (or one of `pairs`)."""
+        pairs = pairs or self.pairs
+        median = design.median_weeks(
+            self.rate or 0.0,
+            pairs,
+            size=self.size,
+            period_nights=design.PERIOD_NIGHTS,
+            washout_nights=design.WASHOUT_NIGHTS,
+        )
+        run_in_weeks = math.ceil(RUN_IN_NIGHTS / 7)
+        return promise_words(self.power(pairs), median + run_in_weeks, weeks(pairs) + run_in_weeks)
+
     def too_long_words(self) -> str:
         """Why an eligible run-in is not answerable, in plain words."""
         power = self.power(MAX_PAIRS)
@@ -626,6 +639,22 @@ class RunIn(NamedTuple):
 
 def _in_ten(p: float) -> int:
     return max(0, min(10, round(p * 10)))
+
+
+def promise_words(power: float, median_weeks: int, longest: int) -> str:
+    """What a plan predicts, before and after it starts: how often "helps" with a halving,
+    and when half of such plans would answer as well as the longest (weeks from the
+    run-in's first night)."""
+    when = (
+        f"half of such plans would answer within about {median_weeks} weeks of your "
+        f"run-in's first night (the longest {longest})"
+        if median_weeks < longest
+        else f"most such plans would run to the end ({longest} weeks with the run-in)"
+    )
+    return (
+        "If stretching halved your cramps, a plan like this would be expected to say "
+        f'"helps" about {_in_ten(power)} times in 10, and {when}.'
+    )
 
 
 ANYWAY_HINT = (
@@ -1234,18 +1263,11 @@ def plan_words(protocol: Protocol) -> str:
     assert end is not None
     power = ""
     if protocol.power is not None and protocol.median_weeks is not None:
-        longest = protocol.weeks + 2
-        when = (
-            f"half of such plans would answer within about {protocol.median_weeks} weeks "
-            f"of your run-in's first night (the longest {longest})"
-            if protocol.median_weeks < longest
-            else f"most such plans would run to the end ({longest} weeks with the run-in)"
-        )
         power = (
-            " If stretching halved your cramps, a plan like this would be expected to say "
-            f'"helps" about {_in_ten(protocol.power)} times in 10, and {when}. These are '
-            "predictions from your run-in, checked by simulation; with no difference most "
-            "plans run to the end."
+            " "
+            + promise_words(protocol.power, protocol.median_weeks, protocol.weeks + 2)
+            + " These are predictions from your run-in, checked by simulation; with no "
+            "difference most plans run to the end."
         )
     return (
         f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} at most "

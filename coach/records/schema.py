@@ -319,7 +319,7 @@ register_table(
 )
 """Issue 11's undo/forget: a record that takes back the records whose ids it names."""
 register_event("snooze", {"step": text(empty=False, limit=100), "until": a_time})
-register_event("pause", {}, {"paused": boolean})
+register_event("pause", {}, {"paused": boolean, "span": text(limit=30)})
 register_event(
     "cramp-episode",
     {},

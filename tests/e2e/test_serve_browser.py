@@ -109,7 +109,8 @@ def test_the_link_opens_tonight_a_key_records_a_step_and_ctrl_c_stops_it_all(
     code, out, err = served.interrupt()
     assert code == 0, err
     assert "stopped" in out
-    assert "Traceback" not in out + err
+    assert "Traceback" not in out
+    assert err == ""  # no warning either (a tab's app killed as it exited used to give one)
     assert served.app_processes() == []
 
 
@@ -120,11 +121,15 @@ def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_p
         assert refused.value.code == 403, path
     assert _websocket_status(served.origin, headers={"Origin": served.origin}) == 403
 
-    # A browser without the cookie is shown the refusal, not the app.
+    # A browser without the cookie is shown the refusal, not the app; so is a browser
+    # with a guessed token, or the right one short of a letter.
+    almost = served.link.split("token=")[1][:-1]
     with chromium(tmp_path / "profile") as driver:
         network = Network(driver)
-        driver.get(served.origin + "/")
-        assert "needs the link that `coach serve` printed" in driver.page_source
+        for address in ("/", "/?token=guessed", f"/?token={almost}"):
+            driver.get(served.origin + address)
+            assert "needs the link that `coach serve` printed" in driver.page_source, address
+        assert not any(c["name"].startswith("coach-") for c in driver.get_cookies())
         network.poll()
         assert not any("/ws" in url for url in network.urls)
     assert served.app_processes() == []
@@ -162,6 +167,39 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(
     bad = {"Origin": "http://127.0.0.1:1", "Cookie": f"{cookie['name']}={cookie['value']}"}
     assert _websocket_status(served.origin, headers=bad) == 403
     assert served.app_processes() == []
+
+
+def test_a_name_pointed_at_this_computer_gets_nothing_even_with_the_cookie(
+    served: Served, tmp_path: Path
+) -> None:
+    """DNS rebinding: a site's owner points its name at 127.0.0.1, so that its page, still
+    open in the browser, reaches coach as its own site. Here the page is given the session
+    cookie too (which a browser would not send to another name), so that it is the name
+    alone that is refused: the page, and the websocket, and no app starts for it."""
+    attacker = f"http://rebind.test:{served.port}"
+    with chromium(tmp_path / "profile", names={"rebind.test": "127.0.0.1"}) as driver:
+        driver.get(served.link)  # the user's own tab
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
+        driver.get(attacker + "/")
+        assert "needs the link that `coach serve` printed" in driver.page_source
+        driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": "/"})
+        network = Network(driver)
+        answers = driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch("/", {credentials: "include"}).then((page) => {
+                const socket = new WebSocket(`ws://${location.host}/ws?width=80&height=24`);
+                socket.onopen = () => done([page.status, "opened"]);
+                socket.onerror = () => done([page.status, "refused"]);
+            });
+            """
+        )
+        assert answers == [403, "refused"]
+        network.poll()
+        assert f"{attacker}/" in network.urls  # asked, under its own name, and refused
+        assert len(served.app_processes()) <= 1  # the user's tab alone, if still open
+    wait_for(lambda: served.app_processes() == [], "the user's tab's app to end")
 
 
 def _other_site(port: int) -> ThreadingHTTPServer:
