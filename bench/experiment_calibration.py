@@ -19,7 +19,8 @@ interim looks, harm first; they are counted by night) and
 `experiment_result` after the last night.
 
 Prints per row, among the users it starts for: "helps", "fewer, not by much", "worse",
-"no clear difference" (and how many of those ended early for futility), the predicted
+"no clear difference" (and how many of those ended early for futility), how many ended
+early at a look for any reason (its answer is among the verdicts), the predicted
 and achieved power (the share "helps"), the 95% interval's coverage of the effect as
 assigned (each user's own: the geometric mean of the simulated effect on counted stretch
 nights over that on counted no-stretch nights), and the median and 90th percentile
@@ -404,7 +405,8 @@ def main() -> int:
     )
     print(
         f"{'scenario':<31} {'starts':>6} {'helps':>11} {'fewer':>11} {'worse':>11} "
-        f"{'unclear':>6} {'futile':>6} {'power pred/got':>14} {'covers':>11} {'weeks':>7}"
+        f"{'unclear':>6} {'futile':>6} {'early':>6} {'power pred/got':>14} {'covers':>11} "
+        f"{'weeks':>7}"
     )
     ok, misses = True, []
     for index in rows:
@@ -415,6 +417,7 @@ def main() -> int:
             f"{scenario.name:<31} {r['starts']:>6.0%} {share(r['helps'], n):>11} "
             f"{share(r['fewer'], n):>11} {share(r['worse'], n):>11} "
             f"{r['unclear'] / max(n, 1):>6.0%} {r['futility'] / max(n, 1):>6.0%} "
+            f"{r['early'] / max(n, 1):>6.1%} "
             f"{r['predicted']:>7.0%}/{r['helps'] / max(n, 1):<6.0%} "
             f"{share(r['covered'], r['estimated']):>11} "
             f"{r['weeks']:>3.0f}/{r['weeks90']:<3.0f}",
