@@ -77,6 +77,12 @@ MORE_THAN = re.compile(
     r"\b(?:over|more than|longer than|at least|well over|over and|in excess of|upwards of|"
     r"beyond|past)\s+$"
 )
+THE_CRAMP = re.compile(
+    r"\b(?:it|that)\s+(?:was|lasted|went|kept|took|carried|didn't|wouldn't|would|did)\b|"
+    r"\b(?:a|the)\s+(?:\w+\s+)?one\b|\bthe\s+(?:first|second|last|worst)\b|"
+    r"\b(?:bad|awful|terrible|long|nasty|big|horrible|painful|vicious|worst)\s+one\b"
+)
+"""In a note that names no cramp, the words that stand for one."""
 LASTED = re.compile(
     r"\b(?:last|went on|go on|going on|kept|took|till|until|for|timed|clocked|it was)\w*"
 )
@@ -223,6 +229,11 @@ def cramp_minutes(reading: Reading) -> float | None:
     """The longest duration over 10 minutes that a note gives a cramp, or None."""
     longest: float | None = None
     cramp_sentences = {h.sentence for h in reading.all("cramp") if not _not_now(h)}
+    if not reading.all("cramp"):
+        # a morning log's note need not name the cramp: "It was a bad one, 20 minutes"
+        cramp_sentences = {
+            i for i, sentence in enumerate(reading.sentences) if THE_CRAMP.search(sentence)
+        }
     for index, sentence in enumerate(reading.sentences):
         here = index in cramp_sentences
         before = index - 1 in cramp_sentences and LASTED.search(sentence) is not None

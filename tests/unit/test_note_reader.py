@@ -410,3 +410,19 @@ def test_shorthand_and_plain_american_english(note: str, expected: set[str]) -> 
 )
 def test_slips_of_the_keyboard(note: str, expected: set[str]) -> None:
     assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("left calf swollen and sore, my breathing is poor today", {"clot-lung"}),
+        ("calf aching and puffy, I can barely breathe on the stairs", {"clot-lung"}),
+        ("Awful one last night, 25 minutes or so, walking about did nothing", {"long-cramp"}),
+        ("did my exercises for 15 minutes", set()),
+        ("gashed my heel on a rock at the beach", {"tetanus"}),
+    ],
+)
+def test_words_for_a_bad_breath_a_cramp_unnamed_and_outdoor_dirt(
+    note: str, expected: set[str]
+) -> None:
+    assert rules(note) == expected
