@@ -426,3 +426,20 @@ def test_words_for_a_bad_breath_a_cramp_unnamed_and_outdoor_dirt(
     note: str, expected: set[str]
 ) -> None:
     assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a hedged sign is a sign; a hedged plan is a plan
+        ("I think my right calf might be swollen", {"clot-calf"}),
+        ("calf looks like it could be swollen and it's warm, left side", {"clot-calf"}),
+        ("the GP might put me on furosemide", set()),
+        ("I may be pregnant", {"pregnancy"}),  # possible: ask a midwife or doctor first
+        # a test's result
+        ("pregnancy test negative again", set()),
+        ("positive pregnancy test this morning", {"pregnancy"}),
+    ],
+)
+def test_hedges_and_test_results(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
