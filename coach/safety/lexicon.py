@@ -1590,9 +1590,48 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
 )
 
+REPORTING = frozenset(
+    {
+        "says",
+        "said",
+        "thinks",
+        "thought",
+        "noticed",
+        "timed",
+        "reckons",
+        "reckoned",
+        "saw",
+        "told",
+        "tells",
+        "spotted",
+        "asked",
+        "mentioned",
+        "pointed",
+    }
+)
+"""Someone else saying or seeing something: what follows is about her ("my husband noticed
+the calf is swollen", "husband timed it: 18 minutes of cramp")."""
+
 TERMINATORS: dict[Category, frozenset[str]] = {
     "negated": frozenset(
-        {",", "but", "however", "although", "though", "yet", "except", "still", "which", "who"}
+        {
+            ",",
+            "but",
+            "however",
+            "although",
+            "though",
+            "yet",
+            "except",
+            "still",
+            "which",
+            "who",
+            "before",
+            "until",
+            "till",
+            "since",
+            "after",
+            "because",
+        }
     ),
     "historical": frozenset({",", "but", "however", "now", "today", "tonight", "still", "since"}),
     "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
@@ -1600,6 +1639,7 @@ TERMINATORS: dict[Category, frozenset[str]] = {
     "hedge": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "other": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
+        | REPORTING
     ),
     "animal": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
