@@ -111,7 +111,8 @@ def to_table(nights: Sequence[NightFacts]) -> str:
     """A plain-text table for the terminal: a mark per step, then the cramp log."""
     columns = step_columns(nights)
     lines = [
-        "night        " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
+        # Each step's number over its marks: a night is "Sat 2026-11-21" (14 wide).
+        f"{'night':<14} " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
     ]
     for facts in nights:
         marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)

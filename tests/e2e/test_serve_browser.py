@@ -261,6 +261,13 @@ def test_zoomed_to_200_percent_the_text_doubles_and_the_app_reflows(
                 driver.get(served.origin + "/")
             network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
             columns[scale] = network.sizes[-1][0] if network.sizes else 0
+            # The whole terminal in the window, no scroll bar over its last column.
+            bar, screen, window = driver.execute_script(
+                "const area = document.querySelector('.xterm-viewport');"
+                "return [area.offsetWidth - area.clientWidth,"
+                " document.querySelector('.xterm-screen').offsetWidth, window.innerWidth];"
+            )
+            assert bar == 0 and screen <= window, (bar, screen, window)
             time.sleep(1.5)  # the last frames of the first paint, for the picture
             shot = tmp_path / f"zoom-{scale * 100}.png"
             driver.save_screenshot(str(shot))
