@@ -378,3 +378,30 @@ def test_the_stretch_player_opened_in_the_browser_speaks_on_this_computer(
     heard = sum(end - start for start, end in sound_spans(samples))
     # "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold."
     assert heard >= 1.5, sound_spans(samples)
+
+
+def test_a_new_user_fills_in_the_welcome_form_in_the_browser(tmp_path: Path) -> None:
+    """The first start, in the browser: the welcome form has the keyboard at once, and
+    Ctrl+S (which the page keeps from the browser's own "save page") saves it."""
+    require_browser()
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    home = tmp_path / "new-home"
+    home.mkdir()
+    served = Served(home, base_env(home))
+    try:
+        with chromium(tmp_path / "profile") as driver:
+            network = Network(driver)
+            driver.get(served.link)
+            network.wait_until(lambda text: "coach — Welcome" in text, "the welcome form")
+            network.wait_until(lambda text: "Save" in text, "the form's keys")
+            _press(driver, Keys.CONTROL + "a")
+            _press(driver, "21:45")
+            ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(
+                Keys.CONTROL
+            ).perform()
+            wait_for(lambda: (home / "config.toml").exists(), "the settings to be saved")
+    finally:
+        served.kill()
+    assert served.coach("config", "get", "bedtime").strip() == "21:45"
