@@ -405,3 +405,17 @@ def test_a_new_user_fills_in_the_welcome_form_in_the_browser(tmp_path: Path) -> 
     finally:
         served.kill()
     assert served.coach("config", "get", "bedtime").strip() == "21:45"
+
+
+def test_closing_the_terminal_of_coach_serve_ends_every_tab_s_app(
+    served: Served, tmp_path: Path
+) -> None:
+    """A terminal window closed sends its programs SIGHUP: the server stops as on Ctrl+C
+    and takes each tab's app (in a process group of its own) with it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.send_signal(signal.SIGHUP)
+        assert served.process.wait(timeout=30) == 0
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end")
