@@ -199,6 +199,10 @@ class CoachServer:
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD"])
         if request.path == "/" and "token" in request.query:
+            if self.gate.admits(request.cookies.get(self.cookie_name)):
+                # This browser has the session already (the link opened for it, then
+                # clicked again in the terminal): on to the page.
+                raise web.HTTPFound("/")
             session = self.gate.exchange(request.query["token"])
             if session is None:
                 raise web.HTTPForbidden(text=REFUSED)
