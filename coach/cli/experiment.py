@@ -59,7 +59,10 @@ def run_start(options: StartOptions, ctx: Session) -> int:
     elif not outcome.run_in.answerable:
         print("Started anyway, as asked. " + outcome.run_in.too_long_words())
     else:
-        print("That is enough to size the plan from your own cramp rate.")
+        print(
+            "That is enough to start, and to predict from your own cramp rate what the plan "
+            "can tell you."
+        )
     print(experiment.plan_words(protocol))
     if protocol.start is not None:
         print(experiment.SIMPLER)
