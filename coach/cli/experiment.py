@@ -98,6 +98,15 @@ def run_status(options: JsonOptions, ctx: Session) -> int:
         return 0
     if protocol is None:
         print("No experiment yet. `coach experiment start` finds out whether stretching helps you.")
+        from coach.experiment.design import weeks
+
+        window = ctx.run_in()
+        if window.answerable and not ctx.settings.profile.pregnant:
+            # What a start now would promise, before anything is fixed.
+            print(
+                f"{window.words()} Started now, the plan would run "
+                f"{weeks(window.pairs)} weeks at most from tomorrow night. " + window.promise()
+            )
         return 0
     print(experiment.plan_words(protocol))
     progress = experiment.progress_words(protocol, ctx.settings, now)
