@@ -33,6 +33,8 @@ HIGH_CONTRAST = Theme(
     text_alpha=1.0,
     variables={
         "text-muted": "#FFFFFF",
+        # A field's example text (its placeholder): light grey, 11:1 on black.
+        "text-disabled": "#BFBFBF",
         "border": "#FFFFFF",
         "border-blurred": "#B0B0B0",
         # The chosen row: navy, under which white, yellow and green text all stay past

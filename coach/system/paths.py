@@ -22,9 +22,11 @@ def report_folder(chosen: str | None) -> Path:
     desktop's own name for it), where a person looks for a file."""
     if chosen:
         try:
-            return Path(chosen).expanduser().absolute()
+            folder = Path(chosen).expanduser()
         except RuntimeError:  # "~someone" for a user that does not exist
             raise CoachError(f"report.folder {chosen!r}: cannot find that home folder") from None
+        # A relative name is a folder in the home folder, wherever coach was started.
+        return folder if folder.is_absolute() else Path.home() / folder
     return Path(platformdirs.user_documents_dir())
 
 

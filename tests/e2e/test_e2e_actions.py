@@ -222,3 +222,45 @@ async def test_done_pressed_on_the_apps_reminder_is_recorded_in_the_diary_file(
     labels = [line.split(" (")[0] for line in menu.splitlines()]
     assert labels == ["#Done", "#Snooze 10 min", "#Open"]
     assert [n["summary"] for n in desktop.received()] == ["Screens off: 60 minutes to bedtime"]
+
+
+async def test_open_pressed_on_the_apps_stretch_reminder_starts_the_player(
+    dunst: tuple[Desktop, Path], tmp_path: Path
+) -> None:
+    """Open on the stretches' reminder, pressed in dunst, starts the stretch player in the
+    app that sent it; nothing is recorded until the stretches are."""
+    from screens.app import CoachApp, desktop_reminders
+    from screens.stretch_player import StretchScreen
+    from tests.support.apps import settle
+    from tests.support.fakes import RecordingNotifier
+
+    desktop, choice = dunst
+    home = coach_home_in(tmp_path)
+    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 22, 19, 57, tzinfo=BERLIN))
+    ctx = Session(Paths.resolve(home), kind="tui", clock=clock)
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    for step in ("last-meal", "hydration", "screens-off"):
+        ctx.store.record_step(NIGHT, step, "done")
+    app = CoachApp(
+        ctx,
+        RecordingNotifier(),
+        first_run=False,
+        reminders=desktop_reminders(),
+        exports_dir=tmp_path / "exports",
+    )
+
+    def displayed() -> int:
+        return int(desktop.dunstctl("count", "displayed").stdout.strip() or 0)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: displayed() == 1, rounds=400)
+        assert displayed() == 1, "the stretches' reminder did not reach dunst"
+        assert not isinstance(app.screen, StretchScreen)
+        await asyncio.to_thread(press, desktop, choice, "open")
+        await settle(pilot, lambda: isinstance(app.screen, StretchScreen) and app.screen.is_mounted)
+        assert isinstance(app.screen, StretchScreen)
+        await pilot.pause()
+    stretch = [doc for doc in diary_file_outcomes(home) if doc["step"] == "stretch"]
+    assert stretch == []  # opened, not yet done
+    titles = [n["summary"] for n in desktop.received()]
+    assert len(titles) == 1 and titles[0].startswith("Calf and hamstring")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from textual.color import Color
+from textual.geometry import Region
 from textual.widgets import Input, Label, OptionList, RadioSet, Select
 
 from coach.clock import FakeClock
@@ -197,3 +198,36 @@ async def test_in_the_terminal_s_colours_the_chosen_step_s_words_stay_on_its_bar
             assert len(colours) == 1, (text, colours)
             (colour,) = colours
             assert colour is not None and not colour.is_default, text
+
+
+async def test_under_high_contrast_a_field_s_example_text_is_past_aaa(
+    make_app: MakeApp, clock: FakeClock
+) -> None:
+    """The check-in's fields show their scale as example text ("0 none - 10 worst"): under
+    the high-contrast theme it is light grey on the field, 7:1 and more, not Textual's
+    usual faint grey (3.5:1)."""
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
+    app = make_app()
+    app.theme = "high-contrast"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, CheckinScreen):
+            app.push_screen(CheckinScreen())
+            await pilot.pause()
+        fields = [f for f in app.screen.query(Input) if not f.value and f.placeholder]
+        assert len(fields) >= 3
+        for field in fields:
+            strips = field.render_lines(Region(0, 0, field.size.width, field.size.height))
+            words = [
+                segment
+                for strip in strips
+                for segment in strip
+                if segment.text.strip() and segment.text.strip() in field.placeholder
+            ]
+            assert words, field.placeholder
+            for segment in words:
+                style = segment.style
+                assert style is not None and style.color and style.bgcolor, segment
+                fore = Color.from_rich_color(style.color)
+                back = Color.from_rich_color(style.bgcolor)
+                assert _contrast(fore, back) >= 7.0, (field.placeholder, fore, back)
