@@ -312,7 +312,7 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
         ):
             back = (
                 "the usual routine is back"
-                if protocol.ended.reason == "harm"
+                if protocol.ended.leans_to_harm
                 else ("the stretches are back every night")
             )
             tell(

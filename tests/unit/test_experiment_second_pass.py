@@ -249,3 +249,7 @@ def test_a_futility_end_leaning_to_harm_says_more_cramps_and_what_it_does_not_sh
     assert out.startswith("No clear difference, though stretch nights had more cramps.")
     assert "does not show that stretching does nothing for you" in out
     assert "Chance of a benefit worth having" in out and "4%" in out
+    # What follows does not tell a person whose stretch nights had more cramps to stretch
+    # every night: the routine is back, and keeping the stretches is theirs to decide.
+    assert "stretches every night" not in out
+    assert "stretches included (whether to keep them is yours to decide" in out
