@@ -329,8 +329,9 @@ class CoachApp(App[None]):
 
     def _show_marks(self) -> None:
         """Focus and choice marks that need no colour: under NO_COLOR, and with the
-        high-contrast theme (see screens/looks.tcss)."""
-        self.set_class(self.no_color or self.theme == HIGH_CONTRAST_NAME, "-marks")
+        high-contrast theme and the terminal's own colours (see screens/looks.py)."""
+        marks = self.no_color or self.theme == HIGH_CONTRAST_NAME or self.current_theme.ansi
+        self.set_class(marks, "-marks")
 
     # --- config.toml edited while the app runs (`coach config set`, an editor) ----------------
 

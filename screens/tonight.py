@@ -248,7 +248,7 @@ class TonightScreen(Screen[None]):
             # the mark and the word still say the state.
             style = ""
         reason = row.record.reason if row.record is not None else None
-        # Without colour (NO_COLOR, high contrast: the app's -marks), the highlight alone
+        # Without colour (NO_COLOR, high contrast, ansi: the app's -marks), the highlight alone
         # would not show which step is chosen: a pointer does.
         pointer = ("\u25b6 " if chosen else "  ") if self.app.has_class("-marks") else ""
         return Content.assemble(
@@ -262,8 +262,7 @@ class TonightScreen(Screen[None]):
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        restyled = self.app.has_class("-marks") or self.app.current_theme.ansi
-        if not restyled or event.option_list.id != "timeline":
+        if not self.app.has_class("-marks") or event.option_list.id != "timeline":
             return
         for index, (row, label) in enumerate(zip(self.rows, self._labels, strict=True)):
             event.option_list.replace_option_prompt_at_index(

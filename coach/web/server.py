@@ -90,10 +90,6 @@ class Gate:
         self.token = token or secrets.token_urlsafe(32)
         self._session: str | None = None
 
-    @property
-    def spent(self) -> bool:
-        return self._session is not None
-
     def exchange(self, offered: str) -> str | None:
         """The session cookie's value for the right token offered first; None otherwise."""
         if self._session is not None or not _same(offered, self.token):

@@ -5,9 +5,13 @@ fetched from outside this computer; Ctrl+C stops the server and every app it ran
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import re
 import shutil
+import signal
+import subprocess
 import threading
 import time
 import urllib.error
@@ -27,7 +31,7 @@ from tests.support.browser import (
     wait_for,
 )
 from tests.support.desktop import coach_home_in
-from tests.support.reminder_support import base_env, faketime_env
+from tests.support.reminder_support import base_env, coach_argv, faketime_env
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -264,3 +268,60 @@ def test_zoomed_to_200_percent_the_text_doubles_and_the_app_reflows(
                 shutil.copy(shot, Path(pictures) / shot.name)
     # Twice the size, half the columns: each letter twice as wide, the app laid out to fit.
     assert 0.45 < columns[2] / columns[1] < 0.55, columns
+
+
+def test_coach_serve_opens_the_browser_without_the_token_on_its_command_line(
+    tmp_path: Path,
+) -> None:
+    """Without --no-browser, `coach serve` opens the desktop's browser ($BROWSER here, a
+    script that keeps what it was given) on a file of the user's own that leads to the
+    link: the token never appears on a command line, which any user can read (`ps`)."""
+    require_browser()
+    home = coach_home_in(tmp_path)
+    kept = tmp_path / "browser"
+    kept.mkdir()
+    browser = tmp_path / "browser.sh"
+    browser.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > {kept}/argv\n'
+        f'stat -c %a "${{1#file://}}" > {kept}/mode\n'
+        f'cp "${{1#file://}}" {kept}/page.html\n'
+    )
+    browser.chmod(0o700)
+    env = base_env(home, DISPLAY=":404", BROWSER=f"{browser} %s")
+    process = subprocess.Popen(
+        coach_argv("serve"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        link = ""
+        while not link:
+            line = process.stdout.readline()
+            assert line, process.stderr.read() if process.stderr else ""
+            if found := re.search(r"(http://\S+/\?token=\S+)", line):
+                link = found.group(1)
+        wait_for(lambda: (kept / "page.html").exists(), "the browser to be started")
+        token = link.split("token=")[1]
+        argv = (kept / "argv").read_text()
+        assert argv.startswith("file:///") and token not in argv
+        assert (kept / "mode").read_text().strip() == "600"
+        # The page the browser was given leads a browser to coach, signed in.
+        origin = link.split("/?")[0]
+        with chromium(tmp_path / "profile") as driver:
+            driver.get((kept / "page.html").as_uri())
+            wait_for(lambda: driver.current_url == f"{origin}/", "the page to lead to coach")
+            Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.endswith("coach serve: stopped.\n")
+    # The page with the link is gone with the server.
+    page = Path(argv.strip().removeprefix("file://"))
+    assert not page.exists() and not page.parent.exists()
