@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coach.diary.nights import NightFacts
@@ -89,11 +89,16 @@ def to_csv(nights: Sequence[NightFacts]) -> str:
 MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
 
 
-def to_lines(nights: Sequence[NightFacts]) -> str:
-    """The same nights as `to_table`, for a screen reader: one line of words per night."""
+def to_lines(nights: Sequence[NightFacts], titles: Mapping[str, str] | None = None) -> str:
+    """The same nights as `to_table`, for a screen reader: one line of words per night,
+    each step by its title ("Last meal missed") where `titles` has it, else by its id."""
+    names = titles or {}
     lines = []
     for facts in nights:
-        steps = ", ".join(f"{step_id} {facts.steps[step_id]}" for step_id in step_columns([facts]))
+        steps = ", ".join(
+            f"{names.get(step_id, step_id)} {facts.steps[step_id]}"
+            for step_id in step_columns([facts])
+        )
         paused = "; reminders paused" if facts.paused else ""
         lines.append(
             f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "
@@ -106,7 +111,8 @@ def to_table(nights: Sequence[NightFacts]) -> str:
     """A plain-text table for the terminal: a mark per step, then the cramp log."""
     columns = step_columns(nights)
     lines = [
-        "night        " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
+        # Each step's number over its marks: a night is "Sat 2026-11-21" (14 wide).
+        f"{'night':<14} " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
     ]
     for facts in nights:
         marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)

@@ -86,10 +86,11 @@ def test_plain_history_says_each_step_and_the_cramps_in_words(
 ) -> None:
     lines = _out(diary, capsys, "history", "--days", "2", "--plain").splitlines()
     assert lines[0] == (
-        "Saturday 21 November 2026: last-meal missed, hydration skipped, screens-off missed, "
-        "stretch done, sleep-position missed; cramps: 2 cramps, worst 6/10, longest 12 min."
+        "Saturday 21 November 2026: Last meal missed, Hydration skipped, Screens off missed, "
+        "Calf and hamstring stretches done, Sleep position missed; cramps: 2 cramps, worst "
+        "6/10, longest 12 min."
     )
-    assert lines[1].startswith("Sunday 22 November 2026: last-meal pending,")
+    assert lines[1].startswith("Sunday 22 November 2026: Last meal pending,")
 
 
 def test_plain_doctor_gives_each_fix_its_own_line(
@@ -133,3 +134,14 @@ def test_speakable_words_and_what_turns_it_on() -> None:
     )
     assert wanted(False, {"COACH_PLAIN": "1"}) and wanted(True, {})
     assert not wanted(False, {}) and not wanted(False, {"COACH_PLAIN": "0"})
+
+
+def test_the_usual_history_puts_each_step_s_number_over_its_marks(
+    diary: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header, *rows = _out(diary, capsys, "history", "--days", "2").splitlines()[:3]
+    columns = [header.index(str(number)) for number in range(1, 6)]
+    assert header.index("cramps") > columns[-1]
+    for row in rows:
+        assert [row[column] for column in columns] != [" "] * 5, row
+        assert all(row[column] in "✓-✗·" for column in columns), (header, row)
