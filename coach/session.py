@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock, SystemClock
@@ -60,6 +60,7 @@ __all__ = [
     "MUSCLES",
     "CrampLog",
     "Event",
+    "FewerThanEpisodes",
     "FutureNight",
     "Leg",
     "Logged",
@@ -83,6 +84,10 @@ UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE})
 
 class FutureNight(CoachError):
     """A night after tonight: nothing can have happened on it yet."""
+
+
+class FewerThanEpisodes(CoachError):
+    """A morning count below the cramps logged during that night: said, not saved."""
 
 
 class Logged(NamedTuple):
@@ -349,8 +354,14 @@ class Session:
         muscle: str | None = None,
     ) -> Logged:
         """Log a night's cramps, replacing its log if it has one. `notes` None keeps the
-        note of the log it replaces; "" clears it."""
+        note of the log it replaces; "" clears it.
+
+        A count below the cramps logged at night that night is refused (FewerThanEpisodes,
+        saying what was logged): no view may show fewer cramps than the episodes."""
         self.check_night(night)
+        episodes = self.episodes(night)
+        if count < len(episodes):
+            raise FewerThanEpisodes(self._fewer_text(night, count, episodes))
         before = self.cramp_log(night)
         if notes is None:
             notes = before.notes if before is not None else ""
@@ -367,6 +378,49 @@ class Session:
         )
         self._saved(night)
         return Logged(log=log, replaced=before)
+
+    def episodes(self, night: date) -> list[Event]:
+        """The cramps logged at night on `night` (one per episode, none cancelled), in the
+        order they began."""
+        from coach.diary.nights import cramp_episodes
+        from coach.diary.wording import episode_time
+
+        return sorted(cramp_episodes(self.store.events(night, night, EPISODE)), key=episode_time)
+
+    def _fewer_text(self, night: date, count: int, episodes: Sequence[Event]) -> str:
+        from coach.diary.wording import episode_times
+
+        logged = len(episodes)
+        said = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
+        return (
+            f"you logged {logged} cramp{'s' if logged != 1 else ''} during the night of "
+            f"{night_label(night)} (at {episode_times(episodes, self.settings.tz)}), so "
+            f"{said} cannot be right; give a count of {logged} or more, or take a "
+            "cramp back first (`coach undo`, `coach forget --cramps`)"
+        )
+
+    def log_episode(
+        self,
+        *,
+        minutes: float | None = None,
+        leg: Leg | None = None,
+        muscle: str | None = None,
+        severity: int | None = None,
+    ) -> Event:
+        """A cramp now (the night-time log), on the night it began in."""
+        if minutes is not None and not 0 <= minutes <= 24 * 60:
+            raise CoachError(f"minutes {minutes:g} is out of range; allowed: 0 to 1440")
+        if leg is not None and leg not in LEGS:
+            raise CoachError(f"leg {leg!r} is not allowed; use one of: {', '.join(LEGS)}")
+        data: dict[str, Any] = {
+            "started": self.clock.now().isoformat(),
+            "minutes": minutes,
+            "severity": severity,
+            "leg": leg,
+        }
+        if muscle is not None:
+            data["muscle"] = muscle
+        return self.add_event(self.tonight(), EPISODE, data)
 
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
         self.check_night(night)
@@ -639,13 +693,15 @@ class Session:
         return settings
 
 
-def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
-    """One line per cramp episode: 'Cramp episode, 1:30'."""
+def describe_episodes(episodes: Sequence[Event], tz: tzinfo) -> list[str]:
+    """One line per cramp logged at night, in the order they began: 'Cramp at 03:05, 1:30'."""
+    from coach.diary.wording import episode_time
+
     lines = []
-    for episode in episodes:
+    for episode in sorted(episodes, key=episode_time):
         minutes = episode.data.get("minutes")
         length = f", {clock_text(float(minutes) * 60)}" if minutes is not None else ""
-        lines.append(f"Cramp episode{length}")
+        lines.append(f"Cramp at {episode_time(episode).astimezone(tz):%H:%M}{length}")
     return lines
 
 

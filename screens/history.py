@@ -29,7 +29,7 @@ from coach.diary.nights import (
     Diary,
 )
 from coach.diary.trends import MIN_RATE_NIGHTS
-from coach.diary.wording import describe_cramps
+from coach.diary.wording import describe_night
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
 from coach.records.order import is_foreign
@@ -266,8 +266,8 @@ class HistoryScreen(Screen[None]):
                 mark = OUTCOME_MARKS.get(outcome, " ")
                 style = "green" if outcome == "done" else "dim"
                 text.append(f" {mark} {titles.get(step, step)}\n", style=style)
-            text.append(f"Cramps: {describe_cramps(facts.cramps)}")
-            for line in describe_episodes(facts.episodes):
+            text.append(f"Cramps: {describe_night(facts, services(self).settings.tz)}")
+            for line in describe_episodes(facts.episodes, services(self).settings.tz):
                 text.append("\n" + line)
             if facts.cramps is not None and facts.cramps.notes:
                 where = (

@@ -180,6 +180,7 @@ class TonightScreen(Screen[None]):
         try:
             outcomes = session.outcomes(night, night)
             last = session.cramp_log(slept)
+            episodes = session.episodes(slept)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -194,7 +195,7 @@ class TonightScreen(Screen[None]):
             "countdown": next_step_line(self.rows, plan.bedtime, now),
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
             "start-hint": START_HINT if steps_ahead(self.rows) else "",
-            "last-night": last_night_line(last),
+            "last-night": last_night_line(last, episodes, settings.tz),
         }
 
     def refresh_view(self) -> None:

@@ -35,13 +35,13 @@ def run(options: HistoryOptions, ctx: Session) -> int:
     if options.format == "json":
         print(json.dumps([night_json(facts) for facts in nights], indent=2))
     elif options.format == "csv":
-        sys.stdout.write(to_csv(nights))
+        sys.stdout.write(to_csv(nights, ctx.settings.tz))
     elif not nights:
         print("Nothing recorded yet.")
     elif options.plain:
-        print(to_lines(nights))
+        print(to_lines(nights, ctx.settings.tz))
     else:
-        print(to_table(nights))
+        print(to_table(nights, ctx.settings.tz))
     return 0
 
 

@@ -43,6 +43,8 @@ class CrampOptions(NamedTuple):
     """None: the last night whose bedtime has passed."""
     signs: list[str] | None = None
     """--sign, repeatable: the urgent signs the user has (ids of SIGN_CHOICES)."""
+    now: bool = False
+    """--now: a cramp episode now (the night-time log), not the morning log."""
 
 
 SIGN_CHOICES = (
@@ -84,9 +86,56 @@ def run_skip(options: SkipOptions, ctx: Session) -> int:
     return 0
 
 
+def _run_episode(options: CrampOptions, ctx: Session) -> int:
+    """`coach cramp --now`: one cramp, now, on the night it began in."""
+    from coach.diary.wording import episode_times
+
+    given = {
+        "--count": options.cramps,
+        "--none": options.none or None,
+        "--night": options.night,
+        "--disturbance": options.disturbance,
+        "--note": options.note,
+    }
+    extra = [name for name, value in given.items() if value is not None]
+    if extra:
+        raise UsageError(
+            f"--now logs one cramp now and takes only --minutes, --leg, --muscle, --severity "
+            f"and --sign, not {', '.join(extra)}"
+        )
+    episode = ctx.log_episode(
+        minutes=options.minutes, leg=options.leg, muscle=options.muscle, severity=options.severity
+    )
+    details = [
+        f"{options.minutes:g} min" if options.minutes is not None else None,
+        f"worst {options.severity}/10" if options.severity is not None else None,
+        {"both": "both legs"}.get(options.leg or "", f"{options.leg} leg" if options.leg else None),
+        options.muscle,
+    ]
+    said = ", ".join(d for d in details if d)
+    tz = ctx.settings.tz
+    print(
+        f"Recorded: a cramp at {episode_times([episode], tz)}"
+        + (f" ({said})" if said else "")
+        + f", night of {episode.night:%a %d %b %Y}."
+    )
+    count = len(ctx.episodes(episode.night))
+    if count > 1:
+        print(f"That night has {count} cramps logged so far.")
+    print("The morning check-in (or `coach cramp --count N`) counts this one.")
+    if options.signs:
+        from coach.safety.rules import record_signs
+
+        print(f"Urgent signs: {record_signs(ctx, episode.night, options.signs)}.")
+    _announce_flags(ctx, episode.night)
+    return 0
+
+
 def run_cramp(options: CrampOptions, ctx: Session) -> int:
     from coach.diary.wording import describe_cramps
 
+    if options.now:
+        return _run_episode(options, ctx)
     if options.none:
         if options.cramps is not None:
             raise UsageError("give either --count N or --none, not both")
@@ -177,8 +226,14 @@ def register(sub: Subparsers) -> None:
         CrampOptions,
         "cramp",
         help="log last night's cramps",
-        description="Log a night's cramps (the morning log). Example: "
-        "coach cramp --count 2 --severity 6 --minutes 3 --leg left",
+        description="Log a night's cramps (the morning log), or with --now one cramp as it "
+        "happens. Examples: coach cramp --count 2 --severity 6 --minutes 3 --leg left; "
+        "coach cramp --now --minutes 2 --leg left --muscle calf",
+    )
+    p.add_argument(
+        "--now",
+        action="store_true",
+        help="a cramp now, logged at night (the morning log counts it)",
     )
     p.add_argument(
         "--count",

@@ -8,13 +8,13 @@ check-in then would be about half a night, so the app waits until 05:30.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from coach.planner import plan_night
 
 if TYPE_CHECKING:
-    from coach.records.store import CrampLog
+    from coach.records.store import CrampLog, Event
     from coach.settings.model import Settings
 
 
@@ -29,6 +29,8 @@ class CheckinSource(Protocol):
     def last_slept(self) -> date: ...
 
     def cramp_log(self, night: date) -> CrampLog | None: ...
+
+    def episodes(self, night: date) -> list[Event]: ...
 
     def get_state(self, key: str, default: Any = None) -> Any: ...
 
@@ -57,3 +59,34 @@ def checkin_due(diary: CheckinSource) -> date | None:
 def mark_asked(diary: CheckinSource) -> None:
     """Remember that the check-in was offered today, answered or not."""
     diary.set_state(ASKED_KEY, diary.now().astimezone(diary.settings.tz).date().isoformat())
+
+
+class Prefill(NamedTuple):
+    """What the check-in form opens with for a night: its morning log, if any, and the
+    cramps logged during it; `count` is the night's count (None: nothing known)."""
+
+    log: CrampLog | None
+    episodes: tuple[Event, ...]
+
+    @property
+    def cramps(self) -> int | None:
+        if self.log is None and not self.episodes:
+            return None
+        return max(self.log.cramps if self.log is not None else 0, len(self.episodes))
+
+    def words(self, tz: tzinfo) -> str:
+        """'You logged 3 cramps at night: 03:05, 03:40, 04:10.' or '' without episodes."""
+        from coach.diary.wording import episode_times
+
+        if not self.episodes:
+            return ""
+        n = len(self.episodes)
+        return (
+            f"You logged {n} cramp{'s' if n != 1 else ''} at night: "
+            f"{episode_times(self.episodes, tz)}."
+        )
+
+
+def prefill(diary: CheckinSource, night: date) -> Prefill:
+    """The check-in's opening values for a night, read as every other view reads it."""
+    return Prefill(log=diary.cramp_log(night), episodes=tuple(diary.episodes(night)))

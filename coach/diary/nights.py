@@ -129,7 +129,7 @@ class NightFacts(NamedTuple):
     @property
     def longest_minutes(self) -> float | None:
         """The longest cramp of the night, from the morning log and the episodes."""
-        found = [float(m) for m in (_episode_minutes(e) for e in self.episodes) if m is not None]
+        found = [float(m) for m in (episode_minutes(e) for e in self.episodes) if m is not None]
         if self.log_minutes is not None:
             found.append(self.log_minutes)
         return max(found, default=None)
@@ -145,7 +145,8 @@ class NightFacts(NamedTuple):
         return log.minutes
 
 
-def _episode_minutes(event: Event) -> float | None:
+def episode_minutes(event: Event) -> float | None:
+    """How long a cramp logged at night lasted, if it was timed or given."""
     value = event.data.get("minutes")
     return float(value) if isinstance(value, int | float) else None
 

@@ -328,6 +328,7 @@ register_event(
         "minutes": optional(number(0, 24 * 60)),
         "severity": optional(whole(0, 10)),
         "leg": optional(one_of(*LEGS)),
+        "muscle": optional(text(limit=100)),
         "cancelled": boolean,
     },
 )

@@ -213,3 +213,29 @@ async def test_c_opens_cramping_now_from_inside_the_form(ctx: Session, clock: Fa
         assert screen.query_one("#note", Input).value == "c"
         await pilot.press("f2")
         assert isinstance(app.screen, CrampScreen)
+
+
+async def test_cramps_logged_at_night_prefill_the_check_in_and_n_is_not_taken_silently(
+    ctx: Session, clock: FakeClock
+) -> None:
+    for hour, minute in ((3, 5), (3, 40), (4, 10)):
+        clock.set(datetime(2026, 11, 23, hour, minute, tzinfo=BERLIN))
+        ctx.log_episode(minutes=2, leg="left")  # `coach cramp --now`, or c in the app
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        hint = str(screen.query_one("#hint", Static).content)
+        assert hint.startswith("You logged 3 cramps at night: 03:05, 03:40, 04:10.")
+        assert screen.query_one("#count", Input).value == "3"
+        await pilot.press("n")
+        error = str(screen.query_one("#error", Static).content)
+        assert "You logged 3 cramps at night: 03:05, 03:40, 04:10." in error
+        assert "Not saved as no cramps" in error
+        assert app.screen is screen
+        assert ctx.cramp_log(SUNDAY) is None
+        await pilot.press("ctrl+s")  # the prefilled 3
+        await pilot.pause()
+    log = ctx.cramp_log(SUNDAY)
+    assert log is not None and log.cramps == 3

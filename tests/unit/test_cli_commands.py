@@ -143,6 +143,7 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "note": None,
         "night": None,
         "signs": None,
+        "now": False,
     }
 
 
