@@ -36,6 +36,7 @@ from coach.records.store import (
     Tombstone,
     decode,
     open_store,
+    order_key,
     stamp_of,
 )
 from coach.settings.model import Settings, config_change, load_settings
@@ -80,6 +81,11 @@ FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
 UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE})
 """Events a user makes (a cramp, a paused night); reminders' own log is not undone."""
+
+
+FAR_BEFORE_FIRST = timedelta(days=60)
+"""A night this far before the first record is asked about before it is recorded (a
+typed year, say): History would otherwise start there, with every night since missed."""
 
 
 class FutureNight(CoachError):
@@ -242,6 +248,24 @@ class Session:
             )
         return night
 
+    def far_night(self, night: date) -> str | None:
+        """Why a night looks like a slip (more than FAR_BEFORE_FIRST before the first record,
+        or more than a year ago), in words; None when it does not."""
+        tonight = self.tonight()
+        if night < tonight - timedelta(days=365):
+            years = (tonight - night).days // 365
+            return (
+                f"the night of {night:%a %d %b %Y} is {years} year{'s' if years != 1 else ''} ago"
+            )
+        first = self.store.first_night()
+        if first is not None and night < first - FAR_BEFORE_FIRST:
+            days = (first - night).days
+            return (
+                f"the night of {night:%a %d %b %Y} is {days} days before your first record "
+                f"({first:%a %d %b %Y})"
+            )
+        return None
+
     def _first_use_recorded(self) -> datetime | None:
         value = self.store.get_state(FIRST_USE_KEY)
         try:
@@ -382,8 +406,7 @@ class Session:
     def episodes(self, night: date) -> list[Event]:
         """The cramps logged at night on `night` (one per episode, none cancelled), in the
         order they began."""
-        from coach.diary.nights import cramp_episodes
-        from coach.diary.wording import episode_time
+        from coach.diary.episodes import cramp_episodes, episode_time
 
         return sorted(cramp_episodes(self.store.events(night, night, EPISODE)), key=episode_time)
 
@@ -431,31 +454,70 @@ class Session:
     # --- taking back ----------------------------------------------------------------
 
     def undo(self) -> Tombstone | None:
-        """Take back the latest change still standing; None when there is nothing left."""
-        latest: _Change | None = None
-        for key, table, doc in self._changes():
-            if latest is None or key > latest[0]:
-                latest = (key, table, doc)
-        if latest is None:
-            return None
-        _, table, doc = latest
-        night = date.fromisoformat(doc["night"])
-        targets = [doc["id"]]
-        if table == "events" and doc["kind"] == EPISODE:
-            # An episode is written twice (as it starts, and when it eases): both go.
-            started = doc.get("data", {}).get("started")
-            targets = [
-                event.id
-                for event in self.store.events(night, night, EPISODE)
-                if event.data.get("started") == started
-            ]
-        stone = self.store.take_back(night, "undo", targets, self._describe(table, doc))
+        """Take back the latest change still standing, whatever its kind (a step, a cramp
+        log, an episode, a pause, a forget, a redo), deciding and writing under one hold
+        of the lock, so two undos at once take back two changes. None when there is
+        nothing left."""
+        with self.store.locked():
+            latest: _Change | None = None
+            for change in self._changes():
+                if latest is None or change[0] > latest[0]:
+                    latest = change
+            for stone in self._standing_stones("forget", "redo"):
+                key = order_key(stone)
+                if latest is None or key > latest[0]:
+                    latest = (key, TOMBSTONES, _stone_doc(stone))
+            if latest is None:
+                return None
+            _, table, doc = latest
+            night = date.fromisoformat(doc["night"])
+            targets = [doc["id"]]
+            if table == "events" and doc["kind"] == EPISODE:
+                # An episode is written twice (as it starts, and when it eases): both go.
+                started = doc.get("data", {}).get("started")
+                targets = [
+                    event.id
+                    for event in self.store.events(night, night, EPISODE)
+                    if event.data.get("started") == started
+                ]
+            if table == TOMBSTONES:
+                what = doc.get("what", "")
+                what = f"the redo of {what}" if doc["action"] == "redo" else f"forgetting {what}"
+            else:
+                what = self._describe(table, doc)
+            stone = self.store.take_back(night, "undo", targets, what)
         self._saved(night)
         return stone
 
+    def redo(self) -> Tombstone | None:
+        """Put back what the latest undo took, if nothing was changed since (other than
+        by undo and redo); None when there is nothing to redo. Redo again for the undo
+        before it."""
+        with self.store.locked():
+            undos = self._standing_stones("undo")
+            if not undos:
+                return None
+            last = undos[-1]
+            key = order_key(last)
+            newer = any(change[0] > key for change in self._changes()) or any(
+                order_key(stone) > key for stone in self._standing_stones("forget")
+            )
+            if newer:
+                return None
+            what = last.what.removeprefix("the redo of ")
+            stone = self.store.take_back(last.night, "redo", [last.id], what)
+        self._saved(last.night)
+        return stone
+
+    def _standing_stones(self, *actions: str) -> list[Tombstone]:
+        """The tombstones of these actions that still stand, in write order."""
+        return [
+            stone for stone, stands in self.store.tombstones() if stands and stone.action in actions
+        ]
+
     def forget(self, night: date, *, step: str | None = None, cramps: bool = False) -> Tombstone:
         """Take back a night's records: one step's, its cramps (log and episodes), or all
-        of them. CoachError if there is nothing to forget."""
+        of them. CoachError if there is nothing to forget. `undo` brings them back."""
         self.check_night(night)
         targets: list[str] = []
         if step is not None or not cramps:
@@ -473,12 +535,15 @@ class Session:
             ]
         if step is not None:
             what = f"{self._title(step)} on the night of {night_label(night)}"
+            nothing = f"no record of {self._title(step)} on the night of {night_label(night)}"
         elif cramps:
             what = f"the cramp log and episodes of the night of {night_label(night)}"
+            nothing = f"no cramp log or episode on the night of {night_label(night)}"
         else:
             what = f"every record of the night of {night_label(night)}"
+            nothing = f"no record on the night of {night_label(night)}"
         if not targets:
-            raise CoachError(f"nothing to forget: no record of {what.split(' on the ')[0]}")
+            raise CoachError(f"nothing to forget: {nothing}")
         stone = self.store.take_back(night, "forget", targets, what)
         self._saved(night)
         return stone
@@ -540,6 +605,13 @@ class Session:
         from coach.safety.flags import urgent_unacknowledged
 
         return urgent_unacknowledged(self.store)
+
+    def reindex_flags(self) -> list[RaisedFlag]:
+        """After a merge or restore: the flags as the records now hold them, wherever they
+        were raised; returns the open urgent ones (the app opens on them)."""
+        from coach.safety.flags import reindex
+
+        return reindex(self.store, self.tonight())
 
     def raised_flags(self, start: date, end: date) -> list[RaisedFlag]:
         """The flags raised on nights start..end, acknowledged or not."""
@@ -693,9 +765,19 @@ class Session:
         return settings
 
 
+def _stone_doc(stone: Tombstone) -> dict[str, Any]:
+    """What undo needs of a tombstone it takes back."""
+    return {
+        "night": stone.night.isoformat(),
+        "id": stone.id,
+        "action": stone.action,
+        "what": stone.what,
+    }
+
+
 def describe_episodes(episodes: Sequence[Event], tz: tzinfo) -> list[str]:
     """One line per cramp logged at night, in the order they began: 'Cramp at 03:05, 1:30'."""
-    from coach.diary.wording import episode_time
+    from coach.diary.episodes import episode_time
 
     lines = []
     for episode in sorted(episodes, key=episode_time):

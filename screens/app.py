@@ -403,6 +403,19 @@ class CoachApp(App[None]):
             self.notify(f"Undone: {stone.what}.", title="Undo")
         return stone
 
+    def redo(self) -> Tombstone | None:
+        """Put back what the latest undo took and say what (or that there is nothing)."""
+        try:
+            stone = self.session.redo()
+        except CoachError as exc:
+            self.notify(f"Could not redo: {exc}", title="Could not save", severity="error")
+            return None
+        if stone is None:
+            self.notify("Nothing to redo.")
+        else:
+            self.notify(f"Redone: {stone.what}.", title="Redo")
+        return stone
+
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None:
         """Write config keys (None removes one); all or nothing. Returns an error line or None.
 

@@ -77,6 +77,14 @@ class HistoryScreen(Screen[None]):
             show=False,
             tooltip="Take back the latest change (a step, a cramp log, a cramp)",
         ),
+        Binding(
+            "U",
+            "redo",
+            "Redo",
+            id="history.redo",
+            show=False,
+            tooltip="Put back what undo took",
+        ),
         Binding("escape", "close", "Back", id="history.back", tooltip="Leave the history"),
     ]
 
@@ -332,6 +340,11 @@ class HistoryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         stone = services(self).undo()
+        if stone is not None:
+            self._reload(stone.night)
+
+    def action_redo(self) -> None:
+        stone = services(self).redo()
         if stone is not None:
             self._reload(stone.night)
 

@@ -83,6 +83,14 @@ class TonightScreen(Screen[None]):
             show=False,
             tooltip="Take back the latest change (a step, a cramp log, a cramp)",
         ),
+        Binding(
+            "U",
+            "redo",
+            "Redo",
+            id="redo",
+            show=False,
+            tooltip="Put back what undo took",
+        ),
         # Named where they apply (a reminder's toast, the last-night line), not in the footer.
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
         Binding("m", "app.checkin", "Log cramps", id="checkin", show=False),
@@ -338,6 +346,10 @@ class TonightScreen(Screen[None]):
 
     def action_undo(self) -> None:
         services(self).undo()
+        self.refresh_view()
+
+    def action_redo(self) -> None:
+        services(self).redo()
         self.refresh_view()
 
     def action_skip(self) -> None:

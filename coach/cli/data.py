@@ -47,6 +47,8 @@ def run_restore(options: RestoreOptions, ctx: Session) -> int:
                 )
         return 0
     done = backups.restore(options.name, ctx.store, merge=options.merge)
+    if done.changed:
+        ctx.reindex_flags()
     if not done.changed:
         print(f"Nothing changed: the database already holds what {done.source.name} holds.")
     elif options.merge:
@@ -70,6 +72,8 @@ def run_merge(options: MergeOptions, ctx: Session) -> int:
         raise UsageError("that is this copy's own data folder; name the other copy")
     added = ctx.store.merge_from(db_dir)
     print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    if added:
+        ctx.reindex_flags()
     said = _merge_plan(ctx, db_dir)
     if said:
         print(said)

@@ -20,12 +20,15 @@ class DoneOptions(NamedTuple):
     step: str
     night: str | None
     """YYYY-MM-DD, 'tonight' or 'yesterday' as typed; None: tonight."""
+    yes: bool = False
+    """--yes: a night that looks like a slip is meant."""
 
 
 class SkipOptions(NamedTuple):
     step: str
     reason: str | None
     night: str | None
+    yes: bool = False
 
 
 class CrampOptions(NamedTuple):
@@ -45,6 +48,7 @@ class CrampOptions(NamedTuple):
     """--sign, repeatable: the urgent signs the user has (ids of SIGN_CHOICES)."""
     now: bool = False
     """--now: a cramp episode now (the night-time log), not the morning log."""
+    yes: bool = False
 
 
 SIGN_CHOICES = (
@@ -67,7 +71,7 @@ def _announce_flags(ctx: Session, night: date) -> None:
 
 def run_done(options: DoneOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
-    night = resolve_night(options.night, ctx)
+    night = resolve_night(options.night, ctx, yes=options.yes)
     ctx.record_step(night, options.step, "done")
     title = ctx.settings.routine.step(options.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
@@ -77,7 +81,7 @@ def run_done(options: DoneOptions, ctx: Session) -> int:
 
 def run_skip(options: SkipOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
-    night = resolve_night(options.night, ctx)
+    night = resolve_night(options.night, ctx, yes=options.yes)
     ctx.record_step(night, options.step, "skipped", reason=options.reason)
     title = ctx.settings.routine.step(options.step).title
     why = f" ({options.reason})" if options.reason else ""
@@ -148,7 +152,11 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
         raise UsageError("say how many cramps with --count N, or --none for a night without")
     else:
         count = options.cramps
-    night = ctx.last_slept() if options.night is None else ctx.parse_night(options.night)
+    night = (
+        ctx.last_slept()
+        if options.night is None
+        else resolve_night(options.night, ctx, yes=options.yes)
+    )
     logged = ctx.log_cramps(
         night,
         count,
@@ -195,7 +203,7 @@ def _take_experiment_look(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, command, int_range, minutes, night_arg
+    from coach.cli.args import NIGHT_METAVAR, add_yes, command, int_range, minutes, night_arg
     from coach.records.schema import LEGS
     from coach.records.store import MUSCLES
 
@@ -219,6 +227,7 @@ def register(sub: Subparsers) -> None:
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
         p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
+        add_yes(p)
 
     p = command(
         sub,
@@ -276,3 +285,4 @@ def register(sub: Subparsers) -> None:
         help="default: the last night whose bedtime has passed; a night already logged "
         "is replaced (its note kept unless --note is given)",
     )
+    add_yes(p)

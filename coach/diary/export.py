@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
-from coach.diary.nights import NightFacts, episode_minutes
-from coach.diary.wording import describe_night, episode_time, episode_times
+from coach.diary.episodes import episode_minutes, episode_time
+from coach.diary.nights import NightFacts
+from coach.diary.wording import describe_night, episode_times
 from coach.records.store import CrampLog, Event
 
 

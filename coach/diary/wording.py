@@ -4,9 +4,10 @@ report: one wording of a cramp log, of a duration, of a night."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
+from coach.diary.episodes import episode_time
 from coach.records.store import CrampLog, Event
 
 if TYPE_CHECKING:
@@ -62,19 +63,6 @@ def describe_cramps(log: CrampLog | None, *, full: bool = True) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
-
-
-def episode_time(episode: Event) -> datetime:
-    """When a night-time cramp began (its `started`), else when it was written."""
-    started = episode.data.get("started")
-    if isinstance(started, str):
-        try:
-            at = datetime.fromisoformat(started)
-        except ValueError:
-            return episode.at
-        if at.tzinfo is not None:
-            return at
-    return episode.at
 
 
 def episode_times(episodes: Sequence[Event], tz: tzinfo) -> str:

@@ -311,13 +311,14 @@ register_table(
         table="tombstones",
         required={
             **COMMON,
-            "action": one_of("undo", "forget"),
+            "action": one_of("undo", "forget", "redo"),
             "targets": texts(100_000),
         },
         optional={**ORDER, "what": text()},
     )
 )
-"""Issue 11's undo/forget: a record that takes back the records whose ids it names."""
+"""Undo, forget and redo: a record that takes back the records (or tombstones) whose ids
+it names."""
 register_event("snooze", {"step": text(empty=False, limit=100), "until": a_time})
 register_event("pause", {}, {"paused": boolean})
 register_event(
