@@ -815,6 +815,20 @@ class Store:
                 found.append((decode(Tombstone, doc), doc["id"] not in gone))
         return sorted(found, key=lambda pair: order_key(pair[0]))
 
+    def record_times(self) -> dict[str, str]:
+        """Every record in the folder that fits (tombstones and records taken back too), by
+        id, with when it was written (ISO): what a restore compares. A file that cannot be
+        read (what a restore may be for) holds nothing that can be kept."""
+        found: dict[str, str] = {}
+        for shard in self._shards():
+            try:
+                month = self._month(shard)
+            except CoachError:
+                continue
+            for docs in month.valid.values():
+                found.update((doc["id"], doc["at"]) for doc in docs)
+        return found
+
     def cramp_records(self, start: date, end: date) -> list[CrampLog]:
         """Every morning log of nights start..end, in write order."""
         return in_write_order(decode(CrampLog, d) for d in self._docs("cramps", start, end))

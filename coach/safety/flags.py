@@ -160,7 +160,9 @@ def reindex(store: Store, today: date) -> list[RaisedFlag]:
     if flags:
         remember(store, flags)
     urgent = [flag for flag in flags if flag.level == "urgent" and not flag.acknowledged]
-    store.set_state(OPEN_KEY, [_indexed(flag) for flag in urgent])
+    index = [_indexed(flag) for flag in urgent]
+    if store.get_state(OPEN_KEY, []) != index:  # a restore that changed nothing stays so
+        store.set_state(OPEN_KEY, index)
     return urgent
 
 
