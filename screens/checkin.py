@@ -20,7 +20,7 @@ from coach.diary.wording import duration_text, night_label
 from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
 from coach.session import BANDS, LEGS, MUSCLES, CrampLog, FewerThanEpisodes
-from screens.base import CoachModal, NumberInput, services
+from screens.base import CoachFooter, CoachModal, NumberInput, services
 from screens.choice import Choice
 
 if TYPE_CHECKING:
@@ -142,6 +142,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Later (esc)", id="later", compact=True)
+        yield CoachFooter()  # its own keys, not Tonight's under it
 
     def on_mount(self) -> None:
         self.query_one("#count", Input).focus()

@@ -207,14 +207,20 @@ class HistoryScreen(Screen[None]):
             Text(f"Cramps per week, last {CHART_WEEKS} weeks", style="bold")
         )
         last = weeks[-1] if weeks else None
+        # On a Monday morning the last night slept is Sunday's, of last week: say which
+        # week the figures are of rather than "this week".
+        app = services(self)
+        today = app.clock.now().astimezone(app.settings.tz).date()
+        current = last is not None and last.start <= today <= last.end
+        which = "This week so far" if current or last is None else f"Week of {last.start:%a %d %b}"
         if last is None or last.nights_logged == 0:
-            figures = "This week: nothing logged yet."
+            figures = f"{'This week' if current or last is None else which}: nothing logged yet."
         else:
             # The counts first: a rate from one or two logged nights is a guess, and says so.
             severity = last.mean_severity
             rated = last.nights_logged >= MIN_RATE_NIGHTS and last.nights_logged < 7
             figures = (
-                f"This week so far: {_count(last.cramps, 'cramp')} on "
+                f"{which}: {_count(last.cramps, 'cramp')} on "
                 f"{_count(last.nights_logged, 'logged night')}"
                 + (f"; at that rate {_rate(last)}" if rated else "")
                 + (f", worst pain {severity:.1f}/10 on average" if severity is not None else "")
