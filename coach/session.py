@@ -79,7 +79,9 @@ _Change = tuple[tuple[int, int, str, str], str, dict[str, Any]]
 PAUSE = "pause"
 FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
-UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE})
+UNKNOWN = "cramps-unknown"
+"""The check-in's "don't remember" for a night's cramps (coach.diary.checkin)."""
+UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE, UNKNOWN})
 """Events a user makes (a cramp, a paused night); reminders' own log is not undone."""
 
 
@@ -422,6 +424,11 @@ class Session:
             "cramp back first (`coach undo`, `coach forget --cramps`)"
         )
 
+    def dont_remember(self, night: date) -> Event:
+        """The check-in's "don't remember" for a night's cramps: not asked again, and the
+        night stays unknown (never "no cramps")."""
+        return self.add_event(night, UNKNOWN)
+
     def log_episode(
         self,
         *,
@@ -585,6 +592,8 @@ class Session:
         if table == "cramps":
             log = decode(CrampLog, doc)
             return f"the cramp log of the {when} ({describe_cramps(log, full=False)})"
+        if doc["kind"] == UNKNOWN:
+            return f'"don\'t remember" for the cramps of the {when}'
         if doc["kind"] == EPISODE:
             minutes = doc["data"].get("minutes")
             length = f" ({clock_text(float(minutes) * 60)})" if minutes is not None else ""

@@ -279,18 +279,29 @@ class CoachApp(App[None]):
                 continue  # acknowledged meanwhile (another window, `coach flags --ack`)
 
     def _offer_checkin(self) -> None:
-        """On the first start of the day, ask about last night if it has no cramp log."""
-        from coach.diary.checkin import checkin_due, mark_asked
+        """On the first start of the day, ask about each night of the past week not logged
+        (oldest first, one key each), then last night if it has no cramp log."""
+        from coach.diary.checkin import mark_asked, morning_round
 
         try:
-            night = checkin_due(self.session)
-            first = self.session.first_night()
-            if night is None or first is None or first > night:
+            asked = morning_round(self.session)
+            if asked is None:
                 return  # nothing to ask, or a brand-new diary with no night behind it
             mark_asked(self.session)
         except CoachError:
             return  # the timeline shows the storage problem
-        self.action_checkin(night)
+        night = asked.night
+        if not asked.gaps:
+            if night is not None:
+                self.action_checkin(night)
+            return
+        from screens.gaps import GapScreen
+
+        def then(_: object) -> None:
+            if night is not None and self.session.cramp_log(night) is None:
+                self.action_checkin(night)
+
+        self.push_screen(GapScreen(asked.gaps), then)
 
     def _after_setup(self, saved: bool | None) -> None:
         if saved:

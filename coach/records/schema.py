@@ -321,6 +321,8 @@ register_table(
 it names."""
 register_event("snooze", {"step": text(empty=False, limit=100), "until": a_time})
 register_event("pause", {}, {"paused": boolean})
+register_event("cramps-unknown", {})
+"""A night's cramps asked about in the check-in and answered "don't remember"."""
 register_event(
     "cramp-episode",
     {},

@@ -14,12 +14,15 @@ TONIGHT = date(2026, 11, 22)
 
 
 def logged_app(ctx: Session, make_app: MakeApp) -> MakeApp:
-    """The make_app fixture, with last night logged so the morning check-in does not open
-    over Tonight."""
+    """The make_app fixture, with last night logged and today's morning round asked (a
+    night of the past week left unlogged would be asked about), so the morning check-in
+    does not open over Tonight."""
+    from coach.diary.checkin import mark_asked
 
     def make(**kw: Any) -> CoachApp:
         if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
             ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+        mark_asked(ctx)
         kw.setdefault("first_run", False)
         return make_app(**kw)
 
