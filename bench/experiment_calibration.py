@@ -14,11 +14,13 @@ store in memory that satisfies its store protocol (`coach.experiment.store`): `s
 after a fortnight of diary (its eligibility, sizing and refusal; a refused user does not
 run it: `--anyway` is not simulated), or, for a rolling run-in, `start` on an empty diary
 and `advance` each morning until it draws the plan; then the nights the plan assigns
-(`assignment`), `advance` the morning after each pair (the interim looks, harm first) and
+(`assignment`), `advance` on the first morning logged from the end of each pair (the
+interim looks, harm first; they are counted by night) and
 `experiment_result` after the last night.
 
 Prints per row, among the users it starts for: "helps", "fewer, not by much", "worse",
-"no clear difference" (and how many of those ended early for futility), the predicted
+"no clear difference" (and how many of those ended early for futility), how many ended
+early at a look for any reason (its answer is among the verdicts), the predicted
 and achieved power (the share "helps"), the 95% interval's coverage of the effect as
 assigned (each user's own: the geometric mean of the simulated effect on counted stretch
 nights over that on counted no-stretch nights), and the median and 90th percentile
@@ -33,6 +35,7 @@ Exits non-zero when a target is missed (see bench/README.md).
 from __future__ import annotations
 
 import argparse
+import copy
 import math
 import random
 import statistics
@@ -154,27 +157,44 @@ class User:
         low, high = scenario.tau
         self.alpha = 1 - math.exp(-1 / math.exp(rng.uniform(math.log(low), math.log(high))))
         self.expect = rng.uniform(0.0, scenario.expectation)
+        self.bump, self.drift = (
+            (rng.uniform(0, 0.5), rng.normal(0, 0.3)) if scenario.trend else (0.0, 0.0)
+        )
+        self.sigma = rng.uniform(*scenario.clustering)
+        self.rho = math.exp(-1 / rng.uniform(3, 14))
+        self._nights(rng)
+        self.share = rng.uniform(*scenario.missed)
+        self.run = rng.uniform(*scenario.run)
+        self._missed(rng)
+
+    def again(self, rng: np.random.Generator) -> User:
+        """The same person (rate, spread, clustering, trend, adherence, carry-over, how
+        often they miss a morning) over the same nights, with fresh chance: their own
+        replicate (bench/experiment_ceiling.py)."""
+        other = copy.copy(self)
+        other.rng = rng
+        other._nights(rng)
+        other._missed(rng)
+        return other
+
+    def _nights(self, rng: np.random.Generator) -> None:
+        horizon, sigma, rho = self.horizon, self.sigma, self.rho
         t = np.arange(horizon)
         base = np.full(horizon, self.weekly / 7)
-        if scenario.trend:
-            base *= (1 + rng.uniform(0, 0.5) * np.exp(-t / 21)) * np.exp(
-                rng.normal(0, 0.3) * t / 365
-            )
-        sigma = rng.uniform(*scenario.clustering)
-        rho = math.exp(-1 / rng.uniform(3, 14))
+        base *= (1 + self.bump * np.exp(-t / 21)) * np.exp(self.drift * t / 365)
         shocks = rng.normal(0, sigma * math.sqrt(1 - rho * rho), horizon)
         shocks[0] = rng.normal(0, sigma)
         level = signal.lfilter([1.0], [1.0, -rho], shocks)
         self.base = base * np.exp(level - sigma * sigma / 2)
         self.noise = rng.gamma(self.size, 1 / self.size, horizon)
         self.uniform = rng.random(horizon)
-        share = rng.uniform(*scenario.missed)
-        run = rng.uniform(*scenario.run)
-        leave, enter = 1 / run, share / (1 - share) / run
-        missed = np.zeros(horizon, dtype=bool)
-        u = rng.random(horizon)
-        state = rng.random() < share
-        for night in range(horizon):
+
+    def _missed(self, rng: np.random.Generator) -> None:
+        leave, enter = 1 / self.run, self.share / (1 - self.share) / self.run
+        missed = np.zeros(self.horizon, dtype=bool)
+        u = rng.random(self.horizon)
+        state = rng.random() < self.share
+        for night in range(self.horizon):
             state = u[night] > leave if state else u[night] < enter
             missed[night] = state
         self.missed = missed
@@ -245,7 +265,12 @@ def simulate_user(
     for index in range(first, nights):
         log(index, cramps[index], bool(stretched[index]))
     for pairs in protocol.look_pairs():
-        protocol = ex.advance(store, settings, morning(protocol.pair_end(pairs)))
+        # Looks are counted by night: the morning that ends the pair, or the first one
+        # logged after it, takes the look.
+        index = (protocol.pair_end(pairs) - FIRST_NIGHT).days
+        while index < nights - 1 and user.missed[index]:
+            index += 1
+        protocol = ex.advance(store, settings, morning(FIRST_NIGHT + timedelta(days=index)))
         assert protocol is not None
         if protocol.ended is not None:
             break
@@ -282,6 +307,8 @@ def simulate_user(
         "power": protocol.power,
         "pairs": protocol.pairs,
         "quiet_harm": result.verdict == "no clear difference" and interval_above,
+        "user": user,
+        "protocol": protocol,
     }
 
 
@@ -303,7 +330,12 @@ def run(
             design.MAX_PAIRS = int(rng.integers(design.MIN_PAIRS, 11))
         runs.append(simulate_user(scenario, settings, rng))
     if dump is not None:
-        dump += [dict(r, scenario=scenario.name) for r in runs if r["outcome"] == "started"]
+        dump += [
+            {k: v for k, v in r.items() if k not in ("user", "protocol")}
+            | {"scenario": scenario.name}
+            for r in runs
+            if r["outcome"] == "started"
+        ]
     started = [r for r in runs if r["outcome"] == "started"]
     n = len(started)
 
@@ -373,7 +405,8 @@ def main() -> int:
     )
     print(
         f"{'scenario':<31} {'starts':>6} {'helps':>11} {'fewer':>11} {'worse':>11} "
-        f"{'unclear':>6} {'futile':>6} {'power pred/got':>14} {'covers':>11} {'weeks':>7}"
+        f"{'unclear':>6} {'futile':>6} {'early':>6} {'power pred/got':>14} {'covers':>11} "
+        f"{'weeks':>7}"
     )
     ok, misses = True, []
     for index in rows:
@@ -384,6 +417,7 @@ def main() -> int:
             f"{scenario.name:<31} {r['starts']:>6.0%} {share(r['helps'], n):>11} "
             f"{share(r['fewer'], n):>11} {share(r['worse'], n):>11} "
             f"{r['unclear'] / max(n, 1):>6.0%} {r['futility'] / max(n, 1):>6.0%} "
+            f"{r['early'] / max(n, 1):>6.1%} "
             f"{r['predicted']:>7.0%}/{r['helps'] / max(n, 1):<6.0%} "
             f"{share(r['covered'], r['estimated']):>11} "
             f"{r['weeks']:>3.0f}/{r['weeks90']:<3.0f}",

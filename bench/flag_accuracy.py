@@ -11,7 +11,10 @@ signs; at most 2% of harmless notes raising anything urgent and 5% anything at a
 The corpus is a benchmark, not a tuning target: the holdout part (every 4th note of each
 category) was fixed before the reader was built, and its figures are printed apart.
 
-Run: python bench/flag_accuracy.py [--misses] [--split dev|holdout|all]
+Specificity per sign is read on the harmless notes (a note of another category may rightly
+raise a second sign): the share of them that do not raise it.
+
+Run: python bench/flag_accuracy.py [--misses] [--split dev|holdout|fresh|probe|blind|all]
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ NIGHT = date(2026, 11, 20)
 URGENT = ("clot-lung", "long-cramp", "clot-calf", "tetanus")
 ALSO_CAUGHT_BY = {"clot-calf": {"clot-lung"}}
 """An emergency finding includes one calf's signs: it is the stronger answer, not a miss."""
+SPLITS = ("dev", "holdout", "fresh", "probe", "blind")
+"""The corpus's parts, in the order they were written (see the corpus's header)."""
 SENSITIVITY, OVERALL, URGENT_ALARMS, ANY_ALARMS = 0.95, 0.90, 0.02, 0.05
 
 
@@ -60,11 +65,11 @@ def flags_for(note: str) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list missed and false notes")
-    parser.add_argument("--split", choices=("dev", "holdout", "fresh", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     args = parser.parse_args(argv)
     rows = read_corpus()
     verdict = True
-    for split in ("dev", "holdout", "fresh", "all") if args.split == "all" else (args.split,):
+    for split in (*SPLITS, "all") if args.split == "all" else (args.split,):
         chosen = [r for r in rows if split == "all" or r[1] == split]
         ok = report(chosen, f"{split} ({len(chosen)} notes)", misses=args.misses and split != "all")
         if split == "all" or args.split != "all":
@@ -77,6 +82,7 @@ def report(rows: list[tuple[str, str, frozenset[str], str]], title: str, *, miss
     total: dict[str, int] = defaultdict(int)
     missed: list[str] = []
     harmless = urgent_alarms = any_alarms = 0
+    raised_on_harmless: dict[str, int] = defaultdict(int)
     false: list[str] = []
     for _category, _split, expected, note in rows:
         found = flags_for(note)
@@ -85,6 +91,8 @@ def report(rows: list[tuple[str, str, frozenset[str], str]], title: str, *, miss
             urgent = found & set(URGENT)
             urgent_alarms += bool(urgent)
             any_alarms += bool(found)
+            for rule in found:
+                raised_on_harmless[rule] += 1
             if found:
                 false.append(f"  {sorted(found)}: {note}")
             continue
@@ -95,7 +103,10 @@ def report(rows: list[tuple[str, str, frozenset[str], str]], title: str, *, miss
             else:
                 missed.append(f"  {rule} (got {sorted(found)}): {note}")
     print(f"\n{title}")
-    print(f"{'category':<14} {'level':<7} {'caught':>9} {'sensitivity':>12}")
+    print(
+        f"{'category':<14} {'level':<7} {'caught':>9} {'sensitivity':>12}"
+        f"   {'harmless not raising it':>24} {'specificity':>11}"
+    )
     ok = True
     for rule in RULES:
         if not total[rule]:
@@ -105,7 +116,12 @@ def report(rows: list[tuple[str, str, frozenset[str], str]], title: str, *, miss
         bad = level == "urgent" and share < SENSITIVITY
         ok &= not bad
         mark = "  (below 95%)" if bad else ""
-        print(f"{rule:<14} {level:<7} {caught[rule]:>4} / {total[rule]:<3} {share:>11.1%}{mark}")
+        quiet = harmless - raised_on_harmless[rule]
+        specificity = f"{quiet:>11} / {harmless:<3} {quiet / harmless:>11.1%}" if harmless else ""
+        print(
+            f"{rule:<14} {level:<7} {caught[rule]:>4} / {total[rule]:<3} {share:>11.1%}"
+            f"   {specificity}{mark}"
+        )
     all_caught, all_total = sum(caught.values()), sum(total.values())
     overall = all_caught / all_total if all_total else 1.0
     ok &= overall >= OVERALL

@@ -10,6 +10,7 @@ Run: python bench/flag_check.py
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +35,9 @@ def main() -> int:
         root = Path(tmp)
         db_dir = root / "db"
         seed_coach(db_dir, outcomes, cramps)
-        store = Store(db_dir, root / "db.lock", SystemClock(), "cli@bench")
+        # This machine's origin, as a real save writes: a flag raised under another host's
+        # name reads as merged from another copy, whose index entry each check re-reads.
+        store = Store(db_dir, root / "db.lock", SystemClock(), f"cli@{os.uname().nodename}")
         settings = load_settings(root / "config.toml", default_timezone=lambda: "UTC")
         clock = SystemClock()
         store.record_cramps(today, 1, notes=NOTE)  # warm the month's cache

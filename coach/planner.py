@@ -18,6 +18,10 @@ NIGHT_STARTS = time(12, 0)
 """A night runs from noon on its date to noon on the next day, local time."""
 
 
+MAX_PAUSE_NIGHTS = 92
+"""The longest pause of the reminders (`coach pause --until/--days`): about three months."""
+
+
 class PlannedStep(NamedTuple):
     """One step of one night, at a real instant."""
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from coach.clock import Clock, SystemClock
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
-from coach.planner import Plan, current_night, last_slept_night, plan_night
+from coach.planner import MAX_PAUSE_NIGHTS, Plan, current_night, last_slept_night, plan_night
 from coach.records.backup import Backups
 from coach.records.schema import LEGS, Leg, Outcome
 from coach.records.store import (
@@ -487,6 +487,9 @@ class Session:
                     for event in self.store.events(night, night, EPISODE)
                     if event.data.get("started") == started
                 ]
+            span = doc.get("data", {}).get("span") if table == "events" else None
+            if doc.get("kind") == PAUSE and isinstance(span, str):
+                return self._undo_span(span, doc)
             if table == TOMBSTONES:
                 what = doc.get("what", "")
                 what = f"the redo of {what}" if doc["action"] == "redo" else f"forgetting {what}"
@@ -512,15 +515,49 @@ class Session:
             if newer:
                 return None
             what = last.what.removeprefix("the redo of ")
-            stone = self.store.take_back(last.night, "redo", [last.id], what)
+            # An undo of a pause for a while wrote one tombstone per month: one change.
+            group = [
+                stone
+                for stone in undos
+                if stone.what == last.what
+                and stone.origin == last.origin
+                and abs((stone.at - last.at).total_seconds()) < 5
+            ]
+            done = [self.store.take_back(s.night, "redo", [s.id], what) for s in group]
         self._saved(last.night)
-        return stone
+        return done[-1]
 
     def _standing_stones(self, *actions: str) -> list[Tombstone]:
         """The tombstones of these actions that still stand, in write order."""
         return [
             stone for stone, stands in self.store.tombstones() if stands and stone.action in actions
         ]
+
+    def _undo_span(self, span: str, doc: Mapping[str, Any]) -> Tombstone:
+        """Take back a pause for a while as one change: its nights' events, a tombstone in
+        each month's file (a tombstone takes back records of its own file)."""
+        first, _, last = span.partition("..")
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+        by_month: dict[tuple[int, int], tuple[date, list[str]]] = {}
+        paused = doc["data"].get("paused", True)
+        for event in self.store.events(start, end, PAUSE):
+            if event.data.get("span") == span and event.data.get("paused", True) == paused:
+                key = (event.night.year, event.night.month)
+                by_month.setdefault(key, (event.night, []))[1].append(event.id)
+        what = (
+            f"reminders {'paused' if paused else 'back on'}, "
+            f"nights of {night_label(start)} to {night_label(end)}"
+        )
+        stone: Tombstone | None = None
+        with self.store.locked():
+            for night, ids in by_month.values():
+                stone = self.store.take_back(night, "undo", ids, what)
+        if stone is None:  # the span's events were read as none: take back this one
+            stone = self.store.take_back(
+                date.fromisoformat(doc["night"]), "undo", [doc["id"]], what
+            )
+        self._saved(start)
+        return stone
 
     def forget(self, night: date, *, step: str | None = None, cramps: bool = False) -> Tombstone:
         """Take back a night's records: one step's, its cramps (log and episodes), or all
@@ -678,6 +715,76 @@ class Session:
         self.check_night(night)
         record_pause(self.store, night, paused)
         self._saved(night)
+
+    def pause_nights(self, last: date) -> list[date]:
+        """Silence the reminders from tonight to the night of `last` (a trip, an illness):
+        nothing is sent or recorded missed, and the nights count neither for nor against a
+        streak. Returns the nights newly paused. CoachError for a night before tonight or a
+        pause longer than MAX_PAUSE_NIGHTS; nothing is written then."""
+        first = self.tonight()
+        if last < first:
+            raise CoachError(
+                f"{last:%a %d %b %Y} is before tonight ({first:%a %d %b %Y}); "
+                "a pause runs from tonight to a night still ahead"
+            )
+        count = (last - first).days + 1
+        if count > MAX_PAUSE_NIGHTS:
+            raise CoachError(
+                f"a pause of {count} nights is too long: at most {MAX_PAUSE_NIGHTS} "
+                f"(to {first + timedelta(days=MAX_PAUSE_NIGHTS - 1):%a %d %b %Y})"
+            )
+        span = f"{first.isoformat()}..{last.isoformat()}"
+        nights = [first + timedelta(days=n) for n in range(count)]
+        with self.store.locked():
+            already = self.store.paused_nights(first, last)
+            new = [night for night in nights if night not in already]
+            for night in new:
+                self.store.add_event(night, PAUSE_EVENT, {"paused": True, "span": span})
+        self._saved(first)
+        return new
+
+    def end_pause(self) -> list[date]:
+        """Reminders back on from tonight: every paused night from tonight on (a pause
+        for a while, or tonight's). Returns the nights turned back on."""
+        first = self.tonight()
+        last = first + timedelta(days=MAX_PAUSE_NIGHTS)
+        with self.store.locked():
+            nights = sorted(self.store.paused_nights(first, last))
+            if nights:
+                span = f"{nights[0].isoformat()}..{nights[-1].isoformat()}"
+                for night in nights:
+                    self.store.add_event(night, PAUSE_EVENT, {"paused": False, "span": span})
+        if nights:
+            self._saved(first)
+        return nights
+
+    def paused_until(self, night: date) -> date | None:
+        """The last night of the pause `night` is in (paused nights in a row), or None
+        when its reminders are on."""
+        paused = self.store.paused_nights(night, night + timedelta(days=MAX_PAUSE_NIGHTS))
+        if night not in paused:
+            return None
+        last = night
+        while last + timedelta(days=1) in paused:
+            last += timedelta(days=1)
+        return last
+
+    def pauses(self, start: date, end: date) -> list[tuple[date, date]]:
+        """The pauses for a while (two nights or more in a row) that touch nights
+        start..end, as (first, last); one running on past `end` shows its real last night.
+        A single paused night is marked on its night alone."""
+        paused = sorted(self.store.paused_nights(start, end + timedelta(days=MAX_PAUSE_NIGHTS)))
+        spans: list[tuple[date, date]] = []
+        for night in paused:
+            if spans and night == spans[-1][1] + timedelta(days=1):
+                spans[-1] = (spans[-1][0], night)
+            else:
+                spans.append((night, night))
+        return [
+            (first, last)
+            for first, last in spans
+            if first <= end and last >= start and last > first
+        ]
 
     # --- the personal experiment (coach.experiment) -------------------------------------
 

@@ -56,6 +56,8 @@ class Reminders(Protocol):
 
     def set_paused(self, night: date, paused: bool = True) -> None: ...
 
+    def refresh(self) -> None: ...
+
 
 RemindersFactory = Callable[["CoachApp"], Reminders]
 SpeakerFactory = Callable[["CoachApp"], "Speaker"]
@@ -103,7 +105,11 @@ class CoachApp(App[None]):
         exports_dir: Path | None = None,
         speaker: SpeakerFactory | None = None,
         open_step: str | None = None,
+        opener: Callable[[Path], str | None] | None = None,
     ) -> None:
+        """`exports_dir`: where History's report goes (None: report.folder, else the
+        user's documents folder). `opener`: opens a file in the desktop's viewer (None
+        on success, else why not; default coach.desktop.opener.open_file)."""
         super().__init__()
         self._open_step = open_step
         self.session = session
@@ -112,7 +118,8 @@ class CoachApp(App[None]):
         self._ui_thread: int | None = None
         """The thread the app runs on, known from mount: where a hook's display goes."""
         self.notifier = notifier
-        self.exports_dir = exports_dir or session.paths.exports_dir
+        self.exports_dir = exports_dir
+        self._opener = opener
         self._first_run = first_run
         self._reminders_factory = reminders
         self._speaker_factory = speaker
@@ -333,8 +340,9 @@ class CoachApp(App[None]):
 
     def _show_marks(self) -> None:
         """Focus and choice marks that need no colour: under NO_COLOR, and with the
-        high-contrast theme (see screens/looks.tcss)."""
-        self.set_class(self.no_color or self.theme == HIGH_CONTRAST_NAME, "-marks")
+        high-contrast theme and the terminal's own colours (see screens/looks.py)."""
+        marks = self.no_color or self.theme == HIGH_CONTRAST_NAME or self.current_theme.ansi
+        self.set_class(marks, "-marks")
 
     # --- config.toml edited while the app runs (`coach config set`, an editor) ----------------
 
@@ -372,7 +380,9 @@ class CoachApp(App[None]):
         if theme is not None and theme != self.theme and theme in self.available_themes:
             self.theme = theme
         for screen in self.screen_stack:
-            changed = getattr(screen, "settings_changed", None)
+            # A screen pushed but not yet built (the guided evening a reminder has just
+            # opened) reads the new settings when it mounts.
+            changed = getattr(screen, "settings_changed", None) if screen.is_mounted else None
             if changed is not None:
                 changed()
 
@@ -443,6 +453,14 @@ class CoachApp(App[None]):
         if self.reminders is not None:
             self.reminders.settings_changed(settings)
         return None
+
+    def open_file(self, path: Path) -> str | None:
+        """Open a file with the desktop's viewer; None when started, else why not."""
+        if self._opener is not None:
+            return self._opener(path)
+        from coach.desktop.opener import open_file
+
+        return open_file(path)
 
     def make_speaker(self) -> Speaker:
         """Where the stretch player's cues go: voice and chimes, or the terminal bell."""
@@ -533,7 +551,7 @@ class CoachApp(App[None]):
         if self.saved(self.session.record_step, night, step_id, "done", late=late):
             self.notify(f"{step.title}: done.")
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_view", None)
+            refresh = getattr(screen, "refresh_view", None) if screen.is_mounted else None
             if refresh is not None:
                 refresh()
 
@@ -583,6 +601,27 @@ class CoachApp(App[None]):
 
     def action_snooze(self) -> None:
         self.snooze()
+
+    def pause_reminders(self, nights: int) -> str | None:
+        """Pause reminders for `nights` nights from tonight (0: end a pause); returns what
+        to tell the user, or None when it could not be recorded (said in a toast)."""
+        tonight = self.tonight()
+        if nights == 0:
+            ended = self.saved(self.session.end_pause)
+            if ended is None:
+                return None
+            said = "Reminders are back on." if ended else "Reminders were not paused."
+        else:
+            last = tonight + timedelta(days=nights - 1)
+            if self.saved(self.session.pause_nights, last) is None:
+                return None
+            said = (
+                f"Reminders paused to the night of {last:%a %d %b}; those nights count "
+                "neither for nor against your streak."
+            )
+        if self.reminders is not None:
+            self.reminders.refresh()
+        return said
 
     def action_pause_tonight(self) -> None:
         """Silence tonight's reminders; the night does not count against the streak."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
 from textual.app import ComposeResult
@@ -57,6 +58,10 @@ class CoachServices(Protocol):
     ) -> Result | None: ...
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None: ...
+
+    def pause_reminders(self, nights: int) -> str | None: ...
+
+    def open_file(self, path: Path) -> str | None: ...
 
     def make_speaker(self) -> Speaker: ...
 

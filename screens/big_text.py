@@ -143,7 +143,8 @@ class BigCountdown(Widget):
     def show(self, title: str, phase: str, seconds: str, status: str) -> None:
         """Set what to show; redraws only if something changed."""
         new = (title, phase, seconds, status)
-        if new != (self.title, self.phase, self.seconds, self.status):
+        shown = (self.title, self.phase, self.seconds, self.status)
+        if new != shown:
             self.title, self.phase, self.seconds, self.status = new
             self.refresh()
 

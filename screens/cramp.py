@@ -103,7 +103,7 @@ class CrampScreen(Screen[bool]):
             yield Digits("0:00", id="cramp-clock")
             yield Static(URGENT_RED_FLAG, id="red-flag")
             with Vertical(id="cramp-form"):
-                yield Label("It eased. How was it? (enter to save)", classes="heading")
+                yield Label("How was it? (enter to save)", classes="heading")
                 with Horizontal(classes="form-row"):
                     yield Label("How long, m:ss", classes="form-label")
                     yield NumberInput(
@@ -180,9 +180,20 @@ class CrampScreen(Screen[bool]):
             return
         self.tick()
         self._stopped_at = services(self).clock.monotonic()
+        # The relief steps and the running clock have done their work: the form takes
+        # their place, so it fits, Save included, on a small terminal (80x24).
+        self.query_one("#relief").display = False
+        self.query_one("#cramp-clock").display = False
+        self.query_one("#cramp-title", Static).update("It eased.")
         self.query_one("#cramp-form").display = True
         self.query_one("#cramp-minutes", Input).value = clock_text(self.elapsed())
         self.query_one("#cramp-severity", Input).focus()
+        self.call_after_refresh(self.query_one("#cramp-save").scroll_visible, animate=False)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        # A leg chosen: on to Save, so the next enter saves instead of opening the list again.
+        if event.select.id == "cramp-leg" and isinstance(event.value, str):
+            self.query_one("#cramp-save", Button).focus()
 
     def action_close(self) -> None:
         if not self.form_open and self.elapsed() < MISTAKE_SECONDS:

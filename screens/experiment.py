@@ -170,9 +170,7 @@ class ExperimentScreen(Screen[None]):
                     "That is enough to size the plan from your own cramp rate: "
                     f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
                     f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night at "
-                    "most: it can end sooner, once the answer is clear. If stretching halved "
-                    f'your cramps, it would be expected to say "helps" about '
-                    f"{round(window.power() * 10)} times in 10."
+                    "most (the looks after each pair can end it sooner). " + window.promise()
                 )
                 lines += ["", SIMPLER]
             if window.eligible and not window.answerable:

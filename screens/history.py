@@ -29,7 +29,7 @@ from coach.diary.nights import (
     Diary,
 )
 from coach.diary.trends import MIN_RATE_NIGHTS
-from coach.diary.wording import describe_night
+from coach.diary.wording import describe_night, pause_text
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
 from coach.records.order import is_foreign
@@ -67,7 +67,14 @@ class HistoryScreen(Screen[None]):
             "export",
             "PDF",
             id="history.export",
-            tooltip="Save the doctor's report (a one-page PDF) and a CSV to the data folder",
+            tooltip="Save the doctor's report (a one-page PDF) and a CSV in your documents",
+        ),
+        Binding(
+            "o",
+            "open_report",
+            "Open PDF",
+            id="history.open",
+            tooltip="Open the report just saved, to read or print it",
         ),
         Binding(
             "u",
@@ -94,6 +101,9 @@ class HistoryScreen(Screen[None]):
         self.load_error: str | None = None
         """Why the records could not be read, shown instead of crashing the app."""
         self._corrected: set[date] = set()
+        self.report: Path | None = None
+        self.pauses: list[tuple[date, date]] = []
+        """The report saved last (x), which o opens."""
 
     def _read_recent(self) -> None:
         """The last RECENT_NIGHTS nights (all of them for a shorter diary)."""
@@ -103,6 +113,9 @@ class HistoryScreen(Screen[None]):
             self.first_night = min(source.first_night() or self.today, self.today)
             recent = max(self.first_night, self.today - timedelta(days=RECENT_NIGHTS - 1))
             self.diary = source.load(start=recent)
+            # Pauses for a while, one still running included (read once: nothing here
+            # changes them).
+            self.pauses = source.pauses(recent, self.today)
         except CoachError as exc:
             self.load_error = str(exc)
             self.first_night = recent = self.today
@@ -178,7 +191,10 @@ class HistoryScreen(Screen[None]):
         lines.append(f"{streaks.current} night{'s' if streaks.current != 1 else ''}")
         lines.append(f" (best {streaks.best})\n" if self.complete else " (best: counting...)\n")
         lines.append("Habit strength ", style="bold")
-        lines.append(f"{diary.habit_strength()}/100\n\n")
+        lines.append(f"{diary.habit_strength()}/100\n")
+        for paused_from, paused_to in self.pauses:
+            lines.append(pause_text(paused_from, paused_to) + "\n", style="dim")
+        lines.append("\n")
 
         lines.append(
             f"{'Steps done':<22}" + "".join(f"{d:>5}d" for d in WINDOWS) + "\n", style="bold"
@@ -366,10 +382,12 @@ class HistoryScreen(Screen[None]):
 
     def _export(self) -> None:
         from coach.report.output import export_files  # the page libraries load here
+        from coach.system.paths import report_folder
 
         source = services(self).session
         try:
-            report, csv = export_files(source, self.exports_dir or source.paths.exports_dir)
+            folder = self.exports_dir or report_folder(source.settings.report.folder)
+            report, csv = export_files(source, folder)
         except (CoachError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"Could not export: {exc}", severity="error", timeout=10
@@ -384,7 +402,31 @@ class HistoryScreen(Screen[None]):
             # also handed to the browser, as a download.
             self.app.deliver_binary(report, open_method="download", mime_type="application/pdf")
             saved += "; the report is also in your browser's downloads"
-        self.notify(saved, timeout=10)
+        else:
+            self.report = report
+            saved += ". Press o to open it, to read or print."
+            self.refresh_bindings()
+        self.notify(saved, timeout=20)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_report":
+            return self.report is not None  # shown once there is a report to open
+        return True
+
+    def action_open_report(self) -> None:
+        """Open the report saved last with the desktop's viewer (xdg-open, open, ...)."""
+        report = self.report
+        if report is None:
+            return
+        why = services(self).open_file(report)
+        if why is None:
+            self.notify(f"Opening {report.name}...", timeout=5)
+        else:
+            self.notify(
+                f"Could not open the report: {why}. It is at {report}.",
+                severity="warning",
+                timeout=20,
+            )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,7 +1,9 @@
 """Easy on older eyes: coach's high-contrast theme, and choice and focus marks that show
 without colour.
 
-Under NO_COLOR (and with the high-contrast theme) the app carries the class `-marks`:
+Under NO_COLOR, and with the high-contrast theme or the terminal's own colours (`ansi-dark`,
+`ansi-light`, chosen for a high-contrast palette of the terminal's), the app carries the
+class `-marks`:
 `looks.tcss` then marks the focused field with a bar at its left edge, so a monochrome
 screen, a screen magnifier or a plain capture of the terminal still shows where typing
 goes. A radio button's dot is there only when it is chosen (screens/choice.py).
@@ -33,6 +35,8 @@ HIGH_CONTRAST = Theme(
     text_alpha=1.0,
     variables={
         "text-muted": "#FFFFFF",
+        # A field's example text (its placeholder): light grey, 11:1 on black.
+        "text-disabled": "#BFBFBF",
         "border": "#FFFFFF",
         "border-blurred": "#B0B0B0",
         # The chosen row: navy, under which white, yellow and green text all stay past

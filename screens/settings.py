@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
+from coach.errors import CoachError
 from coach.settings.model import VARIANTS, Settings, format_value
 from screens.base import CoachFooter, services
 from screens.text import NOT_MEDICAL_ADVICE
@@ -26,6 +27,29 @@ COLOURS: dict[str, str] = {
 WEEKEND = ("fri", "sat")
 """Evenings before a day off: their bedtimes are the "weekend" ones."""
 TIME_RESTRICT = r"[0-9:]*"
+STRETCH_KEYS = ("hold_seconds", "reps", "rest_seconds")
+STRETCH_FIELDS = (
+    ("hold_seconds", "Hold (seconds)"),
+    ("reps", "Times per leg"),
+    ("rest_seconds", "Rest (seconds)"),
+)
+"""The stretch player's numbers Settings offers, with their labels."""
+
+
+def pause_nights(text: str) -> int | None:
+    """The form's pause field: None when left empty, else the nights (0 ends a pause);
+    ValueError with the line to show for anything else."""
+    from coach.planner import MAX_PAUSE_NIGHTS
+
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_PAUSE_NIGHTS:
+        raise ValueError(
+            f"Pause reminders: a number of nights from 1 to {MAX_PAUSE_NIGHTS} "
+            "(0 ends a pause), or leave it empty"
+        )
+    return int(text)
 
 
 class OnOff(Select[str]):
@@ -58,6 +82,7 @@ def form_changes(
     steps: dict[str, tuple[str, bool]] | None = None,
     profile: dict[str, bool] | None = None,
     voice: bool | None = None,
+    stretch: tuple[str, str, str] | None = None,
 ) -> list[tuple[str, str | None]]:
     """The config keys the form's values change (None removes a key)."""
     changes: list[tuple[str, str | None]] = []
@@ -85,6 +110,16 @@ def form_changes(
         changes.append(("stretch.bell", format_value(bell)))
     if voice is not None and voice != settings.voice.enabled:
         changes.append(("voice.enabled", format_value(voice)))
+    if stretch is not None:
+        numbers = settings.stretch
+        for key, typed, old in zip(
+            STRETCH_KEYS,
+            stretch,
+            (numbers.hold_seconds, numbers.reps, numbers.rest_seconds),
+            strict=True,
+        ):
+            if typed.strip() != str(old):
+                changes.append((f"stretch.{key}", typed.strip()))
     for step in settings.routine.steps:
         if steps is None or step.id not in steps:
             continue
@@ -184,6 +219,29 @@ class SettingsScreen(Screen[bool]):
             if not self.first_run:
                 yield self._row("Colours", self._colours())
                 yield self._row("Chime in stretches", OnOff(settings.stretch.bell, id="bell"))
+                for key, label in STRETCH_FIELDS:
+                    yield self._row(
+                        label,
+                        Input(
+                            str(getattr(settings.stretch, key)),
+                            id=f"stretch-{key}",
+                            restrict=r"[0-9]*",
+                            max_length=3,
+                            classes="offset",
+                            compact=True,
+                        ),
+                    )
+                yield self._row(
+                    "Pause reminders",
+                    Input(
+                        "",
+                        placeholder=self._pause_placeholder(),
+                        id="pause-nights",
+                        restrict=r"[0-9]*",
+                        max_length=3,
+                        compact=True,
+                    ),
+                )
                 yield Label("Steps: minutes from bedtime (negative is before), on/off")
                 for step in settings.routine.steps:
                     with Horizontal(classes="form-row"):
@@ -204,6 +262,17 @@ class SettingsScreen(Screen[bool]):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Not now" if self.first_run else "Back", id="cancel", compact=True)
         yield CoachFooter()
+
+    def _pause_placeholder(self) -> str:
+        """What the pause field says while empty: the pause running, or what to type."""
+        app = services(self)
+        try:
+            last = app.session.paused_until(app.tonight())
+        except CoachError:
+            last = None
+        if last is None:
+            return "nights, from tonight"
+        return f"to {last:%a %d %b}; 0 ends it"
 
     def _colours(self) -> Select[str]:
         """The themes offered by name: high contrast, the terminal's own colours (whose
@@ -250,8 +319,19 @@ class SettingsScreen(Screen[bool]):
         settings = app.settings
         steps: dict[str, tuple[str, bool]] | None = None
         bell: bool | None = None
+        stretch: tuple[str, str, str] | None = None
+        pause: int | None = None
         if not self.first_run:
             bell = self.query_one("#bell", OnOff).is_on
+            hold, reps, rest = (
+                self.query_one(f"#stretch-{key}", Input).value for key in STRETCH_KEYS
+            )
+            stretch = (hold, reps, rest)
+            try:
+                pause = pause_nights(self.query_one("#pause-nights", Input).value)
+            except ValueError as exc:
+                self._show_error(str(exc))
+                return
             steps = {
                 step.id: (
                     self.query_one(f"#offset-{step.id}", Input).value,
@@ -274,6 +354,7 @@ class SettingsScreen(Screen[bool]):
                 for name, _ in PROFILE_QUESTIONS
             },
             voice=self.query_one("#voice", OnOff).is_on,
+            stretch=stretch,
         )
         if self.first_run:
             # Write what was confirmed, so the file exists and a later change of the
@@ -286,12 +367,21 @@ class SettingsScreen(Screen[bool]):
                     changes.append((key, value))
         error = app.apply_settings(changes)
         if error is not None:
-            shown = self.query_one("#settings-error", Static)
-            shown.update(error)
-            shown.display = True
+            self._show_error(error)
             return
-        self.notify("Settings saved." if changes else "Nothing changed.")
+        said = "Settings saved." if changes else "Nothing changed."
+        if pause is not None:
+            paused = app.pause_reminders(pause)
+            if paused is None:
+                return  # the store's error is said; the form stays
+            said = f"{said} {paused}" if changes else paused
+        self.notify(said)
         self.dismiss(True)
+
+    def _show_error(self, error: str) -> None:
+        shown = self.query_one("#settings-error", Static)
+        shown.update(error)
+        shown.display = True
 
     def action_cancel(self) -> None:
         self.dismiss(False)

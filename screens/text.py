@@ -92,7 +92,8 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | History | `enter` | Edit a night: `d` `s` `m` mark a step, `del` delete it, `l` cramp log |
 | Night editor | `D` | Delete the night's cramp log and cramps |
 | History | `t` | Trends: cramps and worst pain by week; `w` `m` `a` span, `n` table |
-| History | `x` | Save the doctor's report (a one-page PDF) and a CSV of every night in `exports/` |
+| History | `x` | Save the doctor's report (one-page PDF) and a CSV of every night in Documents |
+| History | `o` | Open the report just saved, to read or print it |
 | Tonight | `s` | Settings: bedtime, time zone, steps, stretch |
 | Tonight | `q` | Quit |
 | Step card | `d` / `x` / `escape` | Done / skip (with a reason if you like) / back |

@@ -189,6 +189,7 @@ class TonightScreen(Screen[None]):
             outcomes = session.outcomes(night, night)
             last = session.cramp_log(slept)
             episodes = session.episodes(slept)
+            paused_until = session.paused_until(night)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
         self.rows = build_timeline(plan, settings.routine.steps, outcomes, now)
@@ -202,7 +203,8 @@ class TonightScreen(Screen[None]):
             "night-line": f"{night:%A %d %B} · bedtime {plan.bedtime:%H:%M} ({settings.timezone})",
             "countdown": next_step_line(self.rows, plan.bedtime, now),
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
-            "start-hint": START_HINT if steps_ahead(self.rows) else "",
+            "start-hint": _paused_line(paused_until)
+            or (START_HINT if steps_ahead(self.rows) else ""),
             "last-night": last_night_line(last, episodes, settings.tz),
         }
 
@@ -217,8 +219,8 @@ class TonightScreen(Screen[None]):
         if self._shown != shown or self._night != night:
             self._redraw_list(reset=self._night != night)
         if night is not None and self._night != night:
-            # From noon the day after a pair, its look is due even if the morning is not
-            # logged: the night on screen changes then.
+            # A new night on screen: a finished run-in may draw its plan, and a look may
+            # be due from a morning logged elsewhere (looks follow the logged nights).
             self._settle_if_due()
         card = _profile_card(services(self).settings)
         widget = self.query_one("#profile-card", Static)
@@ -249,14 +251,19 @@ class TonightScreen(Screen[None]):
 
     def _prompt(self, row: StepRow, label: str, *, chosen: bool = False) -> Content:
         style = "$text-muted" if label == NOT_MARKED else _STYLE[row.state]
+        if chosen and self.app.current_theme.ansi:
+            # The terminal's own colours: its bar is its white or blue, on which its green,
+            # grey or default text can all but vanish. The row takes the bar's text colour;
+            # the mark and the word still say the state.
+            style = ""
         reason = row.record.reason if row.record is not None else None
-        # Without colour (NO_COLOR, high contrast: the app's -marks), the highlight alone
+        # Without colour (NO_COLOR, high contrast, ansi: the app's -marks), the highlight alone
         # would not show which step is chosen: a pointer does.
         pointer = ("\u25b6 " if chosen else "  ") if self.app.has_class("-marks") else ""
         return Content.assemble(
             pointer,
             f"{row.planned.at:%H:%M}  ",
-            (f"{MARKS[row.state]} ", f"bold {style}"),
+            (f"{MARKS[row.state]} ", f"bold {style}".strip()),
             f"{row.planned.title:<32}",
             (label, style),
             " " if reason else "",
@@ -396,3 +403,13 @@ _STYLE = {
     "skipped": "$text-muted",
     "missed": "$error",
 }
+
+
+def _paused_line(last: date | None) -> str:
+    """Tonight's word on a pause: no reminders, until when, and how to end it."""
+    if last is None:
+        return ""
+    return (
+        f"Reminders are paused to the night of {last:%a %d %b}; s (Settings) or "
+        "`coach pause --undo` turns them back on."
+    )

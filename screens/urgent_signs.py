@@ -111,7 +111,15 @@ def save_signs(app: App[object], night: date, signs: frozenset[str] | None) -> N
     save's red-flag check raises a ticked sign's flag at once."""
     if signs is None:
         return
+    from coach.safety.note_rules import BREATH_SIGNS, breath_alone  # the reader, on use
+
+    session = services(app).session
     try:
-        record_signs(services(app).session, night, signs)
+        record_signs(session, night, signs)
+        log = session.cramp_log(night) if signs & BREATH_SIGNS else None
     except CoachError as exc:
         app.notify(f"The urgent signs were not saved: {exc}", severity="error", timeout=30)
+        return
+    alone = breath_alone(log.notes if log else "", log.leg if log else None, signs)
+    if alone is not None:  # a ticked sign is never met with silence
+        app.notify(alone, title="Breathless or chest pain", severity="warning", timeout=60)

@@ -42,6 +42,11 @@ def run(options: HistoryOptions, ctx: Session) -> int:
         print(to_lines(nights, ctx.settings.tz))
     else:
         print(to_table(nights, ctx.settings.tz))
+    if options.format == "table":
+        from coach.diary.wording import pause_text
+
+        for first, last in ctx.pauses(start, end):
+            print(pause_text(first, last))
     return 0
 
 

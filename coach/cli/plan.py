@@ -36,10 +36,16 @@ def run(options: PlanOptions, ctx: Session) -> int:
         print(f"coach: note: {exc}", file=sys.stderr)
     bedtime = parse_hhmm(options.bedtime) if options.bedtime else None
     plan, assigned = ctx.plan_and_assignment(night, bedtime=bedtime)
+    paused_until = ctx.paused_until(night)
     if options.json:
         print(
             json.dumps(
-                {**plan.to_json(), "experiment": assigned.to_json() if assigned else None},
+                {
+                    **plan.to_json(),
+                    "experiment": assigned.to_json() if assigned else None,
+                    "paused": paused_until is not None,
+                    "paused_until": paused_until.isoformat() if paused_until else None,
+                },
                 indent=2,
             )
         )
@@ -58,7 +64,15 @@ def run(options: PlanOptions, ctx: Session) -> int:
         print(f"  {local:%H:%M}{day}  {step.title}")
     if assigned is not None:
         print(assigned.tonight_line())
+    if paused_until is not None:
+        print(paused_line(night, paused_until))
     return 0
+
+
+def paused_line(night: datetime.date, last: datetime.date) -> str:
+    """What a paused night's plan says: no reminders, and until when."""
+    until = "" if last == night else f" (the pause runs to the night of {last:%a %d %b %Y})"
+    return f"Reminders are paused for this night{until}; `coach pause --undo` turns them on."
 
 
 def register(sub: Subparsers) -> None:

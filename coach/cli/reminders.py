@@ -4,6 +4,7 @@ reminders. The only module that imports `coach.reminders.daemon` (an import-lint
 from __future__ import annotations
 
 import sys
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from coach.cli.args import check_step, resolve_night
@@ -24,7 +25,11 @@ class PauseOptions(NamedTuple):
     tonight: bool
     night: str | None
     undo: bool
-    """Turn the night's reminders back on."""
+    """Turn the reminders back on: the night given, or from tonight on (a pause ended)."""
+    until: date | None = None
+    """Pause from tonight to this night."""
+    days: int | None = None
+    """Pause this many nights, tonight the first."""
 
 
 class SnoozeOptions(NamedTuple):
@@ -67,6 +72,17 @@ def run_notify_test(options: NoOptions, ctx: Session) -> int:
 def run_pause(options: PauseOptions, ctx: Session) -> int:
     if options.tonight and options.night:
         raise UsageError("give either --tonight or --night YYYY-MM-DD, not both")
+    if options.until is not None and options.days is not None:
+        raise UsageError("give either --until YYYY-MM-DD or --days N, not both")
+    if options.until is not None or options.days is not None:
+        if options.night or options.tonight or options.undo:
+            given = "--until" if options.until is not None else "--days"
+            raise UsageError(
+                f"{given} starts tonight; give it without --tonight, --night or --undo"
+            )
+        return _pause_for_a_while(options, ctx)
+    if options.undo and options.night is None:
+        return _end_pause(ctx)
     night = resolve_night(options.night, ctx)
     ctx.set_paused(night, not options.undo)
     if options.undo:
@@ -75,6 +91,38 @@ def run_pause(options: PauseOptions, ctx: Session) -> int:
         print(
             f"Reminders paused for the night of {night:%a %d %b %Y}; this night will not "
             "count against your streak. Undo with `coach pause --undo`."
+        )
+    return 0
+
+
+def _pause_for_a_while(options: PauseOptions, ctx: Session) -> int:
+    tonight = ctx.tonight()
+    if options.days is not None:
+        last = tonight + timedelta(days=options.days - 1)
+    else:
+        assert options.until is not None
+        last = options.until
+    ctx.pause_nights(last)
+    count = (last - tonight).days + 1
+    print(
+        f"Reminders paused from tonight ({tonight:%a %d %b %Y}) to the night of "
+        f"{last:%a %d %b %Y}: {count} night{'s' if count != 1 else ''}. They count neither "
+        "for nor against your streak. End the pause sooner with `coach pause --undo`."
+    )
+    return 0
+
+
+def _end_pause(ctx: Session) -> int:
+    tonight = ctx.tonight()
+    ended = ctx.end_pause()
+    if not ended:
+        print(f"Reminders are on from tonight ({tonight:%a %d %b %Y}); nothing was paused.")
+    elif ended == [tonight]:
+        print(f"Reminders are back on for the night of {tonight:%a %d %b %Y}.")
+    else:
+        print(
+            f"Reminders are back on from the night of {ended[0]:%a %d %b %Y}; the pause "
+            f"to the night of {ended[-1]:%a %d %b %Y} is over."
         )
     return 0
 
@@ -94,7 +142,8 @@ def run_snooze(options: SnoozeOptions, ctx: Session) -> int:
 
 def register(sub: Subparsers) -> None:
     """Add `daemon`, `notify-test`, `pause` and `snooze` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, NoOptions, command, night_arg
+    from coach.cli.args import NIGHT_METAVAR, NoOptions, command, int_range, night_arg, night_date
+    from coach.planner import MAX_PAUSE_NIGHTS
 
     p = command(
         sub,
@@ -128,12 +177,30 @@ def register(sub: Subparsers) -> None:
         run_pause,
         PauseOptions,
         "pause",
-        help="silence tonight's reminders",
-        description="Silence a night's reminders without counting the night against your streak.",
+        help="silence tonight's reminders, or every night for a while",
+        description="Silence a night's reminders (tonight by default), or every night from "
+        "tonight to a date (--until) or for N nights (--days), without counting those nights "
+        "for or against your streak. --undo turns them back on.",
     )
     p.add_argument("--tonight", action="store_true", help="pause tonight (the default)")
     p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
-    p.add_argument("--undo", action="store_true", help="turn the night's reminders back on")
+    p.add_argument(
+        "--until",
+        type=night_date,
+        metavar="YYYY-MM-DD",
+        help="pause every night from tonight to this one (travel, illness)",
+    )
+    p.add_argument(
+        "--days",
+        type=int_range(1, MAX_PAUSE_NIGHTS, "days"),
+        metavar="N",
+        help=f"pause N nights, tonight the first (at most {MAX_PAUSE_NIGHTS})",
+    )
+    p.add_argument(
+        "--undo",
+        action="store_true",
+        help="turn reminders back on: the night given, or from tonight on (ends a pause)",
+    )
 
     p = command(
         sub,

@@ -98,14 +98,32 @@ def check_notification_server(probe: Callable[[], tuple[bool, str]]) -> Check:
     )
 
 
-def check_daemon(ctx: Session, read: Callable[[Path], str]) -> Check:
+SYSTEMD_START = (
+    f"mkdir -p {UNIT_PATH.rsplit('/', 1)[0]} && coach daemon --print-systemd-unit > {UNIT_PATH} "
+    "&& systemctl --user daemon-reload && systemctl --user enable --now coach.service"
+)
+"""Start the daemon now and at every login, where a systemd user manager answers."""
+AUTOSTART_START = (
+    f"mkdir -p {AUTOSTART_PATH.rsplit('/', 1)[0]} && coach doctor --print-autostart > "
+    f"{AUTOSTART_PATH}"
+)
+"""Start the daemon at every desktop login, where no systemd user manager answers."""
+
+
+def systemd_answers(run: Run, which: Which) -> bool:
+    """Whether a systemd user manager answers here (so a user unit can be started)."""
+    if which("systemctl") is None:
+        return False
+    return run(["systemctl", "--user", "show-environment"]).returncode == 0
+
+
+def check_daemon(ctx: Session, read: Callable[[Path], str], *, systemd: bool = True) -> Check:
+    """Whether the daemon runs, and how to start it at login: a systemd unit where a user
+    manager answers (`systemd`), else the desktop's autostart entry."""
     from coach.system.locks import LOCK_NAME, sender_holder
 
     holder = sender_holder(ctx.paths.data_dir / LOCK_NAME)
-    start = (
-        f"coach daemon --print-systemd-unit > {UNIT_PATH} && systemctl --user daemon-reload "
-        "&& systemctl --user enable --now coach.service"
-    )
+    start = SYSTEMD_START if systemd else AUTOSTART_START
     if holder is None:
         return Check(
             name="daemon",
@@ -144,7 +162,7 @@ def check_unit_environment(run: Run, which: Which) -> Check:
             name="systemd user session",
             verdict="note",
             text="no systemctl here: start the daemon at login with an autostart entry",
-            fix=f"coach doctor --print-autostart > {AUTOSTART_PATH}",
+            fix=AUTOSTART_START,
         )
     result = run(["systemctl", "--user", "show-environment"])
     if result.returncode != 0:
@@ -153,7 +171,7 @@ def check_unit_environment(run: Run, which: Which) -> Check:
             verdict="note",
             text="no systemd user manager answers: "
             "start the daemon at login with an autostart entry",
-            fix=f"coach doctor --print-autostart > {AUTOSTART_PATH}",
+            fix=AUTOSTART_START,
         )
     names = {line.split("=", 1)[0] for line in result.stdout.splitlines() if "=" in line}
     missing = [name for name in SESSION_VARS if name not in names]
@@ -290,7 +308,7 @@ def all_checks(
     return [
         check_notification_server(probe or probe_linux_notifications),
         check_notify_send(which),
-        check_daemon(ctx, read),
+        check_daemon(ctx, read, systemd=systemd_answers(run, which)),
         check_unit_environment(run, which),
         check_resume(connect_system_bus or _connect_system_bus),
         *check_voice(ctx, audio),

@@ -49,6 +49,7 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
         "steps": dict(facts.steps),
         "cramps": cramps,
         "episodes": [episode_json(e) for e in sorted(facts.episodes, key=episode_time)],
+        "paused": facts.paused,
     }
 
 
@@ -140,9 +141,10 @@ def to_lines(nights: Sequence[NightFacts], tz: tzinfo) -> str:
     lines = []
     for facts in nights:
         steps = ", ".join(f"{step_id} {facts.steps[step_id]}" for step_id in step_columns([facts]))
+        paused = "; reminders paused" if facts.paused else ""
         lines.append(
             f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "
-            f"cramps: {describe_night(facts, tz)}."
+            f"cramps: {describe_night(facts, tz)}{paused}."
         )
     return "\n".join(lines)
 
@@ -161,7 +163,8 @@ def to_table(nights: Sequence[NightFacts], tz: tzinfo) -> str:
     ]
     for facts in nights:
         marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)
-        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_night(facts, tz)}")
+        paused = "  (reminders paused)" if facts.paused else ""
+        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_night(facts, tz)}{paused}")
     legend = "  ".join(f"{i + 1}={step_id}" for i, step_id in enumerate(columns))
     lines.append("")
     lines.append(f"steps: {legend}")

@@ -19,6 +19,14 @@ def night_label(night: date) -> str:
     return f"{night:%a %d %b}"
 
 
+def pause_text(first: date, last: date) -> str:
+    """'Reminders paused: nights of Sat 05 Dec to Mon 07 Dec 2026 (3 nights).'"""
+    if first == last:
+        return f"Reminders paused: the night of {first:%a %d %b %Y}."
+    count = (last - first).days + 1
+    return f"Reminders paused: nights of {first:%a %d %b} to {last:%a %d %b %Y} ({count} nights)."
+
+
 def minutes_text(minutes: float) -> str:
     """An exact duration: '2 min', '2.5 min'."""
     return f"{minutes:g} min"

@@ -185,7 +185,13 @@ def analyse(found: Sequence[Observation]) -> Analysis:
     if enough:
         from coach.experiment.model import PairTotals, fit_pairs
 
-        estimate = fit_pairs([PairTotals(*row) for row in pair_totals(found)])
+        rows = pair_totals(found)
+        estimate = fit_pairs(
+            [
+                PairTotals(stretch_cramps=a, stretch_nights=b, other_cramps=c, other_nights=d)
+                for a, b, c, d in rows
+            ]
+        )
     return Analysis(
         estimate=estimate,
         nights=nights,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-from statistics import NormalDist
 from typing import NamedTuple
 
 PROTOCOL_VERSION = 3
@@ -118,6 +117,8 @@ def draw_arms(pairs: int, rng: random.Random) -> tuple[str, ...]:
 
 def _t_quantile(p: float, df: float) -> float:
     """Student t quantile (Cornish-Fisher to the second order: close enough for sizing)."""
+    from statistics import NormalDist  # here: Tonight loads this module, not the sizing
+
     z = NormalDist().inv_cdf(p)
     return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df * df)
 
@@ -164,6 +165,8 @@ def outlook(
     prior = model.PRIOR_SCALE * counts + model.PRIOR_EXTRA
     posterior = (model.PRIOR_DF * prior + (pairs - 1) * spread) / df
     bar = _t_quantile(helps_probability, df) * math.sqrt(posterior / pairs)
+    from statistics import NormalDist
+
     power = NormalDist().cdf((abs(effect) - bar) / math.sqrt(spread / pairs))
     return Outlook(pairs=pairs, power=power, effect=effect, spread=spread)
 

@@ -613,6 +613,19 @@ class RunIn(NamedTuple):
             f"{_plural(self.cramp_nights, 'night')}."
         )
 
+    def promise(self, pairs: int | None = None) -> str:
+        """`promise_words` for the plan this run-in would get (or one of `pairs`)."""
+        pairs = pairs or self.pairs
+        median = design.median_weeks(
+            self.rate or 0.0,
+            pairs,
+            size=self.size,
+            period_nights=design.PERIOD_NIGHTS,
+            washout_nights=design.WASHOUT_NIGHTS,
+        )
+        run_in_weeks = math.ceil(RUN_IN_NIGHTS / 7)
+        return promise_words(self.power(pairs), median + run_in_weeks, weeks(pairs) + run_in_weeks)
+
     def too_long_words(self) -> str:
         """Why an eligible run-in is not answerable, in plain words."""
         power = self.power(MAX_PAIRS)
@@ -626,6 +639,22 @@ class RunIn(NamedTuple):
 
 def _in_ten(p: float) -> int:
     return max(0, min(10, round(p * 10)))
+
+
+def promise_words(power: float, median_weeks: int, longest: int) -> str:
+    """What a plan predicts, before and after it starts: how often "helps" with a halving,
+    and when half of such plans would answer as well as the longest (weeks from the
+    run-in's first night)."""
+    when = (
+        f"half of such plans would answer within about {median_weeks} weeks of your "
+        f"run-in's first night (the longest {longest})"
+        if median_weeks < longest
+        else f"most such plans would run to the end ({longest} weeks with the run-in)"
+    )
+    return (
+        "If stretching halved your cramps, a plan like this would be expected to say "
+        f'"helps" about {_in_ten(power)} times in 10, and {when}.'
+    )
 
 
 ANYWAY_HINT = (
@@ -821,6 +850,13 @@ def _draw_plan(
 
 
 def stop(store: ExperimentStore, settings: Settings, now: datetime) -> Protocol:
+    """`_stop`, under the store's lock: a look being taken at that moment elsewhere cannot
+    write the plan back without the stop."""
+    with plan_lock(store):
+        return _stop(store, settings, now)
+
+
+def _stop(store: ExperimentStore, settings: Settings, now: datetime) -> Protocol:
     """Stop the experiment: tonight and later follow the usual routine again.
 
     A stored plan that cannot be read is cleared (its nights follow the usual routine
@@ -930,17 +966,19 @@ def look_due(
 ) -> bool:
     """Whether an interim look is waiting to be taken (cheap: no model, no scipy).
 
-    The look after a pair is due once that pair's last morning is logged, or from noon
-    the day after it either way, so it sees the same nights whoever takes it."""
+    Looks are counted by night, not by the clock: the look after a pair is due once the
+    diary has reached that pair's last night (its morning, or a later one, is logged). A
+    clock that steps forward past several pairs takes no look on nights nobody logged;
+    mornings not logged for a while only delay a look, and the first morning logged
+    after the pair takes it, on that pair's nights."""
     if protocol is None or protocol.start is None or protocol.over_from is not None:
         return False
     pending = protocol.next_look()
     if pending is None:
         return False
     through = protocol.pair_end(pending)
-    if current_night(settings, now) > through:
-        return True
-    return last_slept_night(settings, now) >= through and bool(store.cramp_logs(through, through))
+    last = last_slept_night(settings, now)
+    return last >= through and bool(store.cramp_logs(through, last))
 
 
 def take_looks(
@@ -950,17 +988,23 @@ def take_looks(
 
     A look that ends the experiment stores its answer; the usual routine comes back from
     the night after (tonight, when the look is taken late). This runs in a command or a
-    worker thread, never in the planner."""
+    worker thread, never in the planner. Each look is decided and written under the
+    store's lock, on the plan as stored then: a stop or a look taken meanwhile by another
+    process is never written over."""
     while look_due(protocol, store, settings, now):
-        assert protocol is not None
-        pairs = protocol.next_look()
-        assert pairs is not None
-        found = observations(store, settings, protocol, now)
-        ended = interim(protocol, found, pairs)
-        if ended is not None:
-            ended = ended._replace(night=max(ended.night, current_night(settings, now)))
-        protocol = protocol._replace(looked=pairs, ended=ended)
-        _save(store, protocol)
+        with plan_lock(store):
+            protocol = load_protocol(store)
+            if not look_due(protocol, store, settings, now):
+                break
+            assert protocol is not None
+            pairs = protocol.next_look()
+            assert pairs is not None
+            found = observations(store, settings, protocol, now)
+            ended = interim(protocol, found, pairs)
+            if ended is not None:
+                ended = ended._replace(night=max(ended.night, current_night(settings, now)))
+            protocol = protocol._replace(looked=pairs, ended=ended)
+            _save(store, protocol)
     return protocol
 
 
@@ -1219,18 +1263,11 @@ def plan_words(protocol: Protocol) -> str:
     assert end is not None
     power = ""
     if protocol.power is not None and protocol.median_weeks is not None:
-        longest = protocol.weeks + 2
-        when = (
-            f"half of such plans would answer within about {protocol.median_weeks} weeks "
-            f"of your run-in's first night (the longest {longest})"
-            if protocol.median_weeks < longest
-            else f"most such plans would run to the end ({longest} weeks with the run-in)"
-        )
         power = (
-            " If stretching halved your cramps, a plan like this would be expected to say "
-            f'"helps" about {_in_ten(protocol.power)} times in 10, and {when}. These are '
-            "predictions from your run-in, checked by simulation; with no difference most "
-            "plans run to the end."
+            " "
+            + promise_words(protocol.power, protocol.median_weeks, protocol.weeks + 2)
+            + " These are predictions from your run-in, checked by simulation; with no "
+            "difference most plans run to the end."
         )
     return (
         f"From the night of {protocol.start:%a %d %b} to {end:%a %d %b %Y} at most "

@@ -320,7 +320,7 @@ register_table(
 """Undo, forget and redo: a record that takes back the records (or tombstones) whose ids
 it names."""
 register_event("snooze", {"step": text(empty=False, limit=100), "until": a_time})
-register_event("pause", {}, {"paused": boolean})
+register_event("pause", {}, {"paused": boolean, "span": text(limit=30)})
 register_event("cramps-unknown", {})
 """A night's cramps asked about in the check-in and answered "don't remember"."""
 register_event(

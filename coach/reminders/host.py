@@ -423,7 +423,7 @@ class ReminderHost:
         """Remind again later (the session's snooze: the one rule); CoachError when it may
         not."""
         wake = self.ctx.snooze(night, step_id, interval=self.service.snooze_interval)
-        self._picked_up()
+        self.refresh()
         return wake
 
     def snoozes_left(self, night: date, step_id: str) -> int:
@@ -432,9 +432,9 @@ class ReminderHost:
     def set_paused(self, night: date, paused: bool = True) -> None:
         """Skip a night's reminders; the night does not count against the streak."""
         self.ctx.set_paused(night, paused)
-        self._picked_up()
+        self.refresh()
 
-    def _picked_up(self) -> None:
+    def refresh(self) -> None:
         """The service reads what the session wrote, and the timers move to it."""
         self.service.refresh()
         if self.runner is not None:
@@ -504,7 +504,13 @@ class ReminderHost:
         )
 
     def _say_unavailable(self, detail: str) -> None:
-        self.tell(f"Desktop notifications are unavailable ({detail}); reminders {self.instead}.")
+        """Once: the person's words (what is off, where reminders go, what helps); the
+        technical reason goes to the log."""
+        self.log("warning", f"desktop notifications are unavailable: {detail}")
+        self.tell(
+            f"Desktop reminders are off: `coach doctor` says how to turn them on. "
+            f"Reminders {self.instead}."
+        )
 
     def _check_desktop(self) -> None:
         """Say once, at start, whether desktop notifications can work here."""

@@ -148,7 +148,8 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
     """The one read a report makes: its weeks (with a night to spare), the baseline week,
     the weekly answers, the flags raised and the experiment's result."""
     settings, now = source.settings, source.now()
-    diary = _load_diary(source, weeks)
+    first = source.first_record_night()
+    diary = _load_diary(source, weeks, first, now)
     period = report_period(diary, weeks)
     return PeriodSnapshot(
         diary=diary,
@@ -156,7 +157,7 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
         now=now,
         weeks=weeks,
         period=period,
-        baseline=_baseline_week(source, diary),
+        baseline=_baseline_week(source, diary, first),
         answers=tuple(source.events(period.start, period.end, SAFETY_ANSWERS)),
         flags=tuple(source.raised_flags(period.start, period.end)),
         every_flag=tuple(source.every_flag()),
@@ -177,24 +178,24 @@ def report_period(diary: Diary, weeks: int) -> Period:
     return Period(start=max(first, end - timedelta(days=weeks * 7 - 1)), end=end)
 
 
-def _load_diary(source: ReportSource, weeks: int) -> Diary:
-    """The nights the report reads: its weeks, with a night to spare each side.
+def _load_diary(source: ReportSource, weeks: int, first: date | None, now: datetime) -> Diary:
+    """The nights the report reads: its weeks, with a night to spare each side (`first`:
+    the first night on record).
 
     Reading only these keeps a report on ten years of records as quick as on six weeks;
     the baseline week comes from `_baseline_week`.
     """
     from coach.planner import current_night
 
-    tonight = current_night(source.settings, source.now())
-    first = source.first_record_night()
+    tonight = current_night(source.settings, now)
     if first is None:
         return source.load()
     return source.load(start=max(first, tonight - timedelta(days=weeks * 7 + 1)))
 
 
-def _baseline_week(source: ReportSource, diary: Diary) -> CrampWeek | None:
-    """The first seven nights from the first morning log on record."""
-    first = source.first_record_night()
+def _baseline_week(source: ReportSource, diary: Diary, first: date | None) -> CrampWeek | None:
+    """The first seven nights from the first morning log on record (`first`: the first
+    night with any record)."""
     if first is None:
         return None
     if diary.first is not None and first >= diary.first:

@@ -45,14 +45,20 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\b(?:3/4|three[- ]quarters?)\s+(?:of\s+)?an?\s+(?:hour|hr)\b"),
         "45",
     ),
-    (re.compile(r"\b(?:a\s+)?(?:good\s+)?quarter(?:\s+of)?\s+(?:an?\s+)?(?:hour|hr)\b"), "15"),
+    (
+        re.compile(
+            r"(?:\b(?:a\s+)?(?:good\s+)?quarter|\b1/4)(?:\s+of)?\s+(?:an?\s+)?(?:hour|hr)\b"
+        ),
+        "15",
+    ),
     (
         re.compile(r"\b(?:half\s+an?|half\s+(?:of\s+)?an|1/2\s+an?|1/2|half)[- ]?(?:hour|hr)\b"),
         "30",
     ),
     (
         re.compile(
-            rf"\b(?P<a>{_NUMBER})\s*(?:(?:-|\u2013|to|or)\s*(?P<b>{_NUMBER})\s*)?(?P<unit>{_UNIT})"
+            rf"\b(?P<a>{_NUMBER})(?P<more>\s+and\s+a\s+half|\s+plus|[\s-]odd)?\s*"
+            rf"(?:(?:-|\u2013|to|or)\s*(?P<b>{_NUMBER})\s*)?(?P<unit>{_UNIT})"
         ),
         "",
     ),
@@ -60,9 +66,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 _TIME = r"(?P<{h}>\d{{1,2}})(?:[.:](?P<{m}>\d{{2}}))?\s*(?P<{ap}>am|pm|a\.m\.?|p\.m\.?)?"
 CLOCK_RANGE = re.compile(
-    r"\b(?:from\s+|between\s+|at\s+)?"
+    r"\b(?P<from>from\s+|between\s+|at\s+)?"
     + _TIME.format(h="h1", m="m1", ap="ap1")
-    + r"\s*(?:-|\u2013|till|until|til|to|and|through)\s*"
+    + r"\s*(?P<sep>-|\u2013|till|until|til|to|and|through)\s*"
     + _TIME.format(h="h2", m="m2", ap="ap2")
     + r"(?![\d.:])"
 )
@@ -74,6 +80,13 @@ CLOCK_AT = re.compile(
     + r"(?![\d:])"
 )
 """A clock time introduced by a word ("at 3.05", "till 3.30")."""
+
+ENDING = re.compile(
+    r"\b(?:still|eas|stop|finish|end|went|gone|go\b|let\b|settl|pass|over\b|wore|subsid|"
+    r"relax|lasted|last|till|until|kept|going|on and on)"
+)
+"""Words between two clock times that make the second the end of what began at the first
+("at 1.40, finally eased at 2.05", "at 4, was still there at 4.20")."""
 
 
 def _number(text: str) -> float | None:
@@ -141,8 +154,14 @@ def _between_times(first: re.Match[str], second: re.Match[str]) -> float | None:
     return _span(_parts(first), _parts(second))
 
 
+MAYBE = re.compile(r"\d|hour|hr|min|half|quarter")
+"""Every duration has one of these (a digit, or a unit in words)."""
+
+
 def durations(text: str) -> list[Duration]:
     """Every duration written in a (lower-case) text, left to right."""
+    if not MAYBE.search(text):
+        return []
     found: list[Duration] = []
     taken: list[tuple[int, int]] = []
 
@@ -165,12 +184,17 @@ def durations(text: str) -> list[Duration]:
                     values.append(_number(match.group("b")))
                 numbers = [v for v in values if v is not None]
                 minutes = max(numbers) * scale if numbers else None
+                if minutes is not None and match.group("more"):
+                    # "10 and a half minutes", "10+ mins", "20-odd minutes"
+                    minutes += 0.5 * scale if "half" in match.group("more") else 0.5
             if minutes is not None:
                 found.append(Duration(minutes, match.start(), match.end()))
                 taken.append((match.start(), match.end()))
     for match in CLOCK_RANGE.finditer(text):
         if not free(match.start(), match.end()):
             continue
+        if match.group("sep") == "and" and (match.group("from") or "").strip() != "between":
+            continue  # "cramps at 2.45 and 4.10": two times, not a range
         minutes = _between(match)
         if minutes is not None:
             found.append(Duration(minutes, match.start(), match.end(), clock=True))
@@ -181,6 +205,9 @@ def durations(text: str) -> list[Duration]:
     for first, second in pairwise(times):
         if second.group("intro") not in (None, "till", "until", "til", "by", "at", "to", "gone"):
             continue
+        between = text[first.end() : second.start()]
+        if second.group("intro") in (None, "at") and not ENDING.search(between):
+            continue  # "cramps at 1.30, 2.45 and 4.10", "at 11pm, another at 3am": times
         if re.search(r"\b(?:asleep|sleep|slept|dozed|bed)\b", text[first.end() : second.start()]):
             continue  # "at 3, asleep again by 3.15": how long it took to sleep
         minutes = _between_times(first, second)

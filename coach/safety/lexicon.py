@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 from coach.safety.medicines import GENERIC_WORDS, MEDICINES, PHRASES, SUFFIXES
 
-Category = Literal["negated", "historical", "hypothetical", "other", "resolved"]
+Category = Literal["negated", "historical", "hypothetical", "topic", "other", "animal", "resolved"]
 Direction = Literal["forward", "backward", "both"]
 
 ABBREVIATIONS: dict[str, str] = {
@@ -76,6 +76,21 @@ ABBREVIATIONS: dict[str, str] = {
     "thru": "through",
     "nite": "night",
     "2day": "today",
+    "edd": "due date",
+    "hctz": "hydrochlorothiazide",
+    "bfz": "bendroflumethiazide",
+    "bendro": "bendroflumethiazide",
+    "dyspnoea": "short of breath",
+    "dyspnea": "short of breath",
+    "dyspnoeic": "short of breath",
+    "dyspneic": "short of breath",
+    "haemoptysis": "coughing up blood",
+    "hemoptysis": "coughing up blood",
+    "preggers": "pregnant",
+    "preggo": "pregnant",
+    "preggy": "pregnant",
+    "ankels": "ankles",
+    "ancles": "ankles",
 }
 """Shorthand older adults type, read as the words it stands for (whole words only)."""
 
@@ -132,7 +147,20 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "like a balloon",
         "enlarged",
     ),
-    "swelling_size": ("bigger", "fatter", "larger", "thicker", "puffier"),
+    "swelling_size": (
+        "bigger",
+        "fatter",
+        "larger",
+        "thicker",
+        "puffier",
+        "fat",
+        "bloated",
+        "fluid",
+        "fluid on",
+        "full of fluid",
+        "pitting",
+        "puffiness",
+    ),
     "red": (
         "red",
         "reddish",
@@ -160,6 +188,25 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "sore when i press",
         "hurts if i press",
         "when i press it",
+    ),
+    "touching": (
+        "touch",
+        "touched",
+        "touching",
+        "press",
+        "pressed",
+        "pressing",
+        "squeeze",
+        "squeezed",
+        "squeezing",
+        "prod",
+        "prodded",
+        "poke",
+        "poked",
+        "push on",
+        "pressure on",
+        "rub it",
+        "feel it",
     ),
     "pain": (
         "pain",
@@ -254,6 +301,20 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "pain ... breathing",
         "breathing in hurts",
         "breathing hurts",
+        "puffing and panting",
+        "panting",
+        "puffing",
+        "breathing heavily",
+        "breathing heavy",
+        "breathing fast",
+        "can't get enough air",
+        "cannot get enough air",
+        "couldn't get enough air",
+        "not enough air",
+        "air hunger",
+        "can't get a full breath",
+        "can't take a full breath",
+        "can't take a deep breath",
     ),
     "breathing": ("breath", "breathe", "breathing", "breathed", "breaths", "breth", "breathin"),
     "difficulty": (
@@ -281,8 +342,39 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "gasping",
         "effort",
         "work",
+        "heavily",
+        "harder",
+        "fast",
+        "faster",
+        "rapid",
+        "shallow",
+        "wrong",
+        "not right",
+        "funny",
+        "strange",
+        "odd",
+        "noisy",
+        "stabbing",
+        "sharp",
+        "get enough",
+        "enough air",
+        "full breath",
+        "deep breath",
     ),
     "chest": ("chest",),
+    "blood": ("blood", "bloody", "blood-stained", "bloodstained", "red"),
+    "cough": (
+        "cough*",
+        "brought up",
+        "bringing up",
+        "brings up",
+        "spat",
+        "spit*",
+        "phlegm",
+        "sputum",
+        "mucus",
+        "hawk*",
+    ),
     "chest_pain": (
         "pain",
         "pains",
@@ -302,8 +394,20 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "crushing",
         "squeezing",
         "sore",
+        "funny",
+        "weird",
+        "odd",
+        "strange",
+        "tightening",
     ),
-    "asleep": ("asleep", "went to sleep", "gone to sleep", "goes to sleep"),
+    "asleep": (
+        "asleep",
+        "went to sleep",
+        "gone to sleep",
+        "goes to sleep",
+        "go to sleep",
+        "going to sleep",
+    ),
     "toxin": (
         "toxin",
         "toxins",
@@ -322,6 +426,17 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "slug pellets",
         "chemicals",
         "nerve agent",
+        "roundup",
+        "glyphosate",
+        "paraquat",
+        "organophosphate*",
+        "creosote",
+        "flea spray",
+        "ant killer",
+        "wasp killer",
+        "rodenticide~",
+        "fungicide~",
+        "antifreeze",
     ),
     "contact": (
         "used",
@@ -345,6 +460,17 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "bare hands",
         "no gloves",
         "no mask",
+        "on my skin",
+        "on my hands",
+        "on my hand",
+        "on my arms",
+        "on my arm",
+        "on my legs",
+        "on my leg",
+        "on my feet",
+        "on me",
+        "fumes",
+        "soaked",
     ),
     "wound": (
         "wound",
@@ -370,6 +496,12 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "cut on ... foot",
         "cut on ... hand",
         "cut myself",
+        "cutting my",
+        "cuts on my",
+        "cut to my",
+        "cut in my",
+        "sliced my",
+        "nicked my",
         "a cut",
         "deep cut",
         "dirty cut",
@@ -390,6 +522,19 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "went in my",
         "through my boot",
         "through my shoe",
+        "jabbed myself",
+        "nail in my",
+        "glass in my",
+        "thorn in my",
+        "stuck in my",
+        "nipped",
+        "clawed",
+        "jabbed my",
+        "pierced",
+        "spiked",
+        "impaled",
+        "stepped on a ... rake",
+        "stood on a ... rake",
     ),
     "dirt": (
         "rust*",
@@ -441,6 +586,21 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "gashed",
         "stabbed",
         "glass",
+        "rake",
+        "river",
+        "pond",
+        "barbed",
+        "tin",
+        "saw",
+        "allotment",
+        "yard",
+        "field",
+        "stones",
+        "rock",
+        "brambles",
+        "bramble",
+        "rose bush",
+        "roses",
     ),
     "numb": (
         "numb",
@@ -471,7 +631,22 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "burning in ... feet",
         "burning in ... toes",
         "electric shocks",
+        "no sensation",
+        "lost sensation",
+        "loss of sensation",
+        "reduced feeling",
+        "reduced sensation",
+        "less feeling",
+        "altered sensation",
+        "numbish",
+        "nummness",
+        "numbess",
+        "feel dead",
+        "feels dead",
+        "gone dead",
+        "goes dead",
     ),
+    "numb_body": ("dead", "fuzzy", "furry"),
     "weak": (
         "weak",
         "weaker~",
@@ -512,7 +687,32 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "no strength",
         "lost strength",
         "losing strength",
+        "no power",
+        "less strength",
+        "feeble",
+        "can't lift my foot",
+        "foot slaps",
+        "tripping over my toes",
+        "lost power",
+        "foot drops",
+        "drop foot",
+        "foot dragging",
+        "dragging my",
+        "drags",
+        "struggling to get out of",
+        "struggle to get out of",
+        "hard to get out of",
+        "trouble getting out of",
+        "can't get out of ... chair",
+        "hard to stand up",
+        "struggling to stand up",
+        "legs week",
+        "leg week",
+        "feel week",
+        "feels week",
+        "legs are week",
     ),
+    "weak_body": ("wobbly", "unsteady", "shaky"),
     "thinner": ("thinner", "shrunk", "shrunken", "shrinking", "smaller", "wasted away"),
     "twitch": ("twitch*",),
     "cramp": (
@@ -586,7 +786,9 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "pregnant": (
         "pregnan*",
+        "pregnant~",
         "pregnent~",
+        "pregg*",
         "pregant",
         "expecting a baby",
         "expecting twins",
@@ -617,7 +819,20 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "i am expecting",
         "we're expecting",
         "expecting in",
-        "expecting a",
+        "expecting a baby",
+        "expecting baby",
+        "expecting our first",
+        "expecting number",
+        "having a baby",
+        "having our",
+        "having twins",
+        "baby on the way",
+        "family way",
+        "bun in the oven",
+        "weeks along",
+        "months along",
+        "months gone",
+        "months pregnant",
         "due in january",
         "due in february",
         "due in march",
@@ -640,6 +855,30 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "anomaly scan",
         "baby scan",
         "maternity",
+    ),
+    "person": (
+        "husband",
+        "wife",
+        "partner",
+        "hubby",
+        "mum",
+        "mother",
+        "dad",
+        "father",
+        "son",
+        "daughter",
+        "brother",
+        "sister",
+        "friend",
+        "neighbour",
+        "grandson",
+        "granddaughter",
+        "niece",
+        "nephew",
+        "she",
+        "she's",
+        "her",
+        "daughter-in-law",
     ),
     "clot": (
         "clot",
@@ -688,6 +927,42 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "since taking",
         "since",
         "trial of",
+        "swapped",
+        "swopped",
+        "went on to",
+        "went onto",
+        "gone on to",
+        "gone onto",
+        "moved to",
+        "moved onto",
+        "first",
+        "first dose",
+        "second week",
+        "third week",
+        "went up",
+        "gone up",
+        "reduced",
+        "lowered",
+        "decreased",
+        "recently",
+        "recent",
+        "just been",
+        "added in",
+        "restarted",
+        "re-started",
+        "back on",
+        "commenced",
+        "commencing",
+        "initiated",
+        "trialling",
+        "trialing",
+        "trying",
+        "bumped up",
+        "has me on",
+        "have me on",
+        "was given",
+        "been given",
+        "titrated",
     ),
     "medicine": (
         *MEDICINES,
@@ -729,7 +1004,24 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     ),
     "weak": frozenset({"tea", "coffee", "signal", "cup", "wifi", "drink", "bladder", "joke"}),
     "pain": frozenset({"killer", "killers", "relief", "au"}),
-    "elsewhere": frozenset({"cream", "towel", "rail", "rails"}),
+    "elsewhere": frozenset(
+        {
+            "cream",
+            "towel",
+            "rail",
+            "rails",
+            "to",
+            "asleep",
+            "home",
+            "off",
+            "of",
+            "again",
+            "down",
+            "upstairs",
+            "into",
+        }
+    ),
+    "numb": frozenset({"about", "with shock"}),
 }
 """A word found right before one of these is something else ("red wine", "weak tea")."""
 
@@ -742,7 +1034,32 @@ NOT_AFTER: dict[str, frozenset[str]] = {
 }
 """A word found right after one of these is something else ("came back", "the rest")."""
 
-NEEDS_BODY: frozenset[str] = frozenset({"red", "warm", "swelling_size", "thinner"})
+WORD_KEYS = frozenset({"wound"})
+"""Keys of NOT_BEFORE / NOT_AFTER that name a word, not every pattern of its concept
+("I wound the clock", but "I stepped on a nail" is a wound)."""
+
+SIGN_CONCEPTS = frozenset(
+    {
+        "swelling",
+        "swelling_size",
+        "red",
+        "warm",
+        "tender",
+        "pain",
+        "breath",
+        "numb",
+        "weak",
+        "toxin",
+        "wound",
+        "pregnant",
+    }
+)
+"""Concepts that are signs: a word of one inside a longer phrase of another is that
+phrase's ("puffed up" is swelling, "chest pain" not a leg's pain)."""
+
+NEEDS_BODY: frozenset[str] = frozenset(
+    {"red", "warm", "swelling_size", "thinner", "numb_body", "weak_body"}
+)
 """Concepts that are a sign only with a part of the body in their clause."""
 
 WARMING = frozenset(
@@ -769,6 +1086,10 @@ WARMING = frozenset(
         "rub",
         "massage",
         "gel",
+        "relaxed",
+        "comfortable",
+        "comfy",
+        "lovely",
     }
 )
 """In a clause with one of these, warmth is comfort, not a sign."""
@@ -800,6 +1121,11 @@ FUZZY_STOP = frozenset(
     }
 )
 """Real words a typo match would take for a sign's word ("smelling" is not "swelling")."""
+
+TOPIC_ONLY = frozenset({"medicine", "start", "clot", "pregnant"})
+"""Concepts a topic trigger always makes hypothetical ("worried about a DVT"); a sign is
+hypothetical there only when not owned ("signs of swelling", not "about my swollen calf")."""
+OWNED = frozenset({"my", "the", "this", "these", "that", "those", "it", "its"})
 
 
 class Trigger(NamedTuple):
@@ -877,10 +1203,6 @@ OTHER_PEOPLE = (
     "she's",
     "his",
     "her",
-    "the cat",
-    "the dog",
-    "our dog",
-    "our cat",
     "woman",
     "man",
     "lady",
@@ -889,6 +1211,10 @@ OTHER_PEOPLE = (
     "people",
     "everyone",
 )
+
+ANIMALS = ("the cat", "the dog", "our dog", "our cat", "my dog", "my cat", "the horse")
+"""An animal's leg is not hers, but the dog that bit her gave her the wound."""
+ANIMAL_DEEDS = frozenset({"wound", "dirt", "toxin", "contact"})
 
 TRIGGERS: tuple[Trigger, ...] = (
     # pseudo-triggers: look like a trigger, are not one
@@ -904,7 +1230,6 @@ TRIGGERS: tuple[Trigger, ...] = (
             "no worse",
             "no relief",
             "not getting better",
-            "no change",
             "not easing",
             "didn't ease",
             "didn't help",
@@ -961,6 +1286,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "back in",
             "once had",
             "a while back",
+            "turned out",
         )
     ),
     *(
@@ -991,16 +1317,7 @@ TRIGGERS: tuple[Trigger, ...] = (
             "in case",
             "might",
             "may",
-            "thinking of",
-            "thinking about",
-            "worried about",
-            "worried",
-            "afraid of",
-            "scared of",
             "going to",
-            "ask about",
-            "asking about",
-            "asked about",
             "waiting to",
             "due to start",
             "about to start",
@@ -1010,6 +1327,30 @@ TRIGGERS: tuple[Trigger, ...] = (
             "hoping to",
             "asked if",
             "asked whether",
+            "whether",
+            "wants to",
+            "want to",
+            "wanted to",
+            "would like to",
+            "suggested",
+            "suggests",
+            "considering",
+        )
+    ),
+    # a topic: "worried about getting a clot", "read about DVT"; but "worried about my
+    # swollen calf" is about a sign she has (see `coach.safety.notes._with_context`)
+    *(
+        Trigger(p, "topic", "forward", 8)
+        for p in (
+            "thinking of",
+            "thinking about",
+            "worried about",
+            "worried",
+            "afraid of",
+            "scared of",
+            "ask about",
+            "asking about",
+            "asked about",
             "signs of",
             "symptoms of",
             "risk of",
@@ -1021,16 +1362,34 @@ TRIGGERS: tuple[Trigger, ...] = (
             "programme about",
             "film about",
             "about a",
-            "whether",
+            "discussed",
+            "to discuss",
+            "read about",
+            "reading about",
+            "heard about",
+            "article about",
+            "leaflet about",
+            "told me about",
         )
     ),
     *(
         Trigger(p, "hypothetical", "backward", 8)
-        for p in ("in future", "in the future", "next time", "one day")
+        for p in (
+            "in future",
+            "in the future",
+            "next time",
+            "one day",
+        )
+    ),
+    *(
+        Trigger(p, "hypothetical", "backward", 3)
+        for p in ("next week", "next month", "next year", "after christmas")
     ),
     # someone else
     *(Trigger(p, "other", "forward", 10) for p in OTHER_PEOPLE),
     *(Trigger(p, "other", "backward", 1) for p in OTHER_PEOPLE),
+    *(Trigger(p, "animal", "forward", 10) for p in ANIMALS),
+    *(Trigger(p, "animal", "backward", 1) for p in ANIMALS),
     # over now
     *(
         Trigger(p, "resolved", "backward", 10)
@@ -1073,8 +1432,12 @@ TERMINATORS: dict[Category, frozenset[str]] = {
         {",", "but", "however", "although", "though", "yet", "except", "still", "which", "who"}
     ),
     "historical": frozenset({",", "but", "however", "now", "today", "tonight", "still", "since"}),
-    "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so"}),
+    "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
+    "topic": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "other": frozenset(
+        {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
+    ),
+    "animal": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
     ),
     "resolved": frozenset({",", "but", "however", "although", "still", "now"}),

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coach.safety.durations import durations
 from coach.safety.lexicon import NEEDS_BODY, NUMB_NOT_A_SIGN, WARMING
@@ -27,6 +28,7 @@ from coach.safety.medicines import GENERIC_WORDS, kind_of
 from coach.safety.notes import Hit, Reading, read_note
 
 LONG_MINUTES = 10.0
+BOTH_SWOLLEN = ("swelling", "swelling_size", "clot")
 CLOT_SIGNS = ("swelling", "swelling_size", "red", "warm", "tender", "clot")
 PAIN_SIGNS = (*CLOT_SIGNS, "pain")
 BODY = ("leg", "lower_leg", "elsewhere", "leg_plural", "muscle")
@@ -36,6 +38,8 @@ INSECTS = frozenset(
 NOT_A_CUT = frozenset(
     {"toenails", "nails", "nail", "hair", "grass", "lawn", "hedge", "fingernails", "down", "back"}
 )
+ELSEWHERE_REACH = 4
+"""How many words apart a cramp and a part of the body other than the legs may be."""
 MEDICINE_REACH = 6
 """How many words apart a medicine and "started" (or "new", "since" ...) may be."""
 GENERIC_REACH = 3
@@ -43,16 +47,36 @@ GENERIC_REACH = 3
 NOT_THE_CRAMPS_BEFORE = re.compile(
     r"\b(?:after|later|within|every|took me|slept|sleep|asleep|walked|walk|walking|swam|swim|"
     r"read|reading|gardening|stretched|stretching|stretches|drove|driving|sat|watched|tv|"
-    r"less than|under)\s+(?:for\s+|about\s+|around\s+|a\s+good\s+|"
+    r"less than|under|awake|lay|lying|was up|got up|sat up|stayed up|been up)\s+"
+    r"(?:for\s+|about\s+|around\s+|a\s+good\s+|"
     r"maybe\s+)?$"
 )
 NOT_THE_CRAMPS_AFTER = re.compile(
     r"^\s*(?:later|ago|after|before|sleep|of sleep|asleep|to fall|to get|walk|of walking|"
     r"of stretching|of exercise|in the|at the|before bed|earlier|gap|apart|between)\b"
 )
-EASED = re.compile(r"\b(?:eas|stop|went|gone|end|settl|relax|let go|only|finally)\w*\s+$")
+EASED = re.compile(
+    r"\b(?:eas|stop|went|gone|go|end|settl|relax|let go|only|finally|pass|wore off|subsid)\w*"
+    r"\s+(?:off\s+|away\s+)?(?:after|in|within)?\s*(?:about|around|maybe|nearly|almost|"
+    r"a\s+good|over|more\s+than)?\s*$"
+)
+"""Before a duration: the cramp ended after it ("eased after 20 minutes", "went in 15")."""
+EASED_AFTER = re.compile(
+    r"^\s*before\s+(?:\w+\s+){0,3}?(?:eas|went|stop|let|settl|pass|finish|wore|subsid|gone|go\b|"
+    r"relax|ended|calm)"
+)
+"""After a duration: "20 minutes before the cramp eased" (the cramp's own length)."""
+GOT_RID = re.compile(
+    r"^\s*(?:for\s+(?:it|the\s+cramp|the\s+spasm)\s+)?to\s+(?:get\s+rid|eas|go\b|stop|settl|"
+    r"shift|pass|subside|calm|relax|let\s+go|get\s+it|wear\s+off|"
+    r"(?:walk|work|rub|stretch|massage)\s+(?:\w+\s+){0,2}?(?:off|out|away))"
+)
+"""After a duration: what it took the cramp to end ("20 minutes to get rid of it")."""
+PLUS_AFTER = re.compile(r"^\s*(?:plus|or more|or longer|and more|at least|\+)\b")
 MORE_THAN = re.compile(r"\b(?:over|more than|longer than|at least|well over|over and)\s+$")
-LASTED = re.compile(r"\b(?:last|went on|go on|going on|kept|took|till|until|for)\w*")
+LASTED = re.compile(
+    r"\b(?:last|went on|go on|going on|kept|took|till|until|for|timed|clocked|it was)\w*"
+)
 
 
 def _quote(note: str) -> str:
@@ -74,7 +98,13 @@ def _signs(reading: Reading, concepts: tuple[str, ...]) -> list[Hit]:
     words = reading.words
     for concept in concepts:
         for hit in reading.found(concept):
-            if concept in NEEDS_BODY and not _in_clause(reading, hit, BODY):
+            if (
+                concept in NEEDS_BODY
+                and not _in_clause(reading, hit, BODY)
+                and not _listed_after_body(reading, hit)
+            ):
+                continue
+            if concept in ("tender", "pain") and _after_the_cramp(reading, hit):
                 continue
             if concept == "warm":
                 clause = [
@@ -90,46 +120,96 @@ def _signs(reading: Reading, concepts: tuple[str, ...]) -> list[Hit]:
     return found
 
 
-def _clause_ids(words: tuple[str, ...]) -> list[int]:
+def _listed_after_body(reading: Reading, hit: Hit) -> bool:
+    """ "R calf: red, hot": a short clause in a list that began with a part of the body."""
+    words = reading.words[hit.sentence]
+    ids = _clause_ids(words)
+    own = [w for w, c in zip(words, ids, strict=True) if c == hit.clause and w != ","]
+    if len(own) > 3 or hit.clause == 0:
+        return False
+    first = [h for c in BODY for h in reading.all(c) if h.sentence == hit.sentence]
+    if not first:
+        return False
+    start = min(h.clause for h in first)
+    lead = [w for w, c in zip(words, ids, strict=True) if c == start and w != ","]
+    return start < hit.clause and (
+        len(lead) <= 4 or any(h.sentence == hit.sentence for h in _plain_signs(reading))
+    )
+
+
+def _plain_signs(reading: Reading) -> list[Hit]:
+    return [h for c in ("swelling", "tender", "pain", "red") for h in reading.found(c)]
+
+
+AFTER_CRAMP = re.compile(r"\b(?:after|from|since|following)\s+(?:\w+\s+){0,3}?(?:cramp|spasm)")
+
+
+def _after_the_cramp(reading: Reading, hit: Hit) -> bool:
+    """A calf sore or tender "after the cramp" is the cramp's soreness (CONTENT.md: soreness
+    can last hours after), not a clot's sign: unless swelling, redness or warmth is there."""
+    words = reading.words[hit.sentence]
+    ids = _clause_ids(words)
+    clause = " ".join(w for w, c in zip(words, ids, strict=True) if c == hit.clause)
+    if not AFTER_CRAMP.search(clause):
+        return False
+    others = ("swelling", "swelling_size", "red", "warm", "clot")
+    return not any(h.sentence == hit.sentence for c in others for h in reading.found(c))
+
+
+@lru_cache(maxsize=256)
+def _clause_ids(words: tuple[str, ...]) -> tuple[int, ...]:
     from coach.safety.notes import _clauses
 
-    return _clauses(list(words))
+    return tuple(_clauses(list(words)))
 
 
 def _leg_sentences(reading: Reading, leg: str | None) -> dict[int, bool]:
     """Sentence -> True if it is about one leg, False if about both, for sentences where a
     leg is meant: named there, or named elsewhere in the note (or by the log's leg) and no
     other part of the body named in the sentence."""
-    note_names_leg = bool(reading.all("leg")) or leg in ("left", "right")
+
+    def sentences(*concepts: str) -> set[int]:
+        return {h.sentence for c in concepts for h in reading.all(c)}
+
+    legs = sentences("leg")
+    note_names_leg = bool(legs) or leg in ("left", "right")
+    if not note_names_leg:
+        return {}
+    other_parts = sentences("lower_leg", "elsewhere")
+    plurals, ones = sentences("leg_plural"), sentences("leg_one")
     about: dict[int, bool] = {}
     for index in range(len(reading.sentences)):
-        named = any(h.sentence == index for h in reading.all("leg"))
-        other_part = any(h.sentence == index for h in reading.all("lower_leg")) or any(
-            h.sentence == index for h in reading.all("elsewhere")
-        )
-        if not named and not (note_names_leg and not other_part):
+        named = index in legs
+        if not named and index in other_parts:
             continue
-        plural = any(h.sentence == index for h in reading.all("leg_plural"))
-        one = any(h.sentence == index for h in reading.all("leg_one"))
+        plural = index in plurals
+        one = index in ones
         if not named and leg == "both":
             plural = True
         about[index] = one or not plural
     return about
 
 
+def _tender_by_touch(reading: Reading) -> list[Hit]:
+    """Pain when the calf is touched, in any words: "sore when I squeeze it", "it hurts to
+    press my calf"."""
+    touches = reading.all("touching")  # "aches if I prod it": the prod may be imagined
+    return [h for h in _signs(reading, ("pain",)) if any(_same_clause(h, t) for t in touches)]
+
+
 def calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool, bool]:
     """(one calf with a clot's sign, both legs with one, a leg painful or with a sign)."""
     legs = _leg_sentences(reading, leg)
     one = both = painful = False
-    for hit in _signs(reading, CLOT_SIGNS):
+    for hit in _signs(reading, CLOT_SIGNS) + _tender_by_touch(reading):
         if hit.concept == "clot" and hit.sentence not in legs:
             one = True  # "I think it's a DVT": a clot named is about a leg
             continue
         if hit.sentence in legs:
             if legs[hit.sentence]:
                 one = True
-            else:
-                both = True
+            elif hit.concept in BOTH_SWOLLEN:
+                both = True  # both legs warm or red is no sign CONTENT.md names
     for hit in _signs(reading, ("pain",)) if legs else ():
         if hit.sentence in legs and any(h.sentence == hit.sentence for h in reading.all("leg")):
             painful = True
@@ -155,16 +235,19 @@ def cramp_minutes(reading: Reading) -> float | None:
                 )
                 if not re.search(r"cramp|crmap|spasm|seized|locked|charl", first_clause + head):
                     continue
-                if re.search(r"\b(?:asleep|sleep|woke)\b", head.split(",")[-1]) and not re.search(
-                    r"cramp|spasm", head.split(",")[-1]
+                span = sentence[duration.start : duration.end]
+                last_clause = head.split(",")[-1]
+                if re.search(r"\b(?:asleep|sleep|woke)\b", last_clause) and not re.search(
+                    r"cramp|spasm", last_clause + span
                 ):
                     continue
             else:
-                if NOT_THE_CRAMPS_BEFORE.search(head) and not EASED.search(head):
+                rid = GOT_RID.search(tail) is not None
+                if NOT_THE_CRAMPS_BEFORE.search(head) and not (EASED.search(head) or rid):
                     continue
-                if NOT_THE_CRAMPS_AFTER.search(tail):
+                if NOT_THE_CRAMPS_AFTER.search(tail) and not (EASED_AFTER.search(tail) or rid):
                     continue
-            if MORE_THAN.search(head):
+            if MORE_THAN.search(head) or PLUS_AFTER.search(tail):
                 minutes += 0.5
             if minutes > LONG_MINUTES and (longest is None or minutes > longest):
                 longest = minutes
@@ -185,6 +268,10 @@ def breathless(reading: Reading) -> bool:
             return True
     for chest in reading.found("chest"):
         if any(_same_clause(chest, p) for p in reading.found("chest_pain")):
+            return True
+    for blood in reading.found("blood"):
+        # coughing up blood, in any words: "brought up blood", "blood in my phlegm"
+        if any(c.sentence == blood.sentence for c in reading.found("cough")):
             return True
     return False
 
@@ -208,6 +295,41 @@ def _not_now(hit: Hit) -> bool:
     return hit.negated or hit.hypothetical or hit.other or hit.historical
 
 
+FIRST_PERSON = frozenset({"i", "i'm", "i've", "i'd", "me", "we're", "we", "us"})
+FIRST_PERSON_OR_MY = FIRST_PERSON | {"my", "myself", "mine"}
+DUE_AFTER = frozenset(
+    {"", "i'm", "am", "i", "we're", "baby", "im", "and", "pregnant", "bump", "i've", "being"}
+)
+"""The word before "due" when it is a baby's: "I'm due in March", "Due in June"."""
+
+
+WEEKS_ALONG = re.compile(
+    r"\b(?:i'm|i am)\s+(?:now\s+|nearly\s+|almost\s+|about\s+)?(\d{1,2})\s*(?:weeks?|wks?)\b"
+    r"(?!\s+(?:into|in|of|since|after|post|on|off|from|without|with|ago|late|behind))"
+)
+"""'I'm 24 weeks': how far along a pregnancy is (not "I'm 2 weeks into the stretches")."""
+
+
+def _pregnant(reading: Reading) -> bool:
+    """Pregnancy, said of the user: not "midwife visited my daughter", not "the bill is due
+    in March"."""
+    for sentence in reading.sentences:
+        along = WEEKS_ALONG.search(sentence)
+        if along and 4 <= int(along.group(1)) <= 42:
+            return True
+    for hit in reading.found("pregnant"):
+        words = reading.words[hit.sentence]
+        if hit.text.startswith("due") and hit.text != "due date":
+            before = words[hit.word - 1] if hit.word else ""
+            if before not in DUE_AFTER and before != ",":
+                continue
+        others = any(h.sentence == hit.sentence for h in reading.all("person"))
+        if others and not FIRST_PERSON & set(words):
+            continue
+        return True
+    return False
+
+
 def _tetanus(reading: Reading) -> bool:
     for hit in reading.found("toxin"):
         if hit.text.startswith("poison") and hit.text not in ("poison", "poisons"):
@@ -220,6 +342,8 @@ def _tetanus(reading: Reading) -> bool:
             continue
         if hit.text.startswith("cut") and hit.end < len(words) and words[hit.end] in NOT_A_CUT:
             continue
+        if hit.animal and not FIRST_PERSON_OR_MY & set(words):
+            continue  # "the cat scratched the sofa", "the dog was bitten by a fox"
         if reading.sentence_has(hit.sentence, "dirt"):
             return True
     return False
@@ -228,8 +352,11 @@ def _tetanus(reading: Reading) -> bool:
 def _elsewhere(reading: Reading) -> bool:
     for cramp in reading.found("cramp"):
         for part in reading.found("elsewhere"):
-            if part.sentence == cramp.sentence and abs(part.word - cramp.word) <= 3:
-                return True
+            if part.sentence != cramp.sentence or abs(part.word - cramp.word) > ELSEWHERE_REACH:
+                continue
+            if part.text == "side" and _in_clause(reading, part, ("leg", "lower_leg")):
+                continue  # "calf cramp, left side": the calf's side
+            return True
     return reading.has("twitch") and (reading.has("weak") or reading.has("thinner"))
 
 
@@ -237,12 +364,53 @@ def _claudication(reading: Reading) -> bool:
     def hits(concept: str) -> list[Hit]:
         return [h for h in reading.all(concept) if not (h.negated or h.other or h.hypothetical)]
 
+    if not reading.all("walk"):
+        return False
     for walk in hits("walk"):
         pain = [h for h in hits("pain") + hits("cramp") if h.sentence == walk.sentence]
         rest = [h for h in hits("rest") if h.sentence == walk.sentence]
         if pain and rest:
             return True
     return False
+
+
+GIVEN_ONCE = frozenset(
+    {
+        "iron infusion",
+        "iron injection",
+        "iron sucrose",
+        "venofer",
+        "ferinject",
+        "injectafer",
+        "cosmofer",
+        "monofer",
+    }
+)
+"""Medicines given as an event: having one is starting one."""
+RECENTLY = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:for|since)\s+(?:about\s+|only\s+|just\s+|the\s+(?:last|past)\s+)?"
+    r"(?:a|an|\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|a\s+few|"
+    r"few)?\s*(?:days?|weeks?|fortnight|month)\b"
+)
+"""After a medicine: taken for a short while ("on simvastatin for a fortnight now")."""
+
+
+def _lately(reading: Reading, hit: Hit) -> bool:
+    """A medicine taken for days or weeks, or "on ... now" (not "still on ... now")."""
+    if hit.text in GENERIC_WORDS:
+        return False
+    words = reading.words[hit.sentence]
+    after = " ".join(words[hit.end : hit.end + 9])
+    if RECENTLY.search(after):
+        return True
+    before = words[max(0, hit.word - 3) : hit.word]
+    return (
+        bool(before)
+        and before[-1] == "on"
+        and hit.end < len(words)
+        and words[hit.end] == "now"
+        and not {"still", "usual", "always"} & set(words)
+    )
 
 
 def started_medicine(reading: Reading) -> str | None:
@@ -261,7 +429,7 @@ def started_medicine(reading: Reading) -> str | None:
             if s.sentence == hit.sentence
             and (0 <= hit.word - s.end < reach or 0 <= s.word - hit.end < reach)
         ]
-        if not near:
+        if not near and not _lately(reading, hit) and hit.text not in GIVEN_ONCE:
             continue
         kind = kind_of(hit.text)
         return f"{hit.text}: {kind}" if kind and hit.text not in kind else hit.text
@@ -297,6 +465,23 @@ SIGNS: dict[str, str] = {
 --sign`): id (a contract, see DESIGN.md) -> how it reads in a flag's detail."""
 CALF_SIGNS = frozenset({"calf-swollen", "calf-red-warm"})
 BREATH_SIGNS = frozenset({"breathless", "chest-pain"})
+
+
+BREATH_ALONE = (
+    "coach raises its emergency flag for breathlessness or chest pain together with a "
+    "swollen or painful calf. On its own it is more than coach can judge: do not wait, ask a "
+    "doctor today, or call your emergency number if it is sudden or severe."
+)
+"""Said when breathlessness or chest pain is answered and no calf sign goes with it, so a
+ticked sign is never met with silence."""
+
+
+def breath_alone(note: str, leg: str | None, signs: frozenset[str]) -> str | None:
+    """`BREATH_ALONE` when breathlessness or chest pain was answered and neither the answer
+    nor the night's note holds a calf sign to make it the emergency; else None."""
+    if not signs & BREATH_SIGNS or "clot-lung" in note_findings(note, leg, signs):
+        return None
+    return BREATH_ALONE
 
 
 def _answered(signs: frozenset[str]) -> str:
@@ -342,12 +527,12 @@ def note_findings(
         found["tetanus"] = quote
     numb = [
         h
-        for h in reading.found("numb") + _asleep_limbs(reading)
+        for h in (*reading.found("numb"), *_asleep_limbs(reading), *_signs(reading, ("numb_body",)))
         if not NUMB_NOT_A_SIGN & set(reading.words[h.sentence])
     ]
     if numb:
         found["numbness"] = quote
-    if reading.has("weak") or _signs(reading, ("thinner",)):
+    if reading.has("weak") or _signs(reading, ("thinner", "weak_body")):
         found["weakness"] = quote
     if _elsewhere(reading):
         found["elsewhere"] = quote
@@ -356,6 +541,6 @@ def note_findings(
     medicine = started_medicine(reading)
     if medicine is not None:
         found["new-medicine"] = medicine
-    if reading.has("pregnant"):
+    if _pregnant(reading):
         found["pregnancy"] = quote
     return found

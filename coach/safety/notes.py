@@ -25,19 +25,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 from coach.safety.lexicon import (
     ABBREVIATIONS,
+    ANIMAL_DEEDS,
     CLAUSE_WORDS,
     FUZZY_MEDICINE_LENGTH,
     FUZZY_STOP,
     NOT_AFTER,
     NOT_BEFORE,
+    OWNED,
+    SIGN_CONCEPTS,
     SPELLINGS,
     TARGETS,
     TERMINATORS,
+    TOPIC_ONLY,
     TRIGGERS,
+    WORD_KEYS,
     Category,
     Direction,
 )
@@ -70,6 +76,8 @@ class Hit(NamedTuple):
     other: bool = False
     """About someone else ("my husband's leg")."""
     resolved: bool = False
+    animal: bool = False
+    """In a sentence about an animal ("the dog nipped my hand", "the dog was bitten")."""
 
     @property
     def current(self) -> bool:
@@ -86,16 +94,22 @@ class Reading(NamedTuple):
     sentences: tuple[str, ...]
     words: tuple[tuple[str, ...], ...] = ()
     """Each sentence's words (the comma included, as ",")."""
-    by_concept: Mapping[str, tuple[Hit, ...]] = {}
+    by_concept: Mapping[str, tuple[Hit, ...]] = MappingProxyType({})
     """The hits of each concept (built by `read_note`)."""
+    current: Mapping[str, tuple[Hit, ...]] | None = None
+    """The current hits of each concept (built by `read_note`)."""
 
     def has(self, concept: str) -> bool:
         """The concept appears, current."""
+        if self.current is not None:
+            return concept in self.current
         return any(h.current for h in self.all(concept))
 
-    def found(self, concept: str) -> list[Hit]:
+    def found(self, concept: str) -> tuple[Hit, ...]:
         """The current hits of a concept."""
-        return [h for h in self.all(concept) if h.current]
+        if self.current is not None:
+            return self.current.get(concept, ())
+        return tuple(h for h in self.all(concept) if h.current)
 
     def all(self, concept: str) -> tuple[Hit, ...]:
         """Every hit of a concept, current or not."""
@@ -121,6 +135,8 @@ def normalise(note: str) -> str:
     text = note.lower()
     if "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if "+" in text:
+        text = re.sub(r"(\d)\s*\+", r"\1 plus ", text)  # "10+ mins"
     if "&" in text or "+" in text:
         text = re.sub(r"\bp\s*&\s*n\b", "pins and needles", text)
         text = text.replace("&", " and ").replace("+", " and ")
@@ -130,16 +146,43 @@ def normalise(note: str) -> str:
         text = re.sub(r"\bw/o\b", "without", text)
         text = re.sub(r"\b([1-4]?\d)\s*/\s*40\b", r"\1 weeks pregnant", text)
         text = re.sub(r"\bw/\s", "with ", text)
-    if any(c.isdigit() for c in text):
+    if DIGIT.search(text):
         text = re.sub(r"\b(\d+)(mins?|minutes?|hrs?|hours?|wks?|weeks?)\b", r"\1 \2", text)
+        text = re.sub(r"(?<![\w-])>\s*(?=\d)", "more than ", text)
+        text = re.sub(r"(?<![\w-])<\s*(?=\d)", "less than ", text)
+    if "?" in text or ":" in text or " - " in text:
+        text = FORM_ANSWER.sub(_form_answer, text)
     if " past " in text or " to " in text:
         text = SPOKEN_TIME.sub(_spoken_time, text)
+    if "half " in text:
+        text = HALF_PAST.sub(_half_past, text)
 
-    def spelled(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return ABBREVIATIONS.get(word) or SPELLINGS.get(word) or word
+    return _respelling().sub(_spelled, text)
 
-    return re.sub(r"\b[a-z0-9]+(?:'[a-z]+)?\b", spelled, text)
+
+def _spelled(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return ABBREVIATIONS.get(word) or SPELLINGS.get(word) or word
+
+
+@lru_cache(maxsize=1)
+def _respelling() -> re.Pattern[str]:
+    """One pattern for every whole word that is shorthand or another spelling."""
+    keys = [k for k in (*ABBREVIATIONS, *SPELLINGS) if re.fullmatch(r"[a-z0-9]+(?:'[a-z]+)?", k)]
+    alternatives = "|".join(re.escape(k) for k in sorted(set(keys), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?![a-z0-9'])")
+
+
+DIGIT = re.compile(r"\d")
+FORM_ANSWER = re.compile(
+    r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
+    r"(?P<answer>no|nope|none|nil|not really|negative|n)\s*(?=[.,;\n!)]|$)"
+)
+"""A question or a form's field answered no: "calf swollen? no", "Swelling: none"."""
+
+
+def _form_answer(match: re.Match[str]) -> str:
+    return f" no {match.group('what').strip()}"
 
 
 _HOURS = {
@@ -152,6 +195,18 @@ SPOKEN_TIME = re.compile(
     r"(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
 )
 """A clock time in words: "ten past two", "quarter to three", "half past 4"."""
+
+
+HALF_PAST = re.compile(
+    r"\bhalf\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b"
+    r"(?!\s*(?:hours?|hrs?|mins?|minutes?|an?\b|of\b|days?|weeks?|[.:]\d))"
+)
+"""A British clock time: "half 2" is half past two."""
+
+
+def _half_past(match: re.Match[str]) -> str:
+    hour = match.group(1)
+    return f"{hour if hour.isdigit() else _HOURS[hour]}.30"
 
 
 def _spoken_time(match: re.Match[str]) -> str:
@@ -203,7 +258,9 @@ class _Lexicon(NamedTuple):
     fuzzy: dict[str, tuple[tuple[str, str, int], ...]]
     """First letter -> (word, concept, typos allowed)."""
     phrases: dict[str, tuple[_Pattern, ...]]
-    """First word -> patterns of several words."""
+    """First word -> patterns of several words whose second part is not a plain word."""
+    pairs: Mapping[tuple[str, str], tuple[_Pattern, ...]]
+    """(first word, second word) -> the other patterns of several words."""
 
 
 def _allowed_typos(word: str) -> int:
@@ -239,11 +296,21 @@ def _lexicon() -> _Lexicon:
                     fuzzy.setdefault(plain[0], []).append((plain, concept, _allowed_typos(plain)))
             else:
                 phrases.setdefault(parts[0], []).append(_Pattern(parts, concept, pattern))
+    loose: dict[str, list[_Pattern]] = {}
+    pairs: dict[tuple[str, str], list[_Pattern]] = {}
+    for first, several in phrases.items():
+        for phrase in several:
+            second = phrase.parts[1]
+            if second in _PLAIN_WORDS:
+                pairs.setdefault((first, second), []).append(phrase)
+            else:
+                loose.setdefault(first, []).append(phrase)
     return _Lexicon(
         words={w: tuple(dict.fromkeys(c)) for w, c in words.items()},
         stems=tuple(stems),
         fuzzy={k: tuple(v) for k, v in fuzzy.items()},
-        phrases={k: tuple(sorted(v, key=lambda p: -len(p.parts))) for k, v in phrases.items()},
+        phrases={k: tuple(v) for k, v in loose.items()},
+        pairs={k: tuple(v) for k, v in pairs.items()},
     )
 
 
@@ -327,7 +394,9 @@ def _targets(words: list[str], sentence: int, clauses: list[int]) -> list[Hit]:
         if word == ",":
             continue
         before = words[index - 1] if index else ""
-        for pattern in lexicon.phrases.get(word, ()):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        candidates = lexicon.phrases.get(word, ()) + lexicon.pairs.get((word, following), ())
+        for pattern in candidates:
             end = _match(pattern.parts, words, index)
             if end is None:
                 continue
@@ -345,7 +414,11 @@ def _targets(words: list[str], sentence: int, clauses: list[int]) -> list[Hit]:
 
 def _excluded(concept: str, text: str, before: str, after: str) -> bool:
     """A word that is something else by its neighbours ("red wine", "wound up")."""
+    if concept not in _NEIGHBOUR_KEYS and text not in _NEIGHBOUR_KEYS:
+        return False
     for key in (concept, text):
+        if key == concept and key in WORD_KEYS and text != concept:
+            continue
         if after in NOT_BEFORE.get(key, ()) or before in NOT_AFTER.get(key, ()):
             return True
     return False
@@ -361,21 +434,55 @@ class _Trigger(NamedTuple):
     reach: int
 
 
+class _TriggerIndex(NamedTuple):
+    pairs: Mapping[tuple[str, str], tuple[_Trigger, ...]]
+    """(first word, second word) -> every trigger that may begin there, longest first."""
+    firsts: Mapping[str, tuple[_Trigger, ...]]
+    """First word -> the triggers that may begin there whatever the next word is."""
+
+
 @lru_cache(maxsize=1)
-def _triggers() -> dict[str, tuple[_Trigger, ...]]:
-    """First word -> triggers beginning with it ("<year>" for a year), longest first."""
-    found: dict[str, list[_Trigger]] = {}
+def _triggers() -> _TriggerIndex:
+    """Triggers by where they may begin ("<year>" for a year), longest first."""
+    by_first: dict[str, list[_Trigger]] = {}
+    by_pair: dict[tuple[str, str], list[_Trigger]] = {}
     for trigger in TRIGGERS:
         parts = _split(trigger.pattern) if trigger.pattern != "<year>" else ("<year>",)
-        found.setdefault(parts[0], []).append(
-            _Trigger(parts, trigger.category, trigger.direction, trigger.reach)
-        )
-    return {k: tuple(sorted(v, key=lambda t: -len(t.parts))) for k, v in found.items()}
+        found = _Trigger(parts, trigger.category, trigger.direction, trigger.reach)
+        if len(parts) > 1 and parts[1] in _PLAIN_WORDS:
+            by_pair.setdefault((parts[0], parts[1]), []).append(found)
+        else:
+            by_first.setdefault(parts[0], []).append(found)
+
+    def longest_first(triggers: list[_Trigger]) -> tuple[_Trigger, ...]:
+        return tuple(sorted(triggers, key=lambda t: -len(t.parts)))
+
+    return _TriggerIndex(
+        pairs={k: longest_first(v + by_first.get(k[0], [])) for k, v in by_pair.items()},
+        firsts={k: longest_first(v) for k, v in by_first.items()},
+    )
 
 
 class _Scope(NamedTuple):
     category: Category
     words: frozenset[int]
+    start: int = 0
+    """Index after the trigger (for a topic's scope: which words lie between)."""
+
+
+_NEIGHBOUR_KEYS = frozenset(NOT_BEFORE) | frozenset(NOT_AFTER)
+
+
+class _PlainWords:
+    """A part of a pattern that is a word as it is (not "...", "word*", "word~", "<year>")."""
+
+    def __contains__(self, part: object) -> bool:
+        return isinstance(part, str) and not (
+            part == GAP or part.endswith(("*", "~")) or part == "<year>"
+        )
+
+
+_PLAIN_WORDS = _PlainWords()
 
 
 def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
@@ -388,12 +495,17 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
     for index, word in enumerate(words):
         if index in blocked:
             continue
-        key = "<year>" if YEAR.fullmatch(word) else word
+        key = "<year>" if word[0].isdigit() and YEAR.fullmatch(word) else word
+        following = words[index + 1] if index + 1 < len(words) else ""
+        candidates = triggers.pairs.get((key, following)) or triggers.firsts.get(key)
+        if not candidates:
+            continue
         longest = 0
-        for trigger in triggers.get(key, ()):
+        for trigger in candidates:
             if len(trigger.parts) < longest:
                 break  # the longest trigger here wins; those as long all apply
-            end = _match(trigger.parts, words, index)
+            parts = trigger.parts
+            end = index + 1 if len(parts) == 1 else _match(parts, words, index)
             if end is None:
                 continue
             longest = len(trigger.parts)
@@ -405,6 +517,8 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
         if start in blocked:
             continue
         assert trigger.category is not None
+        if trigger.category == "resolved" and _not_over(words, start, end):
+            continue
         stop = TERMINATORS[trigger.category]
         inside: set[int] = set()
         if trigger.direction in ("forward", "both"):
@@ -417,13 +531,63 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
                 if words[k] in stop:
                     break
                 inside.add(k)
-        scopes.append(_Scope(trigger.category, frozenset(inside)))
+        scopes.append(_Scope(trigger.category, frozenset(inside), end))
     return scopes
 
 
-def _with_context(hit: Hit, scopes: list[_Scope]) -> Hit:
+NOT_OVER_BEFORE = frozenset(
+    {
+        "not",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "isn't",
+        "wasn't",
+        "never",
+        "nearly",
+        "almost",
+        "partly",
+        "half",
+        "barely",
+        "hardly",
+        "only",
+    }
+)
+NOT_OVER_AFTER = frozenset({"slightly", "partly", "somewhat", "little", "bit"})
+"""Right after a word of ending (or after "a"): only partly over ("gone down a bit")."""
+
+
+def _not_over(words: list[str], start: int, end: int) -> bool:
+    """A word of ending that says the sign is not over: "hasn't gone down", "nearly gone",
+    "gone down a bit", "gone down but still there"."""
+    before = words[max(0, start - 2) : start]
+    if NOT_OVER_BEFORE & set(before):
+        return True
+    after = words[end : end + 2]
+    if after[:1] == ["a"]:
+        after = after[1:]
+    return bool(NOT_OVER_AFTER & set(after[:1])) or "still" in words[end:]
+
+
+def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
     span = range(hit.word, hit.end)
-    found = {s.category for s in scopes if all(k in s.words for k in span)}
+    found: set[str] = set()
+    for scope in scopes:
+        if not all(k in scope.words for k in span):
+            continue
+        if scope.category == "topic":
+            # "worried about a clot" is a topic; "worried about my swollen calf" a sign
+            owned = hit.concept not in TOPIC_ONLY and OWNED & set(
+                words[min(scope.start, hit.word) : hit.word]
+            )
+            if not owned:
+                found.add("hypothetical")
+            continue
+        if scope.category == "animal":
+            # the dog's leg is not hers; the dog that bit her gave her the wound
+            found.add("other" if hit.concept not in ANIMAL_DEEDS else "animal")
+            continue
+        found.add(scope.category)
     if not found:
         return hit
     return hit._replace(
@@ -432,6 +596,7 @@ def _with_context(hit: Hit, scopes: list[_Scope]) -> Hit:
         hypothetical="hypothetical" in found,
         other="other" in found,
         resolved="resolved" in found,
+        animal="animal" in found,
     )
 
 
@@ -454,8 +619,29 @@ def _sentence_hits(words: list[str], sentence: int) -> Iterator[Hit]:
         return
     covered = {k for h in targets if h.end - h.word > 1 for k in range(h.word, h.end)}
     scopes = _scopes(words, covered)
-    for hit in targets:
-        yield _with_context(hit, scopes)
+    for hit in _outermost(targets):
+        yield _with_context(hit, scopes, words)
+
+
+def _outermost(hits: list[Hit]) -> list[Hit]:
+    """Drop a sign's word inside a longer phrase of another sign: "puffed up" is swelling,
+    not the breathlessness "puffed" alone would be."""
+    long = [h for h in hits if h.end - h.word > 1 and h.concept in SIGN_CONCEPTS]
+    if not long:
+        return hits
+    return [
+        h
+        for h in hits
+        if h.concept not in SIGN_CONCEPTS
+        or not any(
+            o.concept != h.concept
+            and GAP not in o.text
+            and o.word <= h.word
+            and h.end <= o.end
+            and (o.end - o.word) > (h.end - h.word)
+            for o in long
+        )
+    ]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -472,13 +658,17 @@ def read_note(note: str) -> Reading:
         words.append(tuple(tokens))
         hits.extend(_sentence_hits(tokens, index))
     by_concept: dict[str, list[Hit]] = {}
+    current: dict[str, list[Hit]] = {}
     for hit in hits:
         by_concept.setdefault(hit.concept, []).append(hit)
+        if hit.current:
+            current.setdefault(hit.concept, []).append(hit)
     return Reading(
         hits=tuple(hits),
         sentences=sentences,
         words=tuple(words),
         by_concept={k: tuple(v) for k, v in by_concept.items()},
+        current={k: tuple(v) for k, v in current.items()},
     )
 
 

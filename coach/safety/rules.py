@@ -472,8 +472,9 @@ def check_after_save(
     existing = flags_from(events)
     have = {flag.id for flag in existing}
     met = {finding.id for finding in findings}
-    if any(flag.id in met for flag in existing):
-        remember(store, [flag for flag in existing if flag.id in met])
+    merged = [flag for flag in existing if flag.id in met and flag.foreign]
+    if merged:  # raised in another copy: into this folder's index (ours are there already)
+        remember(store, merged)
     new: list[RaisedFlag] = []
     for finding in findings:
         if finding.id in have:

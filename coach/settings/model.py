@@ -122,6 +122,13 @@ class DisplaySettings(NamedTuple):
     """The colour theme (one of THEMES); None leaves Textual's default, textual-dark."""
 
 
+class ReportSettings(NamedTuple):
+    """Where History's `x` saves the report for the doctor."""
+
+    folder: str | None = None
+    """A folder of the user's choosing (~ allowed); None: the user's documents folder."""
+
+
 class Settings(NamedTuple):
     """Everything config.toml can say, with defaults filled in. Build with `load_settings`."""
 
@@ -141,6 +148,7 @@ class Settings(NamedTuple):
     voice: VoiceSettings = VoiceSettings()
     sound: SoundSettings = SoundSettings()
     display: DisplaySettings = DisplaySettings()
+    report: ReportSettings = ReportSettings()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -267,6 +275,9 @@ SOUND_KEYS: dict[str, Callable[[object], Any]] = {
 DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
     "theme": _choice(*THEMES),
 }
+REPORT_KEYS: dict[str, Callable[[object], Any]] = {
+    "folder": _text,
+}
 SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "stretch": STRETCH_KEYS,
     "notifications": NOTIFICATION_KEYS,
@@ -274,6 +285,7 @@ SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "sound": SOUND_KEYS,
     "profile": PROFILE_KEYS,
     "display": DISPLAY_KEYS,
+    "report": REPORT_KEYS,
 }
 """Simple tables of plain keys, checked and read the same way."""
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
@@ -421,6 +433,7 @@ def settings_from_dict(
         voice=VoiceSettings(**sections["voice"]),
         sound=SoundSettings(**sections["sound"]),
         display=DisplaySettings(**sections["display"]),
+        report=ReportSettings(**sections["report"]),
     )
 
 
@@ -508,6 +521,10 @@ def config_get(settings: Settings, key: str, path: Path) -> str:
             return format_value(settings.bedtime_by_weekday.get(day, settings.bedtime))
         case ["display", "theme"]:
             return settings.display.theme or DEFAULT_THEME
+        case ["report", "folder"]:
+            from coach.system.paths import report_folder
+
+            return str(report_folder(settings.report.folder))
         case [section, name] if section in SECTIONS:
             return format_value(getattr(getattr(settings, section), name))
         case ["steps", step_id, name]:

@@ -16,6 +16,20 @@ APP_NAME = "coach"
 HOME_ENV = "COACH_HOME"
 
 
+def report_folder(chosen: str | None) -> Path:
+    """Where the report for the doctor is saved: the folder chosen in config.toml
+    (`report.folder`, ~ allowed), else the user's documents folder (~/Documents, or the
+    desktop's own name for it), where a person looks for a file."""
+    if chosen:
+        try:
+            folder = Path(chosen).expanduser()
+        except RuntimeError:  # "~someone" for a user that does not exist
+            raise CoachError(f"report.folder {chosen!r}: cannot find that home folder") from None
+        # A relative name is a folder in the home folder, wherever coach was started.
+        return folder if folder.is_absolute() else Path.home() / folder
+    return Path(platformdirs.user_documents_dir())
+
+
 class Paths(NamedTuple):
     """Every path the app uses. Folders are created by whoever first writes into them."""
 

@@ -17,3 +17,26 @@
         return openWindow(url, target, features);
     };
 })();
+
+// Keys go to the app from the moment it has drawn, without a click into the page first:
+// the terminal takes the keyboard focus then (and again when the window gets it back).
+// The app starts believing it has no focus, and shows its keys at the bottom only once
+// told otherwise: taking the focus tells it.
+(function () {
+    function focusTerminal() {
+        const field = document.querySelector(".xterm-helper-textarea");
+        if (field !== null && document.body.classList.contains("-first-byte")) {
+            field.focus();
+        }
+    }
+    document.addEventListener("DOMContentLoaded", function () {
+        const watcher = new MutationObserver(function () {
+            if (document.body.classList.contains("-first-byte")) {
+                watcher.disconnect();
+                focusTerminal();
+            }
+        });
+        watcher.observe(document.body, { attributes: true, attributeFilter: ["class"] });
+    });
+    window.addEventListener("focus", focusTerminal);
+})();

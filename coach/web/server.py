@@ -51,6 +51,8 @@ MAX_APPS = 4
 """Browser tabs with an app at once; each is a process."""
 STOP_SECONDS = 10.0
 """How long an app may take to quit once told to, before it is killed."""
+EXIT_SECONDS = 2.0
+"""How long an app whose output has ended may take to exit, before it is killed."""
 SIZE_LIMIT = (1, 1000)
 """The fewest and most columns or rows a browser may ask for."""
 
@@ -354,7 +356,14 @@ async def _stop(service: AppService) -> None:
         await asyncio.wait_for(service.stop(), STOP_SECONDS)
     # AppService keeps its process to itself; an app that did not quit is killed here.
     process = getattr(service, "_process", None)
-    if isinstance(process, asyncio.subprocess.Process) and process.returncode is None:
+    if not isinstance(process, asyncio.subprocess.Process):
+        return
+    # An app that has just quit is collected by asyncio's watcher; killing it before the
+    # watcher has seen the exit would collect it first (the kill looks before it signals),
+    # and `coach serve` would print "Unknown child process pid ..." in the terminal.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(process.wait(), EXIT_SECONDS)
+    if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
         await process.wait()

@@ -44,9 +44,9 @@ def test_without_any_notification_service_the_daemon_keeps_going_and_says_so_onc
         code, _, err = stop(process)
     log = log_path.read_text()
     assert code == 0, err
-    assert log.count("Desktop notifications are unavailable") == 1
-    assert "unavailable (no D-Bus session" in log
-    assert "reminders go to this log and the terminal bell instead." in log
+    assert log.count("Desktop reminders are off: `coach doctor` says how to turn them on.") == 1
+    assert log.count("desktop notifications are unavailable: no D-Bus session") == 1
+    assert "Reminders go to this log and the terminal bell instead." in log
     assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log
     assert "\acoach: Screens off: 60 minutes to bedtime: Time to put screens away" in err
     assert "Traceback" not in err

@@ -9,6 +9,7 @@ script that picks the one the test wants) and sends `ActionInvoked` back, as a c
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -28,9 +29,9 @@ SNOOZE = timedelta(seconds=3)
 """The snooze interval, shortened for the test (notifications.snooze_minutes is whole minutes)."""
 
 PICK = """#!/bin/sh
-# dunst's menu program: it reads one line per button, "#Label (summary) [id,key]", and
-# answers with the line of the button the test chose.
-grep -m1 ",$(cat {choice})]"
+# dunst's menu program: it reads one line per button, "#Label (summary) [id,key]", keeps
+# them (for the test to read), and answers with the line of the button the test chose.
+tee -a {seen} | grep -m1 ",$(cat {choice})]"
 """
 
 
@@ -38,7 +39,7 @@ def menu_picks(desktop: Desktop) -> Path:
     """Set dunst's menu to a script that presses the button named in the returned file."""
     choice = desktop.root / "choice"
     script = desktop.root / "pick"
-    script.write_text(PICK.format(choice=choice))
+    script.write_text(PICK.format(choice=choice, seen=desktop.root / "menu-lines"))
     script.chmod(0o755)
     config = desktop.root / "config" / "dunst"
     config.mkdir(parents=True)
@@ -157,3 +158,109 @@ def test_snooze_on_the_notification_sends_it_again_once_after_the_interval(
     assert (NIGHT, "screens-off") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
     titles = [n["summary"] for n in desktop.received()]
     assert titles == ["Screens off: 60 minutes to bedtime"] * 2
+
+
+def diary_file_outcomes(home: Path) -> list[dict[str, object]]:
+    """The step records as they stand in the TinyDB file of November 2026."""
+    tables = json.loads((home / "db" / "2026-11.json").read_text())
+    return list(tables.get("outcomes", {}).values())
+
+
+async def test_done_pressed_on_the_apps_reminder_is_recorded_in_the_diary_file(
+    dunst: tuple[Desktop, Path], tmp_path: Path
+) -> None:
+    """The app itself sends (no daemon runs): its reminder reaches dunst with Done, Snooze
+    and Open; Done is recorded as the d key records it, once, in the month's file, and the
+    guided evening the reminder opened moves on to the stretches."""
+    from screens.app import CoachApp, desktop_reminders
+    from screens.wind_down import WindDownScreen
+    from tests.support.apps import settle
+    from tests.support.fakes import RecordingNotifier
+
+    desktop, choice = dunst
+    home = coach_home_in(tmp_path)
+    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 57, tzinfo=BERLIN))
+    ctx = Session(Paths.resolve(home), kind="tui", clock=clock)
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in to answer
+    ctx.store.record_step(NIGHT, "last-meal", "done")
+    ctx.store.record_step(NIGHT, "hydration", "done")
+    app = CoachApp(
+        ctx,
+        RecordingNotifier(),
+        first_run=False,
+        reminders=desktop_reminders(),
+        exports_dir=tmp_path / "exports",
+    )
+
+    def displayed() -> int:
+        return int(desktop.dunstctl("count", "displayed").stdout.strip() or 0)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: displayed() == 1, rounds=400)
+        assert displayed() == 1, "the app's reminder did not reach dunst"
+        await asyncio.to_thread(press, desktop, choice, "done")
+        await settle(
+            pilot, lambda: any(doc["step"] == "screens-off" for doc in diary_file_outcomes(home))
+        )
+        await settle(
+            pilot,
+            lambda: (
+                isinstance(app.screen, WindDownScreen)
+                and app.screen.view is not None
+                and app.screen.view.current is not None
+                and app.screen.view.current.id == "stretch"
+            ),
+        )
+        screen = app.screen
+        assert isinstance(screen, WindDownScreen) and screen.view is not None
+        assert screen.view.current is not None and screen.view.current.id == "stretch"
+
+    (record,) = [doc for doc in diary_file_outcomes(home) if doc["step"] == "screens-off"]
+    assert (record["night"], record["outcome"], record["late"]) == ("2026-11-22", "done", False)
+    assert str(record["origin"]).startswith("tui@")
+    menu = (desktop.root / "menu-lines").read_text()
+    labels = [line.split(" (")[0] for line in menu.splitlines()]
+    assert labels == ["#Done", "#Snooze 10 min", "#Open"]
+    assert [n["summary"] for n in desktop.received()] == ["Screens off: 60 minutes to bedtime"]
+
+
+async def test_open_pressed_on_the_apps_stretch_reminder_starts_the_player(
+    dunst: tuple[Desktop, Path], tmp_path: Path
+) -> None:
+    """Open on the stretches' reminder, pressed in dunst, starts the stretch player in the
+    app that sent it; nothing is recorded until the stretches are."""
+    from screens.app import CoachApp, desktop_reminders
+    from screens.stretch_player import StretchScreen
+    from tests.support.apps import settle
+    from tests.support.fakes import RecordingNotifier
+
+    desktop, choice = dunst
+    home = coach_home_in(tmp_path)
+    clock = ShiftedClock.starting_at(datetime(2026, 11, 22, 22, 19, 57, tzinfo=BERLIN))
+    ctx = Session(Paths.resolve(home), kind="tui", clock=clock)
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    for step in ("last-meal", "hydration", "screens-off"):
+        ctx.store.record_step(NIGHT, step, "done")
+    app = CoachApp(
+        ctx,
+        RecordingNotifier(),
+        first_run=False,
+        reminders=desktop_reminders(),
+        exports_dir=tmp_path / "exports",
+    )
+
+    def displayed() -> int:
+        return int(desktop.dunstctl("count", "displayed").stdout.strip() or 0)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: displayed() == 1, rounds=400)
+        assert displayed() == 1, "the stretches' reminder did not reach dunst"
+        assert not isinstance(app.screen, StretchScreen)
+        await asyncio.to_thread(press, desktop, choice, "open")
+        await settle(pilot, lambda: isinstance(app.screen, StretchScreen) and app.screen.is_mounted)
+        assert isinstance(app.screen, StretchScreen)
+        await pilot.pause()
+    stretch = [doc for doc in diary_file_outcomes(home) if doc["step"] == "stretch"]
+    assert stretch == []  # opened, not yet done
+    titles = [n["summary"] for n in desktop.received()]
+    assert len(titles) == 1 and titles[0].startswith("Calf and hamstring")

@@ -5,9 +5,13 @@ fetched from outside this computer; Ctrl+C stops the server and every app it ran
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import re
 import shutil
+import signal
+import subprocess
 import threading
 import time
 import urllib.error
@@ -27,7 +31,7 @@ from tests.support.browser import (
     wait_for,
 )
 from tests.support.desktop import coach_home_in
-from tests.support.reminder_support import base_env, faketime_env
+from tests.support.reminder_support import base_env, coach_argv, faketime_env
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -51,6 +55,14 @@ def served(tmp_path: Path) -> Iterator[Served]:
 def _done_steps(served: Served) -> list[str]:
     nights = json.loads(served.coach("history", "--days", "2", "--format", "json"))
     return [step for night in nights for step, state in night["steps"].items() if state == "done"]
+
+
+def _press(driver: Chrome, keys: str) -> None:
+    """Keys typed at the page as it is, with no click into it first: they go to whatever
+    the page has focused."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).send_keys(keys).perform()
 
 
 def _type(driver: Chrome, keys: str) -> None:
@@ -79,8 +91,11 @@ def test_the_link_opens_tonight_a_key_records_a_step_and_ctrl_c_stops_it_all(
         network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
         assert len(served.app_processes()) == 1
         assert _done_steps(served) == []
+        # The keys are listed at the bottom before any is pressed, and the first one typed
+        # reaches the app without a click into the page.
+        network.wait_until(lambda text: "Cramping now" in text, "the keys at the bottom")
 
-        _type(driver, "d")
+        _press(driver, "d")
         wait_for(lambda: len(_done_steps(served)) == 1, "a step recorded as done")
 
         # The doctor's report, made in the app, arrives as the browser's download.
@@ -98,7 +113,8 @@ def test_the_link_opens_tonight_a_key_records_a_step_and_ctrl_c_stops_it_all(
     code, out, err = served.interrupt()
     assert code == 0, err
     assert "stopped" in out
-    assert "Traceback" not in out + err
+    assert "Traceback" not in out
+    assert err == ""  # no warning either (a tab's app killed as it exited used to give one)
     assert served.app_processes() == []
 
 
@@ -109,11 +125,15 @@ def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_p
         assert refused.value.code == 403, path
     assert _websocket_status(served.origin, headers={"Origin": served.origin}) == 403
 
-    # A browser without the cookie is shown the refusal, not the app.
+    # A browser without the cookie is shown the refusal, not the app; so is a browser
+    # with a guessed token, or the right one short of a letter.
+    almost = served.link.split("token=")[1][:-1]
     with chromium(tmp_path / "profile") as driver:
         network = Network(driver)
-        driver.get(served.origin + "/")
-        assert "needs the link that `coach serve` printed" in driver.page_source
+        for address in ("/", "/?token=guessed", f"/?token={almost}"):
+            driver.get(served.origin + address)
+            assert "needs the link that `coach serve` printed" in driver.page_source, address
+        assert not any(c["name"].startswith("coach-") for c in driver.get_cookies())
         network.poll()
         assert not any("/ws" in url for url in network.urls)
     assert served.app_processes() == []
@@ -151,6 +171,39 @@ def test_a_page_from_another_origin_cannot_open_the_websocket(
     bad = {"Origin": "http://127.0.0.1:1", "Cookie": f"{cookie['name']}={cookie['value']}"}
     assert _websocket_status(served.origin, headers=bad) == 403
     assert served.app_processes() == []
+
+
+def test_a_name_pointed_at_this_computer_gets_nothing_even_with_the_cookie(
+    served: Served, tmp_path: Path
+) -> None:
+    """DNS rebinding: a site's owner points its name at 127.0.0.1, so that its page, still
+    open in the browser, reaches coach as its own site. Here the page is given the session
+    cookie too (which a browser would not send to another name), so that it is the name
+    alone that is refused: the page, and the websocket, and no app starts for it."""
+    attacker = f"http://rebind.test:{served.port}"
+    with chromium(tmp_path / "profile", names={"rebind.test": "127.0.0.1"}) as driver:
+        driver.get(served.link)  # the user's own tab
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
+        driver.get(attacker + "/")
+        assert "needs the link that `coach serve` printed" in driver.page_source
+        driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": "/"})
+        network = Network(driver)
+        answers = driver.execute_async_script(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch("/", {credentials: "include"}).then((page) => {
+                const socket = new WebSocket(`ws://${location.host}/ws?width=80&height=24`);
+                socket.onopen = () => done([page.status, "opened"]);
+                socket.onerror = () => done([page.status, "refused"]);
+            });
+            """
+        )
+        assert answers == [403, "refused"]
+        network.poll()
+        assert f"{attacker}/" in network.urls  # asked, under its own name, and refused
+        assert len(served.app_processes()) <= 1  # the user's tab alone, if still open
+    wait_for(lambda: served.app_processes() == [], "the user's tab's app to end")
 
 
 def _other_site(port: int) -> ThreadingHTTPServer:
@@ -215,3 +268,60 @@ def test_zoomed_to_200_percent_the_text_doubles_and_the_app_reflows(
                 shutil.copy(shot, Path(pictures) / shot.name)
     # Twice the size, half the columns: each letter twice as wide, the app laid out to fit.
     assert 0.45 < columns[2] / columns[1] < 0.55, columns
+
+
+def test_coach_serve_opens_the_browser_without_the_token_on_its_command_line(
+    tmp_path: Path,
+) -> None:
+    """Without --no-browser, `coach serve` opens the desktop's browser ($BROWSER here, a
+    script that keeps what it was given) on a file of the user's own that leads to the
+    link: the token never appears on a command line, which any user can read (`ps`)."""
+    require_browser()
+    home = coach_home_in(tmp_path)
+    kept = tmp_path / "browser"
+    kept.mkdir()
+    browser = tmp_path / "browser.sh"
+    browser.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > {kept}/argv\n'
+        f'stat -c %a "${{1#file://}}" > {kept}/mode\n'
+        f'cp "${{1#file://}}" {kept}/page.html\n'
+    )
+    browser.chmod(0o700)
+    env = base_env(home, DISPLAY=":404", BROWSER=f"{browser} %s")
+    process = subprocess.Popen(
+        coach_argv("serve"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        link = ""
+        while not link:
+            line = process.stdout.readline()
+            assert line, process.stderr.read() if process.stderr else ""
+            if found := re.search(r"(http://\S+/\?token=\S+)", line):
+                link = found.group(1)
+        wait_for(lambda: (kept / "page.html").exists(), "the browser to be started")
+        token = link.split("token=")[1]
+        argv = (kept / "argv").read_text()
+        assert argv.startswith("file:///") and token not in argv
+        assert (kept / "mode").read_text().strip() == "600"
+        # The page the browser was given leads a browser to coach, signed in.
+        origin = link.split("/?")[0]
+        with chromium(tmp_path / "profile") as driver:
+            driver.get((kept / "page.html").as_uri())
+            wait_for(lambda: driver.current_url == f"{origin}/", "the page to lead to coach")
+            Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert out.endswith("coach serve: stopped.\n")
+    # The page with the link is gone with the server.
+    page = Path(argv.strip().removeprefix("file://"))
+    assert not page.exists() and not page.parent.exists()

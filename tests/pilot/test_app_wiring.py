@@ -93,6 +93,9 @@ class FakeReminders:
     def set_paused(self, night: date, paused: bool = True) -> None:
         raise AssertionError("not used here")
 
+    def refresh(self) -> None:
+        self.calls.append("refresh")
+
 
 async def test_reminders_start_after_the_first_paint_and_follow_settings(make_app: MakeApp) -> None:
     fake = FakeReminders()

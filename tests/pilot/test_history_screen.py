@@ -4,6 +4,7 @@ detail, correcting a record, red flags shown once, export, and the full load."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pypdf import PdfReader
 from textual.app import App
 from textual.widgets import Static
 
+from coach.cli.main import main
 from coach.diary.nights import Diary
 from coach.records.store import Store
 from coach.safety import rules as redflags
@@ -178,8 +180,65 @@ async def test_export_says_where_the_files_went(
     assert said == [
         "Making the report...",
         "Saved report-2026-11-22.pdf (print it for your doctor) and history-2026-11-22.csv "
-        f"in {ctx.paths.exports_dir}",
+        f"in {ctx.paths.exports_dir}. Press o to open it, to read or print.",
     ]
+
+
+async def test_the_report_goes_to_the_documents_folder_and_o_opens_it(
+    ctx: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a folder chosen, the report is saved where a person looks for a file: the
+    desktop's documents folder (XDG_DOCUMENTS_DIR, else ~/Documents)."""
+    november(ctx.store)
+    documents = tmp_path / "Dokumente"
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
+    opened: list[Path] = []
+
+    def opener(path: Path) -> str | None:
+        opened.append(path)
+        return None
+
+    app = HistoryApp(ctx, exports_dir=None, opener=opener)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("o")  # nothing saved yet: nothing to open
+        assert opened == []
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert f"history-2026-11-22.csv in {documents}. Press o to open it" in said[-1]
+        await pilot.press("o")
+        await pilot.pause()
+    report = documents / "report-2026-11-22.pdf"
+    assert report.read_bytes().startswith(b"%PDF")
+    assert opened == [report]
+
+
+async def test_report_folder_in_config_is_used_and_a_missing_viewer_says_where_the_file_is(
+    ctx: Session, tmp_path: Path
+) -> None:
+    november(ctx.store)
+    assert main(["config", "set", "report.folder", str(tmp_path / "for the doctor")]) == 0
+    ctx.reload_settings()
+    app = HistoryApp(
+        ctx,
+        exports_dir=None,
+        opener=lambda path: "xdg-open was not found (Debian/Ubuntu: apt install xdg-utils)",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("x")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+    report = tmp_path / "for the doctor" / "report-2026-11-22.pdf"
+    assert report.exists()
+    assert said[-1] == (
+        "Could not open the report: xdg-open was not found (Debian/Ubuntu: apt install "
+        f"xdg-utils). It is at {report}."
+    )
 
 
 async def test_an_export_that_cannot_be_written_says_why(

@@ -13,6 +13,7 @@ from coach.clock import FakeClock
 from coach.session import Session
 from screens.app import CoachApp
 from screens.stretch_player import StretchScreen
+from screens.wind_down import WindDownScreen
 from tests.support import BERLIN
 from tests.support.apps import MakeApp, settle
 from tests.support.fakes import RecordingSpeaker
@@ -85,3 +86,44 @@ async def test_a_broken_edit_keeps_the_settings_and_says_so_once(
         assert len(said) == 1 and "bedtime" in said[0].message
         assert app.settings.bedtime.strftime("%H:%M") == "22:30"
         assert timeline_lines(app)[-1].startswith("22:30")
+
+
+async def test_coach_config_set_moves_the_running_apps_reminders(
+    ctx: Session, make_app: MakeApp
+) -> None:
+    """The app's own reminders (a real scheduler on real time, shifted to the evening)
+    follow a bedtime set from outside: screens off, an hour away, falls due at once."""
+    from screens.app import desktop_reminders
+    from tests.support.fakes import RecordingNotifier
+    from tests.support.reminder_support import ShiftedClock
+
+    (ctx.paths.config_file).write_text('timezone = "Europe/Berlin"\nbedtime = "23:30"\n')
+    shifted = ShiftedClock.starting_at(datetime(2026, 11, 22, 21, 29, 57, tzinfo=BERLIN))
+    evening = Session(ctx.paths, kind="tui", clock=shifted)
+    evening.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    evening.store.record_step(NIGHT, "last-meal", "done")
+    evening.store.record_step(NIGHT, "hydration", "done")
+    desktop = RecordingNotifier()
+    app = make_app(ctx=evening, first_run=False, reminders=desktop_reminders(desktop))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.reminders is not None, rounds=250)
+        assert app.reminders is not None, "the app's reminders did not start"
+        await pilot.pause(0.5)
+        assert desktop.sent == []  # screens off is at 22:30 with this bedtime
+
+        assert main(["config", "set", "bedtime", "22:30"]) == 0
+        start = time.monotonic()
+        await settle(pilot, lambda: bool(desktop.sent), rounds=400)
+        waited = time.monotonic() - start
+        # Screens off opens the guided evening, on the new times.
+        await settle(
+            pilot, lambda: isinstance(app.screen, WindDownScreen) and app.screen.is_mounted
+        )
+        assert isinstance(app.screen, WindDownScreen)
+        assert app.screen.view is not None and app.screen.view.current is not None
+        assert app.screen.view.current.id == "screens-off"
+    assert [title for title, _ in desktop.sent] == ["Screens off: 60 minutes to bedtime"]
+    assert waited < 6.0  # due 3 s after the start, moved within 2 s of the edit
+    # Sent by the app, so recorded by it, in the diary's file.
+    events = evening.store.events(NIGHT, NIGHT, "reminder")
+    assert [e.data["step"] for e in events if e.data["phase"] == "delivered"] == ["screens-off"]

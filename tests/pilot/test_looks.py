@@ -5,12 +5,13 @@ welcome form is whole at 80x24."""
 from __future__ import annotations
 
 import tomllib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 from textual.color import Color
+from textual.geometry import Region
 from textual.widgets import Input, Label, OptionList, RadioSet, Select
 
 from coach.clock import FakeClock
@@ -84,7 +85,7 @@ async def test_a_theme_of_the_terminal_is_kept_and_used_at_the_next_start(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "ansi-dark"
-        assert not app.has_class("-marks")
+        assert app.has_class("-marks")  # the terminal's palette: focus shown by shape too
 
 
 async def test_under_no_color_focus_and_the_chosen_answer_show_by_shape(
@@ -162,3 +163,71 @@ async def test_under_no_color_a_pointer_shows_tonight_s_chosen_step(
         )
         await pilot.pause()
         assert pointed() == ["21:30"]
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+async def test_in_the_terminal_s_colours_the_chosen_step_s_words_stay_on_its_bar(
+    ctx: Session, clock: FakeClock, make_app: MakeApp, theme: str
+) -> None:
+    """The chosen row is the terminal's white (dark) or blue (light) bar: each letter on it
+    is drawn in the bar's own text colour, none in the terminal's default colour (light
+    grey on the white bar: gone) or a state's green."""
+    clock.set(datetime(2026, 11, 22, 19, 40, tzinfo=BERLIN))
+    ctx.store.record_step(date(2026, 11, 22), "last-meal", "done")
+    clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
+    app = make_app()
+    app.theme = theme
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline", OptionList)
+        for step in range(3):  # upcoming, then done: the row moves up the list
+            if step:
+                await pilot.press("up")
+                await pilot.pause()
+            index = timeline.highlighted
+            assert index is not None
+            y = index - timeline.scroll_offset.y
+            letters = [
+                segment
+                for segment in timeline.render_line(y)
+                if segment.text.strip() and segment.style is not None
+            ]
+            text = "".join(segment.text for segment in letters)
+            assert any(word in text for word in ("upcoming", "done", "due", "skipped")), text
+            colours = {segment.style.color for segment in letters if segment.style}
+            assert len(colours) == 1, (text, colours)
+            (colour,) = colours
+            assert colour is not None and not colour.is_default, text
+
+
+async def test_under_high_contrast_a_field_s_example_text_is_past_aaa(
+    make_app: MakeApp, clock: FakeClock
+) -> None:
+    """The check-in's fields show their scale as example text ("0 none - 10 worst"): under
+    the high-contrast theme it is light grey on the field, 7:1 and more, not Textual's
+    usual faint grey (3.5:1)."""
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
+    app = make_app()
+    app.theme = "high-contrast"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if not isinstance(app.screen, CheckinScreen):
+            app.push_screen(CheckinScreen())
+            await pilot.pause()
+        fields = [f for f in app.screen.query(Input) if not f.value and f.placeholder]
+        assert len(fields) >= 3
+        for field in fields:
+            strips = field.render_lines(Region(0, 0, field.size.width, field.size.height))
+            words = [
+                segment
+                for strip in strips
+                for segment in strip
+                if segment.text.strip() and segment.text.strip() in field.placeholder
+            ]
+            assert words, field.placeholder
+            for segment in words:
+                style = segment.style
+                assert style is not None and style.color and style.bgcolor, segment
+                fore = Color.from_rich_color(style.color)
+                back = Color.from_rich_color(style.bgcolor)
+                assert _contrast(fore, back) >= 7.0, (field.placeholder, fore, back)

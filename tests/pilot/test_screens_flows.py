@@ -22,7 +22,7 @@ from screens.stretch_player import StopStretchScreen, StretchScreen
 from screens.tonight import TonightScreen
 from screens.urgent_signs import UrgentSignsScreen
 from tests.support import BERLIN
-from tests.support.apps import MakeApp
+from tests.support.apps import MakeApp, settle
 from tests.support.fakes import RecordingNotifier
 
 NIGHT = date(2026, 11, 22)
@@ -587,7 +587,7 @@ def test_run_tui_builds_the_app_from_the_context(
     (app,) = started
     assert app.session.store is ctx.store and app.clock is ctx.clock
     assert app.config_path == ctx.paths.config_file
-    assert app.exports_dir == ctx.paths.exports_dir
+    assert app.exports_dir is None  # History's report goes to report.folder or documents
     # Reminders are built from the context once the app runs: the real service and lock.
     from coach.reminders.host import ReminderHost
 
@@ -753,3 +753,31 @@ async def test_after_bedtime_unmarked_steps_are_not_called_due_or_passed(
         await pilot.press("home", "d")
         assert outcome(ctx, "last-meal") == "done"
         assert "4 steps not marked" in text_of(app, "#countdown")
+
+
+async def test_the_eased_form_fits_80x24_and_enter_after_choosing_the_leg_saves(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    """By keys alone, at 80x24: severity, tab to the leg, enter opens the list, down and
+    enter choose, and the next enter saves (it reopened the list); Save is in view."""
+    at(clock, 23, 50)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, CrampScreen)
+        clock.advance(150)
+        screen.tick()
+        await pilot.press("e")
+        await pilot.pause()
+        save = screen.query_one("#cramp-save")
+        assert screen.region.contains_region(save.region), save.region  # not below the fold
+        assert 0 < save.region.bottom <= 23  # above the footer
+        await pilot.press("6", "tab", "enter")  # the leg list opens
+        await pilot.press("down", "enter")  # "left", the first leg
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, UrgentSignsScreen))
+        assert isinstance(app.screen, UrgentSignsScreen)
+    events = ctx.store.events(NIGHT, NIGHT, "cramp-episode")
+    assert (events[-1].data["severity"], events[-1].data["leg"]) == (6, "left")

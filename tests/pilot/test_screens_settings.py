@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Digits, Input, OptionList, Select, Static
 
 from coach.clock import FakeClock
 from coach.session import Session
@@ -123,3 +124,77 @@ async def test_leaving_settings_writes_nothing(coach_home: Path, make_app: MakeA
         await pilot.press("escape")
         assert isinstance(app.screen, TonightScreen)
     assert config.read_text() == before
+
+
+async def test_settings_set_the_stretch_numbers_and_pause_reminders_for_a_while(
+    ctx: Session, coach_home: Path, make_app: MakeApp
+) -> None:
+    from datetime import date, timedelta
+
+    from screens.stretch_player import StretchScreen
+
+    night = date(2026, 11, 22)
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#stretch-hold_seconds", "30")
+        set_input(app, "#stretch-reps", "2")
+        set_input(app, "#stretch-rest_seconds", "15")
+        set_input(app, "#pause-nights", "5")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TonightScreen)
+        hint = str(app.screen.query_one("#start-hint", Static).render())
+        assert hint.startswith("Reminders are paused to the night of Thu 26 Nov")
+        said = [n.message for n in app._notifications]
+        assert any("Reminders paused to the night of Thu 26 Nov" in text for text in said)
+        # History shows the span.
+        await pilot.press("h")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "Reminders paused: nights of Sun 22 Nov to Thu 26 Nov 2026 (5 nights)." in summary
+        await pilot.press("escape")
+        await pilot.pause()
+        # The player holds as now set.
+        app.push_screen(StretchScreen(night))
+        await pilot.pause()
+        assert app.screen.query_one("#clock", Digits).value == "30"
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # Settings says the pause; 0 ends it.
+        while not isinstance(app.screen, TonightScreen):
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.press("s")
+        assert (
+            app.screen.query_one("#pause-nights", Input).placeholder == "to Thu 26 Nov; 0 ends it"
+        )
+        set_input(app, "#pause-nights", "0")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TonightScreen)
+        assert not str(app.screen.query_one("#start-hint", Static).render()).startswith("Reminders")
+    settings = load_settings(coach_home / "config.toml")
+    stretch = settings.stretch
+    assert (stretch.hold_seconds, stretch.reps, stretch.rest_seconds) == (30, 2, 15)
+    assert ctx.store.paused_nights(night, night + timedelta(days=10)) == set()
+    # Five nights were paused, then the pause was ended: both are in the diary.
+    pauses = ctx.store.events(night, night + timedelta(days=10), "pause")
+    assert sum(e.data["paused"] for e in pauses) == 5
+    assert sum(not e.data["paused"] for e in pauses) == 5
+
+
+async def test_settings_refuse_a_pause_too_long_and_write_nothing(
+    ctx: Session, coach_home: Path, make_app: MakeApp
+) -> None:
+    before = (coach_home / "config.toml").read_text()
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#stretch-hold_seconds", "30")
+        set_input(app, "#pause-nights", "200")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, SettingsScreen)
+        error = str(app.screen.query_one("#settings-error", Static).render())
+        assert error.startswith("Pause reminders: a number of nights from 1 to 92")
+    assert (coach_home / "config.toml").read_text() == before
+    assert ctx.store.events(ctx.tonight(), ctx.tonight() + timedelta(days=200)) == []

@@ -125,3 +125,20 @@ async def test_the_cramping_now_guide_ends_with_the_checklist(
         assert not isinstance(app.screen, RedFlagScreen | UrgentSignsScreen | CrampScreen)
     assert answers(ctx) == [{"signs": ["wound-or-toxin"]}]
     assert flags(ctx) == ["tetanus-2026-11-22"]
+
+
+async def test_breathless_ticked_alone_is_answered_not_met_with_silence(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    clock.set(MONDAY_MORNING)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checkin(app, pilot)
+        await pilot.press("n")  # no cramps; the checklist asks
+        await pilot.pause()
+        await pilot.press("3", "enter")  # breathless, no calf sign
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("do not wait, ask a doctor today" in m for m in said), said
+    assert answers(ctx) == [{"signs": ["breathless"]}]
+    assert flags(ctx) == []

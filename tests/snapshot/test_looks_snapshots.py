@@ -57,8 +57,13 @@ def test_the_welcome_form_is_whole_at_80x24(
     assert snap_compare(app, terminal_size=(80, 24))
 
 
+@pytest.mark.parametrize("size", SIZES)
 def test_no_color_marks_focus_and_the_chosen_answer_by_shape(
-    snap_compare: Any, make_app: MakeApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    snap_compare: Any,
+    make_app: MakeApp,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
@@ -73,4 +78,4 @@ def test_no_color_marks_focus_and_the_chosen_answer_by_shape(
         await pilot.pause()
 
     app = make_app()
-    assert snap_compare(app, terminal_size=(80, 24), run_before=open_checkin)
+    assert snap_compare(app, terminal_size=size, run_before=open_checkin)

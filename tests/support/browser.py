@@ -114,11 +114,18 @@ class Served:
 
 @contextlib.contextmanager
 def chromium(
-    profile: Path, *, width: int = 1200, height: int = 800, scale: float = 1.0
+    profile: Path,
+    *,
+    width: int = 1200,
+    height: int = 800,
+    scale: float = 1.0,
+    names: dict[str, str] | None = None,
 ) -> Iterator[Chrome]:
     """Headless Chromium on a fresh profile that cannot resolve any name: a request for any
     host but 127.0.0.1 fails, and shows in its network log. `scale` draws each CSS pixel
-    as that many, as the browser's zoom does (the window keeps its size in pixels)."""
+    as that many, as the browser's zoom does (the window keeps its size in pixels).
+    `names` resolves those names to those addresses, as a name's owner can make any name
+    resolve to 127.0.0.1 ("DNS rebinding")."""
     require_browser()
     selenium = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
@@ -140,7 +147,9 @@ def chromium(
         f"--user-data-dir={profile}",
         f"--window-size={int(width / scale)},{int(height / scale)}",
         f"--force-device-scale-factor={scale}",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--host-resolver-rules="
+        + "".join(f"MAP {name} {address}, " for name, address in (names or {}).items())
+        + "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,7 @@ def test_each_problem_comes_with_the_command_that_fixes_it(ctx: Session) -> None
     assert "dunst" in problems["notification server"][1]
     assert problems["daemon"] == (
         "not running: reminders come only while the coach app is open",
+        "mkdir -p ~/.config/systemd/user && "
         "coach daemon --print-systemd-unit > ~/.config/systemd/user/coach.service && "
         "systemctl --user daemon-reload && systemctl --user enable --now coach.service",
     )
@@ -149,9 +152,41 @@ def test_a_daemon_started_by_hand_or_the_app_sending_are_told_apart(ctx: Session
 
 
 def test_without_a_systemd_user_manager_the_autostart_entry_is_offered(ctx: Session) -> None:
-    found = checks(ctx, run=fake_run("", code=1))["systemd user session"][0]
-    assert found.verdict == "note"
-    assert found.fix == "coach doctor --print-autostart > ~/.config/autostart/coach.desktop"
+    found = checks(ctx, run=fake_run("", code=1))
+    session = found["systemd user session"][0]
+    assert session.verdict == "note"
+    autostart = (
+        "mkdir -p ~/.config/autostart && "
+        "coach doctor --print-autostart > ~/.config/autostart/coach.desktop"
+    )
+    assert session.fix == autostart
+    # Nor is a systemd unit offered to start the daemon: it could not be started.
+    daemon = found["daemon"][0]
+    assert daemon.verdict == "problem" and daemon.fix == autostart
+    assert "systemctl" not in render([c for group in found.values() for c in group])
+
+
+def test_each_offered_start_command_works_in_a_fresh_account(tmp_path: Path) -> None:
+    """The fixes run by a shell in a home with no ~/.config: each makes its folder."""
+    import subprocess
+
+    from coach.desktop.doctor import AUTOSTART_START, SYSTEMD_START
+
+    home = tmp_path / "fresh"
+    home.mkdir()
+    for command, made in (
+        (AUTOSTART_START, home / ".config/autostart/coach.desktop"),
+        (SYSTEMD_START.split(" && systemctl")[0], home / ".config/systemd/user/coach.service"),
+    ):
+        shell = subprocess.run(
+            ["sh", "-c", command.replace("coach ", f"{sys.executable} -m coach ")],
+            env={**os.environ, "HOME": str(home)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert shell.returncode == 0, shell.stderr
+        assert made.read_text().strip(), made
 
 
 def test_a_read_only_data_folder_is_a_problem_with_its_fix(private_home: Session) -> None:

@@ -195,6 +195,8 @@ def test_breathless_alone_is_recorded_and_raises_nothing(
     assert code == 0
     assert "Urgent signs: breathless." in out
     assert "URGENT" not in out
+    # never met with silence: what coach can judge, and not to wait
+    assert "more than coach can judge: do not wait, ask a doctor today" in out
     # the calf sign said the next morning about the same night completes the emergency
     code, out, _ = run(
         ctx, capsys, "cramp", "--none", "--night", "2026-11-21", "--note", "right calf swollen"
@@ -226,3 +228,14 @@ def test_the_signs_offered_are_the_rules_signs() -> None:
     from coach.safety.note_rules import SIGNS
 
     assert tuple(SIGNS) == SIGN_CHOICES
+
+
+def test_chest_pain_with_a_calf_sign_in_the_note_is_the_emergency_not_the_aside(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        ctx, capsys, "cramp", "--count", "1", "--note", "left calf swollen", "--sign", "chest-pain"
+    )
+    assert code == 0
+    assert "URGENT: A swollen or painful calf with breathlessness or chest pain" in out
+    assert "more than coach can judge" not in out

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,120 @@ def test_pause_and_snooze_start_without_apscheduler(coach_home: Path, argv: list
     status, loaded = result.stdout.split("\n")[-2].split(" ", 1)
     assert loaded == "", f"{argv} loaded {loaded}"
     assert status in ("0", "1"), result.stderr  # a snooze may be refused: still no import
+
+
+# --- a pause for a while: --days, --until, --undo -------------------------------------
+
+
+def test_pause_for_days_silences_each_night_and_the_plan_history_and_reminders_say_so(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.test_reminders import berlin, harness
+
+    assert main(["pause", "--days", "3"], context=ctx) == 0
+    assert capsys.readouterr().out == (
+        "Reminders paused from tonight (Sun 22 Nov 2026) to the night of Tue 24 Nov 2026: "
+        "3 nights. They count neither for nor against your streak. End the pause sooner "
+        "with `coach pause --undo`.\n"
+    )
+    nights = {NIGHT + timedelta(days=n) for n in range(3)}
+    assert paused_nights(ctx.store, NIGHT, NIGHT + timedelta(days=10)) == nights
+
+    # The plan of each night says so, to scripts too.
+    for night, paused in (("2026-11-24", True), ("2026-11-25", False)):
+        assert main(["plan", "--json", "--date", night], context=ctx) == 0
+        plan = json.loads(capsys.readouterr().out)
+        assert plan["paused"] is paused
+        assert plan["paused_until"] == ("2026-11-24" if paused else None)
+    assert main(["plan"], context=ctx) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Reminders are paused for this night (the pause runs to the night of Tue 24 Nov "
+        "2026); `coach pause --undo` turns them on."
+    )
+
+    # No reminder on the three nights; the fourth has its own again.
+    h = harness(ctx, clock)
+    assert h.run_until(berlin(25, 12)) == []
+    assert h.missed == []
+    sent = h.run_until(berlin(25, 19, 30))
+    assert [(s.step, s.night) for s in sent] == [("last-meal", date(2026, 11, 25))]
+
+    # History shows the span, and each paused night as paused.
+    assert main(["history", "--days", "4"], context=ctx) == 0
+    out = capsys.readouterr().out
+    assert "Reminders paused: nights of Sun 22 Nov to Tue 24 Nov 2026 (3 nights)." in out
+    assert "Sun 2026-11-22" in out and "(reminders paused)" in out
+    assert main(["history", "--days", "4", "--format", "json"], context=ctx) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(row["night"], row["paused"]) for row in rows][-4:-1] == [
+        ("2026-11-22", True),
+        ("2026-11-23", True),
+        ("2026-11-24", True),
+    ]
+
+
+def test_pause_until_a_date_and_undo_ends_it_from_tonight(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pause", "--until", "2026-11-28"], context=ctx) == 0
+    assert "to the night of Sat 28 Nov 2026: 7 nights" in capsys.readouterr().out
+    later = NIGHT + timedelta(days=30)
+    assert len(paused_nights(ctx.store, NIGHT, later)) == 7
+
+    clock.advance(2 * 24 * 3600)  # two days into the trip: home early
+    assert main(["pause", "--undo"], context=ctx) == 0
+    assert capsys.readouterr().out == (
+        "Reminders are back on from the night of Tue 24 Nov 2026; the pause to the night "
+        "of Sat 28 Nov 2026 is over.\n"
+    )
+    # The nights before stay paused (they happened so); the rest are back on.
+    assert paused_nights(ctx.store, NIGHT, later) == {NIGHT, NIGHT + timedelta(days=1)}
+
+
+def test_coach_undo_takes_back_a_whole_pause_and_only_that_one(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pause", "--days", "2"], context=ctx) == 0
+    # Longer, into December: the nights not yet paused are written, in two months' files.
+    assert main(["pause", "--until", "2026-12-03"], context=ctx) == 0
+    capsys.readouterr()
+    assert main(["undo"], context=ctx) == 0
+    assert capsys.readouterr().out == (
+        "Undone: reminders paused, nights of Sun 22 Nov to Thu 03 Dec.\n"
+    )
+    later = NIGHT + timedelta(days=30)
+    assert paused_nights(ctx.store, NIGHT, later) == {NIGHT, NIGHT + timedelta(days=1)}
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (
+            ["pause", "--until", "2026-11-21"],
+            "coach: Sat 21 Nov 2026 is before tonight (Sun 22 Nov 2026); a pause runs "
+            "from tonight to a night still ahead\n",
+        ),
+        (
+            ["pause", "--until", "2027-03-01"],
+            "coach: a pause of 100 nights is too long: at most 92 (to Sun 21 Feb 2027)\n",
+        ),
+        (
+            ["pause", "--days", "0"],
+            "coach pause: argument --days: days must be from 1 to 92 (see `coach pause --help`)\n",
+        ),
+        (
+            ["pause", "--days", "3", "--until", "2026-11-28"],
+            "coach: give either --until YYYY-MM-DD or --days N, not both\n",
+        ),
+        (
+            ["pause", "--days", "3", "--undo"],
+            "coach: --days starts tonight; give it without --tonight, --night or --undo\n",
+        ),
+    ],
+)
+def test_a_bad_pause_says_why_in_one_line_and_writes_nothing(
+    ctx: Session, capsys: pytest.CaptureFixture[str], argv: list[str], error: str
+) -> None:
+    assert main(argv, context=ctx) in (1, 2)
+    assert capsys.readouterr().err == error
+    assert ctx.store.events(NIGHT - timedelta(days=5), NIGHT + timedelta(days=120)) == []

@@ -603,7 +603,7 @@ def test_no_effect_does_not_end_the_plan_for_benefit(
         assert "does not show that stretching does nothing for you" in out
 
 
-def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
+def test_a_look_is_due_once_the_diary_reaches_the_pairs_last_night_not_by_the_clock(
     ctx: Session, clock: FakeClock
 ) -> None:
     protocol = stored_plan(ctx, date(2026, 12, 1), pairs=6)
@@ -611,10 +611,13 @@ def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
     log_nights(ctx, protocol, 3 * PAIR - 1, {"stretch": 1.0, "no-stretch": 1.0})
     morning(clock, last)  # 08:00 the morning after, its log not yet in
     assert not look_due(protocol, ctx.store, ctx.settings, clock.now())
-    clock.set(clock.now().replace(hour=12, minute=0))  # from noon: due, logged or not
+    clock.set(clock.now().replace(hour=15, minute=0))  # the clock alone takes no look
+    assert not look_due(protocol, ctx.store, ctx.settings, clock.now())
+    evening(clock, last + timedelta(days=5))  # days later, still nothing logged
+    assert not look_due(protocol, ctx.store, ctx.settings, clock.now())
+    # That morning never logged, the next one is: the diary has passed the pair's end.
+    ctx.store.record_cramps(last + timedelta(days=1), 1)
     assert look_due(protocol, ctx.store, ctx.settings, clock.now())
-    ctx.store.record_cramps(last, 1)
-    morning(clock, last + timedelta(days=1))
     done = protocol._replace(looked=3)
     assert not look_due(done, ctx.store, ctx.settings, clock.now())  # taken once
     # The next look (after pair 4) waits for that pair's last morning.
@@ -626,6 +629,30 @@ def test_a_look_is_due_after_the_pairs_last_morning_is_logged_or_from_noon(
     # Never after the last pair (the planned end has its own analysis), nor once over.
     assert list(protocol.look_pairs()) == [3, 4, 5]
     assert not look_due(done._replace(stopped=last), ctx.store, ctx.settings, clock.now())
+
+
+def test_a_clock_stepped_forward_uses_up_no_look(
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    """A clock set months ahead by mistake, then put right: the looks it passed are not
+    taken on nights nobody logged, and each is taken later on its own pair's nights."""
+    protocol = stored_plan(ctx, date(2026, 12, 1), pairs=8)
+    log_nights(ctx, protocol, 3 * PAIR - 10, {"stretch": 0.3, "no-stretch": 3.0})
+    ahead = protocol.pair_end(6) + timedelta(days=3)  # three pairs ahead
+    clock.jump(datetime(ahead.year, ahead.month, ahead.day, 20, 0, tzinfo=BERLIN))
+    status = run_json(ctx, capsys, "experiment", "status")
+    assert status["protocol"]["looked_after_pairs"] == 0
+    assert status["protocol"]["ended_early"] is None
+    _, out, _ = run(ctx, capsys, "experiment", "status")
+    assert "Next look: after pair 3, once the morning after the night of" in out
+    # The clock put right; the plan followed and logged to the end of pair 3.
+    log_nights(ctx, protocol, 3 * PAIR, {"stretch": 0.3, "no-stretch": 3.0})
+    after = protocol.pair_end(3) + timedelta(days=1)
+    clock.jump(datetime(after.year, after.month, after.day, 8, 0, tzinfo=BERLIN))
+    result = run_json(ctx, capsys, "experiment", "result")
+    assert result["ended_early"] is not None
+    assert result["ended_early"]["after_pairs"] == 3 and result["verdict"] == "helps"
+    assert result["nights"]["unlogged"] == 0  # the look saw the nights, all logged
 
 
 def test_a_look_taken_late_ends_from_tonight_on_the_nights_of_its_pairs(

@@ -103,6 +103,7 @@ NOT_AT_STARTUP = (
     "screens.step_card",
     "screens.stretch_player",
     "screens.trends",
+    "statistics",
     "textual_plotext",
     "tinydb",
     "tomlkit",

@@ -7,6 +7,7 @@ these pin down each way of reading it claims.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -209,3 +210,171 @@ def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixt
     assert {"new-medicine", "pregnancy", "elsewhere", "claudication", "harmless"} <= categories
     assert flag_accuracy.main(["--split", "all"]) == 0
     assert "all signs" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # coughing blood in other words than "coughed up blood"
+        ("left calf aching and swollen, some blood in what I coughed up", {"clot-lung"}),
+        ("calf throbbing; spitting a little blood this morning", {"clot-lung"}),
+        # breathing and a difficulty, in a clause
+        ("my calf is puffy and sore, breathing is shallow and quick", {"clot-lung"}),
+        ("swollen right calf. dyspnoea since Tuesday", {"clot-lung"}),
+        # a phrase of one sign holds a word of another: "puffed up" is swelling, not breath
+        ("both feet puffed up by teatime", {"swelling"}),
+        # tender by touching, in any words
+        ("right calf aches if I prod it", {"clot-calf"}),
+        # a short list after the body: "calf: red, hot"
+        ("L calf: hot, red", {"clot-calf"}),
+        # soreness after the cramp is the cramp's
+        ("calf tender this morning after the cramp", set()),
+        ("calf tender and red after the cramp", {"clot-calf"}),
+        # a question or a form field answered no
+        ("Calf swollen? No.", set()),
+        ("Redness: none, swelling: nil", set()),
+        # a topic is not a sign, unless it is her own
+        ("heard about clots on the radio", set()),
+        ("worried about my swollen left calf", {"clot-calf"}),
+        # someone else's pregnancy, a bill that is due
+        ("the midwife came to see my niece", set()),
+        ("gas bill due in April", set()),
+        ("Due in August, calves cramp nightly", {"pregnancy"}),
+        ("7 months gone", {"pregnancy"}),
+        # parts of the body in "back to sleep", a calf's side
+        ("cramp at 4, then back to sleep", set()),
+        ("cramp on the right side of my calf", set()),
+        ("cramp in my left hand and wrist", {"elsewhere"}),
+        # words that need a part of the body
+        ("toes feel dead this morning", {"numbness"}),
+        ("legs wobbly on the stairs", {"weakness"}),
+        ("ankles bloated tonight", {"swelling"}),
+    ],
+)
+def test_general_rules_read_signs_in_other_words(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "long"),
+    [
+        ("cramp lasted 10+ minutes", True),
+        ("cramp, >10 mins", True),
+        ("spasm of eleven and a half minutes", True),
+        ("calf cramp eased after 25 minutes", True),
+        ("It was 15 minutes before the cramp finally went", True),
+        ("cramp at 3.40, still there at 4.05", True),
+        ("woke at 1.10 with a cramp that lasted till 1.35", True),
+        ("cramp at 2.15, another at 4.30", False),
+        ("cramps at 1.05, 2.20 and 3.50", False),
+        ("cramp at 3, then lay awake for an hour", False),
+        ("cramp lasted 10 minutes", False),
+    ],
+)
+def test_durations_said_in_more_ways(note: str, long: bool) -> None:
+    assert ("long-cramp" in rules(note)) is long
+
+
+@pytest.mark.parametrize(
+    ("note", "started"),
+    [
+        ("been taking pravastatin for ten days", True),
+        ("on bumetanide now, cramps worse", True),
+        ("still on bumetanide now", False),
+        ("on pravastatin for years", False),
+        ("GP swapped my ramipril for candesartan", True),
+        ("first week on a new inhaler", True),
+        ("Dr put me on HCTZ", True),
+        ("had an iron infusion on Friday", True),
+        ("no change in my medication", False),
+        ("GP has me on a beta blocker since the weekend", True),
+        ("Monofer infusion on Thursday", True),
+        ("commenced Istin", True),
+        ("GP wants to start me on atorvastatin next month", False),
+    ],
+)
+def test_medicines_started_lately(note: str, started: bool) -> None:
+    assert ("new-medicine" in rules(note)) is started
+
+
+@pytest.mark.parametrize(
+    ("note", "pregnant"),
+    [
+        ("I'm 22 weeks and the cramps are worse", True),
+        ("baby on the way, cramping most nights", True),
+        ("I'm 3 weeks into the stretches", False),
+        ("I'm 9 weeks post op", False),
+    ],
+)
+def test_how_far_along_a_pregnancy_is(note: str, pregnant: bool) -> None:
+    assert ("pregnancy" in rules(note)) is pregnant
+
+
+def test_british_clock_times_and_quarter_hours() -> None:
+    assert "long-cramp" in rules("cramp from 4 until half 4")
+    assert "long-cramp" in rules("cramp lasted 1/4 hour and walking did not ease it")
+    assert "long-cramp" not in rules("cramp at half 3, gone within a minute")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("the swelling in my left calf hasn't gone down", {"clot-calf"}),
+        ("redness on my right calf has almost gone", {"clot-calf"}),
+        ("right calf swelling gone down a little, still there", {"clot-calf"}),
+        ("tingling in my feet has not gone", {"numbness"}),
+        ("the swelling in my ankles went down after a week in the spring", set()),
+        ("the pins and needles have gone completely", set()),
+    ],
+)
+def test_a_sign_not_over_is_current(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+def test_both_legs_warm_is_no_sign_but_both_swollen_is() -> None:
+    assert rules("after the shower my legs felt warm and relaxed") == set()
+    assert rules("both legs warm and swollen tonight") == {"swelling"}
+
+
+def test_a_duration_in_the_sentence_after_the_cramp() -> None:
+    assert "long-cramp" in rules("Cramp in my right foot. I timed it at 13 minutes.")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("our dog nipped my ankle on the walk", {"tetanus"}),
+        ("the dog scratched the door all night", set()),
+        ("our cat's paw is swollen", set()),
+        ("got some pesticide on my arm", {"tetanus"}),
+        ("a splinter of wood stuck in my palm from the shed", {"tetanus"}),
+        ("calf aching and swollen, chest feels weird", {"clot-lung"}),
+    ],
+)
+def test_animals_toxins_and_chests(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "long"),
+    [
+        ("it took me 25 minutes to walk the cramp off", True),
+        ("took 15 minutes for the cramp to settle", True),
+        ("after the cramp it took me 25 minutes to get back to sleep", False),
+    ],
+)
+def test_what_it_took_the_cramp_to_end(note: str, long: bool) -> None:
+    assert ("long-cramp" in rules(note)) is long
+
+
+def test_the_reader_loads_on_the_first_note_not_with_the_app_or_the_rules() -> None:
+    """The app's start and the check-in's imports stay light: the word lists and rapidfuzz
+    load when a note is first read."""
+    code = (
+        "import sys, screens.app, screens.tonight, coach.safety.rules; "
+        "print(sorted(m for m in sys.modules if m in ('coach.safety.notes', "
+        "'coach.safety.lexicon', 'coach.safety.note_rules') or m.startswith('rapidfuzz')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

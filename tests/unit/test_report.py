@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +16,8 @@ from coach.cli.main import main
 from coach.diary.nights import Diary
 from coach.experiment.protocol import Protocol
 from coach.records.store import Store
-from coach.report.build import NOT_MEDICAL_ADVICE, poisson_interval
+from coach.report.build import NOT_MEDICAL_ADVICE, make_report, poisson_interval
+from coach.report.markdown import render_markdown
 from coach.report.output import export_files
 from coach.session import Session
 from tests.support.reports import markdown_report
@@ -278,3 +281,39 @@ def test_nothing_found_says_what_coach_can_miss(
     assert "No red flag was raised or found in this period." in safety
     assert "coach reads notes for key words and can miss signs" in safety
     assert "appear" not in safety
+
+
+class CountingSource:
+    """A session whose report reads are counted (each forwarded to the real session)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.session, name)
+        if not callable(value):
+            return value
+        self.calls[name] += 1
+        return value
+
+
+def test_the_report_reads_each_thing_once(ctx: Session) -> None:
+    """One snapshot: the report's weeks, the first week logged (before them here), the
+    weekly answers, the flags of the period and of any date, the experiment: each read once
+    from the session, and the report is the one the session itself gives."""
+    synthetic_diary(ctx.store)
+    source = CountingSource(ctx)
+    report = render_markdown(make_report(source, 2))  # type: ignore[arg-type]
+    assert report == render_markdown(make_report(ctx, 2))
+    assert "Sun 08 Nov 2026 to Sat 21 Nov 2026" in report
+    assert dict(source.calls) == {
+        "now": 1,
+        "first_record_night": 1,
+        "load": 2,  # the two weeks (with a night each side), then the first week logged
+        "cramp_logs": 1,  # where the first week logged starts
+        "events": 1,
+        "raised_flags": 1,
+        "every_flag": 1,
+        "experiment_result": 1,
+    }

@@ -161,3 +161,16 @@ def test_the_cli_notes_the_utc_fallback_once(
     out, err = capsys.readouterr()
     assert "(UTC)" in out
     assert err.count("\n") == 1 and "time zone could not be told" in err
+
+
+def test_the_report_folder_is_documents_unless_one_is_chosen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.system.paths import report_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "Dokumente"))
+    assert report_folder(None) == tmp_path / "Dokumente"
+    assert report_folder("~/Doctor") == tmp_path / "Doctor"
+    assert report_folder("For the doctor") == tmp_path / "For the doctor"  # not the cwd
+    assert report_folder("/srv/share") == Path("/srv/share")

@@ -4,6 +4,7 @@ Origin. (The app behind it, in a real browser: tests/e2e/test_serve_browser.py.)
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import sys
@@ -127,6 +128,14 @@ async def test_a_name_that_only_resolves_here_is_refused(running: Running) -> No
             f"{running.base}/", headers={"Host": f"localhost:{running.server.port}"}
         ) as local:
             assert local.status == 200
+        # The websocket too, its Origin matching the name it came by.
+        evil = f"evil.example:{running.server.port}"
+        with pytest.raises(aiohttp.WSServerHandshakeError) as rebound:
+            await session.ws_connect(
+                f"{running.base}/ws",
+                headers={"Host": evil, "Origin": f"http://{evil}"},
+            )  # the session's cookie goes along: the jar keeps it for 127.0.0.1
+        assert rebound.value.status == 403
 
 
 async def test_pages_are_locked_to_this_server_and_only_read(running: Running) -> None:
@@ -206,3 +215,46 @@ def test_serve_says_where_reminders_come_from(
     finally:
         daemon.release()
     assert "Reminders come from `coach daemon` (pid " in capsys.readouterr().out
+
+
+async def test_a_tab_s_app_that_quits_is_collected_quietly_with_its_own_exit_status(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A tab closed: its app quits as told, and `coach serve` lets it finish: an app ends
+    its output a moment before it exits (Python's shutdown), and it used to be killed in
+    that moment, or, had it exited just then, collected behind asyncio's back ("Unknown
+    child process pid ..., will report returncode 255" in the terminal)."""
+    from textual_serve.app_service import AppService
+    from textual_serve.download_manager import DownloadManager
+
+    from coach.web.server import _shell_command, _stop
+
+    # Says it is a Textual app, then ends its output and exits a moment later, as an app
+    # told to quit does.
+    app = [
+        sys.executable,
+        "-c",
+        "import os, sys, time; sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush(); "
+        "os.close(1); time.sleep(0.3)",
+    ]
+
+    async def ignore(_: object) -> None:
+        pass
+
+    async def nothing() -> None:
+        pass
+
+    caplog.set_level(logging.WARNING, logger="asyncio")
+    for _ in range(3):
+        service = AppService(
+            _shell_command(app),
+            write_bytes=ignore,
+            write_str=ignore,
+            close=nothing,
+            download_manager=DownloadManager(),
+        )
+        await service.start(80, 24)
+        await _stop(service)
+        process = service._process
+        assert process is not None and process.returncode == 0
+    assert [r.getMessage() for r in caplog.records if "child process" in r.getMessage()] == []
