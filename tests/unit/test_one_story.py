@@ -115,3 +115,20 @@ def test_cramp_now_takes_only_what_a_cramp_has(
     assert code == 2
     assert "--now logs one cramp now" in err and "--count" in err
     assert ctx.episodes(ctx.tonight()) == []
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("9:30", "21:30"), ("11:30", "23:30")])
+def test_a_bedtime_in_the_morning_is_asked_about(
+    ctx: Session, capsys: pytest.CaptureFixture[str], typed: str, meant: str
+) -> None:
+    code, out, err = run(ctx, capsys, "config", "set", "bedtime", typed)
+    assert code == 1 and out == ""
+    hour = int(typed.split(":")[0])
+    assert err == (
+        f"coach: {hour:02d}:30 is in the morning: did you mean {meant}? Nothing was changed; "
+        "add --yes if you do go to bed then\n"
+    )
+    assert f"{ctx.reload_settings().bedtime:%H:%M}" == "22:30"
+    assert run(ctx, capsys, "config", "set", "bedtime", "00:30")[0] == 0  # after midnight
+    assert run(ctx, capsys, "config", "set", "bedtime", typed, "--yes")[0] == 0
+    assert f"{ctx.reload_settings().bedtime:%H:%M}" == f"{hour:02d}:30"
