@@ -386,6 +386,23 @@ class CoachApp(App[None]):
             if changed is not None:
                 changed()
 
+    def on_app_focus(self) -> None:
+        """The app has the keyboard again (in the browser: the page's terminal has the
+        focus). Textual gives a screen shown while the app had no focus nothing to focus,
+        and gives back only a field that had it before: in `coach serve`, whose app starts
+        without focus, Tonight's list of steps had none, and the arrow keys did nothing.
+        The screen's first field takes the focus, as it does in a terminal."""
+        screen = self.screen
+        if screen.focused is not None:
+            return
+        selector = self.AUTO_FOCUS if screen.AUTO_FOCUS is None else screen.AUTO_FOCUS
+        if not selector:
+            return
+        for widget in screen.query(selector):
+            if widget.focusable:
+                screen.set_focus(widget)
+                return
+
     def watch_theme(self, theme: str) -> None:
         """The user chose a theme (command palette, Settings): keep it for the next start."""
         self._show_marks()

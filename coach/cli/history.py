@@ -39,7 +39,8 @@ def run(options: HistoryOptions, ctx: Session) -> int:
     elif not nights:
         print("Nothing recorded yet.")
     elif options.plain:
-        print(to_lines(nights, ctx.settings.tz))
+        titles = {step.id: step.title for step in ctx.settings.routine.steps}
+        print(to_lines(nights, ctx.settings.tz, titles))
     else:
         print(to_table(nights, ctx.settings.tz))
     if options.format == "table":

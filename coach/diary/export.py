@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -136,11 +136,18 @@ def to_csv(nights: Sequence[NightFacts], tz: tzinfo) -> str:
 MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
 
 
-def to_lines(nights: Sequence[NightFacts], tz: tzinfo) -> str:
-    """The same nights as `to_table`, for a screen reader: one line of words per night."""
+def to_lines(
+    nights: Sequence[NightFacts], tz: tzinfo, titles: Mapping[str, str] | None = None
+) -> str:
+    """The same nights as `to_table`, for a screen reader: one line of words per night,
+    each step by its title ("Last meal missed") where `titles` has it, else by its id."""
+    names = titles or {}
     lines = []
     for facts in nights:
-        steps = ", ".join(f"{step_id} {facts.steps[step_id]}" for step_id in step_columns([facts]))
+        steps = ", ".join(
+            f"{names.get(step_id, step_id)} {facts.steps[step_id]}"
+            for step_id in step_columns([facts])
+        )
         paused = "; reminders paused" if facts.paused else ""
         lines.append(
             f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "

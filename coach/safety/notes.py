@@ -23,7 +23,7 @@ are also asked (the check-in's checklist, `coach cramp --sign`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
@@ -120,9 +120,6 @@ class Reading(NamedTuple):
     def sentence_has(self, sentence: int, *concepts: str) -> bool:
         """Every concept appears, current, in this sentence."""
         return all(any(h.sentence == sentence for h in self.found(concept)) for concept in concepts)
-
-    def sentences_with(self, *concepts: str) -> list[int]:
-        return [i for i in range(len(self.sentences)) if self.sentence_has(i, *concepts)]
 
 
 # --- making the note plain -------------------------------------------------------------
@@ -670,8 +667,3 @@ def read_note(note: str) -> Reading:
         by_concept={k: tuple(v) for k, v in by_concept.items()},
         current={k: tuple(v) for k, v in current.items()},
     )
-
-
-def concepts_in(words: Iterable[str]) -> set[str]:
-    """The concepts single words stand for (for tests and the lexicon's checks)."""
-    return {concept for word in words for concept, _ in _word_hits(word)}

@@ -376,10 +376,6 @@ class RedFlag(NamedTuple):
             + (ACTION_TEXT[self.pattern.action])
         )
 
-    def short(self) -> str:
-        """The rule, when, and what to do: for the report, whose reader has the advice."""
-        return f"{self.pattern.title} ({self.when()}). {ACTION_TEXT[self.pattern.action]}"
-
     def when(self) -> str:
         if len(self.nights) > 3:
             return f"{len(self.nights)} nights, the latest {self.last:%d %b %Y}"

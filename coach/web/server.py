@@ -90,10 +90,6 @@ class Gate:
         self.token = token or secrets.token_urlsafe(32)
         self._session: str | None = None
 
-    @property
-    def spent(self) -> bool:
-        return self._session is not None
-
     def exchange(self, offered: str) -> str | None:
         """The session cookie's value for the right token offered first; None otherwise."""
         if self._session is not None or not _same(offered, self.token):
@@ -203,6 +199,10 @@ class CoachServer:
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD"])
         if request.path == "/" and "token" in request.query:
+            if self.gate.admits(request.cookies.get(self.cookie_name)):
+                # This browser has the session already (the link opened for it, then
+                # clicked again in the terminal): on to the page.
+                raise web.HTTPFound("/")
             session = self.gate.exchange(request.query["token"])
             if session is None:
                 raise web.HTTPForbidden(text=REFUSED)

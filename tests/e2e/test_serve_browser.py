@@ -31,7 +31,8 @@ from tests.support.browser import (
     wait_for,
 )
 from tests.support.desktop import coach_home_in
-from tests.support.reminder_support import base_env, coach_argv, faketime_env
+from tests.support.reminder_support import base_env, coach_argv, faketime_env, require_tools
+from tests.support.sound_support import SoundServer, sound_spans, stop_recording
 
 if TYPE_CHECKING:
     from selenium.webdriver import Chrome
@@ -325,3 +326,48 @@ def test_coach_serve_opens_the_browser_without_the_token_on_its_command_line(
     # The page with the link is gone with the server.
     page = Path(argv.strip().removeprefix("file://"))
     assert not page.exists() and not page.parent.exists()
+
+
+def test_the_stretch_player_opened_in_the_browser_speaks_on_this_computer(
+    tmp_path: Path,
+) -> None:
+    """Sound and voice come from the tab's app, on this computer, not from the browser:
+    the stretch player started with keys in the page says its first stretch into this
+    computer's sound server (a private PulseAudio with a recorded null sink)."""
+    require_browser()
+    require_tools("pulseaudio", "pactl", "parec", "paplay", "espeak-ng")
+    from selenium.webdriver.common.keys import Keys
+
+    root = tmp_path / "pulse"
+    root.mkdir()
+    sound = SoundServer(root)
+    sound.start()
+    home = coach_home_in(tmp_path)
+    with (home / "config.toml").open("a") as config:
+        config.write("[voice]\nenabled = true\n")
+    # A Sunday evening in Berlin; Saturday night logged, so Tonight comes first.
+    env = {**base_env(home, **faketime_env("2026-11-22 17:00:00")), **sound.env}
+    served = Served(home, env)
+    served.coach("cramp", "--none", "--night", "2026-11-21")
+    recording = sound.record(tmp_path / "tab.raw")
+    try:
+        with chromium(tmp_path / "profile") as driver:
+            network = Network(driver)
+            driver.get(served.link)
+            network.wait_until(lambda text: "Cramping now" in text, "Tonight and its keys")
+            time.sleep(0.5)
+            # The stretches are the fourth step: to the top, three down, open, start.
+            for key in (Keys.HOME, Keys.DOWN, Keys.DOWN, Keys.DOWN, Keys.ENTER):
+                _press(driver, key)
+                time.sleep(0.3)
+            network.wait_until(lambda text: "Calf stretch" in text, "the stretch player")
+            time.sleep(0.5)
+            _press(driver, " ")
+            time.sleep(4.0)
+    finally:
+        served.kill()
+        samples = stop_recording(recording, tmp_path / "tab.raw")
+        sound.stop()
+    heard = sum(end - start for start, end in sound_spans(samples))
+    # "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold."
+    assert heard >= 1.5, sound_spans(samples)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual import events
+from textual.app import App
 from textual.color import Color
 from textual.geometry import Region
 from textual.widgets import Input, Label, OptionList, RadioSet, Select
@@ -231,3 +233,25 @@ async def test_under_high_contrast_a_field_s_example_text_is_past_aaa(
                 fore = Color.from_rich_color(style.color)
                 back = Color.from_rich_color(style.bgcolor)
                 assert _contrast(fore, back) >= 7.0, (field.placeholder, fore, back)
+
+
+async def test_a_screen_shown_while_the_app_had_no_focus_gets_it_with_the_app(
+    make_app: MakeApp, clock: FakeClock
+) -> None:
+    """In the browser the app starts without the keyboard (Textual's web driver says so
+    until the page's terminal has the focus), so Textual focuses nothing on Tonight: once
+    the keyboard comes, its list of steps takes the focus and the arrows move the choice."""
+    clock.set(datetime(2026, 11, 22, 21, 25, tzinfo=BERLIN))
+    app = make_app()
+    app.set_reactive(App.app_focus, False)  # as Textual's web driver starts it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline", OptionList)
+        assert app.focused is None  # Textual focuses nothing while the app has no focus
+        app.post_message(events.AppFocus())
+        await pilot.pause()
+        assert app.focused is timeline
+        before = timeline.highlighted
+        assert before is not None and before > 0
+        await pilot.press("up")
+        assert timeline.highlighted == before - 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from textual.geometry import Region
-from textual.widgets._toast import Toast
 
 from coach.session import Session
 from screens.stretch_player import StopStretchScreen
@@ -33,9 +32,9 @@ async def test_a_notice_over_the_stop_dialog_leaves_the_dialog_in_view(
         await pilot.pause()
         app.notify(NOTICE, severity="warning", timeout=15)
         app.notify("Stretches: 2 of 6 holds so far.", timeout=15)
-        await settle(pilot, lambda: len(app.screen.query(Toast)) == 2)
+        await settle(pilot, lambda: len(app.screen.query("Toast")) == 2)
         dialog = app.screen.query_one("#dialog").region
-        toasts = [toast.region for toast in app.screen.query(Toast)]
+        toasts = [toast.region for toast in app.screen.query("Toast")]
         assert len(toasts) == 2 and all(region.area for region in toasts)
         for region in toasts:
             assert not overlap(region, dialog), (region, dialog)

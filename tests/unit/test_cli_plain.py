@@ -86,10 +86,11 @@ def test_plain_history_says_each_step_and_the_cramps_in_words(
 ) -> None:
     lines = _out(diary, capsys, "history", "--days", "2", "--plain").splitlines()
     assert lines[0] == (
-        "Saturday 21 November 2026: last-meal missed, hydration skipped, screens-off missed, "
-        "stretch done, sleep-position missed; cramps: 2 cramps, worst 6/10, longest 12 min."
+        "Saturday 21 November 2026: Last meal missed, Hydration skipped, Screens off missed, "
+        "Calf and hamstring stretches done, Sleep position missed; cramps: 2 cramps, worst "
+        "6/10, longest 12 min."
     )
-    assert lines[1].startswith("Sunday 22 November 2026: last-meal pending,")
+    assert lines[1].startswith("Sunday 22 November 2026: Last meal pending,")
 
 
 def test_plain_doctor_gives_each_fix_its_own_line(

@@ -65,6 +65,11 @@ async def test_the_link_becomes_a_cookie_once_and_leaves_the_address(running: Ru
             assert f'data-session-websocket-url="ws://127.0.0.1:{running.server.port}/ws"' in (
                 await page.text()
             )
+        # The same browser opening the link again (it was opened for the user, who then
+        # clicks it in the terminal too) goes on to the page.
+        async with session.get(f"{running.base}/?token=the-token", allow_redirects=False) as again:
+            assert again.status == 302 and again.headers["Location"] == "/"
+            assert running.coach.cookie_name not in again.cookies  # the same session kept
     # Used once, the link is refused to anyone else, a later look at the history included.
     async with (
         running.session() as other,
