@@ -14,7 +14,7 @@ category) was fixed before the reader was built, and its figures are printed apa
 Specificity per sign is read on the harmless notes (a note of another category may rightly
 raise a second sign): the share of them that do not raise it.
 
-Run: python bench/flag_accuracy.py [--misses] [--split dev|holdout|fresh|probe|blind|all]
+Run: python bench/flag_accuracy.py [--misses] [--split dev|holdout|fresh|probe|blind|probe2|all]
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ NIGHT = date(2026, 11, 20)
 URGENT = ("clot-lung", "long-cramp", "clot-calf", "tetanus")
 ALSO_CAUGHT_BY = {"clot-calf": {"clot-lung"}}
 """An emergency finding includes one calf's signs: it is the stronger answer, not a miss."""
-SPLITS = ("dev", "holdout", "fresh", "probe", "blind")
+SPLITS = ("dev", "holdout", "fresh", "probe", "blind", "probe2")
 """The corpus's parts, in the order they were written (see the corpus's header)."""
 SENSITIVITY, OVERALL, URGENT_ALARMS, ANY_ALARMS = 0.95, 0.90, 0.02, 0.05
 

@@ -164,6 +164,7 @@ def to_table(nights: Sequence[NightFacts], tz: tzinfo) -> str:
     step's number sits above its marks."""
     columns = step_columns(nights)
     lines = [
+        # Each step's number over its marks: a night is "Sat 2026-11-21" (NIGHT_WIDTH).
         f"{'night':<{NIGHT_WIDTH}} "
         + " ".join(f"{i + 1:>2}" for i in range(len(columns)))
         + "  cramps",

@@ -38,7 +38,7 @@ INSECTS = frozenset(
 NOT_A_CUT = frozenset(
     {"toenails", "nails", "nail", "hair", "grass", "lawn", "hedge", "fingernails", "down", "back"}
 )
-ELSEWHERE_REACH = 4
+ELSEWHERE_REACH = 6
 """How many words apart a cramp and a part of the body other than the legs may be."""
 MEDICINE_REACH = 6
 """How many words apart a medicine and "started" (or "new", "since" ...) may be."""
@@ -73,7 +73,16 @@ GOT_RID = re.compile(
 )
 """After a duration: what it took the cramp to end ("20 minutes to get rid of it")."""
 PLUS_AFTER = re.compile(r"^\s*(?:plus|or more|or longer|and more|at least|\+)\b")
-MORE_THAN = re.compile(r"\b(?:over|more than|longer than|at least|well over|over and)\s+$")
+MORE_THAN = re.compile(
+    r"\b(?:over|more than|longer than|at least|well over|over and|in excess of|upwards of|"
+    r"beyond|past)\s+$"
+)
+THE_CRAMP = re.compile(
+    r"\b(?:it|that)\s+(?:was|lasted|went|kept|took|carried|didn't|wouldn't|would|did)\b|"
+    r"\b(?:a|the)\s+(?:\w+\s+)?one\b|\bthe\s+(?:first|second|last|worst)\b|"
+    r"\b(?:bad|awful|terrible|long|nasty|big|horrible|painful|vicious|worst)\s+one\b"
+)
+"""In a note that names no cramp, the words that stand for one."""
 LASTED = re.compile(
     r"\b(?:last|went on|go on|going on|kept|took|till|until|for|timed|clocked|it was)\w*"
 )
@@ -220,6 +229,11 @@ def cramp_minutes(reading: Reading) -> float | None:
     """The longest duration over 10 minutes that a note gives a cramp, or None."""
     longest: float | None = None
     cramp_sentences = {h.sentence for h in reading.all("cramp") if not _not_now(h)}
+    if not reading.all("cramp"):
+        # a morning log's note need not name the cramp: "It was a bad one, 20 minutes"
+        cramp_sentences = {
+            i for i, sentence in enumerate(reading.sentences) if THE_CRAMP.search(sentence)
+        }
     for index, sentence in enumerate(reading.sentences):
         here = index in cramp_sentences
         before = index - 1 in cramp_sentences and LASTED.search(sentence) is not None
@@ -344,15 +358,18 @@ def _tetanus(reading: Reading) -> bool:
             continue
         if hit.animal and not FIRST_PERSON_OR_MY & set(words):
             continue  # "the cat scratched the sofa", "the dog was bitten by a fox"
-        if reading.sentence_has(hit.sentence, "dirt"):
-            return True
+        if any(
+            d.sentence == hit.sentence and not (d.negated or d.hypothetical)
+            for d in reading.all("dirt")
+        ):
+            return True  # the neighbour's dog is dirt all the same; the wound is hers
     return False
 
 
 def _elsewhere(reading: Reading) -> bool:
     for cramp in reading.found("cramp"):
         for part in reading.found("elsewhere"):
-            if part.sentence != cramp.sentence or abs(part.word - cramp.word) > ELSEWHERE_REACH:
+            if not _same_clause(part, cramp) or abs(part.word - cramp.word) > ELSEWHERE_REACH:
                 continue
             if part.text == "side" and _in_clause(reading, part, ("leg", "lower_leg")):
                 continue  # "calf cramp, left side": the calf's side

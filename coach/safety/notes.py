@@ -36,6 +36,7 @@ from coach.safety.lexicon import (
     FUZZY_STOP,
     NOT_AFTER,
     NOT_BEFORE,
+    NUMBER_WORDS,
     OWNED,
     SIGN_CONCEPTS,
     SPELLINGS,
@@ -153,6 +154,8 @@ def normalise(note: str) -> str:
         text = SPOKEN_TIME.sub(_spoken_time, text)
     if "half " in text:
         text = HALF_PAST.sub(_half_past, text)
+    if "min" in text or "h" in text:
+        text = NUMBER_BEFORE_UNIT.sub(_number_spelled, text)
 
     return _respelling().sub(_spelled, text)
 
@@ -173,7 +176,9 @@ def _respelling() -> re.Pattern[str]:
 DIGIT = re.compile(r"\d")
 FORM_ANSWER = re.compile(
     r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
-    r"(?P<answer>no|nope|none|nil|not really|negative|n)\s*(?=[.,;\n!)]|$)"
+    r"(?P<answer>no|nope|none|nil|not really|negative|n)"
+    r"(?:\s+(?:today|now|tonight|this morning|at all|thankfully|thank goodness))?"
+    r"\s*(?=[.,;\n!)]|$)"
 )
 """A question or a form's field answered no: "calf swollen? no", "Swelling: none"."""
 
@@ -199,6 +204,33 @@ HALF_PAST = re.compile(
     r"(?!\s*(?:hours?|hrs?|mins?|minutes?|an?\b|of\b|days?|weeks?|[.:]\d))"
 )
 """A British clock time: "half 2" is half past two."""
+
+
+NUMBER_BEFORE_UNIT = re.compile(
+    r"\b[a-z]{5,10}(?=[\s-]+(?:mins?|minutes?|minuts|minuets|hrs?|hours?)\b)"
+)
+"""A word before a unit of time: a number, maybe mistyped ("twnety minutes")."""
+
+
+def _number_spelled(match: re.Match[str]) -> str:
+    return _number_word(match.group(0))
+
+
+@lru_cache(maxsize=1024)
+def _number_word(word: str) -> str:
+    """A number word one typo away from `word` ("twnety": "twenty"), else `word`."""
+    if word in NUMBER_WORDS:
+        return word
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    for number in NUMBER_WORDS:
+        if (
+            len(number) >= 5
+            and " " not in number
+            and DamerauLevenshtein.distance(word, number, score_cutoff=1) <= 1
+        ):
+            return number
+    return word
 
 
 def _half_past(match: re.Match[str]) -> str:
@@ -355,8 +387,15 @@ def _match_parts(parts: tuple[str, ...], words: list[str], index: int) -> int | 
 
 @lru_cache(maxsize=8192)
 def _typo_concepts(word: str) -> tuple[tuple[str, str], ...]:
-    """(concept, meant word) for a word one or two typos from a sign's or a medicine's."""
-    if len(word) < 5 or not word.isalpha() or word in FUZZY_STOP:
+    """(concept, meant word) for a word one or two typos from a sign's or a medicine's; and,
+    for any word the lists know, a letter typed twice ("calff", "tablett") or two letters
+    swapped ("pian", "lges")."""
+    if len(word) < 4 or not word.isalpha() or word in FUZZY_STOP:
+        return ()
+    slip = _slip(word)
+    if slip:
+        return slip
+    if len(word) < 5:
         return ()
     candidates = _lexicon().fuzzy.get(word[0], ())
     if not candidates:
@@ -371,6 +410,22 @@ def _typo_concepts(word: str) -> tuple[tuple[str, str], ...]:
         if distance <= limit and (concept not in found or distance < found[concept][0]):
             found[concept] = (distance, target)
     return tuple((concept, target) for concept, (_, target) in found.items())
+
+
+def _slip(word: str) -> tuple[tuple[str, str], ...]:
+    """The concepts of the known word this one is by a doubled letter or a swap."""
+    words = _lexicon().words
+    for index in range(1, len(word)):
+        if word[index] == word[index - 1]:
+            meant = word[:index] + word[index + 1 :]
+            if len(meant) >= 4 and meant in words:
+                return tuple((c, meant) for c in words[meant])
+    for index in range(1, len(word)):
+        if word[index] != word[index - 1]:
+            meant = word[: index - 1] + word[index] + word[index - 1] + word[index + 1 :]
+            if meant in words and meant not in FUZZY_STOP:
+                return tuple((c, meant) for c in words[meant])
+    return ()
 
 
 @lru_cache(maxsize=8192)

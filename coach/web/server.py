@@ -51,6 +51,8 @@ MAX_APPS = 4
 """Browser tabs with an app at once; each is a process."""
 STOP_SECONDS = 10.0
 """How long an app may take to quit once told to, before it is killed."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Ctrl+C, a stop, and the terminal `coach serve` runs in closed."""
 EXIT_SECONDS = 2.0
 """How long an app whose output has ended may take to exit, before it is killed."""
 SIZE_LIMIT = (1, 1000)
@@ -374,10 +376,11 @@ async def run_server(
     on_ready: Callable[[CoachServer], None],
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Serve until SIGINT or SIGTERM (or `stop` is set), then close every tab and its app."""
+    """Serve until SIGINT (Ctrl+C), SIGTERM or SIGHUP (its terminal closed), or `stop` is
+    set; then close every tab and its app, which would otherwise outlive the server."""
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
     runner = web.AppRunner(server.application(), handle_signals=False, access_log=None)
     await runner.setup()
@@ -397,7 +400,7 @@ async def run_server(
         on_ready(server)
         await stop.wait()
     finally:
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in STOP_SIGNALS:
             loop.remove_signal_handler(signum)
         await runner.cleanup()
 

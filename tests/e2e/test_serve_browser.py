@@ -261,6 +261,13 @@ def test_zoomed_to_200_percent_the_text_doubles_and_the_app_reflows(
                 driver.get(served.origin + "/")
             network.wait_until(lambda text: "coach — Tonight" in text, "Tonight")
             columns[scale] = network.sizes[-1][0] if network.sizes else 0
+            # The whole terminal in the window, no scroll bar over its last column.
+            bar, screen, window = driver.execute_script(
+                "const area = document.querySelector('.xterm-viewport');"
+                "return [area.offsetWidth - area.clientWidth,"
+                " document.querySelector('.xterm-screen').offsetWidth, window.innerWidth];"
+            )
+            assert bar == 0 and screen <= window, (bar, screen, window)
             time.sleep(1.5)  # the last frames of the first paint, for the picture
             shot = tmp_path / f"zoom-{scale * 100}.png"
             driver.save_screenshot(str(shot))
@@ -371,3 +378,44 @@ def test_the_stretch_player_opened_in_the_browser_speaks_on_this_computer(
     heard = sum(end - start for start, end in sound_spans(samples))
     # "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold."
     assert heard >= 1.5, sound_spans(samples)
+
+
+def test_a_new_user_fills_in_the_welcome_form_in_the_browser(tmp_path: Path) -> None:
+    """The first start, in the browser: the welcome form has the keyboard at once, and
+    Ctrl+S (which the page keeps from the browser's own "save page") saves it."""
+    require_browser()
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    home = tmp_path / "new-home"
+    home.mkdir()
+    served = Served(home, base_env(home))
+    try:
+        with chromium(tmp_path / "profile") as driver:
+            network = Network(driver)
+            driver.get(served.link)
+            network.wait_until(lambda text: "coach — Welcome" in text, "the welcome form")
+            network.wait_until(lambda text: "Save" in text, "the form's keys")
+            _press(driver, Keys.CONTROL + "a")
+            _press(driver, "21:45")
+            ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(
+                Keys.CONTROL
+            ).perform()
+            wait_for(lambda: (home / "config.toml").exists(), "the settings to be saved")
+    finally:
+        served.kill()
+    assert served.coach("config", "get", "bedtime").strip() == "21:45"
+
+
+def test_closing_the_terminal_of_coach_serve_ends_every_tab_s_app(
+    served: Served, tmp_path: Path
+) -> None:
+    """A terminal window closed sends its programs SIGHUP: the server stops as on Ctrl+C
+    and takes each tab's app (in a process group of its own) with it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.send_signal(signal.SIGHUP)
+        assert served.process.wait(timeout=30) == 0
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end")

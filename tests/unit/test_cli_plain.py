@@ -134,3 +134,14 @@ def test_speakable_words_and_what_turns_it_on() -> None:
     )
     assert wanted(False, {"COACH_PLAIN": "1"}) and wanted(True, {})
     assert not wanted(False, {}) and not wanted(False, {"COACH_PLAIN": "0"})
+
+
+def test_the_usual_history_puts_each_step_s_number_over_its_marks(
+    diary: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    header, *rows = _out(diary, capsys, "history", "--days", "2").splitlines()[:3]
+    columns = [header.index(str(number)) for number in range(1, 6)]
+    assert header.index("cramps") > columns[-1]
+    for row in rows:
+        assert [row[column] for column in columns] != [" "] * 5, row
+        assert all(row[column] in "✓-✗·" for column in columns), (header, row)

@@ -378,3 +378,51 @@ def test_the_reader_loads_on_the_first_note_not_with_the_app_or_the_rules() -> N
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("calf swollen, SOBOE since Sunday", {"clot-lung"}),
+        ("cramp in excess of 10 minutes, walking did not ease it", {"long-cramp"}),
+        ("got bit by the neighbours' terrier on my shin", {"tetanus"}),
+        ("my knee got cut on an old metal gate", {"tetanus"}),
+        ("legs getting stronger bit by bit", set()),
+        ("can't walk far before my calves hurt, better after standing a minute", {"claudication"}),
+        ("cramps in my toes and fingers last night", {"elsewhere"}),
+        ("Swelling? None today.", set()),
+    ],
+)
+def test_shorthand_and_plain_american_english(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("right calff swollen and hot", {"clot-calf"}),
+        ("calf swollen and chest pian", {"clot-lung"}),
+        ("cramp lasted twnety minutes", {"long-cramp"}),
+        ("started a new water tablett", {"new-medicine"}),
+        # real words one slip from a sign's word are themselves
+        ("does the booth split the cast? filed it, selling the colt", set()),
+    ],
+)
+def test_slips_of_the_keyboard(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("left calf swollen and sore, my breathing is poor today", {"clot-lung"}),
+        ("calf aching and puffy, I can barely breathe on the stairs", {"clot-lung"}),
+        ("Awful one last night, 25 minutes or so, walking about did nothing", {"long-cramp"}),
+        ("did my exercises for 15 minutes", set()),
+        ("gashed my heel on a rock at the beach", {"tetanus"}),
+    ],
+)
+def test_words_for_a_bad_breath_a_cramp_unnamed_and_outdoor_dirt(
+    note: str, expected: set[str]
+) -> None:
+    assert rules(note) == expected
