@@ -419,3 +419,15 @@ def test_closing_the_terminal_of_coach_serve_ends_every_tab_s_app(
         served.process.send_signal(signal.SIGHUP)
         assert served.process.wait(timeout=30) == 0
         wait_for(lambda: served.app_processes() == [], "the tab's app to end")
+
+
+def test_a_killed_server_s_tab_apps_end_too(served: Served, tmp_path: Path) -> None:
+    """`coach serve` killed outright cannot tell its apps to quit: each ends on its own
+    once its server is gone, rather than run on where no browser can reach it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.kill()
+        served.process.wait(timeout=30)
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end", timeout=10)
