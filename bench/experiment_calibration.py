@@ -27,7 +27,7 @@ nights over that on counted no-stretch nights), and the median and 90th percenti
 weeks to an answer (run-in included), each share with its Monte Carlo standard error.
 Exits non-zero when a target is missed (see bench/README.md).
 
-    nice -n 10 python bench/experiment_calibration.py            # about 10 minutes
+    nice -n 10 python bench/experiment_calibration.py            # about 3 minutes
     python bench/experiment_calibration.py --quick                # a smoke run, seconds
     python bench/experiment_calibration.py --rows 0,7 --users 400 # some rows only
 """

@@ -167,8 +167,8 @@ class ExperimentScreen(Screen[None]):
             elif window.rate is not None:
                 pairs = window.pairs
                 lines.append(
-                    "That is enough to size the plan from your own cramp rate: "
-                    f"{pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
+                    "That is enough to start, and to predict from your own cramp rate what "
+                    f"the plan can tell you: {pairs} pairs of {PERIOD_NIGHTS}-night periods, about "
                     f"{math.ceil(pairs * 2 * PERIOD_NIGHTS / 7)} weeks from tomorrow night at "
                     "most (the looks after each pair can end it sooner). " + window.promise()
                 )
@@ -312,7 +312,7 @@ def settle_in_worker(screen: Screen[Any], ended: Callable[[], None] | None = Non
         ):
             back = (
                 "the usual routine is back"
-                if protocol.ended.reason == "harm"
+                if protocol.ended.leans_to_harm
                 else ("the stretches are back every night")
             )
             tell(

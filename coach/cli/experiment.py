@@ -59,7 +59,10 @@ def run_start(options: StartOptions, ctx: Session) -> int:
     elif not outcome.run_in.answerable:
         print("Started anyway, as asked. " + outcome.run_in.too_long_words())
     else:
-        print("That is enough to size the plan from your own cramp rate.")
+        print(
+            "That is enough to start, and to predict from your own cramp rate what the plan "
+            "can tell you."
+        )
     print(experiment.plan_words(protocol))
     if protocol.start is not None:
         print(experiment.SIMPLER)
@@ -95,6 +98,15 @@ def run_status(options: JsonOptions, ctx: Session) -> int:
         return 0
     if protocol is None:
         print("No experiment yet. `coach experiment start` finds out whether stretching helps you.")
+        from coach.experiment.design import weeks
+
+        window = ctx.run_in()
+        if window.answerable and not ctx.settings.profile.pregnant:
+            # What a start now would promise, before anything is fixed.
+            print(
+                f"{window.words()} Started now, the plan would run "
+                f"{weeks(window.pairs)} weeks at most from tomorrow night. " + window.promise()
+            )
         return 0
     print(experiment.plan_words(protocol))
     progress = experiment.progress_words(protocol, ctx.settings, now)

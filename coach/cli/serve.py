@@ -66,7 +66,8 @@ def run(options: ServeOptions, ctx: Session) -> int:
                 _open_browser(server.link, os.path.join(private, "open-coach.html"))
 
         asyncio.run(run_server(CoachServer(config), ready))
-    print("coach serve: stopped.", flush=True)
+    with contextlib.suppress(OSError):  # its terminal may be gone (closed: SIGHUP)
+        print("coach serve: stopped.", flush=True)
     return 0
 
 

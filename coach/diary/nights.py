@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from coach.diary.episodes import cramp_episodes, episode_minutes
 from coach.experiment.protocol import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records.schema import Outcome
@@ -129,7 +130,7 @@ class NightFacts(NamedTuple):
     @property
     def longest_minutes(self) -> float | None:
         """The longest cramp of the night, from the morning log and the episodes."""
-        found = [float(m) for m in (_episode_minutes(e) for e in self.episodes) if m is not None]
+        found = [float(m) for m in (episode_minutes(e) for e in self.episodes) if m is not None]
         if self.log_minutes is not None:
             found.append(self.log_minutes)
         return max(found, default=None)
@@ -143,11 +144,6 @@ class NightFacts(NamedTuple):
         if log.band is not None:
             return dict(DURATION_BANDS).get(log.band)
         return log.minutes
-
-
-def _episode_minutes(event: Event) -> float | None:
-    value = event.data.get("minutes")
-    return float(value) if isinstance(value, int | float) else None
 
 
 class Adherence(NamedTuple):
@@ -487,17 +483,6 @@ def _facts(
         over=over,
         answers=answers,
     )
-
-
-def cramp_episodes(events: list[Event]) -> list[Event]:
-    """One "cramp-episode" per episode: the app writes one when a cramp starts (so nothing
-    is lost) and another with the details when it eases; the latest for a start wins. An
-    episode whose latest event says "cancelled" (the guide opened by mistake) is none."""
-    latest: dict[tuple[date, object], Event] = {}
-    for event in events:
-        if event.kind == "cramp-episode":
-            latest[(event.night, event.data.get("started", event.id))] = event
-    return [event for event in latest.values() if not event.data.get("cancelled")]
 
 
 def _dates(start: date, end: date) -> Iterator[date]:

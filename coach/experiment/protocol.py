@@ -189,6 +189,21 @@ class EarlyEnd(NamedTuple):
             "reason": self.reason,
         }
 
+    @property
+    def leans_to_harm(self) -> bool:
+        """Ended for harm, or for futility with more cramps on stretch nights."""
+        return self.reason == "harm" or (self.reason == "futility" and self.log_ratio > 0)
+
+    def back_words(self) -> str:
+        """What the nights after it hold: the usual routine, and, when the look leaned to
+        harm, the choice of keeping the stretches left to the person."""
+        if self.leans_to_harm:
+            return (
+                "your usual routine is back, stretches included (whether to keep them is "
+                "yours to decide, perhaps with your doctor)"
+            )
+        return "your usual routine is back: stretches every night"
+
     def headline(self) -> str:
         """The answer of the look in one line (an estimate leaning to harm says so)."""
         if self.reason == "benefit":
@@ -208,12 +223,7 @@ class EarlyEnd(NamedTuple):
             "no-stretch nights",
             "futility": FUTILE,
         }[self.reason]
-        back = (
-            "your usual routine is back, stretches included (whether to keep them is yours "
-            "to decide, perhaps with your doctor)"
-            if self.reason == "harm"
-            else "your usual routine is back: stretches every night"
-        )
+        back = self.back_words()
         return (
             f"The experiment ended early, after {self.pairs} of its {planned_pairs} pairs "
             f"of periods (the nights to {self.through:%d %b %Y}), because {why}. "

@@ -37,7 +37,7 @@ from coach.report.model import (
     Table,
     WeeklyChart,
 )
-from coach.safety.flags import LIMITS
+from coach.safety.flags import LIMITS, flags_from
 from coach.safety.note_rules import note_findings
 from coach.safety.rules import RULES, find_red_flags, night_findings
 from coach.settings.model import Settings
@@ -91,8 +91,6 @@ class ReportSource(Protocol):
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]: ...
 
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]: ...
-
-    def raised_flags(self, start: date, end: date) -> list[RaisedFlag]: ...
 
     def every_flag(self) -> list[RaisedFlag]: ...
 
@@ -151,6 +149,7 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
     first = source.first_record_night()
     diary = _load_diary(source, weeks, first, now)
     period = report_period(diary, weeks)
+    events = source.events(period.start, period.end)  # the weekly answers and the flags
     return PeriodSnapshot(
         diary=diary,
         settings=settings,
@@ -158,8 +157,8 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
         weeks=weeks,
         period=period,
         baseline=_baseline_week(source, diary, first),
-        answers=tuple(source.events(period.start, period.end, SAFETY_ANSWERS)),
-        flags=tuple(source.raised_flags(period.start, period.end)),
+        answers=tuple(e for e in events if e.kind == SAFETY_ANSWERS),
+        flags=tuple(flags_from(events)),
         every_flag=tuple(source.every_flag()),
         experiment=source.experiment_result(),
     )

@@ -133,7 +133,7 @@ def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_p
         network = Network(driver)
         for address in ("/", "/?token=guessed", f"/?token={almost}"):
             driver.get(served.origin + address)
-            assert "needs the link that `coach serve` printed" in driver.page_source, address
+            assert "the link that <code>coach serve</code> printed" in driver.page_source, address
         assert not any(c["name"].startswith("coach-") for c in driver.get_cookies())
         network.poll()
         assert not any("/ws" in url for url in network.urls)
@@ -187,7 +187,7 @@ def test_a_name_pointed_at_this_computer_gets_nothing_even_with_the_cookie(
         Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
         cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
         driver.get(attacker + "/")
-        assert "needs the link that `coach serve` printed" in driver.page_source
+        assert "the link that <code>coach serve</code> printed" in driver.page_source
         driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": "/"})
         network = Network(driver)
         answers = driver.execute_async_script(
@@ -378,3 +378,56 @@ def test_the_stretch_player_opened_in_the_browser_speaks_on_this_computer(
     heard = sum(end - start for start, end in sound_spans(samples))
     # "Calf stretch standing, left leg. Hold the wall or a chair; stop if it hurts. Hold."
     assert heard >= 1.5, sound_spans(samples)
+
+
+def test_a_new_user_fills_in_the_welcome_form_in_the_browser(tmp_path: Path) -> None:
+    """The first start, in the browser: the welcome form has the keyboard at once, and
+    Ctrl+S (which the page keeps from the browser's own "save page") saves it."""
+    require_browser()
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    home = tmp_path / "new-home"
+    home.mkdir()
+    served = Served(home, base_env(home))
+    try:
+        with chromium(tmp_path / "profile") as driver:
+            network = Network(driver)
+            driver.get(served.link)
+            network.wait_until(lambda text: "coach — Welcome" in text, "the welcome form")
+            network.wait_until(lambda text: "Save" in text, "the form's keys")
+            _press(driver, Keys.CONTROL + "a")
+            _press(driver, "21:45")
+            ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(
+                Keys.CONTROL
+            ).perform()
+            wait_for(lambda: (home / "config.toml").exists(), "the settings to be saved")
+    finally:
+        served.kill()
+    assert served.coach("config", "get", "bedtime").strip() == "21:45"
+
+
+def test_closing_the_terminal_of_coach_serve_ends_every_tab_s_app(
+    served: Served, tmp_path: Path
+) -> None:
+    """A terminal window closed sends its programs SIGHUP: the server stops as on Ctrl+C
+    and takes each tab's app (in a process group of its own) with it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.send_signal(signal.SIGHUP)
+        assert served.process.wait(timeout=30) == 0
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end")
+
+
+def test_a_killed_server_s_tab_apps_end_too(served: Served, tmp_path: Path) -> None:
+    """`coach serve` killed outright cannot tell its apps to quit: each ends on its own
+    once its server is gone, rather than run on where no browser can reach it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.kill()
+        served.process.wait(timeout=30)
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end", timeout=10)

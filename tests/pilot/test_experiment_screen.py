@@ -215,6 +215,7 @@ async def test_the_start_card_sizes_the_plan_from_an_eligible_diary(
         # promises is said before it starts, the typical length with the longest (here,
         # as for most users in the bench, it would run to the end).
         assert "10 pairs of 28-night periods, about 80 weeks from tomorrow night at most" in body
+        assert "to predict from your own cramp rate what the plan can tell you" in body
         assert "it can end sooner, once the answer is clear" not in body
         assert 'expected to say "helps" about 5 times in 10' in body
         assert "most such plans would run to the end (82 weeks with the run-in)" in body

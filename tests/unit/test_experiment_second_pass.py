@@ -60,6 +60,25 @@ def test_start_refuses_during_a_pregnancy_and_says_why(
     assert run_json(ctx, capsys, "experiment", "start")["started"] is True
 
 
+def test_status_before_a_start_says_what_a_plan_would_promise_and_fixes_nothing(
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    code, out, _ = run(ctx, capsys, "experiment", "status")
+    assert code == 0 and out.startswith("No experiment yet.") and "would run" not in out
+    fortnight(ctx, date(2026, 11, 22), [3, 2, 4, 3, 2, 3, 4, 2, 3, 3, 2, 4, 3, 2])
+    clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=BERLIN))
+    code, out, _ = run(ctx, capsys, "experiment", "status")
+    assert code == 0
+    assert "Started now, the plan would run 80 weeks at most from tomorrow night." in out
+    assert 'expected to say "helps" about' in out and "times in 10" in out
+    assert "most such plans would run to the end (82 weeks with the run-in)" in out
+    assert load_protocol(ctx.store) is None
+    # During a pregnancy nothing is offered: start would refuse.
+    assert run(ctx, capsys, "config", "set", "profile.pregnant", "true")[0] == 0
+    _, out, _ = run(ctx, capsys, "experiment", "status")
+    assert "would run" not in out
+
+
 def test_status_on_the_plans_first_morning_and_after_a_look(
     ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
 ) -> None:
@@ -230,3 +249,7 @@ def test_a_futility_end_leaning_to_harm_says_more_cramps_and_what_it_does_not_sh
     assert out.startswith("No clear difference, though stretch nights had more cramps.")
     assert "does not show that stretching does nothing for you" in out
     assert "Chance of a benefit worth having" in out and "4%" in out
+    # What follows does not tell a person whose stretch nights had more cramps to stretch
+    # every night: the routine is back, and keeping the stretches is theirs to decide.
+    assert "stretches every night" not in out
+    assert "stretches included (whether to keep them is yours to decide" in out
