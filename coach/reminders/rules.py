@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from coach.planner import DUE_WINDOW as DUE_WINDOW
 from coach.planner import Plan, PlannedStep
 from coach.settings.model import Settings
 
 ON_TIME_GRACE = timedelta(minutes=2)
 """A reminder delivered this long after its time still counts as on time."""
-DUE_WINDOW = timedelta(minutes=30)
-"""How long the last step of the night stays due before it counts as late."""
 
 REMINDER_EVENT = "reminder"
 PENDING = "pending"
