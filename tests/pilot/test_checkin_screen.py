@@ -284,8 +284,11 @@ async def test_nights_not_logged_are_asked_one_key_each_then_last_night(
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         main(["history", "--days", "8", "--format", "json"], context=ctx)
-    cramps = {n["night"]: n["cramps"] for n in json.loads(out.getvalue())}
-    assert cramps["2026-11-19"] is None and cramps["2026-11-20"] is None
+    nights = {n["night"]: n for n in json.loads(out.getvalue())}
+    assert nights["2026-11-19"]["cramps"] is None and nights["2026-11-20"]["cramps"] is None
+    assert nights["2026-11-19"]["unknown"] == "not remembered"
+    assert nights["2026-11-20"]["unknown"] == "not logged"
+    assert nights["2026-11-21"]["unknown"] is None
     # The next morning asks again about the skipped night (and Sunday, left unanswered),
     # not about the one not remembered.
     clock.advance(24 * 3600)
