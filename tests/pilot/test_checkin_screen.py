@@ -295,3 +295,22 @@ async def test_nights_not_logged_are_asked_one_key_each_then_last_night(
     asked = morning_round(ctx)
     assert asked is not None
     assert asked.gaps == (night(20), SUNDAY)
+
+
+async def test_at_3am_tonight_tells_of_the_cramp_just_logged(
+    ctx: Session, clock: FakeClock
+) -> None:
+    from screens.tonight import TonightScreen
+    from tests.support.apps import CtxApp
+
+    clock.set(datetime(2026, 11, 23, 3, 5, tzinfo=BERLIN))
+    ctx.log_episode(minutes=1.5, leg="left")  # `coach cramp --now`, or c in the app
+    clock.advance(120)
+    app = CtxApp(ctx)
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, TonightScreen)  # 03:07: too early for the check-in
+        line = str(app.screen.query_one("#last-night", Static).content)
+        assert line == (
+            "Last night: 1 cramp (1 logged at night: 03:05; morning not logged) "
+            "(press m to log it)."
+        )
