@@ -133,7 +133,7 @@ def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_p
         network = Network(driver)
         for address in ("/", "/?token=guessed", f"/?token={almost}"):
             driver.get(served.origin + address)
-            assert "needs the link that `coach serve` printed" in driver.page_source, address
+            assert "the link that <code>coach serve</code> printed" in driver.page_source, address
         assert not any(c["name"].startswith("coach-") for c in driver.get_cookies())
         network.poll()
         assert not any("/ws" in url for url in network.urls)
@@ -187,7 +187,7 @@ def test_a_name_pointed_at_this_computer_gets_nothing_even_with_the_cookie(
         Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
         cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
         driver.get(attacker + "/")
-        assert "needs the link that `coach serve` printed" in driver.page_source
+        assert "the link that <code>coach serve</code> printed" in driver.page_source
         driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": "/"})
         network = Network(driver)
         answers = driver.execute_async_script(
