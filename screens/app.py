@@ -83,6 +83,14 @@ class CoachApp(App[None]):
             id="cramp-now",
             tooltip="A relief guide with a timer; logs the cramp",
         ),
+        # Tab moves focus before the keys after it are handed on: as the screen's own binding
+        # it ran only once the field had seen it, so in keys typed fast ("2 Tab 12") the
+        # digits after Tab had already gone to the field Tab was leaving.
+        Binding("tab", "focus_next", show=False, priority=True, id="focus-next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="focus-previous"),
+        # ctrl+c copies what is selected; with nothing selected it says how to quit, on every
+        # screen: Textual's own hint finds no quit key over a dialog, and said nothing there.
+        Binding("ctrl+c", "copy_or_say_quit", show=False, priority=True, system=True, id="ctrl-c"),
         # F2 reaches the cramp guide even from inside a text field, where c is typed.
         Binding("f2", "cramp", "Cramping now", show=False, priority=True, id="cramp-now-f2"),
         Binding(
@@ -676,6 +684,21 @@ class CoachApp(App[None]):
             if isinstance(screen, StretchScreen):
                 screen.record_partial()
         self.exit()
+
+    def action_copy_or_say_quit(self) -> None:
+        """ctrl+c: copy the selected text (in a field, or on the screen); with none, say
+        that ctrl+q quits (q also does on Tonight)."""
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input) and focused.selected_text:
+            self.copy_to_clipboard(focused.selected_text)
+            return
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
+        self.notify("Press ctrl+q to quit coach.", title="Do you want to quit?", timeout=5)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen
