@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night
-from coach.session import Session, Tombstone
+from coach.session import Session, StepRecord, Tombstone
 from coach.settings.model import Settings
 from screens.base import Params, Result
 from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
@@ -133,6 +133,14 @@ class CoachApp(App[None]):
         self._speaker_factory = speaker
         self.reminders: Reminders | None = None
         self._config_watch: ConfigWatcher | None = None
+        self._tied: list[tuple[str, str, object]] = []
+        """Toasts to take back (title, message, what they belong to): a reminder's once its
+        step is marked, ("step", id); a screen's once it is left, the screen itself."""
+        self._said: set[str] = set()
+        """Background notices (Say) already shown: each is said once."""
+        self._held: list[str] = []
+        """Background notices waiting for a dialog to close: over one, at the top, a toast
+        covered a full-height dialog's first lines (the check-in's question at 80x24)."""
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
         self.register_theme(HIGH_CONTRAST)
@@ -186,6 +194,7 @@ class CoachApp(App[None]):
         if not first_run:
             self.set_timer(REMINDERS_DELAY, self._start_reminders)
         self._follow_config()
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         # Urgent flags not yet acknowledged come back at every start, after the first paint,
         # and so do records set aside that nobody was told about.
         self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
@@ -431,10 +440,13 @@ class CoachApp(App[None]):
         """Make a change through the session (`app.saved(app.session.record_step, ...)`);
         on a storage failure, say so and return None."""
         try:
-            return change(*args, **kwargs)
+            result = change(*args, **kwargs)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return None
+        if isinstance(result, StepRecord) and result.outcome in ("done", "skipped"):
+            self._step_marked(result.step)
+        return result
 
     def undo(self) -> Tombstone | None:
         """Take back the latest change and say what it was (or that there was none)."""
@@ -533,6 +545,7 @@ class CoachApp(App[None]):
         title, body = words
         hint = "\n(z: snooze)" if self.reminders is not None else ""
         self.notify(f"{body}{hint}", title=title, timeout=30)
+        self._tied.append((title, f"{body}{hint}", ("step", step_id)))
 
     def post_step_due(
         self,
@@ -596,7 +609,46 @@ class CoachApp(App[None]):
         self.step_due(message.step_id, message.night, message.late_by, message.words)
 
     def on_say(self, message: Say) -> None:
-        self.notify(message.text, severity="warning", timeout=15)
+        """A notice from the background (reminders, sound): said once, and not over a dialog
+        (held until it closes)."""
+        self._say(message.text)
+
+    def _say(self, text: str) -> None:
+        if text in self._said or text in self._held:
+            return
+        if isinstance(self.screen, ModalScreen):
+            self._held.append(text)
+            return
+        self._said.add(text)
+        self.notify(text, severity="warning", timeout=15)
+
+    def tie_notice(self, screen: Screen[Any], message: str) -> None:
+        """A notice (untitled) about one screen: taken back when that screen is left."""
+        self._tied.append(("", message, screen))
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        gone = [
+            item for item in self._tied if isinstance(item[2], Screen) and item[2] is not screen
+        ]
+        if gone:
+            self._withdraw(gone)
+        if not isinstance(screen, ModalScreen) and self._held:
+            held, self._held = self._held, []
+            for text in held:
+                self._say(text)
+
+    def _withdraw(self, items: list[tuple[str, str, object]]) -> None:
+        from screens.textual_shim import withdraw_notices
+
+        keys = {(title, message) for title, message, _ in items}
+        self._tied = [item for item in self._tied if item not in items]
+        withdraw_notices(self, lambda notice: (notice.title, notice.message) in keys)
+
+    def _step_marked(self, step_id: str) -> None:
+        """A step is recorded done or skipped: its reminder's toast has had its say."""
+        mine = [item for item in self._tied if item[2] == ("step", step_id)]
+        if mine:
+            self._withdraw(mine)
 
     def on_ring_bell(self, message: RingBell) -> None:
         self.bell()
