@@ -317,3 +317,15 @@ def test_the_report_reads_each_thing_once(ctx: Session) -> None:
         "every_flag": 1,
         "experiment_result": 1,
     }
+
+
+def test_one_cramp_is_one_cramp_in_the_chart_s_words(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["cramp", "--count", "1", "--severity", "3", "--night", "2026-11-21"]
+    assert main(argv, context=ctx) == 0
+    capsys.readouterr()
+    assert main(["report"], context=ctx) == 0
+    printed = capsys.readouterr().out
+    assert "21 Nov: 1 cramp, 1 of 1 nights logged" in printed
+    assert "1 cramps" not in printed
