@@ -632,6 +632,14 @@ class CoachApp(App[None]):
         ]
         if gone:
             self._withdraw(gone)
+        if isinstance(screen, ModalScreen) and self._said:
+            # A dialog opens under a background notice still on show: it waits too.
+            from screens.textual_shim import withdraw_notices
+
+            said = self._said
+            for text in withdraw_notices(self, lambda notice: notice.message in said):
+                self._said.discard(text)
+                self._held.append(text)
         if not isinstance(screen, ModalScreen) and self._held:
             held, self._held = self._held, []
             for text in held:

@@ -74,11 +74,11 @@ def mark_bindings_ready(footer: Footer) -> None:
     footer._bindings_ready = True
 
 
-def withdraw_notices(app: App[Any], which: Callable[[Notification], bool]) -> int:
-    """Take back the toasts on show that `which` picks; returns how many."""
+def withdraw_notices(app: App[Any], which: Callable[[Notification], bool]) -> list[str]:
+    """Take back the toasts on show that `which` picks; returns their messages."""
     taken = [notice for notice in list(app._notifications) if which(notice)]
     for notice in taken:
         app._unnotify(notice, refresh=False)
     if taken:
         app._refresh_notifications()
-    return len(taken)
+    return [notice.message for notice in taken]

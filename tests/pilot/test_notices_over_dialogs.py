@@ -112,3 +112,19 @@ async def test_the_saved_report_notice_goes_with_the_history(
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
         assert not any(m.startswith("Saved coach-report.pdf") for m in shown(app))
+
+
+async def test_a_background_notice_on_show_steps_aside_for_a_dialog_and_comes_back(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    app = make_app(first_run=False)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.post_message(Say(NOTICE))
+        await settle(pilot, lambda: NOTICE in shown(app))
+        await pilot.press("m")  # the check-in, over the whole screen at 80x24
+        await settle(pilot, lambda: isinstance(app.screen, CheckinScreen))
+        assert NOTICE not in shown(app)
+        await pilot.press("escape")
+        await settle(pilot, lambda: NOTICE in shown(app))
+        assert shown(app).count(NOTICE) == 1
