@@ -31,7 +31,7 @@ from coach.safety.rules import RULES, night_findings
 
 CORPUS = Path(__file__).with_name("flag_corpus.tsv")
 NIGHT = date(2026, 11, 20)
-URGENT = ("clot-lung", "long-cramp", "clot-calf", "tetanus")
+URGENT = ("clot-lung", "breath", "long-cramp", "clot-calf", "tetanus")
 ALSO_CAUGHT_BY = {"clot-calf": {"clot-lung"}}
 """An emergency finding includes one calf's signs: it is the stronger answer, not a miss."""
 SPLITS = ("dev", "holdout", "fresh", "probe", "blind", "probe2")
