@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock, SystemClock
+from coach.diary.episodes import UNKNOWN_EVENT
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
 from coach.planner import MAX_PAUSE_NIGHTS, Plan, current_night, last_slept_night, plan_night
@@ -79,7 +80,7 @@ _Change = tuple[tuple[int, int, str, str], str, dict[str, Any]]
 PAUSE = "pause"
 FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
-UNKNOWN = "cramps-unknown"
+UNKNOWN = UNKNOWN_EVENT
 """The check-in's "don't remember" for a night's cramps (coach.diary.checkin)."""
 UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE, UNKNOWN})
 """Events a user makes (a cramp, a paused night); reminders' own log is not undone."""
@@ -575,7 +576,8 @@ class Session:
             targets += [
                 event.id
                 for event in self.store.events(night, night)
-                if event.kind in UNDOABLE_EVENTS and (not cramps or event.kind == EPISODE)
+                if event.kind in UNDOABLE_EVENTS
+                and (not cramps or event.kind in (EPISODE, UNKNOWN))
             ]
         if step is not None:
             what = f"{self._title(step)} on the night of {night_label(night)}"

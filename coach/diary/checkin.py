@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from coach.diary.episodes import UNKNOWN_EVENT
 from coach.planner import plan_night
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ CHECKIN_AFTER = timedelta(hours=7)
 """The morning check-in is offered from a night's bedtime plus a night's sleep."""
 GAP_NIGHTS = 7
 """How far back the check-in asks about nights not logged."""
-UNKNOWN_EVENT = "cramps-unknown"
-"""A night's cramps asked about and answered "don't remember": not asked again, unknown."""
 
 
 class MorningRound(NamedTuple):

@@ -9,6 +9,9 @@ from datetime import date, datetime
 from coach.records.store import Event
 
 EPISODE = "cramp-episode"
+UNKNOWN_EVENT = "cramps-unknown"
+"""A night's cramps asked about in the check-in and answered "don't remember": not asked
+again, and the night stays unknown (never "no cramps")."""
 
 
 def cramp_episodes(events: Iterable[Event]) -> list[Event]:

@@ -48,6 +48,9 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
         "night": facts.night.isoformat(),
         "steps": dict(facts.steps),
         "cramps": cramps,
+        "unknown": None
+        if facts.logged
+        else ("not remembered" if facts.forgotten else "not logged"),
         "episodes": [episode_json(e) for e in sorted(facts.episodes, key=episode_time)],
         "paused": facts.paused,
         "signs": _signs(facts),

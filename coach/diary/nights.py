@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from coach.diary.episodes import cramp_episodes, episode_minutes
+from coach.diary.episodes import UNKNOWN_EVENT, cramp_episodes, episode_minutes
 from coach.experiment.protocol import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records.schema import Outcome
@@ -82,6 +82,8 @@ class NightFacts(NamedTuple):
     """False while the night is still running (tonight)."""
     answers: Mapping[str, Any] = NO_DATA
     """The check-in's weekly safety questions answered for this night, if asked."""
+    forgotten: bool = False
+    """Asked about in the check-in and answered "don't remember": still unknown."""
 
     @property
     def done(self) -> int:
@@ -229,6 +231,7 @@ class Diary:
         episodes: dict[date, list[Event]] = {}
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
+        forgotten = {event.night for event in events if event.kind == UNKNOWN_EVENT}
         answers: dict[date, dict[str, Any]] = {}
         for event in events:  # the latest answer to each question wins
             if event.kind == ANSWERS_EVENT:
@@ -251,22 +254,21 @@ class Diary:
                 or now >= plan_night(settings, night).ends_at
             )
             assigned = assignment(protocol, night) if protocol is not None else None
-            nights.append(
-                _facts(
-                    night,
-                    # A no-stretch night of the experiment asks no stretch: following the
-                    # plan must not break a streak or lower adherence.
-                    required
-                    if assigned is None or assigned.arm != "no-stretch"
-                    else tuple(step for step in required if step != STRETCH),
-                    recorded.get(night, {}),
-                    logs.get(night),
-                    tuple(episodes.get(night, ())),
-                    night in paused,
-                    over,
-                    answers.get(night, {}),
-                )
+            facts = _facts(
+                night,
+                # A no-stretch night of the experiment asks no stretch: following the
+                # plan must not break a streak or lower adherence.
+                required
+                if assigned is None or assigned.arm != "no-stretch"
+                else tuple(step for step in required if step != STRETCH),
+                recorded.get(night, {}),
+                logs.get(night),
+                tuple(episodes.get(night, ())),
+                night in paused,
+                over,
+                answers.get(night, {}),
             )
+            nights.append(facts._replace(forgotten=True) if night in forgotten else facts)
         return cls(nights=nights, required=required)
 
     def replace_night(self, facts: NightFacts) -> None:

@@ -284,11 +284,33 @@ async def test_nights_not_logged_are_asked_one_key_each_then_last_night(
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         main(["history", "--days", "8", "--format", "json"], context=ctx)
-    cramps = {n["night"]: n["cramps"] for n in json.loads(out.getvalue())}
-    assert cramps["2026-11-19"] is None and cramps["2026-11-20"] is None
+    nights = {n["night"]: n for n in json.loads(out.getvalue())}
+    assert nights["2026-11-19"]["cramps"] is None and nights["2026-11-20"]["cramps"] is None
+    assert nights["2026-11-19"]["unknown"] == "not remembered"
+    assert nights["2026-11-20"]["unknown"] == "not logged"
+    assert nights["2026-11-21"]["unknown"] is None
     # The next morning asks again about the skipped night (and Sunday, left unanswered),
     # not about the one not remembered.
     clock.advance(24 * 3600)
     asked = morning_round(ctx)
     assert asked is not None
     assert asked.gaps == (night(20), SUNDAY)
+
+
+async def test_at_3am_tonight_tells_of_the_cramp_just_logged(
+    ctx: Session, clock: FakeClock
+) -> None:
+    from screens.tonight import TonightScreen
+    from tests.support.apps import CtxApp
+
+    clock.set(datetime(2026, 11, 23, 3, 5, tzinfo=BERLIN))
+    ctx.log_episode(minutes=1.5, leg="left")  # `coach cramp --now`, or c in the app
+    clock.advance(120)
+    app = CtxApp(ctx)
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, TonightScreen)  # 03:07: too early for the check-in
+        line = str(app.screen.query_one("#last-night", Static).content)
+        assert line == (
+            "Last night: 1 cramp (1 logged at night: 03:05; morning not logged) "
+            "(press m to log it)."
+        )

@@ -168,6 +168,7 @@ class Diaries(RuleBasedStateMachine):
         assert {night: shown.get(night) for night in api} == api
         for n in nights:
             assert len(n["episodes"]) == episodes[n["night"]]
+            assert (n["unknown"] is None) == (n["cramps"] is not None)
             assert n["cramps"] is None or n["cramps"]["count"] >= len(n["episodes"])
 
         code, out = output(ctx, "history", "--days", str(days), "--format", "csv")
