@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Static
 from coach.errors import CoachError
 from coach.safety.flags import LIMITS
 from coach.safety.rules import record_signs
-from screens.base import CoachModal, services
+from screens.base import CoachFooter, CoachModal, services
 
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("calf-swollen", "One calf swollen"),
@@ -69,6 +69,7 @@ class UrgentSignsScreen(CoachModal[frozenset[str] | None]):
                 yield Button("None of these (n)", id="signs-none", variant="success", compact=True)
                 yield Button("Save (enter)", id="signs-save", variant="warning", compact=True)
                 yield Button("Not now (esc)", id="signs-later", compact=True)
+        yield CoachFooter()  # its own keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#signs-save", Button).focus()  # enter saves what is ticked
