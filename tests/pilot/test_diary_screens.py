@@ -123,11 +123,14 @@ async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
         assert isinstance(editor, CorrectNight) and editor.night == night
         editor.query_one("#steps", OptionList).highlighted = 3  # the stretch
         await pilot.press("delete")
-        assert "Deleted: Calf and hamstring stretches on the night of Sat 21 Nov." in toasts(app)
+        assert (
+            "Deleted: Calf and hamstring stretches on the night of Sat 21 Nov. "
+            "Press u on History to undo." in toasts(app)
+        )
         assert "stretches: missed" in str(
             editor.query_one("#steps", OptionList).get_option_at_index(3).prompt
         )
-        await pilot.press("D")
+        await pilot.press("D", "D")  # the second D confirms
         assert text(app, "#correct-cramps") == "Cramps: not logged"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
