@@ -135,7 +135,7 @@ class CoachApp(App[None]):
         self._config_watch: ConfigWatcher | None = None
         self._tied: list[tuple[str, str, object]] = []
         """Toasts to take back (title, message, what they belong to): a reminder's once its
-        step is marked, ("step", id); a screen's once it is left, the screen itself."""
+        step is marked, "step:<id>"; a screen's once it is left, the screen itself."""
         self._said: set[str] = set()
         """Background notices (Say) already shown: each is said once."""
         self._held: list[str] = []
@@ -545,7 +545,7 @@ class CoachApp(App[None]):
         title, body = words
         hint = "\n(z: snooze)" if self.reminders is not None else ""
         self.notify(f"{body}{hint}", title=title, timeout=30)
-        self._tied.append((title, f"{body}{hint}", ("step", step_id)))
+        self._tied.append((title, f"{body}{hint}", f"step:{step_id}"))
 
     def post_step_due(
         self,
@@ -654,7 +654,7 @@ class CoachApp(App[None]):
 
     def _step_marked(self, step_id: str) -> None:
         """A step is recorded done or skipped: its reminder's toast has had its say."""
-        mine = [item for item in self._tied if item[2] == ("step", step_id)]
+        mine = [item for item in self._tied if item[2] == f"step:{step_id}"]
         if mine:
             self._withdraw(mine)
 
