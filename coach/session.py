@@ -14,10 +14,11 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock, SystemClock
+from coach.diary.episodes import UNKNOWN_EVENT
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
 from coach.planner import MAX_PAUSE_NIGHTS, Plan, current_night, last_slept_night, plan_night
@@ -36,6 +37,7 @@ from coach.records.store import (
     Tombstone,
     decode,
     open_store,
+    order_key,
     stamp_of,
 )
 from coach.settings.model import Settings, config_change, load_settings
@@ -60,6 +62,7 @@ __all__ = [
     "MUSCLES",
     "CrampLog",
     "Event",
+    "FewerThanEpisodes",
     "FutureNight",
     "Leg",
     "Logged",
@@ -77,12 +80,23 @@ _Change = tuple[tuple[int, int, str, str], str, dict[str, Any]]
 PAUSE = "pause"
 FIRST_USE_KEY = "diary.first-use"
 """State key: when coach was first used in this data folder (ISO time with zone)."""
-UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE})
+UNKNOWN = UNKNOWN_EVENT
+"""The check-in's "don't remember" for a night's cramps (coach.diary.checkin)."""
+UNDOABLE_EVENTS = frozenset({EPISODE, PAUSE, UNKNOWN})
 """Events a user makes (a cramp, a paused night); reminders' own log is not undone."""
+
+
+FAR_BEFORE_FIRST = timedelta(days=60)
+"""A night this far before the first record is asked about before it is recorded (a
+typed year, say): History would otherwise start there, with every night since missed."""
 
 
 class FutureNight(CoachError):
     """A night after tonight: nothing can have happened on it yet."""
+
+
+class FewerThanEpisodes(CoachError):
+    """A morning count below the cramps logged during that night: said, not saved."""
 
 
 class Logged(NamedTuple):
@@ -237,6 +251,24 @@ class Session:
             )
         return night
 
+    def far_night(self, night: date) -> str | None:
+        """Why a night looks like a slip (more than FAR_BEFORE_FIRST before the first record,
+        or more than a year ago), in words; None when it does not."""
+        tonight = self.tonight()
+        if night < tonight - timedelta(days=365):
+            years = (tonight - night).days // 365
+            return (
+                f"the night of {night:%a %d %b %Y} is {years} year{'s' if years != 1 else ''} ago"
+            )
+        first = self.store.first_night()
+        if first is not None and night < first - FAR_BEFORE_FIRST:
+            days = (first - night).days
+            return (
+                f"the night of {night:%a %d %b %Y} is {days} days before your first record "
+                f"({first:%a %d %b %Y})"
+            )
+        return None
+
     def _first_use_recorded(self) -> datetime | None:
         value = self.store.get_state(FIRST_USE_KEY)
         try:
@@ -349,8 +381,14 @@ class Session:
         muscle: str | None = None,
     ) -> Logged:
         """Log a night's cramps, replacing its log if it has one. `notes` None keeps the
-        note of the log it replaces; "" clears it."""
+        note of the log it replaces; "" clears it.
+
+        A count below the cramps logged at night that night is refused (FewerThanEpisodes,
+        saying what was logged): no view may show fewer cramps than the episodes."""
         self.check_night(night)
+        episodes = self.episodes(night)
+        if count < len(episodes):
+            raise FewerThanEpisodes(self._fewer_text(night, count, episodes))
         before = self.cramp_log(night)
         if notes is None:
             notes = before.notes if before is not None else ""
@@ -368,6 +406,53 @@ class Session:
         self._saved(night)
         return Logged(log=log, replaced=before)
 
+    def episodes(self, night: date) -> list[Event]:
+        """The cramps logged at night on `night` (one per episode, none cancelled), in the
+        order they began."""
+        from coach.diary.episodes import cramp_episodes, episode_time
+
+        return sorted(cramp_episodes(self.store.events(night, night, EPISODE)), key=episode_time)
+
+    def _fewer_text(self, night: date, count: int, episodes: Sequence[Event]) -> str:
+        from coach.diary.wording import episode_times
+
+        logged = len(episodes)
+        said = "no cramps" if count == 0 else f"{count} cramp{'s' if count != 1 else ''}"
+        return (
+            f"you logged {logged} cramp{'s' if logged != 1 else ''} during the night of "
+            f"{night_label(night)} (at {episode_times(episodes, self.settings.tz)}), so "
+            f"{said} cannot be right; give a count of {logged} or more, or take a "
+            "cramp back first (`coach undo`, `coach forget --cramps`)"
+        )
+
+    def dont_remember(self, night: date) -> Event:
+        """The check-in's "don't remember" for a night's cramps: not asked again, and the
+        night stays unknown (never "no cramps")."""
+        return self.add_event(night, UNKNOWN)
+
+    def log_episode(
+        self,
+        *,
+        minutes: float | None = None,
+        leg: Leg | None = None,
+        muscle: str | None = None,
+        severity: int | None = None,
+    ) -> Event:
+        """A cramp now (the night-time log), on the night it began in."""
+        if minutes is not None and not 0 <= minutes <= 24 * 60:
+            raise CoachError(f"minutes {minutes:g} is out of range; allowed: 0 to 1440")
+        if leg is not None and leg not in LEGS:
+            raise CoachError(f"leg {leg!r} is not allowed; use one of: {', '.join(LEGS)}")
+        data: dict[str, Any] = {
+            "started": self.clock.now().isoformat(),
+            "minutes": minutes,
+            "severity": severity,
+            "leg": leg,
+        }
+        if muscle is not None:
+            data["muscle"] = muscle
+        return self.add_event(self.tonight(), EPISODE, data)
+
     def add_event(self, night: date, kind: str, data: Mapping[str, Any] | None = None) -> Event:
         self.check_night(night)
         event = self.store.add_event(night, kind, data)
@@ -377,30 +462,77 @@ class Session:
     # --- taking back ----------------------------------------------------------------
 
     def undo(self) -> Tombstone | None:
-        """Take back the latest change still standing; None when there is nothing left."""
-        latest: _Change | None = None
-        for key, table, doc in self._changes():
-            if latest is None or key > latest[0]:
-                latest = (key, table, doc)
-        if latest is None:
-            return None
-        _, table, doc = latest
-        night = date.fromisoformat(doc["night"])
-        targets = [doc["id"]]
-        if table == "events" and doc["kind"] == EPISODE:
-            # An episode is written twice (as it starts, and when it eases): both go.
-            started = doc.get("data", {}).get("started")
-            targets = [
-                event.id
-                for event in self.store.events(night, night, EPISODE)
-                if event.data.get("started") == started
-            ]
-        span = doc.get("data", {}).get("span") if table == "events" else None
-        if doc.get("kind") == PAUSE and isinstance(span, str):
-            return self._undo_span(span, doc)
-        stone = self.store.take_back(night, "undo", targets, self._describe(table, doc))
+        """Take back the latest change still standing, whatever its kind (a step, a cramp
+        log, an episode, a pause, a forget, a redo), deciding and writing under one hold
+        of the lock, so two undos at once take back two changes. None when there is
+        nothing left."""
+        with self.store.locked():
+            latest: _Change | None = None
+            for change in self._changes():
+                if latest is None or change[0] > latest[0]:
+                    latest = change
+            for stone in self._standing_stones("forget", "redo"):
+                key = order_key(stone)
+                if latest is None or key > latest[0]:
+                    latest = (key, TOMBSTONES, _stone_doc(stone))
+            if latest is None:
+                return None
+            _, table, doc = latest
+            night = date.fromisoformat(doc["night"])
+            targets = [doc["id"]]
+            if table == "events" and doc["kind"] == EPISODE:
+                # An episode is written twice (as it starts, and when it eases): both go.
+                started = doc.get("data", {}).get("started")
+                targets = [
+                    event.id
+                    for event in self.store.events(night, night, EPISODE)
+                    if event.data.get("started") == started
+                ]
+            span = doc.get("data", {}).get("span") if table == "events" else None
+            if doc.get("kind") == PAUSE and isinstance(span, str):
+                return self._undo_span(span, doc)
+            if table == TOMBSTONES:
+                what = doc.get("what", "")
+                what = f"the redo of {what}" if doc["action"] == "redo" else f"forgetting {what}"
+            else:
+                what = self._describe(table, doc)
+            stone = self.store.take_back(night, "undo", targets, what)
         self._saved(night)
         return stone
+
+    def redo(self) -> Tombstone | None:
+        """Put back what the latest undo took, if nothing was changed since (other than
+        by undo and redo); None when there is nothing to redo. Redo again for the undo
+        before it."""
+        with self.store.locked():
+            undos = self._standing_stones("undo")
+            if not undos:
+                return None
+            last = undos[-1]
+            key = order_key(last)
+            newer = any(change[0] > key for change in self._changes()) or any(
+                order_key(stone) > key for stone in self._standing_stones("forget")
+            )
+            if newer:
+                return None
+            what = last.what.removeprefix("the redo of ")
+            # An undo of a pause for a while wrote one tombstone per month: one change.
+            group = [
+                stone
+                for stone in undos
+                if stone.what == last.what
+                and stone.origin == last.origin
+                and abs((stone.at - last.at).total_seconds()) < 5
+            ]
+            done = [self.store.take_back(s.night, "redo", [s.id], what) for s in group]
+        self._saved(last.night)
+        return done[-1]
+
+    def _standing_stones(self, *actions: str) -> list[Tombstone]:
+        """The tombstones of these actions that still stand, in write order."""
+        return [
+            stone for stone, stands in self.store.tombstones() if stands and stone.action in actions
+        ]
 
     def _undo_span(self, span: str, doc: Mapping[str, Any]) -> Tombstone:
         """Take back a pause for a while as one change: its nights' events, a tombstone in
@@ -430,7 +562,7 @@ class Session:
 
     def forget(self, night: date, *, step: str | None = None, cramps: bool = False) -> Tombstone:
         """Take back a night's records: one step's, its cramps (log and episodes), or all
-        of them. CoachError if there is nothing to forget."""
+        of them. CoachError if there is nothing to forget. `undo` brings them back."""
         self.check_night(night)
         targets: list[str] = []
         if step is not None or not cramps:
@@ -444,16 +576,20 @@ class Session:
             targets += [
                 event.id
                 for event in self.store.events(night, night)
-                if event.kind in UNDOABLE_EVENTS and (not cramps or event.kind == EPISODE)
+                if event.kind in UNDOABLE_EVENTS
+                and (not cramps or event.kind in (EPISODE, UNKNOWN))
             ]
         if step is not None:
             what = f"{self._title(step)} on the night of {night_label(night)}"
+            nothing = f"no record of {self._title(step)} on the night of {night_label(night)}"
         elif cramps:
             what = f"the cramp log and episodes of the night of {night_label(night)}"
+            nothing = f"no cramp log or episode on the night of {night_label(night)}"
         else:
             what = f"every record of the night of {night_label(night)}"
+            nothing = f"no record on the night of {night_label(night)}"
         if not targets:
-            raise CoachError(f"nothing to forget: no record of {what.split(' on the ')[0]}")
+            raise CoachError(f"nothing to forget: {nothing}")
         stone = self.store.take_back(night, "forget", targets, what)
         self._saved(night)
         return stone
@@ -495,6 +631,8 @@ class Session:
         if table == "cramps":
             log = decode(CrampLog, doc)
             return f"the cramp log of the {when} ({describe_cramps(log, full=False)})"
+        if doc["kind"] == UNKNOWN:
+            return f'"don\'t remember" for the cramps of the {when}'
         if doc["kind"] == EPISODE:
             minutes = doc["data"].get("minutes")
             length = f" ({clock_text(float(minutes) * 60)})" if minutes is not None else ""
@@ -515,6 +653,13 @@ class Session:
         from coach.safety.flags import urgent_unacknowledged
 
         return urgent_unacknowledged(self.store)
+
+    def reindex_flags(self) -> list[RaisedFlag]:
+        """After a merge or restore: the flags as the records now hold them, wherever they
+        were raised; returns the open urgent ones (the app opens on them)."""
+        from coach.safety.flags import reindex
+
+        return reindex(self.store, self.tonight())
 
     def raised_flags(self, start: date, end: date) -> list[RaisedFlag]:
         """The flags raised on nights start..end, acknowledged or not."""
@@ -738,13 +883,25 @@ class Session:
         return settings
 
 
-def describe_episodes(episodes: tuple[Event, ...] | list[Event]) -> list[str]:
-    """One line per cramp episode: 'Cramp episode, 1:30'."""
+def _stone_doc(stone: Tombstone) -> dict[str, Any]:
+    """What undo needs of a tombstone it takes back."""
+    return {
+        "night": stone.night.isoformat(),
+        "id": stone.id,
+        "action": stone.action,
+        "what": stone.what,
+    }
+
+
+def describe_episodes(episodes: Sequence[Event], tz: tzinfo) -> list[str]:
+    """One line per cramp logged at night, in the order they began: 'Cramp at 03:05, 1:30'."""
+    from coach.diary.episodes import episode_time
+
     lines = []
-    for episode in episodes:
+    for episode in sorted(episodes, key=episode_time):
         minutes = episode.data.get("minutes")
         length = f", {clock_text(float(minutes) * 60)}" if minutes is not None else ""
-        lines.append(f"Cramp episode{length}")
+        lines.append(f"Cramp at {episode_time(episode).astimezone(tz):%H:%M}{length}")
     return lines
 
 

@@ -286,18 +286,29 @@ class CoachApp(App[None]):
                 continue  # acknowledged meanwhile (another window, `coach flags --ack`)
 
     def _offer_checkin(self) -> None:
-        """On the first start of the day, ask about last night if it has no cramp log."""
-        from coach.diary.checkin import checkin_due, mark_asked
+        """On the first start of the day, ask about each night of the past week not logged
+        (oldest first, one key each), then last night if it has no cramp log."""
+        from coach.diary.checkin import mark_asked, morning_round
 
         try:
-            night = checkin_due(self.session)
-            first = self.session.first_night()
-            if night is None or first is None or first > night:
+            asked = morning_round(self.session)
+            if asked is None:
                 return  # nothing to ask, or a brand-new diary with no night behind it
             mark_asked(self.session)
         except CoachError:
             return  # the timeline shows the storage problem
-        self.action_checkin(night)
+        night = asked.night
+        if not asked.gaps:
+            if night is not None:
+                self.action_checkin(night)
+            return
+        from screens.gaps import GapScreen
+
+        def then(_: object) -> None:
+            if night is not None and self.session.cramp_log(night) is None:
+                self.action_checkin(night)
+
+        self.push_screen(GapScreen(asked.gaps), then)
 
     def _after_setup(self, saved: bool | None) -> None:
         if saved:
@@ -428,6 +439,19 @@ class CoachApp(App[None]):
             self.notify("Nothing to undo.")
         else:
             self.notify(f"Undone: {stone.what}.", title="Undo")
+        return stone
+
+    def redo(self) -> Tombstone | None:
+        """Put back what the latest undo took and say what (or that there is nothing)."""
+        try:
+            stone = self.session.redo()
+        except CoachError as exc:
+            self.notify(f"Could not redo: {exc}", title="Could not save", severity="error")
+            return None
+        if stone is None:
+            self.notify("Nothing to redo.")
+        else:
+            self.notify(f"Redone: {stone.what}.", title="Redo")
         return stone
 
     def apply_settings(self, changes: list[tuple[str, str | None]]) -> str | None:

@@ -15,11 +15,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
+from coach.diary.checkin import Prefill, prefill
 from coach.diary.wording import duration_text, night_label
 from coach.errors import CoachError
 from coach.safety.rules import questions_due, record_answers
-from coach.session import BANDS, LEGS, MUSCLES, CrampLog
-from screens.base import CoachModal, NumberInput, services
+from coach.session import BANDS, LEGS, MUSCLES, CrampLog, FewerThanEpisodes
+from screens.base import CoachFooter, CoachModal, NumberInput, services
 from screens.choice import Choice
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         self._night = night
         self.existing: CrampLog | None = None
         """The night's log when the form opened: what saving replaces."""
+        self.opened = Prefill(log=None, episodes=())
+        """What the form opened with: the night's log and its cramps logged at night."""
         self.ask_questions = False
         """Whether the weekly safety questions are on the form (at most once a week)."""
 
@@ -74,13 +77,18 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         if self._night is None:
             self._night = diary.last_slept()
         try:
-            self.existing = diary.cramp_log(self.night)
+            self.opened = prefill(diary, self.night)
+            self.existing = self.opened.log
             self.ask_questions = questions_due(diary, _today(diary))
         except CoachError:
             self.existing = None  # the save will say what is wrong with the store
         log = self.existing
+        at_night = self.opened.words(diary.settings.tz)
         with Vertical(id="dialog"):
-            if log is None:
+            if log is None and at_night:
+                yield Static(f"How was the night of {night_label(self.night)}?", id="title")
+                hint = f"{at_night} Add what you remember and save (ctrl+s)."
+            elif log is None:
                 yield Static(f"How was the night of {night_label(self.night)}?", id="title")
                 hint = "No cramps? Press [b]n[/b]. Otherwise fill in what you remember."
             else:
@@ -90,7 +98,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             with VerticalScroll(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("How many cramps", classes="label")
-                    yield _number("count", log.cramps if log else None, "e.g. 2")
+                    yield _number("count", self.opened.cramps, "e.g. 2")
                 with Horizontal(classes="row"):
                     yield Label("Worst pain, 0-10", classes="label")
                     yield _number("pain", log.severity if log else None, "0 none - 10 worst")
@@ -134,6 +142,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                 yield Button("No cramps (n)", id="none", variant="success", compact=True)
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Later (esc)", id="later", compact=True)
+        yield CoachFooter()  # its own keys, not Tonight's under it
 
     def on_mount(self) -> None:
         self.query_one("#count", Input).focus()
@@ -188,6 +197,9 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             log = services(self).session.log_cramps(
                 self.night, 0, notes=note, disturbance=disturbance
             )
+        except FewerThanEpisodes:
+            self._say_episodes(0)
+            return
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
@@ -207,10 +219,24 @@ class CheckinScreen(CoachModal[CrampLog | None]):
         diary = services(self).session
         record_answers(diary, self.night, _today(diary), walking_pain=walking, elsewhere=elsewhere)
 
+    def _say_episodes(self, count: int) -> None:
+        """A count below the cramps logged at night: say what was logged, and ask."""
+        episodes = services(self).session.episodes(self.night)
+        n = len(episodes)
+        said = "no cramps" if count == 0 else f"only {count}"
+        tz = services(self).settings.tz
+        self.query_one("#error", Static).update(
+            f"{Prefill(log=None, episodes=tuple(episodes)).words(tz)} Not saved as {said}: "
+            f"enter {n} or more and save, or take a cramp back (u on Tonight)."
+        )
+
     def action_save(self) -> None:
         try:
             log = self._record()
             self._record_answers()
+        except FewerThanEpisodes:
+            self._say_episodes(self._number("count", "The number of cramps", 0, 50) or 0)
+            return
         except CoachError as exc:
             self.query_one("#error", Static).update(str(exc))
             return

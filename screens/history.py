@@ -29,7 +29,7 @@ from coach.diary.nights import (
     Diary,
 )
 from coach.diary.trends import MIN_RATE_NIGHTS
-from coach.diary.wording import describe_cramps, pause_text
+from coach.diary.wording import describe_night, pause_text
 from coach.errors import CoachError
 from coach.experiment.protocol import assignment
 from coach.records.order import is_foreign
@@ -83,6 +83,14 @@ class HistoryScreen(Screen[None]):
             id="history.undo",
             show=False,
             tooltip="Take back the latest change (a step, a cramp log, a cramp)",
+        ),
+        Binding(
+            "U",
+            "redo",
+            "Redo",
+            id="history.redo",
+            show=False,
+            tooltip="Put back what undo took",
         ),
         Binding("escape", "close", "Back", id="history.back", tooltip="Leave the history"),
     ]
@@ -215,14 +223,20 @@ class HistoryScreen(Screen[None]):
             Text(f"Cramps per week, last {CHART_WEEKS} weeks", style="bold")
         )
         last = weeks[-1] if weeks else None
+        # On a Monday morning the last night slept is Sunday's, of last week: say which
+        # week the figures are of rather than "this week".
+        app = services(self)
+        today = app.clock.now().astimezone(app.settings.tz).date()
+        current = last is not None and last.start <= today <= last.end
+        which = "This week so far" if current or last is None else f"Week of {last.start:%a %d %b}"
         if last is None or last.nights_logged == 0:
-            figures = "This week: nothing logged yet."
+            figures = f"{'This week' if current or last is None else which}: nothing logged yet."
         else:
             # The counts first: a rate from one or two logged nights is a guess, and says so.
             severity = last.mean_severity
             rated = last.nights_logged >= MIN_RATE_NIGHTS and last.nights_logged < 7
             figures = (
-                f"This week so far: {_count(last.cramps, 'cramp')} on "
+                f"{which}: {_count(last.cramps, 'cramp')} on "
                 f"{_count(last.nights_logged, 'logged night')}"
                 + (f"; at that rate {_rate(last)}" if rated else "")
                 + (f", worst pain {severity:.1f}/10 on average" if severity is not None else "")
@@ -282,8 +296,8 @@ class HistoryScreen(Screen[None]):
                 mark = OUTCOME_MARKS.get(outcome, " ")
                 style = "green" if outcome == "done" else "dim"
                 text.append(f" {mark} {titles.get(step, step)}\n", style=style)
-            text.append(f"Cramps: {describe_cramps(facts.cramps)}")
-            for line in describe_episodes(facts.episodes):
+            text.append(f"Cramps: {describe_night(facts, services(self).settings.tz)}")
+            for line in describe_episodes(facts.episodes, services(self).settings.tz):
                 text.append("\n" + line)
             if facts.cramps is not None and facts.cramps.notes:
                 where = (
@@ -348,6 +362,11 @@ class HistoryScreen(Screen[None]):
 
     def action_undo(self) -> None:
         stone = services(self).undo()
+        if stone is not None:
+            self._reload(stone.night)
+
+    def action_redo(self) -> None:
+        stone = services(self).redo()
         if stone is not None:
             self._reload(stone.night)
 

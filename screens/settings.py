@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from coach.errors import CoachError
-from coach.settings.model import VARIANTS, Settings, format_value
+from coach.settings.model import VARIANTS, Settings, bedtime_question, format_value
 from screens.base import CoachFooter, services
 from screens.text import NOT_MEDICAL_ADVICE
 
@@ -159,6 +159,8 @@ class SettingsScreen(Screen[bool]):
     def __init__(self, *, first_run: bool = False) -> None:
         super().__init__()
         self.first_run = first_run
+        self._confirmed_bedtime: str | None = None
+        """A morning bedtime asked about once: saving it again keeps it."""
 
     def compose(self) -> ComposeResult:
         settings = services(self).settings
@@ -365,6 +367,14 @@ class SettingsScreen(Screen[bool]):
             ):
                 if key not in dict(changes):
                     changes.append((key, value))
+        for key, changed in changes:
+            if key == "bedtime" or key.startswith("bedtime_by_weekday."):
+                question = bedtime_question(changed or "")
+                if question is not None and changed != self._confirmed_bedtime:
+                    # Asked once; saving again with the same time confirms it.
+                    self._confirmed_bedtime = changed
+                    self._show_error(f"{question} Save again to keep {changed}.")
+                    return
         error = app.apply_settings(changes)
         if error is not None:
             self._show_error(error)

@@ -6,13 +6,13 @@ Plain functions over the core's plan and records, so they are tested without a t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal, NamedTuple
 
-from coach.diary.wording import describe_cramps
+from coach.diary.wording import describe_logged
 from coach.planner import Plan, PlannedStep
 from coach.reminders.rules import DUE_WINDOW, overtaken
-from coach.session import CrampLog, StepRecord
+from coach.session import CrampLog, Event, StepRecord
 from routines import StepDef
 
 StepState = Literal["upcoming", "due", "late", "done", "skipped", "missed"]
@@ -145,8 +145,12 @@ def cutoff_line(row: StepRow, now: datetime) -> str | None:
     return f"Cutoff was at {at:%H:%M}, {span(now - at)} ago"
 
 
-def last_night_line(log: CrampLog | None) -> str:
-    """One line about the night before, plainly: not logged, no cramps, or what was."""
-    if log is None:
+def last_night_line(
+    log: CrampLog | None, episodes: Sequence[Event] = (), tz: tzinfo | None = None
+) -> str:
+    """One line about the night before, plainly: not logged, no cramps, or what was,
+    the cramps logged during it included (`tz`: the zone their times are shown in)."""
+    if log is None and not episodes:
         return "Last night: not logged (press m to log it)."
-    return f"Last night: {describe_cramps(log, full=False)} (m to edit)."
+    words = describe_logged(log, episodes, tz or UTC, full=False)
+    return f"Last night: {words} ({'m to edit' if log is not None else 'press m to log it'})."

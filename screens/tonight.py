@@ -83,6 +83,14 @@ class TonightScreen(Screen[None]):
             show=False,
             tooltip="Take back the latest change (a step, a cramp log, a cramp)",
         ),
+        Binding(
+            "U",
+            "redo",
+            "Redo",
+            id="redo",
+            show=False,
+            tooltip="Put back what undo took",
+        ),
         # Named where they apply (a reminder's toast, the last-night line), not in the footer.
         Binding("z", "app.snooze", "Snooze", id="snooze", show=False),
         Binding("m", "app.checkin", "Log cramps", id="checkin", show=False),
@@ -180,6 +188,7 @@ class TonightScreen(Screen[None]):
         try:
             outcomes = session.outcomes(night, night)
             last = session.cramp_log(slept)
+            episodes = session.episodes(slept)
             paused_until = session.paused_until(night)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
@@ -196,7 +205,7 @@ class TonightScreen(Screen[None]):
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
             "start-hint": _paused_line(paused_until)
             or (START_HINT if steps_ahead(self.rows) else ""),
-            "last-night": last_night_line(last),
+            "last-night": last_night_line(last, episodes, settings.tz),
         }
 
     def refresh_view(self) -> None:
@@ -344,6 +353,10 @@ class TonightScreen(Screen[None]):
 
     def action_undo(self) -> None:
         services(self).undo()
+        self.refresh_view()
+
+    def action_redo(self) -> None:
+        services(self).redo()
         self.refresh_view()
 
     def action_skip(self) -> None:

@@ -101,9 +101,25 @@ def night_arg(text: str) -> str:
     return value.isoformat()
 
 
-def resolve_night(text: str | None, ctx: Session) -> date:
-    """The night given with --night (words resolved, a future night refused), or tonight."""
-    return ctx.tonight() if text is None else ctx.parse_night(text)
+def resolve_night(text: str | None, ctx: Session, *, yes: bool = True) -> date:
+    """The night given with --night (words resolved, a future night refused), or tonight.
+    Unless `yes`, a night that looks like a slip (`Session.far_night`) is refused, saying
+    why and that --yes records it."""
+    night = ctx.tonight() if text is None else ctx.parse_night(text)
+    why = None if yes else ctx.far_night(night)
+    if why is not None:
+        raise CoachError(f"{why}; if that is right, add --yes (nothing was recorded)")
+    return night
+
+
+def add_yes(parser: argparse.ArgumentParser) -> None:
+    """`--yes`: record a night that looks like a slip (long ago, or long before the first
+    record)."""
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="record it even if the night is over a year ago or 60 days before your first record",
+    )
 
 
 def check_step(step: str, ctx: Session) -> None:

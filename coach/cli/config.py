@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from coach.settings.model import config_get, config_set, config_unset, known_keys
+from coach.errors import CoachError
+from coach.settings.model import (
+    bedtime_question,
+    config_get,
+    config_set,
+    config_unset,
+    known_keys,
+)
 
 if TYPE_CHECKING:
     from coach.cli.args import NoOptions, Subparsers
@@ -20,6 +27,8 @@ class SetOptions(NamedTuple):
     key: str
     value: str
     """As typed; the settings check it like the file's own value."""
+    yes: bool = False
+    """--yes: a bedtime in the morning is meant."""
 
 
 def run_get(options: KeyOptions, ctx: Session) -> int:
@@ -29,6 +38,10 @@ def run_get(options: KeyOptions, ctx: Session) -> int:
 
 def run_set(options: SetOptions, ctx: Session) -> int:
     path = ctx.paths.config_file
+    if options.key == "bedtime" or options.key.startswith("bedtime_by_weekday."):
+        question = bedtime_question(options.value)
+        if question is not None and not options.yes:
+            raise CoachError(f"{question} Nothing was changed; add --yes if you do go to bed then")
     config_set(path, options.key, options.value)
     print(f"{options.key} = {config_get(ctx.reload_settings(), options.key, path)}")
     return 0
@@ -69,6 +82,12 @@ def register(sub: Subparsers) -> None:
     )
     put.add_argument("key", metavar="KEY")
     put.add_argument("value", metavar="VALUE")
+    put.add_argument(
+        "--yes",
+        action="store_true",
+        help="set a bedtime in the morning (05:00-11:59) without being asked if you meant "
+        "the evening",
+    )
     unset = command(
         actions, run_unset, KeyOptions, "unset", help="remove KEY so its default applies"
     )

@@ -3,11 +3,12 @@ from another copy of the data."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from coach.errors import UsageError
+from coach.errors import CoachError, UsageError
 
 if TYPE_CHECKING:
     from coach.cli.args import Subparsers
@@ -20,6 +21,8 @@ class RestoreOptions(NamedTuple):
     list: bool
     merge: bool
     """Add the backup's records instead of putting the database back as it was."""
+    yes: bool = False
+    """Restore without asking, though records written since the backup would go."""
 
 
 class MergeOptions(NamedTuple):
@@ -46,7 +49,22 @@ def run_restore(options: RestoreOptions, ctx: Session) -> int:
                     f"({held.first} to {held.last})"
                 )
         return 0
+    preview = backups.preview(options.name, ctx.store, merge=options.merge)
+    if preview.removes or preview.adds:
+        print(f"Restoring {preview.source.name} {preview.words(ctx.settings.tz)}.")
+    if preview.removes and not options.yes and not _confirmed():
+        raise CoachError(
+            f"nothing was restored: it would remove {preview.removes} record"
+            f"{'s' if preview.removes != 1 else ''} written since the backup; "
+            + (
+                "add --yes to restore anyway, or --merge to keep them"
+                if not sys.stdin.isatty()
+                else "--merge adds the backup's records and keeps them"
+            )
+        )
     done = backups.restore(options.name, ctx.store, merge=options.merge)
+    if done.changed:
+        ctx.reindex_flags()
     if not done.changed:
         print(f"Nothing changed: the database already holds what {done.source.name} holds.")
     elif options.merge:
@@ -63,6 +81,17 @@ def run_restore(options: RestoreOptions, ctx: Session) -> int:
     return 0
 
 
+def _confirmed() -> bool:
+    """Asked on a terminal: restore anyway? (Never asked off a terminal: --yes instead.)"""
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input("Restore anyway? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def run_merge(options: MergeOptions, ctx: Session) -> int:
     other = Path(options.folder).expanduser()
     db_dir = other / "db" if (other / "db").is_dir() else other
@@ -70,6 +99,8 @@ def run_merge(options: MergeOptions, ctx: Session) -> int:
         raise UsageError("that is this copy's own data folder; name the other copy")
     added = ctx.store.merge_from(db_dir)
     print(f"Merged {added} record{'s' if added != 1 else ''} from {db_dir}.")
+    if added:
+        ctx.reindex_flags()
     said = _merge_plan(ctx, db_dir)
     if said:
         print(said)
@@ -120,8 +151,9 @@ def register(sub: Subparsers) -> None:
         "restore",
         help="restore the database from a daily backup",
         description="Put the database back exactly as it was in a daily backup (or, with "
-        "--merge, add the backup's records to it). The last 7 days are kept; the state "
-        "before a restore is kept too.",
+        "--merge, add the backup's records to it). It first says how many records it "
+        "removes and adds, and asks before removing any (--yes off a terminal). The last "
+        "7 days are kept; the state before a restore is kept too.",
     )
     p.add_argument(
         "name",
@@ -136,6 +168,12 @@ def register(sub: Subparsers) -> None:
         "--merge",
         action="store_true",
         help="add the backup's records to the database instead (keeps everything written since)",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="restore without asking, though records written since the backup go "
+        "(needed when not on a terminal)",
     )
 
     p = command(

@@ -1,4 +1,5 @@
-"""`coach undo` and `coach forget`: taking records back, registered by `register`.
+"""`coach undo`, `coach redo` and `coach forget`: taking records back (and putting back
+what undo took), registered by `register`.
 
 Both write a tombstone (a new record naming what it takes back), so history, statistics,
 the report and red flags read as if those records had never been written, and two copies
@@ -34,6 +35,15 @@ def run_undo(options: NoOptions, ctx: Session) -> int:
     return 0
 
 
+def run_redo(options: NoOptions, ctx: Session) -> int:
+    stone = ctx.redo()
+    if stone is None:
+        print("Nothing to redo.")
+        return 0
+    print(f"Redone: {stone.what}.")
+    return 0
+
+
 def run_forget(options: ForgetOptions, ctx: Session) -> int:
     diary = ctx
     if options.step is not None and options.cramps:
@@ -46,7 +56,7 @@ def run_forget(options: ForgetOptions, ctx: Session) -> int:
     count = len(stone.targets)
     print(
         f"Forgot {stone.what} ({count} record{'s' if count != 1 else ''}). "
-        "`coach undo` does not bring it back; record it again if you need to."
+        "`coach undo` brings it back."
     )
     return 0
 
@@ -61,9 +71,20 @@ def register(sub: Subparsers) -> None:
         NoOptions,
         "undo",
         help="take back the latest change",
-        description="Take back the latest change made in this data folder (a step, a cramp "
-        "log, a cramp episode, a paused night) and say what it was. Run it again to take "
-        "back the one before.",
+        description="Take back the latest change made in this data folder, whatever the "
+        "wall clock or month (a step, a cramp log, a cramp episode, a paused night, a "
+        "forget, a redo), and say what it was. Run it again to take back the one before; "
+        "`coach redo` puts back what it took.",
+    )
+
+    p = command(
+        sub,
+        run_redo,
+        NoOptions,
+        "redo",
+        help="put back what undo took",
+        description="Put back what the latest `coach undo` took back, if nothing was changed "
+        "since. Run it again for the undo before it.",
     )
 
     p = command(

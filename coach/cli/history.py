@@ -35,14 +35,14 @@ def run(options: HistoryOptions, ctx: Session) -> int:
     if options.format == "json":
         print(json.dumps([night_json(facts) for facts in nights], indent=2))
     elif options.format == "csv":
-        sys.stdout.write(to_csv(nights))
+        sys.stdout.write(to_csv(nights, ctx.settings.tz))
     elif not nights:
         print("Nothing recorded yet.")
     elif options.plain:
         titles = {step.id: step.title for step in ctx.settings.routine.steps}
-        print(to_lines(nights, titles))
+        print(to_lines(nights, ctx.settings.tz, titles))
     else:
-        print(to_table(nights))
+        print(to_table(nights, ctx.settings.tz))
     if options.format == "table":
         from coach.diary.wording import pause_text
 

@@ -20,12 +20,15 @@ class DoneOptions(NamedTuple):
     step: str
     night: str | None
     """YYYY-MM-DD, 'tonight' or 'yesterday' as typed; None: tonight."""
+    yes: bool = False
+    """--yes: a night that looks like a slip is meant."""
 
 
 class SkipOptions(NamedTuple):
     step: str
     reason: str | None
     night: str | None
+    yes: bool = False
 
 
 class CrampOptions(NamedTuple):
@@ -43,6 +46,9 @@ class CrampOptions(NamedTuple):
     """None: the last night whose bedtime has passed."""
     signs: list[str] | None = None
     """--sign, repeatable: the urgent signs the user has (ids of SIGN_CHOICES)."""
+    now: bool = False
+    """--now: a cramp episode now (the night-time log), not the morning log."""
+    yes: bool = False
 
 
 SIGN_CHOICES = (
@@ -65,7 +71,7 @@ def _announce_flags(ctx: Session, night: date) -> None:
 
 def run_done(options: DoneOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
-    night = resolve_night(options.night, ctx)
+    night = resolve_night(options.night, ctx, yes=options.yes)
     ctx.record_step(night, options.step, "done")
     title = ctx.settings.routine.step(options.step).title
     print(f"Recorded: {title} done, night of {night:%a %d %b %Y}.")
@@ -75,7 +81,7 @@ def run_done(options: DoneOptions, ctx: Session) -> int:
 
 def run_skip(options: SkipOptions, ctx: Session) -> int:
     check_step(options.step, ctx)
-    night = resolve_night(options.night, ctx)
+    night = resolve_night(options.night, ctx, yes=options.yes)
     ctx.record_step(night, options.step, "skipped", reason=options.reason)
     title = ctx.settings.routine.step(options.step).title
     why = f" ({options.reason})" if options.reason else ""
@@ -84,9 +90,56 @@ def run_skip(options: SkipOptions, ctx: Session) -> int:
     return 0
 
 
+def _run_episode(options: CrampOptions, ctx: Session) -> int:
+    """`coach cramp --now`: one cramp, now, on the night it began in."""
+    from coach.diary.wording import episode_times
+
+    given = {
+        "--count": options.cramps,
+        "--none": options.none or None,
+        "--night": options.night,
+        "--disturbance": options.disturbance,
+        "--note": options.note,
+    }
+    extra = [name for name, value in given.items() if value is not None]
+    if extra:
+        raise UsageError(
+            f"--now logs one cramp now and takes only --minutes, --leg, --muscle, --severity "
+            f"and --sign, not {', '.join(extra)}"
+        )
+    episode = ctx.log_episode(
+        minutes=options.minutes, leg=options.leg, muscle=options.muscle, severity=options.severity
+    )
+    details = [
+        f"{options.minutes:g} min" if options.minutes is not None else None,
+        f"worst {options.severity}/10" if options.severity is not None else None,
+        {"both": "both legs"}.get(options.leg or "", f"{options.leg} leg" if options.leg else None),
+        options.muscle,
+    ]
+    said = ", ".join(d for d in details if d)
+    tz = ctx.settings.tz
+    print(
+        f"Recorded: a cramp at {episode_times([episode], tz)}"
+        + (f" ({said})" if said else "")
+        + f", night of {episode.night:%a %d %b %Y}."
+    )
+    count = len(ctx.episodes(episode.night))
+    if count > 1:
+        print(f"That night has {count} cramps logged so far.")
+    print("The morning check-in (or `coach cramp --count N`) counts this one.")
+    if options.signs:
+        from coach.safety.rules import record_signs
+
+        print(f"Urgent signs: {record_signs(ctx, episode.night, options.signs)}.")
+    _announce_flags(ctx, episode.night)
+    return 0
+
+
 def run_cramp(options: CrampOptions, ctx: Session) -> int:
     from coach.diary.wording import describe_cramps
 
+    if options.now:
+        return _run_episode(options, ctx)
     if options.none:
         if options.cramps is not None:
             raise UsageError("give either --count N or --none, not both")
@@ -99,7 +152,11 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
         raise UsageError("say how many cramps with --count N, or --none for a night without")
     else:
         count = options.cramps
-    night = ctx.last_slept() if options.night is None else ctx.parse_night(options.night)
+    night = (
+        ctx.last_slept()
+        if options.night is None
+        else resolve_night(options.night, ctx, yes=options.yes)
+    )
     logged = ctx.log_cramps(
         night,
         count,
@@ -151,7 +208,7 @@ def _take_experiment_look(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, command, int_range, minutes, night_arg
+    from coach.cli.args import NIGHT_METAVAR, add_yes, command, int_range, minutes, night_arg
     from coach.records.schema import LEGS
     from coach.records.store import MUSCLES
 
@@ -175,6 +232,7 @@ def register(sub: Subparsers) -> None:
         if name == "skip":
             p.add_argument("--reason", metavar="TEXT", help="why, for your own record")
         p.add_argument("--night", type=night_arg, metavar=NIGHT_METAVAR, help="default: tonight")
+        add_yes(p)
 
     p = command(
         sub,
@@ -182,8 +240,14 @@ def register(sub: Subparsers) -> None:
         CrampOptions,
         "cramp",
         help="log last night's cramps",
-        description="Log a night's cramps (the morning log). Example: "
-        "coach cramp --count 2 --severity 6 --minutes 3 --leg left",
+        description="Log a night's cramps (the morning log), or with --now one cramp as it "
+        "happens. Examples: coach cramp --count 2 --severity 6 --minutes 3 --leg left; "
+        "coach cramp --now --minutes 2 --leg left --muscle calf",
+    )
+    p.add_argument(
+        "--now",
+        action="store_true",
+        help="a cramp now, logged at night (the morning log counts it)",
     )
     p.add_argument(
         "--count",
@@ -226,3 +290,4 @@ def register(sub: Subparsers) -> None:
         help="default: the last night whose bedtime has passed; a night already logged "
         "is replaced (its note kept unless --note is given)",
     )
+    add_yes(p)

@@ -6,45 +6,82 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from datetime import tzinfo
 from typing import Any
 
+from coach.diary.episodes import episode_minutes, episode_time
 from coach.diary.nights import NightFacts
-from coach.diary.wording import describe_cramps
-from coach.records.store import CrampLog
+from coach.diary.wording import describe_night, episode_times
+from coach.records.store import CrampLog, Event
+
+
+def episode_json(episode: Event) -> dict[str, Any]:
+    """One cramp logged at night: when it began, how long, which leg and muscle."""
+    leg, muscle = episode.data.get("leg"), episode.data.get("muscle")
+    return {
+        "at": episode_time(episode).isoformat(),
+        "minutes": episode_minutes(episode),
+        "leg": leg if isinstance(leg, str) else None,
+        "muscle": muscle if isinstance(muscle, str) else None,
+    }
 
 
 def night_json(facts: NightFacts) -> dict[str, Any]:
-    """One night for `coach history --format json`."""
+    """One night for `coach history --format json`. "cramps" is null only for a night with
+    neither a morning log nor a cramp logged at night; its count is the night's count
+    (never fewer than its episodes)."""
     cramps = None
-    if facts.cramps is not None:
-        log = facts.cramps
+    log = facts.cramps
+    if facts.logged:
         cramps = {
-            "count": log.cramps,
-            "severity": log.severity,
-            "minutes": log.minutes,
-            "band": log.band,
-            "leg": log.leg,
-            "disturbance": log.disturbance,
-            "notes": log.notes,
+            "count": facts.cramp_count,
+            "severity": None if log is None else log.severity,
+            "minutes": None if log is None else log.minutes,
+            "band": None if log is None else log.band,
+            "leg": None if log is None else log.leg,
+            "muscle": None if log is None else log.muscle,
+            "disturbance": None if log is None else log.disturbance,
+            "notes": "" if log is None else log.notes,
+            "morning_log": log is not None,
         }
     return {
         "night": facts.night.isoformat(),
         "steps": dict(facts.steps),
         "cramps": cramps,
+        "unknown": None
+        if facts.logged
+        else ("not remembered" if facts.forgotten else "not logged"),
+        "episodes": [episode_json(e) for e in sorted(facts.episodes, key=episode_time)],
         "paused": facts.paused,
     }
 
 
-def _cramp_cells(log: CrampLog | None) -> list[str]:
+def _cramp_cells(facts: NightFacts, tz: tzinfo) -> list[str]:
+    log: CrampLog | None = facts.cramps
+    count = facts.cramp_count
+    times = episode_times(facts.episodes, tz) if facts.episodes else ""
     if log is None:
-        return ["", "", "", "", "", ""]
+        return [
+            "" if count is None else str(count),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            str(len(facts.episodes)) if facts.episodes else "",
+            times,
+        ]
     return [
-        str(log.cramps),
+        str(count),
         "" if log.severity is None else str(log.severity),
         "" if log.minutes is None else f"{log.minutes:g}",
         log.band or "",
         log.leg or "",
+        log.muscle or "",
         "" if log.disturbance is None else str(log.disturbance),
+        str(len(facts.episodes)) if facts.episodes else "",
+        times,
     ]
 
 
@@ -67,19 +104,32 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(nights: Sequence[NightFacts]) -> str:
+CRAMP_COLUMNS = (
+    "cramps",
+    "severity",
+    "minutes",
+    "band",
+    "leg",
+    "muscle",
+    "disturbance",
+    "episodes",
+    "episode_times",
+    "notes",
+)
+"""The CSV's columns after the steps: "cramps" is the night's count (never fewer than
+"episodes", the cramps logged at night; empty for a night not logged)."""
+
+
+def to_csv(nights: Sequence[NightFacts], tz: tzinfo) -> str:
     columns = step_columns(nights)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [csv_cell(c) for c in ("night", *columns)]
-        + ["cramps", "severity", "minutes", "band", "leg", "disturbance", "notes"]
-    )
+    writer.writerow([csv_cell(c) for c in ("night", *columns)] + list(CRAMP_COLUMNS))
     for facts in nights:
         row = [
             facts.night.isoformat(),
             *(facts.steps.get(step_id, "") for step_id in columns),
-            *_cramp_cells(facts.cramps),
+            *_cramp_cells(facts, tz),
             facts.cramps.notes if facts.cramps else "",
         ]
         writer.writerow([csv_cell(str(cell)) for cell in row])
@@ -89,7 +139,9 @@ def to_csv(nights: Sequence[NightFacts]) -> str:
 MARKS = {"done": "✓", "skipped": "-", "missed": "✗", "pending": "·", "": " "}
 
 
-def to_lines(nights: Sequence[NightFacts], titles: Mapping[str, str] | None = None) -> str:
+def to_lines(
+    nights: Sequence[NightFacts], tz: tzinfo, titles: Mapping[str, str] | None = None
+) -> str:
     """The same nights as `to_table`, for a screen reader: one line of words per night,
     each step by its title ("Last meal missed") where `titles` has it, else by its id."""
     names = titles or {}
@@ -102,22 +154,28 @@ def to_lines(nights: Sequence[NightFacts], titles: Mapping[str, str] | None = No
         paused = "; reminders paused" if facts.paused else ""
         lines.append(
             f"{facts.night:%A %d %B %Y}: {steps or 'no steps'}; "
-            f"cramps: {describe_cramps(facts.cramps)}{paused}."
+            f"cramps: {describe_night(facts, tz)}{paused}."
         )
     return "\n".join(lines)
 
 
-def to_table(nights: Sequence[NightFacts]) -> str:
-    """A plain-text table for the terminal: a mark per step, then the cramp log."""
+NIGHT_WIDTH = len("Wed 2026-12-02")
+
+
+def to_table(nights: Sequence[NightFacts], tz: tzinfo) -> str:
+    """A plain-text table for the terminal: a mark per step, then the night's cramps. Each
+    step's number sits above its marks."""
     columns = step_columns(nights)
     lines = [
-        # Each step's number over its marks: a night is "Sat 2026-11-21" (14 wide).
-        f"{'night':<14} " + " ".join(f"{i + 1:>2}" for i in range(len(columns))) + "  cramps",
+        # Each step's number over its marks: a night is "Sat 2026-11-21" (NIGHT_WIDTH).
+        f"{'night':<{NIGHT_WIDTH}} "
+        + " ".join(f"{i + 1:>2}" for i in range(len(columns)))
+        + "  cramps",
     ]
     for facts in nights:
         marks = " ".join(f"{MARKS[facts.steps.get(s, '')]:>2}" for s in columns)
         paused = "  (reminders paused)" if facts.paused else ""
-        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_cramps(facts.cramps)}{paused}")
+        lines.append(f"{facts.night:%a %Y-%m-%d} {marks}  {describe_night(facts, tz)}{paused}")
     legend = "  ".join(f"{i + 1}={step_id}" for i, step_id in enumerate(columns))
     lines.append("")
     lines.append(f"steps: {legend}")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from coach.diary.episodes import UNKNOWN_EVENT, cramp_episodes, episode_minutes
 from coach.experiment.protocol import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records.schema import Outcome
@@ -81,6 +82,8 @@ class NightFacts(NamedTuple):
     """False while the night is still running (tonight)."""
     answers: Mapping[str, Any] = NO_DATA
     """The check-in's weekly safety questions answered for this night, if asked."""
+    forgotten: bool = False
+    """Asked about in the check-in and answered "don't remember": still unknown."""
 
     @property
     def done(self) -> int:
@@ -129,7 +132,7 @@ class NightFacts(NamedTuple):
     @property
     def longest_minutes(self) -> float | None:
         """The longest cramp of the night, from the morning log and the episodes."""
-        found = [float(m) for m in (_episode_minutes(e) for e in self.episodes) if m is not None]
+        found = [float(m) for m in (episode_minutes(e) for e in self.episodes) if m is not None]
         if self.log_minutes is not None:
             found.append(self.log_minutes)
         return max(found, default=None)
@@ -143,11 +146,6 @@ class NightFacts(NamedTuple):
         if log.band is not None:
             return dict(DURATION_BANDS).get(log.band)
         return log.minutes
-
-
-def _episode_minutes(event: Event) -> float | None:
-    value = event.data.get("minutes")
-    return float(value) if isinstance(value, int | float) else None
 
 
 class Adherence(NamedTuple):
@@ -233,6 +231,7 @@ class Diary:
         episodes: dict[date, list[Event]] = {}
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
+        forgotten = {event.night for event in events if event.kind == UNKNOWN_EVENT}
         answers: dict[date, dict[str, Any]] = {}
         for event in events:  # the latest answer to each question wins
             if event.kind == ANSWERS_EVENT:
@@ -255,22 +254,21 @@ class Diary:
                 or now >= plan_night(settings, night).ends_at
             )
             assigned = assignment(protocol, night) if protocol is not None else None
-            nights.append(
-                _facts(
-                    night,
-                    # A no-stretch night of the experiment asks no stretch: following the
-                    # plan must not break a streak or lower adherence.
-                    required
-                    if assigned is None or assigned.arm != "no-stretch"
-                    else tuple(step for step in required if step != STRETCH),
-                    recorded.get(night, {}),
-                    logs.get(night),
-                    tuple(episodes.get(night, ())),
-                    night in paused,
-                    over,
-                    answers.get(night, {}),
-                )
+            facts = _facts(
+                night,
+                # A no-stretch night of the experiment asks no stretch: following the
+                # plan must not break a streak or lower adherence.
+                required
+                if assigned is None or assigned.arm != "no-stretch"
+                else tuple(step for step in required if step != STRETCH),
+                recorded.get(night, {}),
+                logs.get(night),
+                tuple(episodes.get(night, ())),
+                night in paused,
+                over,
+                answers.get(night, {}),
             )
+            nights.append(facts._replace(forgotten=True) if night in forgotten else facts)
         return cls(nights=nights, required=required)
 
     def replace_night(self, facts: NightFacts) -> None:
@@ -487,17 +485,6 @@ def _facts(
         over=over,
         answers=answers,
     )
-
-
-def cramp_episodes(events: list[Event]) -> list[Event]:
-    """One "cramp-episode" per episode: the app writes one when a cramp starts (so nothing
-    is lost) and another with the details when it eases; the latest for a start wins. An
-    episode whose latest event says "cancelled" (the guide opened by mistake) is none."""
-    latest: dict[tuple[date, object], Event] = {}
-    for event in events:
-        if event.kind == "cramp-episode":
-            latest[(event.night, event.data.get("started", event.id))] = event
-    return [event for event in latest.values() if not event.data.get("cancelled")]
 
 
 def _dates(start: date, end: date) -> Iterator[date]:

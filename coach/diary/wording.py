@@ -3,9 +3,15 @@ report: one wording of a cramp log, of a duration, of a night."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, tzinfo
+from typing import TYPE_CHECKING
 
-from coach.records.store import CrampLog
+from coach.diary.episodes import episode_time
+from coach.records.store import CrampLog, Event
+
+if TYPE_CHECKING:
+    from coach.diary.nights import NightFacts
 
 
 def night_label(night: date) -> str:
@@ -61,3 +67,33 @@ def describe_cramps(log: CrampLog | None, *, full: bool = True) -> str:
     if full and log.muscle:
         parts.append(log.muscle)
     return ", ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def episode_times(episodes: Sequence[Event], tz: tzinfo) -> str:
+    """'03:05, 03:40': when each night-time cramp began, in the zone `tz`."""
+    return ", ".join(f"{t.astimezone(tz):%H:%M}" for t in sorted(map(episode_time, episodes)))
+
+
+def describe_night(facts: NightFacts, tz: tzinfo, *, full: bool = True) -> str:
+    """A night's cramps in a few words, one story for every view: the morning log and the
+    cramps logged at night together (see `describe_logged`)."""
+    return describe_logged(facts.cramps, facts.episodes, tz, full=full)
+
+
+def describe_logged(
+    log: CrampLog | None, episodes: Sequence[Event], tz: tzinfo, *, full: bool = True
+) -> str:
+    """A night's cramps from its morning log and its cramps logged at night (one per
+    episode): 'not logged' only when neither exists; never 'no cramps' for a night with
+    an episode, and never fewer cramps than its episodes."""
+    if not episodes:
+        return describe_cramps(log, full=full)
+    count = max(log.cramps if log is not None else 0, len(episodes))
+    at_night = f"{len(episodes)} logged at night: {episode_times(episodes, tz)}"
+    if log is None:
+        return f"{_plural(count, 'cramp')} ({at_night}; morning not logged)"
+    return f"{describe_cramps(log._replace(cramps=count), full=full)} ({at_night})"

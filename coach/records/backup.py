@@ -7,7 +7,7 @@ import io
 import os
 import re
 import stat
-from datetime import date
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,6 +37,25 @@ class Restored(NamedTuple):
     """False when the database already held exactly what was asked for."""
     before: Path | None
     """The zip of the state before the restore, if anything changed."""
+
+
+class Preview(NamedTuple):
+    """What a restore would change, counted in records (matched by id) before it is done."""
+
+    source: Path
+    removes: int
+    """Records in the database that the backup lacks: written since it was made."""
+    adds: int
+    """Records in the backup that the database lacks."""
+    since: datetime | None
+    """When the earliest record that would go was written."""
+
+    def words(self, tz: tzinfo) -> str:
+        """'removes 231 records written since Mon 23 Nov 08:00 and adds 0'."""
+        removes = f"removes {self.removes} record{'s' if self.removes != 1 else ''}"
+        if self.since is not None:
+            removes += f" written since {self.since.astimezone(tz):%a %d %b %H:%M}"
+        return f"{removes} and adds {self.adds}"
 
 
 class Contents(NamedTuple):
@@ -287,6 +306,19 @@ class Backups:
         raise CoachError(
             f"no backup named {name!r} in {self.backups_dir}; see `coach restore --list`"
         )
+
+    def preview(self, name: str, store: Store, *, merge: bool = False) -> Preview:
+        """What `restore` would remove and add, read without changing anything."""
+        source = self.find(name)
+        theirs: dict[str, str] = {}
+        for member, (_, tables) in read_backup(source).items():
+            for docs in sort_docs(tables, month_of(member)).valid.values():
+                theirs.update((doc["id"], doc["at"]) for doc in docs)
+        mine = store.record_times()
+        gone = [] if merge else [at for key, at in mine.items() if key not in theirs]
+        since = min((datetime.fromisoformat(at) for at in gone), default=None)
+        adds = sum(1 for key in theirs if key not in mine)
+        return Preview(source=source, removes=len(gone), adds=adds, since=since)
 
     def restore(self, name: str, store: Store, *, merge: bool = False) -> Restored:
         """Put the database back exactly as a backup holds it (`merge=False`), or add the

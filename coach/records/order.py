@@ -1,12 +1,13 @@
 """The order of records: which one was written last, independent of the wall clock.
 
 Every record carries a hybrid logical clock stamp `hlc = (micros, counter)`. A store gives a
-new record a stamp above every stamp already in the file it goes to (the file of its
-month: every record it can compete with lives there), and otherwise the wall-clock time in
-microseconds. So on one machine the record written last wins even after the clock steps
-back or a record dated 2099 was merged in; and since the stamp travels with the record,
-two copies merged in either order agree. Ties between machines fall to the origin, then
-the id: a total order, the same everywhere. The wall time (`at`) stays for display.
+new record a stamp above every stamp already in the data folder (every month's file, merged
+records included: undo and "latest" compare records of any month), and otherwise the
+wall-clock time in microseconds. So on one machine the record written last wins even after
+the clock steps back or a record dated 2099 was merged in; and since the stamp travels
+with the record, two copies merged in either order agree. Ties between machines fall to
+the origin, then the id: a total order, the same everywhere. The wall time (`at`) stays
+for display.
 """
 
 from __future__ import annotations

@@ -311,15 +311,18 @@ register_table(
         table="tombstones",
         required={
             **COMMON,
-            "action": one_of("undo", "forget"),
+            "action": one_of("undo", "forget", "redo"),
             "targets": texts(100_000),
         },
         optional={**ORDER, "what": text()},
     )
 )
-"""Issue 11's undo/forget: a record that takes back the records whose ids it names."""
+"""Undo, forget and redo: a record that takes back the records (or tombstones) whose ids
+it names."""
 register_event("snooze", {"step": text(empty=False, limit=100), "until": a_time})
 register_event("pause", {}, {"paused": boolean, "span": text(limit=30)})
+register_event("cramps-unknown", {})
+"""A night's cramps asked about in the check-in and answered "don't remember"."""
 register_event(
     "cramp-episode",
     {},
@@ -328,6 +331,7 @@ register_event(
         "minutes": optional(number(0, 24 * 60)),
         "severity": optional(whole(0, 10)),
         "leg": optional(one_of(*LEGS)),
+        "muscle": optional(text(limit=100)),
         "cancelled": boolean,
     },
 )

@@ -3,10 +3,12 @@
 Layout: one TinyDB file per calendar month of nights (`db/2026-11.json`), holding the tables
 `outcomes`, `cramps` and `events`, plus `db/state.json` for small app state. Records are
 append-only events; for a night and step the latest written wins, in the write order of
-coach.records.order (not the wall clock). A write locks `db.lock`, rewrites only its month's file
-(a few kB), and leaves ten years of history untouched. Every record is checked against its
-kind's schema (coach.records.schema) on read, merge and restore; a misfit is set aside in
-`quarantine/` and reported once, never fatal.
+coach.records.order (not the wall clock): one clock for the whole folder, so a record
+written now stands above every record of every month, merged ones included. A write locks
+`db.lock`, rewrites only its month's file (a few kB), and leaves ten years of history
+untouched. Every record is checked against its kind's schema (coach.records.schema) on
+read, merge and restore; a misfit is set aside in `quarantine/` and reported once, never
+fatal.
 """
 
 from __future__ import annotations
@@ -66,7 +68,9 @@ QUARANTINE_DIR = "quarantine"
 NOTICES_FILE = "notices.txt"
 NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 TOMBSTONES = "tombstones"
-"""Records that take back others by id (undo, forget): see coach.session."""
+"""Records that take back others by id (undo, forget, redo): see coach.session. A tombstone
+may take back another tombstone (an undo of a forget, a redo of an undo); one taken back
+takes nothing back."""
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -146,7 +150,7 @@ class Tombstone(NamedTuple):
 
     night: date
     action: str
-    """'undo' or 'forget'."""
+    """'undo', 'forget' or 'redo' (which takes back an undo)."""
     targets: tuple[str, ...]
     at: datetime
     origin: str
@@ -561,7 +565,7 @@ class Store:
                 if month.misfits:
                     self._set_aside_locked(path, month.misfits, tables)
                     month = sort_docs(tables, _month_key(night))
-                stamp = next_stamp(self.clock.now(), highest_stamp(month))
+                stamp = next_stamp(self.clock.now(), self._folder_high(path, month))
                 built = build(month, stamp)
                 if built is None:
                     return None
@@ -573,6 +577,37 @@ class Store:
                 return doc
             finally:
                 db.close()
+
+    def _folder_high(self, path: Path, month: Month) -> Stamp | None:
+        """The highest write stamp in the whole folder (`month`: the file at `path`, read
+        under the lock): a new record's stamp goes above it, whatever month its night is
+        in, so "latest" and undo mean written last across months and merged copies.
+
+        Call with the lock held. Each other file's highest stamp is kept in STAMPS_CACHE,
+        keyed by the file's inode, mtime and size (a write is a new inode), so a command
+        reads only the files changed since the last one did, not ten years."""
+        cache_path = self.db_dir / STAMPS_CACHE
+        cache = _read_stamps_cache(cache_path)
+        changed = False
+        highs = [highest_stamp(month)]
+        for shard in self._shards():
+            if shard == path:
+                continue
+            try:
+                info = shard.stat()
+            except FileNotFoundError:
+                continue
+            key = [info.st_ino, info.st_mtime_ns, info.st_size]
+            entry = cache.get(shard.name)
+            if entry is None or entry[0] != key:
+                high = highest_stamp(self._month(shard))
+                entry = (key, high)
+                cache[shard.name] = entry
+                changed = True
+            highs.append(entry[1])
+        if changed:
+            _write_stamps_cache(cache_path, cache)
+        return max((h for h in highs if h is not None), default=None)
 
     @staticmethod
     def _check_built(table: str, doc: dict[str, Any]) -> None:
@@ -769,6 +804,31 @@ class Store:
                     if doc["id"] not in gone:
                         yield name, doc
 
+    def tombstones(self) -> list[tuple[Tombstone, bool]]:
+        """Every tombstone in the folder, in write order, each with whether it stands (no
+        standing tombstone took it back)."""
+        found: list[tuple[Tombstone, bool]] = []
+        for month in sorted(p.stem for p in self._shards()):
+            parsed = self._month(self.db_dir / f"{month}.json")
+            gone = taken_back(parsed)
+            for doc in parsed.valid.get(TOMBSTONES, []):
+                found.append((decode(Tombstone, doc), doc["id"] not in gone))
+        return sorted(found, key=lambda pair: order_key(pair[0]))
+
+    def record_times(self) -> dict[str, str]:
+        """Every record in the folder that fits (tombstones and records taken back too), by
+        id, with when it was written (ISO): what a restore compares. A file that cannot be
+        read (what a restore may be for) holds nothing that can be kept."""
+        found: dict[str, str] = {}
+        for shard in self._shards():
+            try:
+                month = self._month(shard)
+            except CoachError:
+                continue
+            for docs in month.valid.values():
+                found.update((doc["id"], doc["at"]) for doc in docs)
+        return found
+
     def cramp_records(self, start: date, end: date) -> list[CrampLog]:
         """Every morning log of nights start..end, in write order."""
         return in_write_order(decode(CrampLog, d) for d in self._docs("cramps", start, end))
@@ -928,9 +988,57 @@ class Store:
                 db.close()
 
 
+STAMPS_CACHE = "stamps.cache"
+"""Beside the month files: each file's highest write stamp, by its inode, mtime and size.
+Only a cache (never backed up, rebuilt when missing or damaged): see Store._folder_high."""
+_CacheEntry = tuple[list[int], Stamp | None]
+
+
+def _read_stamps_cache(path: Path) -> dict[str, _CacheEntry]:
+    try:
+        raw = json.loads(read_regular(path, 1024 * 1024))
+    except (OSError, CoachError, ValueError):
+        return {}
+    found: dict[str, _CacheEntry] = {}
+    if not isinstance(raw, dict):
+        return found
+    for name, value in raw.items():
+        try:
+            key, high = value
+            if len(key) != 3 or not all(type(k) is int for k in key):
+                continue
+            if high is None:
+                found[name] = (list(key), None)
+            elif len(high) == 2 and all(type(h) is int for h in high):
+                found[name] = (list(key), (high[0], high[1]))
+        except (TypeError, ValueError):
+            continue
+    return found
+
+
+def _write_stamps_cache(path: Path, cache: Mapping[str, _CacheEntry]) -> None:
+    body = {
+        name: [key, None if high is None else list(high)] for name, (key, high) in cache.items()
+    }
+    with contextlib.suppress(OSError):  # only a cache: the next write reads the files again
+        atomic_write(path, json.dumps(body).encode("utf-8"))
+
+
 def taken_back(month: Month) -> set[str]:
-    """Ids of the records that the tombstones of one month's file take back."""
-    return {target for doc in month.valid.get(TOMBSTONES, []) for target in doc["targets"]}
+    """Ids of the records (and tombstones) that the standing tombstones of one month's file
+    take back. A tombstone only names records written before it, so reading them newest
+    first settles each before it acts: one taken back takes nothing back (a redo brings
+    back what its undo took; an undo of a forget, what the forget took)."""
+    stones = sorted(
+        month.valid.get(TOMBSTONES, []),
+        key=lambda doc: (*stamp_of(doc), doc["origin"], doc["id"]),
+        reverse=True,
+    )
+    gone: set[str] = set()
+    for doc in stones:
+        if doc["id"] not in gone:
+            gone.update(doc["targets"])
+    return gone
 
 
 def paused_from(events: Iterable[Event]) -> set[date]:

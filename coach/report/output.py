@@ -46,5 +46,5 @@ def export_files(
     diary = source.load()
     end = diary.last_over
     if diary.first is not None and end is not None:
-        atomic_write(csv_path, to_csv(diary.window(diary.first, end)).encode())
+        atomic_write(csv_path, to_csv(diary.window(diary.first, end), settings.tz).encode())
     return report_path, csv_path

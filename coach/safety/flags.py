@@ -24,8 +24,9 @@ ALL_KEY = "redflags_all"
 """State key: every flag raised in this data folder (what, when, what showed it), so the
 report lists flags and new medicines of any date without reading every month."""
 OPEN_KEY = "redflags_open"
-"""State key: the urgent flags not yet acknowledged, as raised here, so the app's start
-shows them again without reading every month of records."""
+"""State key: the urgent flags not yet acknowledged, wherever raised (here, or merged or
+restored: `reindex` reads them from the records after either), so the app's start shows
+them again without reading every month of records."""
 
 ACTION_TEXT: dict[str, str] = {
     "emergency": "Call your emergency number now.",
@@ -150,9 +151,31 @@ def _index(store: Store) -> list[dict[str, Any]]:
     return [doc for doc in value if isinstance(doc, dict) and isinstance(doc.get("flag"), str)]
 
 
+def reindex(store: Store, today: date) -> list[RaisedFlag]:
+    """After a merge or a restore: read every flag from the records (this copy's, the
+    merged ones, the restored ones), add those the index of every flag lacks, and make the
+    index of open urgent flags the records' own. Returns the open urgent flags."""
+    first = store.first_night()
+    flags = flags_in(store, first, today + timedelta(days=2)) if first is not None else []
+    if flags:
+        remember(store, flags)
+    urgent = [flag for flag in flags if flag.level == "urgent" and not flag.acknowledged]
+    index = [_indexed(flag) for flag in urgent]
+    if store.get_state(OPEN_KEY, []) != index:  # a restore that changed nothing stays so
+        store.set_state(OPEN_KEY, index)
+    return urgent
+
+
+def _indexed(flag: RaisedFlag) -> dict[str, Any]:
+    doc = _data(flag) | {"night": flag.night.isoformat()}
+    if flag.foreign:
+        doc["foreign"] = True
+    return doc
+
+
 def urgent_unacknowledged(store: Store) -> list[RaisedFlag]:
-    """The urgent flags raised in this data folder and not yet acknowledged, from the small
-    state file alone (what the app shows again at each start)."""
+    """The urgent flags not yet acknowledged, raised here or merged or restored, from the
+    small state file alone (what the app shows again at each start)."""
     found = []
     for doc in _index(store):
         try:
@@ -164,7 +187,7 @@ def urgent_unacknowledged(store: Store) -> list[RaisedFlag]:
             set(),
         )
         if flag is not None:
-            found.append(flag)
+            found.append(flag._replace(foreign=doc.get("foreign") is True))
     return _order(found)
 
 

@@ -19,7 +19,9 @@ from typing import Literal, NamedTuple
 
 from coach.safety.medicines import GENERIC_WORDS, MEDICINES, PHRASES, SUFFIXES
 
-Category = Literal["negated", "historical", "hypothetical", "topic", "other", "animal", "resolved"]
+Category = Literal[
+    "negated", "historical", "hypothetical", "hedge", "topic", "other", "animal", "resolved"
+]
 Direction = Literal["forward", "backward", "both"]
 
 ABBREVIATIONS: dict[str, str] = {
@@ -80,6 +82,9 @@ ABBREVIATIONS: dict[str, str] = {
     "hctz": "hydrochlorothiazide",
     "bfz": "bendroflumethiazide",
     "bendro": "bendroflumethiazide",
+    "atorva": "atorvastatin",
+    "simva": "simvastatin",
+    "rosuva": "rosuvastatin",
     "soboe": "short of breath on exertion",
     "dyspnoea": "short of breath",
     "dyspnea": "short of breath",
@@ -917,6 +922,10 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "anomaly scan",
         "baby scan",
         "maternity",
+        "obstetrician",
+        "ob-gyn",
+        "obgyn",
+        "sonogram",
     ),
     "person": (
         "husband",
@@ -1263,6 +1272,9 @@ as a word of these lists, less those that mean it ("swellings", "weakens")."""
 TOPIC_ONLY = frozenset({"medicine", "start", "clot", "pregnant"})
 """Concepts a topic trigger always makes hypothetical ("worried about a DVT"); a sign is
 hypothetical there only when not owned ("signs of swelling", not "about my swollen calf")."""
+HEDGED = frozenset({"medicine", "start", "pregnant"})
+"""Concepts "might", "may" or "could" make hypothetical (a plan, not a fact); a sign is
+hedged, not imagined: "my calf might be swollen" counts."""
 OWNED = frozenset({"my", "the", "this", "these", "that", "those", "it", "its"})
 
 
@@ -1420,6 +1432,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("fine", "negated", "backward", 2),
     Trigger("normal", "negated", "backward", 2),
     Trigger("absent", "negated", "backward", 3),
+    Trigger("negative", "negated", "both", 3),
     Trigger("nil", "negated", "backward", 3),
     # historical
     *(
@@ -1465,8 +1478,6 @@ TRIGGERS: tuple[Trigger, ...] = (
         for p in (
             "if",
             "in case",
-            "might",
-            "may",
             "going to",
             "waiting to",
             "due to start",
@@ -1487,6 +1498,8 @@ TRIGGERS: tuple[Trigger, ...] = (
             "considering",
         )
     ),
+    # a hedge: "the GP may start me on ...", but "my calf might be swollen" is a sign
+    *(Trigger(p, "hedge", "forward", 8) for p in ("might", "may", "could")),
     # a topic: "worried about getting a clot", "read about DVT"; but "worried about my
     # swollen calf" is about a sign she has (see `coach.safety.notes._with_context`)
     *(
@@ -1577,15 +1590,56 @@ TRIGGERS: tuple[Trigger, ...] = (
     ),
 )
 
+REPORTING = frozenset(
+    {
+        "says",
+        "said",
+        "thinks",
+        "thought",
+        "noticed",
+        "timed",
+        "reckons",
+        "reckoned",
+        "saw",
+        "told",
+        "tells",
+        "spotted",
+        "asked",
+        "mentioned",
+        "pointed",
+    }
+)
+"""Someone else saying or seeing something: what follows is about her ("my husband noticed
+the calf is swollen", "husband timed it: 18 minutes of cramp")."""
+
 TERMINATORS: dict[Category, frozenset[str]] = {
     "negated": frozenset(
-        {",", "but", "however", "although", "though", "yet", "except", "still", "which", "who"}
+        {
+            ",",
+            "but",
+            "however",
+            "although",
+            "though",
+            "yet",
+            "except",
+            "still",
+            "which",
+            "who",
+            "before",
+            "until",
+            "till",
+            "since",
+            "after",
+            "because",
+        }
     ),
     "historical": frozenset({",", "but", "however", "now", "today", "tonight", "still", "since"}),
     "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "topic": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
+    "hedge": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "other": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}
+        | REPORTING
     ),
     "animal": frozenset(
         {"i", "i'm", "i've", "i'd", "me", "my", "myself", "mine", "but", "however", "we"}

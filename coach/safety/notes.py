@@ -34,6 +34,7 @@ from coach.safety.lexicon import (
     CLAUSE_WORDS,
     FUZZY_MEDICINE_LENGTH,
     FUZZY_STOP,
+    HEDGED,
     NOT_AFTER,
     NOT_BEFORE,
     NUMBER_WORDS,
@@ -633,6 +634,10 @@ def _with_context(hit: Hit, scopes: list[_Scope], words: list[str]) -> Hit:
                 words[min(scope.start, hit.word) : hit.word]
             )
             if not owned:
+                found.add("hypothetical")
+            continue
+        if scope.category == "hedge":
+            if hit.concept in HEDGED:
                 found.add("hypothetical")
             continue
         if scope.category == "animal":

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from coach.diary.nights import ANSWERS_EVENT, Diary, NightFacts, cramp_episodes
+from coach.diary.episodes import cramp_episodes
+from coach.diary.nights import ANSWERS_EVENT, Diary, NightFacts
 from coach.planner import current_night
 from coach.records.store import Event, Store
 from coach.safety.flags import (

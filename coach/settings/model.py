@@ -202,6 +202,25 @@ class _Bad(ValueError):
     """A value is wrong; the message says what is allowed."""
 
 
+MORNING = (time(5, 0), time(12, 0))
+"""Bedtimes from 05:00 to before noon are asked about ("09:30 is in the morning"): most
+are an evening time typed without its 12 hours (an after-midnight bedtime like 00:30 or
+02:00 is not asked)."""
+
+
+def bedtime_question(value: str) -> str | None:
+    """'09:30 is in the morning: did you mean 21:30?' for a bedtime in MORNING; None for
+    any other (and for text that is not a time: the settings say what is wrong with it)."""
+    try:
+        at = parse_hhmm(value)
+    except _Bad:
+        return None
+    if not MORNING[0] <= at < MORNING[1]:
+        return None
+    evening = at.replace(hour=at.hour + 12)
+    return f"{at:%H:%M} is in the morning: did you mean {evening:%H:%M}?"
+
+
 def parse_hhmm(value: object) -> time:
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)

@@ -63,14 +63,28 @@ CSP = (
     "font-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
-"""xterm.js writes its own style elements (hence inline styles); nothing else is inline, and
-nothing comes from elsewhere."""
+"""xterm.js writes its own style elements (hence inline styles, which the refusal's page
+uses too); nothing else is inline, and nothing comes from elsewhere."""
 
-REFUSED = (
-    "coach: this page needs the link that `coach serve` printed when it started. "
-    "The link works once, in one browser; to open coach in another browser, stop "
-    "`coach serve` (Ctrl+C) and start it again for a new link.\n"
-)
+REFUSED = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>coach: open the link first</title>
+<style>
+body { background: #000; color: #fff; font: 1.5rem/1.6 sans-serif; max-width: 36em;
+       margin: 2em auto; padding: 0 1em; }
+code { font-size: 1em; color: #ff0; }
+</style></head>
+<body>
+<h1>coach needs the link it printed</h1>
+<p>This page opens with the link that <code>coach serve</code> printed when it started.</p>
+<p>The link works once, in one browser. To open coach in another browser, stop
+<code>coach serve</code> (Ctrl+C) and start it again: it prints a new link.</p>
+</body></html>
+"""
+"""What a browser without the session is shown: large, white on black, like coach."""
+
+
+def _refused() -> web.HTTPForbidden:
+    return web.HTTPForbidden(text=REFUSED, content_type="text/html")
 
 
 class ServeConfig(NamedTuple):
@@ -197,7 +211,7 @@ class CoachServer:
     ) -> web.StreamResponse:
         hosts = self.allowed_hosts()
         if hosts is not None and request.host not in hosts:
-            raise web.HTTPForbidden(text=REFUSED)
+            raise _refused()
         if request.method not in ("GET", "HEAD"):
             raise web.HTTPMethodNotAllowed(request.method, ["GET", "HEAD"])
         if request.path == "/" and "token" in request.query:
@@ -207,14 +221,14 @@ class CoachServer:
                 raise web.HTTPFound("/")
             session = self.gate.exchange(request.query["token"])
             if session is None:
-                raise web.HTTPForbidden(text=REFUSED)
+                raise _refused()
             # On to the page without the token, so it stays out of the address bar, the
             # history and any bookmark; the cookie carries the session from here.
             found = web.HTTPFound("/")
             found.set_cookie(self.cookie_name, session, httponly=True, samesite="Lax", path="/")
             raise found
         if not self.gate.admits(request.cookies.get(self.cookie_name)):
-            raise web.HTTPForbidden(text=REFUSED)
+            raise _refused()
         if request.path == "/ws" and request.headers.get("Origin") not in self._origins(request):
             raise web.HTTPForbidden(text="coach: a page from another site cannot use coach.\n")
         return await handler(request)

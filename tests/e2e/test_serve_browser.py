@@ -133,7 +133,7 @@ def test_without_the_link_page_files_and_websocket_get_403(served: Served, tmp_p
         network = Network(driver)
         for address in ("/", "/?token=guessed", f"/?token={almost}"):
             driver.get(served.origin + address)
-            assert "needs the link that `coach serve` printed" in driver.page_source, address
+            assert "the link that <code>coach serve</code> printed" in driver.page_source, address
         assert not any(c["name"].startswith("coach-") for c in driver.get_cookies())
         network.poll()
         assert not any("/ws" in url for url in network.urls)
@@ -187,7 +187,7 @@ def test_a_name_pointed_at_this_computer_gets_nothing_even_with_the_cookie(
         Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
         cookie = next(c for c in driver.get_cookies() if c["name"].startswith("coach-"))
         driver.get(attacker + "/")
-        assert "needs the link that `coach serve` printed" in driver.page_source
+        assert "the link that <code>coach serve</code> printed" in driver.page_source
         driver.add_cookie({"name": cookie["name"], "value": cookie["value"], "path": "/"})
         network = Network(driver)
         answers = driver.execute_async_script(
@@ -419,3 +419,15 @@ def test_closing_the_terminal_of_coach_serve_ends_every_tab_s_app(
         served.process.send_signal(signal.SIGHUP)
         assert served.process.wait(timeout=30) == 0
         wait_for(lambda: served.app_processes() == [], "the tab's app to end")
+
+
+def test_a_killed_server_s_tab_apps_end_too(served: Served, tmp_path: Path) -> None:
+    """`coach serve` killed outright cannot tell its apps to quit: each ends on its own
+    once its server is gone, rather than run on where no browser can reach it."""
+    with chromium(tmp_path / "profile") as driver:
+        driver.get(served.link)
+        Network(driver).wait_until(lambda text: "coach — Tonight" in text, "Tonight")
+        assert len(served.app_processes()) == 1
+        served.process.kill()
+        served.process.wait(timeout=30)
+        wait_for(lambda: served.app_processes() == [], "the tab's app to end", timeout=10)

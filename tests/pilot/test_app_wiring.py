@@ -110,7 +110,8 @@ async def test_reminders_start_after_the_first_paint_and_follow_settings(make_ap
 
 async def test_h_opens_history_and_m_logs_last_night(ctx: Session, make_app: MakeApp) -> None:
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
-    ctx.store.record_cramps(NIGHT - timedelta(days=1), 1)  # so no check-in pops up
+    ctx.store.record_cramps(NIGHT - timedelta(days=2), 0)  # so no check-in pops up
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 1)
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("h")
@@ -129,10 +130,16 @@ async def test_h_opens_history_and_m_logs_last_night(ctx: Session, make_app: Mak
 async def test_the_check_in_is_offered_once_on_the_first_start_of_the_day(
     ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
+    from screens.gaps import GapScreen
+
     ctx.store.record_step(NIGHT - timedelta(days=2), "stretch", "done")
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))  # Monday morning
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
+        # First the nights before last night with no log (Fri and Sat), then last night.
+        assert isinstance(app.screen, GapScreen)
+        assert app.screen.nights == (NIGHT - timedelta(days=2), NIGHT - timedelta(days=1))
+        await pilot.press("escape")
         assert isinstance(app.screen, CheckinScreen)
         assert app.screen.night == NIGHT
         await pilot.press("escape")

@@ -3,6 +3,9 @@ entered, exactly."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -213,3 +216,101 @@ async def test_c_opens_cramping_now_from_inside_the_form(ctx: Session, clock: Fa
         assert screen.query_one("#note", Input).value == "c"
         await pilot.press("f2")
         assert isinstance(app.screen, CrampScreen)
+
+
+async def test_cramps_logged_at_night_prefill_the_check_in_and_n_is_not_taken_silently(
+    ctx: Session, clock: FakeClock
+) -> None:
+    for hour, minute in ((3, 5), (3, 40), (4, 10)):
+        clock.set(datetime(2026, 11, 23, hour, minute, tzinfo=BERLIN))
+        ctx.log_episode(minutes=2, leg="left")  # `coach cramp --now`, or c in the app
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen)
+        hint = str(screen.query_one("#hint", Static).content)
+        assert hint.startswith("You logged 3 cramps at night: 03:05, 03:40, 04:10.")
+        assert screen.query_one("#count", Input).value == "3"
+        await pilot.press("n")
+        error = str(screen.query_one("#error", Static).content)
+        assert "You logged 3 cramps at night: 03:05, 03:40, 04:10." in error
+        assert "Not saved as no cramps" in error
+        assert app.screen is screen
+        assert ctx.cramp_log(SUNDAY) is None
+        await pilot.press("ctrl+s")  # the prefilled 3
+        await pilot.pause()
+    log = ctx.cramp_log(SUNDAY)
+    assert log is not None and log.cramps == 3
+
+
+async def test_nights_not_logged_are_asked_one_key_each_then_last_night(
+    ctx: Session, clock: FakeClock
+) -> None:
+    from coach.cli.main import main
+    from coach.diary.checkin import morning_round
+    from screens.gaps import GapScreen
+    from tests.support.apps import CtxApp
+
+    def night(day: int) -> date:
+        return date(2026, 11, day)
+
+    clock.jump(datetime(2026, 11, 18, 13, 0, tzinfo=BERLIN))
+    ctx.record_step(night(16), "stretch", "done")  # the first record
+    ctx.log_cramps(night(17), 1)
+    clock.set(datetime(2026, 11, 18, 20, 0, tzinfo=BERLIN))
+    ctx.set_paused(night(18))  # away: neither for nor against, not asked
+    clock.set(MONDAY_MORNING)  # Mon 23 Nov: 19, 20 and 21 not logged, nor 16's cramps
+    app = CtxApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, GapScreen)
+        assert screen.nights == (night(16), night(19), night(20), night(21))
+        assert "Night of Mon 16 Nov" in str(screen.query_one("#gap-night", Static).content)
+        await pilot.press("2", "d", "s", "n")
+        await pilot.pause()
+        assert screen.answers == [
+            (night(16), "2"),
+            (night(19), "unknown"),
+            (night(20), "skip"),
+            (night(21), "none"),
+        ]
+        # Then last night, as every morning.
+        assert isinstance(app.screen, CheckinScreen)
+        assert app.screen.night == SUNDAY
+    logs = ctx.cramp_logs(night(16), SUNDAY)
+    assert {n: log.cramps for n, log in logs.items()} == {night(16): 2, night(17): 1, night(21): 0}
+    # "Don't remember" stays unknown everywhere; it is not "no cramps".
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["history", "--days", "8", "--format", "json"], context=ctx)
+    nights = {n["night"]: n for n in json.loads(out.getvalue())}
+    assert nights["2026-11-19"]["cramps"] is None and nights["2026-11-20"]["cramps"] is None
+    assert nights["2026-11-19"]["unknown"] == "not remembered"
+    assert nights["2026-11-20"]["unknown"] == "not logged"
+    assert nights["2026-11-21"]["unknown"] is None
+    # The next morning asks again about the skipped night (and Sunday, left unanswered),
+    # not about the one not remembered.
+    clock.advance(24 * 3600)
+    asked = morning_round(ctx)
+    assert asked is not None
+    assert asked.gaps == (night(20), SUNDAY)
+
+
+async def test_at_3am_tonight_tells_of_the_cramp_just_logged(
+    ctx: Session, clock: FakeClock
+) -> None:
+    from screens.tonight import TonightScreen
+    from tests.support.apps import CtxApp
+
+    clock.set(datetime(2026, 11, 23, 3, 5, tzinfo=BERLIN))
+    ctx.log_episode(minutes=1.5, leg="left")  # `coach cramp --now`, or c in the app
+    clock.advance(120)
+    app = CtxApp(ctx)
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, TonightScreen)  # 03:07: too early for the check-in
+        line = str(app.screen.query_one("#last-night", Static).content)
+        assert line == (
+            "Last night: 1 cramp (1 logged at night: 03:05; morning not logged) "
+            "(press m to log it)."
+        )

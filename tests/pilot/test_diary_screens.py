@@ -64,6 +64,29 @@ async def test_u_on_tonight_undoes_the_last_step_and_says_which(
     assert ctx.store.latest_outcomes(NIGHT, NIGHT) == {}
 
 
+async def test_capital_u_on_tonight_puts_back_what_u_took(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)  # no morning check-in in the way
+    clock.advance(60)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#timeline", OptionList).highlighted = 1  # hydration
+        await pilot.press("d")
+        clock.advance(5)
+        await pilot.press("u")
+        assert ctx.store.latest_outcomes(NIGHT, NIGHT) == {}
+        clock.advance(5)
+        await pilot.press("U")
+        assert "Redone: Hydration done, night of Sun 22 Nov." in toasts(app)
+        assert "done" in str(
+            app.screen.query_one("#timeline", OptionList).get_option_at_index(1).prompt
+        )
+        await pilot.press("U")
+        assert toasts(app)[-1] == "Nothing to redo."
+    assert ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "hydration")].outcome == "done"
+
+
 async def test_u_on_history_undoes_and_the_figures_follow(ctx: Session, clock: FakeClock) -> None:
     for day in range(1, 4):
         for step in ("last-meal", "hydration", "screens-off", "stretch", "sleep-position"):

@@ -313,3 +313,19 @@ async def test_this_weeks_cramps_show_their_counts_before_any_rate(ctx: Session)
         for line in figures.splitlines():
             if line.startswith("Highest:"):
                 assert "a week (95% CI " in line  # a rate shows its interval
+
+
+async def test_on_a_monday_morning_the_figures_name_last_week_not_this_week(
+    ctx: Session, clock: Any
+) -> None:
+    from datetime import datetime
+
+    from tests.support import BERLIN
+
+    november(ctx.store)  # 2 cramps on Wed 18 Nov, of the week of Mon 16 Nov
+    clock.set(datetime(2026, 11, 23, 7, 30, tzinfo=BERLIN))  # Monday, before noon
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(120, 40)):
+        figures = text(app, "#cramps-figures")
+        assert figures.startswith("Week of Mon 16 Nov: 2 cramps on 1 logged night")
+        assert "This week" not in figures

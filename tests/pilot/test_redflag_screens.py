@@ -5,6 +5,7 @@ acknowledged comes back at the next start; the weekly questions."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from textual.widgets import Input, RadioSet, Static
 
@@ -165,3 +166,37 @@ async def test_the_weekly_questions_are_asked_once_a_week(
     async with week.run_test(size=(100, 40)) as pilot:
         checkin = await open_checkin(week, pilot)
         assert checkin.query("#walking_pain")
+
+
+async def test_an_urgent_flag_merged_from_another_copy_opens_the_dialog(
+    ctx: Session, clock: FakeClock, make_app: MakeApp, tmp_path: Path
+) -> None:
+    from coach.cli.main import main
+    from coach.system.paths import Paths
+
+    other_home = tmp_path / "laptop"
+    other_home.mkdir()
+    (other_home / "config.toml").write_text('timezone = "Europe/Berlin"\n')
+    # Raised three weeks ago on the laptop: older than the nights a merge checks again, so
+    # only the merged flag itself can open the dialog here.
+    then = FakeClock(datetime(2026, 11, 2, 7, 30, tzinfo=BERLIN))
+    laptop = Session(Paths.resolve(other_home), kind="laptop", clock=then)
+    night = date(2026, 11, 1)
+    laptop.store.record_cramps(night, 1, notes="left calf swollen and I am short of breath")
+    assert check_after_save(laptop.store, laptop.settings, then.now(), night)
+    clock.set(MONDAY_MORNING)
+    ctx.store.record_cramps(date(2026, 11, 21), 0)  # this copy has a diary of its own
+    assert main(["merge", str(other_home)], context=ctx) == 0
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)
+        assert "Call your emergency number now." in dialog_text(app)
+        await pilot.click("#flag-ack-button")
+    assert flag_ids(ctx, ACK_EVENT, night) == ["clot-lung-2026-11-01"]
+    again = make_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(again.screen, RedFlagScreen)

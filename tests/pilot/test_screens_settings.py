@@ -198,3 +198,29 @@ async def test_settings_refuse_a_pause_too_long_and_write_nothing(
         assert error.startswith("Pause reminders: a number of nights from 1 to 92")
     assert (coach_home / "config.toml").read_text() == before
     assert ctx.store.events(ctx.tonight(), ctx.tonight() + timedelta(days=200)) == []
+
+
+async def test_a_morning_bedtime_is_asked_about_once_then_kept(
+    coach_home: Path, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(app, "#bedtime", "9:30")
+        await pilot.press("ctrl+s")
+        error = str(app.screen.query_one("#settings-error", Static).content)
+        assert error == "09:30 is in the morning: did you mean 21:30? Save again to keep 9:30."
+        assert load_settings(coach_home / "config.toml").bedtime.hour == 22  # unchanged
+        set_input(app, "#bedtime", "21:30")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, TonightScreen)
+    assert f"{load_settings(coach_home / 'config.toml').bedtime:%H:%M}" == "21:30"
+    again = make_app()
+    async with again.run_test(size=(100, 40)) as pilot:
+        await pilot.press("s")
+        set_input(again, "#bedtime", "06:00")  # a night-shift worker's
+        await pilot.press("ctrl+s")
+        assert not isinstance(again.screen, TonightScreen)
+        await pilot.press("ctrl+s")
+        assert isinstance(again.screen, TonightScreen)
+    assert f"{load_settings(coach_home / 'config.toml').bedtime:%H:%M}" == "06:00"

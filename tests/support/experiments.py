@@ -14,12 +14,15 @@ TONIGHT = date(2026, 11, 22)
 
 
 def logged_app(ctx: Session, make_app: MakeApp) -> MakeApp:
-    """The make_app fixture, with last night logged so the morning check-in does not open
-    over Tonight."""
+    """The make_app fixture, with last night logged and the morning round of Sun 22 Nov
+    asked (it would ask about the nights of the past week not logged), so the morning
+    check-in does not open over Tonight that day."""
+    from coach.diary.checkin import ASKED_KEY
 
     def make(**kw: Any) -> CoachApp:
         if not ctx.store.cramp_logs(TONIGHT - timedelta(days=1), TONIGHT - timedelta(days=1)):
             ctx.store.record_cramps(TONIGHT - timedelta(days=1), 0)
+        ctx.set_state(ASKED_KEY, TONIGHT.isoformat())
         kw.setdefault("first_run", False)
         return make_app(**kw)
 

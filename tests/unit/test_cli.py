@@ -120,8 +120,10 @@ def test_cramp_log_goes_to_the_last_night_slept(
         "minutes": 3.5,
         "band": None,
         "leg": "left",
+        "muscle": None,
         "disturbance": None,
         "notes": "new statin",
+        "morning_log": True,
     }
     assert nights["2026-11-21"]["count"] == 0
 
@@ -131,8 +133,8 @@ def test_history_csv_and_table(ctx: Session, capsys: pytest.CaptureFixture[str])
     _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
     assert out.splitlines() == [
         "night,last-meal,hydration,screens-off,stretch,sleep-position,cramps,severity,"
-        "minutes,band,leg,disturbance,notes",
-        "2026-11-22,pending,pending,pending,done,pending,,,,,,,",
+        "minutes,band,leg,muscle,disturbance,episodes,episode_times,notes",
+        "2026-11-22,pending,pending,pending,done,pending,,,,,,,,,,",
     ]
     _, out, _ = run(ctx, capsys, "history", "--days", "1")
     assert "Sun 2026-11-22  ·  ·  ·  ✓  ·  not logged" in out

@@ -29,6 +29,7 @@ DESIGN_COMMANDS = {
     "daemon",
     "notify-test",
     "undo",
+    "redo",
     "forget",
     "flags",
     "experiment",
@@ -143,6 +144,8 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "note": None,
         "night": None,
         "signs": None,
+        "now": False,
+        "yes": False,
     }
 
 

@@ -95,10 +95,11 @@ def test_forget_a_step_the_cramps_or_the_whole_night(
     assert err.startswith("coach: nothing to forget")
 
 
-def test_forget_is_not_undone_and_merges_into_another_copy(
+def test_forget_is_undone_and_both_merge_into_another_copy(
     ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: object
 ) -> None:
-    """The tombstone is a record: merged into a copy that has the record, it hides it there."""
+    """The tombstone is a record: merged into a copy that has the record, it hides it there;
+    the undo of the forget is one too, and brings the record back there as well."""
     from pathlib import Path
 
     from coach.system.paths import Paths
@@ -110,7 +111,12 @@ def test_forget_is_not_undone_and_merges_into_another_copy(
     run(ctx, capsys, "forget", "--night", "tonight", "--step", "stretch")
     other.store.merge_from(ctx.paths.db_dir)
     assert other.store.latest_outcomes(NIGHT, NIGHT) == {}
-    assert run(ctx, capsys, "undo")[1] == "Nothing to undo.\n"  # forget is final
+    assert run(ctx, capsys, "undo")[1] == (
+        "Undone: forgetting Calf and hamstring stretches on the night of Sun 22 Nov.\n"
+    )
+    assert (NIGHT, "stretch") in ctx.store.latest_outcomes(NIGHT, NIGHT)
+    other.store.merge_from(ctx.paths.db_dir)
+    assert (NIGHT, "stretch") in other.store.latest_outcomes(NIGHT, NIGHT)
 
 
 def test_a_cramp_log_on_a_logged_night_is_replaced_aloud_keeping_its_note(
@@ -188,7 +194,14 @@ def test_a_wrong_old_night_is_undone_and_history_does_not_start_there(
 ) -> None:
     run(ctx, capsys, "done", "stretch")
     clock.advance(30)
-    run(ctx, capsys, "done", "stretch", "--night", "2020-01-01")  # a typo
+    code, _, err = run(ctx, capsys, "done", "stretch", "--night", "2020-01-01")  # a typo
+    assert code == 1
+    assert err == (
+        "coach: the night of Wed 01 Jan 2020 is 6 years ago; if that is right, add --yes "
+        "(nothing was recorded)\n"
+    )
+    assert ctx.store.first_night() == NIGHT
+    run(ctx, capsys, "done", "stretch", "--night", "2020-01-01", "--yes")
     assert ctx.store.first_night() == date(2020, 1, 1)
     assert run(ctx, capsys, "undo")[1].strip() == (
         "Undone: Calf and hamstring stretches done, night of Wed 01 Jan."

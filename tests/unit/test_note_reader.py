@@ -426,3 +426,36 @@ def test_words_for_a_bad_breath_a_cramp_unnamed_and_outdoor_dirt(
     note: str, expected: set[str]
 ) -> None:
     assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a hedged sign is a sign; a hedged plan is a plan
+        ("I think my right calf might be swollen", {"clot-calf"}),
+        ("calf looks like it could be swollen and it's warm, left side", {"clot-calf"}),
+        ("the GP might put me on furosemide", set()),
+        ("I may be pregnant", {"pregnancy"}),  # possible: ask a midwife or doctor first
+        # a test's result
+        ("pregnancy test negative again", set()),
+        ("positive pregnancy test this morning", {"pregnancy"}),
+    ],
+)
+def test_hedges_and_test_results(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # someone else seeing or saying something about her
+        ("my wife timed it: 16 minutes of cramp in the left calf", {"long-cramp"}),
+        ("husband noticed the right calf is swollen", {"clot-calf"}),
+        ("husband said he was short of breath", set()),
+        # a negation ends where a new clause of time begins
+        ("no cramps until I started taking lisinopril", {"new-medicine"}),
+        ("no swelling after the walk", set()),
+    ],
+)
+def test_reporting_verbs_and_the_end_of_a_negation(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected

@@ -60,8 +60,20 @@ def test_restore_latest_takes_back_a_typo_and_says_when_nothing_changed(
     run(ctx, capsys, "done", "stretch")
     clock.advance(24 * 3600)
     run(ctx, capsys, "done", "hydration", "--night", "2026-11-22")  # takes today's backup
-    run(ctx, capsys, "done", "stretch", "--night", "2020-01-01")  # the typo
+    run(ctx, capsys, "done", "stretch", "--night", "2020-01-01", "--yes")  # the typo
+    # Not on a terminal: it says what the restore would remove, and needs --yes.
     code, out, err = run(ctx, capsys, "restore", "latest")
+    assert code == 1
+    assert out == (
+        "Restoring coach-2026-11-23.zip removes 2 records written since Mon 23 Nov 18:00 "
+        "and adds 0.\n"
+    )
+    assert err == (
+        "coach: nothing was restored: it would remove 2 records written since the backup; "
+        "add --yes to restore anyway, or --merge to keep them\n"
+    )
+    assert ctx.store.first_night() == date(2020, 1, 1)
+    code, out, err = run(ctx, capsys, "restore", "latest", "--yes")
     assert code == 0 and "exactly as in coach-2026-11-23.zip" in out, err
     assert ctx.store.first_night() == NIGHT
     assert not (ctx.paths.db_dir / "2020-01.json").exists()

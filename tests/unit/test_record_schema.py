@@ -198,8 +198,9 @@ def test_a_schema_1_backup_restores_exactly(
     assert out.splitlines() == [
         "coach-2026-11-23.zip  1 night, 1 record (2026-10-30 to 2026-10-30)"
     ]
-    code, out, err = run(ctx, capsys, "restore", "2026-11-23")
+    code, out, err = run(ctx, capsys, "restore", "2026-11-23", "--yes")
     assert code == 0 and "exactly" in out, err
+    assert "removes 11 records written since" in out
     outcomes = ctx.store.latest_outcomes(date(2026, 10, 1), date(2026, 11, 30))
     assert list(outcomes) == [(date(2026, 10, 30), "stretch")]
     assert not (ctx.paths.db_dir / "2026-11.json").exists()

@@ -19,7 +19,7 @@ from yarl import URL
 
 from coach.cli.main import main
 from coach.session import Session
-from coach.web.server import CSP, CoachServer, Gate, ServeConfig, is_loopback
+from coach.web.server import CSP, REFUSED, CoachServer, Gate, ServeConfig, is_loopback
 
 
 class Running:
@@ -163,6 +163,7 @@ def test_the_page_and_its_style_name_nothing_outside_this_server() -> None:
     for name in ("page.html", "page.css", "page.js"):
         text = package.joinpath(name).read_text()
         assert not re.search(r"(https?:)?//[a-z0-9]", text, re.IGNORECASE), name
+    assert not re.search(r"(https?:)?//[a-z0-9]|src=|href=", REFUSED, re.IGNORECASE)
     assert "default-src 'none'" in CSP and "https:" not in CSP
 
 
