@@ -1,6 +1,7 @@
 """Easy on older eyes, as pictures: the welcome form whole at 80x24; Tonight in the
-high-contrast theme and in the ansi themes (the terminal's own palette); under NO_COLOR,
-the focused field and the chosen answer marked by shape (see screens/looks.py).
+high-contrast theme and in the ansi themes (the terminal's own palette); under NO_COLOR and
+in the terminal's colours, the focused field and the chosen answer marked by shape (see
+screens/looks.py).
 
 Update after a deliberate change with
 `pytest tests/snapshot/test_looks_snapshots.py --snapshot-update`, then look at the SVGs.
@@ -57,6 +58,26 @@ def test_the_welcome_form_is_whole_at_80x24(
     assert snap_compare(app, terminal_size=(80, 24))
 
 
+async def _open_checkin(pilot: Pilot[Any]) -> None:
+    app = pilot.app
+    if not isinstance(app.screen, CheckinScreen):
+        app.push_screen(CheckinScreen(NIGHT))
+    await pilot.pause()
+    # "left" chosen, "right" and "both" not: a dot against an empty box.
+    app.screen.query_one("#leg", RadioSet).query(Choice).first().value = True
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_terminal_s_colours_mark_focus_and_the_chosen_answer_by_shape(
+    snap_compare: Any, make_app: MakeApp, clock: FakeClock, size: tuple[int, int]
+) -> None:
+    clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
+    app = make_app()
+    app.theme = "ansi-dark"
+    assert snap_compare(app, terminal_size=size, run_before=_open_checkin)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_no_color_marks_focus_and_the_chosen_answer_by_shape(
     snap_compare: Any,
@@ -67,15 +88,5 @@ def test_no_color_marks_focus_and_the_chosen_answer_by_shape(
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))
-
-    async def open_checkin(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        if not isinstance(app.screen, CheckinScreen):
-            app.push_screen(CheckinScreen(NIGHT))
-        await pilot.pause()
-        # "left" chosen, "right" and "both" not: a dot against an empty box.
-        app.screen.query_one("#leg", RadioSet).query(Choice).first().value = True
-        await pilot.pause()
-
     app = make_app()
-    assert snap_compare(app, terminal_size=size, run_before=open_checkin)
+    assert snap_compare(app, terminal_size=size, run_before=_open_checkin)

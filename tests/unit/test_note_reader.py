@@ -459,3 +459,20 @@ def test_hedges_and_test_results(note: str, expected: set[str]) -> None:
 )
 def test_reporting_verbs_and_the_end_of_a_negation(note: str, expected: set[str]) -> None:
     assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a short form's dot is no sentence end
+        ("Cramp in calf for approx. 14 min, walking did nothing", {"long-cramp"}),
+        ("cramp c. 20 mins", {"long-cramp"}),
+        ("Saw Dr. Patel. No cramps.", set()),
+        # toxins and venomous bites
+        ("used paint stripper on the door without gloves", {"tetanus"}),
+        ("a spider bit my hand in the garage", {"tetanus"}),
+        ("a spider in the sink", set()),
+    ],
+)
+def test_short_forms_and_toxins(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
