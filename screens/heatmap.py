@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from coach.diary.nights import Diary, NightFacts
+from coach.diary.nights import Diary, NightFacts, week_start
 
 WEEKDAY_LABELS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 GLYPHS = {
@@ -192,4 +192,4 @@ class Heatmap(Widget, can_focus=True):
 
 
 def _monday(night: date) -> date:
-    return night - timedelta(days=night.weekday())
+    return week_start(night)

@@ -150,6 +150,16 @@ def int_range(low: int, high: int, what: str) -> Callable[[str], int]:
     return parse
 
 
+def cramp_severity(text: str) -> int:
+    """A cramp's worst pain: a cramp hurts, so 1 (mild) to 10; 0 would be no cramp at all."""
+    if text.strip() == "0":
+        raise argparse.ArgumentTypeError(
+            "severity is a cramp's worst pain, from 1 (mild) to 10; 0 is no cramp at all "
+            "(for a night without cramps use --none)"
+        )
+    return int_range(1, 10, "severity")(text)
+
+
 def minutes(text: str) -> float:
     try:
         value = float(text)

@@ -180,11 +180,6 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
 
         signs = record_signs(ctx, night, options.signs)
         print(f"Urgent signs: {signs}.")
-        from coach.safety.note_rules import breath_alone
-
-        alone = breath_alone(logged.log.notes or "", logged.log.leg, frozenset(options.signs))
-        if alone is not None:
-            print(alone)
     _announce_flags(ctx, night)
     _take_experiment_look(ctx)
     return 0
@@ -208,7 +203,15 @@ def _take_experiment_look(ctx: Session) -> None:
 
 def register(sub: Subparsers) -> None:
     """Add `done`, `skip` and `cramp` to coach's commands."""
-    from coach.cli.args import NIGHT_METAVAR, add_yes, command, int_range, minutes, night_arg
+    from coach.cli.args import (
+        NIGHT_METAVAR,
+        add_yes,
+        command,
+        cramp_severity,
+        int_range,
+        minutes,
+        night_arg,
+    )
     from coach.records.schema import LEGS
     from coach.records.store import MUSCLES
 
@@ -259,9 +262,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--none", action="store_true", help="a night without cramps")
     p.add_argument(
         "--severity",
-        type=int_range(0, 10, "severity"),
-        metavar="0-10",
-        help="worst pain, 0 (none) to 10 (worst imaginable)",
+        type=cramp_severity,
+        metavar="1-10",
+        help="worst pain, 1 (mild) to 10 (worst imaginable); a night without cramps is --none",
     )
     p.add_argument("--minutes", type=minutes, metavar="M", help="how long the longest lasted")
     p.add_argument("--leg", choices=LEGS, help="which leg")

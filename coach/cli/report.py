@@ -32,8 +32,18 @@ DEFAULT_WEEKS = 6
 """Kept equal to coach.report.build.DEFAULT_WEEKS (a test checks), so `--help` needs no import."""
 
 
-SUFFIXES: dict[str, ReportFormat] = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
-"""Without --format, the output file's suffix says which: report.pdf is a PDF."""
+SUFFIXES: dict[str, ReportFormat] = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "md",
+}
+"""Without --format, the output file's suffix says which: report.pdf is a PDF. A file with
+no suffix gets Markdown; any other suffix (.docx, .odt) is refused rather than filled with
+Markdown the program it names cannot open."""
+FORMAT_NAMES = "PDF (.pdf), HTML (.html, .htm) or Markdown (.md, .markdown, .txt)"
 
 
 class ReportOptions(NamedTuple):
@@ -50,7 +60,13 @@ def run(options: ReportOptions, ctx: Session) -> int:
     path = None if options.output is None else Path(options.output).expanduser()
     fmt: ReportFormat | None = options.format
     if fmt is None:
-        fmt = SUFFIXES.get(path.suffix.lower(), "md") if path is not None else "md"
+        suffix = path.suffix.lower() if path is not None else ""
+        if suffix and suffix not in SUFFIXES:
+            raise UsageError(
+                f"cannot write a report as {suffix}: coach writes {FORMAT_NAMES}; "
+                "or give --format pdf, html or md"
+            )
+        fmt = SUFFIXES.get(suffix, "md")
     if path is None and fmt == "pdf":
         raise UsageError("a PDF needs --output FILE (for example --output report.pdf)")
     if path is not None:

@@ -99,6 +99,13 @@ class NightFacts(NamedTuple):
         return bool(self.required) and self.done == len(self.required)
 
     @property
+    def counted(self) -> bool:
+        """Whether the night counts in the figures: once it is over, or as soon as it is
+        complete. The streak, adherence and habit strength all take the same nights, so a
+        correction (or a morning log taken back before noon) moves them together."""
+        return self.over or self.complete
+
+    @property
     def status(self) -> NightStatus:
         if self.paused:
             return "paused"
@@ -166,6 +173,29 @@ class Streaks(NamedTuple):
 
     current: int
     best: int
+
+
+MIN_RATE_NIGHTS = 4
+"""No rate is worked out from fewer logged nights than this: it would be noise (History,
+the trend view and the report)."""
+
+
+def week_start(night: date) -> date:
+    """The Monday of `night`'s week. A week runs Monday to Sunday by the evening's date: the
+    one definition of a week for History, the trend view and the report, so a week's figures
+    are the same on every screen and on paper."""
+    return night - timedelta(days=night.weekday())
+
+
+def calendar_weeks(start: date, end: date) -> list[tuple[date, date]]:
+    """The weeks (Monday to Sunday) that nights start..end fall in, oldest first, each
+    clipped to start..end: the first and the last may be shorter than seven nights."""
+    weeks = []
+    monday = week_start(start)
+    while monday <= end:
+        weeks.append((max(monday, start), min(monday + timedelta(days=6), end)))
+        monday += timedelta(days=7)
+    return weeks
 
 
 class CrampWeek(NamedTuple):
@@ -325,10 +355,15 @@ class Diary:
 
     # --- statistics -----------------------------------------------------------------
 
+    @property
+    def last_counted(self) -> date | None:
+        """The latest night that counts in the figures (over, or complete already)."""
+        return next((f.night for f in reversed(self.nights) if f.counted), None)
+
     def adherence(self, days: int, end: date | None = None) -> list[Adherence]:
         """Per enabled step: nights done of nights expected, over the `days` nights to `end`
-        (default: the last night that is over)."""
-        end = end or self.last_over
+        (default: the last night that counts, as in the streak)."""
+        end = end or self.last_counted
         if end is None:
             return [Adherence(step=step, done=0, nights=0) for step in self.required]
         result: list[Adherence] = self._cached(
@@ -339,7 +374,7 @@ class Diary:
     def _adherence(self, days: int, end: date) -> list[Adherence]:
         counts = {step: [0, 0] for step in self.required}
         for facts in self.window(end - timedelta(days=days - 1), end):
-            if not facts.over:
+            if not facts.counted:
                 continue
             for step in self.required:
                 done = facts.steps.get(step) == "done"
@@ -393,15 +428,23 @@ class Diary:
         end = end or self.last_over or self.last
         if end is None:
             return []
-        monday = end - timedelta(days=end.weekday())
+        monday = week_start(end)
         starts = [monday - timedelta(weeks=w) for w in range(weeks - 1, -1, -1)]
         return [self.cramp_block(start, 7) for start in starts]
 
     def baseline(self) -> CrampWeek | None:
-        """The first seven nights from the first logged night (a morning log or an episode):
-        what later weeks compare to."""
+        """What later weeks compare to: the first week (Monday to Sunday, as everywhere)
+        from the first logged night (a morning log or an episode) on that has
+        MIN_RATE_NIGHTS logged nights, so that it has a rate; None if no week has."""
         first = self._cached(("first-log",), self._first_log)
-        return None if first is None else self.cramp_block(first, 7)
+        if first is None or self.last is None:
+            return None
+        # Nights before the first on record are not in the diary: the week starts there.
+        for start, end in calendar_weeks(max(week_start(first), self.nights[0].night), self.last):
+            week = self.cramp_block(start, (end - start).days + 1)
+            if week.nights_logged >= MIN_RATE_NIGHTS:
+                return week
+        return None
 
     def _first_log(self) -> date | None:
         return next((f.night for f in self.nights if f.logged), None)
@@ -415,7 +458,7 @@ def strength_over(nights: Sequence[NightFacts]) -> float:
     """
     score = 0.0
     for facts in nights:
-        if facts.paused or not facts.over:
+        if facts.paused or not facts.counted:
             continue
         target = facts.fraction
         rate = STRENGTH_GAIN if target >= score else STRENGTH_FADE

@@ -10,13 +10,12 @@ import calendar
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
-from coach.diary.nights import CrampWeek, Diary
+from coach.diary.nights import MIN_RATE_NIGHTS, CrampWeek, Diary, week_start
+
+__all__ = ["MIN_RATE_NIGHTS", "SPANS", "Span", "Trend", "TrendPoint", "trend"]
 
 Span = Literal["12w", "12m", "all"]
 SPANS: dict[Span, str] = {"12w": "12 weeks", "12m": "12 months", "all": "all"}
-MIN_RATE_NIGHTS = 4
-"""No rate is worked out from fewer logged nights than this: it would be noise (the
-report and the trend view)."""
 MAX_WEEKS = 104
 """Over this many weeks, "all" is drawn month by month."""
 
@@ -63,8 +62,7 @@ def trend(diary: Diary, span: Span, end: date | None = None) -> Trend:
     elif span == "12m":
         weeks = 52
     else:
-        first_monday = diary.first - timedelta(days=diary.first.weekday())
-        weeks = (end - first_monday).days // 7 + 1
+        weeks = (end - week_start(diary.first)).days // 7 + 1
         if weeks > MAX_WEEKS:
             return Trend(span=span, unit="month", points=tuple(_months(diary, diary.first, end)))
     first = diary.first

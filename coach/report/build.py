@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from coach import __version__
-from coach.diary.nights import CrampWeek, Diary, NightFacts
+from coach.diary.nights import CrampWeek, Diary, NightFacts, calendar_weeks, week_start
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
 from coach.records.store import is_foreign
@@ -39,7 +39,7 @@ from coach.report.model import (
 )
 from coach.safety.flags import LIMITS, flags_from
 from coach.safety.note_rules import note_findings
-from coach.safety.rules import RULES, find_red_flags, night_findings
+from coach.safety.rules import RULES, WINDOW_NIGHTS, find_red_flags, night_findings
 from coach.settings.model import Settings
 from coach.system.text import printable
 
@@ -63,7 +63,8 @@ DEFAULT_WEEKS = 6
 """The report covers six weeks by default: the length of the stretching trial."""
 LONGEST_SHOWN = 5
 BASELINE_NOTE = (
-    "The baseline is the first week logged, usually the worst: people start a diary when "
+    f"Weeks run Monday to Sunday, as in the app. The baseline is the first week logged "
+    f"({MIN_RATE_NIGHTS}+ nights), usually the worst: people start a diary when "
     "cramps are bad, and bad spells ease on their own (regression to the mean); in trials, "
     "cramps fell by about 28% on placebo alone. A fall from it does not by itself show that "
     "the routine worked."
@@ -165,7 +166,8 @@ def read_period(source: ReportSource, weeks: int) -> PeriodSnapshot:
 
 
 def report_period(diary: Diary, weeks: int) -> Period:
-    """The last `weeks` weeks of finished nights, clipped to the first night on record.
+    """The last `weeks` weeks (Monday to Sunday, as in the app) of finished nights, the last
+    one holding the last finished night, clipped to the first night on record.
 
     A night is finished once it is past noon the next day, or as soon as its morning log
     is in, so a report made in the morning includes the night just slept once logged.
@@ -174,7 +176,7 @@ def report_period(diary: Diary, weeks: int) -> Period:
     first = diary.first
     if end is None or first is None:
         raise CoachError("nothing is recorded yet; the report needs at least one finished night")
-    return Period(start=max(first, end - timedelta(days=weeks * 7 - 1)), end=end)
+    return Period(start=max(first, week_start(end) - timedelta(weeks=weeks - 1)), end=end)
 
 
 def _load_diary(source: ReportSource, weeks: int, first: date | None, now: datetime) -> Diary:
@@ -193,8 +195,8 @@ def _load_diary(source: ReportSource, weeks: int, first: date | None, now: datet
 
 
 def _baseline_week(source: ReportSource, diary: Diary, first: date | None) -> CrampWeek | None:
-    """The first seven nights from the first morning log on record (`first`: the first
-    night with any record)."""
+    """The first week (Monday to Sunday) with MIN_RATE_NIGHTS logged nights, from the first
+    morning log on record on (`first`: the first night with any record)."""
     if first is None:
         return None
     if diary.first is not None and first >= diary.first:
@@ -206,9 +208,16 @@ def _baseline_week(source: ReportSource, diary: Diary, first: date | None) -> Cr
         chunk_end = min(end, start + timedelta(days=91))
         logs = source.cramp_logs(start, chunk_end)
         if logs:
-            found = min(logs)
-            week = source.load(start=found, end=found + timedelta(days=6))
-            return week.cramp_block(found, 7)
+            # From the week of the first log on, 14 weeks at a time, each chunk ending on a
+            # Sunday so that no week is cut in two.
+            start = max(first, week_start(min(logs)))
+            while start <= end:
+                chunk_end = min(end, week_start(start) + timedelta(days=97))
+                baseline = source.load(start=start, end=chunk_end).baseline()
+                if baseline is not None:
+                    return baseline
+                start = chunk_end + timedelta(days=1)
+            return None
         start = chunk_end + timedelta(days=1)
     return None
 
@@ -381,6 +390,20 @@ def _flag_rows(flags: Sequence[RaisedFlag], diary: Diary) -> tuple[tuple[str, ..
 FLAG_HEADER = ("night", "level", "red flag", "what showed it", "acknowledged")
 
 
+def _raised_for(rule: str, night: date, raised: Sequence[RaisedFlag]) -> bool:
+    """Whether a flag raised in the period stands for this night of a rule's pattern. Most
+    rules are raised for the night itself. The frequency rule is raised on the night that
+    ends 14 frequent nights, and is not raised again in the 14 nights after: each of its
+    cramp nights in that span is already in the table."""
+    if rule != "frequent":
+        return any(flag.id == f"{rule}-{night.isoformat()}" for flag in raised)
+    reach = timedelta(days=WINDOW_NIGHTS - 1)
+    return any(
+        flag.rule == "frequent" and flag.night - reach <= night <= flag.night + reach
+        for flag in raised
+    )
+
+
 def safety_section(
     raised: Sequence[RaisedFlag], every: Sequence[RaisedFlag], diary: Diary, period: Period
 ) -> Section:
@@ -394,7 +417,7 @@ def safety_section(
     for found in find_red_flags(diary, period.start, period.end):
         # What the rules find in the records today and no save raised (records merged or
         # restored, or written before a rule knew the words): one row each.
-        nights = [n for n in found.nights if f"{found.id}-{n.isoformat()}" not in shown]
+        nights = [n for n in found.nights if not _raised_for(found.id, n, raised)]
         if not nights:
             continue
         unraised = found._replace(nights=tuple(nights))
@@ -621,15 +644,9 @@ def _week_row(label: str, week: CrampWeek) -> tuple[str, ...]:
 
 
 def weekly_blocks(period: Period) -> list[tuple[date, date]]:
-    """The period in blocks of seven nights, the last ending on its last night; the first
-    may be shorter."""
-    blocks = []
-    end = period.end
-    while end >= period.start:
-        start = max(period.start, end - timedelta(days=6))
-        blocks.append((start, end))
-        end = start - timedelta(days=1)
-    return blocks[::-1]
+    """The period's weeks, Monday to Sunday as in the app; the first and the last may be
+    shorter."""
+    return calendar_weeks(period.start, period.end)
 
 
 def _cramp_section(
@@ -639,11 +656,12 @@ def _cramp_section(
     bars: list[ChartBar] = []
     spans = weekly_blocks(period)
     # The baseline gets a row of its own unless it is one of the period's weeks already.
-    aligned = baseline is not None and (baseline.start, baseline.end) in spans
+    aligned = baseline is not None and baseline.end in {end for _, end in spans}
     if baseline is not None and not aligned:
         rows.append(
             _week_row(
-                f"Baseline: first week logged, {_span(baseline.start, baseline.end)}", baseline
+                f"Baseline: first week logged, {_span(baseline.start, baseline.end)}",
+                baseline,
             )
         )
         if baseline.end < period.start:
@@ -658,8 +676,8 @@ def _cramp_section(
             )
     for start, end in spans:
         block = diary.cramp_block(start, (end - start).days + 1)
-        is_baseline = aligned and baseline is not None and start == baseline.start
-        label = _span(start, end) + (" (baseline: first week logged)" if is_baseline else "")
+        is_baseline = aligned and baseline is not None and end == baseline.end
+        label = _span(start, end) + (" (baseline)" if is_baseline else "")
         rows.append(_week_row(label, block))
         bars.append(
             ChartBar(

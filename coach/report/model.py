@@ -64,7 +64,7 @@ class WeeklyChart(NamedTuple):
     def alt(self) -> str:
         """The chart in words, for Markdown and screen readers."""
         return "; ".join(
-            f"{b.label.replace(chr(10), ' ')}: {b.cramps} cramps, "
+            f"{b.label.replace(chr(10), ' ')}: {b.cramps} cramp{'' if b.cramps == 1 else 's'}, "
             f"{b.nights_logged} of {b.nights} nights logged"
             for b in self.bars
         )

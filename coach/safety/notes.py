@@ -131,6 +131,8 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9&/.']*[a-z0-9/]|[a-z0-9]")
 
 def normalise(note: str) -> str:
     """Lower case, plain punctuation, shorthand and spellings spelled out."""
+    if "." in note:
+        note = SHORT_DOT.sub(r"\1", note)  # "approx. 12 min" is one sentence
     text = note.lower()
     if "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
@@ -175,6 +177,12 @@ def _respelling() -> re.Pattern[str]:
 
 
 DIGIT = re.compile(r"\d")
+SHORT_DOT = re.compile(
+    r"\b(approx|appt|dr|no|vs|wk|wks|hr|hrs|min|mins|ca|c|esp|etc|e\.g|i\.e|tabs?|meds?)\."
+    r"(?=\s*[a-z0-9])",
+    re.IGNORECASE,
+)
+"""A dot that ends a short form, not a sentence, when a lower-case word or a number follows."""
 FORM_ANSWER = re.compile(
     r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
     r"(?P<answer>no|nope|none|nil|not really|negative|n)"

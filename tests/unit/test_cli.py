@@ -162,7 +162,10 @@ def test_usage_errors_are_one_line_and_exit_2(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["cramp", "--count", "2", "--severity", "11"], "severity must be from 0 to 10"),
+        (["cramp", "--count", "2", "--severity", "11"], "severity must be from 1 to 10"),
+        # A cramp hurts: "2 cramps, worst 0/10" is a slip, not a record.
+        (["cramp", "--count", "2", "--severity", "0"], "from 1 (mild) to 10; 0 is no cramp"),
+        (["cramp", "--now", "--severity", "0"], "from 1 (mild) to 10; 0 is no cramp"),
         (["done", "stretch", "--night", "22/11/2026"], "is not a night; use YYYY-MM-DD"),
         (["plan", "--bedtime", "25:00"], "is not a time"),
         (["history", "--format", "xml"], "invalid choice: 'xml'"),

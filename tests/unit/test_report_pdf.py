@@ -248,6 +248,25 @@ def test_the_output_suffix_picks_the_format(morning: Session, tmp_path: Path) ->
     assert pdf.read_text().startswith("# Night-time leg cramps")
 
 
+def test_an_unknown_suffix_is_refused_not_filled_with_markdown(
+    morning: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docx = tmp_path / "r.docx"
+    assert main(["report", "--output", str(docx)], context=morning) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and not docx.exists()
+    assert err == (
+        "coach: cannot write a report as .docx: coach writes PDF (.pdf), HTML (.html, .htm) "
+        "or Markdown (.md, .markdown, .txt); or give --format pdf, html or md\n"
+    )
+    # Asked for by name, the format is the user's to choose; a file with no suffix is Markdown.
+    assert main(["report", "--format", "html", "--output", str(docx)], context=morning) == 0
+    assert docx.read_text().startswith("<!DOCTYPE html>")
+    plain = tmp_path / "report"
+    assert main(["report", "--output", str(plain)], context=morning) == 0
+    assert plain.read_text().startswith("# Night-time leg cramps")
+
+
 def test_the_experiment_goes_after_the_first_page_s_figures(
     morning: Session, tmp_path: Path
 ) -> None:
