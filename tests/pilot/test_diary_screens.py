@@ -204,6 +204,31 @@ async def test_quitting_mid_session_records_what_was_done_as_partial(
     assert record.detail["partial"] is True and record.detail["holds_done"] == 2
 
 
+async def test_quitting_while_the_stop_question_is_open_records_nothing(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await started_player(clock, app, pilot)
+        for _ in range(3):  # two holds and a rest
+            clock.advance(10)
+            player.tick()
+        await pilot.press("escape")  # "Record tonight's stretches as: ..." — not answered
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+
+
+async def test_quitting_before_any_hold_is_done_records_nothing(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started_player(clock, app, pilot)
+        await pilot.press("ctrl+q")
+    assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+
+
 async def test_the_weeks_figures_are_this_calendar_week_from_monday(
     ctx: Session, clock: FakeClock
 ) -> None:
