@@ -32,6 +32,9 @@ from coach.safety.rules import RULES, night_findings
 CORPUS = Path(__file__).with_name("flag_corpus.tsv")
 NIGHT = date(2026, 11, 20)
 URGENT = ("clot-lung", "long-cramp", "clot-calf", "tetanus")
+URGENT_ALARMS_OF = frozenset({*URGENT, "breath"})
+"""The urgent rules a harmless note may wrongly raise: breathlessness or chest pain alone
+has no category of its own in the corpus, but raising it is an urgent false alarm."""
 ALSO_CAUGHT_BY = {"clot-calf": {"clot-lung"}}
 """An emergency finding includes one calf's signs: it is the stronger answer, not a miss."""
 SPLITS = ("dev", "holdout", "fresh", "probe", "blind", "probe2")
@@ -88,7 +91,7 @@ def report(rows: list[tuple[str, str, frozenset[str], str]], title: str, *, miss
         found = flags_for(note)
         if not expected:
             harmless += 1
-            urgent = found & set(URGENT)
+            urgent = found & URGENT_ALARMS_OF
             urgent_alarms += bool(urgent)
             any_alarms += bool(found)
             for rule in found:

@@ -7,6 +7,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
+def whole_minutes(delta: timedelta) -> int:
+    """How many minutes a span reads as, the one rule for every 'in N min', 'N min to go'
+    and 'N minutes to bedtime': the nearest whole minute, half a minute up, ignoring sign.
+    Screens redraw a moment after the minute turns, so cutting seconds off read 6 h 29 min
+    at 13:00 for a step at 19:30, while a notice at the same instant said one more."""
+    return int((abs(delta.total_seconds()) + 30) // 60)
+
+
 class Clock(Protocol):
     """Wall time (aware, UTC) for calendars and records; monotonic time for countdowns."""
 

@@ -18,6 +18,9 @@ NIGHT_STARTS = time(12, 0)
 """A night runs from noon on its date to noon on the next day, local time."""
 
 
+DUE_WINDOW = timedelta(minutes=30)
+"""How long the last step of the night stays due before it counts as late."""
+
 MAX_PAUSE_NIGHTS = 92
 """The longest pause of the reminders (`coach pause --until/--days`): about three months."""
 

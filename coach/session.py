@@ -21,7 +21,14 @@ from coach.clock import Clock, SystemClock
 from coach.diary.episodes import UNKNOWN_EVENT
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
-from coach.planner import MAX_PAUSE_NIGHTS, Plan, current_night, last_slept_night, plan_night
+from coach.planner import (
+    DUE_WINDOW,
+    MAX_PAUSE_NIGHTS,
+    Plan,
+    current_night,
+    last_slept_night,
+    plan_night,
+)
 from coach.records.backup import Backups
 from coach.records.schema import LEGS, Leg, Outcome
 from coach.records.store import (
@@ -968,6 +975,15 @@ def check_snooze(
         )
     if recorded in ("done", "skipped"):
         raise CoachError(f"{step.title} is already recorded {recorded} for that night")
+    # The night's reminders end at bedtime; a step due at bedtime itself (the sleep
+    # position) stays snoozable as long as it stays due.
+    until = plan.bedtime if step.at < plan.bedtime else step.at + DUE_WINDOW
+    if now >= until:
+        raise CoachError(
+            f"bedtime was {plan.bedtime.astimezone(tz):%H:%M} on "
+            f"{plan.bedtime.astimezone(tz):%a %d %b}: the night's reminders are over, so "
+            f"{step.title} cannot be snoozed; mark it done or skip it"
+        )
     if state.paused:
         raise CoachError(
             "reminders are paused for that night; `coach pause --undo` turns them back on"

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from coach.clock import Clock
 from coach.errors import CoachError, ConfigError
 from coach.planner import current_night
-from coach.session import Session, Tombstone
+from coach.session import Session, StepRecord, Tombstone
 from coach.settings.model import Settings
 from screens.base import Params, Result
 from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
@@ -83,6 +83,14 @@ class CoachApp(App[None]):
             id="cramp-now",
             tooltip="A relief guide with a timer; logs the cramp",
         ),
+        # Tab moves focus before the keys after it are handed on: as the screen's own binding
+        # it ran only once the field had seen it, so in keys typed fast ("2 Tab 12") the
+        # digits after Tab had already gone to the field Tab was leaving.
+        Binding("tab", "focus_next", show=False, priority=True, id="focus-next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="focus-previous"),
+        # ctrl+c copies what is selected; with nothing selected it says how to quit, on every
+        # screen: Textual's own hint finds no quit key over a dialog, and said nothing there.
+        Binding("ctrl+c", "copy_or_say_quit", show=False, priority=True, system=True, id="ctrl-c"),
         # F2 reaches the cramp guide even from inside a text field, where c is typed.
         Binding("f2", "cramp", "Cramping now", show=False, priority=True, id="cramp-now-f2"),
         Binding(
@@ -125,6 +133,14 @@ class CoachApp(App[None]):
         self._speaker_factory = speaker
         self.reminders: Reminders | None = None
         self._config_watch: ConfigWatcher | None = None
+        self._tied: list[tuple[str, str, object]] = []
+        """Toasts to take back (title, message, what they belong to): a reminder's once its
+        step is marked, ("step", id); a screen's once it is left, the screen itself."""
+        self._said: set[str] = set()
+        """Background notices (Say) already shown: each is said once."""
+        self._held: list[str] = []
+        """Background notices waiting for a dialog to close: over one, at the top, a toast
+        covered a full-height dialog's first lines (the check-in's question at 80x24)."""
         self.due_step: tuple[date, str] | None = None
         """The step the latest reminder announced: what the snooze key snoozes."""
         self.register_theme(HIGH_CONTRAST)
@@ -178,6 +194,7 @@ class CoachApp(App[None]):
         if not first_run:
             self.set_timer(REMINDERS_DELAY, self._start_reminders)
         self._follow_config()
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         # Urgent flags not yet acknowledged come back at every start, after the first paint,
         # and so do records set aside that nobody was told about.
         self.call_after_refresh(self.run_worker, self._recall, thread=True, group="flags")
@@ -423,10 +440,13 @@ class CoachApp(App[None]):
         """Make a change through the session (`app.saved(app.session.record_step, ...)`);
         on a storage failure, say so and return None."""
         try:
-            return change(*args, **kwargs)
+            result = change(*args, **kwargs)
         except CoachError as exc:
             self.notify(f"Not recorded: {exc}", title="Could not save", severity="error")
             return None
+        if isinstance(result, StepRecord) and result.outcome in ("done", "skipped"):
+            self._step_marked(result.step)
+        return result
 
     def undo(self) -> Tombstone | None:
         """Take back the latest change and say what it was (or that there was none)."""
@@ -525,6 +545,7 @@ class CoachApp(App[None]):
         title, body = words
         hint = "\n(z: snooze)" if self.reminders is not None else ""
         self.notify(f"{body}{hint}", title=title, timeout=30)
+        self._tied.append((title, f"{body}{hint}", ("step", step_id)))
 
     def post_step_due(
         self,
@@ -588,7 +609,54 @@ class CoachApp(App[None]):
         self.step_due(message.step_id, message.night, message.late_by, message.words)
 
     def on_say(self, message: Say) -> None:
-        self.notify(message.text, severity="warning", timeout=15)
+        """A notice from the background (reminders, sound): said once, and not over a dialog
+        (held until it closes)."""
+        self._say(message.text)
+
+    def _say(self, text: str) -> None:
+        if text in self._said or text in self._held:
+            return
+        if isinstance(self.screen, ModalScreen):
+            self._held.append(text)
+            return
+        self._said.add(text)
+        self.notify(text, severity="warning", timeout=15)
+
+    def tie_notice(self, screen: Screen[Any], message: str) -> None:
+        """A notice (untitled) about one screen: taken back when that screen is left."""
+        self._tied.append(("", message, screen))
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        gone = [
+            item for item in self._tied if isinstance(item[2], Screen) and item[2] is not screen
+        ]
+        if gone:
+            self._withdraw(gone)
+        if isinstance(screen, ModalScreen) and self._said:
+            # A dialog opens under a background notice still on show: it waits too.
+            from screens.textual_shim import withdraw_notices
+
+            said = self._said
+            for text in withdraw_notices(self, lambda notice: notice.message in said):
+                self._said.discard(text)
+                self._held.append(text)
+        if not isinstance(screen, ModalScreen) and self._held:
+            held, self._held = self._held, []
+            for text in held:
+                self._say(text)
+
+    def _withdraw(self, items: list[tuple[str, str, object]]) -> None:
+        from screens.textual_shim import withdraw_notices
+
+        keys = {(title, message) for title, message, _ in items}
+        self._tied = [item for item in self._tied if item not in items]
+        withdraw_notices(self, lambda notice: (notice.title, notice.message) in keys)
+
+    def _step_marked(self, step_id: str) -> None:
+        """A step is recorded done or skipped: its reminder's toast has had its say."""
+        mine = [item for item in self._tied if item[2] == ("step", step_id)]
+        if mine:
+            self._withdraw(mine)
 
     def on_ring_bell(self, message: RingBell) -> None:
         self.bell()
@@ -676,6 +744,21 @@ class CoachApp(App[None]):
             if isinstance(screen, StretchScreen):
                 screen.record_partial()
         self.exit()
+
+    def action_copy_or_say_quit(self) -> None:
+        """ctrl+c: copy the selected text (in a field, or on the screen); with none, say
+        that ctrl+q quits (q also does on Tonight)."""
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input) and focused.selected_text:
+            self.copy_to_clipboard(focused.selected_text)
+            return
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
+        self.notify("Press ctrl+q to quit coach.", title="Do you want to quit?", timeout=5)
 
     def action_help(self) -> None:
         from screens.help import HelpScreen

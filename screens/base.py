@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, ParamSpec, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -66,6 +66,8 @@ class CoachServices(Protocol):
     def make_speaker(self) -> Speaker: ...
 
     def snooze(self, step_id: str | None = None) -> None: ...
+
+    def tie_notice(self, screen: Screen[Any], message: str) -> None: ...
 
 
 ResultType = TypeVar("ResultType")

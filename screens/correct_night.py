@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -75,6 +76,8 @@ class CorrectNight(CoachModal[bool]):
         self.facts = facts
         self.steps = dict(facts.steps)
         self.changed = False
+        self.confirming = False
+        """D was pressed once: the next D deletes the cramp log and episodes."""
 
     @property
     def night(self) -> date:
@@ -148,15 +151,31 @@ class CorrectNight(CoachModal[bool]):
         self._forget(step=step)
 
     def action_forget_cramps(self) -> None:
+        """Ask first: a night's cramp log is what the doctor's report counts, and one key
+        would lose it."""
+        if not self.confirming:
+            self.confirming = True
+            self.notify(
+                f"Press D again to delete the cramp log and episodes of the night of "
+                f"{self.night:%a %d %b}; any other key keeps them.",
+                title="Delete the cramps?",
+                severity="warning",
+            )
+            return
         self._forget(cramps=True)
 
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "D":
+            self.confirming = False  # anything else but the second D keeps the cramps
+
     def _forget(self, *, step: str | None = None, cramps: bool = False) -> None:
+        self.confirming = False
         try:
             stone = services(self).session.forget(self.night, step=step, cramps=cramps)
         except CoachError as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.notify(f"Deleted: {stone.what}.", title="Deleted")
+        self.notify(f"Deleted: {stone.what}. Press u on History to undo.", title="Deleted")
         self._reread()
 
     def action_cramps(self) -> None:

@@ -407,6 +407,7 @@ class HistoryScreen(Screen[None]):
             saved += ". Press o to open it, to read or print."
             self.refresh_bindings()
         self.notify(saved, timeout=20)
+        services(self).tie_notice(self, saved)  # it goes with History, not over the next screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_report":

@@ -94,6 +94,8 @@ class StretchScreen(Screen[Outcome | None]):
         self._own_speaker = speaker is None
         self.recorded: Outcome | None = None
         """The outcome recorded, once it is."""
+        self.asking = False
+        """The stop question is open and not answered yet."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -284,6 +286,7 @@ class StretchScreen(Screen[Outcome | None]):
         self.redraw()
 
         def chosen(outcome: Outcome | None) -> None:
+            self.asking = False
             if outcome is None:  # "Keep going": carry on, even if paused before stopping
                 session.resume()
                 self._changed()
@@ -291,6 +294,7 @@ class StretchScreen(Screen[Outcome | None]):
             self._record(outcome)
 
         done, planned = session.holds_done, session.holds_planned
+        self.asking = True
         self.app.push_screen(StopStretchScreen(done, planned), callback=chosen)
 
     # --- recording --------------------------------------------------------------------------
@@ -300,9 +304,15 @@ class StretchScreen(Screen[Outcome | None]):
         self._record("done" if self._session.holds_done else "skipped")
 
     def record_partial(self) -> None:
-        """Coach is closing mid-session: record what was done, as a partial session."""
+        """Coach is closing mid-session: record what was done, as a partial session.
+
+        Nothing is recorded when no hold was done, or when the stop question ("Done / Skipped /
+        Keep going") is still open: the person was asked and has not answered.
+        """
         session = self.session
         if self.recorded is not None or session is None or not session.started:
+            return
+        if self.asking or session.holds_done == 0:
             return
         self._write("skipped", partial=True)
 

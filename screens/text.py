@@ -90,7 +90,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Experiment | `s` / `k` / `escape` | Start / stop (asks first) / back |
 | Tonight | `m` | Log last night's cramps, or edit the log (the morning check-in) |
 | History | `enter` | Edit a night: `d` `s` `m` mark a step, `del` delete it, `l` cramp log |
-| Night editor | `D` | Delete the night's cramp log and cramps |
+| Night editor | `D` | Delete the night's cramp log and cramps (asks first; `u` undoes) |
 | History | `t` | Trends: cramps and worst pain by week; `w` `m` `a` span, `n` table |
 | History | `x` | Save the doctor's report (one-page PDF) and a CSV of every night in Documents |
 | History | `o` | Open the report just saved, to read or print it |

@@ -1,5 +1,9 @@
 """Every use of Textual's private parts, in one place.
 
+`withdraw_notices` takes back toasts already shown (a reminder's once its step is marked,
+a screen's once it is left): Textual has no public way, so it uses the app's notification
+collection and its private remove.
+
 CoachFooter (screens/base.py) builds Textual's footer faster; for that it needs the footer's
 key widget, which Textual does not export, and the flag that tells the footer its bindings
 are known. LetterPassingInput overrides the Input's private key handler, so a number field
@@ -11,7 +15,12 @@ imports a private Textual module or overrides a private method (the same test ch
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from textual import events
+from textual.app import App
+from textual.notifications import Notification
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
@@ -22,6 +31,7 @@ __all__ = [
     "FooterKey",
     "LetterPassingInput",
     "mark_bindings_ready",
+    "withdraw_notices",
 ]
 
 CHECKED_ON = ((8, 0), (8, 2))
@@ -62,3 +72,13 @@ class LetterPassingInput(Input):
 def mark_bindings_ready(footer: Footer) -> None:
     """What Footer.bindings_changed does first: let compose() show the screen's keys."""
     footer._bindings_ready = True
+
+
+def withdraw_notices(app: App[Any], which: Callable[[Notification], bool]) -> list[str]:
+    """Take back the toasts on show that `which` picks; returns their messages."""
+    taken = [notice for notice in list(app._notifications) if which(notice)]
+    for notice in taken:
+        app._unnotify(notice, refresh=False)
+    if taken:
+        app._refresh_notifications()
+    return [notice.message for notice in taken]

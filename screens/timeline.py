@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Literal, NamedTuple
 
+from coach.clock import whole_minutes
 from coach.diary.wording import describe_logged
 from coach.planner import Plan, PlannedStep
 from coach.reminders.rules import DUE_WINDOW, overtaken
@@ -102,11 +103,11 @@ def steps_ahead(rows: Sequence[StepRow]) -> list[StepRow]:
 
 
 def span(delta: timedelta) -> str:
-    """A duration in words, to the minute: '2 h 05 min', '7 min', 'under a minute'."""
-    seconds = int(abs(delta.total_seconds()))
-    if seconds < 60:
+    """A duration in words, to the nearest minute (`whole_minutes`): '2 h 05 min', '7 min',
+    'under a minute'."""
+    minutes = whole_minutes(delta)
+    if minutes == 0:
         return "under a minute"
-    minutes = seconds // 60
     hours, minutes = divmod(minutes, 60)
     if hours:
         return f"{hours} h {minutes:02d} min"

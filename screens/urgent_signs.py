@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Static
 from coach.errors import CoachError
 from coach.safety.flags import LIMITS
 from coach.safety.rules import record_signs
-from screens.base import CoachModal, services
+from screens.base import CoachFooter, CoachModal, services
 
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("calf-swollen", "One calf swollen"),
@@ -69,6 +69,7 @@ class UrgentSignsScreen(CoachModal[frozenset[str] | None]):
                 yield Button("None of these (n)", id="signs-none", variant="success", compact=True)
                 yield Button("Save (enter)", id="signs-save", variant="warning", compact=True)
                 yield Button("Not now (esc)", id="signs-later", compact=True)
+        yield CoachFooter()  # its own keys, not those of the screen under it
 
     def on_mount(self) -> None:
         self.query_one("#signs-save", Button).focus()  # enter saves what is ticked
@@ -108,18 +109,11 @@ class UrgentSignsScreen(CoachModal[frozenset[str] | None]):
 
 def save_signs(app: App[object], night: date, signs: frozenset[str] | None) -> None:
     """Save the checklist's answer on the night (None: not answered, nothing saved); the
-    save's red-flag check raises a ticked sign's flag at once."""
+    save's red-flag check raises a ticked sign's flag at once (breathlessness or chest pain
+    alone too: a ticked sign is never met with silence)."""
     if signs is None:
         return
-    from coach.safety.note_rules import BREATH_SIGNS, breath_alone  # the reader, on use
-
-    session = services(app).session
     try:
-        record_signs(session, night, signs)
-        log = session.cramp_log(night) if signs & BREATH_SIGNS else None
+        record_signs(services(app).session, night, signs)
     except CoachError as exc:
         app.notify(f"The urgent signs were not saved: {exc}", severity="error", timeout=30)
-        return
-    alone = breath_alone(log.notes if log else "", log.leg if log else None, signs)
-    if alone is not None:  # a ticked sign is never met with silence
-        app.notify(alone, title="Breathless or chest pain", severity="warning", timeout=60)

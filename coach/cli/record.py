@@ -180,11 +180,6 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
 
         signs = record_signs(ctx, night, options.signs)
         print(f"Urgent signs: {signs}.")
-        from coach.safety.note_rules import breath_alone
-
-        alone = breath_alone(logged.log.notes or "", logged.log.leg, frozenset(options.signs))
-        if alone is not None:
-            print(alone)
     _announce_flags(ctx, night)
     _take_experiment_look(ctx)
     return 0

@@ -53,7 +53,17 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
         else ("not remembered" if facts.forgotten else "not logged"),
         "episodes": [episode_json(e) for e in sorted(facts.episodes, key=episode_time)],
         "paused": facts.paused,
+        "signs": _signs(facts),
     }
+
+
+def _signs(facts: NightFacts) -> list[str] | None:
+    """The urgent signs answered for the night (the check-in's checklist, `coach cramp
+    --sign`; [] when the answer was "none"), or null when they were not asked."""
+    given = facts.answers.get("signs")
+    if not isinstance(given, list | tuple):
+        return None
+    return [s for s in given if isinstance(s, str)]
 
 
 def _cramp_cells(facts: NightFacts, tz: tzinfo) -> list[str]:

@@ -99,6 +99,13 @@ class NightFacts(NamedTuple):
         return bool(self.required) and self.done == len(self.required)
 
     @property
+    def counted(self) -> bool:
+        """Whether the night counts in the figures: once it is over, or as soon as it is
+        complete. The streak, adherence and habit strength all take the same nights, so a
+        correction (or a morning log taken back before noon) moves them together."""
+        return self.over or self.complete
+
+    @property
     def status(self) -> NightStatus:
         if self.paused:
             return "paused"
@@ -348,10 +355,15 @@ class Diary:
 
     # --- statistics -----------------------------------------------------------------
 
+    @property
+    def last_counted(self) -> date | None:
+        """The latest night that counts in the figures (over, or complete already)."""
+        return next((f.night for f in reversed(self.nights) if f.counted), None)
+
     def adherence(self, days: int, end: date | None = None) -> list[Adherence]:
         """Per enabled step: nights done of nights expected, over the `days` nights to `end`
-        (default: the last night that is over)."""
-        end = end or self.last_over
+        (default: the last night that counts, as in the streak)."""
+        end = end or self.last_counted
         if end is None:
             return [Adherence(step=step, done=0, nights=0) for step in self.required]
         result: list[Adherence] = self._cached(
@@ -362,7 +374,7 @@ class Diary:
     def _adherence(self, days: int, end: date) -> list[Adherence]:
         counts = {step: [0, 0] for step in self.required}
         for facts in self.window(end - timedelta(days=days - 1), end):
-            if not facts.over:
+            if not facts.counted:
                 continue
             for step in self.required:
                 done = facts.steps.get(step) == "done"
@@ -446,7 +458,7 @@ def strength_over(nights: Sequence[NightFacts]) -> float:
     """
     score = 0.0
     for facts in nights:
-        if facts.paused or not facts.over:
+        if facts.paused or not facts.counted:
             continue
         target = facts.fraction
         rate = STRENGTH_GAIN if target >= score else STRENGTH_FADE

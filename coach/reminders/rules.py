@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from coach.clock import whole_minutes
+from coach.planner import DUE_WINDOW as DUE_WINDOW
 from coach.planner import Plan, PlannedStep
 from coach.settings.model import Settings
 
 ON_TIME_GRACE = timedelta(minutes=2)
 """A reminder delivered this long after its time still counts as on time."""
-DUE_WINDOW = timedelta(minutes=30)
-"""How long the last step of the night stays due before it counts as late."""
 
 REMINDER_EVENT = "reminder"
 PENDING = "pending"
@@ -59,7 +59,7 @@ def reminder_text(
     no longer fits before bedtime says when it will end, so the title's minutes and the
     body's never seem to disagree.
     """
-    left = round((plan.bedtime - now).total_seconds() / 60)
+    left = whole_minutes(plan.bedtime - now) * (1 if plan.bedtime >= now else -1)
     if left > 0:
         when = f"{format_minutes(left)} to bedtime"
     elif left == 0:

@@ -2,6 +2,8 @@
 
 - clot-lung: a calf or leg swollen, red, warm, tender or painful (or a clot named) and,
   anywhere in the note, breathlessness or chest pain;
+- breath: breathlessness or chest pain without a calf sign (more than coach can judge
+  alone; breath the note explains as usual, after hard exercise or with a cold is not it);
 - clot-calf: one calf or leg swollen, red, warm or tender (or a clot named) in a sentence;
   both legs, or ankles and feet alone, are `swelling` (soon);
 - long-cramp: a cramp and a duration over 10 minutes that is the cramp's ("lasted 20
@@ -484,26 +486,33 @@ CALF_SIGNS = frozenset({"calf-swollen", "calf-red-warm"})
 BREATH_SIGNS = frozenset({"breathless", "chest-pain"})
 
 
-BREATH_ALONE = (
-    "coach raises its emergency flag for breathlessness or chest pain together with a "
-    "swollen or painful calf. On its own it is more than coach can judge: do not wait, ask a "
-    "doctor today, or call your emergency number if it is sudden or severe."
+EXPECTED_BREATH = re.compile(
+    r"\b(?:as usual|as always|usual for me|normal for me|running|ran|jogging|jog|sprint\w*|"
+    r"gym|workout|exercis\w*|with (?:my|a|the) cold|chest infection)\b"
 )
-"""Said when breathlessness or chest pain is answered and no calf sign goes with it, so a
-ticked sign is never met with silence."""
+"""In the sentence of a breathlessness (never of a chest pain): breath that the user says is
+their usual, follows hard exercise, or comes with a cold, is not read as the sign."""
 
 
-def breath_alone(note: str, leg: str | None, signs: frozenset[str]) -> str | None:
-    """`BREATH_ALONE` when breathlessness or chest pain was answered and neither the answer
-    nor the night's note holds a calf sign to make it the emergency; else None."""
-    if not signs & BREATH_SIGNS or "clot-lung" in note_findings(note, leg, signs):
-        return None
-    return BREATH_ALONE
+def breath_in_note(reading: Reading) -> bool:
+    """Breathlessness or chest pain in the note, current (see `breathless`), unless every
+    sentence that says it is breath the sentence explains (`EXPECTED_BREATH`)."""
+    if not breathless(reading):
+        return False
+    if reading.found("chest") or reading.found("blood"):
+        return True
+    said = {h.sentence for c in ("breath", "breathing") for h in reading.found(c)}
+    return not said or not all(EXPECTED_BREATH.search(reading.sentences[s]) for s in said)
 
 
 def _answered(signs: frozenset[str]) -> str:
     said = "; ".join(SIGNS[s] for s in SIGNS if s in signs)
     return f"your answer: {said}"
+
+
+def _both(quote: str, signs: frozenset[str]) -> str:
+    """The note that showed a sign, and the signs answered with it, so no tick goes unsaid."""
+    return f"{quote}; {_answered(signs)}" if signs else quote
 
 
 def note_findings(
@@ -516,20 +525,23 @@ def note_findings(
     quote = _quote(note)
     minutes = cramp_minutes(reading) if note else None
     if minutes is not None:
-        found["long-cramp"] = quote
+        found["long-cramp"] = _both(quote, signs & {"long-not-easing"})
     elif "long-not-easing" in signs:
         found["long-cramp"] = _answered(signs & {"long-not-easing"})
     one, both, painful = calf_signs(reading, leg) if note else (False, False, False)
     calf_answer, breath_answer = signs & CALF_SIGNS, signs & BREATH_SIGNS
-    breath = breathless(reading) or bool(breath_answer)
+    breath_note = breath_in_note(reading) if note else False
+    breath = breath_note or bool(breath_answer)
     if (painful or calf_answer) and breath:
+        answered = calf_answer | breath_answer
         found["clot-lung"] = (
-            _answered(calf_answer | breath_answer)
-            if signs & (CALF_SIGNS | BREATH_SIGNS) and not (painful and breathless(reading))
-            else quote
+            _both(quote, answered) if painful or breath_note else _answered(answered)
         )
     elif one or calf_answer:
-        found["clot-calf"] = quote if one else _answered(calf_answer)
+        found["clot-calf"] = _both(quote, calf_answer) if one else _answered(calf_answer)
+    if breath and "clot-lung" not in found:
+        # Alone, more than coach can judge: said and kept, as the emergency would be.
+        found["breath"] = _both(quote, breath_answer) if breath_note else _answered(breath_answer)
     if "wound-or-toxin" in signs:
         found["tetanus"] = _answered(signs & {"wound-or-toxin"})
     if not note:
@@ -540,8 +552,8 @@ def note_findings(
         and (both or reading.has("swelling") or _signs(reading, ("swelling_size",)))
     ):
         found["swelling"] = quote
-    if "tetanus" not in found and _tetanus(reading):
-        found["tetanus"] = quote
+    if _tetanus(reading):
+        found["tetanus"] = _both(quote, signs & {"wound-or-toxin"})
     numb = [
         h
         for h in (*reading.found("numb"), *_asleep_limbs(reading), *_signs(reading, ("numb_body",)))

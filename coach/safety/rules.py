@@ -105,6 +105,16 @@ RULES: dict[str, Rule] = {
             content=CONTENT_RED_FLAGS[0],
         ),
         Rule(
+            id="breath",
+            level="urgent",
+            action="same-day",
+            title="Breathlessness or chest pain",
+            advice="coach raises its emergency flag for breathlessness or chest pain together "
+            "with a swollen or painful calf. On its own it is more than coach can judge: do not "
+            "wait, ask a doctor today, or call your emergency number if it is sudden or severe.",
+            content=CONTENT_RED_FLAGS[0],
+        ),
+        Rule(
             id="long-cramp",
             level="urgent",
             action="same-day",
@@ -204,7 +214,8 @@ RULES: dict[str, Rule] = {
 PATTERNS = RULES
 
 RULES_SUMMARY = (
-    "a swollen or painful calf with breathlessness or chest pain; a cramp over 10 minutes; "
+    "a swollen or painful calf with breathlessness or chest pain; breathlessness or chest "
+    "pain alone; a cramp over 10 minutes; "
     "one calf swollen, red, warm or tender; cramps after a toxin or a dirty wound; cramps "
     "on 3 or more nights a week, or sleep disturbed, for 2 weeks; cramps elsewhere in the "
     "body or twitching with weakness; numbness, tingling, swelling or weakness; a new "

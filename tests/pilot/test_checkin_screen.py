@@ -314,3 +314,50 @@ async def test_at_3am_tonight_tells_of_the_cramp_just_logged(
             "Last night: 1 cramp (1 logged at night: 03:05; morning not logged) "
             "(press m to log it)."
         )
+
+
+async def test_keys_typed_fast_follow_tab_from_field_to_field(
+    ctx: Session, clock: FakeClock
+) -> None:
+    """`2 Tab 1 2 Tab` arriving in one burst (as from a fast typist or tmux send-keys):
+    Tab moves on before the digits after it are handed to a field, so the count is 2 and
+    the pain 12, not a count of 212."""
+    from textual import events
+
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CheckinScreen)
+        for key, character in [("2", "2"), ("tab", "\t"), ("1", "1"), ("2", "2"), ("tab", "\t")]:
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#count", Input).value == "2"
+        assert form.query_one("#pain", Input).value == "12"
+        assert app.focused is form.query_one("#longest", RadioSet)
+        await pilot.press("shift+tab")  # back to the pain, its text selected
+        await pilot.press("1", "5", "ctrl+s")
+        assert form.query_one("#pain", Input).value == "15"
+        assert "Worst pain must be from 0 to 10" in str(form.query_one("#error", Static).content)
+        # After the error the form still takes keys: fix the pain and save.
+        await pilot.press("backspace", "backspace", "4", "ctrl+s")
+        assert isinstance(app.screen, UrgentSignsScreen)
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    assert (log.cramps, log.severity) == (2, 4)
+
+
+async def test_ctrl_c_says_that_ctrl_q_quits_even_over_the_check_in(
+    ctx: Session, clock: FakeClock
+) -> None:
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CheckinScreen)  # a dialog, the count field focused
+        await pilot.press("ctrl+c")
+        assert [(n.title, n.message) for n in app._notifications] == [
+            ("Do you want to quit?", "Press ctrl+q to quit coach.")
+        ]
+        assert isinstance(app.screen, CheckinScreen)  # and nothing else happened
+        await pilot.press("escape", "ctrl+c")
+        assert [n.message for n in app._notifications][-1] == "Press ctrl+q to quit coach."
+        assert app.is_running

@@ -123,11 +123,14 @@ async def test_delete_in_the_night_editor_forgets_a_step_and_the_cramps(
         assert isinstance(editor, CorrectNight) and editor.night == night
         editor.query_one("#steps", OptionList).highlighted = 3  # the stretch
         await pilot.press("delete")
-        assert "Deleted: Calf and hamstring stretches on the night of Sat 21 Nov." in toasts(app)
+        assert (
+            "Deleted: Calf and hamstring stretches on the night of Sat 21 Nov. "
+            "Press u on History to undo." in toasts(app)
+        )
         assert "stretches: missed" in str(
             editor.query_one("#steps", OptionList).get_option_at_index(3).prompt
         )
-        await pilot.press("D")
+        await pilot.press("D", "D")  # the second D confirms
         assert text(app, "#correct-cramps") == "Cramps: not logged"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
@@ -199,6 +202,31 @@ async def test_quitting_mid_session_records_what_was_done_as_partial(
     assert record.outcome == "skipped"
     assert record.reason == "partial: 2 of 12 holds, coach was closed"
     assert record.detail["partial"] is True and record.detail["holds_done"] == 2
+
+
+async def test_quitting_while_the_stop_question_is_open_records_nothing(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await started_player(clock, app, pilot)
+        for _ in range(3):  # two holds and a rest
+            clock.advance(10)
+            player.tick()
+        await pilot.press("escape")  # "Record tonight's stretches as: ..." — not answered
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+
+
+async def test_quitting_before_any_hold_is_done_records_nothing(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started_player(clock, app, pilot)
+        await pilot.press("ctrl+q")
+    assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
 
 
 async def test_the_weeks_figures_are_this_calendar_week_from_monday(

@@ -127,7 +127,7 @@ async def test_the_cramping_now_guide_ends_with_the_checklist(
     assert flags(ctx) == ["tetanus-2026-11-22"]
 
 
-async def test_breathless_ticked_alone_is_answered_not_met_with_silence(
+async def test_breathless_ticked_alone_raises_its_own_flag(
     ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
     clock.set(MONDAY_MORNING)
@@ -138,7 +138,28 @@ async def test_breathless_ticked_alone_is_answered_not_met_with_silence(
         await pilot.pause()
         await pilot.press("3", "enter")  # breathless, no calf sign
         await pilot.pause()
-        said = [n.message for n in app._notifications]
-        assert any("do not wait, ask a doctor today" in m for m in said), said
+        assert isinstance(app.screen, RedFlagScreen)
+        assert "Breathlessness or chest pain (your answer: breathless)" in dialog_text(app)
+        assert "do not wait, ask a doctor today" in dialog_text(app)
     assert answers(ctx) == [{"signs": ["breathless"]}]
-    assert flags(ctx) == []
+    assert flags(ctx) == ["breath-2026-11-22"]
+
+
+async def test_chest_pain_typed_in_the_check_in_note_is_said_as_a_tick_would_be(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    clock.set(MONDAY_MORNING)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        checkin = await open_checkin(app, pilot)
+        checkin.query_one("#count", Input).value = "1"
+        checkin.query_one("#note", Input).value = "crushing pain in my chest"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if isinstance(app.screen, UrgentSignsScreen):  # the checklist may come first
+            await pilot.press("n")
+            await pilot.pause()
+        assert isinstance(app.screen, RedFlagScreen)
+        assert "Breathlessness or chest pain (note:" in dialog_text(app)
+        assert "do not wait, ask a doctor today" in dialog_text(app)
+    assert flags(ctx) == ["breath-2026-11-22"]

@@ -186,17 +186,18 @@ def test_each_sign_raises_its_flag_at_once(
     assert [f["id"] for f in json.loads(out)] == [flag]
 
 
-def test_breathless_alone_is_recorded_and_raises_nothing(
+def test_breathless_alone_is_recorded_and_raises_its_own_flag(
     ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """As a note saying only "short of breath" would: CONTENT.md's emergency is a calf sign
-    together with breathlessness or chest pain."""
+    """Breathlessness or chest pain alone is more than coach can judge: it is said, kept and
+    listed (CONTENT.md's emergency is a calf sign together with it)."""
     code, out, _ = run(ctx, capsys, "cramp", "--none", "--sign", "breathless")
     assert code == 0
     assert "Urgent signs: breathless." in out
-    assert "URGENT" not in out
-    # never met with silence: what coach can judge, and not to wait
+    assert "URGENT: Breathlessness or chest pain (your answer: breathless)" in out
     assert "more than coach can judge: do not wait, ask a doctor today" in out
+    code, out, _ = run(ctx, capsys, "flags", "--json")
+    assert [f["id"] for f in json.loads(out)] == ["breath-2026-11-21"]
     # the calf sign said the next morning about the same night completes the emergency
     code, out, _ = run(
         ctx, capsys, "cramp", "--none", "--night", "2026-11-21", "--note", "right calf swollen"

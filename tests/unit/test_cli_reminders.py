@@ -129,6 +129,38 @@ def test_snooze_of_the_stretch_on_a_no_stretch_night_is_refused_as_in_the_app(
     assert main(["snooze", "screens-off"], context=ctx) == 0
 
 
+def test_snooze_the_morning_after_is_refused_in_one_line_as_in_the_app(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 10:25 the next morning the night's reminders are over: no reminder 12 hours
+    after bedtime, and the app's reminders refuse with the same words."""
+    clock.advance(16 * 3600 + 25 * 60)  # 10:25 in Berlin, Mon 23 Nov
+    refusal = (
+        "bedtime was 22:30 on Sun 22 Nov: the night's reminders are over, so Calf and "
+        "hamstring stretches cannot be snoozed; mark it done or skip it"
+    )
+    assert main(["snooze", "stretch"], context=ctx) == 1
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"coach: {refusal}\n")
+    app_reminders = ReminderService(ctx.settings, ctx.clock, lambda *_: None, store=ctx.store)
+    with pytest.raises(CoachError) as refused:
+        app_reminders.snooze(NIGHT, "stretch")
+    assert str(refused.value) == refusal
+    assert ctx.store.events(NIGHT, NIGHT, "snooze") == []
+
+
+def test_the_step_at_bedtime_can_be_snoozed_while_it_is_due_and_not_after(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock.advance(4.5 * 3600 + 60)  # 22:31 in Berlin: the sleep position is due at 22:30
+    assert main(["snooze", "sleep-position"], context=ctx) == 0
+    assert capsys.readouterr().out.startswith("Snoozed: Sleep position again at 22:41")
+    assert main(["snooze", "stretch"], context=ctx) == 1  # due before bedtime: over
+    assert "the night's reminders are over" in capsys.readouterr().err
+    clock.advance(30 * 60)  # 23:01
+    assert main(["snooze", "sleep-position"], context=ctx) == 1
+
+
 @pytest.mark.parametrize(
     "argv", [["pause", "--tonight"], ["pause", "--undo"], ["snooze", "last-meal"]]
 )

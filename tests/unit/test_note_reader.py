@@ -183,8 +183,11 @@ def test_answered_signs_raise_what_the_same_sign_in_a_note_raises() -> None:
     }
     assert set(note_findings("", signs=frozenset({"long-not-easing"}))) == {"long-cramp"}
     assert set(note_findings("", signs=frozenset({"wound-or-toxin"}))) == {"tetanus"}
-    # breathlessness alone is no red flag in a note, nor as an answer
-    assert note_findings("", signs=frozenset({"breathless"})) == {}
+    # breathlessness alone is its own urgent flag, as an answer and in a note
+    assert note_findings("", signs=frozenset({"breathless"})) == {
+        "breath": "your answer: breathless"
+    }
+    assert set(note_findings("short of breath")) == {"breath"}
     assert set(SIGNS) == {
         "calf-swollen",
         "calf-red-warm",

@@ -39,7 +39,7 @@ NOTES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("swolen calf and breathles on the stairs", {}, {"clot-lung"}),
     ("right leg red and hot, tight chest", {"leg": "right"}, {"clot-lung"}),
     ("calf swollen, no chest pain, not breathless", {}, {"clot-calf"}),
-    ("short of breath after the stairs", {}, set()),
+    ("short of breath after the stairs", {}, {"breath"}),
     # a cramp over 10 minutes
     ("", {"minutes": 12.0}, {"long-cramp"}),
     ("", {"minutes": 10.0}, set()),

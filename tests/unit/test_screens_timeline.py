@@ -63,8 +63,10 @@ def test_focus_goes_to_the_due_step_else_the_next_else_the_last_open(
 
 
 def test_words_for_times_and_last_night(ctx: Session, clock: FakeClock) -> None:
-    assert span(timedelta(seconds=30)) == "under a minute"
-    assert span(timedelta(minutes=7, seconds=59)) == "7 min"
+    assert span(timedelta(seconds=29)) == "under a minute"
+    assert span(timedelta(seconds=30)) == "1 min"
+    assert span(timedelta(minutes=7, seconds=29)) == "7 min"
+    assert span(timedelta(minutes=7, seconds=59)) == "8 min"
     assert span(timedelta(hours=2, minutes=5)) == "2 h 05 min"
     plan = plan_night(ctx.settings, NIGHT)
     rows = build_timeline(plan, ctx.settings.routine.steps, {}, clock.now())
@@ -102,3 +104,31 @@ def test_words_for_times_and_last_night(ctx: Session, clock: FakeClock) -> None:
         last_night_line(ctx.store.record_cramps(NIGHT, 0)) == "Last night: no cramps (m to edit)."
     )
     assert last_night_line(None) == "Last night: not logged (press m to log it)."
+
+
+def test_a_countdown_a_moment_after_the_minute_reads_the_whole_minutes(
+    ctx: Session, clock: FakeClock
+) -> None:
+    """At 13:00 (drawn a fraction of a second later) the last meal at 19:30 is 6 h 30 min
+    away, not 6 h 29 min."""
+    clock.jump(datetime(2026, 11, 22, 13, 0, 0, 300_000, tzinfo=BERLIN))
+    plan = plan_night(ctx.settings, NIGHT)
+    rows = build_timeline(plan, ctx.settings.routine.steps, {}, clock.now())
+    assert next_step_line(rows, plan.bedtime, clock.now()) == "Next: Last meal in 6 h 30 min"
+
+
+def test_the_countdown_and_the_reminder_never_disagree_by_a_minute(
+    ctx: Session, clock: FakeClock
+) -> None:
+    """The guided evening's 'N min to go' and the reminder's 'N minutes to bedtime', drawn
+    at the same instant, say the same N, whatever the seconds."""
+    from coach.reminders.rules import reminder_text
+
+    plan = plan_night(ctx.settings, NIGHT)
+    step = plan.steps[-2]  # the stretches, ten minutes before bedtime
+    for seconds in range(0, 120, 5):
+        now = plan.bedtime - timedelta(minutes=24, seconds=seconds)
+        title, _ = reminder_text(ctx.settings, plan, step, now, timedelta(0))
+        header = span(plan.bedtime - now)
+        said = title.split(": ")[1].split(" minute")[0]
+        assert header == f"{said} min", (seconds, header, title)
