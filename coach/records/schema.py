@@ -144,7 +144,8 @@ def stamp(value: Any) -> str | None:
     if (
         not isinstance(value, list)
         or len(value) != 2
-        or any(not isinstance(v, int) or isinstance(v, bool) for v in value)
+        or type(value[0]) is not int  # a bool (or another int subclass) is no stamp
+        or type(value[1]) is not int
     ):
         return "is not a write stamp [micros, counter]"
     low, high = STAMP_MICROS
@@ -182,10 +183,13 @@ class TableSchema(NamedTuple):
 _CHECKS: dict[str, tuple[TableSchema, dict[str, Check]]] = {}
 
 
+_ID_TEXT = text(empty=False, limit=64)
+
+
 def ident(value: Any) -> str | None:
     """An id: text of 1 to 64 characters, none of them a control or a space (ids are
     matched, never cleaned up for display)."""
-    problem = text(empty=False, limit=64)(value)
+    problem = _ID_TEXT(value)
     if problem is not None:
         return problem
     if not value.isprintable() or " " in value:

@@ -1595,6 +1595,14 @@ TRIGGERS: tuple[Trigger, ...] = (
             "but better now",
             "but gone now",
             "but fine",
+            "now fine",
+            "now ok",
+            "now okay",
+            "now better",
+            "now gone",
+            "now settled",
+            "now normal",
+            "back to normal",
         )
     ),
     *(

@@ -12,7 +12,9 @@
    backward or both, ended by a terminator of its kind or after a few words. A sign in a
    scope is negated ("no swelling"), historical ("had a DVT in 2019"), hypothetical ("if
    my calf swells"), about someone else ("my husband's leg"), or resolved ("numbness has
-   gone"). Only a sign with none of these is *current*.
+   gone"; a clause or sentence saying only that it is over, as in "calf was swollen, now
+   fine", ends the sign of the clause before it). Only a sign with none of these is
+   *current*.
 
 The rules in `coach.safety.rules` combine the current signs (one calf and a sign in one
 sentence, a medicine near a word like "started" in any order, a cramp and a duration).
@@ -588,12 +590,57 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
                     break
                 inside.add(k)
         if trigger.direction in ("backward", "both"):
+            # A clause that only says it is over ("..., now fine", "..., gone now") ends the
+            # sign of the clause before it: its scope passes that one boundary.
+            crossed = trigger.category != "resolved" or not over_alone(_clause_of(words, start))
             for k in range(start - 1, max(-1, start - 1 - trigger.reach), -1):
                 if words[k] in stop:
-                    break
+                    if crossed or words[k] not in BOUNDARY:
+                        break
+                    crossed = True
+                    continue
                 inside.add(k)
         scopes.append(_Scope(trigger.category, frozenset(inside), end))
     return scopes
+
+
+OVER_ALONE = re.compile(
+    r"(?:(?:it|it's|its|they|they're|that|that's|all|and|but|now|has|have|is|are|was|were|"
+    r"been|had|completely|totally|fully|quite|since|then)\s+)*"
+    r"(?:fine|ok|okay|better|gone|gone away|went away|go away|settled|settled down|cleared|"
+    r"cleared up|gone down|went down|disappeared|healed|passed|subsided|eased|eased off|"
+    r"back to normal|normal|normal again|all clear|over|no problem)"
+    r"(?:\s+(?:now|again|since|today|this morning|by now|thankfully|luckily))*"
+)
+"""A clause or sentence that says only that a sign is over ("now fine", "all gone now", "it
+has settled"); "gone down a bit", "not gone", "still there" are not."""
+BOUNDARY = frozenset({",", "but", "however", "although", "now"})
+"""The words a clause that only says "over" reaches back past (once)."""
+
+
+def over_alone(words: list[str] | tuple[str, ...]) -> bool:
+    """The words say only that something is over (`OVER_ALONE`)."""
+    said = [w for w in words if w != ","]
+    return bool(OVER_WHEN & set(said)) and OVER_ALONE.fullmatch(" ".join(said)) is not None
+
+
+OVER_WHEN = frozenset(
+    {"now", "again", "all", "since", "gone", "away", "settled", "cleared", "down", "disappeared"}
+    | {"healed", "passed", "subsided", "eased", "clear"}
+)
+"""One of these makes "over" plain: a bare "fine" or "ok" may answer something else."""
+
+
+def _clause_of(words: list[str], index: int) -> list[str]:
+    """The words of the clause holding words[index] (between commas or clause words; a
+    leading "but" or "now" belongs to it)."""
+    start = index
+    while start > 0 and words[start - 1] != "," and words[start - 1] not in CLAUSE_WORDS:
+        start -= 1
+    end = index + 1
+    while end < len(words) and words[end] != "," and words[end] not in CLAUSE_WORDS:
+        end += 1
+    return words[start:end]
 
 
 NOT_OVER_BEFORE = frozenset(
@@ -721,6 +768,15 @@ def read_note(note: str) -> Reading:
     for index, sentence in enumerate(sentences):
         tokens = _tokens(sentence)
         words.append(tuple(tokens))
+        if index and hits and over_alone(tokens):
+            # "Calf was swollen last week. Now fine.": the sentence before's last clause is over
+            last = max((h.clause for h in hits if h.sentence == index - 1), default=None)
+            hits = [
+                h._replace(resolved=True)
+                if h.sentence == index - 1 and h.clause == last and not h.negated
+                else h
+                for h in hits
+            ]
         hits.extend(_sentence_hits(tokens, index))
     by_concept: dict[str, list[Hit]] = {}
     current: dict[str, list[Hit]] = {}

@@ -121,3 +121,41 @@ def test_breath_denied_past_or_someone_elses_raises_nothing(
     said = run(ctx, capsys, "cramp", "--count", "1", "--night", NIGHT, "--note", note)
     assert "URGENT" not in said
     assert "No open red flags" in run(ctx, capsys, "flags")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "calf was swollen last week, now fine",
+        "calf was swollen last week. Now fine.",
+        "left calf swollen and red, gone now",
+        "swollen calf, it has settled now",
+        "chest pain yesterday, all gone now",
+        "calf swollen and hot, now settled",
+    ],
+)
+def test_a_sign_said_to_be_over_in_a_clause_of_its_own_raises_nothing(
+    ctx: Session, capsys: pytest.CaptureFixture[str], note: str
+) -> None:
+    said = run(ctx, capsys, "cramp", "--count", "1", "--night", NIGHT, "--note", note)
+    assert "URGENT" not in said
+    assert "No open red flags" in run(ctx, capsys, "flags")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "calf swollen and red, cramp gone now",  # the cramp is over, not the swelling
+        "left calf swollen, gone down a bit",
+        "left calf swollen, not gone",
+        "Left calf swollen and red. Ok.",  # a bare "ok" may answer something else
+        "left calf swollen, fine otherwise",
+        "calf swollen. Pain gone now.",
+    ],
+)
+def test_a_sign_not_said_to_be_over_stays_urgent(
+    ctx: Session, capsys: pytest.CaptureFixture[str], note: str
+) -> None:
+    said = run(ctx, capsys, "cramp", "--count", "1", "--night", NIGHT, "--note", note)
+    assert "URGENT: One calf swollen, red, warm or tender" in said
+    assert f"[clot-calf-{NIGHT}]" in run(ctx, capsys, "flags")

@@ -490,6 +490,27 @@ def test_the_calibration_bench_runs_on_the_real_code() -> None:
     assert [row.split("  ")[0] for row in rows] == ["no effect", "50% fewer", "50% more (harm)"]
 
 
+def test_the_ceiling_bench_runs_on_the_real_code() -> None:
+    """A smoke run of bench/experiment_ceiling.py (figures: bench/README), so it keeps
+    working as the core and the calibration's users change."""
+    bench = Path(__file__).resolve().parents[2] / "bench" / "experiment_ceiling.py"
+    result = subprocess.run(
+        [sys.executable, str(bench), "--users", "12", "--reps", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("  ")[0] for line in result.stdout.splitlines()[2:-1]]
+    assert rows == [
+        "50% fewer",
+        "50% fewer, strong clustering",
+        "50% fewer, slow onset (14 n)",
+        "50% more (harm)",
+        "no effect",
+    ]
+
+
 # --- early stopping: interim looks after each pair, from the third ---------------------
 
 PAIR = 2 * PERIOD_NIGHTS

@@ -223,3 +223,22 @@ def test_records_the_daemon_set_aside_are_reported_by_the_next_command_once(
     assert code == 0 and err.count("\n") == 1
     assert err.startswith(f"coach: note: {path}: 1 record did not fit") and "'late'" in err
     assert run(ctx, capsys, "plan")[2] == ""
+
+
+def test_an_id_that_fits_is_shown_as_it_is() -> None:
+    """Reading skips `printable` for ids (coach.records.store.decode, a hot path): every
+    character `printable` would change makes an id a misfit, so nothing is skipped that
+    would have been cleaned."""
+    from coach.records.schema import ident
+    from coach.system.text import _SUSPECT
+
+    suspects = [chr(c) for c in range(0x110000) if _SUSPECT.match(chr(c))]
+    assert len(suspects) >= 60  # the controls, the direction marks and the line breaks
+    assert all(ident(f"ab{ch}cd") is not None for ch in suspects)
+    assert ident("ab\u00e9cd") is None and printable_is_identity("ab\u00e9cd")
+
+
+def printable_is_identity(value: str) -> bool:
+    from coach.system.text import printable
+
+    return printable(value) == value
