@@ -72,11 +72,8 @@ class MorningRound(NamedTuple):
 def morning_round(diary: GapSource) -> MorningRound | None:
     """What to ask now, on the first start of the day (None: asked today already, too
     early, or nothing to ask)."""
-    now = diary.now()
-    if diary.get_state(ASKED_KEY) == now.astimezone(diary.settings.tz).date().isoformat():
-        return None
-    night = diary.last_slept()
-    if now < plan_night(diary.settings, night).bedtime + CHECKIN_AFTER:
+    night = _morning_of(diary)
+    if night is None:
         return None
     first = diary.first_night()
     if first is None or first > night:
@@ -109,13 +106,8 @@ def gap_nights(diary: GapSource, night: date, first: date) -> list[date]:
 
 def checkin_due(diary: CheckinSource) -> date | None:
     """The night to ask about now, on the first start of the day, when it has no log yet."""
-    now = diary.now()
-    if diary.get_state(ASKED_KEY) == now.astimezone(diary.settings.tz).date().isoformat():
-        return None
-    night = diary.last_slept()
-    if now < plan_night(diary.settings, night).bedtime + CHECKIN_AFTER:
-        return None
-    if diary.cramp_log(night) is not None:
+    night = _morning_of(diary)
+    if night is None or diary.cramp_log(night) is not None:
         return None
     return night
 
@@ -154,3 +146,15 @@ class Prefill(NamedTuple):
 def prefill(diary: CheckinSource, night: date) -> Prefill:
     """The check-in's opening values for a night, read as every other view reads it."""
     return Prefill(log=diary.cramp_log(night), episodes=tuple(diary.episodes(night)))
+
+
+def _morning_of(diary: CheckinSource) -> date | None:
+    """The night slept last, when its morning questions are due now: not asked today yet
+    and late enough after its bedtime (None otherwise)."""
+    now = diary.now()
+    if diary.get_state(ASKED_KEY) == now.astimezone(diary.settings.tz).date().isoformat():
+        return None
+    night = diary.last_slept()
+    if now < plan_night(diary.settings, night).bedtime + CHECKIN_AFTER:
+        return None
+    return night
