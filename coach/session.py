@@ -391,8 +391,14 @@ class Session:
         note of the log it replaces; "" clears it.
 
         A count below the cramps logged at night that night is refused (FewerThanEpisodes,
-        saying what was logged): no view may show fewer cramps than the episodes."""
+        saying what was logged): no view may show fewer cramps than the episodes. A worst pain
+        of 0 with cramps is refused as the command line refuses it (a cramp hurts)."""
         self.check_night(night)
+        if count > 0 and severity == 0:
+            raise CoachError(
+                "a cramp's worst pain is from 1 (mild) to 10: 0 is no cramp at all "
+                "(a night without cramps is logged as none)"
+            )
         episodes = self.episodes(night)
         if count < len(episodes):
             raise FewerThanEpisodes(self._fewer_text(night, count, episodes))

@@ -127,6 +127,22 @@ async def test_bad_input_gets_one_line_and_records_nothing(ctx: Session, clock: 
     assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
 
 
+async def test_cramps_with_no_pain_are_refused_as_on_the_command_line(
+    ctx: Session, clock: FakeClock
+) -> None:
+    """`coach cramp --count 2 --severity 0` is refused; the check-in says the same."""
+    clock.set(MONDAY_MORNING)
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "tab", "0", "ctrl+s")
+        error = app.screen.query_one("#error", Static)
+        assert str(error.content).startswith("a cramp's worst pain is from 1 (mild) to 10")
+        assert isinstance(app.screen, CheckinScreen)
+        await pilot.press("backspace", "3", "ctrl+s")
+    log = ctx.store.cramp_logs(SUNDAY, SUNDAY)[SUNDAY]
+    assert (log.cramps, log.severity) == (2, 3)
+
+
 async def test_not_offered_while_the_night_is_still_running(ctx: Session, clock: FakeClock) -> None:
     """At 3 a.m. after a 22:30 bedtime the night is not over: no check-in about it until
     bedtime plus seven hours (05:30)."""
