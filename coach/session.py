@@ -811,7 +811,7 @@ class Session:
         self, night: date, *, bedtime: time | None = None
     ) -> tuple[Plan, NightAssignment | None]:
         """The night's plan, and what the experiment assigned to it (None: no experiment)."""
-        from coach.experiment.protocol import plan_for
+        from coach.experiment.night import plan_for
 
         return plan_for(self.settings, self.store, night, bedtime=bedtime)
 
@@ -858,13 +858,9 @@ class Session:
     def experiment_due(self) -> bool:
         """Whether `advance_experiment` has work to do: a look is due, or a finished run-in
         can draw its plan (cheap: no model)."""
-        from coach.experiment.protocol import look_due, plan_drawable
+        from coach.experiment.night import work_due
 
-        protocol = self.experiment_or_none()
-        now = self.clock.now()
-        return look_due(protocol, self.store, self.settings, now) or plan_drawable(
-            protocol, self.store, self.settings, now
-        )
+        return work_due(self.store, self.settings, self.clock.now())
 
     def look_due(self) -> bool:
         """Whether an interim look of the experiment is waiting (cheap: no model)."""

@@ -87,6 +87,7 @@ NOT_AT_STARTUP = (
     "coach.reminders.service",
     "coach.report.build",
     "coach.diary.nights",
+    "coach.experiment.protocol",
     "fpdf",
     "importlib.metadata",
     "matplotlib",
