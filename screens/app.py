@@ -9,18 +9,32 @@ from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen, Screen
+# Loading the app (Textual, the core, the screens: what `coach` imports to start it) leaves
+# some 60,000 objects that live as long as the process: modules, classes, functions. With
+# the collector on, it walked them again and again while they loaded (about 10 ms of each
+# start); off meanwhile and frozen once loaded, it never walks them again, neither while
+# the app runs nor at exit (where the interpreter took them apart one by one, just before
+# the process ended anyway). The cost: the few cycles that became garbage while loading are
+# kept (peak memory unchanged, bench/README.md). Whatever comes after is collected as usual.
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    from textual.app import App, SystemCommand
+    from textual.binding import Binding, BindingType
+    from textual.screen import ModalScreen, Screen
 
-from coach.clock import Clock
-from coach.errors import CoachError, ConfigError
-from coach.planner import current_night
-from coach.session import Session, StepRecord, Tombstone
-from coach.settings.model import Settings
-from screens.base import Params, Result
-from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
-from screens.tonight import TonightScreen
+    from coach.clock import Clock
+    from coach.errors import CoachError, ConfigError
+    from coach.planner import current_night
+    from coach.session import Session, StepRecord, Tombstone
+    from coach.settings.model import Settings
+    from screens.base import Params, Result
+    from screens.looks import HIGH_CONTRAST, HIGH_CONTRAST_NAME
+    from screens.tonight import TonightScreen
+finally:
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
 
 if TYPE_CHECKING:
     from coach.desktop.notify import Delivery, Notifier
@@ -894,13 +908,6 @@ def run_tui(
         speaker=audio_speaker,
         open_step=open_step,
     )
-    # Everything loaded so far (Python's and Textual's modules and classes, ours, the
-    # stylesheets) lives as long as the app. Frozen, the collector stops walking it: each
-    # full collection while the app runs skips some 37,000 objects, and at exit the
-    # interpreter no longer takes them apart one by one before the process ends anyway
-    # (about 30 ms of `bench/startup.py`'s 1.15x bound). The cost is only the few cycles
-    # already garbage now, kept to the end (peak memory unchanged; bench/README.md).
-    gc.freeze()
     app.run()
     return 0
 

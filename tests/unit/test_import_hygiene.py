@@ -151,6 +151,21 @@ def test_opening_the_app_loads_only_what_tonight_needs(tmp_path: Path) -> None:
     assert loaded == "", f"loaded before the first paint: {loaded}"
 
 
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_the_app_freezes_what_it_loaded_and_leaves_the_collector_as_it_was(
+    collecting: bool,
+) -> None:
+    """screens.app loads with the collector off and freezes what it loaded (see its top)."""
+    code = (
+        f"import gc; {'gc.enable()' if collecting else 'gc.disable()'}; import screens.app; "
+        "print(gc.isenabled(), gc.get_freeze_count() > 10_000)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [str(collecting), "True"]
+
+
 # --- the packages' own surface ----------------------------------------------------------
 
 PACKAGES = sorted(
