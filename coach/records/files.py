@@ -162,8 +162,14 @@ def encode_tables(data: Tables) -> bytes:
 
 def read_tables(path: Path) -> Tables:
     """Read and check one database file (never a FIFO or device; bounded in size)."""
+    return parse_tables(read_raw(path), path)
+
+
+def read_raw(path: Path) -> bytes:
+    """The bytes of one database file (never a FIFO or device; bounded in size), unchecked:
+    `parse_tables` checks them."""
     try:
-        raw = read_regular(path)
+        return read_regular(path)
     except NotRegular as exc:
         raise StoreError(
             f"{path}: the database is damaged ({exc.strerror}); it was left untouched"
@@ -172,4 +178,3 @@ def read_tables(path: Path) -> Tables:
         raise
     except OSError as exc:
         raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-    return parse_tables(raw, path)

@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.records.files import NewerFile, Tables, encode_tables, read_tables
+from coach.records.digest import Digest, digest_path, read_digest, source_hash, write_digest
+from coach.records.files import (
+    NewerFile,
+    Tables,
+    encode_tables,
+    parse_tables,
+    read_raw,
+    read_tables,
+)
 from coach.records.order import (
     Stamp,
     in_write_order,
@@ -285,6 +293,30 @@ class Month(NamedTuple):
     tables: Tables
     valid: dict[str, list[dict[str, Any]]]
     misfits: list[Misfit]
+    source: str = ""
+    """The hash of the bytes it was read from (coach.records.digest), "" if not read."""
+
+
+class MonthRows(NamedTuple):
+    """What the diary reads of one month's file: its standing records (none taken back),
+    from the file's digest (coach.records.digest) or the file itself."""
+
+    steps: Mapping[tuple[date, str], Outcome]
+    """For each (night, step), its latest outcome."""
+    logs: Mapping[date, CrampLog]
+    """For each night, its latest morning log."""
+    events: tuple[Event, ...]
+    """Every event, in the file's order."""
+
+    @property
+    def first_night(self) -> date | None:
+        nights = [night for night, _ in self.steps]
+        nights.extend(self.logs)
+        nights.extend(event.night for event in self.events)
+        return min(nights, default=None)
+
+
+_NO_ROWS = MonthRows(steps=MappingProxyType({}), logs=MappingProxyType({}), events=())
 
 
 def month_of(name: str) -> str | None:
@@ -328,6 +360,7 @@ class Store:
         self.clock = clock
         self.origin = origin
         self._cache: dict[Path, tuple[tuple[int, int, int], Month]] = {}
+        self._rows_cache: dict[Path, tuple[tuple[int, int, int], MonthRows]] = {}
         self._cache_lock = threading.Lock()
         self._lock = FileLock(lock_file, what="the database lock")
         self._swept = False
@@ -771,32 +804,83 @@ class Store:
 
     # --- reading ---------------------------------------------------------------------
 
+    def forget_reads(self) -> None:
+        """Drop what this store has read (as a new process starts): the next read goes to
+        the files (and the digests) again."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._rows_cache.clear()
+
+    @staticmethod
+    def _file_key(path: Path) -> tuple[int, int, int] | None:
+        """What says a file changed (a write is a new inode), or None if there is none."""
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
     def _month(self, path: Path) -> Month:
-        """One file's records, re-read only when the file changed (a write is a new inode).
+        """One file's records, re-read only when the file changed.
 
         Misfits found on reading are set aside (under the lock) and reported once; if
         that cannot be done, they are skipped and reported.
         """
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
+        key = self._file_key(path)
+        if key is None:
             return Month(tables={}, valid={}, misfits=[])
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
-        key = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         with self._cache_lock:
             cached = self._cache.get(path)
             if cached is not None and cached[0] == key:
                 return cached[1]
         try:
-            month = sort_docs(read_tables(path), month_of(path.name))
+            raw = read_raw(path)
         except FileNotFoundError:
             return Month(tables={}, valid={}, misfits=[])
+        return self._parse_month(path, key, raw)
+
+    def _parse_month(self, path: Path, key: tuple[int, int, int], raw: bytes) -> Month:
+        tables = parse_tables(raw, path)
+        month = sort_docs(tables, month_of(path.name))._replace(source=source_hash(raw))
         if month.misfits:
             self._set_aside_on_read(path, month)
         with self._cache_lock:
             self._cache[path] = (key, month)
         return month
+
+    def _rows(self, month: str) -> MonthRows:
+        """What the diary reads of one month: from the month's digest while it is current,
+        else from the file itself (and a digest is kept of a file whose records all fit)."""
+        path = self.db_dir / f"{month}.json"
+        key = self._file_key(path)
+        if key is None:
+            return _NO_ROWS
+        with self._cache_lock:
+            cached = self._rows_cache.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            parsed = self._cache.get(path)
+        if parsed is not None and parsed[0] == key:
+            rows = rows_of(digest_of(parsed[1]))
+        else:
+            try:
+                raw = read_raw(path)
+            except FileNotFoundError:
+                return _NO_ROWS
+            source = source_hash(raw)
+            where = digest_path(self.db_dir, month)
+            digest = read_digest(where, source, month)
+            if digest is None:
+                read = self._parse_month(path, key, raw)
+                digest = digest_of(read)
+                if not read.misfits:
+                    write_digest(where, digest, source)
+            rows = rows_of(digest)
+        with self._cache_lock:
+            self._rows_cache[path] = (key, rows)
+        return rows
 
     def _set_aside_on_read(self, path: Path, month: Month) -> None:
         try:
@@ -877,17 +961,33 @@ class Store:
         records = (decode(StepRecord, d) for d in self._docs("outcomes", start, end))
         return latest(records, lambda r: (r.night, r.step))
 
+    def latest_steps(self, start: date, end: date) -> dict[tuple[date, str], Outcome]:
+        """For each (night, step) of nights start..end, the outcome of its latest record:
+        `latest_outcomes` without the rest of each record, read from the months' digests."""
+        found: dict[tuple[date, str], Outcome] = {}
+        for month in _months(start, end):
+            steps = self._rows(month).steps
+            if start.isoformat()[:7] < month < end.isoformat()[:7]:
+                found.update(steps)
+            else:
+                found.update((k, v) for k, v in steps.items() if start <= k[0] <= end)
+        return found
+
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
         """For each night, its latest morning log."""
-        logs = (decode(CrampLog, d) for d in self._docs("cramps", start, end))
-        return latest(logs, lambda log: log.night)
+        found: dict[date, CrampLog] = {}
+        for month in _months(start, end):
+            logs = self._rows(month).logs
+            found.update((night, log) for night, log in logs.items() if start <= night <= end)
+        return found
 
     def events(self, start: date, end: date, kind: str | None = None) -> list[Event]:
         """Events of nights start..end (of one kind, if given), in write order."""
         return in_write_order(
-            decode(Event, doc)
-            for doc in self._docs("events", start, end)
-            if kind is None or doc["kind"] == kind
+            event
+            for month in _months(start, end)
+            for event in self._rows(month).events
+            if start <= event.night <= end and (kind is None or event.kind == kind)
         )
 
     def paused_nights(self, start: date, end: date) -> set[date]:
@@ -896,19 +996,10 @@ class Store:
 
     def first_night(self) -> date | None:
         """The earliest night with any record, or None for a new store."""
-        months = sorted(p.stem for p in self._shards())
-        for month in months:
-            parsed = self._month(self.db_dir / f"{month}.json")
-            gone = taken_back(parsed)
-            nights = [
-                doc["night"]
-                for name, docs in parsed.valid.items()
-                if name != TOMBSTONES
-                for doc in docs
-                if doc["id"] not in gone
-            ]
-            if nights:
-                return date.fromisoformat(min(nights))
+        for month in sorted(p.stem for p in self._shards()):
+            first = self._rows(month).first_night
+            if first is not None:
+                return first
         return None
 
     def _shards(self) -> list[Path]:
@@ -1075,6 +1166,56 @@ def taken_back(month: Month) -> set[str]:
         if doc["id"] not in gone:
             gone.update(doc["targets"])
     return gone
+
+
+def _later(doc: Mapping[str, Any], than: Mapping[str, Any]) -> bool:
+    """Whether `doc` was written after `than`: `order_key` on documents (the origin as
+    a decoded record holds it, so both agree on a tie)."""
+    mine, theirs = stamp_of(doc), stamp_of(than)
+    if mine != theirs:
+        return mine > theirs
+    return (printable(doc["origin"]), doc["id"]) > (printable(than["origin"]), than["id"])
+
+
+def digest_of(month: Month) -> Digest:
+    """A month's digest (coach.records.digest): its standing step outcomes, morning logs
+    and events, the latest of each where the diary takes the latest."""
+    gone = taken_back(month)
+    steps: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc in month.valid.get("outcomes", []):
+        if doc["id"] in gone:
+            continue
+        key = (doc["night"], doc["step"])
+        held = steps.get(key)
+        if held is None or _later(doc, held):
+            steps[key] = doc
+    logs: dict[str, dict[str, Any]] = {}
+    for doc in month.valid.get("cramps", []):
+        held = logs.get(doc["night"])
+        if doc["id"] not in gone and (held is None or _later(doc, held)):
+            logs[doc["night"]] = doc
+    by_night: dict[str, dict[str, str]] = {}
+    for (night, step), doc in steps.items():
+        by_night.setdefault(night, {})[step] = doc["outcome"]
+    return Digest(
+        steps=by_night,
+        cramps=list(logs.values()),
+        events=[doc for doc in month.valid.get("events", []) if doc["id"] not in gone],
+    )
+
+
+def rows_of(digest: Digest) -> MonthRows:
+    """A month's digest as records: only its morning logs and events are decoded."""
+    steps: dict[tuple[date, str], Outcome] = {}
+    for night, outcomes in digest.steps.items():
+        day = date.fromisoformat(night)
+        for step, outcome in outcomes.items():
+            steps[(day, printable(step))] = outcome  # type: ignore[assignment]
+    return MonthRows(
+        steps=steps,
+        logs={log.night: log for log in (decode(CrampLog, doc) for doc in digest.cramps)},
+        events=tuple(decode(Event, doc) for doc in digest.events),
+    )
 
 
 def paused_from(events: Iterable[Event]) -> set[date]:

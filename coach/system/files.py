@@ -55,13 +55,14 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
     Write a temp file in the same folder (created new, user-only, never through a link),
     fsync it, rename it over the target, then fsync the folder so the rename itself is
     durable. Any failure before the rename leaves the old file and raises OSError; a
-    failure to sync the folder after it raises NotDurable.
+    failure to sync the folder after it raises NotDurable. A cache, which is checked when
+    read and rebuilt when lost, passes `durable=False`: no syncing, the rename alone.
     """
     folder = ensure_dir(path.parent)
     tmp = folder / f".{path.name}.{os.urandom(6).hex()}.tmp"
@@ -75,12 +76,15 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fchmod(handle.fileno(), FILE_MODE)
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     try:
         fsync_dir(folder)
     except OSError:

@@ -1,0 +1,105 @@
+"""Digests of the month files: what the diary reads of a month, kept beside the records.
+
+The diary of a night needs little of its month's file: each step's latest outcome, the
+latest morning log and the events. Checking and decoding every record of every month is
+what made opening History with years of records slow (some 2,000 records for the 400
+nights it shows first, five in six of them step records written by the evening's
+reminders). A month's digest holds just that, every record in it standing (no tombstone
+took it back), and is written when a month is read whole and every record in it fits.
+
+A digest is used only while the month file's bytes hash to what the digest names, so any
+change to the file (a write, a merge, a restore, a hand edit) makes it stale, whatever its
+time stamps say. It is read back like everything else: each morning log and event is
+checked against its schema again, and each outcome against the outcomes, the step ids and
+the month; a digest that does not fit is ignored and written again from the month file.
+It is only a cache, never backed up or merged: deleting the folder loses nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from coach.records.schema import OUTCOMES, TABLES, a_date, misfit
+from coach.system.files import MAX_FILE_BYTES, atomic_write, read_regular
+
+DIGESTS_DIR = "digests"
+"""Beside `db/`, not in it: the reminder daemon watches `db/` for new records."""
+FORMAT = 1
+"""Bump when what a digest holds (or the rules its contents were chosen by) changes."""
+
+
+class Digest(NamedTuple):
+    """One month's standing records as the diary reads them: checked documents."""
+
+    steps: Mapping[str, Mapping[str, str]]
+    """Night (ISO) -> step id -> the latest outcome recorded for it."""
+    cramps: Sequence[Mapping[str, Any]]
+    """Each night's latest morning log."""
+    events: Sequence[Mapping[str, Any]]
+    """Every event, in the file's order."""
+
+
+def source_hash(raw: bytes) -> str:
+    """What a digest is tied to: the month file's bytes."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def digest_path(db_dir: Path, month: str) -> Path:
+    return db_dir.parent / DIGESTS_DIR / f"{month}.json"
+
+
+def encode_digest(digest: Digest, source: str) -> bytes:
+    body = {"format": FORMAT, "source": source, **digest._asdict()}  # dicts and lists
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def decode_digest(raw: bytes, source: str, month: str) -> Digest | None:
+    """The digest in `raw` if it is one of the month file with hash `source` and every
+    part of it fits; otherwise None (the caller reads the month file instead)."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        return None
+    if body.get("source") != source:
+        return None
+    steps, cramps, events = body.get("steps"), body.get("cramps"), body.get("events")
+    if not (isinstance(steps, dict) and isinstance(cramps, list) and isinstance(events, list)):
+        return None
+    step_check = TABLES["outcomes"].checks["step"]  # a step id as a record holds it
+    for night, outcomes in steps.items():
+        if a_date(night) is not None or night[:7] != month or not isinstance(outcomes, dict):
+            return None
+        for step, outcome in outcomes.items():
+            if outcome not in OUTCOMES or step_check(step) is not None:
+                return None
+    nights = set()
+    for doc in cramps:
+        if misfit("cramps", doc, month) is not None or doc["night"] in nights:
+            return None
+        nights.add(doc["night"])
+    if any(misfit("events", doc, month) is not None for doc in events):
+        return None
+    return Digest(steps=steps, cramps=cramps, events=events)
+
+
+def read_digest(path: Path, source: str, month: str) -> Digest | None:
+    """The month's digest at `path`, if there is a current one that fits."""
+    try:
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except OSError:
+        return None
+    return decode_digest(raw, source, month)
+
+
+def write_digest(path: Path, digest: Digest, source: str) -> None:
+    """Keep a digest for the next read. Only a cache: a failure to write it is no error,
+    and it is not synced to disk (one lost in a crash is written again)."""
+    with contextlib.suppress(OSError):
+        atomic_write(path, encode_digest(digest, source), durable=False)
