@@ -7,14 +7,18 @@ Each redraw reads only the visible weeks' nights from the diary it is given.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
-from rich.text import Text
+from rich.style import Style as RichStyle
+from rich.terminal_theme import TerminalTheme
 from textual.binding import Binding, BindingType
+from textual.content import Content, Span
 from textual.message import Message
 from textual.reactive import reactive
+from textual.style import Style
 from textual.widget import Widget
 
 from coach.diary.nights import Diary, NightFacts, week_start
@@ -135,27 +139,28 @@ class Heatmap(Widget, can_focus=True):
         elif monday < self._right_monday - timedelta(weeks=weeks - 1):
             self._right_monday = monday + timedelta(weeks=weeks - 1)
 
-    def render(self) -> Text:
+    def render(self) -> Content:
         weeks = self.visible_weeks()
         self._scroll_to_cursor(weeks)
         # A short diary starts at the left edge rather than after weeks of empty columns.
         left = max(_monday(self.first), self._right_monday - timedelta(weeks=weeks - 1))
         shown = min(weeks, (self._right_monday - left).days // 7 + 1)
         mondays = [left + timedelta(weeks=w) for w in range(shown)]
-        text = Text(no_wrap=True, overflow="crop")
-        text.append(self._month_row(mondays) + "\n", style="bold")
+        grid = _Grid(self.app.console.get_style, self.app.ansi_theme)
+        grid.add(self._month_row(mondays) + "\n", "bold")
         for weekday in range(7):
-            text.append(f"{WEEKDAY_LABELS[weekday]} ", style="dim")
+            grid.add(f"{WEEKDAY_LABELS[weekday]} ", "dim")
             for monday in mondays:
-                text.append_text(self._cell(monday + timedelta(days=weekday)))
-            text.append("\n")
+                for piece, style in self._cell(monday + timedelta(days=weekday)):
+                    grid.add(piece, style)
+            grid.add("\n", "")
         for key, label in LEGEND:
             glyph, colour = GLYPHS[key]
-            text.append(glyph, style=colour)
-            text.append(f" {label}  ")
-        text.append("•", style="bold magenta")
-        text.append(" cramps")
-        return text
+            grid.add(glyph, colour)
+            grid.add(f" {label}  ", "")
+        grid.add("•", "bold magenta")
+        grid.add(" cramps", "")
+        return grid.content()
 
     def _month_row(self, mondays: list[date]) -> str:
         row = [" "] * (3 + 2 * len(mondays))
@@ -172,23 +177,57 @@ class Heatmap(Widget, can_focus=True):
                     previous = month
         return "".join(row).rstrip()
 
-    def _cell(self, night: date) -> Text:
+    def _cell(self, night: date) -> tuple[tuple[str, str], ...]:
+        """A night's two columns, as (text, style) pieces ("" for no style)."""
         if night < self.first or night > self.last:
-            return Text("  ")
+            return (("  ", ""),)
         facts = self.diary.night(night)
         if facts is None:
-            return Text("  ")
+            return (("  ", ""),)
         glyph, colour = GLYPHS[night_glyph(facts)]
-        mark = "•" if facts.had_cramps else " "
-        cell = Text()
         if night == self.cursor:
             # A shape of its own, so the cursor shows without colour too; the detail
             # panel beside says what the night holds.
-            cell.append("◆" + mark, style="bold yellow on grey23")
-        else:
-            cell.append(glyph, style=colour)
-            cell.append(mark, style="bold magenta")
-        return cell
+            return (("◆" + ("•" if facts.had_cramps else " "), "bold yellow on grey23"),)
+        if facts.had_cramps:
+            return ((glyph, colour), ("•", "bold magenta"))
+        return ((glyph + " ", colour),)  # a space shows no colour: it joins the glyph's run
+
+
+class _Grid:
+    """The heatmap's text as Textual content, built with one span per run of text that
+    looks alike (not two per cell) and each style converted once: Textual's cost of
+    drawing the grid is per span, and ten years of nights fill every column."""
+
+    def __init__(self, get_style: Callable[[str], RichStyle], theme: TerminalTheme) -> None:
+        self._get_style = get_style
+        self._theme = theme
+        self._styles: dict[str, Style] = {}
+        self._text: list[str] = []
+        self._spans: list[Span] = []
+        self._length = 0
+        self._run_start = 0
+        self._run_style = ""
+
+    def add(self, text: str, style: str) -> None:
+        """Append `text` in `style` (a Rich style string, "" for none)."""
+        if style != self._run_style:
+            self._close_run()
+            self._run_start, self._run_style = self._length, style
+        self._text.append(text)
+        self._length += len(text)
+
+    def _close_run(self) -> None:
+        if self._run_style and self._length > self._run_start:
+            style = self._styles.get(self._run_style)
+            if style is None:
+                rich = self._get_style(self._run_style)
+                style = self._styles[self._run_style] = Style.from_rich_style(rich, self._theme)
+            self._spans.append(Span(self._run_start, self._length, style))
+
+    def content(self) -> Content:
+        self._close_run()
+        return Content("".join(self._text), self._spans)
 
 
 def _monday(night: date) -> date:
