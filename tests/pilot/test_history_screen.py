@@ -267,7 +267,7 @@ async def test_moving_the_cursor_reads_no_records(
     app = HistoryApp(ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         reads: list[str] = []
-        for name in ("latest_outcomes", "cramp_logs", "events"):
+        for name in ("latest_steps", "cramp_logs", "events"):
             original = getattr(Store, name)
 
             def counting(
@@ -295,7 +295,7 @@ async def test_moving_the_cursor_reads_no_records(
         assert reads == []  # the screen reads its diary, not the store, on every key
         # A correction reads the store once, to reload its night.
         await pilot.press("enter", "d", "escape")
-        assert sorted(reads) == ["cramp_logs", "events", "latest_outcomes"]
+        assert sorted(reads) == ["cramp_logs", "events", "latest_steps"]
         assert checks == [date(2026, 11, 8)]  # and the save was checked for red flags
 
 
