@@ -38,6 +38,7 @@ NOW = datetime(2026, 11, 22, 18, 0, tzinfo=BERLIN)
 TONIGHT = date(2026, 11, 22)
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 ROUNDS = 5
+SCREEN_ROUNDS = 11
 TARGET = 1.2
 
 
@@ -188,9 +189,15 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
     return opened, loaded, per_key
 
 
-def time_screen(store: Store, settings: Settings, clock: FakeClock) -> list[float]:
-    runs = [asyncio.run(_open_once(store, settings, clock)) for _ in range(ROUNDS)]
-    return [statistics.median(run[i] for run in runs) for i in range(3)]
+def time_screens(*data: tuple[Store, Settings, FakeClock]) -> list[list[float]]:
+    """Medians of SCREEN_ROUNDS opens of each data set, taken in turn (one of each, then
+    again), so a change in the machine's load or a collection of the garbage collector
+    weighs on every set alike."""
+    runs: list[list[tuple[float, ...]]] = [[] for _ in data]
+    for _ in range(SCREEN_ROUNDS):
+        for held, args in zip(runs, data, strict=True):
+            held.append(asyncio.run(_open_once(*args)))
+    return [[statistics.median(run[i] for run in held) for i in range(3)] for held in runs]
 
 
 def main() -> int:
@@ -206,8 +213,7 @@ def main() -> int:
         )
         if "--diary-only" in sys.argv:
             return 0
-        month_times = time_screen(*month[:3])
-        decade_times = time_screen(*decade[:3])
+        month_times, decade_times = time_screens(month[:3], decade[:3])
         labels = ("open history (first frame)", "all nights loaded", "per key press")
         for label, m, d in zip(labels, month_times, decade_times, strict=True):
             print(
