@@ -65,6 +65,7 @@ class Paths(NamedTuple):
             self.backups_dir,
             self.logs_dir,
             self.data_dir / "quarantine",
+            self.data_dir / "digests",  # coach.records.digest.DIGESTS_DIR
         )
         for folder in dict.fromkeys(folders):
             why = unsafe_folder(folder)

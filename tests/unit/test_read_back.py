@@ -279,7 +279,7 @@ def test_ids_with_control_characters_do_not_fit(
 # --- cases 5 and 6: the data folder's trust rules, and --output ---------------------------
 
 
-@pytest.mark.parametrize("folder", ["", "backups", "db"])
+@pytest.mark.parametrize("folder", ["", "backups", "db", "digests"])
 def test_a_folder_its_group_can_write_is_refused(
     ctx: Session, capsys: pytest.CaptureFixture[str], folder: str
 ) -> None:

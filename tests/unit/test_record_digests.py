@@ -149,3 +149,17 @@ def test_no_digest_folder_is_no_problem(ctx: Session, clock: FakeClock) -> None:
     assert _diary(ctx) == _diary(ctx)
     steps = _diary(ctx)[0][1]
     assert (steps["stretch"], steps["hydration"]) == ("done", "done")
+
+
+def test_a_link_planted_at_a_digest_is_not_followed(
+    ctx: Session, clock: FakeClock, tmp_path: Path
+) -> None:
+    _fill(ctx, clock)
+    truth = _diary(ctx)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(_digest(ctx).read_bytes())
+    _digest(ctx).unlink()
+    _digest(ctx).symlink_to(elsewhere)
+    assert _diary(ctx) == truth
+    assert not _digest(ctx).is_symlink()  # replaced by a digest of its own
+    assert elsewhere.read_bytes() == _digest(ctx).read_bytes()  # and the target untouched
