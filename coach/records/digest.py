@@ -53,9 +53,26 @@ def digest_path(db_dir: Path, month: str) -> Path:
     return db_dir.parent / DIGESTS_DIR / f"{month}.json"
 
 
+def _head(source: str) -> bytes:
+    """How a digest of the file with hash `source` begins."""
+    return b'{"format":%d,"source":"%s"' % (FORMAT, source.encode("ascii"))
+
+
 def encode_digest(digest: Digest, source: str) -> bytes:
     body = {"format": FORMAT, "source": source, **digest._asdict()}  # dicts and lists
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert raw.startswith(_head(source))
+    return raw
+
+
+def is_current(path: Path, source: str) -> bool:
+    """Whether a digest of the file with hash `source` is at `path` (its first bytes
+    only: whether it fits is for `read_digest` to say when it is read)."""
+    head = _head(source)
+    try:
+        return read_regular(path, MAX_FILE_BYTES)[: len(head)] == head
+    except OSError:
+        return False
 
 
 def decode_digest(raw: bytes, source: str, month: str) -> Digest | None:

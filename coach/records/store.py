@@ -28,7 +28,14 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, get_args
 
 from coach.clock import Clock
 from coach.errors import CoachError, StoreError
-from coach.records.digest import Digest, digest_path, read_digest, source_hash, write_digest
+from coach.records.digest import (
+    Digest,
+    digest_path,
+    is_current,
+    read_digest,
+    source_hash,
+    write_digest,
+)
 from coach.records.files import (
     NewerFile,
     Tables,
@@ -862,22 +869,26 @@ class Store:
             if cached is not None and cached[0] == key:
                 return cached[1]
             parsed = self._cache.get(path)
+        where = digest_path(self.db_dir, month)
+        read: Month | None = None
+        found: Digest | None = None
         if parsed is not None and parsed[0] == key:
-            rows = rows_of(digest_of(parsed[1]))
+            read = parsed[1]  # read in this process already (to write, or whole records)
+            stale = not is_current(where, read.source)
         else:
             try:
                 raw = read_raw(path)
             except FileNotFoundError:
                 return _NO_ROWS
-            source = source_hash(raw)
-            where = digest_path(self.db_dir, month)
-            digest = read_digest(where, source, month)
-            if digest is None:
-                read = self._parse_month(path, key, raw)
-                digest = digest_of(read)
-                if not read.misfits:
-                    write_digest(where, digest, source)
-            rows = rows_of(digest)
+            found = read_digest(where, source_hash(raw), month)
+            read = self._parse_month(path, key, raw) if found is None else None
+            stale = found is None
+        if read is not None:
+            found = digest_of(read)
+            if stale and read.source and not read.misfits:  # kept for the next process
+                write_digest(where, found, read.source)
+        assert found is not None
+        rows = rows_of(found)
         with self._cache_lock:
             self._rows_cache[path] = (key, rows)
         return rows

@@ -163,3 +163,15 @@ def test_a_link_planted_at_a_digest_is_not_followed(
     assert _diary(ctx) == truth
     assert not _digest(ctx).is_symlink()  # replaced by a digest of its own
     assert elsewhere.read_bytes() == _digest(ctx).read_bytes()  # and the target untouched
+
+
+def test_a_month_this_process_read_whole_keeps_a_digest_too(ctx: Session, clock: FakeClock) -> None:
+    """The app reads whole records at start (Tonight, the red flags) before History asks
+    for the diary: the next process still finds the months' digests."""
+    _fill(ctx, clock)
+    ctx.store.forget_reads()
+    ctx.store.step_records(NIGHT, NIGHT)  # whole records: the month is read and held
+    assert not _digest(ctx).exists()
+    ctx.load(start=date(2026, 10, 1), end=date(2026, 10, 31))
+    assert _digest(ctx).is_file()
+    assert _diary(ctx) == _diary(ctx)
