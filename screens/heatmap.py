@@ -42,20 +42,11 @@ LEGEND = (
 
 
 def night_glyph(facts: NightFacts) -> str:
-    """Which heatmap glyph a night gets: complete, most, some, none, paused or pending
-    (the night's `status`, a partial night split by its `fraction`, its steps counted once:
-    ten years of nights fill the grid)."""
-    if facts.paused:
-        return "paused"
-    required = facts.required
-    done = sum(1 for step in required if facts.steps.get(step) == "done")
-    if required and done == len(required):
-        return "complete"
-    if not facts.over:
-        return "pending"
-    if not done:
-        return "none"
-    return "most" if done / len(required) >= 0.6 else "some"
+    """Which heatmap glyph a night gets: complete, most, some, none, paused or pending."""
+    status = facts.status
+    if status == "partial":
+        return "most" if facts.fraction >= 0.6 else "some"
+    return status
 
 
 MONTH_KEYS = Binding.Group("Month")

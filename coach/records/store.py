@@ -978,10 +978,7 @@ class Store:
         found: dict[tuple[date, str], Outcome] = {}
         for month in _months(start, end):
             steps = self._rows(month).steps
-            if start.isoformat()[:7] < month < end.isoformat()[:7]:
-                found.update(steps)
-            else:
-                found.update((k, v) for k, v in steps.items() if start <= k[0] <= end)
+            found.update((key, v) for key, v in steps.items() if start <= key[0] <= end)
         return found
 
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
