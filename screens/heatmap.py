@@ -1,7 +1,8 @@
 """The history's heatmap: nights as a grid, weeks as columns and weekdays as rows, with a
 cursor on one night.
 
-Each redraw reads only the visible weeks' nights from the diary it is given.
+Each redraw reads only the visible weeks' nights from the diary it is given, and draws
+them straight to strips (see _GridVisual).
 """
 
 from __future__ import annotations
@@ -10,15 +11,20 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style as RichStyle
 from rich.terminal_theme import TerminalTheme
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
+from textual.css.styles import RulesMap
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
 from coach.diary.nights import Diary, NightFacts, week_start
@@ -89,6 +95,9 @@ class Heatmap(Widget, can_focus=True):
         ),
     ]
 
+    ALLOW_SELECT = False
+    """A grid of glyphs is nothing to copy (the night's panel beside is text)."""
+
     cursor: reactive[date] = reactive(date(2000, 1, 1))
 
     @dataclass
@@ -105,6 +114,7 @@ class Heatmap(Widget, can_focus=True):
 
     def __init__(self, diary: Diary, first: date, last: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._styles: dict[tuple[str, int], Style] = {}
         self.diary = diary
         self.first = first
         self.last = last
@@ -139,28 +149,42 @@ class Heatmap(Widget, can_focus=True):
         elif monday < self._right_monday - timedelta(weeks=weeks - 1):
             self._right_monday = monday + timedelta(weeks=weeks - 1)
 
-    def render(self) -> Content:
+    def render(self) -> Visual:
         weeks = self.visible_weeks()
         self._scroll_to_cursor(weeks)
         # A short diary starts at the left edge rather than after weeks of empty columns.
         left = max(_monday(self.first), self._right_monday - timedelta(weeks=weeks - 1))
         shown = min(weeks, (self._right_monday - left).days // 7 + 1)
         mondays = [left + timedelta(weeks=w) for w in range(shown)]
-        grid = _Grid(self.app.console.get_style, self.app.ansi_theme)
-        grid.add(self._month_row(mondays) + "\n", "bold")
+        style = partial(self._style, self.app.ansi_theme)
+        cursor = self.cursor
+        rows = [[(self._month_row(mondays), style("bold"))]]
         for weekday in range(7):
-            grid.add(f"{WEEKDAY_LABELS[weekday]} ", "dim")
+            row = _Row(style)
+            row.add(f"{WEEKDAY_LABELS[weekday]} ", "dim")
             for monday in mondays:
-                for piece, style in self._cell(monday + timedelta(days=weekday)):
-                    grid.add(piece, style)
-            grid.add("\n", "")
+                for piece, name in self._cell(monday + timedelta(days=weekday), cursor):
+                    row.add(piece, name)
+            rows.append(row.runs())
+        legend = _Row(style)
         for key, label in LEGEND:
             glyph, colour = GLYPHS[key]
-            grid.add(glyph, colour)
-            grid.add(f" {label}  ", "")
-        grid.add("•", "bold magenta")
-        grid.add(" cramps", "")
-        return grid.content()
+            legend.add(glyph, colour)
+            legend.add(f" {label}  ", "")
+        legend.add("•", "bold magenta")
+        legend.add(" cramps", "")
+        return _GridVisual(rows, legend.content())
+
+    def _style(self, theme: TerminalTheme, name: str) -> Style | None:
+        """A Rich style string ("" for none) as a Textual style, converted once per theme."""
+        if not name:
+            return None
+        key = (name, id(theme))
+        style = self._styles.get(key)
+        if style is None:
+            rich = self.app.console.get_style(name)
+            style = self._styles[key] = Style.from_rich_style(rich, theme)
+        return style
 
     def _month_row(self, mondays: list[date]) -> str:
         row = [" "] * (3 + 2 * len(mondays))
@@ -177,7 +201,7 @@ class Heatmap(Widget, can_focus=True):
                     previous = month
         return "".join(row).rstrip()
 
-    def _cell(self, night: date) -> tuple[tuple[str, str], ...]:
+    def _cell(self, night: date, cursor: date) -> tuple[tuple[str, str], ...]:
         """A night's two columns, as (text, style) pieces ("" for no style)."""
         if night < self.first or night > self.last:
             return (("  ", ""),)
@@ -185,7 +209,7 @@ class Heatmap(Widget, can_focus=True):
         if facts is None:
             return (("  ", ""),)
         glyph, colour = GLYPHS[night_glyph(facts)]
-        if night == self.cursor:
+        if night == cursor:
             # A shape of its own, so the cursor shows without colour too; the detail
             # panel beside says what the night holds.
             return (("◆" + ("•" if facts.had_cramps else " "), "bold yellow on grey23"),)
@@ -194,40 +218,80 @@ class Heatmap(Widget, can_focus=True):
         return ((glyph + " ", colour),)  # a space shows no colour: it joins the glyph's run
 
 
-class _Grid:
-    """The heatmap's text as Textual content, built with one span per run of text that
-    looks alike (not two per cell) and each style converted once: Textual's cost of
-    drawing the grid is per span, and ten years of nights fill every column."""
+Run = tuple[str, Style | None]
+"""Text and its style (None: the widget's own)."""
 
-    def __init__(self, get_style: Callable[[str], RichStyle], theme: TerminalTheme) -> None:
-        self._get_style = get_style
-        self._theme = theme
-        self._styles: dict[str, Style] = {}
+
+class _Row:
+    """One line of the grid as runs of text that look alike (not one per cell)."""
+
+    def __init__(self, style: Callable[[str], Style | None]) -> None:
+        self._style = style
+        self._runs: list[Run] = []
         self._text: list[str] = []
-        self._spans: list[Span] = []
-        self._length = 0
-        self._run_start = 0
-        self._run_style = ""
+        self._name = ""
 
-    def add(self, text: str, style: str) -> None:
-        """Append `text` in `style` (a Rich style string, "" for none)."""
-        if style != self._run_style:
-            self._close_run()
-            self._run_start, self._run_style = self._length, style
+    def add(self, text: str, name: str) -> None:
+        """Append `text` in the style `name` (a Rich style string, "" for none)."""
+        if name != self._name:
+            self._close()
+            self._name = name
         self._text.append(text)
-        self._length += len(text)
 
-    def _close_run(self) -> None:
-        if self._run_style and self._length > self._run_start:
-            style = self._styles.get(self._run_style)
-            if style is None:
-                rich = self._get_style(self._run_style)
-                style = self._styles[self._run_style] = Style.from_rich_style(rich, self._theme)
-            self._spans.append(Span(self._run_start, self._length, style))
+    def _close(self) -> None:
+        if self._text:
+            self._runs.append(("".join(self._text), self._style(self._name)))
+            self._text = []
+
+    def runs(self) -> list[Run]:
+        self._close()
+        return self._runs
 
     def content(self) -> Content:
-        self._close_run()
-        return Content("".join(self._text), self._spans)
+        """The runs as Textual content (for a line that may wrap)."""
+        runs = self.runs()
+        spans, at = [], 0
+        for text, style in runs:
+            if style is not None:
+                spans.append(Span(at, at + len(text), style))
+            at += len(text)
+        return Content("".join(text for text, _ in runs), spans)
+
+
+class _GridVisual(Visual):
+    """The heatmap's rows drawn straight to strips: one segment per run, each style made
+    once per draw. Drawn as Content, ten years of nights (every column full) cost a new
+    style per segment; the legend, which may wrap on a narrow screen, is Content."""
+
+    def __init__(self, rows: list[list[Run]], legend: Content) -> None:
+        self._rows = rows
+        self._legend = legend
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        made: dict[Style | None, RichStyle] = {}
+        strips = []
+        for row in self._rows:
+            segments = []
+            for text, own in row:
+                rich = made.get(own)
+                if rich is None:
+                    rich = made[own] = (style if own is None else style + own).rich_style
+                segments.append(Segment(text, rich))
+            strip = Strip(segments)
+            strips.append(strip.crop(0, width) if strip.cell_length > width else strip)
+        strips.extend(self._legend.render_strips(width, None, style, options))
+        return strips if height is None else strips[:height]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max(
+            max(sum(len(text) for text, _ in row) for row in self._rows),
+            self._legend.get_optimal_width(rules, container_width),
+        )
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._rows) + self._legend.get_height(rules, width)
 
 
 def _monday(night: date) -> date:
