@@ -254,7 +254,7 @@ class Diary:
         first = start or store.first_night()
         if first is None or first > end:
             return cls(nights=[], required=required)
-        outcomes = store.latest_steps(first, end)
+        recorded = store.latest_steps(first, end)
         logs = store.cramp_logs(first, end)
         events = store.events(first, end)
         paused = paused_from(events)  # `coach pause --undo` un-pauses a night
@@ -266,9 +266,6 @@ class Diary:
         for event in events:  # the latest answer to each question wins
             if event.kind == ANSWERS_EVENT:
                 answers.setdefault(event.night, {}).update(event.data)
-        recorded: dict[date, dict[str, Outcome]] = {}
-        for (night, step), outcome in outcomes.items():
-            recorded.setdefault(night, {})[step] = outcome
         # Only the last two nights can still be running; planning every night of ten
         # years just to learn that it is over would be most of the cost of a load.
         running_from = current_night(settings, now) - timedelta(days=1)

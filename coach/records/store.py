@@ -308,8 +308,8 @@ class MonthRows(NamedTuple):
     """What the diary reads of one month's file: its standing records (none taken back),
     from the file's digest (coach.records.digest) or the file itself."""
 
-    steps: Mapping[tuple[date, str], Outcome]
-    """For each (night, step), its latest outcome."""
+    steps: Mapping[date, Mapping[str, Outcome]]
+    """For each night, each step's latest outcome."""
     logs: Mapping[date, CrampLog]
     """For each night, its latest morning log."""
     events: tuple[Event, ...]
@@ -317,8 +317,7 @@ class MonthRows(NamedTuple):
 
     @property
     def first_night(self) -> date | None:
-        nights = [night for night, _ in self.steps]
-        nights.extend(self.logs)
+        nights = [*self.steps, *self.logs]
         nights.extend(event.night for event in self.events)
         return min(nights, default=None)
 
@@ -972,13 +971,14 @@ class Store:
         records = (decode(StepRecord, d) for d in self._docs("outcomes", start, end))
         return latest(records, lambda r: (r.night, r.step))
 
-    def latest_steps(self, start: date, end: date) -> dict[tuple[date, str], Outcome]:
-        """For each (night, step) of nights start..end, the outcome of its latest record:
-        `latest_outcomes` without the rest of each record, read from the months' digests."""
-        found: dict[tuple[date, str], Outcome] = {}
+    def latest_steps(self, start: date, end: date) -> dict[date, Mapping[str, Outcome]]:
+        """For each night start..end with a step record, each step's latest outcome:
+        `latest_outcomes` without the rest of each record, read from the months' digests
+        (the mappings are shared: not to be changed)."""
+        found: dict[date, Mapping[str, Outcome]] = {}
         for month in _months(start, end):
             steps = self._rows(month).steps
-            found.update((key, v) for key, v in steps.items() if start <= key[0] <= end)
+            found.update((night, v) for night, v in steps.items() if start <= night <= end)
         return found
 
     def cramp_logs(self, start: date, end: date) -> dict[date, CrampLog]:
@@ -1214,11 +1214,16 @@ def digest_of(month: Month) -> Digest:
 
 def rows_of(digest: Digest) -> MonthRows:
     """A month's digest as records: only its morning logs and events are decoded."""
-    steps: dict[tuple[date, str], Outcome] = {}
+    shown: dict[str, str] = {}  # each step id cleaned once (a month holds a handful)
+    steps: dict[date, dict[str, Outcome]] = {}
     for night, outcomes in digest.steps.items():
-        day = date.fromisoformat(night)
+        kept: dict[str, Outcome] = {}
         for step, outcome in outcomes.items():
-            steps[(day, printable(step))] = outcome  # type: ignore[assignment]
+            name = shown.get(step)
+            if name is None:
+                name = shown[step] = printable(step)
+            kept[name] = outcome  # type: ignore[assignment]
+        steps[date.fromisoformat(night)] = kept
     return MonthRows(
         steps=steps,
         logs={log.night: log for log in (decode(CrampLog, doc) for doc in digest.cramps)},
