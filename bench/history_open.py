@@ -14,6 +14,7 @@ years to one month (the anchor, measured in the same run).
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import statistics
 import sys
@@ -191,11 +192,14 @@ async def _open_once(store: Store, settings: Settings, clock: FakeClock) -> tupl
 
 def time_screens(*data: tuple[Store, Settings, FakeClock]) -> list[list[float]]:
     """Medians of SCREEN_ROUNDS opens of each data set, taken in turn (one of each, then
-    again), so a change in the machine's load or a collection of the garbage collector
-    weighs on every set alike."""
+    again), so a change in the machine's load weighs on every set alike. Each open starts
+    from a collected heap, as in a new process: the apps opened before leave garbage, and
+    a collection of it during an open (some 10 ms) fell on one set or the other by chance,
+    swinging the ratio from 1.06x to 1.24x in runs of the same code."""
     runs: list[list[tuple[float, ...]]] = [[] for _ in data]
     for _ in range(SCREEN_ROUNDS):
         for held, args in zip(runs, data, strict=True):
+            gc.collect()
             held.append(asyncio.run(_open_once(*args)))
     return [[statistics.median(run[i] for run in held) for i in range(3)] for held in runs]
 
