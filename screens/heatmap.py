@@ -11,7 +11,6 @@ import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -156,24 +155,33 @@ class Heatmap(Widget, can_focus=True):
         left = max(_monday(self.first), self._right_monday - timedelta(weeks=weeks - 1))
         shown = min(weeks, (self._right_monday - left).days // 7 + 1)
         mondays = [left + timedelta(weeks=w) for w in range(shown)]
-        style = partial(self._style, self.app.ansi_theme)
+        theme = self.app.ansi_theme
+        styles: dict[str, Style | None] = {}
+
+        def style(name: str) -> Style | None:
+            if name not in styles:
+                styles[name] = self._style(theme, name)
+            return styles[name]
+
+        # Every visible night's pieces, in date order: night `left + i days` is cells[i].
+        cells: list[Pieces] = [_BLANK] * (7 * shown)
         cursor = self.cursor
+        for facts in self.diary.window(max(left, self.first), self.last):
+            index = (facts.night - left).days
+            if index < len(cells):
+                cells[index] = _cell(facts, facts.night == cursor)
         rows = [[(self._month_row(mondays), style("bold"))]]
         for weekday in range(7):
-            row = _Row(style)
-            row.add(f"{WEEKDAY_LABELS[weekday]} ", "dim")
-            for monday in mondays:
-                for piece, name in self._cell(monday + timedelta(days=weekday), cursor):
-                    row.add(piece, name)
-            rows.append(row.runs())
-        legend = _Row(style)
+            pieces: Pieces = [(f"{WEEKDAY_LABELS[weekday]} ", "dim")]
+            for column in range(shown):
+                pieces.extend(cells[7 * column + weekday])
+            rows.append(_runs(pieces, style))
+        legend: Pieces = []
         for key, label in LEGEND:
             glyph, colour = GLYPHS[key]
-            legend.add(glyph, colour)
-            legend.add(f" {label}  ", "")
-        legend.add("•", "bold magenta")
-        legend.add(" cramps", "")
-        return _GridVisual(rows, legend.content())
+            legend += [(glyph, colour), (f" {label}  ", "")]
+        legend += [("•", "bold magenta"), (" cramps", "")]
+        return _GridVisual(rows, _content(_runs(legend, style)))
 
     def _style(self, theme: TerminalTheme, name: str) -> Style | None:
         """A Rich style string ("" for none) as a Textual style, converted once per theme."""
@@ -201,61 +209,52 @@ class Heatmap(Widget, can_focus=True):
                     previous = month
         return "".join(row).rstrip()
 
-    def _cell(self, night: date, cursor: date) -> tuple[tuple[str, str], ...]:
-        """A night's two columns, as (text, style) pieces ("" for no style)."""
-        if night < self.first or night > self.last:
-            return (("  ", ""),)
-        facts = self.diary.night(night)
-        if facts is None:
-            return (("  ", ""),)
-        glyph, colour = GLYPHS[night_glyph(facts)]
-        if night == cursor:
-            # A shape of its own, so the cursor shows without colour too; the detail
-            # panel beside says what the night holds.
-            return (("◆" + ("•" if facts.had_cramps else " "), "bold yellow on grey23"),)
-        if facts.had_cramps:
-            return ((glyph, colour), ("•", "bold magenta"))
-        return ((glyph + " ", colour),)  # a space shows no colour: it joins the glyph's run
 
-
+Pieces = list[tuple[str, str]]
+"""Text and the name of its style (a Rich style string, "" for none)."""
 Run = tuple[str, Style | None]
 """Text and its style (None: the widget's own)."""
+_BLANK: Pieces = [("  ", "")]
+"""A night outside the diary: two blank columns."""
 
 
-class _Row:
-    """One line of the grid as runs of text that look alike (not one per cell)."""
+def _cell(facts: NightFacts, cursor: bool) -> Pieces:
+    """A night's two columns: its glyph and whether it had cramps."""
+    if cursor:
+        # A shape of its own, so the cursor shows without colour too; the detail panel
+        # beside says what the night holds.
+        return [("◆" + ("•" if facts.had_cramps else " "), "bold yellow on grey23")]
+    glyph, colour = GLYPHS[night_glyph(facts)]
+    if facts.had_cramps:
+        return [(glyph, colour), ("•", "bold magenta")]
+    return [(glyph + " ", colour)]  # a space shows no colour: it joins the glyph's run
 
-    def __init__(self, style: Callable[[str], Style | None]) -> None:
-        self._style = style
-        self._runs: list[Run] = []
-        self._text: list[str] = []
-        self._name = ""
 
-    def add(self, text: str, name: str) -> None:
-        """Append `text` in the style `name` (a Rich style string, "" for none)."""
-        if name != self._name:
-            self._close()
-            self._name = name
-        self._text.append(text)
+def _runs(pieces: Pieces, style: Callable[[str], Style | None]) -> list[Run]:
+    """The pieces as runs of text that look alike: Textual's cost of drawing is per run,
+    and ten years of nights fill every column."""
+    runs: list[Run] = []
+    texts: list[str] = []
+    name = ""
+    for text, piece_name in pieces:
+        if piece_name != name and texts:
+            runs.append(("".join(texts), style(name)))
+            texts = []
+        name = piece_name
+        texts.append(text)
+    if texts:
+        runs.append(("".join(texts), style(name)))
+    return runs
 
-    def _close(self) -> None:
-        if self._text:
-            self._runs.append(("".join(self._text), self._style(self._name)))
-            self._text = []
 
-    def runs(self) -> list[Run]:
-        self._close()
-        return self._runs
-
-    def content(self) -> Content:
-        """The runs as Textual content (for a line that may wrap)."""
-        runs = self.runs()
-        spans, at = [], 0
-        for text, style in runs:
-            if style is not None:
-                spans.append(Span(at, at + len(text), style))
-            at += len(text)
-        return Content("".join(text for text, _ in runs), spans)
+def _content(runs: list[Run]) -> Content:
+    """Runs as Textual content (for a line that may wrap)."""
+    spans, at = [], 0
+    for text, style in runs:
+        if style is not None:
+            spans.append(Span(at, at + len(text), style))
+        at += len(text)
+    return Content("".join(text for text, _ in runs), spans)
 
 
 class _GridVisual(Visual):
