@@ -261,6 +261,7 @@ class Diary:
         episodes: dict[date, list[Event]] = {}
         for event in cramp_episodes(events):
             episodes.setdefault(event.night, []).append(event)
+        by_night = {night: tuple(found) for night, found in episodes.items()}
         forgotten = {event.night for event in events if event.kind == UNKNOWN_EVENT}
         answers: dict[date, dict[str, Any]] = {}
         for event in events:  # the latest answer to each question wins
@@ -273,6 +274,9 @@ class Diary:
         # report made on Monday morning after logging Sunday's night includes Sunday.
         slept = last_slept_night(settings, now)
         protocol = safe_protocol(store)
+        # A no-stretch night of the experiment asks no stretch: following the plan must not
+        # break a streak or lower adherence.
+        without_stretch = tuple(step for step in required if step != STRETCH)
         nights = []
         for night in _dates(first, end):
             over = (
@@ -283,17 +287,15 @@ class Diary:
             assigned = assignment(protocol, night) if protocol is not None else None
             facts = _facts(
                 night,
-                # A no-stretch night of the experiment asks no stretch: following the
-                # plan must not break a streak or lower adherence.
-                required
-                if assigned is None or assigned.arm != "no-stretch"
-                else tuple(step for step in required if step != STRETCH),
-                recorded.get(night, {}),
+                without_stretch
+                if assigned is not None and assigned.arm == "no-stretch"
+                else required,
+                recorded.get(night, NO_DATA),
                 logs.get(night),
-                tuple(episodes.get(night, ())),
+                by_night.get(night, ()),
                 night in paused,
                 over,
-                answers.get(night, {}),
+                answers.get(night, NO_DATA),
             )
             nights.append(facts._replace(forgotten=True) if night in forgotten else facts)
         return cls(nights=nights, required=required)
@@ -510,11 +512,9 @@ def _facts(
     over: bool,
     answers: Mapping[str, Any],
 ) -> NightFacts:
-    steps: dict[str, StepStatus] = {
-        step: recorded.get(step, "missed" if over else "pending") for step in required
-    }
-    for step, outcome in recorded.items():
-        steps.setdefault(step, outcome)
+    # The enabled steps first, in order, then any other step that has a record.
+    steps: dict[str, StepStatus] = dict.fromkeys(required, "missed" if over else "pending")
+    steps.update(recorded)
     return NightFacts(
         night=night,
         steps=steps,

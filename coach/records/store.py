@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 import threading
 import uuid
@@ -79,6 +80,8 @@ NO_DATA: Mapping[str, Any] = MappingProxyType({})
 STATE_FILE = "state.json"
 PAUSE_EVENT = "pause"
 SHARD_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].json"
+_SHARD_NAME = re.compile(r"[0-9]{4}-[0-9]{2}\.json")
+"""A month file's name, as SHARD_GLOB matches it."""
 QUARANTINE_DIR = "quarantine"
 NOTICES_FILE = "notices.txt"
 NOTICE_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
@@ -922,7 +925,7 @@ class Store:
     def standing(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """(table, document) of every record that fits and was not taken back, month by
         month; tombstones themselves are not records of the diary and are left out."""
-        for month in sorted(p.stem for p in self._shards()):
+        for month in self._month_names():
             parsed = self._month(self.db_dir / f"{month}.json")
             gone = taken_back(parsed)
             for name, docs in parsed.valid.items():
@@ -936,7 +939,7 @@ class Store:
         """Every tombstone in the folder, in write order, each with whether it stands (no
         standing tombstone took it back)."""
         found: list[tuple[Tombstone, bool]] = []
-        for month in sorted(p.stem for p in self._shards()):
+        for month in self._month_names():
             parsed = self._month(self.db_dir / f"{month}.json")
             gone = taken_back(parsed)
             for doc in parsed.valid.get(TOMBSTONES, []):
@@ -1004,16 +1007,24 @@ class Store:
 
     def first_night(self) -> date | None:
         """The earliest night with any record, or None for a new store."""
-        for month in sorted(p.stem for p in self._shards()):
+        for month in self._month_names():
             first = self._rows(month).first_night
             if first is not None:
                 return first
         return None
 
     def _shards(self) -> list[Path]:
-        if not self.db_dir.is_dir():
+        return [self.db_dir / f"{month}.json" for month in self._month_names()]
+
+    def _month_names(self) -> list[str]:
+        """The months that have a file ("2026-11"), oldest first."""
+        try:
+            names = os.listdir(self.db_dir)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return list(self.db_dir.glob(SHARD_GLOB))
+        except OSError as exc:
+            raise StoreError(f"{self.db_dir}: cannot be read ({exc.strerror})") from None
+        return sorted(name[:-5] for name in names if _SHARD_NAME.fullmatch(name))
 
     def check(self) -> int:
         """Read every file once; raise StoreError on the first bad one. Returns the count."""
