@@ -206,9 +206,13 @@ _NIGHT, _AT, _HLC, _TARGETS, _SHOWN, _AS_IS = range(6)
 _PLANS: dict[type, tuple[tuple[int, str, Any], ...]] = {}
 """Per record class, for each field in order: how `decode` reads it, its document key and
 its default."""
-_CHECKED_TEXT = frozenset({"id", "outcome"})
-"""Fields whose text the schema already holds to printable characters (an id: no control,
-no space; an outcome: one of OUTCOMES), which `printable` would return unchanged."""
+SAFE_AS_STORED = frozenset(
+    {"id", "outcome", "count", "severity", "minutes", "leg", "disturbance", "band", "late"}
+)
+"""Document keys whose values a fitting record holds to what `printable` would return
+unchanged, so reading skips it (a hot path): an id has no control and no space; the others
+are numbers, true or false, or words of a fixed list (OUTCOMES, LEGS, BANDS). A test holds
+each schema check of these keys to refusing any text `printable` would change."""
 _REQUIRED = object()
 """No default: the schema requires the field, so a fitting document has it."""
 
@@ -217,7 +221,7 @@ def _plan(cls: type[Record]) -> tuple[tuple[int, str, Any], ...]:
     special = {"night": _NIGHT, "at": _AT, "hlc": _HLC, "targets": _TARGETS}
     plan = tuple(
         (
-            special.get(name, _AS_IS if name in _CHECKED_TEXT else _SHOWN),
+            special.get(name, _AS_IS if DOC_KEYS.get(name, name) in SAFE_AS_STORED else _SHOWN),
             DOC_KEYS.get(name, name),
             cls._field_defaults.get(name, _REQUIRED),
         )

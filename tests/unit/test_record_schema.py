@@ -238,6 +238,27 @@ def test_an_id_that_fits_is_shown_as_it_is() -> None:
     assert ident("ab\u00e9cd") is None and printable_is_identity("ab\u00e9cd")
 
 
+def test_every_value_read_as_stored_is_one_printable_would_leave() -> None:
+    """`decode` skips `printable` for the keys in SAFE_AS_STORED: each table's check of
+    such a key refuses every text with a character `printable` would change (a control, an
+    escape, a direction mark, a line break), and any text at all but a listed word."""
+    from coach.records.schema import TABLES
+    from coach.records.store import SAFE_AS_STORED
+    from coach.system.text import _SUSPECT
+
+    suspects = [chr(c) for c in range(0x110000) if _SUSPECT.match(chr(c))]
+    checked = set()
+    for schema in TABLES.values():
+        for key in SAFE_AS_STORED & schema.checks.keys():
+            check = schema.checks[key]
+            for ch in suspects:
+                for value in (ch, f"ab{ch}cd", f"done{ch}", f"left{ch}"):
+                    assert check(value) is not None, (schema.table, key, value)
+            checked.add(key)
+    # Every key is one some table has: none is listed by mistake or left over.
+    assert checked == SAFE_AS_STORED
+
+
 def printable_is_identity(value: str) -> bool:
     from coach.system.text import printable
 
