@@ -92,12 +92,17 @@ def decode_digest(raw: bytes, source: str, month: str) -> Digest | None:
     if not (isinstance(steps, dict) and isinstance(cramps, list) and isinstance(events, list)):
         return None
     step_check = TABLES["outcomes"].checks["step"]  # a step id as a record holds it
+    fit: set[str] = set()  # the step ids checked (a month holds a handful, many times)
     for night, outcomes in steps.items():
         if a_date(night) is not None or night[:7] != month or not isinstance(outcomes, dict):
             return None
         for step, outcome in outcomes.items():
-            if outcome not in OUTCOMES or step_check(step) is not None:
+            if outcome not in OUTCOMES:
                 return None
+            if step not in fit:
+                if step_check(step) is not None:
+                    return None
+                fit.add(step)
     nights = set()
     for doc in cramps:
         if misfit("cramps", doc, month) is not None or doc["night"] in nights:
