@@ -188,6 +188,9 @@ class HistoryScreen(Screen[None]):
         streaks = diary.streaks()
         lines = Text()
         lines.append("Streak ", style="bold")
+        # Before the older nights arrive, a run back to the first night read may go on.
+        partial = not self.complete and streaks.from_first and streaks.current > 0
+        lines.append("at least " if partial else "")
         lines.append(f"{streaks.current} night{'s' if streaks.current != 1 else ''}")
         lines.append(f" (best {streaks.best})\n" if self.complete else " (best: counting...)\n")
         lines.append("Habit strength ", style="bold")

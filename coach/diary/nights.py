@@ -173,6 +173,9 @@ class Streaks(NamedTuple):
 
     current: int
     best: int
+    from_first: bool
+    """Nothing broke the current run back to the diary's first night: a diary of recent
+    nights only may not hold all of it."""
 
 
 MIN_RATE_NIGHTS = 4
@@ -395,6 +398,7 @@ class Diary:
 
     def _streaks(self) -> Streaks:
         run = best = 0
+        broken = False
         for facts in self.nights:
             if facts.paused:
                 continue
@@ -403,7 +407,8 @@ class Diary:
                 best = max(best, run)
             elif facts.over:
                 run = 0
-        return Streaks(current=run, best=best)
+                broken = True
+        return Streaks(current=run, best=best, from_first=not broken)
 
     def habit_strength(self) -> int:
         """0 to 100: rises with nights done, fades three times more slowly."""

@@ -155,6 +155,31 @@ async def test_old_nights_arrive_from_the_worker(ctx: Session) -> None:
         assert "Nothing recorded" not in text(app, "#night")
 
 
+async def test_a_streak_longer_than_the_nights_read_first_says_at_least(
+    ctx: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.paths.db_dir.mkdir(parents=True)
+    first = date(2025, 6, 1)  # 540 nights, every one complete (or paused)
+    write_diary(ctx.paths.db_dir, first, date(2026, 11, 21), keen=1.0)
+    full = Diary.load(ctx.store, ctx.settings, ctx.clock.now()).streaks()
+    assert full.current > 400 and full.from_first
+    monkeypatch.setattr(HistoryScreen, "_load_all", lambda self: None)  # old nights wait
+    async with HistoryApp(ctx).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        summary = text(pilot.app, "#summary")
+        assert not pilot.app.screen.complete
+        # Only the last 400 nights are read: the run goes on past them.
+        assert summary.startswith("Streak at least 3") and "(best: counting...)" in summary
+        assert f"Streak at least {full.current} " not in summary
+    monkeypatch.undo()
+    app = HistoryApp(ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        summary = text(app, "#summary")
+        assert summary.startswith(f"Streak {full.current} nights (best {full.best})")
+
+
 async def test_unreadable_records_are_shown_not_crashed_on(ctx: Session) -> None:
     ctx.paths.db_dir.mkdir(parents=True)
     (ctx.paths.db_dir / "2026-11.json").write_text("{ not json")

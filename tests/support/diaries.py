@@ -15,9 +15,12 @@ from coach.session import Session
 STEPS = ("last-meal", "hydration", "screens-off", "stretch", "sleep-position")
 
 
-def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
+def write_diary(
+    db_dir: Path, first: date, last: date, seed: int = 11, *, keen: float = 0.8
+) -> None:
     """A plausible, repeatable diary written straight into the month files (one write per
-    month, through the store's own storage class), for tests that need many nights."""
+    month, through the store's own storage class), for tests that need many nights. On a
+    share `keen` of the nights every step is done."""
     rng = random.Random(seed)
     months: dict[str, dict[str, list[dict[str, Any]]]] = {}
     night = first
@@ -26,9 +29,9 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
         tables = months.setdefault(f"{night:%Y-%m}", {"outcomes": [], "cramps": [], "events": []})
         at = datetime.combine(night, datetime.min.time(), UTC) + timedelta(hours=21)
         common = {"night": night.isoformat(), "at": at.isoformat(), "origin": "test@host"}
-        keen = rng.random() < 0.8  # most nights the whole routine, some nights less
+        whole = rng.random() < keen  # most nights the whole routine, some nights less
         for step in STEPS:
-            if keen or rng.random() < 0.5:
+            if whole or rng.random() < 0.5:
                 n += 1
                 tables["outcomes"].append(
                     common
@@ -39,7 +42,7 @@ def write_diary(db_dir: Path, first: date, last: date, seed: int = 11) -> None:
             n += 1
             tables["events"].append(common | {"id": f"e{n}", "kind": "pause", "data": {}})
         if rng.random() < 0.9:
-            count = rng.choice((0, 0, 0, 0, 1, 1, 2)) if keen else rng.choice((0, 1, 1, 2, 3))
+            count = rng.choice((0, 0, 0, 0, 1, 1, 2)) if whole else rng.choice((0, 1, 1, 2, 3))
             n += 1
             tables["cramps"].append(
                 common
