@@ -29,10 +29,10 @@ from coach.system.files import MAX_FILE_BYTES, atomic_write, read_regular
 
 DIGESTS_DIR = "digests"
 """Beside `db/`, not in it: the reminder daemon watches `db/` for new records."""
-FORMAT = 2
+FORMAT = 3
 """Bump when what a digest holds (or the rules its contents were chosen by) changes.
 2: the source hash is SHA-256, half the time of BLAKE2b on a CPU with SHA extensions (most
-since 2017)."""
+since 2017). 3: logs and events keep only what is decoded, less the records' defaults."""
 
 
 class Digest(NamedTuple):
@@ -41,9 +41,9 @@ class Digest(NamedTuple):
     steps: Mapping[str, Mapping[str, str]]
     """Night (ISO) -> step id -> the latest outcome recorded for it."""
     cramps: Sequence[Mapping[str, Any]]
-    """Each night's latest morning log."""
+    """Each night's latest morning log (without the fields that hold their default)."""
     events: Sequence[Mapping[str, Any]]
-    """Every event, in the file's order."""
+    """Every event, in the file's order (the same)."""
 
 
 def source_hash(raw: bytes) -> str:

@@ -65,6 +65,30 @@ def test_a_month_read_whole_keeps_a_digest_and_the_next_read_agrees(
     assert from_digest[2][3] is True  # paused
 
 
+def test_a_digest_reads_back_the_very_records_of_the_file(ctx: Session, clock: FakeClock) -> None:
+    """Every field of every morning log and event, the defaults a digest leaves out too."""
+    _fill(ctx, clock)
+    night = NIGHT + timedelta(days=3)
+    ctx.store.record_cramps(night, 2, minutes=2.5, leg="both", disturbance=0, muscle="foot")
+    ctx.store.record_cramps(night + timedelta(days=1), 1, band="1-5", notes="left calf")
+    ctx.store.add_event(night, "red-flag-shown", {"flags": ["frequent"]})
+    start, end = date(2026, 10, 1), date(2026, 10, 31)
+
+    def read() -> tuple[object, ...]:
+        ctx.store.forget_reads()
+        return ctx.store.cramp_logs(start, end), ctx.store.events(start, end)
+
+    from_files = read()
+    assert _digest(ctx).is_file()
+    held = json.loads(_digest(ctx).read_bytes())["cramps"]
+    assert all("muscle" not in log for log in held if log["count"] == 0)  # a default
+    from_digest = read()
+    assert from_digest == from_files
+    logs = from_digest[0]
+    assert isinstance(logs, dict) and logs[night].muscle == "foot" and logs[night].minutes == 2.5
+    assert len(logs) == 5  # the last two nights logged again
+
+
 def test_a_write_to_the_month_makes_its_digest_stale(ctx: Session, clock: FakeClock) -> None:
     _fill(ctx, clock)
     _diary(ctx)
