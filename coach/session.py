@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from coach.clock import Clock, SystemClock
-from coach.diary.episodes import UNKNOWN_EVENT
+from coach.diary.episodes import UNKNOWN_EVENT, CountedStore
 from coach.diary.wording import clock_text, describe_cramps, night_label
 from coach.errors import CoachError
 from coach.planner import (
@@ -815,6 +815,11 @@ class Session:
 
         return plan_for(self.settings, self.store, night, bedtime=bedtime)
 
+    def _counted(self) -> CountedStore:
+        """The store as the experiment reads it: each night's cramps counted as History
+        counts them, cramps logged at night included (coach.diary.episodes)."""
+        return CountedStore(self.store)
+
     def experiment(self) -> Protocol | None:
         """The stored experiment, as it is (reading never writes); CoachError when the
         stored plan cannot be read."""
@@ -832,14 +837,14 @@ class Session:
         """The experiment's run-in as it stands: the mornings before the last night slept."""
         from coach.experiment.protocol import run_in
 
-        return run_in(self.store, self.last_slept())
+        return run_in(self._counted(), self.last_slept())
 
     def start_experiment(
         self, *, anyway: bool = False, rng: random.Random | None = None
     ) -> StartOutcome:
         from coach.experiment.protocol import start
 
-        return start(self.store, self.settings, self.clock.now(), rng, anyway=anyway)
+        return start(self._counted(), self.settings, self.clock.now(), rng, anyway=anyway)
 
     def stop_experiment(self) -> Protocol:
         from coach.experiment.protocol import stop
@@ -853,33 +858,34 @@ class Session:
         `looks` is False, the interim looks that are due are taken (the model loads)."""
         from coach.experiment.protocol import advance
 
-        return advance(self.store, self.settings, self.clock.now(), rng, looks=looks)
+        return advance(self._counted(), self.settings, self.clock.now(), rng, looks=looks)
 
     def experiment_due(self) -> bool:
         """Whether `advance_experiment` has work to do: a look is due, or a finished run-in
         can draw its plan (cheap: no model)."""
         from coach.experiment.night import work_due
 
-        return work_due(self.store, self.settings, self.clock.now())
+        return work_due(self._counted(), self.settings, self.clock.now())
 
     def look_due(self) -> bool:
         """Whether an interim look of the experiment is waiting (cheap: no model)."""
         from coach.experiment.protocol import look_due
 
-        return look_due(self.experiment_or_none(), self.store, self.settings, self.clock.now())
+        protocol = self.experiment_or_none()
+        return look_due(protocol, self._counted(), self.settings, self.clock.now())
 
     def take_looks(self) -> Protocol | None:
         """Take the experiment's interim looks that are due (the model loads)."""
         from coach.experiment.protocol import take_looks
 
         protocol = self.experiment_or_none()
-        return take_looks(self.store, self.settings, self.clock.now(), protocol)
+        return take_looks(self._counted(), self.settings, self.clock.now(), protocol)
 
     def experiment_result(self) -> ExperimentResult | None:
         """The experiment's state and answer (taking the looks that are due), or None."""
         from coach.experiment.protocol import experiment_result
 
-        return experiment_result(self.store, self.settings, self.clock.now())
+        return experiment_result(self._counted(), self.settings, self.clock.now())
 
     # --- settings -------------------------------------------------------------------
 

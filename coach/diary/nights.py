@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from coach.diary.episodes import UNKNOWN_EVENT, cramp_episodes, episode_minutes
+from coach.diary.episodes import UNKNOWN_EVENT, cramp_episodes, episode_minutes, night_cramps
 from coach.experiment.protocol import assignment, safe_protocol
 from coach.planner import current_night, last_slept_night, plan_night
 from coach.records.schema import Outcome
@@ -132,9 +132,8 @@ class NightFacts(NamedTuple):
         """The night's cramps: the morning log's count or the episodes logged during the
         night, whichever is more (the morning log usually counts those episodes too);
         None for a night nothing is known about."""
-        if not self.logged:
-            return None
-        return max(self.cramps.cramps if self.cramps is not None else 0, len(self.episodes))
+        logged = self.cramps.cramps if self.cramps is not None else None
+        return night_cramps(logged, len(self.episodes))
 
     @property
     def longest_minutes(self) -> float | None:

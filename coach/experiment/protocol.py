@@ -619,8 +619,8 @@ class RunIn(NamedTuple):
     def words(self) -> str:
         return (
             f"In the {RUN_IN_NIGHTS} nights from {self.start:%d %b} to {self.end:%d %b} you "
-            f"logged {_plural(self.logged, 'morning')}: {_plural(self.cramps, 'cramp')} on "
-            f"{_plural(self.cramp_nights, 'night')}."
+            f"logged the cramps of {_plural(self.logged, 'night')}: "
+            f"{_plural(self.cramps, 'cramp')} on {_plural(self.cramp_nights, 'night')}."
         )
 
     def promise(self, pairs: int | None = None) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 
 class CrampCount(Protocol):
-    """A morning's log: how many cramps the night had."""
+    """How many cramps a night had."""
 
     @property
     def cramps(self) -> int: ...
@@ -28,9 +28,11 @@ class ExperimentStore(Protocol):
 
     - `get_state(key, default)` / `set_state(key, value)`: a JSON-able document under a key
       (the plan lives under "experiment"; `set_state` replaces it whole).
-    - `cramp_logs(start, end)`: for each night from `start` to `end` (inclusive) with a
-      morning log, its latest log (an object with an int `cramps`); nights not logged are
-      absent, never zero.
+    - `cramp_logs(start, end)`: for each night from `start` to `end` (inclusive) whose
+      cramps are known, an object with their int count `cramps`; nights not logged are
+      absent, never zero. coach's session passes `coach.diary.episodes.CountedStore`,
+      which counts a night as every view does: its morning log or the cramps logged
+      during it, whichever is more.
     - `latest_outcomes(start, end)`: for each (night, step id) recorded in that range, its
       latest record (an object with a str `outcome`; "done" means the step was done).
     """

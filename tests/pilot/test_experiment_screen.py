@@ -41,7 +41,7 @@ async def test_the_start_card_starts_a_run_in(ctx: Session, make_app: MakeApp) -
         assert isinstance(app.screen, ExperimentScreen)
         body = text(app, "#experiment-body")
         assert "The evidence for stretching is split" in body
-        assert "logged 1 morning:" in body and "starting begins with one" in body
+        assert "logged the cramps of 1 night:" in body and "starting begins with one" in body
         await pilot.press("s")
         await pilot.pause()
         protocol = load_protocol(ctx.store)

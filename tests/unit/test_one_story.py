@@ -132,3 +132,24 @@ def test_a_bedtime_in_the_morning_is_asked_about(
     assert run(ctx, capsys, "config", "set", "bedtime", "00:30")[0] == 0  # after midnight
     assert run(ctx, capsys, "config", "set", "bedtime", typed, "--yes")[0] == 0
     assert f"{ctx.reload_settings().bedtime:%H:%M}" == f"{hour:02d}:30"
+
+
+def test_the_experiment_counts_a_night_as_history_does(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cramps logged at night and no morning log: a logged night of three cramps for the
+    experiment's run-in as for History (DESIGN: no view shows fewer cramps for a night
+    than its episodes)."""
+    three_cramps_at_night(ctx, clock, capsys)
+    clock.set(datetime(2026, 12, 4, 7, 30, tzinfo=BERLIN))
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    assert diary.night(NIGHT).cramp_count == 3  # type: ignore[union-attr]
+    window = ctx.run_in()
+    assert window.end == NIGHT
+    assert (window.logged, window.cramps, window.cramp_nights) == (1, 3, 1)
+    assert "you logged the cramps of 1 night: 3 cramps on 1 night." in window.words()
+    # The morning log of 4 is then the night's count for the experiment too.
+    run(ctx, capsys, "cramp", "--count", "4")
+    assert ctx.run_in().cramps == 4
+    code, out, _ = run(ctx, capsys, "experiment", "start")
+    assert code == 0 and "logged the cramps of 1 night: 4 cramps on 1 night." in out
