@@ -1000,7 +1000,9 @@ def check_snooze(
         raise CoachError(f"already snoozed {MAX_SNOOZES} times tonight; mark it done or skip it")
     if interval is None:
         interval = timedelta(minutes=settings.notifications.snooze_minutes)
-    return now + interval
+    # Never a promise past the night's last reminder: a snooze shortly before bedtime
+    # reminds at bedtime.
+    return min(now + interval, until)
 
 
 def record_snooze(

@@ -63,6 +63,20 @@ def test_snooze_from_the_command_line_up_to_three_times(
     )
 
 
+def test_a_snooze_shortly_before_bedtime_reminds_at_bedtime(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ten minutes from 22:25 would be past the night's last reminder (bedtime, 22:30): the
+    snooze says, and keeps, 22:30."""
+    clock.advance(4 * 3600 + 25 * 60)  # 22:25 in Berlin; the stretches were due at 22:20
+    assert main(["snooze", "stretch"], context=ctx) == 0
+    assert capsys.readouterr().out == (
+        "Snoozed: Calf and hamstring stretches again at 22:30 (2 snoozes left tonight).\n"
+    )
+    (event,) = ctx.store.events(NIGHT, NIGHT, "snooze")
+    assert event.data["until"] == "2026-11-22T22:30:00+01:00"
+
+
 def test_snooze_of_an_unknown_step_names_the_known_ones(
     ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
