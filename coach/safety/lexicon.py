@@ -113,6 +113,8 @@ SPELLINGS: dict[str, str] = {
     "mom": "mum",
     "tingeling": "tingling",
     "tinglin": "tingling",
+    "lasiks": "lasix",
+    "lasics": "lasix",
 }
 """American spellings and common variants, read as one word."""
 
@@ -281,6 +283,15 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "coughed up ... blood",
         "coughing up ... blood",
         "coughing blood",
+        # blood-stained, frothy sputum
+        "coughed up pink",
+        "coughing up pink",
+        "pink froth*",
+        "frothy pink",
+        "bloody phlegm",
+        "bloody sputum",
+        "blood in ... phlegm",
+        "blood in ... sputum",
         "blood when i cough",
         "chest pain",
         "chest pains",
@@ -866,6 +877,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "pregnant": (
         "pregnan*",
+        "with child",
         "pregnant~",
         "pregnent~",
         "pregg*",

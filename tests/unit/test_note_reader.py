@@ -221,6 +221,9 @@ def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixt
         # coughing blood in other words than "coughed up blood"
         ("left calf aching and swollen, some blood in what I coughed up", {"clot-lung"}),
         ("calf throbbing; spitting a little blood this morning", {"clot-lung"}),
+        ("left calf swollen and painful, coughing up pink frothy stuff", {"clot-lung"}),
+        ("swollen sore calf. bloody phlegm since yesterday", {"clot-lung"}),
+        ("calf swollen, no pink froth and no cough", {"clot-calf"}),
         # breathing and a difficulty, in a clause
         ("my calf is puffy and sore, breathing is shallow and quick", {"clot-lung"}),
         ("swollen right calf. dyspnoea since Tuesday", {"clot-lung"}),
@@ -244,6 +247,11 @@ def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixt
         ("gas bill due in April", set()),
         ("Due in August, calves cramp nightly", {"pregnancy"}),
         ("7 months gone", {"pregnancy"}),
+        ("with child again, calves cramping", {"pregnancy"}),
+        ("my daughter is with child", set()),
+        # Lasix as it sounds; LASIK is eye surgery
+        ("started lasiks last week, cramps since", {"new-medicine"}),
+        ("had lasik eye surgery, cramps at night", set()),
         # parts of the body in "back to sleep", a calf's side
         ("cramp at 4, then back to sleep", set()),
         ("cramp on the right side of my calf", set()),
