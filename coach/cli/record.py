@@ -49,6 +49,8 @@ class CrampOptions(NamedTuple):
     now: bool = False
     """--now: a cramp episode now (the night-time log), not the morning log."""
     yes: bool = False
+    unknown: bool = False
+    """--unknown: the night's cramps are not remembered (the check-in's "don't remember")."""
 
 
 SIGN_CHOICES = (
@@ -97,6 +99,7 @@ def _run_episode(options: CrampOptions, ctx: Session) -> int:
     given = {
         "--count": options.cramps,
         "--none": options.none or None,
+        "--unknown": options.unknown or None,
         "--night": options.night,
         "--disturbance": options.disturbance,
         "--note": options.note,
@@ -135,11 +138,47 @@ def _run_episode(options: CrampOptions, ctx: Session) -> int:
     return 0
 
 
+def _run_unknown(options: CrampOptions, ctx: Session) -> int:
+    given = {
+        "--count": options.cramps,
+        "--none": options.none or None,
+        "--severity": options.severity,
+        "--minutes": options.minutes,
+        "--leg": options.leg,
+        "--muscle": options.muscle,
+        "--disturbance": options.disturbance,
+        "--note": options.note,
+        "--sign": options.signs,
+    }
+    extra = [name for name, value in given.items() if value is not None]
+    if extra:
+        raise UsageError(
+            f"--unknown says the night's cramps are not remembered and takes only --night, "
+            f"not {', '.join(extra)}"
+        )
+    night = (
+        ctx.last_slept()
+        if options.night is None
+        else resolve_night(options.night, ctx, yes=options.yes)
+    )
+    if ctx.dont_remember(night):
+        print(
+            f"Recorded: the cramps of the night of {night:%a %d %b %Y} are not remembered. "
+            "The night stays unknown (not counted as free of cramps) and is not asked about "
+            "again."
+        )
+    else:
+        print(f"The cramps of the night of {night:%a %d %b %Y} are marked not remembered already.")
+    return 0
+
+
 def run_cramp(options: CrampOptions, ctx: Session) -> int:
     from coach.diary.wording import describe_cramps
 
     if options.now:
         return _run_episode(options, ctx)
+    if options.unknown:
+        return _run_unknown(options, ctx)
     if options.none:
         if options.cramps is not None:
             raise UsageError("give either --count N or --none, not both")
@@ -260,6 +299,11 @@ def register(sub: Subparsers) -> None:
         help="how many cramps",
     )
     p.add_argument("--none", action="store_true", help="a night without cramps")
+    p.add_argument(
+        "--unknown",
+        action="store_true",
+        help="you do not remember the night's cramps: it stays unknown and is not asked again",
+    )
     p.add_argument(
         "--severity",
         type=cramp_severity,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
-from coach.diary.episodes import episode_time
+from coach.diary.episodes import episode_time, night_cramps
 from coach.records.store import CrampLog, Event
 
 if TYPE_CHECKING:
@@ -80,7 +80,10 @@ def episode_times(episodes: Sequence[Event], tz: tzinfo) -> str:
 
 def describe_night(facts: NightFacts, tz: tzinfo, *, full: bool = True) -> str:
     """A night's cramps in a few words, one story for every view: the morning log and the
-    cramps logged at night together (see `describe_logged`)."""
+    cramps logged at night together (see `describe_logged`); a night answered "don't
+    remember" and logged since in no way is "not remembered"."""
+    if facts.forgotten and not facts.logged:
+        return "not remembered"
     return describe_logged(facts.cramps, facts.episodes, tz, full=full)
 
 
@@ -92,7 +95,7 @@ def describe_logged(
     an episode, and never fewer cramps than its episodes."""
     if not episodes:
         return describe_cramps(log, full=full)
-    count = max(log.cramps if log is not None else 0, len(episodes))
+    count = night_cramps(log.cramps if log is not None else None, len(episodes)) or 0
     at_night = f"{len(episodes)} logged at night: {episode_times(episodes, tz)}"
     if log is None:
         return f"{_plural(count, 'cramp')} ({at_night}; morning not logged)"

@@ -146,6 +146,7 @@ def test_options_are_built_from_the_parsed_arguments() -> None:
         "signs": None,
         "now": False,
         "yes": False,
+        "unknown": False,
     }
 
 

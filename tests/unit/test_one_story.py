@@ -153,3 +153,35 @@ def test_the_experiment_counts_a_night_as_history_does(
     assert ctx.run_in().cramps == 4
     code, out, _ = run(ctx, capsys, "experiment", "start")
     assert code == 0 and "logged the cramps of 1 night: 4 cramps on 1 night." in out
+
+
+def test_a_night_not_remembered_from_the_command_line_is_so_in_every_view(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`coach cramp --unknown`: the check-in's "don't remember", from the command line."""
+    from coach.diary.checkin import gap_nights
+
+    three_cramps_at_night(ctx, clock, capsys)  # and the stretch done on Mon 30 Nov
+    clock.set(datetime(2026, 12, 4, 9, 0, tzinfo=BERLIN))
+    before = gap_nights(ctx.store, date(2026, 12, 4), date(2026, 11, 30))
+    assert date(2026, 12, 1) in before
+    code, out, err = run(ctx, capsys, "cramp", "--unknown", "--night", "2026-12-01")
+    assert (code, err) == (0, "")
+    assert out.startswith("Recorded: the cramps of the night of Tue 01 Dec 2026 are not ")
+    assert date(2026, 12, 1) not in gap_nights(ctx.store, date(2026, 12, 4), date(2026, 11, 30))
+    code, out, _ = run(ctx, capsys, "history", "--days", "5")
+    assert "Tue 2026-12-01" in out and "not remembered" in out
+    code, out, _ = run(ctx, capsys, "history", "--days", "5", "--format", "json")
+    night = {n["night"]: n for n in json.loads(out)}["2026-12-01"]
+    assert night["cramps"] is None and night["unknown"] == "not remembered"
+    # Asked again, it says so and writes nothing more.
+    code, out, _ = run(ctx, capsys, "cramp", "--unknown", "--night", "2026-12-01")
+    assert code == 0 and "already" in out
+    assert len(ctx.store.events(date(2026, 12, 1), date(2026, 12, 1), "cramps-unknown")) == 1
+    # A night with cramps logged is not unknown: refused, saying what is logged.
+    code, out, err = run(ctx, capsys, "cramp", "--unknown", "--night", "2026-12-03")
+    assert code == 1 and out == ""
+    assert err.startswith("coach: the night of Thu 03 Dec has 3 cramps logged at night, so ")
+    assert ctx.store.events(NIGHT, NIGHT, "cramps-unknown") == []
+    code, _, err = run(ctx, capsys, "cramp", "--unknown", "--count", "2")
+    assert code == 2 and "takes only --night, not --count" in err
