@@ -1404,6 +1404,14 @@ TRIGGERS: tuple[Trigger, ...] = (
         for p in (
             "not sure",
             "no idea",
+            # how long this cramp lasted, not a history
+            "went on for ages",
+            "going on for ages",
+            "lasted for ages",
+            "lasted ages",
+            "lasting for ages",
+            "took ages",
+            "for what felt like ages",
             "not only",
             "no doubt",
             "not like",

@@ -280,6 +280,10 @@ def test_general_rules_read_signs_in_other_words(note: str, expected: set[str]) 
         ("cramps at 1.05, 2.20 and 3.50", False),
         ("cramp at 3, then lay awake for an hour", False),
         ("cramp lasted 10 minutes", False),
+        # "for ages" of this cramp is how long it lasted, not a history
+        ("cramp went on for ages - 15 min - stretching didn't help", True),
+        ("cramp took ages to go, maybe 15 mins", True),
+        ("had cramps for ages, 15 minutes of walking to the shop is fine", False),
     ],
 )
 def test_durations_said_in_more_ways(note: str, long: bool) -> None:
