@@ -88,6 +88,12 @@ THE_CRAMP = re.compile(
 LASTED = re.compile(
     r"\b(?:last|went on|go on|going on|kept|took|till|until|for|timed|clocked|it was)\w*"
 )
+ONLY_HOW_LONG = re.compile(
+    r"(?:\b(?:about|around|roughly|approx\w*|nearly|almost|maybe|perhaps|over|more than|"
+    r"at least|well over|easily|a good|solid|must have been|must be)\b|[\s~+>.!?,:;()-])*"
+)
+"""What may stand beside a duration in a sentence that says nothing else ("Terrible
+cramp. About 15 minutes."): the sentence gives the length of the cramp just before it."""
 
 
 def _quote(note: str) -> str:
@@ -227,6 +233,19 @@ def calf_signs(reading: Reading, leg: str | None) -> tuple[bool, bool, bool]:
     return one, both, one or both or painful
 
 
+def _only_a_duration(sentence: str) -> bool:
+    """Whether the sentence is a duration and nothing more (a hedge or "at least" aside)."""
+    found = durations(sentence)
+    if not found:
+        return False
+    rest, at = [], 0
+    for duration in found:
+        rest.append(sentence[at : duration.start])
+        at = duration.end
+    rest.append(sentence[at:])
+    return all(ONLY_HOW_LONG.fullmatch(part) for part in rest)
+
+
 def cramp_minutes(reading: Reading) -> float | None:
     """The longest duration over 10 minutes that a note gives a cramp, or None."""
     longest: float | None = None
@@ -238,7 +257,9 @@ def cramp_minutes(reading: Reading) -> float | None:
         }
     for index, sentence in enumerate(reading.sentences):
         here = index in cramp_sentences
-        before = index - 1 in cramp_sentences and LASTED.search(sentence) is not None
+        before = index - 1 in cramp_sentences and (
+            LASTED.search(sentence) is not None or _only_a_duration(sentence)
+        )
         if not (here or before):
             continue
         for duration in durations(sentence):

@@ -284,6 +284,11 @@ def test_general_rules_read_signs_in_other_words(note: str, expected: set[str]) 
         ("cramp went on for ages - 15 min - stretching didn't help", True),
         ("cramp took ages to go, maybe 15 mins", True),
         ("had cramps for ages, 15 minutes of walking to the shop is fine", False),
+        # a sentence that is only a duration gives the length of the cramp before it
+        ("Terrible cramp. About 15 minutes.", True),
+        ("bad one. 20 mins", True),
+        ("Cramp at 3. 20 minutes later another.", False),
+        ("Cramp. Walked 15 minutes.", False),
     ],
 )
 def test_durations_said_in_more_ways(note: str, long: bool) -> None:
