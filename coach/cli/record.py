@@ -92,24 +92,40 @@ def run_skip(options: SkipOptions, ctx: Session) -> int:
     return 0
 
 
+def _takes_only(options: CrampOptions, does: str, allowed: tuple[str, ...]) -> None:
+    """Refuse (UsageError, naming them) the options of `coach cramp` given beside a mode
+    that takes only `allowed` (its own flag first)."""
+    given = {
+        "--now": options.now,
+        "--unknown": options.unknown,
+        "--count": options.cramps,
+        "--none": options.none or None,
+        "--severity": options.severity,
+        "--minutes": options.minutes,
+        "--leg": options.leg,
+        "--muscle": options.muscle,
+        "--disturbance": options.disturbance,
+        "--note": options.note,
+        "--sign": options.signs,
+        "--night": options.night,
+    }
+    extra = [name for name, value in given.items() if value is not None and value is not False]
+    extra = [name for name in extra if name not in allowed]
+    if extra:
+        *most, last = allowed[1:]
+        takes = f"{', '.join(most)} and {last}" if most else last
+        raise UsageError(f"{does} and takes only {takes}, not {', '.join(extra)}")
+
+
 def _run_episode(options: CrampOptions, ctx: Session) -> int:
     """`coach cramp --now`: one cramp, now, on the night it began in."""
     from coach.diary.wording import episode_times
 
-    given = {
-        "--count": options.cramps,
-        "--none": options.none or None,
-        "--unknown": options.unknown or None,
-        "--night": options.night,
-        "--disturbance": options.disturbance,
-        "--note": options.note,
-    }
-    extra = [name for name, value in given.items() if value is not None]
-    if extra:
-        raise UsageError(
-            f"--now logs one cramp now and takes only --minutes, --leg, --muscle, --severity "
-            f"and --sign, not {', '.join(extra)}"
-        )
+    _takes_only(
+        options,
+        "--now logs one cramp now",
+        ("--now", "--minutes", "--leg", "--muscle", "--severity", "--sign"),
+    )
     episode = ctx.log_episode(
         minutes=options.minutes, leg=options.leg, muscle=options.muscle, severity=options.severity
     )
@@ -139,23 +155,9 @@ def _run_episode(options: CrampOptions, ctx: Session) -> int:
 
 
 def _run_unknown(options: CrampOptions, ctx: Session) -> int:
-    given = {
-        "--count": options.cramps,
-        "--none": options.none or None,
-        "--severity": options.severity,
-        "--minutes": options.minutes,
-        "--leg": options.leg,
-        "--muscle": options.muscle,
-        "--disturbance": options.disturbance,
-        "--note": options.note,
-        "--sign": options.signs,
-    }
-    extra = [name for name, value in given.items() if value is not None]
-    if extra:
-        raise UsageError(
-            f"--unknown says the night's cramps are not remembered and takes only --night, "
-            f"not {', '.join(extra)}"
-        )
+    _takes_only(
+        options, "--unknown says the night's cramps are not remembered", ("--unknown", "--night")
+    )
     night = (
         ctx.last_slept()
         if options.night is None
