@@ -442,22 +442,24 @@ class Session:
         """The check-in's "don't remember" for a night's cramps: not asked again, and the
         night stays unknown (never "no cramps"). False if it was marked so already; refused
         (CoachError, saying what is logged) for a night whose cramps are logged."""
-        log, episodes = self.cramp_log(night), self.episodes(night)
-        if log is not None or episodes:
-            from coach.diary.wording import describe_cramps
-
-            logged = (
-                f"a morning log ({describe_cramps(log)})"
-                if log is not None
-                else f"{len(episodes)} cramp{'s' if len(episodes) != 1 else ''} logged at night"
-            )
-            raise CoachError(
-                f"the night of {night_label(night)} has {logged}, so it is not unknown; "
-                f"`coach forget --night {night.isoformat()} --cramps` takes that back first"
-            )
-        if self.store.events(night, night, UNKNOWN):
-            return False
-        self.add_event(night, UNKNOWN)
+        self.check_night(night)
+        with self.store.locked():  # what is logged cannot change between look and write
+            log, episodes = self.cramp_log(night), self.episodes(night)
+            if log is not None or episodes:
+                plural = "s" if len(episodes) != 1 else ""
+                logged = (
+                    f"a morning log ({describe_cramps(log)})"
+                    if log is not None
+                    else f"{len(episodes)} cramp{plural} logged at night"
+                )
+                raise CoachError(
+                    f"the night of {night_label(night)} has {logged}, so it is not unknown; "
+                    f"`coach forget --night {night.isoformat()} --cramps` takes that back first"
+                )
+            if self.store.events(night, night, UNKNOWN):
+                return False
+            self.store.add_event(night, UNKNOWN)
+        self._saved(night)
         return True
 
     def log_episode(

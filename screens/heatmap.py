@@ -113,7 +113,7 @@ class Heatmap(Widget, can_focus=True):
 
     def __init__(self, diary: Diary, first: date, last: date, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._styles: dict[tuple[str, int], Style] = {}
+        self._styles: dict[tuple[str, TerminalTheme], Style] = {}
         self.diary = diary
         self.first = first
         self.last = last
@@ -187,7 +187,7 @@ class Heatmap(Widget, can_focus=True):
         """A Rich style string ("" for none) as a Textual style, converted once per theme."""
         if not name:
             return None
-        key = (name, id(theme))
+        key = (name, theme)
         style = self._styles.get(key)
         if style is None:
             rich = self.app.console.get_style(name)

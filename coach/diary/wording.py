@@ -81,7 +81,7 @@ def episode_times(episodes: Sequence[Event], tz: tzinfo) -> str:
 def describe_night(facts: NightFacts, tz: tzinfo, *, full: bool = True) -> str:
     """A night's cramps in a few words, one story for every view: the morning log and the
     cramps logged at night together (see `describe_logged`); a night answered "don't
-    remember" and logged since in no way is "not remembered"."""
+    remember", with nothing logged since, is "not remembered"."""
     if facts.forgotten and not facts.logged:
         return "not remembered"
     return describe_logged(facts.cramps, facts.episodes, tz, full=full)
