@@ -438,6 +438,10 @@ class Session:
             "cramp back first (`coach undo`, `coach forget --cramps`)"
         )
 
+    def not_remembered(self, night: date) -> bool:
+        """Whether the night's cramps were answered "don't remember" (`dont_remember`)."""
+        return bool(self.store.events(night, night, UNKNOWN))
+
     def dont_remember(self, night: date) -> bool:
         """The check-in's "don't remember" for a night's cramps: not asked again, and the
         night stays unknown (never "no cramps"). False if it was marked so already; refused
@@ -456,7 +460,7 @@ class Session:
                     f"the night of {night_label(night)} has {logged}, so it is not unknown; "
                     f"`coach forget --night {night.isoformat()} --cramps` takes that back first"
                 )
-            if self.store.events(night, night, UNKNOWN):
+            if self.not_remembered(night):
                 return False
             self.store.add_event(night, UNKNOWN)
         self._saved(night)

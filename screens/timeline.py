@@ -147,11 +147,17 @@ def cutoff_line(row: StepRow, now: datetime) -> str | None:
 
 
 def last_night_line(
-    log: CrampLog | None, episodes: Sequence[Event] = (), tz: tzinfo | None = None
+    log: CrampLog | None,
+    episodes: Sequence[Event] = (),
+    tz: tzinfo | None = None,
+    *,
+    forgotten: bool = False,
 ) -> str:
-    """One line about the night before, plainly: not logged, no cramps, or what was,
-    the cramps logged during it included (`tz`: the zone their times are shown in)."""
+    """One line about the night before, plainly: not logged (or answered "don't
+    remember": `forgotten`), no cramps, or what was, the cramps logged during it included
+    (`tz`: the zone their times are shown in)."""
     if log is None and not episodes:
-        return "Last night: not logged (press m to log it)."
+        said = "not remembered" if forgotten else "not logged"
+        return f"Last night: {said} (press m to log it)."
     words = describe_logged(log, episodes, tz or UTC, full=False)
     return f"Last night: {words} ({'m to edit' if log is not None else 'press m to log it'})."

@@ -189,6 +189,7 @@ class TonightScreen(Screen[None]):
             outcomes = session.outcomes(night, night)
             last = session.cramp_log(slept)
             episodes = session.episodes(slept)
+            forgotten = last is None and not episodes and session.not_remembered(slept)
             paused_until = session.paused_until(night)
         except CoachError as exc:
             return {"last-night": f"Cannot read the records: {exc}"}
@@ -205,7 +206,7 @@ class TonightScreen(Screen[None]):
             "experiment-line": assigned.tonight_line() if assigned is not None else "",
             "start-hint": _paused_line(paused_until)
             or (START_HINT if steps_ahead(self.rows) else ""),
-            "last-night": last_night_line(last, episodes, settings.tz),
+            "last-night": last_night_line(last, episodes, settings.tz, forgotten=forgotten),
         }
 
     def refresh_view(self) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from coach.diary.episodes import UNKNOWN_EVENT
+from coach.diary.episodes import UNKNOWN_EVENT, night_cramps
 from coach.planner import plan_night
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class CheckinSource(Protocol):
     def cramp_log(self, night: date) -> CrampLog | None: ...
 
     def episodes(self, night: date) -> list[Event]: ...
+
+    def not_remembered(self, night: date) -> bool: ...
 
     def get_state(self, key: str, default: Any = None) -> Any: ...
 
@@ -63,7 +65,8 @@ GAP_NIGHTS = 7
 
 class MorningRound(NamedTuple):
     """What the first start of a day asks: the nights not logged before last night (oldest
-    first), then last night if it has no log (None: already logged)."""
+    first), then last night if it has no log and was not answered "don't remember" (None:
+    nothing to ask of it)."""
 
     gaps: tuple[date, ...]
     night: date | None
@@ -79,7 +82,7 @@ def morning_round(diary: GapSource) -> MorningRound | None:
     if first is None or first > night:
         return None  # a brand-new diary: no night behind it
     gaps = tuple(gap_nights(diary, night, first))
-    last = None if diary.cramp_log(night) is not None else night
+    last = night if _unanswered(diary, night) else None
     if not gaps and last is None:
         return None
     return MorningRound(gaps=gaps, night=last)
@@ -107,9 +110,15 @@ def gap_nights(diary: GapSource, night: date, first: date) -> list[date]:
 def checkin_due(diary: CheckinSource) -> date | None:
     """The night to ask about now, on the first start of the day, when it has no log yet."""
     night = _morning_of(diary)
-    if night is None or diary.cramp_log(night) is not None:
+    if night is None or not _unanswered(diary, night):
         return None
     return night
+
+
+def _unanswered(diary: CheckinSource, night: date) -> bool:
+    """Whether the check-in has something to ask of the night: it has no morning log, and
+    its cramps were not answered "don't remember" (never asked again)."""
+    return diary.cramp_log(night) is None and not diary.not_remembered(night)
 
 
 def mark_asked(diary: CheckinSource) -> None:
@@ -126,9 +135,7 @@ class Prefill(NamedTuple):
 
     @property
     def cramps(self) -> int | None:
-        if self.log is None and not self.episodes:
-            return None
-        return max(self.log.cramps if self.log is not None else 0, len(self.episodes))
+        return night_cramps(self.log.cramps if self.log is not None else None, len(self.episodes))
 
     def words(self, tz: tzinfo) -> str:
         """'You logged 3 cramps at night: 03:05, 03:40, 04:10.' or '' without episodes."""

@@ -332,6 +332,29 @@ async def test_at_3am_tonight_tells_of_the_cramp_just_logged(
         )
 
 
+async def test_a_night_not_remembered_is_not_asked_again_in_the_morning(
+    ctx: Session, clock: FakeClock
+) -> None:
+    """`coach cramp --unknown` at 07:00 for Sunday: the check-in at 07:30 asks nothing of
+    Sunday, and Tonight says it is not remembered."""
+    from coach.cli.main import main
+    from screens.tonight import TonightScreen
+
+    clock.set(datetime(2026, 11, 23, 7, 0, tzinfo=BERLIN))
+    assert checkin_due(ctx) == SUNDAY
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["cramp", "--unknown"], context=ctx) == 0
+    assert "night of Sun 22 Nov 2026 are not remembered" in out.getvalue()
+    clock.set(MONDAY_MORNING)
+    assert checkin_due(ctx) is None
+    app = MorningApp(ctx)
+    async with app.run_test(size=(100, 30)):
+        assert isinstance(app.screen, TonightScreen)
+        line = str(app.screen.query_one("#last-night", Static).content)
+        assert line == "Last night: not remembered (press m to log it)."
+
+
 async def test_keys_typed_fast_follow_tab_from_field_to_field(
     ctx: Session, clock: FakeClock
 ) -> None:
