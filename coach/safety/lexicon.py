@@ -97,6 +97,11 @@ ABBREVIATIONS: dict[str, str] = {
     "preggy": "pregnant",
     "ankels": "ankles",
     "shortof": "short of",
+    "yr": "year",
+    "yrs": "years",
+    "mth": "month",
+    "mths": "months",
+    "mnths": "months",
     "outof": "out of",
     "ancles": "ankles",
 }
@@ -1469,7 +1474,9 @@ TRIGGERS: tuple[Trigger, ...] = (
     Trigger("nil", "negated", "backward", 3),
     # historical
     *(
-        Trigger(p, "historical", "forward", 8)
+        # To the sentence's end, nearly: "years ago I had a tetanus jab after a dog bite";
+        # "last", "this", "yesterday", "recently" and "lately" bring it back to now.
+        Trigger(p, "historical", "forward", 12)
         for p in (
             "used to",
             "history of",
@@ -1674,7 +1681,10 @@ TERMINATORS: dict[Category, frozenset[str]] = {
             "because",
         }
     ),
-    "historical": frozenset({",", "but", "however", "now", "today", "tonight", "still", "since"}),
+    "historical": frozenset(
+        {",", "but", "however", "now", "today", "tonight", "still", "since"}
+        | {"yesterday", "recently", "lately", "last", "this"}
+    ),
     "hypothetical": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "topic": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),
     "hedge": frozenset({",", "then", "i'll", "will", "but", "so", "as", "because"}),

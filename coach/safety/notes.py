@@ -134,7 +134,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9&/.']*[a-z0-9/]|[a-z0-9]")
 def normalise(note: str) -> str:
     """Lower case, plain punctuation, shorthand and spellings spelled out."""
     if "." in note:
-        note = SHORT_DOT.sub(r"\1", note)  # "approx. 12 min" is one sentence
+        note = SHORT_DOT.sub(_short_form, note)  # "approx. 12 min" is one sentence
     text = note.lower()
     if "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
@@ -178,13 +178,19 @@ def _respelling() -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9'])(?:{alternatives})(?![a-z0-9'])")
 
 
+def _short_form(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2)
+
+
 DIGIT = re.compile(r"\d")
 SHORT_DOT = re.compile(
-    r"\b(approx|appt|dr|no|vs|wk|wks|hr|hrs|min|mins|ca|c|esp|etc|e\.g|i\.e|tabs?|meds?)\."
-    r"(?=\s*[a-z0-9])",
+    r"\b(approx|appt|dr|vs|wk|wks|hr|hrs|min|mins|ca|c|esp|etc|e\.g|i\.e|tabs?|meds?)\."
+    r"(?=\s*[a-z0-9])"
+    r"|\b(no)\.(?=\s*\d)",
     re.IGNORECASE,
 )
-"""A dot that ends a short form, not a sentence, when a lower-case word or a number follows."""
+"""A dot that ends a short form, not a sentence, when a word or a number follows; "no."
+only before a number ("No. 3"): before a word it is an answer ("Swollen? No. Numb? Yes")."""
 FORM_ANSWER = re.compile(
     r"(?P<what>[a-z][a-z' ]{0,40}?)\s*(?:\?|:|\s-|\s\u2013)\s*"
     r"(?P<answer>no|nope|none|nil|not really|negative|n)"
@@ -548,9 +554,10 @@ class _PlainWords:
 _PLAIN_WORDS = _PlainWords()
 
 
-def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
+def _scopes(words: list[str], covered: set[int], signs: set[int]) -> list[_Scope]:
     """The scopes the triggers of one sentence open; `covered`: words inside a sign's phrase
-    or a pseudo-trigger, which open none."""
+    or a pseudo-trigger, which open none; `signs`: the words of the signs (a negated list
+    of them runs on, see `_forward`)."""
     triggers = _triggers()
     scopes: list[_Scope] = []
     blocked = set(covered)
@@ -585,10 +592,8 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
         stop = TERMINATORS[trigger.category]
         inside: set[int] = set()
         if trigger.direction in ("forward", "both"):
-            for k in range(end, min(len(words), end + trigger.reach)):
-                if words[k] in stop:
-                    break
-                inside.add(k)
+            listed = signs if trigger.category == "negated" else None
+            inside |= _forward(words, end, trigger.reach, stop, listed)
         if trigger.direction in ("backward", "both"):
             # A clause that only says it is over ("..., now fine", "..., gone now") ends the
             # sign of the clause before it: its scope passes that one boundary.
@@ -602,6 +607,48 @@ def _scopes(words: list[str], covered: set[int]) -> list[_Scope]:
                 inside.add(k)
         scopes.append(_Scope(trigger.category, frozenset(inside), end))
     return scopes
+
+
+ALTERNATIVES = frozenset({"or", "nor"})
+"""What joins the items of a negated list: "no chest pain or breathlessness" denies both."""
+LIST_ITEM = 3
+"""The words an item after "or" may take ("or any swelling")."""
+ITEM_WORDS = frozenset({"any", "a", "an", "the", "signs", "sign", "of", "real", "obvious"})
+"""Words that may stand beside a sign in an item of a negated list."""
+
+
+def _forward(
+    words: list[str], end: int, reach: int, stop: frozenset[str], signs: set[int] | None
+) -> set[int]:
+    """The words a trigger ending at `end` covers forward: up to `reach`, to the first of
+    `stop`. A negation (`signs`: the words inside a sign's phrase) also covers a list of
+    alternatives to its end: past the reach to the item after each "or" ("didn't have
+    any chest pain or breathlessness"), and past a comma between signs with "or" after
+    the next ("no redness, swelling or warmth"). A comma after anything else ("not much
+    sleep, calf red or warm") or before anything else ("no pain, calf swollen") ends it."""
+    inside: set[int] = set()
+    limit = end + reach
+    k = end
+    while k < min(len(words), limit):
+        word = words[k]
+        if word in stop:
+            if signs is None or word != "," or not _list_goes_on(words, end, k, signs):
+                break
+            limit = max(limit, k + 3 + LIST_ITEM)
+        elif signs is not None and word in ALTERNATIVES:
+            limit = max(limit, k + 1 + LIST_ITEM)
+        inside.add(k)
+        k += 1
+    return inside
+
+
+def _list_goes_on(words: list[str], start: int, comma: int, signs: set[int]) -> bool:
+    """Whether the comma at `comma` sits in a list of signs: only signs (and ITEM_WORDS)
+    from `start` to it, then one sign and "or"."""
+    before = [k for k in range(start, comma) if words[k] != ","]
+    if not before or not all(k in signs or words[k] in ITEM_WORDS for k in before):
+        return False
+    return comma + 2 < len(words) and comma + 1 in signs and words[comma + 2] in ALTERNATIVES
 
 
 OVER_ALONE = re.compile(
@@ -730,7 +777,8 @@ def _sentence_hits(words: list[str], sentence: int) -> Iterator[Hit]:
     if not targets:
         return
     covered = {k for h in targets if h.end - h.word > 1 for k in range(h.word, h.end)}
-    scopes = _scopes(words, covered)
+    signs = {k for h in targets if h.concept in SIGN_CONCEPTS for k in range(h.word, h.end)}
+    scopes = _scopes(words, covered, signs)
     for hit in _outermost(targets):
         yield _with_context(hit, scopes, words)
 

@@ -34,8 +34,23 @@ def rules(note: str, leg: str | None = None) -> set[str]:
         ("without any numbness", set()),
         # historical
         ("had a clot in my calf back in 2015", set()),
+        ("had DVT 10 yrs ago so i keep an eye on it", set()),
+        ("years ago I had a tetanus jab after a dog bite", set()),
+        ("years ago I had this, and last night my calf was swollen and hot", {"clot-calf"}),
         ("swollen calf years ago after surgery", set()),
         ("been on atorvastatin for many years", set()),
+        # a negated list of alternatives, to its end; a comma after or before anything
+        # else than a sign ends the negation
+        ("didnt have any chest pain or breathlessness, just the cramp", set()),
+        ("no redness, swelling or warmth in my calf", set()),
+        ("no chest pain, breathlessness or swelling", set()),
+        ("no pain, calf swollen", {"clot-calf"}),
+        ("not much sleep, calf red or maybe warm", {"clot-calf"}),
+        ("not much sleep, swelling or redness in left calf", {"clot-calf"}),
+        # a form's "No." answers its question; "No. 3" is a number
+        ("swelling in left calf? no. numbness? yes a bit in the foot", {"numbness"}),
+        ("Swelling - no. Tingling - yes", {"numbness"}),
+        ("cramp no. 3 tonight, lasted 15 mins", {"long-cramp"}),
         # hypothetical
         ("the leaflet says watch for a swollen calf", set()),
         ("if my foot goes numb I will ring", set()),
