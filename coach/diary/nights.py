@@ -272,8 +272,9 @@ class Diary:
         # Only the last two nights can still be running; planning every night of ten
         # years just to learn that it is over would be most of the cost of a load.
         running_from = current_night(settings, now) - timedelta(days=1)
-        # The night just slept is over once its morning log is in, even before noon: a
-        # report made on Monday morning after logging Sunday's night includes Sunday.
+        # The night just slept is over once its morning log is in (or its cramps are
+        # answered "don't remember"), even before noon: a report made on Monday morning
+        # after logging Sunday's night includes Sunday.
         slept = last_slept_night(settings, now)
         protocol = safe_protocol(store)
         # A no-stretch night of the experiment asks no stretch: following the plan must not
@@ -283,7 +284,7 @@ class Diary:
         for night in _dates(first, end):
             over = (
                 night < running_from
-                or (night <= slept and night in logs)
+                or (night <= slept and (night in logs or night in forgotten))
                 or now >= plan_night(settings, night).ends_at
             )
             assigned = assignment(protocol, night) if protocol is not None else None
@@ -438,12 +439,14 @@ class Diary:
     def baseline(self) -> CrampWeek | None:
         """What later weeks compare to: the first week (Monday to Sunday, as everywhere)
         from the first logged night (a morning log or an episode) on that has
-        MIN_RATE_NIGHTS logged nights, so that it has a rate; None if no week has."""
+        MIN_RATE_NIGHTS logged nights, so that it has a rate; None if no week has. Only
+        nights that are over count: tonight, still running, is in no week yet."""
         first = self._cached(("first-log",), self._first_log)
-        if first is None or self.last is None:
+        last = self.last_over
+        if first is None or last is None:
             return None
         # Nights before the first on record are not in the diary: the week starts there.
-        for start, end in calendar_weeks(max(week_start(first), self.nights[0].night), self.last):
+        for start, end in calendar_weeks(max(week_start(first), self.nights[0].night), last):
             week = self.cramp_block(start, (end - start).days + 1)
             if week.nights_logged >= MIN_RATE_NIGHTS:
                 return week

@@ -522,9 +522,13 @@ def build_report(
         (
             "Period",
             f"{period.start:%a %d %b %Y} to {period.end:%a %d %b %Y} "
-            f"({period.nights} nights, each named by its evening)",
+            f"({period.nights} night{'s' if period.nights != 1 else ''}, each named by its "
+            "evening)",
         ),
-        ("Mornings logged", f"{whole.nights_logged} of {period.nights} nights"),
+        (
+            "Nights logged",
+            f"{whole.nights_logged} of {period.nights} (a morning log or cramps logged at night)",
+        ),
         (
             "Made",
             f"{made:%d %b %Y %H:%M} ({settings.timezone}) by coach {__version__}, from the "
@@ -632,11 +636,13 @@ def _span(start: date, end: date) -> str:
 
 def _week_row(label: str, week: CrampWeek) -> tuple[str, ...]:
     nights = (week.end - week.start).days + 1
+    # A week with nothing logged has no count: a 0 would read as a week without cramps.
+    known = week.nights_logged > 0
     return (
         label,
         f"{week.nights_logged} of {nights}",
-        str(week.cramp_nights),
-        str(week.cramps),
+        str(week.cramp_nights) if known else "-",
+        str(week.cramps) if known else "-",
         rate_text(week),
         _num(week.mean_severity),
         _num(week.mean_disturbance),

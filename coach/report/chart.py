@@ -42,7 +42,9 @@ def draw(chart: WeeklyChart, width_mm: float, height_mm: float) -> Figure:
             patch.set_edgecolor(BAR)
     labelled = len(bars) <= LABELLED_BARS
     if labelled:
-        ax.bar_label(drawn, labels=[str(b.cramps) for b in bars], fontsize=8, padding=1)
+        # A week nobody logged has no count: "-", not a 0 that reads as no cramps.
+        counts = [str(b.cramps) if b.nights_logged else "-" for b in bars]
+        ax.bar_label(drawn, labels=counts, fontsize=8, padding=1)
         ax.set_xticks(xs, [f"{b.label}\n{b.nights_logged}/{b.nights} logged" for b in bars])
     else:
         step = -(-len(bars) // LABELLED_BARS)

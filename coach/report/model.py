@@ -54,6 +54,12 @@ class ChartBar(NamedTuple):
     nights: int
     baseline: bool = False
 
+    def counted(self) -> str:
+        """'3 cramps', or 'nothing logged' (never 0 cramps for a week nobody logged)."""
+        if not self.nights_logged:
+            return "nothing logged"
+        return f"{self.cramps} cramp{'' if self.cramps == 1 else 's'}"
+
 
 class WeeklyChart(NamedTuple):
     """Cramps per week as bars, each with its count and nights logged under it."""
@@ -64,7 +70,7 @@ class WeeklyChart(NamedTuple):
     def alt(self) -> str:
         """The chart in words, for Markdown and screen readers."""
         return "; ".join(
-            f"{b.label.replace(chr(10), ' ')}: {b.cramps} cramp{'' if b.cramps == 1 else 's'}, "
+            f"{b.label.replace(chr(10), ' ')}: {b.counted()}, "
             f"{b.nights_logged} of {b.nights} nights logged"
             for b in self.bars
         )

@@ -24,7 +24,7 @@ def test_28_nights_of_episodes_are_28_nights_of_cramps(ctx: Session) -> None:
     assert (week.nights_logged, week.cramp_nights, week.cramps) == (7, 7, 7)
     # Four weeks, Monday to Sunday: Mon 26 Oct to Sat 21 Nov, 27 nights.
     report = markdown_report(diary, ctx.settings, 4, ctx.clock.now())
-    assert "- Mornings logged: 0 of 27 nights" not in report
+    assert "- Nights logged: 27 of 27 (a morning log or cramps logged at night)" in report
     assert "| **Whole period** | 27 of 27 | 27 | 27 | 7.0 (4.6-10.2) |" in report
 
 

@@ -83,7 +83,7 @@ def report(ctx: Session) -> str:
 def test_period_and_mornings_logged(report: str) -> None:
     assert "- Period: Mon 09 Nov 2026 to Sat 21 Nov 2026 (13 nights" in report
     assert "- Patient: ____" in report  # a line to write the name on
-    assert "- Mornings logged: 12 of 13 nights" in report
+    assert "- Nights logged: 12 of 13 (a morning log or cramps logged at night)" in report
 
 
 def test_cramps_per_week_against_the_first_week_logged(report: str) -> None:
@@ -337,3 +337,56 @@ def test_one_cramp_is_one_cramp_in_the_chart_s_words(
     printed = capsys.readouterr().out
     assert "21 Nov: 1 cramp, 1 of 1 nights logged" in printed
     assert "1 cramps" not in printed
+
+
+def test_a_week_with_nothing_logged_shows_no_count(ctx: Session) -> None:
+    """Nov 9-15 logged, Nov 16-21 not at all: that week's row and bar say '-' and 'nothing
+    logged', never 0 cramps, which would read as a week without cramps."""
+    for day in range(9, 16):
+        ctx.store.record_cramps(nov(day), 1 if day == 11 else 0, severity=3 if day == 11 else None)
+    ctx.store.record_step(nov(21), "stretch", "done")  # the diary runs to Sat 21 Nov
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 2, ctx.clock.now())
+    assert "| 16 Nov - 21 Nov 2026 | 0 of 6 | - | - | none (<4 nights) | - | - |" in report
+    assert "| 09 Nov - 15 Nov 2026 (baseline) | 7 of 7 | 1 | 1 |" in report
+    assert "16 Nov: nothing logged, 0 of 6 nights logged" in report
+    assert "| **Whole period** | 7 of 13 | 1 | 1 |" in report
+
+
+def test_the_baseline_week_ends_with_the_last_night_that_is_over(ctx: Session, clock: Any) -> None:
+    """At 23:00 on Sun 22 Nov tonight is still running: a cramp logged during it is not in
+    the baseline week yet, which ends on Saturday, as the report's period does."""
+    from datetime import datetime
+
+    from tests.support import BERLIN
+
+    for day in range(16, 20):  # Mon 16 to Thu 19 Nov: four nights, one cramp each
+        ctx.store.record_cramps(nov(day), 1, severity=4)
+    clock.set(datetime(2026, 11, 22, 23, 0, tzinfo=BERLIN))
+    ctx.log_episode(minutes=2)  # tonight's, at 23:00
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    baseline = diary.baseline()
+    assert baseline is not None
+    assert (baseline.start, baseline.end) == (nov(16), nov(21))
+    assert (baseline.nights_logged, baseline.cramps) == (4, 4)
+    report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
+    assert "| 16 Nov - 21 Nov 2026 (baseline) | 4 of 6 | 4 | 4 |" in report
+
+
+def test_a_night_answered_dont_remember_is_over_like_a_logged_one(ctx: Session, clock: Any) -> None:
+    """Monday 09:00: Sunday's cramps answered "don't remember" end Sunday's night as a
+    morning log would, so the report runs to Sunday (then unknown, not "no cramps")."""
+    from datetime import datetime
+
+    from tests.support import BERLIN
+
+    for day in range(16, 22):
+        ctx.store.record_cramps(nov(day), 0)
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN))
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    assert "to Sat 21 Nov 2026 (6 nights" in markdown_report(diary, ctx.settings, 1, clock.now())
+    assert ctx.dont_remember(nov(22))
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
+    assert "- Period: Mon 16 Nov 2026 to Sun 22 Nov 2026 (7 nights" in report
+    assert "- Nights logged: 6 of 7 (a morning log or cramps logged at night)" in report

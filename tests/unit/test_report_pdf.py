@@ -122,7 +122,7 @@ def test_the_pdf_holds_the_figures_the_diary_implies(pdf: Path) -> None:
     flat = " ".join(text.split())
     # The morning after: Sunday's night, logged on Monday at 10:00, is in the period.
     assert "Mon 12 Oct 2026 to Sun 22 Nov 2026 (42 nights" in flat
-    assert "Mornings logged 37 of 42 nights" in flat
+    assert "Nights logged 37 of 42 (a morning log or cramps logged at night)" in flat
     rows = {line.split("  ")[0].strip(): " ".join(line.split()) for line in text.splitlines()}
     # The baseline, before the period, labelled for what it is.
     assert "Baseline: first week logged," in flat
