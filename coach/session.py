@@ -747,12 +747,17 @@ class Session:
     def snoozes_left(self, night: date, step_id: str) -> int:
         return snoozes_left(self.store, night, step_id)
 
-    def set_paused(self, night: date, paused: bool = True) -> None:
+    def set_paused(self, night: date, paused: bool = True) -> bool:
         """Silence (or unsilence) a night's reminders; a paused night records nothing
-        missed and counts neither for nor against a streak."""
+        missed and counts neither for nor against a streak. False, writing nothing, when
+        the night is so already (a second pause would need a second undo)."""
         self.check_night(night)
-        record_pause(self.store, night, paused)
+        with self.store.locked():
+            if (night in self.store.paused_nights(night, night)) == paused:
+                return False
+            record_pause(self.store, night, paused)
         self._saved(night)
+        return True
 
     def pause_nights(self, last: date) -> list[date]:
         """Silence the reminders from tonight to the night of `last` (a trip, an illness):

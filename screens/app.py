@@ -69,7 +69,7 @@ class Reminders(Protocol):
 
     def snoozes_left(self, night: date, step_id: str) -> int: ...
 
-    def set_paused(self, night: date, paused: bool = True) -> None: ...
+    def set_paused(self, night: date, paused: bool = True) -> bool: ...
 
     def refresh(self) -> None: ...
 
@@ -729,9 +729,12 @@ class CoachApp(App[None]):
             self.notify("Reminders are not running in this window.", severity="warning")
             return
         try:
-            self.reminders.set_paused(self.tonight(), True)
+            changed = self.reminders.set_paused(self.tonight(), True)
         except CoachError as exc:
             self.notify(str(exc), severity="error")
+            return
+        if not changed:
+            self.notify("Tonight's reminders are off already.")
             return
         self.notify(
             "Tonight's reminders are off; this night will not count against your streak. "

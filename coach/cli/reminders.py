@@ -84,13 +84,20 @@ def run_pause(options: PauseOptions, ctx: Session) -> int:
     if options.undo and options.night is None:
         return _end_pause(ctx)
     night = resolve_night(options.night, ctx)
-    ctx.set_paused(night, not options.undo)
-    if options.undo:
-        print(f"Reminders are back on for the night of {night:%a %d %b %Y}.")
+    changed = ctx.set_paused(night, not options.undo)
+    when = f"the night of {night:%a %d %b %Y}"
+    if not changed:
+        state = "on" if options.undo else "paused"
+        print(f"Reminders are {state} for {when} already; nothing changed.")
+    elif options.undo:
+        print(f"Reminders are back on for {when}.")
     else:
+        undo = "coach pause --undo" + (
+            "" if night == ctx.tonight() else f" --night {night.isoformat()}"
+        )
         print(
-            f"Reminders paused for the night of {night:%a %d %b %Y}; this night will not "
-            "count against your streak. Undo with `coach pause --undo`."
+            f"Reminders paused for {when}; this night will not count against your streak. "
+            f"Undo with `{undo}`."
         )
     return 0
 

@@ -429,10 +429,12 @@ class ReminderHost:
     def snoozes_left(self, night: date, step_id: str) -> int:
         return self.ctx.snoozes_left(night, step_id)
 
-    def set_paused(self, night: date, paused: bool = True) -> None:
-        """Skip a night's reminders; the night does not count against the streak."""
-        self.ctx.set_paused(night, paused)
+    def set_paused(self, night: date, paused: bool = True) -> bool:
+        """Skip a night's reminders; the night does not count against the streak. False when
+        it was so already."""
+        changed = self.ctx.set_paused(night, paused)
         self.refresh()
+        return changed
 
     def refresh(self) -> None:
         """The service reads what the session wrote, and the timers move to it."""

@@ -90,7 +90,7 @@ class FakeReminders:
     def snoozes_left(self, night: date, step_id: str) -> int:
         return 3
 
-    def set_paused(self, night: date, paused: bool = True) -> None:
+    def set_paused(self, night: date, paused: bool = True) -> bool:
         raise AssertionError("not used here")
 
     def refresh(self) -> None:

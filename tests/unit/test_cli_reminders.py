@@ -37,6 +37,24 @@ def test_pause_tonight_silences_the_night_and_undo_brings_it_back(
     assert paused_nights(ctx.store, NIGHT, NIGHT) == set()
 
 
+def test_a_past_night_paused_twice_is_paused_once_and_its_undo_names_it(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["pause", "--night", "2026-11-20"], context=ctx) == 0
+    assert capsys.readouterr().out.endswith("Undo with `coach pause --undo --night 2026-11-20`.\n")
+    assert main(["pause", "--night", "2026-11-20"], context=ctx) == 0
+    assert capsys.readouterr().out == (
+        "Reminders are paused for the night of Fri 20 Nov 2026 already; nothing changed.\n"
+    )
+    assert len(ctx.store.events(date(2026, 11, 20), date(2026, 11, 20), "pause")) == 1
+    # One undo brings the night back: there is no second pause behind it.
+    assert main(["undo"], context=ctx) == 0
+    capsys.readouterr()
+    assert paused_nights(ctx.store, date(2026, 11, 20), date(2026, 11, 20)) == set()
+    assert main(["pause", "--undo", "--night", "2026-11-20"], context=ctx) == 0
+    assert "on for the night of Fri 20 Nov 2026 already" in capsys.readouterr().out
+
+
 def test_pause_with_both_tonight_and_a_date_is_a_usage_error(
     ctx: Session, capsys: pytest.CaptureFixture[str]
 ) -> None:
