@@ -670,9 +670,13 @@ class Session:
         if doc["kind"] == UNKNOWN:
             return f'"don\'t remember" for the cramps of the {when}'
         if doc["kind"] == EPISODE:
-            minutes = doc["data"].get("minutes")
-            length = f" ({clock_text(float(minutes) * 60)})" if minutes is not None else ""
-            return f"a cramp episode{length}, {when}"
+            from coach.diary.episodes import episode_minutes, episode_time
+
+            event = decode(Event, doc)
+            began = episode_time(event).astimezone(self.settings.tz)
+            minutes = episode_minutes(event)
+            length = f", {minutes:g} min" if minutes is not None else ""
+            return f"a cramp logged at night ({began:%H:%M}{length}), {when}"
         paused = doc["data"].get("paused", True)
         return f"reminders {'paused' if paused else 'back on'}, {when}"
 

@@ -30,7 +30,8 @@ def test_undo_takes_a_whole_cramp_episode_and_skips_the_apps_own_notes(
     flag = {"flag": "long-cramp-2026-11-22", "level": "urgent", "text": "A cramp lasted..."}
     ctx.store.add_event(NIGHT, "red-flag", flag)
     stone = diary.undo()
-    assert stone is not None and stone.what == "a cramp episode (1:30), night of Sun 22 Nov"
+    assert stone is not None
+    assert stone.what == "a cramp logged at night (18:00, 1.5 min), night of Sun 22 Nov"
     assert len(stone.targets) == 2  # its start and its details
     assert diary.events(NIGHT, NIGHT, "cramp-episode") == []
     assert [e.kind for e in diary.events(NIGHT, NIGHT)] == ["reminder", "red-flag"]
