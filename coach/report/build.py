@@ -778,7 +778,9 @@ def _adherence_section(
     finished = [f for f in nights if f.over]
     complete = sum(1 for f in finished if f.complete)
     paused = sum(1 for f in finished if f.paused)
-    text = f"Every step done on {complete} of {len(finished)} nights."
+    # A paused night counts only when every step was done anyway, as in the table above.
+    expected = sum(1 for f in finished if f.complete or not f.paused)
+    text = f"Every step done on {complete} of {expected} night{'s' if expected != 1 else ''}."
     if paused:
         text += (
             f" Reminders were paused on {paused} night{'s' if paused != 1 else ''}; steps "

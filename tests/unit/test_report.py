@@ -390,3 +390,18 @@ def test_a_night_answered_dont_remember_is_over_like_a_logged_one(ctx: Session, 
     report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
     assert "- Period: Mon 16 Nov 2026 to Sun 22 Nov 2026 (7 nights" in report
     assert "- Nights logged: 6 of 7 (a morning log or cramps logged at night)" in report
+
+
+def test_paused_nights_are_left_out_of_every_step_count_alike(ctx: Session) -> None:
+    """Mon 16 - Sat 21 Nov, every step done but on Nov 19-20, which were paused: the table's
+    'of nights' and the line under it both rest on the four nights expected."""
+    for day in range(16, 22):
+        if day in (19, 20):
+            ctx.set_paused(nov(day))
+            continue
+        for step in STEPS:
+            ctx.store.record_step(nov(day), step, "done")
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
+    assert "| Last meal | 4 | 4 | 100% |" in report
+    assert "Every step done on 4 of 4 nights. Reminders were paused on 2 nights" in report
