@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from coach import __version__
+from coach.diary.episodes import episode_minutes
 from coach.diary.nights import CrampWeek, Diary, NightFacts, calendar_weeks, week_start
 from coach.diary.trends import MIN_RATE_NIGHTS
 from coach.errors import CoachError
@@ -739,8 +740,17 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
     for facts in timed[:LONGEST_SHOWN]:
         log = facts.cramps
         severity = "-" if log is None or log.severity is None else str(log.severity)
-        leg = (log.leg if log else None) or "-"
+        leg: str = (log.leg if log else None) or "-"
         muscle = (log.muscle if log else None) or "-"
+        longest = _longest_episode(facts)
+        if longest is not None:
+            # The longest cramp was logged at night: its own leg and muscle (and its pain,
+            # when the morning log gives none).
+            data = longest.data
+            leg = _text_or(data.get("leg"), "-")
+            muscle = _text_or(data.get("muscle"), "-")
+            if severity == "-":
+                severity = _text_or(data.get("severity"), "-")
         rows.append((f"{facts.night:%a %d %b %Y}", _longest_text(facts), severity, leg, muscle))
     table = Table(
         header=("night", "minutes", "worst pain", "leg", "muscle"),
@@ -749,6 +759,26 @@ def _longest_section(nights: Sequence[NightFacts]) -> Section:
         widths=(3.1, 1.5, 1.6, 1.1, 1.4),
     )
     return Section(title=title, blocks=(table, Paragraph(text=note, small=True)), narrow=True)
+
+
+def _longest_episode(facts: NightFacts) -> Event | None:
+    """The cramp logged at night that is the night's longest, if one is (longer than the
+    morning log's)."""
+    timed = [(m, e) for e in facts.episodes if (m := episode_minutes(e)) is not None]
+    if not timed:
+        return None
+    minutes, episode = max(timed, key=lambda pair: pair[0])
+    log_minutes = facts.log_minutes
+    return episode if log_minutes is None or minutes > log_minutes else None
+
+
+def _text_or(value: object, missing: str) -> str:
+    """A stored value as the report prints it: text cleaned, a number as it is."""
+    if isinstance(value, bool) or value is None:
+        return missing
+    if isinstance(value, int | float):
+        return f"{value:g}"
+    return printable(str(value), one_line=True) or missing
 
 
 def _longest_text(facts: NightFacts) -> str:

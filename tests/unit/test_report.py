@@ -405,3 +405,22 @@ def test_paused_nights_are_left_out_of_every_step_count_alike(ctx: Session) -> N
     report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
     assert "| Last meal | 4 | 4 | 100% |" in report
     assert "Every step done on 4 of 4 nights. Reminders were paused on 2 nights" in report
+
+
+def test_a_longest_cramp_logged_at_night_keeps_its_own_leg_and_muscle(ctx: Session) -> None:
+    """A 12-minute cramp logged at night (left calf) and a morning log of 5 cramps, worst
+    pain 7, no leg: the longest row is the night-time cramp's, with the night's pain."""
+    from coach.session import EPISODE
+
+    night = nov(18)
+    ctx.store.add_event(
+        night,
+        EPISODE,
+        {"started": "2026-11-19T03:05:00+01:00", "minutes": 12, "leg": "left", "muscle": "calf"},
+    )
+    ctx.store.record_cramps(night, 5, severity=7)
+    ctx.store.record_cramps(nov(17), 1, severity=3, minutes=4, leg="right", muscle="foot")
+    diary = Diary.load(ctx.store, ctx.settings, ctx.clock.now())
+    report = markdown_report(diary, ctx.settings, 1, ctx.clock.now())
+    assert "| Wed 18 Nov 2026 | 12 | 7 | left | calf |" in report
+    assert "| Tue 17 Nov 2026 | 4 | 3 | right | foot |" in report
