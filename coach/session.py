@@ -867,9 +867,9 @@ class Session:
 
     def run_in(self) -> RunIn:
         """The experiment's run-in as it stands: the mornings before the last night slept."""
-        from coach.experiment.protocol import run_in
+        from coach.experiment.protocol import run_in_now
 
-        return run_in(self._counted(), self.last_slept())
+        return run_in_now(self._counted(), self.settings, self.clock.now())
 
     def start_experiment(
         self, *, anyway: bool = False, rng: random.Random | None = None

@@ -672,6 +672,16 @@ ANYWAY_HINT = (
 )
 
 
+def run_in_now(store: ExperimentStore, settings: Settings, now: datetime) -> RunIn:
+    """The run-in as it stands `now`: the RUN_IN_NIGHTS nights to the last night slept, or
+    to the night before while that one is still running with nothing logged (just after
+    bedtime, or before the morning's log): it is no missing morning yet."""
+    end = last_slept_night(settings, now)
+    if end not in store.cramp_logs(end, end) and now < plan_night(settings, end).ends_at:
+        end -= timedelta(days=1)
+    return run_in(store, end)
+
+
 def run_in(store: ExperimentStore, end: date) -> RunIn:
     start = end - timedelta(days=RUN_IN_NIGHTS - 1)
     logs = store.cramp_logs(start, end)
@@ -777,7 +787,7 @@ def _start(
     longest plan)."""
     current = load_protocol(store)
     tonight = current_night(settings, now)
-    window = run_in(store, last_slept_night(settings, now))
+    window = run_in_now(store, settings, now)
     under_way = current is not None and not _finished(current, tonight)
     waiting = current is not None and current.start is None and window.eligible
     if under_way and not (anyway and waiting):
@@ -835,7 +845,7 @@ def plan_drawable(
         return False
     if settings.profile.pregnant:
         return False
-    window = run_in(store, last_slept_night(settings, now))
+    window = run_in_now(store, settings, now)
     return window.answerable and window.rate is not None
 
 
@@ -850,7 +860,7 @@ def _draw_plan(
         if not plan_drawable(protocol, store, settings, now):
             return protocol
         assert protocol is not None
-        window = run_in(store, last_slept_night(settings, now))
+        window = run_in_now(store, settings, now)
         assert window.rate is not None
         protocol = randomise(
             protocol, window, current_night(settings, now) + timedelta(days=1), rng or new_rng()
@@ -1254,7 +1264,7 @@ def experiment_result(
         nights=nights,
         adherence=adherence,
         periods=periods(found, protocol.washout_nights),
-        run_in=run_in(store, last_slept_night(settings, now)) if status == "run-in" else None,
+        run_in=run_in_now(store, settings, now) if status == "run-in" else None,
         p_benefit=p_benefit,
         worthwhile=analysis.worthwhile,
     )

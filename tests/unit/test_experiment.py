@@ -823,3 +823,23 @@ def test_harm_comes_before_futility_and_is_never_called_no_clear_difference() ->
     assert analysis.estimate is not None and analysis.p_benefit is not None
     if analysis.estimate.interval()[0] > 1:
         assert analysis.verdict(protocol.rules) == "worse"
+
+
+def test_the_run_in_counts_no_missing_morning_for_a_night_still_running(
+    ctx: Session, capsys: pytest.CaptureFixture[str], clock: FakeClock
+) -> None:
+    """Fourteen nights logged, then at 22:47, just after bedtime: tonight cannot be logged
+    yet, so the run-in is still the fourteen nights before it, all logged."""
+    night = log_sparse_run_in(ctx, capsys, clock, date(2026, 11, 22))
+    clock.set(datetime.combine(night, datetime.min.time(), BERLIN) + timedelta(hours=22.8))
+    window = ctx.run_in()
+    assert (window.end, window.logged) == (night - timedelta(days=1), 14)
+    # The next morning, before the log: last night is no missing morning either; once
+    # logged, the window moves on to it.
+    clock.set(
+        datetime.combine(night + timedelta(days=1), datetime.min.time(), BERLIN)
+        + timedelta(hours=7)
+    )
+    assert ctx.run_in().end == night - timedelta(days=1)
+    assert run(ctx, capsys, "cramp", "--none")[0] == 0
+    assert (ctx.run_in().end, ctx.run_in().logged) == (night, 14)
