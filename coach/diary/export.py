@@ -48,13 +48,19 @@ def night_json(facts: NightFacts) -> dict[str, Any]:
         "night": facts.night.isoformat(),
         "steps": dict(facts.steps),
         "cramps": cramps,
-        "unknown": None
-        if facts.logged
-        else ("not remembered" if facts.forgotten else "not logged"),
+        "unknown": unknown_of(facts),
         "episodes": [episode_json(e) for e in sorted(facts.episodes, key=episode_time)],
         "paused": facts.paused,
         "signs": _signs(facts),
     }
+
+
+def unknown_of(facts: NightFacts) -> str | None:
+    """Why nothing is known of a night's cramps: "not remembered" (answered so) or "not
+    logged"; None for a night whose cramps are known."""
+    if facts.logged:
+        return None
+    return "not remembered" if facts.forgotten else "not logged"
 
 
 def _signs(facts: NightFacts) -> list[str] | None:
@@ -125,9 +131,13 @@ CRAMP_COLUMNS = (
     "episodes",
     "episode_times",
     "notes",
+    "unknown",
+    "paused",
 )
 """The CSV's columns after the steps: "cramps" is the night's count (never fewer than
-"episodes", the cramps logged at night; empty for a night not logged)."""
+"episodes", the cramps logged at night; empty for a night not logged, and "unknown" then
+says whether it was "not remembered" or "not logged"); "paused": "yes" for a night whose
+reminders were paused (its steps not done are not counted against it)."""
 
 
 def to_csv(nights: Sequence[NightFacts], tz: tzinfo) -> str:
@@ -141,6 +151,8 @@ def to_csv(nights: Sequence[NightFacts], tz: tzinfo) -> str:
             *(facts.steps.get(step_id, "") for step_id in columns),
             *_cramp_cells(facts, tz),
             facts.cramps.notes if facts.cramps else "",
+            unknown_of(facts) or "",
+            "yes" if facts.paused else "",
         ]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()

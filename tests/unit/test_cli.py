@@ -133,8 +133,8 @@ def test_history_csv_and_table(ctx: Session, capsys: pytest.CaptureFixture[str])
     _, out, _ = run(ctx, capsys, "history", "--days", "1", "--format", "csv")
     assert out.splitlines() == [
         "night,last-meal,hydration,screens-off,stretch,sleep-position,cramps,severity,"
-        "minutes,band,leg,muscle,disturbance,episodes,episode_times,notes",
-        "2026-11-22,pending,pending,pending,done,pending,,,,,,,,,,",
+        "minutes,band,leg,muscle,disturbance,episodes,episode_times,notes,unknown,paused",
+        "2026-11-22,pending,pending,pending,done,pending,,,,,,,,,,,not logged,",
     ]
     _, out, _ = run(ctx, capsys, "history", "--days", "1")
     assert "Sun 2026-11-22  ·  ·  ·  ✓  ·  not logged" in out

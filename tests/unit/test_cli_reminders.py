@@ -47,6 +47,10 @@ def test_a_past_night_paused_twice_is_paused_once_and_its_undo_names_it(
         "Reminders are paused for the night of Fri 20 Nov 2026 already; nothing changed.\n"
     )
     assert len(ctx.store.events(date(2026, 11, 20), date(2026, 11, 20), "pause")) == 1
+    assert main(["history", "--days", "3", "--format", "csv"], context=ctx) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].endswith(",unknown,paused") and rows[1].startswith("2026-11-20,")
+    assert rows[1].endswith(",yes") and not rows[2].endswith(",yes")
     # One undo brings the night back: there is no second pause behind it.
     assert main(["undo"], context=ctx) == 0
     capsys.readouterr()

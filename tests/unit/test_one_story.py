@@ -174,6 +174,10 @@ def test_a_night_not_remembered_from_the_command_line_is_so_in_every_view(
     code, out, _ = run(ctx, capsys, "history", "--days", "5", "--format", "json")
     night = {n["night"]: n for n in json.loads(out)}["2026-12-01"]
     assert night["cramps"] is None and night["unknown"] == "not remembered"
+    code, out, _ = run(ctx, capsys, "history", "--days", "5", "--format", "csv")
+    rows = {r["night"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["2026-12-01"]["cramps"], rows["2026-12-01"]["unknown"]) == ("", "not remembered")
+    assert (rows["2026-12-02"]["unknown"], rows["2026-12-03"]["unknown"]) == ("not logged", "")
     # Asked again, it says so and writes nothing more.
     code, out, _ = run(ctx, capsys, "cramp", "--unknown", "--night", "2026-12-01")
     assert code == 0 and "already" in out
