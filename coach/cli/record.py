@@ -198,6 +198,7 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
         if options.night is None
         else resolve_night(options.night, ctx, yes=options.yes)
     )
+    was_unknown = ctx.not_remembered(night)
     logged = ctx.log_cramps(
         night,
         count,
@@ -213,6 +214,8 @@ def run_cramp(options: CrampOptions, ctx: Session) -> int:
             f"Replaced the cramp log of the night of {night:%a %d %b %Y} "
             f"(was: {describe_cramps(logged.replaced)})."
         )
+    elif was_unknown:
+        print(f'Replaced "don\'t remember" for the night of {night:%a %d %b %Y}.')
     print(f"Recorded: {describe_cramps(logged.log)}, night of {night:%a %d %b %Y}.")
     if logged.log.notes:
         print(f"Note: {logged.log.notes}")

@@ -189,3 +189,9 @@ def test_a_night_not_remembered_from_the_command_line_is_so_in_every_view(
     assert ctx.store.events(NIGHT, NIGHT, "cramps-unknown") == []
     code, _, err = run(ctx, capsys, "cramp", "--unknown", "--count", "0")  # 0 is given too
     assert code == 2 and "takes only --night, not --count" in err
+    # Remembered after all: the log replaces the answer, and says so.
+    code, out, _ = run(ctx, capsys, "cramp", "--count", "1", "--night", "2026-12-01")
+    assert out.startswith('Replaced "don\'t remember" for the night of Tue 01 Dec 2026.\n')
+    code, out, _ = run(ctx, capsys, "history", "--days", "5", "--format", "json")
+    night = {n["night"]: n for n in json.loads(out)}["2026-12-01"]
+    assert night["cramps"]["count"] == 1 and night["unknown"] is None
