@@ -866,7 +866,8 @@ class Session:
         return safe_protocol(self.store)
 
     def run_in(self) -> RunIn:
-        """The experiment's run-in as it stands: the mornings before the last night slept."""
+        """The experiment's run-in as it stands: the fortnight to the last night slept (the
+        night before, while that one runs on with nothing logged)."""
         from coach.experiment.protocol import run_in_now
 
         return run_in_now(self._counted(), self.settings, self.clock.now())
