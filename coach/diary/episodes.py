@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -70,6 +71,11 @@ class CountedStore:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+
+    def locked(self) -> AbstractContextManager[object]:
+        """The store's write lock: the experiment holds it while it decides and writes its
+        plan (coach.experiment.checks.plan_lock), so two starts at once write one plan."""
+        return self._store.locked()
 
     def get_state(self, key: str, default: Any = None) -> Any:
         return self._store.get_state(key, default)
