@@ -191,7 +191,9 @@ class CoachApp(App[None]):
 
             self.push_screen(SettingsScreen(first_run=True), callback=self._after_setup)
         elif self._open_step is not None:
-            self.open_step(self._open_step)
+            # Once Tonight, the screen it opens over, has drawn: before, neither its lines
+            # nor the opened screen's header are there to be filled in.
+            self.screen.call_after_refresh(self.open_step, self._open_step)
         else:
             self._offer_checkin()
         if self.settings.timezone_unknown:

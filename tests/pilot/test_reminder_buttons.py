@@ -62,6 +62,20 @@ async def test_open_on_the_stretch_reminder_starts_the_player(
         assert isinstance(app.screen_stack[-2], TonightScreen)
 
 
+async def test_coach_open_stretch_starts_on_the_stretches(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    """`coach open stretch` (a reminder's Open button, the app not yet running): the app
+    starts on the stretch player over Tonight, not on an error about Tonight's lines."""
+    ctx.store.record_cramps(NIGHT - timedelta(days=1), 0)
+    clock.set(datetime(2026, 11, 22, 22, 21, tzinfo=BERLIN))
+    app = make_app(first_run=False, open_step="stretch")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, StretchScreen))
+        assert isinstance(app.screen, StretchScreen)
+        assert isinstance(app.screen_stack[-2], TonightScreen)
+
+
 async def test_coach_open_evening_starts_on_the_guided_evening(
     ctx: Session, clock: FakeClock, make_app: MakeApp
 ) -> None:
