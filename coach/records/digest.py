@@ -9,9 +9,11 @@ took it back), and is written when a month is read whole and every record in it 
 
 A digest is used only while the month file's bytes hash to what the digest names, so any
 change to the file (a write, a merge, a restore, a hand edit) makes it stale, whatever its
-time stamps say. It is read back like everything else: each morning log and event is
-checked against its schema again, and each outcome against the outcomes, the step ids and
-the month; a digest that does not fit is ignored and written again from the month file.
+time stamps say, and while its own body hashes (with that name) to the check it holds, so
+an edit to the digest itself is not read either. It is read back like everything else:
+each morning log and event is checked against its schema again, and each outcome against
+the outcomes, the step ids and the month; a digest that does not fit is ignored and written
+again from the month file.
 It is only a cache, never backed up or merged: deleting the folder loses nothing.
 """
 
@@ -29,10 +31,11 @@ from coach.system.files import MAX_FILE_BYTES, atomic_write, read_regular
 
 DIGESTS_DIR = "digests"
 """Beside `db/`, not in it: the reminder daemon watches `db/` for new records."""
-FORMAT = 3
+FORMAT = 4
 """Bump when what a digest holds (or the rules its contents were chosen by) changes.
 2: the source hash is SHA-256, half the time of BLAKE2b on a CPU with SHA extensions (most
-since 2017). 3: logs and events keep only what is decoded, less the records' defaults."""
+since 2017). 3: logs and events keep only what is decoded, less the records' defaults.
+4: a check of the digest's own body (an edited digest that kept its source was read)."""
 
 
 class Digest(NamedTuple):
@@ -60,11 +63,33 @@ def _head(source: str) -> bytes:
     return b'{"format":%d,"source":"%s"' % (FORMAT, source.encode("ascii"))
 
 
+CHECK_LENGTH = 32
+"""Hex digits of the digest's own check."""
+
+
+def _check(source: str, body: bytes) -> bytes:
+    """The digest's own check: its body's bytes with the month file's hash. An edit to a
+    digest that keeps its "source" (a hand edit, a damaged sector) does not pass."""
+    return hashlib.sha256(source.encode("ascii") + b"\n" + body).hexdigest()[:CHECK_LENGTH].encode()
+
+
 def encode_digest(digest: Digest, source: str) -> bytes:
-    body = {"format": FORMAT, "source": source, **digest._asdict()}  # dicts and lists
-    raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    assert raw.startswith(_head(source))
-    return raw
+    """`{"format":F,"source":S,"check":C,"body":{steps, cramps, events}}`, the body's bytes
+    exactly as checked."""
+    body = json.dumps(digest._asdict(), separators=(",", ":"), ensure_ascii=False).encode()
+    return _head(source) + b',"check":"' + _check(source, body) + b'","body":' + body + b"}"
+
+
+def _checked_body(raw: bytes, source: str) -> bytes | None:
+    """The body of a digest of the file with hash `source` whose check holds, else None."""
+    head = _head(source) + b',"check":"'
+    start = len(head) + CHECK_LENGTH + len(b'","body":')
+    if not raw.startswith(head) or not raw.endswith(b"}") or len(raw) <= start:
+        return None
+    check, body = raw[len(head) : len(head) + CHECK_LENGTH], raw[start:-1]
+    if raw[len(head) + CHECK_LENGTH : start] != b'","body":' or check != _check(source, body):
+        return None
+    return body
 
 
 def is_current(path: Path, source: str) -> bool:
@@ -80,13 +105,14 @@ def is_current(path: Path, source: str) -> bool:
 def decode_digest(raw: bytes, source: str, month: str) -> Digest | None:
     """The digest in `raw` if it is one of the month file with hash `source` and every
     part of it fits; otherwise None (the caller reads the month file instead)."""
+    checked = _checked_body(raw, source)
+    if checked is None:
+        return None
     try:
-        body = json.loads(raw)
+        body = json.loads(checked)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
-        return None
-    if body.get("source") != source:
+    if not isinstance(body, dict):
         return None
     steps, cramps, events = body.get("steps"), body.get("cramps"), body.get("events")
     if not (isinstance(steps, dict) and isinstance(cramps, list) and isinstance(events, list)):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.clock import FakeClock
-from coach.records.digest import digest_path
+from coach.records.digest import Digest, digest_path, encode_digest
 from coach.session import Session
 
 NIGHT = date(2026, 10, 20)
@@ -55,7 +55,7 @@ def test_a_month_read_whole_keeps_a_digest_and_the_next_read_agrees(
     from_files = _diary(ctx)
     assert _digest(ctx).is_file()
     assert _digest(ctx).stat().st_mode & 0o077 == 0  # health data: user-only
-    held = json.loads(_digest(ctx).read_bytes())
+    held = json.loads(_digest(ctx).read_bytes())["body"]
     assert held["steps"][NIGHT.isoformat()] == {"stretch": "done", "hydration": "done"}
     from_digest = _diary(ctx)
     assert from_digest == from_files
@@ -80,7 +80,7 @@ def test_a_digest_reads_back_the_very_records_of_the_file(ctx: Session, clock: F
 
     from_files = read()
     assert _digest(ctx).is_file()
-    held = json.loads(_digest(ctx).read_bytes())["cramps"]
+    held = json.loads(_digest(ctx).read_bytes())["body"]["cramps"]
     assert all("muscle" not in log for log in held if log["count"] == 0)  # a default
     from_digest = read()
     assert from_digest == from_files
@@ -130,22 +130,36 @@ def test_a_damaged_or_tampered_digest_is_ignored_and_rebuilt(
 ) -> None:
     _fill(ctx, clock)
     truth = _diary(ctx)
-    body = json.loads(_digest(ctx).read_bytes())
+    raw = _digest(ctx).read_bytes()
+    whole = json.loads(raw)
+    source, body = whole["source"], whole["body"]
+
+    def signed(**parts: Any) -> bytes:
+        """A digest whose own check holds, with `parts` of its body replaced."""
+        return encode_digest(Digest(**{**body, **parts}), source)
+
+    count = b'"count":%d' % body["cramps"][1]["count"]
+    assert raw.count(count) >= 1
     tampered = [
         b"{not json",
         b"[]",
-        json.dumps({**body, "format": 99}).encode(),
-        json.dumps({**body, "steps": {NIGHT.isoformat(): {"stretch": "maybe"}}}).encode(),
-        json.dumps({**body, "steps": {"2026-09-30": {"stretch": "done"}}}).encode(),
-        json.dumps({**body, "cramps": [{**body["cramps"][0], "count": 99}]}).encode(),
-        json.dumps({**body, "cramps": body["cramps"] + body["cramps"][:1]}).encode(),
-        json.dumps({**body, "events": [{"kind": "pause"}]}).encode(),
-        json.dumps({**body, "events": "x"}).encode(),
+        raw.replace(b'"format":4', b'"format":99'),
+        # An edit that keeps the source: its own check no longer holds.
+        raw.replace(count, b'"count":9', 1),
+        raw.replace(b'"done"', b'"skipped"', 1),
+        # Signed anew, and still refused by the checks of what it holds.
+        signed(steps={NIGHT.isoformat(): {"stretch": "maybe"}}),
+        signed(steps={"2026-09-30": {"stretch": "done"}}),
+        signed(cramps=[{**body["cramps"][0], "count": 99}]),
+        signed(cramps=body["cramps"] + body["cramps"][:1]),
+        signed(events=[{"kind": "pause"}]),
+        signed(events="x"),
     ]
-    for raw in tampered:
-        _digest(ctx).write_bytes(raw)
-        assert _diary(ctx) == truth, raw[:80]
-        assert json.loads(_digest(ctx).read_bytes()) == body  # written again from the file
+    for forged in tampered:
+        assert forged != raw
+        _digest(ctx).write_bytes(forged)
+        assert _diary(ctx) == truth, forged[:80]
+        assert _digest(ctx).read_bytes() == raw  # written again from the file
 
 
 def test_a_month_with_a_misfit_keeps_no_digest_until_it_is_set_aside(
