@@ -39,11 +39,26 @@ def micros(at: datetime) -> int:
 
 
 def next_stamp(now: datetime, highest: Stamp | None) -> Stamp:
-    """The stamp of a record written at `now` into a file whose highest stamp is `highest`."""
+    """The stamp of a record written at `now` into a file whose highest stamp is `highest`:
+    after it in write order, and one the schema takes (coach.records.schema.stamp). A
+    counter already at its limit (only a copy with a wrong clock or an edited file puts one
+    there) moves on to the next microsecond; past the last one (2200), CoachError says
+    what to do rather than writing what could not be read back."""
+    from coach.errors import CoachError
+    from coach.records.schema import MAX_COUNTER, STAMP_MICROS
+
     wall = micros(now)
     if highest is None or wall > highest[0]:
         return (wall, 0)
-    return (highest[0], highest[1] + 1)
+    if highest[1] < MAX_COUNTER:
+        return (highest[0], highest[1] + 1)
+    if highest[0] + 1 < STAMP_MICROS[1]:
+        return (highest[0] + 1, 0)
+    raise CoachError(
+        "a record in this data folder is stamped as late as coach can stamp (from a copy "
+        "with a wrong clock, or an edited file), so nothing can be written after it; "
+        "`coach restore --list` shows the backups to go back to"
+    )
 
 
 def is_foreign(origin: str) -> bool:

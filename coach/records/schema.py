@@ -149,7 +149,7 @@ def stamp(value: Any) -> str | None:
     ):
         return "is not a write stamp [micros, counter]"
     low, high = STAMP_MICROS
-    if not low <= value[0] <= high:
+    if not low <= value[0] < high:
         return f"is not a write stamp between 1970 and {LAST_STAMP_TIME.year}"
     if not 0 <= value[1] <= MAX_COUNTER:
         return f"has a counter outside 0 to {MAX_COUNTER}"

@@ -73,6 +73,30 @@ def test_an_unknown_field_from_a_newer_version_is_kept_and_ignored(
     assert any(doc.get("mood") == "fine" for doc in on_disk["outcomes"].values())
 
 
+def test_a_merged_record_stamped_at_the_last_counter_does_not_block_writes(
+    ctx: Session, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy with a wrong clock (or an edited file) stamps a record in 2199 with the last
+    counter there is: later writes move on to the next microsecond and stay after it; a
+    stamp of 2200 or later is set aside like any record that does not fit."""
+    from coach.records.schema import MAX_COUNTER, STAMP_MICROS
+
+    late = [STAMP_MICROS[1] - 1_000_000, MAX_COUNTER]
+    other = other_copy(tmp_path, {"hlc": late})
+    code, out, err = run(ctx, capsys, "merge", str(other))
+    assert code == 0 and "Merged 2 records" in out, err
+    for argv in (("done", "hydration"), ("skip", "stretch"), ("undo",)):
+        code, _, err = run(ctx, capsys, *argv)
+        assert (code, err) == (0, ""), argv
+    stamps = sorted(r.hlc for r in ctx.store.step_records(NIGHT, date(2026, 11, 22)))
+    assert stamps[-1] == (late[0] + 1, 0)  # after the late record, in write order
+    assert (late[0], late[1]) in stamps
+
+    last = other_copy(tmp_path / "again", {"hlc": [STAMP_MICROS[1], 0]})
+    code, out, err = run(ctx, capsys, "merge", str(last))
+    assert code == 0 and "set aside" in err and "between 1970 and 2200" in err
+
+
 @pytest.mark.parametrize(
     ("change", "table", "why"),
     [
