@@ -64,6 +64,9 @@ from coach.records.schema import (
     record_tables,
     state_misfit,
 )
+from coach.records.schema import (
+    stamp as stamp_check,
+)
 from coach.system.files import FILE_MODE, NotDurable, atomic_write, ensure_dir, read_regular
 from coach.system.locks import FileLock
 from coach.system.text import printable
@@ -1145,6 +1148,8 @@ _CacheEntry = tuple[list[int], Stamp | None]
 
 
 def _read_stamps_cache(path: Path) -> dict[str, _CacheEntry]:
+    """The cache of each month file's highest stamp, each entry checked as a record's stamp
+    is (an edited entry is dropped and its file read again)."""
     try:
         raw = json.loads(read_regular(path, 1024 * 1024))
     except (OSError, CoachError, ValueError):
@@ -1159,7 +1164,7 @@ def _read_stamps_cache(path: Path) -> dict[str, _CacheEntry]:
                 continue
             if high is None:
                 found[name] = (list(key), None)
-            elif len(high) == 2 and all(type(h) is int for h in high):
+            elif stamp_check(high) is None:  # a stamp a record could hold, nothing else
                 found[name] = (list(key), (high[0], high[1]))
         except (TypeError, ValueError):
             continue

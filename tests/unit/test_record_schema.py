@@ -287,3 +287,21 @@ def printable_is_identity(value: str) -> bool:
     from coach.system.text import printable
 
     return printable(value) == value
+
+
+def test_an_edited_stamps_cache_is_checked_and_its_bad_entry_read_again(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """db/stamps.cache keeps each month file's highest stamp for the next write: an entry
+    edited to a stamp no record could hold is dropped (its file read again), not obeyed."""
+    assert run(ctx, capsys, "done", "stretch", "--night", "2026-10-20")[0] == 0
+    assert run(ctx, capsys, "done", "stretch", "--night", "2026-11-20")[0] == 0
+    cache = ctx.paths.db_dir / "stamps.cache"
+    held = json.loads(cache.read_bytes())
+    key, _ = held["2026-10.json"]
+    held["2026-10.json"] = [key, [10**30, 0]]
+    cache.write_text(json.dumps(held))
+    code, _, err = run(ctx, capsys, "done", "hydration", "--night", "2026-11-20")
+    assert (code, err) == (0, "")
+    written = ctx.store.latest_outcomes(date(2026, 11, 20), date(2026, 11, 20))
+    assert written[(date(2026, 11, 20), "hydration")].hlc[0] < 10**17  # this century's
