@@ -16,6 +16,10 @@ class ConfigError(CoachError):
         self.path = Path(path)
         self.key = key
         self.problem = problem
+        # A key is read from the file: one with a control character in it (an escape that
+        # would clear the screen, say) is shown escaped, never sent to the terminal.
+        if key is not None and not key.isprintable():
+            key = key.encode("unicode_escape").decode("ascii")
         where = f"{self.path}: {key}" if key else f"{self.path}"
         super().__init__(f"{where}: {problem}")
 

@@ -443,7 +443,9 @@ class Store:
                     self.notices_file.unlink()
             except (CoachError, OSError):
                 raw = b""  # left for the next command
-            found += [line for line in raw.decode("utf-8", "replace").splitlines() if line]
+            # Read back like any file: a line holding an escape shows it as a mark.
+            lines = raw.decode("utf-8", "replace").splitlines()
+            found += [printable(line, one_line=True) for line in lines if line]
         return list(dict.fromkeys(found))
 
     # --- writing ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coach.errors import ConfigError
 from coach.system.files import atomic_write, read_regular
 from coach.system.locks import FileLock
+from coach.system.text import printable
 from routines import EVENING, Evidence, Routine, StepDef
 from routines.evening import SLEEP_POSITION_PREGNANT, STRETCH_NOTIFICATION
 
@@ -264,6 +265,25 @@ def _text(value: object) -> str:
     return value.strip()
 
 
+def _shown_text(value: object) -> str:
+    """Text that coach shows (what a step is, why): an escape sequence or a control
+    character in it is shown as a mark, never sent to the terminal."""
+    return printable(_text(value))
+
+
+def _shown_line(value: object) -> str:
+    """`_shown_text` on one line (a step's title)."""
+    return printable(_text(value), one_line=True)
+
+
+def _folder(value: object) -> str:
+    """A folder's path: refused with a control character in it (one is no folder name)."""
+    text = _text(value)
+    if not text.isprintable():
+        raise _Bad("holds a control character; give a folder's path, like ~/Doctor")
+    return text
+
+
 def _zone(value: object) -> str:
     if not isinstance(value, str) or not _is_zone(value):
         raise _Bad(f'{_short(value)} is not a known IANA time zone, like "Europe/Berlin"')
@@ -295,7 +315,7 @@ DISPLAY_KEYS: dict[str, Callable[[object], Any]] = {
     "theme": _choice(*THEMES),
 }
 REPORT_KEYS: dict[str, Callable[[object], Any]] = {
-    "folder": _text,
+    "folder": _folder,
 }
 SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
     "stretch": STRETCH_KEYS,
@@ -310,9 +330,9 @@ SECTIONS: dict[str, dict[str, Callable[[object], Any]]] = {
 STEP_KEYS: dict[str, Callable[[object], Any]] = {
     "offset_minutes": _int_in(*OFFSET_RANGE),
     "enabled": _boolean,
-    "title": _text,
-    "what": _text,
-    "why": _text,
+    "title": _shown_line,
+    "what": _shown_text,
+    "why": _shown_text,
 }
 TOP_KEYS = (
     "bedtime",

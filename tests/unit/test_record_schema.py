@@ -305,3 +305,16 @@ def test_an_edited_stamps_cache_is_checked_and_its_bad_entry_read_again(
     assert (code, err) == (0, "")
     written = ctx.store.latest_outcomes(date(2026, 11, 20), date(2026, 11, 20))
     assert written[(date(2026, 11, 20), "hydration")].hlc[0] < 10**17  # this century's
+
+
+def test_a_notice_left_in_the_folder_is_shown_as_data(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """quarantine/notices.txt holds notes for the next command; a line holding an escape
+    (an edited or planted file) shows it as a mark, not as terminal control."""
+    quarantine = ctx.paths.data_dir / "quarantine"
+    quarantine.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (quarantine / "notices.txt").write_text("hello \x1b]52;c;QQ==\x07\x1b[2Jthere\n")
+    code, _, err = run(ctx, capsys, "history", "--days", "1")
+    assert code == 0
+    assert err == "coach: note: hello \ufffd\ufffdthere\n"

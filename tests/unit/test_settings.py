@@ -24,6 +24,9 @@ BAD_CONFIGS = [
     ('[bedtime_by_weekday]\nfriday = "23:30"\n', "bedtime_by_weekday.friday", "mon, tue"),
     ('bedtiem = "22:00"\n', "bedtiem", "known keys"),
     ("[notifications]\nenabled = 1\n", "notifications.enabled", "true or false"),
+    # A key from the file is shown escaped, never sent to the terminal.
+    ('"\\u001b[2Jk" = 1\n', "\\x1b[2Jk", "known keys"),
+    ('[report]\nfolder = "~/Doc\\u0007tor"\n', "report.folder", "control character"),
 ]
 
 
@@ -174,3 +177,18 @@ def test_the_report_folder_is_documents_unless_one_is_chosen(
     assert report_folder("~/Doctor") == tmp_path / "Doctor"
     assert report_folder("For the doctor") == tmp_path / "For the doctor"  # not the cwd
     assert report_folder("/srv/share") == Path("/srv/share")
+
+
+def test_text_a_step_shows_is_read_as_data(tmp_path: Path) -> None:
+    """An escape in a step's title or words (an OSC 52 clipboard write, a clear-screen, a
+    direction override) is shown as a mark wherever the step is shown."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[steps.warm-bath]\noffset_minutes = -30\n"
+        'title = "Bath\\u001b]52;c;QQ==\\u0007\\u001b[2J\\nnow"\n'
+        'what = "Warm water\\u202e, 10 minutes"\n'
+    )
+    step = load_settings(path).routine.step("warm-bath")
+    assert step.title == "Bath\ufffd\ufffd now"
+    assert step.what == "Warm water, 10 minutes"
+    assert all(ch.isprintable() for ch in step.title + step.what)
