@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from coach.experiment.design import PERIOD_NIGHTS, WASHOUT_NIGHTS
+
 _NOT_MEDICAL_ADVICE = (
     "coach offers general self-care information. It does not diagnose or treat anything. "
     "Results vary and the evidence is limited. See a doctor or other health professional "
@@ -138,9 +140,9 @@ shows the chosen step, a dot the chosen answer, and a bar the field you are typi
 **Does stretching help you?** Comparing nights you happened to stretch with nights you did
 not cannot tell. The experiment (`e` on Tonight, or `coach experiment start`) can: after a
 run-in of logged mornings, periods of stretch and no-stretch nights take turns in a random
-order fixed in advance (the first 3 nights of each period do not count), and a model made
-for cramp counts gives the answer with its uncertainty. It cannot be blinded, and it is
-about you alone.
+order fixed in advance (the first {WASHOUT_NIGHTS} nights of each {PERIOD_NIGHTS}-night period
+do not count), and a model made for cramp counts gives the answer with its uncertainty.
+It cannot be blinded, and it is about you alone.
 
 coach does not recommend quinine: regulators warn against it for leg cramps, as it can
 cause serious blood disorders, which have caused deaths. Nor supplements, or any change to

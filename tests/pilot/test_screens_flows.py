@@ -547,6 +547,11 @@ async def test_help_opens_from_any_screen_and_closes(make_app: MakeApp) -> None:
         assert isinstance(app.screen, HelpScreen)
         markdown = app.screen.query_one("Markdown")
         assert "Not medical advice" in markdown.source  # type: ignore[attr-defined]
+        # The experiment as the experiment screen tells it: the same nights left out.
+        from coach.experiment.design import PERIOD_NIGHTS, WASHOUT_NIGHTS
+
+        said = f"the first {WASHOUT_NIGHTS} nights of each {PERIOD_NIGHTS}-night period"
+        assert said in " ".join(markdown.source.split())  # type: ignore[attr-defined]
         await pilot.press("escape")
         assert isinstance(app.screen, StepCardScreen)
 
