@@ -100,8 +100,8 @@ class CheckinScreen(CoachModal[CrampLog | None]):
                     yield Label("How many cramps", classes="label")
                     yield _number("count", self.opened.cramps, "e.g. 2")
                 with Horizontal(classes="row"):
-                    yield Label("Worst pain, 0-10", classes="label")
-                    yield _number("pain", log.severity if log else None, "0 none - 10 worst")
+                    yield Label("Worst pain, 1-10", classes="label")
+                    yield _number("pain", log.severity if log else None, "1 mild - 10 worst")
                 with Horizontal(classes="row"):
                     yield Label("Longest cramp, min", classes="label")
                     yield _radios("longest", BANDS, log.band if log else None)
@@ -161,6 +161,14 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             raise CoachError(f"{what} must be from {low} to {high}")
         return value
 
+    def _pain(self) -> int | None:
+        """The worst pain, 1 to 10 as the field says; a 0 goes on to the session, which
+        says why a cramp's worst pain is not 0 (as the command line does)."""
+        try:
+            return self._number("pain", "Worst pain", 0, 10)
+        except CoachError:
+            raise CoachError("Worst pain must be from 1 (mild) to 10 (worst)") from None
+
     def _choice(self, widget_id: str, options: tuple[_Option, ...]) -> _Option | None:
         index = self.query_one(f"#{widget_id}", RadioSet).pressed_index
         return options[index] if index >= 0 else None
@@ -176,7 +184,7 @@ class CheckinScreen(CoachModal[CrampLog | None]):
             .session.log_cramps(
                 self.night,
                 count,
-                severity=self._number("pain", "Worst pain", 0, 10),
+                severity=self._pain(),
                 band=band if count else None,
                 minutes=kept if count else None,
                 leg=self._choice("leg", LEGS) if count else None,

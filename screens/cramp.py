@@ -58,9 +58,10 @@ def parse_details(minutes: str, severity: str) -> tuple[float, int | None]:
     try:
         pain = int(severity.strip())
     except ValueError:
-        raise ValueError("Severity must be a whole number from 0 to 10.") from None
-    if not 0 <= pain <= 10:
-        raise ValueError("Severity must be from 0 (no pain) to 10 (worst imaginable).")
+        raise ValueError("Worst pain must be a whole number from 1 to 10.") from None
+    if not 1 <= pain <= 10:
+        # A cramp hurts: 0 is no cramp at all (as the morning log and the command line say).
+        raise ValueError("Worst pain must be from 1 (mild) to 10 (worst imaginable).")
     return length, pain
 
 
@@ -110,7 +111,7 @@ class CrampScreen(Screen[bool]):
                         id="cramp-minutes", restrict=r"[0-9.,:]*", max_length=7, compact=True
                     )
                 with Horizontal(classes="form-row"):
-                    yield Label("Worst pain 0-10", classes="form-label")
+                    yield Label("Worst pain 1-10", classes="form-label")
                     yield NumberInput(
                         id="cramp-severity", restrict=r"[0-9]*", max_length=2, compact=True
                     )

@@ -122,7 +122,7 @@ async def test_bad_input_gets_one_line_and_records_nothing(ctx: Session, clock: 
         error = app.screen.query_one("#error", Static)
         assert str(error.content) == "say how many cramps, or press n for a night without"
         await pilot.press("1", "tab", "1", "1", "ctrl+s")  # worst pain 11
-        assert str(error.content) == "Worst pain must be from 0 to 10"
+        assert str(error.content) == "Worst pain must be from 1 (mild) to 10 (worst)"
         assert isinstance(app.screen, CheckinScreen)
     assert ctx.store.cramp_logs(SUNDAY, SUNDAY) == {}
 
@@ -377,7 +377,9 @@ async def test_keys_typed_fast_follow_tab_from_field_to_field(
         await pilot.press("shift+tab")  # back to the pain, its text selected
         await pilot.press("1", "5", "ctrl+s")
         assert form.query_one("#pain", Input).value == "15"
-        assert "Worst pain must be from 0 to 10" in str(form.query_one("#error", Static).content)
+        assert "Worst pain must be from 1 (mild) to 10" in str(
+            form.query_one("#error", Static).content
+        )
         # After the error the form still takes keys: fix the pain and save.
         await pilot.press("backspace", "backspace", "4", "ctrl+s")
         assert isinstance(app.screen, UrgentSignsScreen)

@@ -205,7 +205,7 @@ async def test_in_the_terminal_s_colours_the_chosen_step_s_words_stay_on_its_bar
 async def test_under_high_contrast_a_field_s_example_text_is_past_aaa(
     make_app: MakeApp, clock: FakeClock
 ) -> None:
-    """The check-in's fields show their scale as example text ("0 none - 10 worst"): under
+    """The check-in's fields show their scale as example text ("1 mild - 10 worst"): under
     the high-contrast theme it is light grey on the field, 7:1 and more, not Textual's
     usual faint grey (3.5:1)."""
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN))

@@ -492,7 +492,7 @@ async def test_cramp_details_are_checked(ctx: Session, make_app: MakeApp) -> Non
         screen = app.screen
         assert isinstance(screen, CrampScreen)
         await pilot.press("1", "1", "enter")
-        assert "from 0 (no pain) to 10" in text_of(app, "#cramp-error")
+        assert "from 1 (mild) to 10" in text_of(app, "#cramp-error")
         assert app.screen is screen
     assert len(ctx.store.events(NIGHT, NIGHT, "cramp-episode")) == 1
 
