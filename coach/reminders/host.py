@@ -510,8 +510,8 @@ class ReminderHost:
         technical reason goes to the log."""
         self.log("warning", f"desktop notifications are unavailable: {detail}")
         self.tell(
-            f"Desktop reminders are off: `coach doctor` says how to turn them on. "
-            f"Reminders {self.instead}."
+            "Desktop reminders cannot be shown here: coach doctor, in a terminal, says why "
+            f"and what helps. Reminders {self.instead}."
         )
 
     def _check_desktop(self) -> None:

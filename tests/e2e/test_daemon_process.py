@@ -44,7 +44,8 @@ def test_without_any_notification_service_the_daemon_keeps_going_and_says_so_onc
         code, _, err = stop(process)
     log = log_path.read_text()
     assert code == 0, err
-    assert log.count("Desktop reminders are off: `coach doctor` says how to turn them on.") == 1
+    said = "Desktop reminders cannot be shown here: coach doctor, in a terminal, says why"
+    assert log.count(said) == 1
     assert log.count("desktop notifications are unavailable: no D-Bus session") == 1
     assert "Reminders go to this log and the terminal bell instead." in log
     assert "'Screens off: 60 minutes to bedtime' sent via terminal-bell" in log

@@ -20,8 +20,8 @@ from tests.support.apps import MakeApp, MorningApp, settle
 
 NIGHT = date(2026, 11, 22)
 NOTICE = (
-    "Desktop reminders are off: `coach doctor` says how to turn them on. Reminders will "
-    "show here instead."
+    "Desktop reminders cannot be shown here: coach doctor, in a terminal, says why "
+    "and what helps. Reminders will show here instead."
 )
 
 

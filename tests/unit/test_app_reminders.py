@@ -110,8 +110,8 @@ async def test_failing_desktop_notifications_are_mentioned_once(ctx: Session) ->
     await _run_until_screens_off(reminders, shown)
     assert len(shown) == 2 and all(r.desktop is not None and not r.desktop.ok for r in shown)
     assert said == [
-        "Desktop reminders are off: `coach doctor` says how to turn them on. Reminders will "
-        "show here instead."
+        "Desktop reminders cannot be shown here: coach doctor, in a terminal, says why "
+        "and what helps. Reminders will show here instead."
     ]
 
 
