@@ -96,6 +96,8 @@ class StretchScreen(Screen[Outcome | None]):
         """The outcome recorded, once it is."""
         self.asking = False
         """The stop question is open and not answered yet."""
+        self.ended_short = False
+        """The last exercise was skipped short of its holds: recorded only as answered."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,7 +167,7 @@ class StretchScreen(Screen[Outcome | None]):
         session = self._session
         for cue in self._cues.after_tick(session.tick()):
             self._say(cue)
-        if session.finished and session.started and self.is_current:
+        if session.finished and session.started and self.is_current and not self.ended_short:
             self._finish()
             return
         self.redraw()
@@ -259,10 +261,15 @@ class StretchScreen(Screen[Outcome | None]):
     def action_skip_exercise(self) -> None:
         session = self._session
         self._say(self._cues.skipped(session.skip_exercise()))
-        if session.finished:
-            self._finish()
-        else:
+        if not session.finished:
             self.redraw()
+        elif session.holds_done < session.holds_planned:
+            # Skipping the last exercise ends the session short of its holds: asked, as a
+            # stop is, never recorded unseen (nor by the next tick).
+            self.ended_short = True
+            self._ask(ended=True)
+        else:
+            self._finish()
 
     def action_add_time(self) -> None:
         self._session.add_time(EXTRA_SECONDS)
@@ -282,20 +289,27 @@ class StretchScreen(Screen[Outcome | None]):
         if not session.started and not session.completed:
             self.dismiss(None)
             return
+        self._ask(ended=session.finished)
+
+    def _ask(self, *, ended: bool) -> None:
+        """Ask how to record the session: done or skipped, or (unless it has `ended`: the
+        last exercise was skipped) keep going."""
+        session = self._session
         session.pause()
         self.redraw()
 
         def chosen(outcome: Outcome | None) -> None:
             self.asking = False
-            if outcome is None:  # "Keep going": carry on, even if paused before stopping
-                session.resume()
+            if outcome is None:  # "Keep going" (or "Back" once ended: asked again on esc)
+                if not ended:
+                    session.resume()
                 self._changed()
                 return
             self._record(outcome)
 
         done, planned = session.holds_done, session.holds_planned
         self.asking = True
-        self.app.push_screen(StopStretchScreen(done, planned), callback=chosen)
+        self.app.push_screen(StopStretchScreen(done, planned, ended=ended), callback=chosen)
 
     # --- recording --------------------------------------------------------------------------
 
@@ -355,15 +369,19 @@ class StopStretchScreen(CoachModal[Outcome | None]):
         Binding("escape", "keep_going", "Keep going", id="stop-cancel", tooltip="Back to it"),
     ]
 
-    def __init__(self, done: int, planned: int) -> None:
+    def __init__(self, done: int, planned: int, *, ended: bool = False) -> None:
         super().__init__()
         self.done = done
         self.planned = planned
+        self.ended = ended
+        """The last exercise was skipped: nothing is left to keep going with."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             holds = f"hold{'s' if self.planned != 1 else ''}"
             title = f"You did {self.done} of {self.planned} {holds}."
+            if self.ended:
+                title = f"That was the last exercise. {title}"
             if self.done == 0:
                 title += " Done needs at least one hold. Record tonight's stretches as:"
             else:
@@ -374,7 +392,7 @@ class StopStretchScreen(CoachModal[Outcome | None]):
                     f"Done ({self.done})", id="done", variant="success", disabled=self.done == 0
                 )
                 yield Button("Skipped", id="skipped", variant="warning")
-                yield Button("Keep going", id="keep")
+                yield Button("Back" if self.ended else "Keep going", id="keep")
 
     def on_mount(self) -> None:
         # With nothing done yet, Enter should not record the stretches as done.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, OptionList, Static
+from textual.widgets import Button, Digits, Label, OptionList, Static
 
 from coach.clock import FakeClock, SystemClock
 from coach.errors import StoreError
@@ -240,6 +240,39 @@ async def test_player_runs_to_the_end_with_pause_skip_and_added_time(
         assert record.detail["skipped"] == ["calf-standing"]
         assert record.detail["extra_seconds"] == 10.0
         assert "done" in timeline_lines(app)[3]
+
+
+async def test_skipping_the_last_exercise_asks_how_to_record_the_stretches(
+    ctx: Session, clock: FakeClock, make_app: MakeApp
+) -> None:
+    """n on the last exercise ends the session short of its holds: the stop question is
+    asked (without "Keep going": nothing is left), never recorded unseen."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        player = await open_player(app, pilot)
+        await pilot.press("space")
+        clock.advance(10)
+        player.tick()  # one calf hold done
+        await pilot.press("n")  # the rest of the calf stretch
+        assert "Hamstring stretch" in text_of(app, "#exercise")
+        await pilot.press("n")  # and the hamstring stretch, the last
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, StopStretchScreen)
+        title = str(dialog.query_one("#dialog-title", Label).content)
+        assert title.startswith("That was the last exercise. You did 1 of 12 holds.")
+        assert "Keep going" not in [str(b.label) for b in dialog.query(Button)]
+        assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+        await pilot.press("escape")  # back to the player: still nothing recorded
+        assert app.screen is player
+        assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
+        await pilot.press("escape")  # asked again
+        assert isinstance(app.screen, StopStretchScreen)
+        await pilot.press("enter")  # "Done (1)" has the focus
+        await pilot.pause()
+        assert isinstance(app.screen, TonightScreen)
+    record = ctx.store.latest_outcomes(NIGHT, NIGHT)[(NIGHT, "stretch")]
+    assert record.outcome == "done" and record.detail["holds_done"] == 1
 
 
 async def test_the_bell_rings_at_each_change_when_it_is_on(
