@@ -828,8 +828,8 @@ class CoachApp(App[None]):
         )
         yield SystemCommand("Log last night's cramps", "The morning check-in", self.action_checkin)
         yield SystemCommand(
-            "Skip tonight's reminders",
-            "Silence tonight's reminders without counting the night against your streak",
+            "Pause or skip tonight's reminders",
+            "Skip tonight: no reminders, and the night does not count against your streak",
             self.action_pause_tonight,
         )
         yield SystemCommand(

@@ -85,6 +85,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | everywhere | `ctrl+p` | Command palette: every action, and changing the theme |
 | Tonight | `↑` `↓`, `enter` | Choose a step, open it |
 | Tonight | `d` / `x` | Mark the chosen step done / skipped |
+| Tonight | `w` | Start my evening: each step still ahead, guided as its time comes |
 | Tonight, History | `u` | Undo the latest change (a step, a cramp log, a cramp); says what |
 | Tonight | `z` | Snooze the step a reminder just announced (3 times a night at most) |
 | Tonight | `h` | History: adherence, streaks, cramps; correct a night; export |
@@ -106,7 +107,7 @@ what you did, and keeps your cramp log. Everything stays on this computer.
 | Cramping now | `e` | The cramp has eased: record how long and how bad |
 | Cramping now | `escape` | Back, logging the time so far (within 10 s: nothing logged) |
 
-The mouse works too: click a step, a button or a key in the footer. "Skip tonight's
+The mouse works too: click a step, a button or a key in the footer. "Pause or skip tonight's
 reminders" is in the command palette: it silences tonight without counting the night
 against your streak.
 

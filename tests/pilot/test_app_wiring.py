@@ -66,6 +66,14 @@ async def test_skip_tonight_from_the_palette_pauses_the_night(
         await settle(pilot, lambda: ctx.store.paused_nights(NIGHT, NIGHT))
         assert ctx.store.paused_nights(NIGHT, NIGHT) == {NIGHT}
         assert any("will not count against your streak" in n.message for n in app._notifications)
+        # "pause" finds it too, as Help says; a second time says it is so already.
+        await pilot.press("ctrl+p")
+        await pilot.press(*"pause")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await settle(pilot, lambda: any("off already" in n.message for n in app._notifications))
+        assert any("Tonight's reminders are off already." in n.message for n in app._notifications)
+        assert len(ctx.store.events(NIGHT, NIGHT, "pause")) == 1
 
 
 class FakeReminders:
