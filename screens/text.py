@@ -121,7 +121,8 @@ terminal's own colours, dark or light, which let a high-contrast palette of your
 or desktop through. For **larger text**, make the terminal's font larger (in most
 terminals: Ctrl and +, or Ctrl, Shift and +); in a browser (`coach serve`): Ctrl and +.
 coach lays itself out again for the room left. Without colour (`NO_COLOR`), a pointer `▶`
-shows the chosen step, a dot the chosen answer, and a bar the field you are typing in.
+shows the chosen step, a dot the chosen answer, a tick `✓` a ticked sign, and a bar the
+field you are typing in.
 
 ## What the steps are for, and how sure we are
 

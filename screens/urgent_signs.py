@@ -20,6 +20,7 @@ from coach.errors import CoachError
 from coach.safety.flags import LIMITS
 from coach.safety.rules import record_signs
 from screens.base import CoachFooter, CoachModal, services
+from screens.choice import Tick
 
 CHECKLIST: tuple[tuple[str, str], ...] = (
     ("calf-swollen", "One calf swollen"),
@@ -63,7 +64,7 @@ class UrgentSignsScreen(CoachModal[frozenset[str] | None]):
             )
             with Vertical(id="signs-list"):
                 for n, (sign, question) in enumerate(CHECKLIST, 1):
-                    yield Checkbox(f"{n} {question}", id=f"sign-{sign}", compact=True)
+                    yield Tick(f"{n} {question}", id=f"sign-{sign}", compact=True)
             yield Static(LIMITS, id="signs-limits")
             with Horizontal(id="signs-buttons"):
                 yield Button("None of these (n)", id="signs-none", variant="success", compact=True)

@@ -75,7 +75,11 @@ async def test_a_ticked_sign_raises_its_flag_at_once(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, UrgentSignsScreen)
-        await pilot.press("1", "3", "enter")  # one calf swollen; breathless
+        await pilot.press("1", "3")  # one calf swollen; breathless
+        # A tick reads as one without colour: a mark on the two ticked, none on the rest.
+        marks = [str(box.render())[:3] for box in app.screen.query(Checkbox)]
+        assert [m[1] for m in marks] == ["\u2713", " ", "\u2713", " ", " ", " "], marks
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RedFlagScreen)
         assert "A swollen or painful calf with breathlessness" in dialog_text(app)
