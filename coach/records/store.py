@@ -777,6 +777,14 @@ class Store:
             except StoreError as exc:
                 reason = str(exc).split("; ")[0]
                 raise StoreError(f"{reason}; in the other copy; nothing was merged") from None
+        # And every file of this copy they go into: a damaged one stops the merge before
+        # anything is written, not halfway (the months before it merged, the rest not).
+        for source, _ in incoming:
+            try:
+                self._month(self.db_dir / source.name)
+            except StoreError as exc:
+                reason = str(exc).split("; ")[0]
+                raise StoreError(f"{reason}; nothing was merged") from None
         added = 0
         for source, theirs in incoming:
             if theirs.misfits:

@@ -170,6 +170,28 @@ def test_a_merged_stamp_at_the_top_of_the_range_is_set_aside_and_writes_go_on(
     assert outcomes[(NIGHT, "hydration")].outcome == "done"
 
 
+def test_a_merge_into_a_damaged_month_of_this_copy_writes_nothing(
+    ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The other copy has November and October; this copy's October file is damaged: the
+    merge stops before writing November, and says so (it merged November, then said the
+    database was left untouched)."""
+    from datetime import timedelta
+
+    other = _other_copy(tmp_path, clock)
+    other.store.record_step(NIGHT - timedelta(days=40), "stretch", "done")
+    ctx.store.record_step(NIGHT, "stretch", "done")
+    ctx.store.record_step(NIGHT - timedelta(days=40), "hydration", "done")
+    october = ctx.paths.db_dir / "2026-10.json"
+    october.write_bytes(october.read_bytes()[:40])
+    november = (ctx.paths.db_dir / "2026-11.json").read_bytes()
+    code, out, err = run(fresh(ctx), capsys, "merge", str(other.paths.data_dir))
+    assert code == 1 and out == ""
+    assert err.startswith(f"coach: {october}: the database is damaged") and err.count("\n") == 1
+    assert err.endswith("; nothing was merged\n")
+    assert (ctx.paths.db_dir / "2026-11.json").read_bytes() == november
+
+
 def test_records_in_the_wrong_month_file_are_set_aside_and_reported(
     ctx: Session, clock: FakeClock, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
