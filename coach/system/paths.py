@@ -69,6 +69,16 @@ class Paths(NamedTuple):
         )
         for folder in dict.fromkeys(folders):
             why = unsafe_folder(folder)
+            # The data folder may be a link (to a synced folder, say); a folder inside it
+            # that is one would have coach write its records, backups and digests somewhere
+            # else (some of coach followed such links and some did not).
+            inside = folder not in (self.data_dir, self.config_dir)
+            if why is None and inside and folder.is_symlink():
+                raise CoachError(
+                    f"{folder}: this folder of coach's data is a link to another place, "
+                    "which coach does not follow; move the link away (coach makes the "
+                    "folder again)"
+                )
             if why is not None:
                 raise CoachError(
                     f"{folder}: this folder of coach's data {why}; coach keeps health "

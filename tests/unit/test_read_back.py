@@ -5,6 +5,7 @@ quarantine/ and reported, never fatal; `coach experiment stop` and `restore` alw
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -311,6 +312,25 @@ def test_a_folder_its_group_can_write_is_refused(
     code, out, err = run(fresh(ctx), capsys, "restore", "latest")
     assert code == 1 and out == ""
     assert "can be written by other users (its group)" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("folder", ["backups", "digests", "quarantine", "logs"])
+def test_a_folder_of_the_data_that_is_a_link_is_refused(
+    ctx: Session, capsys: pytest.CaptureFixture[str], tmp_path: Path, folder: str
+) -> None:
+    """A link planted at backups/ (or digests/, ...) would have coach write health records
+    elsewhere; coach follows none: it says so in one line and writes nothing there."""
+    run(ctx, capsys, "done", "stretch")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = ctx.paths.data_dir / folder
+    if target.exists():
+        shutil.rmtree(target)
+    target.symlink_to(elsewhere)
+    code, out, err = run(fresh(ctx), capsys, "done", "hydration")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert f"{target}: this folder of coach's data is a link to another place" in err
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_links_planted_in_the_data_folder_are_never_followed(
