@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from coach.cli.args import check_step, resolve_night
 from coach.errors import CoachError, UsageError
+from coach.system.text import printable
 
 if TYPE_CHECKING:
     from datetime import date
@@ -86,7 +87,8 @@ def run_skip(options: SkipOptions, ctx: Session) -> int:
     night = resolve_night(options.night, ctx, yes=options.yes)
     ctx.record_step(night, options.step, "skipped", reason=options.reason)
     title = ctx.settings.routine.step(options.step).title
-    why = f" ({options.reason})" if options.reason else ""
+    # Said as it is read back: an escape typed in the reason is shown as a mark.
+    why = f" ({printable(options.reason, one_line=True)})" if options.reason else ""
     print(f"Recorded: {title} skipped{why}, night of {night:%a %d %b %Y}.")
     _announce_flags(ctx, night)
     return 0

@@ -332,3 +332,14 @@ def test_a_bad_pause_says_why_in_one_line_and_writes_nothing(
     assert main(argv, context=ctx) in (1, 2)
     assert capsys.readouterr().err == error
     assert ctx.store.events(NIGHT - timedelta(days=5), NIGHT + timedelta(days=120)) == []
+
+
+def test_a_reason_typed_with_an_escape_is_said_back_as_data(
+    ctx: Session, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["skip", "hydration", "--reason", "late\x1b]52;c;QQ==\x07 dinner"], context=ctx) == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("Recorded: Hydration skipped (late\ufffd dinner), night of ")
+    assert "\x1b" not in out and "\x07" not in out
