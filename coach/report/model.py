@@ -71,7 +71,7 @@ class WeeklyChart(NamedTuple):
         """The chart in words, for Markdown and screen readers."""
         return "; ".join(
             f"{b.label.replace(chr(10), ' ')}: {b.counted()}, "
-            f"{b.nights_logged} of {b.nights} nights logged"
+            f"{b.nights_logged} of {b.nights} night{'s' if b.nights != 1 else ''} logged"
             for b in self.bars
         )
 

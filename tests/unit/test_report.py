@@ -335,7 +335,7 @@ def test_one_cramp_is_one_cramp_in_the_chart_s_words(
     capsys.readouterr()
     assert main(["report"], context=ctx) == 0
     printed = capsys.readouterr().out
-    assert "21 Nov: 1 cramp, 1 of 1 nights logged" in printed
+    assert "21 Nov: 1 cramp, 1 of 1 night logged" in printed
     assert "1 cramps" not in printed
 
 
