@@ -138,6 +138,10 @@ def normalise(note: str) -> str:
     text = note.lower()
     if "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    if "-" in text or "+" in text or "neg" in text or "non" in text:
+        text = _signs_marked(text)
+    if "tetanus" in text:
+        text = re.sub(r"\btetanus[- ]prone\b", "dirty", text)  # "tetanus-prone wound"
     if "+" in text:
         text = re.sub(r"(\d)\s*\+", r"\1 plus ", text)  # "10+ mins"
     if "&" in text or "+" in text:
@@ -163,6 +167,23 @@ def normalise(note: str) -> str:
         text = NUMBER_BEFORE_UNIT.sub(_number_spelled, text)
 
     return _respelling().sub(_spelled, text)
+
+
+ABSENT_MARK = re.compile(r"(?<=[a-z)])\s*(?:-ve\b|-(?=\s*(?:[,;.)/]|$))|\bneg\b\.?)")
+"""A clinician's "absent" after a sign: "SOB -", "calf swelling -ve", "oedema neg"."""
+PRESENT_MARK = re.compile(r"(?<=[a-z)])\s*\+(?:ve\b)?(?=\s*(?:[,;.)/]|$))|\s*\+ve\b")
+"""And "present": "L calf swelling +", "+ve"."""
+NON_PREFIX = re.compile(r"\bnon[- ]?(?=(?:tender|swollen|red|warm|hot|pitting|painful)\b)")
+"""'non-tender', 'non swollen': the sign, denied."""
+
+
+def _signs_marked(text: str) -> str:
+    """Shorthand marks of a sign's presence spelled out: a "-" (or "-ve", "neg") after it
+    denies it as "negative" does, a "+" says it is there, and "non-" before it denies it
+    (read as the words around it, not as "and" or as a word of its own)."""
+    text = ABSENT_MARK.sub(" negative", text)
+    text = PRESENT_MARK.sub(" present", text)
+    return NON_PREFIX.sub("not ", text)
 
 
 def _spelled(match: re.Match[str]) -> str:

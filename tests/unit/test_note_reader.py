@@ -47,6 +47,19 @@ def rules(note: str, leg: str | None = None) -> set[str]:
         ("no pain, calf swollen", {"clot-calf"}),
         ("not much sleep, calf red or maybe warm", {"clot-calf"}),
         ("not much sleep, swelling or redness in left calf", {"clot-calf"}),
+        # a clinician's shorthand: "-", "-ve", "neg", "nil" deny a sign, "+" affirms it
+        ("L calf swelling +, SOB -", {"clot-calf"}),
+        ("calf swelling -ve, SOB -ve", set()),
+        ("SOB nil, CP nil, calf swelling neg", set()),
+        ("left calf swollen, chest pain +", {"clot-lung"}),
+        ("Wells low, calf soft non-tender", set()),
+        ("calf circumference up R vs L, erythema", {"clot-calf"}),
+        ("paraesthesia both feet", {"numbness"}),
+        ("intermittent claudication ~200m, relieved by rest", {"claudication"}),
+        ("tetanus-prone wound L shin 3/7 ago, cramps since", {"tetanus"}),
+        # a life stage long past
+        ("As a child I had numbness in my feet, none now", set()),
+        ("my legs were swollen as a teenager", set()),
         # a form's "No." answers its question; "No. 3" is a number
         ("swelling in left calf? no. numbness? yes a bit in the foot", {"numbness"}),
         ("Swelling - no. Tingling - yes", {"numbness"}),
@@ -266,6 +279,9 @@ def test_the_benchmark_corpus_meets_the_issue_targets(capsys: pytest.CaptureFixt
         ("my daughter is with child", set()),
         # Lasix as it sounds; LASIK is eye surgery
         ("started lasiks last week, cramps since", {"new-medicine"}),
+        ("calve swollen and red no breathing problems", {"clot-calf"}),
+        ("ankels swallen both sides", {"swelling"}),
+        ("foot feels numbe", {"numbness"}),
         ("had lasik eye surgery, cramps at night", set()),
         # parts of the body in "back to sleep", a calf's side
         ("cramp at 4, then back to sleep", set()),
