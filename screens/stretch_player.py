@@ -176,8 +176,18 @@ class StretchScreen(Screen[Outcome | None]):
         session = self._session
         slot = session.slot
         if slot is None:
-            self.query_one("#exercise", Static).update("All stretches done.")
-            self.query_one("#big", BigCountdown).show("Done", "", "0", "All stretches done.")
+            # "All done" only when every hold was: the last exercise skipped leaves it short.
+            done, planned = session.holds_done, session.holds_planned
+            said = (
+                "All stretches done."
+                if done >= planned
+                else f"No stretch left: {done} of {planned} holds done."
+            )
+            self.query_one("#exercise", Static).update(said)
+            self.query_one("#phase", Static).update("")
+            self.query_one("#instructions", Static).update("")
+            self.query_one("#status", Static).update("esc: record tonight's stretches")
+            self.query_one("#big", BigCountdown).show("Done", "", "0", said)
             return
         self.query_one("#exercise", Static).update(describe(slot, session.reps))
         if session.phase in ("hold", "ready"):

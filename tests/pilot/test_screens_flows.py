@@ -265,6 +265,9 @@ async def test_skipping_the_last_exercise_asks_how_to_record_the_stretches(
         assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
         await pilot.press("escape")  # back to the player: still nothing recorded
         assert app.screen is player
+        # Not "All stretches done": the last exercise was skipped.
+        assert text_of(app, "#exercise") == "No stretch left: 1 of 12 holds done."
+        assert text_of(app, "#status") == "esc: record tonight's stretches"
         assert (NIGHT, "stretch") not in ctx.store.latest_outcomes(NIGHT, NIGHT)
         await pilot.press("escape")  # asked again
         assert isinstance(app.screen, StopStretchScreen)
