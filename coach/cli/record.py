@@ -101,7 +101,7 @@ def _takes_only(options: CrampOptions, does: str, allowed: tuple[str, ...]) -> N
         "--now": options.now,
         "--unknown": options.unknown,
         "--count": options.cramps,
-        "--none": options.none or None,
+        "--none": options.none,
         "--severity": options.severity,
         "--minutes": options.minutes,
         "--leg": options.leg,

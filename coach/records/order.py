@@ -16,6 +16,9 @@ from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 
+from coach.errors import CoachError
+from coach.records.schema import MAX_COUNTER, STAMP_MICROS
+
 Stamp = tuple[int, int]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -44,9 +47,6 @@ def next_stamp(now: datetime, highest: Stamp | None) -> Stamp:
     counter already at its limit (only a copy with a wrong clock or an edited file puts one
     there) moves on to the next microsecond; past the last one (2200), CoachError says
     what to do rather than writing what could not be read back."""
-    from coach.errors import CoachError
-    from coach.records.schema import MAX_COUNTER, STAMP_MICROS
-
     wall = micros(now)
     if highest is None or wall > highest[0]:
         return (wall, 0)
